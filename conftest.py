@@ -1,0 +1,39 @@
+"""Shared fixtures: users per role and API clients with their tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from rest_framework.test import APIClient
+
+from o2c.auth import api_token_issue
+from o2c.roles import ROLES
+
+
+@pytest.fixture
+def make_user(db) -> Callable:
+    def make(role: str | None, username: str | None = None):
+        user = get_user_model().objects.create_user(
+            username=username or f"{role or 'norole'}-user", password="pw-not-used"
+        )
+        if role:
+            assert role in ROLES
+            user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def api_client_for(make_user) -> Callable:
+    def client_for(role: str | None, username: str | None = None) -> APIClient:
+        user = make_user(role, username)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=user)}")
+        client.user = user
+        return client
+
+    return client_for

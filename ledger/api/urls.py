@@ -1,0 +1,14 @@
+from django.urls import path
+
+from ledger.api import views
+
+urlpatterns = [
+    path("ledger/trial-balance/", views.TrialBalanceView.as_view(), name="api-trial-balance"),
+    path("ledger/entries/", views.JournalEntryListView.as_view(), name="api-journal-entries"),
+    path("ledger/entries/<int:pk>/", views.JournalEntryDetailView.as_view(), name="api-journal-entry"),
+    path(
+        "ledger/entries/<int:pk>/reverse/",
+        views.JournalEntryReverseView.as_view(),
+        name="api-journal-reverse",
+    ),
+]

@@ -1,0 +1,124 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from ledger import selectors, services
+from ledger.api import serializers as s
+from o2c.api import APIView, CSVRenderer, GenericAPIView, role_permission, wants_csv
+from o2c.roles import FINANCE
+
+LedgerAccess = role_permission(FINANCE)
+
+
+class TrialBalanceView(APIView):
+    permission_classes = [LedgerAccess]
+    renderer_classes = [JSONRenderer, CSVRenderer]
+
+    @extend_schema(parameters=[s.TrialBalanceQuery], responses=s.TrialBalanceOut)
+    def get(self, request):
+        query = s.TrialBalanceQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        balance = selectors.trial_balance(as_of=query.validated_data.get("as_of"))
+        data = s.TrialBalanceOut(balance).data
+        if wants_csv(request):
+            return Response(data["accounts"])
+        return Response(data)
+
+
+class JournalEntryListView(GenericAPIView):
+    """The journal; finance may also post a manual, balanced entry."""
+
+    permission_classes = [LedgerAccess]
+    renderer_classes = [JSONRenderer, CSVRenderer]
+    serializer_class = s.JournalEntryOut
+
+    def get_queryset(self):
+        return selectors.journal_entry_list()
+
+    @extend_schema(
+        parameters=[s.JournalQuery],
+        responses=s.JournalEntryOut(many=True),
+    )
+    def get(self, request):
+        query = s.JournalQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        filters = query.validated_data
+        entries = selectors.journal_entry_list(
+            source=filters.get("source"),
+            account=filters.get("account"),
+            date_from=filters.get("from"),
+            date_to=filters.get("to"),
+        )
+        if wants_csv(request):
+            return Response(_journal_csv_rows(entries))
+        page = self.paginate_queryset(entries)
+        return self.get_paginated_response(s.JournalEntryOut(page, many=True).data)
+
+    @extend_schema(request=s.JournalEntryIn, responses={201: s.JournalEntryOut})
+    def post(self, request):
+        body = s.JournalEntryIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        entry = services.journal_entry_post(
+            entry_date=data["date"],
+            memo=data["memo"],
+            lines=[services.LineSpec(**line) for line in data["lines"]],
+            by=request.user,
+        )
+        entry = selectors.journal_entry_list().get(pk=entry.pk)
+        return Response(s.JournalEntryOut(entry).data, status=status.HTTP_201_CREATED)
+
+
+class JournalEntryDetailView(GenericAPIView):
+    permission_classes = [LedgerAccess]
+    serializer_class = s.JournalEntryOut
+
+    def get_queryset(self):
+        return selectors.journal_entry_list()
+
+    def get(self, request, pk: int):
+        return Response(s.JournalEntryOut(self.get_object()).data)
+
+
+class JournalEntryReverseView(GenericAPIView):
+    permission_classes = [LedgerAccess]
+    serializer_class = s.JournalEntryOut
+
+    def get_queryset(self):
+        return selectors.journal_entry_list()
+
+    @extend_schema(request=s.JournalReverseIn, responses={201: s.JournalEntryOut})
+    def post(self, request, pk: int):
+        entry = self.get_object()
+        body = s.JournalReverseIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        reversal = services.journal_entry_reverse(
+            entry_id=entry.pk,
+            reason=body.validated_data["reason"],
+            entry_date=body.validated_data.get("date"),
+            by=request.user,
+        )
+        reversal = selectors.journal_entry_list().get(pk=reversal.pk)
+        return Response(s.JournalEntryOut(reversal).data, status=status.HTTP_201_CREATED)
+
+
+def _journal_csv_rows(entries) -> list[dict]:
+    """One row per journal line: the export an accounting package imports."""
+    return [
+        {
+            "entry": entry.number,
+            "date": entry.date.isoformat(),
+            "source": entry.source,
+            "reference": entry.source_reference,
+            "memo": entry.memo,
+            "account": line.account.code,
+            "account_name": line.account.name,
+            "debit": str(line.debit),
+            "credit": str(line.credit),
+            "currency": line.currency,
+            "amount_currency": str(line.amount_currency),
+        }
+        for entry in entries
+        for line in entry.lines.all()
+    ]

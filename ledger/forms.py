@@ -1,0 +1,12 @@
+from django import forms
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class JournalFilterForm(forms.Form):
+    source = forms.CharField(required=False)
+    account = forms.CharField(required=False, help_text="code or key")
+    date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))

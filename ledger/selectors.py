@@ -1,0 +1,100 @@
+"""Ledger reads: the trial balance and the journal, as SQL aggregates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from ledger.models import Account, JournalEntry
+from o2c.money import ZERO
+
+
+@dataclass(frozen=True)
+class TrialBalanceRow:
+    code: str
+    name: str
+    type: str
+    debit: Decimal
+    credit: Decimal
+    balance: Decimal  # debit-positive net balance
+
+
+@dataclass(frozen=True)
+class TrialBalance:
+    as_of: date | None
+    accounts: list[TrialBalanceRow]
+    total_debit: Decimal
+    total_credit: Decimal
+
+    @property
+    def balanced(self) -> bool:
+        return self.total_debit == self.total_credit
+
+
+def trial_balance(*, as_of: date | None = None) -> TrialBalance:
+    """Each account's net balance from entries dated on or before `as_of`, in the debit or the
+    credit column; one GROUP BY query."""
+    dated = Q(lines__entry__date__lte=as_of) if as_of else Q()
+    money = DecimalField(max_digits=18, decimal_places=2)
+    accounts = Account.objects.annotate(
+        debit_sum=Coalesce(Sum("lines__debit", filter=dated), Value(ZERO), output_field=money),
+        credit_sum=Coalesce(Sum("lines__credit", filter=dated), Value(ZERO), output_field=money),
+    ).order_by("code")
+    rows = []
+    for account in accounts:
+        balance = account.debit_sum - account.credit_sum
+        rows.append(
+            TrialBalanceRow(
+                code=account.code,
+                name=account.name,
+                type=account.type,
+                debit=balance if balance > 0 else ZERO,
+                credit=-balance if balance < 0 else ZERO,
+                balance=balance,
+            )
+        )
+    return TrialBalance(
+        as_of=as_of,
+        accounts=rows,
+        total_debit=sum((row.debit for row in rows), ZERO),
+        total_credit=sum((row.credit for row in rows), ZERO),
+    )
+
+
+def account_balance(*, key: str, as_of: date | None = None) -> Decimal:
+    """The debit-positive balance of the account named `key`."""
+    dated = Q(lines__entry__date__lte=as_of) if as_of else Q()
+    totals = Account.objects.filter(key=key).aggregate(
+        debit=Coalesce(Sum("lines__debit", filter=dated), Value(ZERO)),
+        credit=Coalesce(Sum("lines__credit", filter=dated), Value(ZERO)),
+    )
+    return totals["debit"] - totals["credit"]
+
+
+def journal_entry_list(
+    *,
+    source: str | None = None,
+    account: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[JournalEntry]:
+    entries = JournalEntry.objects.select_related("posted_by", "reversal_of").prefetch_related(
+        "lines__account"
+    )
+    if source:
+        entries = entries.filter(source=source)
+    if account:
+        entries = entries.filter(Q(lines__account__code=account) | Q(lines__account__key=account)).distinct()
+    if date_from:
+        entries = entries.filter(date__gte=date_from)
+    if date_to:
+        entries = entries.filter(date__lte=date_to)
+    return entries.order_by("-date", "-pk")
+
+
+def account_list() -> QuerySet[Account]:
+    return Account.objects.order_by("code")

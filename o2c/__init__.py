@@ -1,0 +1,3 @@
+from o2c.celery import app as celery_app
+
+__all__ = ["celery_app"]

@@ -1,0 +1,182 @@
+"""The API conventions of API.md: pagination, errors, roles and `Idempotency-Key`.
+
+Every API view of the project derives from `APIView` or `GenericAPIView` here (or mixes in
+`IdempotentMixin`), so every POST honours `Idempotency-Key`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError, transaction
+from django.http import Http404
+from rest_framework import exceptions, generics, permissions, renderers, status, views
+from rest_framework.response import Response
+
+from o2c import idempotency
+from o2c.errors import DomainError
+from o2c.roles import has_role
+
+logger = logging.getLogger(__name__)
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus domain errors (400/409 naming the field) and Django's own errors."""
+    if transaction.get_connection().in_atomic_block:
+        transaction.set_rollback(True)  # a refused request leaves nothing half-written
+    if isinstance(exc, DomainError):
+        return Response(exc.as_dict(), status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        )
+    elif isinstance(exc, DataError):
+        # a value the column cannot hold (an amount of 10^20, say): bad input, not a crash
+        logger.info("data error turned into 400: %s", exc)
+        exc = exceptions.ValidationError({"detail": "a value is out of range for its field"})
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    return views.exception_handler(exc, context)
+
+
+def role_permission(*roles: str) -> type[permissions.BasePermission]:
+    """A DRF permission class admitting `roles` (manager and admin always included)."""
+
+    class HasRole(permissions.BasePermission):
+        message = f"this action is for {', '.join(roles)}"
+
+        def has_permission(self, request, view) -> bool:
+            return bool(request.user and request.user.is_authenticated and has_role(request.user, *roles))
+
+    HasRole.__name__ = f"HasRole_{'_'.join(roles)}"
+    return HasRole
+
+
+class IdempotentMixin:
+    """Applies `Idempotency-Key` to POSTs: the view runs in one transaction with its stored response."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method != "POST" or idempotency.HEADER not in request.META:
+            return super().dispatch(request, *args, **kwargs)
+        with transaction.atomic():
+            response = super().dispatch(request, *args, **kwargs)
+            pending = getattr(self, "_idempotency_pending", None)
+            if pending is None:
+                return response
+            if 200 <= response.status_code < 300:
+                idempotency.idempotency_store(
+                    **pending,
+                    status_code=response.status_code,
+                    body=getattr(response, "data", None),
+                    headers={name: response[name] for name in ("Location",) if response.has_header(name)},
+                )
+            else:
+                transaction.set_rollback(True)
+            return response
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # authentication, permissions, throttles
+        key = request.META.get(idempotency.HEADER) if request.method == "POST" else None
+        if not key or not request.user.is_authenticated:
+            return
+        if len(key) > idempotency.MAX_KEY_LENGTH:
+            raise exceptions.ValidationError({"Idempotency-Key": ["at most 255 characters"]})
+        fingerprint = idempotency.request_fingerprint(
+            method=request.method, path=request.path, body=request._request.body
+        )
+        outcome = idempotency.idempotency_begin(user_id=request.user.pk, key=key, fingerprint=fingerprint)
+        if outcome.kind == "in_flight":
+            raise IdempotencyConflict()
+        if outcome.kind == "mismatch":
+            raise IdempotencyMismatch()
+        if outcome.kind == "replay":
+            raise IdempotentReplay(outcome.record)
+        self._idempotency_pending = {
+            "user_id": request.user.pk,
+            "key": key,
+            "method": request.method,
+            "path": request.path,
+            "fingerprint": fingerprint,
+        }
+
+    def handle_exception(self, exc):
+        if isinstance(exc, IdempotentReplay):
+            record = exc.record
+            response = Response(
+                record.response_body, status=record.status_code, headers=record.response_headers
+            )
+            response[idempotency.REPLAYED_HEADER] = "true"
+            return response
+        return super().handle_exception(exc)
+
+
+class IdempotentReplay(Exception):
+    def __init__(self, record):
+        super().__init__("replay")
+        self.record = record
+
+
+class IdempotencyConflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "a request with this Idempotency-Key is still in flight"
+    default_code = "idempotency_in_flight"
+
+
+class IdempotencyMismatch(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = "this Idempotency-Key was used with a different request body"
+    default_code = "idempotency_key_reused"
+
+
+class APIView(IdempotentMixin, views.APIView):
+    pass
+
+
+class GenericAPIView(IdempotentMixin, generics.GenericAPIView):
+    pass
+
+
+class ListAPIView(IdempotentMixin, generics.ListAPIView):
+    pass
+
+
+class ListCreateAPIView(IdempotentMixin, generics.ListCreateAPIView):
+    pass
+
+
+class RetrieveAPIView(IdempotentMixin, generics.RetrieveAPIView):
+    pass
+
+
+class RetrieveUpdateAPIView(IdempotentMixin, generics.RetrieveUpdateAPIView):
+    pass
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    """`?format=csv` on reports: renders a list of flat dicts (the view builds it) as CSV."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, dict) and "results" in data:
+            data = data["results"]
+        if not isinstance(data, list):  # an error body
+            data = [data] if isinstance(data, dict) else []
+        buffer = io.StringIO()
+        if data:
+            writer = csv.DictWriter(buffer, fieldnames=list(data[0].keys()), extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(data)
+        return buffer.getvalue().encode(self.charset)
+
+
+def wants_csv(request) -> bool:
+    return getattr(getattr(request, "accepted_renderer", None), "format", None) == "csv"

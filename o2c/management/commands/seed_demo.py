@@ -1,0 +1,173 @@
+"""Demo data for `make run`: one user per role, customers, products and stock in two warehouses.
+
+Safe to run again: what exists is left as it is. State is built through the services and the
+pipeline, as production builds it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from customers import services as customer_services
+from customers.models import Customer
+from inventory import services as inventory_services
+from inventory.models import Product, Warehouse
+from o2c import pipeline
+from o2c.roles import ADMIN, FINANCE, MANAGER, SALES, WAREHOUSE, roles_sync
+
+# username, password, role, full name. The passwords are printed and listed in README.md.
+DEMO_USERS = [
+    ("sales", "sales-demo-2026", SALES, "Sam Seller"),
+    ("warehouse", "warehouse-demo-2026", WAREHOUSE, "Wendy Picker"),
+    ("finance", "finance-demo-2026", FINANCE, "Fiona Ledger"),
+    ("manager", "manager-demo-2026", MANAGER, "Max Manager"),
+    ("admin", "admin-demo-2026", ADMIN, "Ada Admin"),
+]
+
+DEMO_CUSTOMERS = [
+    # code, name, email, terms, credit limit, VAT number, address
+    (
+        "C0001",
+        "Acme Retail GmbH",
+        "ap@acme-retail.example",
+        30,
+        "50000.00",
+        "DE811907980",
+        "Königstraße 1\n70173 Stuttgart\nGermany",
+    ),
+    (
+        "C0002",
+        "Bistro Nord KG",
+        "rechnung@bistro-nord.example",
+        14,
+        "5000.00",
+        "DE136695976",
+        "Große Elbstraße 7\n22767 Hamburg\nGermany",
+    ),
+    (
+        "C0003",
+        "Café Lumière SARL",
+        "compta@cafe-lumiere.example",
+        30,
+        "12000.00",
+        "FR40303265045",
+        "12 rue de Rivoli\n75004 Paris\nFrance",
+    ),
+    (
+        "C0004",
+        "Delta Office BV",
+        "finance@delta-office.example",
+        45,
+        "25000.00",
+        "NL004495445B01",
+        "Keizersgracht 100\n1015 CS Amsterdam\nNetherlands",
+    ),
+    (
+        "C0005",
+        "Evergreen Hotels AG",
+        "kreditoren@evergreen.example",
+        60,
+        None,
+        "ATU13585627",
+        "Kärntner Ring 5\n1010 Wien\nAustria",
+    ),
+    (
+        "C0006",
+        "Fjord Supplies AS",
+        "invoice@fjord.example",
+        30,
+        "8000.00",
+        "",
+        "Karl Johans gate 2\n0154 Oslo\nNorway",
+    ),
+]
+
+DEMO_PRODUCTS = [
+    # sku, name, kind, price, tax %, standard cost, stock in MAIN, stock in EAST
+    ("ESP-100", "Espresso machine Barista 100", "stock", "1290.00", "19.00", "780.00", "25", "10"),
+    ("GRD-20", "Coffee grinder G20", "stock", "349.00", "19.00", "190.00", "40", "15"),
+    ("BEAN-1KG", "Coffee beans, house blend, 1 kg", "stock", "18.90", "7.00", "9.40", "500", "250"),
+    ("CUP-6", "Cappuccino cups, set of 6", "stock", "39.50", "19.00", "14.20", "120", "60"),
+    ("MILK-JUG", "Milk jug 0.6 l, stainless", "stock", "24.90", "19.00", "8.10", "80", "0"),
+    ("DESCALE", "Descaler, 1 l", "stock", "12.50", "19.00", "4.30", "0", "0"),
+    ("SVC-INST", "Installation and training (hour)", "service", "95.00", "19.00", "0.00", "0", "0"),
+    ("SVC-MAINT", "Annual maintenance contract", "service", "480.00", "19.00", "0.00", "0", "0"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo users, customers, products and stock (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        roles_sync()
+        self._users()
+        self._customers()
+        self._catalog()
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/ as:"))
+        for username, password, role, _ in DEMO_USERS:
+            self.stdout.write(f"  {role:<10} {username:<10} {password}")
+
+    def _users(self) -> None:
+        user_model = get_user_model()
+        for username, password, role, full_name in DEMO_USERS:
+            if user_model.objects.filter(username=username).exists():
+                continue
+            first, last = full_name.split(" ", 1)
+            user = user_model.objects.create_user(
+                username=username,
+                password=password,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@o2c.example",
+                is_staff=role in (ADMIN, MANAGER),
+                is_superuser=role == ADMIN,
+            )
+            user.groups.add(Group.objects.get(name=role))
+
+    def _customers(self) -> None:
+        for code, name, email, terms, limit, vat, address in DEMO_CUSTOMERS:
+            if Customer.objects.filter(code=code).exists():
+                continue
+            customer_services.customer_create(
+                code=code,
+                name=name,
+                email=email,
+                payment_terms_days=terms,
+                credit_limit=Decimal(limit) if limit else None,
+                vat_number=vat,
+                billing_address=f"{name}\n{address}",
+                shipping_address=f"{name}\n{address}",
+            )
+
+    def _catalog(self) -> None:
+        main = Warehouse.objects.filter(code="MAIN").first() or inventory_services.warehouse_create(
+            code="MAIN", name="Hamburg main warehouse"
+        )
+        east = Warehouse.objects.filter(code="EAST").first() or inventory_services.warehouse_create(
+            code="EAST", name="Leipzig warehouse"
+        )
+        for sku, name, kind, price, tax, cost, main_qty, east_qty in DEMO_PRODUCTS:
+            if Product.objects.filter(sku=sku).exists():
+                continue
+            product = inventory_services.product_create(
+                sku=sku,
+                name=name,
+                kind=kind,
+                unit_price=Decimal(price),
+                tax_rate=Decimal(tax),
+                standard_cost=Decimal(cost),
+            )
+            for warehouse, quantity in ((main, main_qty), (east, east_qty)):
+                if Decimal(quantity) > 0:
+                    pipeline.stock_receive(
+                        product_id=product.pk,
+                        warehouse_id=warehouse.pk,
+                        quantity=Decimal(quantity),
+                        reference="Opening stock",
+                    )

@@ -1,0 +1,57 @@
+"""The navigation bar by role: one table, read by the base template."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+
+from o2c.roles import ADMIN, FINANCE, MANAGER, ROLE_LABELS, SALES, WAREHOUSE, has_role, user_roles
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: tuple[str, ...]
+    group: str = ""
+
+
+# Later issues add their pages here; an entry whose URL does not exist yet is not shown.
+NAVIGATION: tuple[NavItem, ...] = (
+    NavItem("Sales", "home-sales", (SALES,), "Home"),
+    NavItem("Warehouse", "home-warehouse", (WAREHOUSE,), "Home"),
+    NavItem("Finance", "home-finance", (FINANCE,), "Home"),
+    NavItem("Manager", "home-manager", (MANAGER,), "Home"),
+    NavItem("Trial balance", "ledger:trial-balance", (FINANCE,), "Ledger"),
+    NavItem("Journal", "ledger:journal", (FINANCE,), "Ledger"),
+    NavItem("API docs", "api-docs", (SALES, WAREHOUSE, FINANCE), "Tools"),
+    NavItem("Admin", "admin:index", (ADMIN,), "Tools"),
+)
+
+
+def navigation_for(user) -> list[dict]:
+    items = []
+    for item in NAVIGATION:
+        if not has_role(user, *item.roles):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": item.label, "url": url, "group": item.group, "url_name": item.url_name})
+    return items
+
+
+def navigation(request) -> dict:
+    """Context processor: `company_name`, `nav_items` and `user_role_labels` for the base template."""
+    company = {"company_name": settings.O2C_COMPANY_NAME}
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {**company, "nav_items": [], "user_role_labels": []}
+    return {
+        **company,
+        "nav_items": navigation_for(user),
+        "user_role_labels": [ROLE_LABELS[role] for role in sorted(user_roles(user))],
+    }

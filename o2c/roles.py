@@ -1,0 +1,149 @@
+"""Roles are Django groups; each group carries the model permissions its work needs.
+
+`manager` may do all that `sales`, `warehouse` and `finance` may, plus what is marked manager;
+`admin` (and superusers) may do everything. Pages and API views ask `has_role`; the admin site
+and fine-grained checks use the groups' permissions, kept in step with ROLE_PERMISSIONS by
+`roles_sync` (run by data migrations and the `sync_roles` command).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+
+SALES, WAREHOUSE, FINANCE, MANAGER, ADMIN = "sales", "warehouse", "finance", "manager", "admin"
+ROLES = (SALES, WAREHOUSE, FINANCE, MANAGER, ADMIN)
+ROLE_LABELS = {SALES: "Sales", WAREHOUSE: "Warehouse", FINANCE: "Finance", MANAGER: "Manager", ADMIN: "Admin"}
+_MANAGER_COVERS = {SALES, WAREHOUSE, FINANCE, MANAGER}
+
+_VIEW_MASTER_DATA = [
+    "customers.view_customer",
+    "inventory.view_product",
+    "inventory.view_warehouse",
+    "inventory.view_stocklevel",
+    "inventory.view_stockmove",
+]
+_LEDGER = [
+    "ledger.view_account",
+    "ledger.view_journalentry",
+    "ledger.view_journalline",
+    "ledger.add_journalentry",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    SALES: [*_VIEW_MASTER_DATA, "customers.add_customer", "customers.change_customer"],
+    WAREHOUSE: [*_VIEW_MASTER_DATA, "inventory.add_stockmove"],
+    FINANCE: [
+        *_VIEW_MASTER_DATA,
+        "customers.add_customer",
+        "customers.change_customer",
+        "customers.change_credit_terms",
+        *_LEDGER,
+    ],
+    MANAGER: [
+        *_VIEW_MASTER_DATA,
+        "customers.add_customer",
+        "customers.change_customer",
+        "customers.change_credit_terms",
+        "inventory.add_product",
+        "inventory.change_product",
+        "inventory.add_warehouse",
+        "inventory.change_warehouse",
+        "inventory.add_stockmove",
+        *_LEDGER,
+        "ledger.add_account",
+        "ledger.change_account",
+    ],
+    ADMIN: ["*"],
+}
+
+
+def user_roles(user) -> frozenset[str]:
+    """The role names of `user`, read once per request object."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_o2c_roles", None)
+    if cached is None:
+        names = set(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+        if user.is_superuser:
+            names.add(ADMIN)
+        cached = frozenset(names)
+        user._o2c_roles = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    """True when `user` holds one of `roles`, directly or through manager or admin."""
+    held = user_roles(user)
+    if ADMIN in held:
+        return True
+    if MANAGER in held and _MANAGER_COVERS.intersection(roles):
+        return True
+    return bool(held.intersection(roles))
+
+
+def primary_role(user) -> str | None:
+    held = user_roles(user)
+    for role in (ADMIN, MANAGER, FINANCE, SALES, WAREHOUSE):
+        if role in held:
+            return MANAGER if role == ADMIN else role
+    return None
+
+
+def role_required(*roles: str) -> Callable:
+    """Page decorator: anonymous users go to the login page, other roles get a 403."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not has_role(request.user, *roles):
+                raise PermissionDenied(f"this page is for {', '.join(roles)}")
+            return view(request, *args, **kwargs)
+
+        wrapped.required_roles = roles
+        return wrapped
+
+    return decorator
+
+
+def roles_sync(apps=None) -> dict[str, int]:
+    """Create the role groups and give each exactly its permissions; returns counts per role.
+
+    Permissions of models that do not exist yet (an early migration on a fresh database) are
+    skipped; the migration that adds those models calls this again.
+    """
+    if apps is None:
+        from django.apps import apps as global_apps
+
+        apps = global_apps
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    counts: dict[str, int] = {}
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=role)
+        if names == ["*"]:
+            permissions = list(permission_model.objects.all())
+        else:
+            wanted = {tuple(name.split(".", 1)) for name in names}
+            permissions = [
+                permission
+                for permission in permission_model.objects.select_related("content_type")
+                if (permission.content_type.app_label, permission.codename) in wanted
+            ]
+        group.permissions.set(permissions)
+        counts[role] = len(permissions)
+    return counts
+
+
+def ensure_permissions_exist(apps) -> None:
+    """Create the model permissions now (Django would only after the whole migrate run)."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None

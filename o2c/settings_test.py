@@ -1,0 +1,22 @@
+"""Settings for the test suite: the real PostgreSQL on 127.0.0.1 (or DATABASE_URL), tasks eager
+unless a test starts a real worker, mail kept in memory."""
+
+import os
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/o2c")
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("O2C_PAYMENT_NOTIFICATION_SECRET", "test-notification-secret")
+os.environ.setdefault("O2C_TASKS_EAGER", "true")
+
+from o2c.settings import *  # noqa: F403
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "var" / "test-media"))  # noqa: F405

@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from o2c import views
+from o2c.api_views import TokenView
+
+api_v1 = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("", include("ledger.api.urls")),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("home/sales/", views.home_sales, name="home-sales"),
+    path("home/warehouse/", views.home_warehouse, name="home-warehouse"),
+    path("home/finance/", views.home_finance, name="home-finance"),
+    path("home/manager/", views.home_manager, name="home-manager"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("healthz", views.healthz, name="healthz"),
+    path("ledger/", include("ledger.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

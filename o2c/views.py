@@ -1,0 +1,81 @@
+"""Kernel pages: the home page per role and /healthz."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseForbidden, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from o2c import health
+from o2c.roles import FINANCE, MANAGER, ROLE_LABELS, SALES, WAREHOUSE, primary_role, role_required
+
+# What each role's home page offers; later issues fill in the pages behind the cards.
+HOME_CARDS = {
+    SALES: {
+        "intro": "Enter and follow orders, look up customers and stock.",
+        "cards": [
+            ("API documentation", "Integrate a web shop or EDI gateway.", "api-docs"),
+        ],
+    },
+    WAREHOUSE: {
+        "intro": "Receive stock, pick, pack and ship.",
+        "cards": [("API documentation", "Stock receipts and shipments by API.", "api-docs")],
+    },
+    FINANCE: {
+        "intro": "Credit holds, payments, disputes, dunning and the ledger.",
+        "cards": [
+            ("Trial balance", "Every account's balance, as of any date.", "ledger:trial-balance"),
+            ("Journal", "Every posting, filterable and exportable.", "ledger:journal"),
+        ],
+    },
+    MANAGER: {
+        "intro": "The state of the order-to-cash cycle.",
+        "cards": [
+            ("Trial balance", "Every account's balance, as of any date.", "ledger:trial-balance"),
+            ("Admin", "Master data, users and roles.", "admin:index"),
+        ],
+    },
+}
+
+
+@login_required
+def home(request):
+    role = primary_role(request.user)
+    if role is None:
+        return HttpResponseForbidden("Your account has no role yet; ask an administrator to give you one.")
+    return redirect(f"home-{role}")
+
+
+def _role_home(role: str):
+    @role_required(role)
+    def view(request):
+        spec = HOME_CARDS[role]
+        cards = []
+        for title, text, url_name in spec["cards"]:
+            try:
+                url = reverse(url_name)
+            except NoReverseMatch:
+                url = None
+            cards.append({"title": title, "text": text, "url": url})
+        context = {"role": role, "role_label": ROLE_LABELS[role], "intro": spec["intro"], "cards": cards}
+        return render(request, f"o2c/home_{role}.html", {**context, "today": timezone.localdate()})
+
+    view.__name__ = f"home_{role}"
+    return view
+
+
+home_sales = _role_home(SALES)
+home_warehouse = _role_home(WAREHOUSE)
+home_finance = _role_home(FINANCE)
+home_manager = _role_home(MANAGER)
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    healthy, body = health.health()
+    return JsonResponse(body, status=200 if healthy else 503)
