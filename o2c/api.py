@@ -26,8 +26,8 @@ logger = logging.getLogger(__name__)
 
 def exception_handler(exc, context):
     """DRF's handler, plus domain errors (400/409 naming the field) and Django's own errors."""
-    if transaction.get_connection().in_atomic_block:
-        transaction.set_rollback(True)  # a refused request leaves nothing half-written
+    # Services run in their own transaction, so a refused request has already left nothing
+    # behind; IdempotentMixin rolls back its request-wide transaction on any non-2xx response.
     if isinstance(exc, DomainError):
         return Response(exc.as_dict(), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):

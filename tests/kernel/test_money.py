@@ -83,7 +83,8 @@ def test_rounding_is_idempotent_and_within_half_a_cent(amount):
 )
 def test_document_total_is_the_sum_of_rounded_lines(lines):
     computed = [
-        line_amounts(quantity=q, unit_price=p, discount_percent=d, tax_rate=t, currency="EUR") for q, p, d, t in lines
+        line_amounts(quantity=q, unit_price=p, discount_percent=d, tax_rate=t, currency="EUR")
+        for q, p, d, t in lines
     ]
     total = money_sum((Money(line.total, "EUR") for line in computed), "EUR")
     assert total.amount == sum(line.net for line in computed) + sum(line.tax for line in computed)
