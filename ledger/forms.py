@@ -2,7 +2,10 @@ from django import forms
 
 
 class AsOfForm(forms.Form):
-    as_of = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
+    )
 
 
 class JournalFilterForm(forms.Form):

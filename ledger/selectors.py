@@ -12,6 +12,8 @@ from django.db.models.functions import Coalesce
 from ledger.models import Account, JournalEntry
 from o2c.money import ZERO
 
+ZERO_CENTS = Decimal("0.00")
+
 
 @dataclass(frozen=True)
 class TrialBalanceRow:
@@ -60,8 +62,8 @@ def trial_balance(*, as_of: date | None = None) -> TrialBalance:
     return TrialBalance(
         as_of=as_of,
         accounts=rows,
-        total_debit=sum((row.debit for row in rows), ZERO),
-        total_credit=sum((row.credit for row in rows), ZERO),
+        total_debit=sum((row.debit for row in rows), ZERO_CENTS),
+        total_credit=sum((row.credit for row in rows), ZERO_CENTS),
     )
 
 
