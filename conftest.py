@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 import pytest
@@ -37,3 +38,26 @@ def api_client_for(make_user) -> Callable:
         return client
 
     return client_for
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests end with a flush that empties every table, the rows seeded by data
+    migrations included; put the chart of accounts and the role groups back before each one."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+    if marker and marker.kwargs.get("transaction"):
+        transactional = True
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        reference_data_seed()
+
+
+def reference_data_seed() -> None:
+    from django.apps import apps
+
+    from o2c.roles import roles_sync
+
+    chart = importlib.import_module("ledger.migrations.0002_chart_of_accounts")
+    chart.seed_chart(apps, None)
+    roles_sync()

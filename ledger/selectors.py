@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -54,8 +55,8 @@ def trial_balance(*, as_of: date | None = None) -> TrialBalance:
                 code=account.code,
                 name=account.name,
                 type=account.type,
-                debit=balance if balance > 0 else ZERO,
-                credit=-balance if balance < 0 else ZERO,
+                debit=balance if balance > 0 else ZERO_CENTS,
+                credit=-balance if balance < 0 else ZERO_CENTS,
                 balance=balance,
             )
         )
@@ -100,3 +101,37 @@ def journal_entry_list(
 
 def account_list() -> QuerySet[Account]:
     return Account.objects.order_by("code")
+
+
+JOURNAL_EXPORT_COLUMNS = [
+    "entry",
+    "date",
+    "source",
+    "reference",
+    "memo",
+    "account",
+    "account_name",
+    "debit",
+    "credit",
+    "currency",
+    "amount_currency",
+]
+
+
+def journal_export_rows(entries) -> Iterator[dict[str, str]]:
+    """One row per journal line (JOURNAL_EXPORT_COLUMNS): the export an accounting package imports."""
+    for entry in entries:
+        for line in entry.lines.all():
+            yield {
+                "entry": entry.number,
+                "date": entry.date.isoformat(),
+                "source": entry.source,
+                "reference": entry.source_reference,
+                "memo": entry.memo,
+                "account": line.account.code,
+                "account_name": line.account.name,
+                "debit": str(line.debit),
+                "credit": str(line.credit),
+                "currency": line.currency,
+                "amount_currency": str(line.amount_currency),
+            }

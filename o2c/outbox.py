@@ -21,7 +21,7 @@ from o2c.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 12  # about 16 hours of retries before a message is marked failed
 BATCH_SIZE = 50
 
 Handler = Callable[[OutboxMessage], None]

@@ -109,6 +109,8 @@ else:
     DATABASES = {"default": embedded_database(BASE_DIR / "var" / "pgdata")}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Behind PgBouncer in transaction mode, server-side cursors must be off.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DISABLE_SERVER_SIDE_CURSORS", default=False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker and cache; absent means tasks run in-process ---------------------------------
@@ -118,8 +120,8 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = REDIS_URL or None
-CELERY_TASK_ALWAYS_EAGER = env.bool("O2C_TASKS_EAGER", default=not REDIS_URL)
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL) or None  # Redis or RabbitMQ (amqp://)
+CELERY_TASK_ALWAYS_EAGER = env.bool("O2C_TASKS_EAGER", default=not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True  # at-least-once: a task is acknowledged after it ran
 CELERY_TASK_REJECT_ON_WORKER_LOST = True  # ... and requeued if its worker died meanwhile

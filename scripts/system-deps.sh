@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages needed by WeasyPrint (PDF invoices) and by the
-# browser tests (chromium) / PDF checks (poppler-utils).
+# browser tests (chromium) / PDF checks (poppler-utils), and a local PostgreSQL and Redis
+# for the test suite when the machine has none.
 # Idempotent: does nothing when every package is already installed.
 # Only installs when run as root; otherwise prints a warning and exits 0.
 set -euo pipefail
@@ -14,6 +15,14 @@ PACKAGES=(
     chromium
     poppler-utils
 )
+# The local database and broker of the test suite, unless the machine already has servers
+# (or the suite is pointed at remote ones).
+if ! command -v pg_ctlcluster >/dev/null 2>&1 && [[ -z "${DATABASE_URL:-}" ]]; then
+    PACKAGES+=(postgresql postgresql-client)
+fi
+if ! command -v redis-server >/dev/null 2>&1 && [[ -z "${REDIS_URL:-}" ]]; then
+    PACKAGES+=(redis-server redis-tools)
+fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "system-deps.sh: WARNING: dpkg-query not found (not a Debian-based system);" \

@@ -51,7 +51,7 @@ class JournalEntryListView(GenericAPIView):
             date_to=filters.get("to"),
         )
         if wants_csv(request):
-            return Response(_journal_csv_rows(entries))
+            return Response(list(selectors.journal_export_rows(entries)))
         page = self.paginate_queryset(entries)
         return self.get_paginated_response(s.JournalEntryOut(page, many=True).data)
 
@@ -101,24 +101,3 @@ class JournalEntryReverseView(GenericAPIView):
         )
         reversal = selectors.journal_entry_list().get(pk=reversal.pk)
         return Response(s.JournalEntryOut(reversal).data, status=status.HTTP_201_CREATED)
-
-
-def _journal_csv_rows(entries) -> list[dict]:
-    """One row per journal line: the export an accounting package imports."""
-    return [
-        {
-            "entry": entry.number,
-            "date": entry.date.isoformat(),
-            "source": entry.source,
-            "reference": entry.source_reference,
-            "memo": entry.memo,
-            "account": line.account.code,
-            "account_name": line.account.name,
-            "debit": str(line.debit),
-            "credit": str(line.credit),
-            "currency": line.currency,
-            "amount_currency": str(line.amount_currency),
-        }
-        for entry in entries
-        for line in entry.lines.all()
-    ]

@@ -1,7 +1,7 @@
 from django.db import migrations
 
-# A frozen copy of ledger/chart.py as it was when this migration was written: migrations never
-# import live code, so later edits to the chart go in a new migration.
+# The seeded chart of accounts. `key` is how services name an account; `code` is what accountants
+# see and may renumber. Later changes to the chart go in a new migration.
 CHART = [
     ("1000", "bank", "Bank", "asset"),
     ("1100", "receivables", "Accounts receivable", "asset"),

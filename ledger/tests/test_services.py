@@ -147,7 +147,7 @@ class TestDatabaseGuards:
             JournalLine.objects.filter(pk=line.pk).update(debit=Decimal("1.00"))
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_an_unbalanced_entry_is_refused_at_commit():
     bank = Account.objects.get(key="bank")
     with pytest.raises(IntegrityError, match="unbalanced"), transaction.atomic():

@@ -70,7 +70,7 @@ class TestReplay:
         assert JournalEntry.objects.count() == 2
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.urls("tests.kernel.idempotency_urls")
 def test_a_second_request_while_the_first_is_in_flight_gets_409(api_client_for):
     first_client = api_client_for("finance")

@@ -9,7 +9,7 @@ from django.db import transaction
 from o2c.numbering import document_number_next
 from tests.concurrency import run_concurrently
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 DAY = date(2026, 11, 23)
 

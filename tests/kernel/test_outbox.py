@@ -13,7 +13,7 @@ from o2c.models import OutboxMessage
 EMAIL = {"to": ["ap@customer.example"], "subject": "Statement", "body": "Your statement."}
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_delivered_after_commit_and_not_at_all_after_rollback():
     with transaction.atomic():
         outbox.outbox_enqueue(kind="email", payload=EMAIL)

@@ -17,7 +17,7 @@ def test_check_deploy_is_clean_in_production_mode():
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DJANGO_SETTINGS_MODULE", "SECURE_SSL_REDIRECT", "DEBUG"}
+        if key not in {"DJANGO_SETTINGS_MODULE", "SECURE_SSL_REDIRECT", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env.update(
         DJANGO_SETTINGS_MODULE="o2c.settings",
