@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
-from o2c.roles import ADMIN, FINANCE, MANAGER, ROLE_LABELS, SALES, WAREHOUSE, has_role, user_roles
+from o2c.roles import FINANCE, MANAGER, ROLE_LABELS, SALES, WAREHOUSE, has_role, user_roles
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Trial balance", "ledger:trial-balance", (FINANCE,), "Ledger"),
     NavItem("Journal", "ledger:journal", (FINANCE,), "Ledger"),
     NavItem("API docs", "api-docs", (SALES, WAREHOUSE, FINANCE), "Tools"),
-    NavItem("Admin", "admin:index", (ADMIN,), "Tools"),
+    NavItem("Admin", "admin:index", (MANAGER,), "Tools"),
 )
 
 
