@@ -58,6 +58,6 @@ def reference_data_seed() -> None:
 
     from o2c.roles import roles_sync
 
-    chart = importlib.import_module("ledger.migrations.0002_chart_of_accounts")
-    chart.seed_chart(apps, None)
+    importlib.import_module("ledger.migrations.0002_chart_of_accounts").seed_chart(apps, None)
+    importlib.import_module("ledger.migrations.0003_goods_received_account").add_account(apps, None)
     roles_sync()

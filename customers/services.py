@@ -1,13 +1,152 @@
-"""Customer writes."""
+"""Customer writes: create, update and the row lock the credit check takes.
+
+Every write validates the master data the same way (VAT number, currency, payment terms, credit
+limit, unique code), whoever calls it: the API, the pages, the demo seed. The credit terms
+(`credit_limit`, `blocked`, `dunning_enabled`) change only by finance or a manager. Each change
+lands in the pghistory audit trail through the model's triggers.
+"""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from typing import Any
 
-from django.db import transaction
+from babel.numbers import list_currencies
+from django.db import IntegrityError, transaction
+from stdnum.eu import vat as eu_vat
+from stdnum.exceptions import ValidationError as StdnumValidationError
 
 from customers.models import Customer
 from o2c.errors import DomainError
+from o2c.roles import FINANCE, has_role
+
+CREDIT_TERMS_FIELDS = ("credit_limit", "blocked", "dunning_enabled")
+EDITABLE_FIELDS = (
+    "code",
+    "name",
+    "email",
+    "currency",
+    "payment_terms_days",
+    "credit_limit",
+    "blocked",
+    "dunning_enabled",
+    "tax_exempt",
+    "vat_number",
+    "billing_address",
+    "shipping_address",
+)
+CREDIT_TERMS_DEFAULTS = {"credit_limit": None, "blocked": False, "dunning_enabled": True}
+MAX_PAYMENT_TERMS_DAYS = 365
+MAX_CREDIT_LIMIT = Decimal("9999999999999999.99")  # what DecimalField(18, 2) holds
+
+_EU_VAT_PREFIXES = frozenset(eu_vat.MEMBER_STATES) | {"el"}  # Greece files as EL
+_OTHER_VAT = re.compile(r"^[A-Z]{2}[A-Z0-9]{2,13}$")
+_VAT_REASONS = {
+    "InvalidChecksum": "its check digit is wrong",
+    "InvalidLength": "it has the wrong number of digits",
+    "InvalidFormat": "it has the wrong format",
+    "InvalidComponent": "it has the wrong format",
+}
+
+
+class CreditTermsForbidden(DomainError):
+    """A user without finance (or manager) rights tried to change a customer's credit terms."""
+
+    code = "credit_terms_forbidden"
+    status_code = 403
+
+    def __init__(self, fields: list[str]):
+        self.fields = fields
+        super().__init__(f"only finance or a manager may change {', '.join(fields)}", field=fields[0])
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "detail": self.message,
+            **{field: ["only finance or a manager may change this"] for field in self.fields},
+        }
+
+
+def vat_number_clean(*, vat_number: str) -> str:
+    """The VAT number in its compact form ("DE 811 907 980" → "DE811907980"); "" stays "".
+
+    EU numbers (and Northern Ireland's XI) are checked digit by digit with python-stdnum; others
+    need a two-letter country prefix followed by letters and digits."""
+    compact = re.sub(r"[\s.\-/]", "", vat_number or "").upper()
+    if not compact:
+        return ""
+    if compact[:2].lower() in _EU_VAT_PREFIXES:
+        try:
+            return eu_vat.validate(compact)
+        except StdnumValidationError as error:
+            reason = _VAT_REASONS.get(type(error).__name__, "it is not a valid number")
+            raise DomainError(
+                f"{compact} is not a valid VAT number: {reason}",
+                field="vat_number",
+                code="invalid_vat_number",
+            ) from None
+    if not _OTHER_VAT.match(compact):
+        raise DomainError(
+            "a VAT number starts with its two-letter country code, followed by letters and digits",
+            field="vat_number",
+            code="invalid_vat_number",
+        )
+    return compact
+
+
+def currency_clean(*, currency: str) -> str:
+    if not (isinstance(currency, str) and len(currency) == 3 and currency.isalpha() and currency.isupper()):
+        raise DomainError("an ISO 4217 code: three capital letters, like EUR", field="currency")
+    if currency not in list_currencies():
+        raise DomainError(f"{currency} is not a known ISO 4217 currency", field="currency")
+    return currency
+
+
+def _fields_clean(fields: dict[str, Any]) -> dict[str, Any]:
+    """Validate and normalise the master data in `fields`; raises a DomainError naming the field."""
+    unknown = sorted(set(fields) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise DomainError(f"unknown customer field {unknown[0]}", field=unknown[0])
+    cleaned = dict(fields)
+    for name in ("code", "name", "email"):
+        if name in cleaned:
+            cleaned[name] = (cleaned[name] or "").strip()
+            if not cleaned[name]:
+                raise DomainError("this field may not be blank", field=name)
+    if "currency" in cleaned:
+        cleaned["currency"] = currency_clean(currency=cleaned["currency"])
+    if "vat_number" in cleaned:
+        cleaned["vat_number"] = vat_number_clean(vat_number=cleaned["vat_number"])
+    if "payment_terms_days" in cleaned:
+        days = cleaned["payment_terms_days"]
+        if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= MAX_PAYMENT_TERMS_DAYS:
+            raise DomainError(
+                f"payment terms are 0 to {MAX_PAYMENT_TERMS_DAYS} days", field="payment_terms_days"
+            )
+    if cleaned.get("credit_limit") is not None:
+        limit = Decimal(cleaned["credit_limit"])
+        if not limit.is_finite() or limit < 0 or limit > MAX_CREDIT_LIMIT:
+            raise DomainError("a credit limit is zero or more (empty for unlimited)", field="credit_limit")
+        if limit != limit.quantize(Decimal("0.01")):
+            raise DomainError("a credit limit has at most 2 decimal places", field="credit_limit")
+        cleaned["credit_limit"] = limit.quantize(Decimal("0.01"))
+    return cleaned
+
+
+def _credit_terms_check(*, changed: list[str], by) -> None:
+    """`by` None is the system itself (demo data, imports); a user needs finance or manager."""
+    forbidden = [name for name in CREDIT_TERMS_FIELDS if name in changed]
+    if forbidden and by is not None and not has_role(by, FINANCE):
+        raise CreditTermsForbidden(forbidden)
+
+
+def _save(customer: Customer, *, update_fields: list[str] | None = None) -> None:
+    customer.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent duplicate code is a 400, not a 500
+            customer.save(update_fields=update_fields)
+    except IntegrityError:
+        raise DomainError(f"a customer with code {customer.code} already exists", field="code") from None
 
 
 @transaction.atomic
@@ -25,23 +164,57 @@ def customer_create(
     vat_number: str = "",
     billing_address: str = "",
     shipping_address: str = "",
+    by=None,
 ) -> Customer:
-    if Customer.objects.filter(code=code).exists():
-        raise DomainError(f"a customer with code {code} already exists", field="code")
-    customer = Customer(
-        code=code,
-        name=name,
-        email=email,
-        currency=currency,
-        payment_terms_days=payment_terms_days,
-        credit_limit=credit_limit,
-        blocked=blocked,
-        dunning_enabled=dunning_enabled,
-        tax_exempt=tax_exempt,
-        vat_number=vat_number,
-        billing_address=billing_address,
-        shipping_address=shipping_address,
+    fields = _fields_clean(
+        {
+            "code": code,
+            "name": name,
+            "email": email,
+            "currency": currency,
+            "payment_terms_days": payment_terms_days,
+            "credit_limit": credit_limit,
+            "blocked": blocked,
+            "dunning_enabled": dunning_enabled,
+            "tax_exempt": tax_exempt,
+            "vat_number": vat_number,
+            "billing_address": billing_address,
+            "shipping_address": shipping_address,
+        }
     )
-    customer.full_clean()
-    customer.save()
+    _credit_terms_check(
+        changed=[name for name, default in CREDIT_TERMS_DEFAULTS.items() if fields[name] != default], by=by
+    )
+    if Customer.objects.filter(code=fields["code"]).exists():
+        raise DomainError(f"a customer with code {fields['code']} already exists", field="code")
+    customer = Customer(**fields)
+    _save(customer)
+    return customer
+
+
+def customer_lock(*, customer_id: int) -> Customer:
+    """The customer row, locked (SELECT … FOR UPDATE) until the caller's transaction ends.
+
+    The credit check takes it so that two orders of one customer are checked one after the
+    other against the same headroom. Call it inside `transaction.atomic`."""
+    return Customer.objects.select_for_update().get(pk=customer_id)
+
+
+@transaction.atomic
+def customer_update(*, customer_id: int, by, **fields: Any) -> Customer:
+    """Change the master data in `fields` (only those given); returns the customer.
+
+    Locks the row first, so a concurrent change of the credit limit is not lost. The credit
+    terms need finance or a manager (`CreditTermsForbidden`, a 403); nothing is written then."""
+    cleaned = _fields_clean(fields)
+    customer = customer_lock(customer_id=customer_id)
+    changed = [name for name, value in cleaned.items() if getattr(customer, name) != value]
+    _credit_terms_check(changed=changed, by=by)
+    if not changed:
+        return customer
+    if "code" in changed and Customer.objects.filter(code=cleaned["code"]).exclude(pk=customer.pk).exists():
+        raise DomainError(f"a customer with code {cleaned['code']} already exists", field="code")
+    for name in changed:
+        setattr(customer, name, cleaned[name])
+    _save(customer, update_fields=[*changed, "updated_at"])
     return customer

@@ -51,6 +51,41 @@ def stock_level_lock(*, product_id: int, warehouse_id: int) -> StockLevel:
     return StockLevel.objects.select_for_update().get(product_id=product_id, warehouse_id=warehouse_id)
 
 
+def stock_levels_lock(*, product_ids: list[int], warehouse_id: int) -> dict[int, StockLevel]:
+    """Lock the stock levels of `product_ids` in one warehouse, in product order (the fixed lock
+    order that keeps concurrent allocations free of deadlocks); missing rows are created."""
+    ids = sorted(set(product_ids))
+    existing = set(
+        StockLevel.objects.filter(product_id__in=ids, warehouse_id=warehouse_id).values_list(
+            "product_id", flat=True
+        )
+    )
+    missing = [StockLevel(product_id=pid, warehouse_id=warehouse_id) for pid in ids if pid not in existing]
+    if missing:
+        StockLevel.objects.bulk_create(missing, ignore_conflicts=True)
+    levels = StockLevel.objects.select_for_update().filter(product_id__in=ids, warehouse_id=warehouse_id)
+    return {level.product_id: level for level in levels.order_by("product_id")}
+
+
+def stock_reserve(*, level: StockLevel, quantity: Decimal) -> Decimal:
+    """Reserve up to `quantity` of a locked stock level; returns what could be reserved."""
+    reservable = min(max(level.on_hand - level.reserved, Decimal(0)), quantity)
+    if reservable > 0:
+        level.reserved += reservable
+        level.save(update_fields=["reserved"])
+    return reservable
+
+
+def stock_release(*, level: StockLevel, quantity: Decimal) -> None:
+    """Give back `quantity` reserved on a locked stock level."""
+    if quantity <= 0:
+        return
+    if quantity > level.reserved:
+        raise DomainError(f"cannot release {quantity}: only {level.reserved} reserved", field="quantity")
+    level.reserved -= quantity
+    level.save(update_fields=["reserved"])
+
+
 @transaction.atomic
 def stock_receive(
     *, product_id: int, warehouse_id: int, quantity: Decimal, reference: str = "", by=None
@@ -75,3 +110,47 @@ def stock_receive(
         reference=reference,
         created_by=by,
     )
+
+
+PRODUCT_FIELDS = ("sku", "name", "kind", "unit_price", "tax_rate", "standard_cost", "active")
+
+
+def _product_fields_check(fields: dict) -> None:
+    """The rules of a product's master data; raises a DomainError naming the field."""
+    unknown = sorted(set(fields) - set(PRODUCT_FIELDS))
+    if unknown:
+        raise DomainError(f"unknown product field {unknown[0]}", field=unknown[0])
+    for name in ("sku", "name"):
+        if name in fields and not str(fields[name]).strip():
+            raise DomainError("this field may not be blank", field=name)
+    if "kind" in fields and fields["kind"] not in Product.Kind.values:
+        raise DomainError(f"kind is one of {', '.join(Product.Kind.values)}", field="kind")
+    for name in ("unit_price", "standard_cost"):
+        if name in fields and Decimal(fields[name]) < 0:
+            raise DomainError("may not be negative", field=name)
+    if "tax_rate" in fields and not Decimal(0) <= Decimal(fields["tax_rate"]) <= Decimal(100):
+        raise DomainError("a tax rate is a percentage from 0 to 100", field="tax_rate")
+
+
+@transaction.atomic
+def product_update(*, product_id: int, **fields) -> Product:
+    """Change the fields given of a product (locked first). A product that holds or has
+    reserved stock cannot become a service: its stock would be stranded."""
+    _product_fields_check(fields)
+    product = Product.objects.select_for_update().get(pk=product_id)
+    changed = [name for name, value in fields.items() if getattr(product, name) != value]
+    if not changed:
+        return product
+    if "sku" in changed and Product.objects.filter(sku=fields["sku"]).exclude(pk=product.pk).exists():
+        raise DomainError(f"a product with SKU {fields['sku']} already exists", field="sku")
+    if (
+        "kind" in changed
+        and fields["kind"] == Product.Kind.SERVICE
+        and StockLevel.objects.filter(product=product).exclude(on_hand=0, reserved=0).exists()
+    ):
+        raise DomainError(f"{product.sku} holds stock and cannot become a service", field="kind")
+    for name in changed:
+        setattr(product, name, fields[name])
+    product.full_clean(validate_unique=False)
+    product.save(update_fields=changed)
+    return product

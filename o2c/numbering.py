@@ -31,3 +31,16 @@ def document_number_next(*, series: str, on: date) -> str:
         raise RuntimeError("document numbers are taken inside the transaction that saves the document")
     value = get_next_value(f"{series}-{on.year}")
     return f"{prefix}-{on.year}-{value:06d}"
+
+
+# Orders and shipments need no legal gaplessness: a PostgreSQL sequence numbers them without
+# serialising the transactions that create them (a rolled-back order leaves a hole, as in Saleor).
+SEQUENCES = {"order": "o2c_order_number_seq", "shipment": "o2c_shipment_number_seq"}
+
+
+def sequence_number_next(*, series: str, on: date) -> str:
+    """The next number of a non-gapless series: `SO-2026-000123`."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(%s)", [SEQUENCES[series]])
+        (value,) = cursor.fetchone()
+    return f"{SERIES[series]}-{on.year}-{value:06d}"

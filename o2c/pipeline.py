@@ -3,14 +3,11 @@
 Each step of the customer cycle is a short function that calls the stage services in order,
 inside one transaction. Views, API views, commands and tasks call these steps (or their own
 app's services), nothing deeper; stage apps never sequence other stages, and no step hides in a
-Django signal. The steps arrive with the issues that build each stage:
+Django signal. Locks are always taken in the same order: order headers (primary-key order) →
+customer → stock levels (product order), which keeps concurrent steps free of deadlocks.
 
-    order_submit        credit check (locks the customer), then allocation (locks stock)
-    hold_release        finance releases a credit hold, then allocation
-    stock_receive       goods in, then backorders allocated oldest order first
-    shipment_ship       stock issue, then invoice, then postings (COGS, receivables)
-    payment_record      payment, allocation to invoices, postings, held orders re-checked
-    dispute_resolve     credit note or rejection, then postings
+Steps still to come with their stages: shipment_ship (stock issue, invoice, postings),
+payment_record (allocation, postings, then held_orders_recheck), dispute_resolve.
 """
 
 from __future__ import annotations
@@ -18,16 +15,158 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
-from inventory import services as inventory_services
+from credit import services as credit
+from fulfillment import services as fulfillment
+from inventory import services as inventory
 from inventory.models import StockMove
+from ledger import services as ledger
+from orders import selectors as order_selectors
+from orders import services as orders
+from orders.models import SalesOrder
+
+
+@transaction.atomic
+def order_place(*, by, submit: bool = False, **fields) -> SalesOrder:
+    """A sales order from the order entry page or the API: a draft, submitted at once if asked."""
+    order = orders.order_create(by=by, **fields)
+    if submit:
+        return order_submit(order_id=order.pk, by=by)
+    return order
+
+
+@transaction.atomic
+def order_submit(*, order_id: int, by) -> SalesOrder:
+    """Credit check (locks the customer), then allocation of what is in stock."""
+    order = orders.order_lock(order_id=order_id)
+    orders.order_check_submittable(order=order)
+    decision = credit.credit_check(order=order, by=by)
+    orders.order_mark_submitted(order=order, approved=decision.approved, reason=decision.reason, by=by)
+    if decision.approved:
+        orders.order_record_reservations(order=order, reserved=fulfillment.order_allocate(order=order), by=by)
+    return order
+
+
+@transaction.atomic
+def hold_release(*, order_id: int, note: str, by) -> SalesOrder:
+    """Finance releases a credit hold; the order goes on to allocation."""
+    order = orders.order_lock(order_id=order_id)
+    orders.order_release_hold(order=order, note=note, by=by)
+    credit.credit_decide_manually(order=order, release=True, note=note, by=by)
+    orders.order_record_reservations(order=order, reserved=fulfillment.order_allocate(order=order), by=by)
+    return order
+
+
+@transaction.atomic
+def hold_reject(*, order_id: int, note: str, by) -> SalesOrder:
+    """Finance rejects a credit hold: the order is cancelled."""
+    order = orders.order_lock(order_id=order_id)
+    orders.order_reject_hold(order=order, note=note, by=by)
+    credit.credit_decide_manually(order=order, release=False, note=note, by=by)
+    return order
+
+
+@transaction.atomic
+def order_cancel(*, order_id: int, reason: str, by) -> SalesOrder:
+    """Release the reservations, cancel, and hand the freed stock to backorders oldest first;
+    refused once anything has shipped."""
+    order = order_selectors.order_list().get(pk=order_id)
+    product_ids = order_selectors.reserved_product_ids(order_id=order_id)
+    waiting = _backordered_order_ids(product_ids=product_ids, warehouse_id=order.warehouse_id)
+    orders.orders_lock(order_ids=sorted({order_id, *waiting}))  # one lock order with receipts
+    order = orders.order_lock(order_id=order_id)
+    orders.order_check_cancellable(order=order)
+    released = fulfillment.order_deallocate(order=order)
+    orders.order_cancel(order=order, reason=reason, released=released, by=by)
+    for product_id in product_ids:
+        _allocate_backorders(
+            product_id=product_id, warehouse_id=order.warehouse_id, order_ids=waiting - {order_id}, by=by
+        )
+    return order
+
+
+@transaction.atomic
+def held_orders_recheck(*, customer_id: int, by=None) -> list[SalesOrder]:
+    """Check a customer's held orders again (after a payment); approved ones are allocated."""
+    approved = []
+    held = order_selectors.order_list(
+        filters={"customer_id": customer_id, "status": SalesOrder.Status.ON_HOLD}
+    )
+    for order_id in held.order_by("submitted_at", "pk").values_list("pk", flat=True):
+        order = orders.order_lock(order_id=order_id)
+        decision = credit.credit_check(order=order, by=by)
+        if decision.approved:
+            orders.order_release_hold(order=order, note=f"re-checked: {decision.reason}", by=by)
+            orders.order_record_reservations(
+                order=order, reserved=fulfillment.order_allocate(order=order), by=by
+            )
+            approved.append(order)
+    return approved
 
 
 @transaction.atomic
 def stock_receive(
     *, product_id: int, warehouse_id: int, quantity: Decimal, reference: str = "", by=None
 ) -> StockMove:
-    """Goods in. (The order-capture issue adds: then allocate backorders, oldest order first.)"""
-    return inventory_services.stock_receive(
+    """Goods in at standard cost (Dr inventory / Cr goods received), then backorders are
+    allocated oldest order first."""
+    waiting = _backordered_order_ids(product_ids=[product_id], warehouse_id=warehouse_id)
+    locked = {order.pk for order in orders.orders_lock(order_ids=sorted(waiting))}
+    move = inventory.stock_receive(
         product_id=product_id, warehouse_id=warehouse_id, quantity=quantity, reference=reference, by=by
     )
+    value = (move.quantity * move.product.standard_cost).quantize(Decimal("0.01"))
+    if value > 0:
+        ledger.journal_entry_post(
+            entry_date=timezone.localdate(move.created_at),
+            memo=f"Receipt of {move.quantity} × {move.product.sku}"
+            + (f" ({reference})" if reference else ""),
+            lines=[
+                ledger.LineSpec(account="inventory", debit=value),
+                ledger.LineSpec(account="goods_received", credit=value),
+            ],
+            source="stock_receipt",
+            source_reference=reference[:60],
+            by=by,
+        )
+    _allocate_backorders(product_id=product_id, warehouse_id=warehouse_id, order_ids=locked, by=by)
+    return move
+
+
+@transaction.atomic
+def backorders_refill(*, product_id: int, warehouse_id: int, by=None) -> None:
+    """Give stock that sits available to waiting backorders (run periodically as a safety net)."""
+    waiting = _backordered_order_ids(product_ids=[product_id], warehouse_id=warehouse_id)
+    locked = {order.pk for order in orders.orders_lock(order_ids=sorted(waiting))}
+    _allocate_backorders(product_id=product_id, warehouse_id=warehouse_id, order_ids=locked, by=by)
+
+
+def _backordered_order_ids(*, product_ids: list[int], warehouse_id: int) -> set[int]:
+    """Open orders waiting for any of `product_ids`: their headers are locked before any stock."""
+    return {
+        line.order_id
+        for product_id in product_ids
+        for line in order_selectors.backordered_lines(product_id=product_id, warehouse_id=warehouse_id)
+    }
+
+
+def _allocate_backorders(*, product_id: int, warehouse_id: int, order_ids: set[int], by) -> None:
+    """Available stock to backorders, oldest order first. `order_ids` were locked before the
+    stock; orders that went into backorder since are taken too when their header is free
+    (SKIP LOCKED keeps the lock order safe); one held elsewhere waits for the periodic
+    `backorders_refill`."""
+    late = _backordered_order_ids(product_ids=[product_id], warehouse_id=warehouse_id) - order_ids
+    if late:
+        order_ids = order_ids | {
+            order.pk for order in orders.orders_lock(order_ids=sorted(late), skip_locked=True)
+        }
+    if not order_ids:
+        return
+    allocated = fulfillment.backorders_allocate(
+        product_id=product_id, warehouse_id=warehouse_id, order_ids=sorted(order_ids)
+    )
+    for order in orders.orders_lock(order_ids=sorted(allocated)):
+        orders.order_record_reservations(
+            order=order, reserved=allocated[order.pk], by=by, event="backorder_allocated"
+        )

@@ -26,6 +26,19 @@ _VIEW_MASTER_DATA = [
     "inventory.view_stocklevel",
     "inventory.view_stockmove",
 ]
+_VIEW_ORDERS = [
+    "orders.view_salesorder",
+    "orders.view_salesorderline",
+    "orders.view_orderevent",
+    "credit.view_creditdecision",
+]
+_EDIT_ORDERS = [
+    "orders.add_salesorder",
+    "orders.change_salesorder",
+    "orders.add_salesorderline",
+    "orders.change_salesorderline",
+]
+_CREDIT_DECISIONS = ["credit.add_creditdecision"]
 _LEDGER = [
     "ledger.view_account",
     "ledger.view_journalentry",
@@ -34,10 +47,18 @@ _LEDGER = [
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    SALES: [*_VIEW_MASTER_DATA, "customers.add_customer", "customers.change_customer"],
-    WAREHOUSE: [*_VIEW_MASTER_DATA, "inventory.add_stockmove"],
+    SALES: [
+        *_VIEW_MASTER_DATA,
+        *_VIEW_ORDERS,
+        *_EDIT_ORDERS,
+        "customers.add_customer",
+        "customers.change_customer",
+    ],
+    WAREHOUSE: [*_VIEW_MASTER_DATA, *_VIEW_ORDERS, "inventory.add_stockmove"],
     FINANCE: [
         *_VIEW_MASTER_DATA,
+        *_VIEW_ORDERS,
+        *_CREDIT_DECISIONS,
         "customers.add_customer",
         "customers.change_customer",
         "customers.change_credit_terms",
@@ -45,6 +66,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     MANAGER: [
         *_VIEW_MASTER_DATA,
+        *_VIEW_ORDERS,
+        *_EDIT_ORDERS,
+        *_CREDIT_DECISIONS,
         "customers.add_customer",
         "customers.change_customer",
         "customers.change_credit_terms",

@@ -136,6 +136,10 @@ CELERY_BEAT_SCHEDULE = {
     # The safety net of the outbox: messages whose on-commit relay was lost are picked up here.
     "outbox-relay": {"task": "o2c.tasks.outbox_relay", "schedule": timedelta(minutes=1)},
     "idempotency-purge": {"task": "o2c.tasks.idempotency_purge", "schedule": crontab(minute=17)},
+    "backorders-refill": {
+        "task": "fulfillment.tasks.backorders_refill_all",
+        "schedule": timedelta(minutes=10),
+    },
 }
 
 # --- Authentication ----------------------------------------------------------------------------

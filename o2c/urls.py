@@ -9,6 +9,9 @@ from o2c.api_views import TokenView
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("", include("ledger.api.urls")),
+    path("", include("customers.api.urls")),
+    path("", include("inventory.api.urls")),
+    path("", include("orders.api.urls")),
 ]
 
 urlpatterns = [
@@ -21,6 +24,10 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", views.healthz, name="healthz"),
     path("ledger/", include("ledger.urls")),
+    path("customers/", include("customers.urls")),
+    path("inventory/", include("inventory.urls")),
+    path("orders/", include("orders.urls")),
+    path("credit/", include("credit.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

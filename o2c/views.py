@@ -18,16 +18,28 @@ HOME_CARDS = {
     SALES: {
         "intro": "Enter and follow orders, look up customers and stock.",
         "cards": [
+            ("New order", "Enter an order: live prices, stock and credit headroom.", "orders:create"),
+            ("Orders", "Every order with its status, fulfilment, billing and payment.", "orders:list"),
+            ("Customers", "Customers, their terms and credit position.", "customers:list"),
+            ("Products", "The catalogue: prices, tax rates, what is available.", "inventory:products"),
+            ("Stock", "On hand, reserved, available and backordered per warehouse.", "inventory:stock"),
             ("API documentation", "Integrate a web shop or EDI gateway.", "api-docs"),
         ],
     },
     WAREHOUSE: {
         "intro": "Receive stock, pick, pack and ship.",
-        "cards": [("API documentation", "Stock receipts and shipments by API.", "api-docs")],
+        "cards": [
+            ("Receive goods", "Book a delivery in; backorders are served first.", "inventory:receive"),
+            ("Stock", "On hand, reserved, available and backordered per warehouse.", "inventory:stock"),
+            ("Stock moves", "Every receipt, issue and adjustment, latest first.", "inventory:moves"),
+            ("API documentation", "Stock receipts and shipments by API.", "api-docs"),
+        ],
     },
     FINANCE: {
         "intro": "Credit holds, payments, disputes, dunning and the ledger.",
         "cards": [
+            ("Credit holds", "Orders waiting for a credit decision, oldest first.", "credit:holds"),
+            ("Customers", "Credit limits, blocks, dunning and each customer's exposure.", "customers:list"),
             ("Trial balance", "Every account's balance, as of any date.", "ledger:trial-balance"),
             ("Journal", "Every posting, filterable and exportable.", "ledger:journal"),
         ],
@@ -35,6 +47,8 @@ HOME_CARDS = {
     MANAGER: {
         "intro": "The state of the order-to-cash cycle.",
         "cards": [
+            ("Customers", "Credit limits, exposure and headroom per customer.", "customers:list"),
+            ("Stock", "On hand, reserved, available and backordered per warehouse.", "inventory:stock"),
             ("Trial balance", "Every account's balance, as of any date.", "ledger:trial-balance"),
             ("Admin", "Master data, users and roles.", "admin:index"),
         ],

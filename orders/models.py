@@ -1,1 +1,163 @@
-"""orders: its models arrive with the issue that builds this stage (see o2c/pipeline.py)."""
+"""Sales orders: header, lines, and the timeline of every transition (DESIGN.md §2, orders)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class SalesOrder(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft"
+        ON_HOLD = "on_hold"
+        OPEN = "open"
+        FULFILLED = "fulfilled"
+        CLOSED = "closed"
+        CANCELLED = "cancelled"
+
+    class Fulfillment(models.TextChoices):
+        UNALLOCATED = "unallocated"
+        PARTIALLY_ALLOCATED = "partially_allocated"
+        ALLOCATED = "allocated"
+        PARTIALLY_SHIPPED = "partially_shipped"
+        SHIPPED = "shipped"
+
+    class Billing(models.TextChoices):
+        NOT_INVOICED = "not_invoiced"
+        PARTIALLY_INVOICED = "partially_invoiced"
+        INVOICED = "invoiced"
+
+    class Payment(models.TextChoices):
+        UNPAID = "unpaid"
+        PARTIALLY_PAID = "partially_paid"
+        PAID = "paid"
+
+    number = models.CharField(max_length=30, unique=True)
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="orders")
+    warehouse = models.ForeignKey("inventory.Warehouse", on_delete=models.PROTECT, related_name="orders")
+    currency = models.CharField(max_length=3)
+    order_date = models.DateField()
+    requested_delivery_date = models.DateField(null=True, blank=True)
+    customer_reference = models.CharField(max_length=100, blank=True, help_text="the customer's PO number")
+    ship_to = models.TextField(blank=True)
+    net_total = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    tax_total = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    total = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    fulfillment_status = models.CharField(
+        max_length=20, choices=Fulfillment.choices, default=Fulfillment.UNALLOCATED, db_index=True
+    )
+    billing_status = models.CharField(max_length=20, choices=Billing.choices, default=Billing.NOT_INVOICED)
+    payment_status = models.CharField(max_length=20, choices=Payment.choices, default=Payment.UNPAID)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    late = models.BooleanField(default=False, help_text="requested date passed before it shipped")
+
+    class Meta:
+        ordering = ["-pk"]
+        indexes = [
+            models.Index(fields=["customer", "status"], name="order_customer_status"),
+            models.Index(fields=["status", "submitted_at"], name="order_status_submitted"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total=F("net_total") + F("tax_total")), name="order_total_is_net_plus_tax"
+            ),
+            models.CheckConstraint(
+                condition=Q(net_total__gte=0, tax_total__gte=0), name="order_totals_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+# The allowed status changes (STYLE.md rule 3); the same table decides which buttons a page shows.
+TRANSITIONS = {
+    (SalesOrder.Status.DRAFT, SalesOrder.Status.ON_HOLD),
+    (SalesOrder.Status.DRAFT, SalesOrder.Status.OPEN),
+    (SalesOrder.Status.DRAFT, SalesOrder.Status.CANCELLED),
+    (SalesOrder.Status.ON_HOLD, SalesOrder.Status.OPEN),
+    (SalesOrder.Status.ON_HOLD, SalesOrder.Status.CANCELLED),
+    (SalesOrder.Status.OPEN, SalesOrder.Status.ON_HOLD),
+    (SalesOrder.Status.OPEN, SalesOrder.Status.FULFILLED),
+    (SalesOrder.Status.OPEN, SalesOrder.Status.CANCELLED),
+    (SalesOrder.Status.FULFILLED, SalesOrder.Status.CLOSED),
+}
+
+
+class SalesOrderLine(models.Model):
+    order = models.ForeignKey(SalesOrder, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField()
+    product = models.ForeignKey("inventory.Product", on_delete=models.PROTECT, related_name="+")
+    description = models.CharField(max_length=200)
+    is_stock = models.BooleanField(
+        help_text="copied from the product: only stock lines are allocated and shipped"
+    )
+    quantity = models.DecimalField(max_digits=15, decimal_places=3)
+    unit_price = models.DecimalField(max_digits=18, decimal_places=2)
+    discount_percent = models.DecimalField(max_digits=5, decimal_places=2, default=0)
+    tax_rate = models.DecimalField(max_digits=5, decimal_places=2)
+    net_amount = models.DecimalField(max_digits=18, decimal_places=2)
+    tax_amount = models.DecimalField(max_digits=18, decimal_places=2)
+    total_amount = models.DecimalField(max_digits=18, decimal_places=2)
+    quantity_reserved = models.DecimalField(max_digits=15, decimal_places=3, default=0)
+    quantity_backordered = models.DecimalField(max_digits=15, decimal_places=3, default=0)
+    quantity_shipped = models.DecimalField(max_digits=15, decimal_places=3, default=0)
+    quantity_invoiced = models.DecimalField(max_digits=15, decimal_places=3, default=0)
+
+    class Meta:
+        ordering = ["order", "position"]
+        indexes = [
+            models.Index(
+                fields=["product"], name="orderline_backordered", condition=Q(quantity_backordered__gt=0)
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "position"], name="orderline_unique_position"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="orderline_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(discount_percent__gte=0, discount_percent__lte=100),
+                name="orderline_discount_range",
+            ),
+            models.CheckConstraint(condition=Q(unit_price__gte=0), name="orderline_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(quantity_reserved__gte=0, quantity_backordered__gte=0, quantity_shipped__gte=0),
+                name="orderline_quantities_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    quantity__gte=F("quantity_reserved") + F("quantity_shipped") + F("quantity_backordered")
+                ),
+                name="orderline_allocation_within_quantity",
+            ),
+            models.CheckConstraint(
+                condition=Q(total_amount=F("net_amount") + F("tax_amount")),
+                name="orderline_total_is_net_plus_tax",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}/{self.position}"
+
+
+class OrderEvent(models.Model):
+    """The order's timeline: who did what, when, from which status to which, and why."""
+
+    order = models.ForeignKey(SalesOrder, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    event = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.event}"

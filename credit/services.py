@@ -1,0 +1,78 @@
+"""The credit check and the decisions of finance on held orders (DESIGN.md §2, credit check).
+
+Rules, in order: a blocked customer → hold; an undisputed invoice overdue beyond the grace days →
+hold; exposure (open receivables + other approved, uninvoiced orders + this order) above the limit
+→ hold; otherwise approve. No limit means unlimited. The customer row is locked for the check, so
+two orders cannot both pass against the same headroom.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from credit.models import CreditDecision
+from credit.selectors import customer_position
+from customers.services import customer_lock
+
+Outcome, Rule = CreditDecision.Outcome, CreditDecision.Rule
+
+
+def credit_check(*, order, by=None) -> CreditDecision:
+    """Decide on `order` (locked by the caller) and store the decision with its figures."""
+    customer = customer_lock(customer_id=order.customer_id)
+    position = customer_position(customer=customer, exclude_order_id=order.pk)
+    exposure = position.exposure + order.total
+    limit = customer.credit_limit
+    if customer.blocked:
+        outcome, rule, reason = Outcome.ON_HOLD, Rule.BLOCKED, f"customer {customer.code} is blocked"
+    elif position.overdue_amount > 0:
+        outcome, rule = Outcome.ON_HOLD, Rule.OVERDUE
+        reason = (
+            f"{position.overdue_amount} {order.currency} overdue more than "
+            f"{settings.O2C_CREDIT_GRACE_DAYS} days"
+        )
+    elif limit is not None and exposure > limit:
+        outcome, rule = Outcome.ON_HOLD, Rule.LIMIT
+        reason = f"limit exceeded by {exposure - limit} {order.currency}"
+    else:
+        outcome, rule = Outcome.APPROVED, Rule.WITHIN_LIMIT
+        reason = (
+            "no credit limit"
+            if limit is None
+            else f"within limit, headroom {limit - exposure} {order.currency}"
+        )
+    return CreditDecision.objects.create(
+        order_id=order.pk,
+        customer=customer,
+        outcome=outcome,
+        rule=rule,
+        reason=reason,
+        open_receivables=position.balance,
+        open_orders=position.open_orders_value,
+        order_total=order.total,
+        exposure=exposure,
+        credit_limit=limit,
+        overdue_amount=position.overdue_amount,
+        decided_by=by,
+    )
+
+
+def credit_decide_manually(*, order, release: bool, note: str, by) -> CreditDecision:
+    """Finance releases a hold (the order goes on to allocation) or rejects it (cancelled)."""
+    customer = customer_lock(customer_id=order.customer_id)
+    position = customer_position(customer=customer, exclude_order_id=order.pk)
+    return CreditDecision.objects.create(
+        order_id=order.pk,
+        customer=customer,
+        outcome=Outcome.RELEASED if release else Outcome.REJECTED,
+        rule=Rule.MANUAL,
+        reason=("released" if release else "rejected") + (f": {note}" if note else ""),
+        open_receivables=position.balance,
+        open_orders=position.open_orders_value,
+        order_total=order.total,
+        exposure=position.exposure + order.total,
+        credit_limit=customer.credit_limit,
+        overdue_amount=position.overdue_amount,
+        note=note,
+        decided_by=by,
+    )

@@ -1,0 +1,101 @@
+"""Customer API shapes: one input serializer (create and PATCH) and one output serializer."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from customers import services
+from customers.models import Customer
+from o2c.errors import DomainError
+
+
+def _domain_check(check, **kwargs):
+    """Run a service validator, reporting its DomainError as this field's error."""
+    try:
+        return check(**kwargs)
+    except DomainError as error:
+        raise serializers.ValidationError(error.message) from None
+
+
+class CustomerIn(serializers.Serializer):
+    code = serializers.CharField(max_length=30)
+    name = serializers.CharField(max_length=200)
+    email = serializers.EmailField(max_length=254)
+    currency = serializers.CharField(
+        max_length=3, required=False, default="EUR", help_text="ISO 4217, e.g. EUR"
+    )
+    payment_terms_days = serializers.IntegerField(
+        min_value=0, max_value=services.MAX_PAYMENT_TERMS_DAYS, required=False, default=30
+    )
+    credit_limit = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        allow_null=True,
+        required=False,
+        default=None,
+        help_text="null means unlimited; finance or manager only",
+    )
+    blocked = serializers.BooleanField(required=False, default=False, help_text="finance or manager only")
+    dunning_enabled = serializers.BooleanField(
+        required=False, default=True, help_text="finance or manager only"
+    )
+    tax_exempt = serializers.BooleanField(required=False, default=False)
+    vat_number = serializers.CharField(max_length=30, allow_blank=True, required=False, default="")
+    billing_address = serializers.CharField(allow_blank=True, required=False, default="")
+    shipping_address = serializers.CharField(allow_blank=True, required=False, default="")
+
+    def validate_currency(self, value: str) -> str:
+        return _domain_check(services.currency_clean, currency=value)
+
+    def validate_vat_number(self, value: str) -> str:
+        return _domain_check(services.vat_number_clean, vat_number=value)
+
+
+def _position_field(name: str, **kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=18, decimal_places=2, source=f"credit_position.{name}", read_only=True, **kwargs
+    )
+
+
+class CustomerOut(serializers.ModelSerializer):
+    """The customer with its credit position: the view sets `credit_position` on each customer
+    from `credit.selectors.customer_positions`, one call per page."""
+
+    balance = _position_field("balance", help_text="open receivables")
+    exposure = _position_field("exposure", help_text="open receivables + approved orders not yet invoiced")
+    overdue_amount = _position_field("overdue_amount")
+    unapplied_cash = _position_field("unapplied_cash")
+    open_orders_value = _position_field("open_orders_value")
+    headroom = _position_field(
+        "headroom", allow_null=True, help_text="credit limit − exposure; null if unlimited"
+    )
+
+    class Meta:
+        model = Customer
+        fields = [
+            "id",
+            "code",
+            "name",
+            "email",
+            "currency",
+            "payment_terms_days",
+            "credit_limit",
+            "blocked",
+            "dunning_enabled",
+            "tax_exempt",
+            "vat_number",
+            "billing_address",
+            "shipping_address",
+            "balance",
+            "exposure",
+            "overdue_amount",
+            "unapplied_cash",
+            "open_orders_value",
+            "headroom",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields

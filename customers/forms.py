@@ -1,0 +1,119 @@
+"""Customer forms: the list filters and the master-data form (create and edit).
+
+Forms only parse and validate; the views hand `cleaned_data` to the services, which write."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+from customers import services
+from o2c.errors import DomainError
+from o2c.forms import BootstrapForm
+
+COMMON_CURRENCIES = ("EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "JPY")
+
+
+def _domain_check(check, **kwargs):
+    try:
+        return check(**kwargs)
+    except DomainError as error:
+        raise forms.ValidationError(error.message, code=error.code) from None
+
+
+class CustomerFilterForm(forms.Form):
+    q = forms.CharField(
+        required=False,
+        label="Search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "code, name, e-mail, VAT number"}),
+    )
+    blocked = forms.TypedChoiceField(
+        required=False,
+        choices=[("", "Any"), ("false", "Not blocked"), ("true", "Blocked")],
+        coerce=lambda value: value == "true",
+        empty_value=None,
+    )
+    currency = forms.ChoiceField(required=False, choices=[("", "Any")])
+
+    def __init__(self, *args, currencies: list[str] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["currency"].choices = [("", "Any"), *((code, code) for code in currencies)]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = (
+                "form-select form-select-sm"
+                if isinstance(field.widget, forms.Select)
+                else "form-control form-control-sm"
+            )
+
+
+class CustomerForm(BootstrapForm):
+    """Master data of one customer. Users who may not change the credit terms see those fields
+    disabled: Django then keeps their initial values whatever is posted."""
+
+    code = forms.CharField(max_length=30, help_text="unique, e.g. C0042")
+    name = forms.CharField(max_length=200)
+    email = forms.EmailField(
+        label="Billing e-mail", help_text="invoices, statements and dunning letters go here"
+    )
+    currency = forms.CharField(
+        max_length=3,
+        initial="EUR",
+        help_text="ISO 4217 code",
+        widget=forms.TextInput(
+            attrs={
+                "list": "currency-options",
+                "autocapitalize": "characters",
+                "style": "text-transform: uppercase",
+            }
+        ),
+    )
+    payment_terms_days = forms.IntegerField(
+        min_value=0, max_value=services.MAX_PAYMENT_TERMS_DAYS, initial=30, label="Payment terms (days)"
+    )
+    vat_number = forms.CharField(
+        max_length=30, required=False, label="VAT number", help_text="e.g. DE811907980"
+    )
+    tax_exempt = forms.BooleanField(required=False, label="Tax exempt")
+    billing_address = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    shipping_address = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    credit_limit = forms.DecimalField(
+        max_digits=18,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        required=False,
+        help_text="empty means unlimited",
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
+    blocked = forms.BooleanField(
+        required=False, help_text="new orders of a blocked customer go on credit hold"
+    )
+    dunning_enabled = forms.BooleanField(required=False, initial=True, label="Dunning enabled")
+
+    def __init__(self, *args, can_change_credit_terms: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.can_change_credit_terms = can_change_credit_terms
+        if not can_change_credit_terms:
+            for name in services.CREDIT_TERMS_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "only finance or a manager may change this"
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip()
+
+    def clean_currency(self) -> str:
+        return _domain_check(services.currency_clean, currency=self.cleaned_data["currency"].strip().upper())
+
+    def clean_vat_number(self) -> str:
+        return _domain_check(services.vat_number_clean, vat_number=self.cleaned_data["vat_number"])
+
+    def master_data_fields(self):
+        return [
+            self[name] for name in ("code", "name", "email", "currency", "payment_terms_days", "vat_number")
+        ]
+
+    def address_fields(self):
+        return [self[name] for name in ("billing_address", "shipping_address")]
+
+    def credit_fields(self):
+        return [self[name] for name in ("credit_limit", "blocked", "dunning_enabled")]

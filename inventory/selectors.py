@@ -1,0 +1,157 @@
+"""Inventory reads: the catalogue with what is available, stock levels with backorders, stock
+moves. Every list costs a fixed number of queries, however many rows it has."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Case,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from inventory.models import Product, StockLevel, StockMove, Warehouse
+
+QUANTITY = DecimalField(max_digits=15, decimal_places=3)
+ZERO_QUANTITY = Decimal("0.000")
+PRODUCT_ORDERING_FIELDS = (
+    "sku",
+    "name",
+    "kind",
+    "unit_price",
+    "tax_rate",
+    "standard_cost",
+    "active",
+    "available",
+)
+STOCK_ORDERING_FIELDS = ("product__sku", "warehouse__code", "on_hand", "reserved", "available")
+
+
+def _filtered(queryset: QuerySet, filters: dict[str, Any] | None, allowed: dict[str, str]) -> QuerySet:
+    """Apply `filters` whose names are in `allowed` (name → lookup); empty values are ignored."""
+    for name, value in (filters or {}).items():
+        if value in (None, ""):
+            continue
+        if name not in allowed:
+            raise ValueError(f"unknown filter {name}")
+        queryset = queryset.filter(**{allowed[name]: value})
+    return queryset
+
+
+def product_list(*, filters: dict[str, Any] | None = None, search: str | None = None) -> QuerySet[Product]:
+    """Products annotated with `available` (on hand − reserved over all warehouses; 0 for
+    services), filtered by `sku`, `kind`, `active` and `search` (SKU or name)."""
+    per_product = (
+        StockLevel.objects.filter(product=OuterRef("pk"))
+        .values("product")
+        .annotate(total=Sum(F("on_hand") - F("reserved")))
+        .values("total")
+    )
+    products = Product.objects.annotate(
+        available=Case(
+            When(kind=Product.Kind.SERVICE, then=Value(ZERO_QUANTITY)),
+            default=Coalesce(Subquery(per_product, output_field=QUANTITY), Value(ZERO_QUANTITY)),
+            output_field=QUANTITY,
+        )
+    )
+    products = _filtered(products, filters, {"sku": "sku__iexact", "kind": "kind", "active": "active"})
+    if search:
+        products = products.filter(Q(sku__icontains=search) | Q(name__icontains=search))
+    return products.order_by("sku")
+
+
+def product_get(*, product_id: int) -> Product:
+    return product_list().get(pk=product_id)
+
+
+def product_options(*, search: str = "", limit: int = 20) -> QuerySet[Product]:
+    """Active stock products matching `search` best first (SKU prefix, then name), for a picker."""
+    products = Product.objects.filter(kind=Product.Kind.STOCK, active=True)
+    search = search.strip()
+    if search:
+        products = products.filter(Q(sku__icontains=search) | Q(name__icontains=search)).annotate(
+            rank=Case(When(sku__istartswith=search, then=Value(0)), default=Value(1))
+        )
+        return products.order_by("rank", "sku")[:limit]
+    return products.order_by("sku")[:limit]
+
+
+def warehouse_list() -> QuerySet[Warehouse]:
+    return Warehouse.objects.order_by("code")
+
+
+def stock_level_list(
+    *, filters: dict[str, Any] | None = None, search: str | None = None
+) -> QuerySet[StockLevel]:
+    """Stock levels with product and warehouse, annotated `available_quantity`, filtered by
+    `product` and `warehouse` (ids) and `search` (SKU or product name)."""
+    levels = StockLevel.objects.select_related("product", "warehouse").annotate(
+        available_quantity=ExpressionWrapper(F("on_hand") - F("reserved"), output_field=QUANTITY)
+    )
+    levels = _filtered(levels, filters, {"product": "product_id", "warehouse": "warehouse_id"})
+    if search:
+        levels = levels.filter(Q(product__sku__icontains=search) | Q(product__name__icontains=search))
+    return levels.order_by("product__sku", "warehouse__code")
+
+
+def stock_levels_with_backorders(
+    *, levels: Sequence[StockLevel], warehouse_id: int | None = None
+) -> list[StockLevel]:
+    """`levels`, each with `backordered` set: what open orders wait for there (one query)."""
+    # Imported here: the order selectors read inventory too, and a module-level import both
+    # ways would be a cycle.
+    from orders.selectors import backordered_quantities
+
+    levels = list(levels)
+    if not levels:
+        return levels
+    backordered = backordered_quantities(warehouse_id=warehouse_id)
+    for level in levels:
+        level.backordered = backordered.get((level.product_id, level.warehouse_id), ZERO_QUANTITY)
+    return levels
+
+
+def stock_level_get(*, product_id: int, warehouse_id: int) -> StockLevel | None:
+    return stock_level_list(filters={"product": product_id, "warehouse": warehouse_id}).first()
+
+
+def stock_move_list(
+    *, filters: dict[str, Any] | None = None, search: str | None = None
+) -> QuerySet[StockMove]:
+    """Stock moves, latest first, filtered by `product`, `warehouse` (ids), `kind` and `search`
+    (SKU or product name, or the move's reference)."""
+    moves = StockMove.objects.select_related("product", "warehouse", "created_by")
+    moves = _filtered(moves, filters, {"product": "product_id", "warehouse": "warehouse_id", "kind": "kind"})
+    if search:
+        moves = moves.filter(
+            Q(product__sku__icontains=search)
+            | Q(product__name__icontains=search)
+            | Q(reference__icontains=search)
+        )
+    return moves.order_by("-created_at", "-pk")
+
+
+def stock_available(*, product_ids, warehouse_id: int | None) -> dict[int, Decimal]:
+    """On hand − reserved per product in one warehouse, in one query."""
+    ids = {pid for pid in product_ids if pid}
+    if not ids or not warehouse_id:
+        return {}
+    levels = stock_level_list(filters={"warehouse": warehouse_id}).filter(product_id__in=ids)
+    return dict(levels.values_list("product_id", "available_quantity"))
+
+
+def products_by_id(*, product_ids) -> dict[int, Product]:
+    ids = {pid for pid in product_ids if pid}
+    return product_list().in_bulk(ids) if ids else {}

@@ -1,0 +1,178 @@
+"""Inventory pages: the catalogue, stock per product and warehouse, goods receipts, stock moves."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from inventory import selectors
+from inventory.forms import GoodsReceiptForm, ProductFilterForm, StockFilterForm, StockMoveFilterForm
+from o2c import pipeline
+from o2c.csv import csv_response
+from o2c.errors import DomainError
+from o2c.roles import FINANCE, SALES, WAREHOUSE, has_role, role_required
+
+PAGE_SIZE = 50
+
+
+def _filters(form) -> dict:
+    return form.cleaned_data if form.is_valid() else {}
+
+
+@role_required(SALES, WAREHOUSE, FINANCE)
+def product_list(request):
+    form = ProductFilterForm(request.GET or None)
+    filters = _filters(form)
+    products = selectors.product_list(
+        filters={"kind": filters.get("kind"), "active": filters.get("active")},
+        search=filters.get("q") or None,
+    )
+    if request.GET.get("export") == "csv":
+        header = ["sku", "name", "kind", "unit_price", "tax_rate", "standard_cost", "active", "available"]
+        rows = (
+            [p.sku, p.name, p.kind, p.unit_price, p.tax_rate, p.standard_cost, p.active, p.available]
+            for p in products
+        )
+        return csv_response("products.csv", header, rows)
+    page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "inventory/products.html", {"form": form, "page": page})
+
+
+@role_required(SALES, WAREHOUSE, FINANCE)
+def stock(request):
+    form = StockFilterForm(request.GET or None)
+    filters = _filters(form)
+    warehouse_id = filters.get("warehouse")
+    levels = selectors.stock_level_list(filters={"warehouse": warehouse_id}, search=filters.get("q") or None)
+    if request.GET.get("export") == "csv":
+        header = ["sku", "product", "warehouse", "on_hand", "reserved", "available", "backordered"]
+        rows = (
+            [
+                level.product.sku,
+                level.product.name,
+                level.warehouse.code,
+                level.on_hand,
+                level.reserved,
+                level.available,
+                level.backordered,
+            ]
+            for level in selectors.stock_levels_with_backorders(levels=levels, warehouse_id=warehouse_id)
+        )
+        return csv_response("stock.csv", header, rows)
+    page = Paginator(levels, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.stock_levels_with_backorders(
+        levels=page.object_list, warehouse_id=warehouse_id
+    )
+    return render(
+        request,
+        "inventory/stock.html",
+        {"form": form, "page": page, "can_receive": has_role(request.user, WAREHOUSE)},
+    )
+
+
+def _stock_of(product) -> list:
+    if product is None:
+        return []
+    return selectors.stock_levels_with_backorders(
+        levels=selectors.stock_level_list(filters={"product": product.pk})
+    )
+
+
+def _product_by_id(value: str | None):
+    return selectors.product_list().filter(pk=int(value)).first() if value and value.isdigit() else None
+
+
+@role_required(WAREHOUSE)
+def goods_receipt(request):
+    if request.method == "POST":
+        form = GoodsReceiptForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                move = pipeline.stock_receive(
+                    product_id=data["product"].pk,
+                    warehouse_id=data["warehouse"],
+                    quantity=data["quantity"],
+                    reference=data["reference"],
+                    by=request.user,
+                )
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                level = selectors.stock_level_get(product_id=move.product_id, warehouse_id=move.warehouse_id)
+                messages.success(
+                    request,
+                    f"Received {move.quantity.normalize():f} × {data['product'].sku} into {level.warehouse.code}"
+                    f"{f' ({move.reference})' if move.reference else ''}. "
+                    f"Now on hand {level.on_hand.normalize():f}, available {level.available.normalize():f}.",
+                )
+                query = urlencode({"product": move.product_id, "warehouse": move.warehouse_id})
+                return redirect(f"{reverse('inventory:receive')}?{query}")
+        product = form.cleaned_data.get("product")
+    else:
+        product = _product_by_id(request.GET.get("product"))
+        warehouse = request.GET.get("warehouse")
+        form = GoodsReceiptForm(
+            initial={
+                "product": product.sku if product else "",
+                "warehouse": int(warehouse) if warehouse and warehouse.isdigit() else None,
+            }
+        )
+    return render(
+        request,
+        "inventory/receive.html",
+        {
+            "form": form,
+            "product": product,
+            "levels": _stock_of(product),
+            "options": selectors.product_options(),
+        },
+    )
+
+
+@role_required(SALES, WAREHOUSE, FINANCE)
+def product_options(request):
+    """htmx: the `<option>`s of the product picker for what has been typed so far."""
+    search = request.GET.get("product") or request.GET.get("q") or ""
+    return render(
+        request, "inventory/_product_options.html", {"options": selectors.product_options(search=search)}
+    )
+
+
+@role_required(SALES, WAREHOUSE, FINANCE)
+def stock_panel(request):
+    """htmx: the stock of the product picked in the receipt form (`?product=<SKU>`), per warehouse."""
+    sku = (request.GET.get("product") or "").strip()
+    product = selectors.product_list(filters={"sku": sku}).first() if sku else None
+    return render(request, "inventory/_stock_panel.html", {"product": product, "levels": _stock_of(product)})
+
+
+@role_required(WAREHOUSE, FINANCE)
+def stock_moves(request):
+    form = StockMoveFilterForm(request.GET or None)
+    filters = _filters(form)
+    moves = selectors.stock_move_list(
+        filters={"warehouse": filters.get("warehouse"), "kind": filters.get("kind")},
+        search=filters.get("q") or None,
+    )
+    if request.GET.get("export") == "csv":
+        header = ["created_at", "kind", "sku", "product", "warehouse", "quantity", "reference", "by"]
+        rows = (
+            [
+                move.created_at.isoformat(),
+                move.kind,
+                move.product.sku,
+                move.product.name,
+                move.warehouse.code,
+                move.quantity,
+                move.reference,
+                move.created_by.username if move.created_by else "",
+            ]
+            for move in moves
+        )
+        return csv_response("stock-moves.csv", header, rows)
+    page = Paginator(moves, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "inventory/moves.html", {"form": form, "page": page})

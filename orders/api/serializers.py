@@ -1,0 +1,137 @@
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from orders.models import OrderEvent, SalesOrder, SalesOrderLine
+
+
+class OrderLineIn(serializers.Serializer):
+    product = serializers.IntegerField()
+    quantity = serializers.DecimalField(max_digits=15, decimal_places=3, min_value=Decimal("0.001"))
+    unit_price = serializers.DecimalField(
+        max_digits=18, decimal_places=2, min_value=Decimal("0"), required=False
+    )
+    discount_percent = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+        required=False,
+        default=Decimal("0"),
+    )
+
+
+class OrderIn(serializers.Serializer):
+    customer = serializers.IntegerField()
+    lines = OrderLineIn(many=True, allow_empty=False, max_length=500)
+    requested_delivery_date = serializers.DateField(required=False, allow_null=True)
+    customer_reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    ship_to = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
+    warehouse = serializers.IntegerField(required=False, allow_null=True, default=None)
+    currency = serializers.CharField(max_length=3, required=False, allow_blank=True, default="")
+    submit = serializers.BooleanField(required=False, default=False)
+
+
+class OrderPatchIn(serializers.Serializer):
+    lines = OrderLineIn(many=True, allow_empty=False, max_length=500, required=False)
+    requested_delivery_date = serializers.DateField(required=False, allow_null=True)
+    customer_reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    ship_to = serializers.CharField(required=False, allow_blank=True)
+    warehouse = serializers.IntegerField(required=False)
+
+
+class NoteIn(serializers.Serializer):
+    note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class ReasonIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+
+
+class OrderLineOut(serializers.ModelSerializer):
+    product_sku = serializers.CharField(source="product.sku")
+
+    class Meta:
+        model = SalesOrderLine
+        fields = [
+            "id",
+            "position",
+            "product",
+            "product_sku",
+            "description",
+            "quantity",
+            "unit_price",
+            "discount_percent",
+            "tax_rate",
+            "net_amount",
+            "tax_amount",
+            "total_amount",
+            "quantity_reserved",
+            "quantity_backordered",
+            "quantity_shipped",
+            "quantity_invoiced",
+        ]
+
+
+class CreditDecisionOut(serializers.Serializer):
+    outcome = serializers.CharField()
+    reason = serializers.CharField()
+    exposure = serializers.DecimalField(max_digits=18, decimal_places=2)
+    credit_limit = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+
+
+class OrderOut(serializers.ModelSerializer):
+    customer_code = serializers.CharField(source="customer.code")
+    customer_name = serializers.CharField(source="customer.name")
+    credit_decision = serializers.SerializerMethodField()
+    lines = OrderLineOut(many=True)
+
+    class Meta:
+        model = SalesOrder
+        fields = [
+            "id",
+            "number",
+            "customer",
+            "customer_code",
+            "customer_name",
+            "warehouse",
+            "status",
+            "fulfillment_status",
+            "billing_status",
+            "payment_status",
+            "currency",
+            "order_date",
+            "requested_delivery_date",
+            "customer_reference",
+            "ship_to",
+            "net_total",
+            "tax_total",
+            "total",
+            "credit_decision",
+            "lines",
+            "late",
+            "created_at",
+            "submitted_at",
+        ]
+
+    @extend_schema_field(CreditDecisionOut(allow_null=True))
+    def get_credit_decision(self, order):
+        if getattr(order, "credit_outcome", None) is None:
+            return None
+        return CreditDecisionOut(
+            {
+                "outcome": order.credit_outcome,
+                "reason": order.credit_reason,
+                "exposure": order.credit_exposure,
+                "credit_limit": order.credit_limit_at_decision,
+            }
+        ).data
+
+
+class OrderEventOut(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None)
+
+    class Meta:
+        model = OrderEvent
+        fields = ["at", "actor", "event", "from_status", "to_status", "detail"]

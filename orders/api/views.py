@@ -1,0 +1,183 @@
+"""The order API of API.md: thin views over o2c/pipeline.py and orders/services.py."""
+
+import django_filters
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+
+from credit.selectors import with_latest_decision
+from o2c import pipeline
+from o2c.api import GenericAPIView, ListAPIView, role_permission
+from o2c.roles import FINANCE, SALES, WAREHOUSE
+from orders import selectors, services
+from orders.api import serializers as s
+from orders.models import SalesOrder
+
+CanRead = role_permission(SALES, WAREHOUSE, FINANCE)
+CanEdit = role_permission(SALES)
+CanDecideCredit = role_permission(FINANCE)
+
+
+class OrderFilter(django_filters.FilterSet):
+    number = django_filters.CharFilter(lookup_expr="iexact")
+
+    class Meta:
+        model = SalesOrder
+        fields = [
+            "customer",
+            "status",
+            "fulfillment_status",
+            "billing_status",
+            "payment_status",
+            "number",
+            "warehouse",
+        ]
+
+
+def _line_inputs(lines):
+    return [
+        services.LineInput(
+            product_id=line["product"],
+            quantity=line["quantity"],
+            unit_price=line.get("unit_price"),
+            discount_percent=line.get("discount_percent") or 0,
+        )
+        for line in lines
+    ]
+
+
+def _order_response(order_id: int, status_code=status.HTTP_200_OK) -> Response:
+    order = with_latest_decision(selectors.order_detail_list()).get(pk=order_id)
+    return Response(s.OrderOut(order).data, status=status_code)
+
+
+class OrderListView(ListAPIView):
+    serializer_class = s.OrderOut
+    filterset_class = OrderFilter
+    ordering_fields = ["id", "number", "order_date", "total", "status", "submitted_at"]
+    ordering = ["-id"]
+
+    def get_permissions(self):
+        return [CanEdit()] if self.request.method == "POST" else [CanRead()]
+
+    def get_queryset(self):
+        return with_latest_decision(selectors.order_detail_list())
+
+    @extend_schema(request=s.OrderIn, responses={201: s.OrderOut})
+    def post(self, request):
+        body = s.OrderIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        order = pipeline.order_place(
+            by=request.user,
+            submit=data["submit"],
+            customer_id=data["customer"],
+            lines=_line_inputs(data["lines"]),
+            requested_delivery_date=data.get("requested_delivery_date"),
+            customer_reference=data["customer_reference"],
+            ship_to=data["ship_to"],
+            warehouse_id=data["warehouse"],
+            currency=data["currency"] or None,
+        )
+        return _order_response(order.pk, status.HTTP_201_CREATED)
+
+
+class OrderDetailView(GenericAPIView):
+    serializer_class = s.OrderOut
+
+    def get_permissions(self):
+        return [CanEdit()] if self.request.method == "PATCH" else [CanRead()]
+
+    def get_queryset(self):
+        return with_latest_decision(selectors.order_detail_list())
+
+    def get(self, request, pk: int):
+        return Response(s.OrderOut(self.get_object()).data)
+
+    @extend_schema(request=s.OrderPatchIn, responses=s.OrderOut)
+    def patch(self, request, pk: int):
+        order = self.get_object()
+        body = s.OrderPatchIn(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        changes = {}
+        if "lines" in data:
+            changes["lines"] = _line_inputs(data["lines"])
+        if "requested_delivery_date" in data:
+            changes["requested_delivery_date"] = data["requested_delivery_date"]
+        for field in ("customer_reference", "ship_to"):
+            if field in data:
+                changes[field] = data[field]
+        if "warehouse" in data:
+            changes["warehouse_id"] = data["warehouse"]
+        services.order_update(order_id=order.pk, by=request.user, **changes)
+        return _order_response(order.pk)
+
+
+class _OrderAction(GenericAPIView):
+    serializer_class = s.OrderOut
+
+    def get_queryset(self):
+        return selectors.order_list()
+
+
+class OrderSubmitView(_OrderAction):
+    permission_classes = [CanEdit]
+
+    @extend_schema(request=None, responses=s.OrderOut)
+    def post(self, request, pk: int):
+        order = self.get_object()
+        pipeline.order_submit(order_id=order.pk, by=request.user)
+        return _order_response(order.pk)
+
+
+class OrderReleaseHoldView(_OrderAction):
+    permission_classes = [CanDecideCredit]
+
+    @extend_schema(request=s.NoteIn, responses=s.OrderOut)
+    def post(self, request, pk: int):
+        order = self.get_object()
+        body = s.NoteIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        pipeline.hold_release(order_id=order.pk, note=body.validated_data["note"], by=request.user)
+        return _order_response(order.pk)
+
+
+class OrderRejectHoldView(_OrderAction):
+    permission_classes = [CanDecideCredit]
+
+    @extend_schema(request=s.NoteIn, responses=s.OrderOut)
+    def post(self, request, pk: int):
+        order = self.get_object()
+        body = s.NoteIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        pipeline.hold_reject(order_id=order.pk, note=body.validated_data["note"], by=request.user)
+        return _order_response(order.pk)
+
+
+class OrderCancelView(_OrderAction):
+    permission_classes = [CanEdit]
+
+    @extend_schema(request=s.ReasonIn, responses=s.OrderOut)
+    def post(self, request, pk: int):
+        order = self.get_object()
+        body = s.ReasonIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        pipeline.order_cancel(order_id=order.pk, reason=body.validated_data["reason"], by=request.user)
+        return _order_response(order.pk)
+
+
+class OrderEventsView(ListAPIView):
+    permission_classes = [CanRead]
+    serializer_class = s.OrderEventOut
+    pagination_class = None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return selectors.order_events(order_id=0)
+        return selectors.order_events(order_id=self.kwargs["pk"])
+
+    def list(self, request, *args, **kwargs):
+        get_object_or_404(selectors.order_list(), pk=self.kwargs["pk"])
+        return super().list(request, *args, **kwargs)

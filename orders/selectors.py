@@ -1,0 +1,96 @@
+"""Order reads: lists free of N+1, and the figures other stages need."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from orders.models import OrderEvent, SalesOrder, SalesOrderLine
+
+ZERO = Decimal("0.00")
+# Approved orders whose value still counts toward the customer's exposure until invoiced.
+EXPOSURE_STATUSES = (SalesOrder.Status.OPEN, SalesOrder.Status.FULFILLED)
+
+
+def order_list(*, filters: dict | None = None) -> QuerySet[SalesOrder]:
+    orders = SalesOrder.objects.select_related("customer", "warehouse", "created_by")
+    for field, value in (filters or {}).items():
+        if value not in (None, ""):
+            orders = orders.filter(**{field: value})
+    return orders
+
+
+def order_get(*, order_id: int) -> SalesOrder:
+    """One order with its lines, products and events, ready to render."""
+    return (
+        SalesOrder.objects.select_related("customer", "warehouse", "created_by")
+        .prefetch_related(
+            Prefetch("lines", queryset=SalesOrderLine.objects.select_related("product").order_by("position")),
+            Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("at", "pk")),
+        )
+        .get(pk=order_id)
+    )
+
+
+def order_detail_list() -> QuerySet[SalesOrder]:
+    """Orders with lines prefetched: the API list serialises lines without a query per order."""
+    return order_list().prefetch_related(
+        Prefetch("lines", queryset=SalesOrderLine.objects.select_related("product").order_by("position"))
+    )
+
+
+def uninvoiced_order_values(
+    *, customer_ids: list[int], exclude_order_id: int | None = None
+) -> dict[int, Decimal]:
+    """Per customer: the gross value of approved orders not yet invoiced (pro rata per line)."""
+    uninvoiced_share = ExpressionWrapper(
+        F("total_amount") * (F("quantity") - F("quantity_invoiced")) / F("quantity"),
+        output_field=DecimalField(max_digits=30, decimal_places=6),
+    )
+    lines = SalesOrderLine.objects.filter(
+        order__customer_id__in=customer_ids, order__status__in=EXPOSURE_STATUSES
+    )
+    if exclude_order_id:
+        lines = lines.exclude(order_id=exclude_order_id)
+    rows = lines.values("order__customer_id").annotate(value=Coalesce(Sum(uninvoiced_share), Value(ZERO)))
+    return {row["order__customer_id"]: row["value"].quantize(Decimal("0.01")) for row in rows}
+
+
+def backordered_lines(*, product_id: int, warehouse_id: int) -> QuerySet[SalesOrderLine]:
+    """Open lines waiting for `product` in `warehouse`, oldest order first."""
+    return (
+        SalesOrderLine.objects.filter(
+            product_id=product_id,
+            quantity_backordered__gt=0,
+            order__warehouse_id=warehouse_id,
+            order__status=SalesOrder.Status.OPEN,
+        )
+        .select_related("order")
+        .order_by("order__submitted_at", "order_id", "position")
+    )
+
+
+def backordered_quantities(*, warehouse_id: int | None = None) -> dict[tuple[int, int], Decimal]:
+    """Backordered quantity per (product, warehouse) over open orders."""
+    lines = SalesOrderLine.objects.filter(quantity_backordered__gt=0, order__status=SalesOrder.Status.OPEN)
+    if warehouse_id:
+        lines = lines.filter(order__warehouse_id=warehouse_id)
+    rows = lines.values("product_id", "order__warehouse_id").annotate(quantity=Sum("quantity_backordered"))
+    return {(row["product_id"], row["order__warehouse_id"]): row["quantity"] for row in rows}
+
+
+def order_events(*, order_id: int) -> QuerySet[OrderEvent]:
+    return OrderEvent.objects.filter(order_id=order_id).select_related("actor").order_by("at", "pk")
+
+
+def reserved_product_ids(*, order_id: int) -> list[int]:
+    """The products an order holds reservations of, in product order."""
+    return sorted(
+        set(
+            SalesOrderLine.objects.filter(order_id=order_id, quantity_reserved__gt=0).values_list(
+                "product_id", flat=True
+            )
+        )
+    )

@@ -1,0 +1,406 @@
+"""Order pages: entry (new and edit), the list, one order with its actions.
+
+Thin views (STYLE.md rule 1): parse the request, check the role, call one pipeline step or
+order service, render. The entry page's live preview (line amounts, totals, availability,
+credit headroom) is computed here from the same rules the services apply (`forms.order_preview`
+with `o2c.money.line_amounts`), so what the page shows is what will be stored.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from credit.selectors import customer_position, latest_decision, with_latest_decision
+from customers.selectors import customer_get, customer_list
+from inventory.selectors import product_list, products_by_id, stock_available, warehouse_list
+from o2c import pipeline
+from o2c.csv import csv_response
+from o2c.errors import DomainError
+from o2c.roles import FINANCE, SALES, WAREHOUSE, has_role, role_required
+from o2c.states import transitions_from
+from orders import selectors, services
+from orders.forms import (
+    SORTS,
+    LinePreview,
+    LineRow,
+    OrderEntryForm,
+    OrderFilterForm,
+    ReasonForm,
+    order_preview,
+)
+from orders.models import TRANSITIONS, SalesOrder
+
+PAGE_SIZE = 50
+SUGGESTIONS = 8
+CSV_HEADER = [
+    "number",
+    "order_date",
+    "customer_code",
+    "customer_name",
+    "status",
+    "fulfillment_status",
+    "billing_status",
+    "payment_status",
+    "requested_delivery_date",
+    "customer_reference",
+    "warehouse",
+    "currency",
+    "net_total",
+    "tax_total",
+    "total",
+    "credit_outcome",
+    "credit_reason",
+]
+STATUS = SalesOrder.Status
+
+
+# --- reads --------------------------------------------------------------------------------------
+
+
+def _order_or_404(order_id: int) -> SalesOrder:
+    try:
+        return selectors.order_get(order_id=order_id)
+    except SalesOrder.DoesNotExist:
+        raise Http404("no such order") from None
+
+
+def _customer_or_none(customer_id) -> object | None:
+    if not customer_id:
+        return None
+    try:
+        return customer_get(customer_id=int(customer_id))
+    except (ObjectDoesNotExist, TypeError, ValueError):
+        return None
+
+
+def _url_or_none(name: str, *args) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:  # the page behind `name` may not exist yet
+        return None
+
+
+# --- the entry page -----------------------------------------------------------------------------
+
+
+def _entry_context(form: OrderEntryForm, *, order: SalesOrder | None = None) -> dict:
+    """The preview of what `form` holds: customer, its credit position, priced lines, totals."""
+    rows = form.rows
+    customer = (
+        order.customer
+        if order
+        else _customer_or_none(form.data.get("customer") or form.initial.get("customer"))
+    )
+    warehouse_id = form.data.get("warehouse") or form.initial.get("warehouse") or _first_choice(form)
+    try:
+        warehouse_id = int(warehouse_id) if warehouse_id else None
+    except (TypeError, ValueError):
+        warehouse_id = None
+    products = products_by_id(product_ids=[row.product_id for row in rows])
+    position = customer_position(customer=customer) if customer else None
+    preview = order_preview(
+        rows=rows,
+        products=products,
+        availability=stock_available(product_ids=products.keys(), warehouse_id=warehouse_id),
+        customer=customer,
+        currency=customer.currency if customer else settings.O2C_BASE_CURRENCY,
+        headroom=position.headroom if position else None,
+    )
+    return {
+        "form": form,
+        "order": order,
+        "customer": customer,
+        "position": position,
+        "preview": preview,
+        # the markup of a new line, which the page's script copies with a fresh key
+        "blank_line": LinePreview(row=LineRow(key="__KEY__"), position="__POSITION__"),
+        "customer_label": f"{customer.code} — {customer.name}"
+        if customer
+        else form.data.get("customer_query", ""),
+    }
+
+
+def _first_choice(form: OrderEntryForm):
+    choices = form.fields["warehouse"].choices
+    return choices[0][0] if choices else None
+
+
+def _render_entry(request, form: OrderEntryForm, *, order: SalesOrder | None = None):
+    return render(request, "orders/order_form.html", _entry_context(form, order=order))
+
+
+def _placed_message(request, order: SalesOrder) -> None:
+    if order.status == STATUS.OPEN:
+        messages.success(request, f"{order.number} approved.")
+    elif order.status == STATUS.ON_HOLD:
+        decision = latest_decision(order_id=order.pk)
+        messages.warning(request, f"{order.number} on credit hold: {decision.reason if decision else ''}")
+    else:
+        messages.success(request, f"{order.number} saved as a draft.")
+
+
+@role_required(SALES)
+def order_create(request):
+    warehouses = list(warehouse_list())
+    if request.method != "POST":
+        initial = {"warehouse": warehouses[0].pk if warehouses else None}
+        customer = _customer_or_none(request.GET.get("customer"))
+        if customer:
+            initial.update(customer=customer.pk, ship_to=customer.shipping_address)
+        return _render_entry(request, OrderEntryForm(initial=initial, warehouses=warehouses))
+    form = OrderEntryForm(request.POST, warehouses=warehouses)
+    if form.is_valid():
+        try:
+            order = pipeline.order_place(
+                by=request.user,
+                submit=form.submit_requested,
+                customer_id=form.cleaned_data["customer"],
+                **form.order_arguments(),
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            _placed_message(request, order)
+            return redirect("orders:detail", order_id=order.pk)
+    return _render_entry(request, form)
+
+
+@role_required(SALES)
+def order_edit(request, order_id: int):
+    order = _order_or_404(order_id)
+    if order.status != STATUS.DRAFT:
+        messages.error(
+            request, f"{order.number} is {order.get_status_display().lower()} and can no longer be edited."
+        )
+        return redirect("orders:detail", order_id=order.pk)
+    warehouses = list(warehouse_list())
+    if request.method != "POST":
+        rows = [
+            LineRow(
+                key=line.position,
+                product_id=line.product_id,
+                quantity=f"{line.quantity.normalize():f}",
+                unit_price=str(line.unit_price),
+                discount_percent=f"{line.discount_percent.normalize():f}" if line.discount_percent else "",
+            )
+            for line in order.lines.all()
+        ]
+        initial = {
+            "customer": order.customer_id,
+            "warehouse": order.warehouse_id,
+            "requested_delivery_date": order.requested_delivery_date,
+            "customer_reference": order.customer_reference,
+            "ship_to": order.ship_to,
+        }
+        form = OrderEntryForm(initial=initial, warehouses=warehouses, rows=rows)
+        return _render_entry(request, form, order=order)
+    form = OrderEntryForm(request.POST, warehouses=warehouses)
+    if form.is_valid():
+        try:
+            services.order_update(order_id=order.pk, by=request.user, **form.order_arguments())
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, f"{order.number} saved.")
+            return redirect("orders:detail", order_id=order.pk)
+    return _render_entry(request, form, order=order)
+
+
+@role_required(SALES)
+@require_POST
+def entry_lines(request):
+    """The live part of the entry page (htmx): re-price what is typed and answer with the line
+    figures, totals and credit position as out-of-band fragments only. No input is ever
+    swapped, so nothing the clerk types while a request is under way is lost."""
+    form = OrderEntryForm(request.POST, warehouses=list(warehouse_list()))
+    return render(request, "orders/order_form.html#recalc", _entry_context(form))
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@role_required(SALES)
+@require_GET
+def customer_search(request):
+    query = request.GET.get("customer_query", "").strip()
+    customers = list(customer_list(search=query)[:SUGGESTIONS]) if query else []
+    return render(
+        request, "orders/order_form.html#customer-options", {"customers": customers, "query": query}
+    )
+
+
+@role_required(SALES)
+@require_GET
+def product_search(request):
+    query = request.GET.get("line_product_query", "").strip()
+    products = list(product_list(filters={"active": True}, search=query)[:SUGGESTIONS]) if query else []
+    availability = stock_available(
+        product_ids=[product.pk for product in products], warehouse_id=_int(request.GET.get("warehouse"))
+    )
+    for product in products:
+        product.available_here = availability.get(product.pk, Decimal(0))
+    return render(
+        request,
+        "orders/order_form.html#product-options",
+        {"products": products, "query": query, "row": _int(request.GET.get("row"))},
+    )
+
+
+# --- the list -----------------------------------------------------------------------------------
+
+
+@role_required(SALES, WAREHOUSE, FINANCE)
+def order_list(request):
+    form = OrderFilterForm(request.GET or None)
+    cleaned = form.cleaned_data if form.is_valid() else {}
+    filters = {
+        "status": cleaned.get("status"),
+        "fulfillment_status": cleaned.get("fulfillment_status"),
+        "number__icontains": cleaned.get("q"),
+    }
+    if cleaned.get("customer"):
+        filters["customer__in"] = customer_list(search=cleaned["customer"]).values("pk")
+    sort = request.GET.get("sort", "-date")
+    if sort.lstrip("-") not in SORTS:
+        sort = "-date"
+    field = ("-" if sort.startswith("-") else "") + SORTS[sort.lstrip("-")]
+    orders = with_latest_decision(selectors.order_list(filters=filters)).order_by(field, "-pk")
+    if request.GET.get("export") == "csv":
+        return csv_response("orders.csv", CSV_HEADER, (_csv_row(order) for order in orders.iterator()))
+    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+    columns = [
+        {
+            "key": key,
+            "label": label,
+            "active": sort.lstrip("-") == key,
+            "descending": sort == f"-{key}",
+            "next": f"-{key}" if sort != f"-{key}" else key,
+        }
+        for key, label in (("number", "Number"), ("date", "Date"), ("total", "Total"))
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("sort", None)
+    return render(
+        request,
+        "orders/order_list.html",
+        {
+            "form": form,
+            "page": page,
+            "columns": {column["key"]: column for column in columns},
+            "query": query.urlencode(),
+            "customers_linked": _url_or_none("customers:list") is not None,
+            "can_create": has_role(request.user, SALES),
+        },
+    )
+
+
+def _csv_row(order: SalesOrder) -> list:
+    return [
+        order.number,
+        order.order_date,
+        order.customer.code,
+        order.customer.name,
+        order.status,
+        order.fulfillment_status,
+        order.billing_status,
+        order.payment_status,
+        order.requested_delivery_date or "",
+        order.customer_reference,
+        order.warehouse.code,
+        order.currency,
+        order.net_total,
+        order.tax_total,
+        order.total,
+        order.credit_outcome or "",
+        order.credit_reason or "",
+    ]
+
+
+# --- one order and its actions ------------------------------------------------------------------
+
+
+@role_required(SALES, WAREHOUSE, FINANCE)
+def order_detail(request, order_id: int):
+    order = _order_or_404(order_id)
+    targets = transitions_from(order.status, TRANSITIONS)
+    lines = list(order.lines.all())
+    shipped = any(line.quantity_shipped > 0 for line in lines)
+    sales, finance = has_role(request.user, SALES), has_role(request.user, FINANCE)
+    actions = {
+        "edit": sales and order.status == STATUS.DRAFT,
+        "submit": sales and order.status == STATUS.DRAFT and STATUS.OPEN in targets,
+        "cancel": sales and STATUS.CANCELLED in targets and not shipped,
+        "decide": finance and order.status == STATUS.ON_HOLD and STATUS.OPEN in targets,
+    }
+    return render(
+        request,
+        "orders/order_detail.html",
+        {
+            "order": order,
+            "lines": lines,
+            "events": _timeline(order),
+            "decision": latest_decision(order_id=order.pk),
+            "actions": actions,
+            "any_action": any(actions.values()),
+            "customer_url": _url_or_none("customers:detail", order.customer_id),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+def _timeline(order: SalesOrder) -> list:
+    labels = dict(STATUS.choices)
+    events = list(order.events.all())
+    for event in events:
+        event.label = event.event.replace("_", " ").capitalize()
+        event.from_label = labels.get(event.from_status, event.from_status)
+        event.to_label = labels.get(event.to_status, event.to_status)
+    return events
+
+
+def _run_action(request, order_id: int, step, **kwargs):
+    """Call one pipeline step on the order; a refusal becomes a message on the order page."""
+    try:
+        order = step(order_id=order_id, by=request.user, **kwargs)
+    except SalesOrder.DoesNotExist:
+        raise Http404("no such order") from None
+    except DomainError as error:
+        messages.error(request, error.message)
+        return None
+    return order
+
+
+@role_required(SALES)
+@require_POST
+def order_submit(request, order_id: int):
+    order = _run_action(request, order_id, pipeline.order_submit)
+    if order is not None:
+        _placed_message(request, order)
+    return redirect("orders:detail", order_id=order_id)
+
+
+@role_required(SALES)
+@require_POST
+def order_cancel(request, order_id: int):
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give a reason to cancel the order.")
+        return redirect("orders:detail", order_id=order_id)
+    order = _run_action(request, order_id, pipeline.order_cancel, reason=form.cleaned_data["reason"])
+    if order is not None:
+        messages.success(request, f"{order.number} cancelled; its reservations are released.")
+    return redirect("orders:detail", order_id=order_id)
