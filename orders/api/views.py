@@ -2,7 +2,7 @@
 
 import django_filters
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.response import Response
 
@@ -116,56 +116,61 @@ class OrderDetailView(GenericAPIView):
 
 
 class _OrderAction(GenericAPIView):
+    """POST /orders/{id}/<action>/: validate the body, run one pipeline step, return the order."""
+
     serializer_class = s.OrderOut
+    body_class = None
 
     def get_queryset(self):
         return selectors.order_list()
 
+    def run(self, *, order_id: int, data: dict, by) -> None:
+        raise NotImplementedError
 
+    def post(self, request, pk: int):
+        order = self.get_object()
+        data = {}
+        if self.body_class is not None:
+            body = self.body_class(data=request.data)
+            body.is_valid(raise_exception=True)
+            data = body.validated_data
+        self.run(order_id=order.pk, data=data, by=request.user)
+        return _order_response(order.pk)
+
+
+@extend_schema_view(post=extend_schema(request=None, responses=s.OrderOut))
 class OrderSubmitView(_OrderAction):
     permission_classes = [CanEdit]
 
-    @extend_schema(request=None, responses=s.OrderOut)
-    def post(self, request, pk: int):
-        order = self.get_object()
-        pipeline.order_submit(order_id=order.pk, by=request.user)
-        return _order_response(order.pk)
+    def run(self, *, order_id, data, by):
+        pipeline.order_submit(order_id=order_id, by=by)
 
 
+@extend_schema_view(post=extend_schema(request=s.NoteIn, responses=s.OrderOut))
 class OrderReleaseHoldView(_OrderAction):
     permission_classes = [CanDecideCredit]
+    body_class = s.NoteIn
 
-    @extend_schema(request=s.NoteIn, responses=s.OrderOut)
-    def post(self, request, pk: int):
-        order = self.get_object()
-        body = s.NoteIn(data=request.data)
-        body.is_valid(raise_exception=True)
-        pipeline.hold_release(order_id=order.pk, note=body.validated_data["note"], by=request.user)
-        return _order_response(order.pk)
+    def run(self, *, order_id, data, by):
+        pipeline.hold_release(order_id=order_id, note=data["note"], by=by)
 
 
+@extend_schema_view(post=extend_schema(request=s.NoteIn, responses=s.OrderOut))
 class OrderRejectHoldView(_OrderAction):
     permission_classes = [CanDecideCredit]
+    body_class = s.NoteIn
 
-    @extend_schema(request=s.NoteIn, responses=s.OrderOut)
-    def post(self, request, pk: int):
-        order = self.get_object()
-        body = s.NoteIn(data=request.data)
-        body.is_valid(raise_exception=True)
-        pipeline.hold_reject(order_id=order.pk, note=body.validated_data["note"], by=request.user)
-        return _order_response(order.pk)
+    def run(self, *, order_id, data, by):
+        pipeline.hold_reject(order_id=order_id, note=data["note"], by=by)
 
 
+@extend_schema_view(post=extend_schema(request=s.ReasonIn, responses=s.OrderOut))
 class OrderCancelView(_OrderAction):
     permission_classes = [CanEdit]
+    body_class = s.ReasonIn
 
-    @extend_schema(request=s.ReasonIn, responses=s.OrderOut)
-    def post(self, request, pk: int):
-        order = self.get_object()
-        body = s.ReasonIn(data=request.data)
-        body.is_valid(raise_exception=True)
-        pipeline.order_cancel(order_id=order.pk, reason=body.validated_data["reason"], by=request.user)
-        return _order_response(order.pk)
+    def run(self, *, order_id, data, by):
+        pipeline.order_cancel(order_id=order_id, reason=data["reason"], by=by)
 
 
 class OrderEventsView(ListAPIView):
