@@ -1,1 +1,70 @@
-"""fulfillment: its models arrive with the issue that builds this stage (see o2c/pipeline.py)."""
+"""Shipments: allocated quantities going through picking → packed → shipped → delivered."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Shipment(models.Model):
+    class Status(models.TextChoices):
+        PICKING = "picking"
+        PACKED = "packed"
+        SHIPPED = "shipped"
+        DELIVERED = "delivered"
+        CANCELLED = "cancelled"
+
+    number = models.CharField(max_length=30, unique=True)
+    order = models.ForeignKey("orders.SalesOrder", on_delete=models.PROTECT, related_name="shipments")
+    warehouse = models.ForeignKey("inventory.Warehouse", on_delete=models.PROTECT, related_name="shipments")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PICKING, db_index=True)
+    carrier = models.CharField(max_length=100, blank=True)
+    tracking_number = models.CharField(max_length=100, blank=True)
+    estimated_delivery = models.DateField(null=True, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    late = models.BooleanField(default=False, help_text="shipped and past its estimated delivery")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        indexes = [
+            models.Index(
+                fields=["estimated_delivery"], name="shipment_in_transit", condition=Q(status="shipped")
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+TRANSITIONS = {
+    (Shipment.Status.PICKING, Shipment.Status.PACKED),
+    (Shipment.Status.PACKED, Shipment.Status.SHIPPED),
+    (Shipment.Status.SHIPPED, Shipment.Status.DELIVERED),
+    (Shipment.Status.PICKING, Shipment.Status.CANCELLED),
+    (Shipment.Status.PACKED, Shipment.Status.CANCELLED),
+}
+
+
+class ShipmentLine(models.Model):
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(
+        "orders.SalesOrderLine", on_delete=models.PROTECT, related_name="shipment_lines"
+    )
+    product = models.ForeignKey("inventory.Product", on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(max_digits=15, decimal_places=3)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="shipmentline_quantity_positive"),
+            models.UniqueConstraint(fields=["shipment", "order_line"], name="shipmentline_unique_order_line"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shipment_id}: {self.quantity} of {self.product_id}"

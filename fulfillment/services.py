@@ -5,9 +5,20 @@ order headers → customer → stock levels."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 
-from inventory.services import stock_levels_lock, stock_release, stock_reserve
+from django.conf import settings
+from django.db.models import Sum
+from django.utils import timezone
+
+from fulfillment.models import TRANSITIONS, Shipment, ShipmentLine
+from inventory.services import stock_issue, stock_levels_lock, stock_release, stock_reserve
+from ledger.services import LineSpec, journal_entry_post
+from o2c.errors import Conflict, DomainError
+from o2c.money import round_money
+from o2c.numbering import sequence_number_next
+from o2c.states import transition_check
 from orders.selectors import backordered_lines
 
 ZERO = Decimal("0")
@@ -66,3 +77,146 @@ def backorders_allocate(
         if got:
             allocated.setdefault(line.order_id, {})[line.pk] = got
     return allocated
+
+
+# --- Shipments ------------------------------------------------------------------------------------
+
+
+def _pickable(order) -> dict[int, tuple]:
+    """Per stock line: (line, quantity allocated and not yet on an open shipment)."""
+    on_open_shipments = {
+        row["order_line_id"]: row["total"]
+        for row in ShipmentLine.objects.filter(
+            shipment__order_id=order.pk,
+            shipment__status__in=[Shipment.Status.PICKING, Shipment.Status.PACKED],
+        )
+        .values("order_line_id")
+        .annotate(total=Sum("quantity"))
+    }
+    return {
+        line.pk: (line, line.quantity_reserved - on_open_shipments.get(line.pk, ZERO))
+        for line in order.lines.filter(is_stock=True).select_related("product").order_by("pk")
+    }
+
+
+def shipment_create(*, order, lines: dict[int, Decimal] | None = None, by=None) -> Shipment:
+    """A pick list for allocated quantities (all of them, or the chosen lines and quantities)."""
+    if order.status != "open":
+        raise Conflict(f"order {order.number} is {order.status.replace('_', ' ')} and cannot be shipped")
+    pickable = _pickable(order)
+    if lines is None:
+        wanted = {line_id: quantity for line_id, (_, quantity) in pickable.items() if quantity > 0}
+        if not wanted:
+            raise Conflict(f"order {order.number} has nothing allocated to ship")
+    else:
+        wanted = {}
+        for line_id, quantity in lines.items():
+            if line_id not in pickable:
+                raise DomainError(
+                    f"order line {line_id} is not a stock line of {order.number}", field="lines"
+                )
+            line, available = pickable[line_id]
+            if quantity <= 0:
+                raise DomainError(f"line {line.position}: the quantity must be positive", field="lines")
+            if quantity > available:
+                raise DomainError(
+                    f"line {line.position}: {quantity} requested but only {available} allocated and not yet picked",
+                    field="lines",
+                )
+            wanted[line_id] = quantity
+        if not wanted:
+            raise DomainError("choose at least one line to ship", field="lines")
+    shipment = Shipment.objects.create(
+        number=sequence_number_next(series="shipment", on=timezone.localdate()),
+        order_id=order.pk,
+        warehouse_id=order.warehouse_id,
+        created_by=by,
+    )
+    ShipmentLine.objects.bulk_create(
+        ShipmentLine(
+            shipment=shipment, order_line_id=line_id, product_id=pickable[line_id][0].product_id, quantity=q
+        )
+        for line_id, q in wanted.items()
+    )
+    return shipment
+
+
+def shipment_lock(*, shipment_id: int) -> Shipment:
+    return Shipment.objects.select_for_update().get(pk=shipment_id)
+
+
+def _move(shipment: Shipment, target: str) -> None:
+    transition_check(
+        label=f"shipment {shipment.number}", current=shipment.status, target=target, allowed=TRANSITIONS
+    )
+    shipment.status = target
+
+
+def shipment_pack(*, shipment: Shipment) -> Shipment:
+    _move(shipment, Shipment.Status.PACKED)
+    shipment.save(update_fields=["status"])
+    return shipment
+
+
+def shipment_issue_stock(*, shipment: Shipment, by=None) -> dict[int, Decimal]:
+    """Issue the shipment's goods from stock and post their cost (Dr cost of goods sold / Cr
+    inventory at standard cost); returns the shipped quantity per order line."""
+    _move(shipment, Shipment.Status.SHIPPED)  # checked before any stock moves
+    lines = list(shipment.lines.select_related("product").order_by("product_id", "pk"))
+    levels = stock_levels_lock(
+        product_ids=[line.product_id for line in lines], warehouse_id=shipment.warehouse_id
+    )
+    cost = ZERO
+    for line in lines:
+        stock_issue(level=levels[line.product_id], quantity=line.quantity, reference=shipment.number, by=by)
+        cost += line.quantity * line.product.standard_cost
+    cost = round_money(cost, settings.O2C_BASE_CURRENCY)
+    if cost > 0:
+        journal_entry_post(
+            entry_date=timezone.localdate(),
+            memo=f"Cost of goods shipped, {shipment.number}",
+            lines=[LineSpec(account="cogs", debit=cost), LineSpec(account="inventory", credit=cost)],
+            source="shipment",
+            source_reference=shipment.number,
+            by=by,
+        )
+    return {line.order_line_id: line.quantity for line in lines}
+
+
+def shipment_mark_shipped(
+    *, shipment: Shipment, carrier: str, tracking_number: str, estimated_delivery: date | None
+) -> Shipment:
+    if not carrier.strip():
+        raise DomainError("name the carrier", field="carrier")
+    shipment.status = Shipment.Status.SHIPPED
+    shipment.carrier = carrier.strip()
+    shipment.tracking_number = tracking_number.strip()
+    shipment.estimated_delivery = estimated_delivery
+    shipment.shipped_at = timezone.now()
+    shipment.save(update_fields=["status", "carrier", "tracking_number", "estimated_delivery", "shipped_at"])
+    return shipment
+
+
+def shipment_deliver(*, shipment: Shipment, delivered_at: datetime | None = None) -> Shipment:
+    _move(shipment, Shipment.Status.DELIVERED)
+    shipment.delivered_at = delivered_at or timezone.now()
+    shipment.late = bool(
+        shipment.estimated_delivery
+        and timezone.localdate(shipment.delivered_at) > shipment.estimated_delivery
+    )
+    shipment.save(update_fields=["status", "delivered_at", "late"])
+    return shipment
+
+
+def shipments_cancel_open(*, order) -> int:
+    """Cancel the order's pick lists that have not left (before the order is cancelled)."""
+    return Shipment.objects.filter(
+        order_id=order.pk, status__in=[Shipment.Status.PICKING, Shipment.Status.PACKED]
+    ).update(status=Shipment.Status.CANCELLED)
+
+
+def shipments_flag_late(*, today: date) -> int:
+    """Shipments on the road past their estimated delivery date."""
+    return Shipment.objects.filter(
+        status=Shipment.Status.SHIPPED, estimated_delivery__lt=today, late=False
+    ).update(late=True)

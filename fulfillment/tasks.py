@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from o2c import pipeline
 from o2c.celery import app
 from orders.selectors import backordered_quantities
@@ -15,3 +17,9 @@ def backorders_refill_all() -> int:
     for product_id, warehouse_id in pairs:
         pipeline.backorders_refill(product_id=product_id, warehouse_id=warehouse_id)
     return len(pairs)
+
+
+@app.task(ignore_result=True)
+def late_flags_refresh() -> tuple[int, int]:
+    """Hourly: shipments past their estimated delivery, orders past their requested date."""
+    return pipeline.late_flags_refresh(today=timezone.localdate())

@@ -154,3 +154,25 @@ def product_update(*, product_id: int, **fields) -> Product:
     product.full_clean(validate_unique=False)
     product.save(update_fields=changed)
     return product
+
+
+def stock_issue(*, level: StockLevel, quantity: Decimal, reference: str = "", by=None) -> StockMove:
+    """Goods out of a locked stock level, from what was reserved: `on_hand` and `reserved` down
+    by the same quantity and an issue move, so the move ledger still sums to `on_hand`."""
+    if quantity <= 0:
+        raise DomainError("an issue takes a positive quantity", field="quantity")
+    if quantity > level.reserved or quantity > level.on_hand:
+        raise DomainError(
+            f"cannot issue {quantity}: {level.reserved} reserved, {level.on_hand} on hand", field="quantity"
+        )
+    level.on_hand -= quantity
+    level.reserved -= quantity
+    level.save(update_fields=["on_hand", "reserved"])
+    return StockMove.objects.create(
+        product_id=level.product_id,
+        warehouse_id=level.warehouse_id,
+        kind=StockMove.Kind.ISSUE,
+        quantity=-quantity,
+        reference=reference,
+        created_by=by,
+    )

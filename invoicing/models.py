@@ -1,1 +1,183 @@
-"""invoicing: its models arrive with the issue that builds this stage (see o2c/pipeline.py)."""
+"""Invoices and credit notes: gapless numbers per year, immutable once issued."""
+
+from __future__ import annotations
+
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+_AMOUNT = {"max_digits": 18, "decimal_places": 2}
+
+
+class Invoice(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open"
+        PARTIALLY_PAID = "partially_paid"
+        PAID = "paid"
+        CREDITED = "credited"
+        WRITTEN_OFF = "written_off"
+
+    number = models.CharField(max_length=30, unique=True)
+    order = models.ForeignKey("orders.SalesOrder", on_delete=models.PROTECT, related_name="invoices")
+    shipment = models.OneToOneField(
+        "fulfillment.Shipment", null=True, blank=True, on_delete=models.PROTECT, related_name="invoice"
+    )
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="invoices")
+    currency = models.CharField(max_length=3)
+    issue_date = models.DateField(db_index=True)
+    due_date = models.DateField(db_index=True)
+    customer_reference = models.CharField(max_length=100, blank=True)
+    billing_address = models.TextField(blank=True)
+    net_total = models.DecimalField(**_AMOUNT)
+    tax_total = models.DecimalField(**_AMOUNT)
+    total = models.DecimalField(**_AMOUNT)
+    amount_paid = models.DecimalField(**_AMOUNT, default=0)
+    amount_credited = models.DecimalField(**_AMOUNT, default=0)
+    amount_written_off = models.DecimalField(**_AMOUNT, default=0)
+    balance = models.DecimalField(**_AMOUNT)
+    status = models.CharField(max_length=15, choices=Status.choices, default=Status.OPEN, db_index=True)
+    pdf = models.FileField(upload_to="invoices/%Y/", blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issue_date", "-pk"]
+        indexes = [models.Index(fields=["customer", "status"], name="invoice_customer_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total=F("net_total") + F("tax_total")), name="invoice_total_is_net_plus_tax"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    balance=F("total") - F("amount_paid") - F("amount_credited") - F("amount_written_off")
+                ),
+                name="invoice_balance_is_total_less_settlements",
+            ),
+            models.CheckConstraint(condition=Q(balance__gte=0), name="invoice_balance_not_negative"),
+            models.CheckConstraint(
+                condition=Q(due_date__gte=F("issue_date")), name="invoice_due_after_issue"
+            ),
+        ]
+        triggers = [
+            # Issued means immutable: what was invoiced never changes; settlements (paid,
+            # credited, written off), the status and the stored PDF may.
+            pgtrigger.Protect(
+                name="invoice_issued_immutable",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange(
+                    "number",
+                    "order",
+                    "shipment",
+                    "customer",
+                    "currency",
+                    "issue_date",
+                    "due_date",
+                    "net_total",
+                    "tax_total",
+                    "total",
+                    "billing_address",
+                ),
+            ),
+            pgtrigger.Protect(name="invoice_never_deleted", operation=pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class InvoiceLine(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
+    position = models.PositiveSmallIntegerField()
+    order_line = models.ForeignKey(
+        "orders.SalesOrderLine", on_delete=models.PROTECT, related_name="invoice_lines"
+    )
+    product = models.ForeignKey("inventory.Product", on_delete=models.PROTECT, related_name="+")
+    description = models.CharField(max_length=200)
+    quantity = models.DecimalField(max_digits=15, decimal_places=3)
+    unit_price = models.DecimalField(**_AMOUNT)
+    discount_percent = models.DecimalField(max_digits=5, decimal_places=2)
+    tax_rate = models.DecimalField(max_digits=5, decimal_places=2)
+    net_amount = models.DecimalField(**_AMOUNT)
+    tax_amount = models.DecimalField(**_AMOUNT)
+    total_amount = models.DecimalField(**_AMOUNT)
+
+    class Meta:
+        ordering = ["invoice", "position"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="invoiceline_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(total_amount=F("net_amount") + F("tax_amount")),
+                name="invoiceline_total_is_net_plus_tax",
+            ),
+        ]
+        triggers = [
+            pgtrigger.Protect(name="invoice_line_immutable", operation=pgtrigger.Update | pgtrigger.Delete)
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id}/{self.position}"
+
+
+class CreditNote(models.Model):
+    number = models.CharField(max_length=30, unique=True)
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="credit_notes")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="credit_notes")
+    currency = models.CharField(max_length=3)
+    issue_date = models.DateField(db_index=True)
+    reason = models.CharField(max_length=500)
+    net_total = models.DecimalField(**_AMOUNT)
+    tax_total = models.DecimalField(**_AMOUNT)
+    total = models.DecimalField(**_AMOUNT)
+    pdf = models.FileField(upload_to="credit-notes/%Y/", blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issue_date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total=F("net_total") + F("tax_total")), name="creditnote_total_is_net_plus_tax"
+            ),
+            models.CheckConstraint(condition=Q(total__gt=0), name="creditnote_total_positive"),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="credit_note_issued_immutable",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange(
+                    "number", "invoice", "customer", "issue_date", "net_total", "tax_total", "total"
+                ),
+            ),
+            pgtrigger.Protect(name="credit_note_never_deleted", operation=pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CreditNoteLine(models.Model):
+    credit_note = models.ForeignKey(CreditNote, on_delete=models.PROTECT, related_name="lines")
+    invoice_line = models.ForeignKey(
+        InvoiceLine, null=True, blank=True, on_delete=models.PROTECT, related_name="credits"
+    )
+    description = models.CharField(max_length=200)
+    quantity = models.DecimalField(max_digits=15, decimal_places=3, null=True, blank=True)
+    tax_rate = models.DecimalField(max_digits=5, decimal_places=2)
+    net_amount = models.DecimalField(**_AMOUNT)
+    tax_amount = models.DecimalField(**_AMOUNT)
+    total_amount = models.DecimalField(**_AMOUNT)
+
+    class Meta:
+        ordering = ["pk"]
+        triggers = [
+            pgtrigger.Protect(
+                name="credit_note_line_immutable", operation=pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.credit_note_id}: {self.total_amount}"

@@ -6,8 +6,8 @@ app's services), nothing deeper; stage apps never sequence other stages, and no 
 Django signal. Locks are always taken in the same order: order headers (primary-key order) →
 customer → stock levels (product order), which keeps concurrent steps free of deadlocks.
 
-Steps still to come with their stages: shipment_ship (stock issue, invoice, postings),
-payment_record (allocation, postings, then held_orders_recheck), dispute_resolve.
+Steps still to come with their stages: payment_record (allocation, postings, then
+held_orders_recheck), dispute_resolve.
 """
 
 from __future__ import annotations
@@ -18,10 +18,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from credit import services as credit
+from fulfillment import selectors as fulfillment_selectors
 from fulfillment import services as fulfillment
+from fulfillment.models import Shipment
 from inventory import services as inventory
 from inventory.models import StockMove
+from invoicing import services as invoicing
+from invoicing.models import CreditNote
 from ledger import services as ledger
+from o2c.errors import Conflict
 from orders import selectors as order_selectors
 from orders import services as orders
 from orders.models import SalesOrder
@@ -44,8 +49,20 @@ def order_submit(*, order_id: int, by) -> SalesOrder:
     decision = credit.credit_check(order=order, by=by)
     orders.order_mark_submitted(order=order, approved=decision.approved, reason=decision.reason, by=by)
     if decision.approved:
-        orders.order_record_reservations(order=order, reserved=fulfillment.order_allocate(order=order), by=by)
+        _after_approval(order=order, by=by)
     return order
+
+
+def _after_approval(*, order: SalesOrder, by) -> None:
+    """Allocate the stock lines; an order of services only is invoiced at once."""
+    orders.order_record_reservations(order=order, reserved=fulfillment.order_allocate(order=order), by=by)
+    if not order.lines.filter(is_stock=True).exists():
+        _invoice(order=order, quantities={line.pk: line.quantity for line in order.lines.all()}, by=by)
+
+
+def _invoice(*, order: SalesOrder, quantities: dict[int, Decimal], shipment=None, by) -> None:
+    invoice = invoicing.invoice_create(order=order, quantities=quantities, shipment=shipment, by=by)
+    orders.order_record_invoice(order=order, invoiced=quantities, reference=invoice.number, by=by)
 
 
 @transaction.atomic
@@ -54,7 +71,7 @@ def hold_release(*, order_id: int, note: str, by) -> SalesOrder:
     order = orders.order_lock(order_id=order_id)
     orders.order_release_hold(order=order, note=note, by=by)
     credit.credit_decide_manually(order=order, release=True, note=note, by=by)
-    orders.order_record_reservations(order=order, reserved=fulfillment.order_allocate(order=order), by=by)
+    _after_approval(order=order, by=by)
     return order
 
 
@@ -77,6 +94,7 @@ def order_cancel(*, order_id: int, reason: str, by) -> SalesOrder:
     orders.orders_lock(order_ids=sorted({order_id, *waiting}))  # one lock order with receipts
     order = orders.order_lock(order_id=order_id)
     orders.order_check_cancellable(order=order)
+    fulfillment.shipments_cancel_open(order=order)
     released = fulfillment.order_deallocate(order=order)
     orders.order_cancel(order=order, reason=reason, released=released, by=by)
     for product_id in product_ids:
@@ -84,6 +102,66 @@ def order_cancel(*, order_id: int, reason: str, by) -> SalesOrder:
             product_id=product_id, warehouse_id=order.warehouse_id, order_ids=waiting - {order_id}, by=by
         )
     return order
+
+
+@transaction.atomic
+def shipment_create(*, order_id: int, lines: dict[int, Decimal] | None = None, by) -> Shipment:
+    """A pick list for what is allocated (all of it, or chosen lines and quantities)."""
+    order = orders.order_lock(order_id=order_id)
+    return fulfillment.shipment_create(order=order, lines=lines, by=by)
+
+
+@transaction.atomic
+def shipment_pack(*, shipment_id: int, by) -> Shipment:
+    return fulfillment.shipment_pack(shipment=fulfillment.shipment_lock(shipment_id=shipment_id))
+
+
+@transaction.atomic
+def shipment_ship(
+    *, shipment_id: int, carrier: str, tracking_number: str = "", estimated_delivery=None, by
+) -> Shipment:
+    """Stock issue (and its cost), then the order's shipped quantities, then the invoice of what
+    shipped (with the order's service lines on its first shipment) and its postings: one
+    transaction."""
+    order_id = fulfillment_selectors.shipment_get(shipment_id=shipment_id).order_id
+    order = orders.order_lock(order_id=order_id)
+    shipment = fulfillment.shipment_lock(shipment_id=shipment_id)
+    if order.status != SalesOrder.Status.OPEN:
+        raise Conflict(f"order {order.number} is {order.status.replace('_', ' ')}; its goods cannot ship")
+    shipped = fulfillment.shipment_issue_stock(shipment=shipment, by=by)
+    orders.order_record_shipment(order=order, shipped=shipped, reference=shipment.number, by=by)
+    services_to_bill = {
+        line.pk: line.quantity - line.quantity_invoiced
+        for line in order.lines.filter(is_stock=False)
+        if line.quantity_invoiced < line.quantity
+    }
+    _invoice(order=order, quantities={**shipped, **services_to_bill}, shipment=shipment, by=by)
+    return fulfillment.shipment_mark_shipped(
+        shipment=shipment,
+        carrier=carrier,
+        tracking_number=tracking_number,
+        estimated_delivery=estimated_delivery,
+    )
+
+
+@transaction.atomic
+def shipment_deliver(*, shipment_id: int, delivered_at=None, by) -> Shipment:
+    return fulfillment.shipment_deliver(
+        shipment=fulfillment.shipment_lock(shipment_id=shipment_id), delivered_at=delivered_at
+    )
+
+
+def late_flags_refresh(*, today) -> tuple[int, int]:
+    """Flag shipments past their estimated delivery and orders past their requested date."""
+    return fulfillment.shipments_flag_late(today=today), orders.orders_flag_late(today=today)
+
+
+@transaction.atomic
+def credit_note_issue(*, invoice_id: int, reason: str, lines=None, amount=None, by) -> CreditNote:
+    """A credit note on an invoice: posted, numbered, delivered like an invoice."""
+    return invoicing.credit_note_create(
+        invoice_id=invoice_id, reason=reason, lines=lines, amount=amount, by=by
+    )
 
 
 @transaction.atomic

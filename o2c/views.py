@@ -29,6 +29,9 @@ HOME_CARDS = {
     WAREHOUSE: {
         "intro": "Receive stock, pick, pack and ship.",
         "cards": [
+            ("Pick queue", "Allocated orders to pick, oldest requested date first.", "fulfillment:queue"),
+            ("Shipments", "Pick lists, packed and shipped goods, deliveries.", "fulfillment:shipments"),
+            ("Late", "Shipments past their estimated delivery; orders past due.", "fulfillment:late"),
             ("Receive goods", "Book a delivery in; backorders are served first.", "inventory:receive"),
             ("Stock", "On hand, reserved, available and backordered per warehouse.", "inventory:stock"),
             ("Stock moves", "Every receipt, issue and adjustment, latest first.", "inventory:moves"),
@@ -39,6 +42,8 @@ HOME_CARDS = {
         "intro": "Credit holds, payments, disputes, dunning and the ledger.",
         "cards": [
             ("Credit holds", "Orders waiting for a credit decision, oldest first.", "credit:holds"),
+            ("Invoices", "Every invoice with its balance, days overdue and delivery.", "invoicing:list"),
+            ("Credit notes", "Credit notes issued, with their invoices and PDFs.", "invoicing:credit-notes"),
             ("Customers", "Credit limits, blocks, dunning and each customer's exposure.", "customers:list"),
             ("Trial balance", "Every account's balance, as of any date.", "ledger:trial-balance"),
             ("Journal", "Every posting, filterable and exportable.", "ledger:journal"),

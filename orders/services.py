@@ -321,3 +321,67 @@ def order_check_cancellable(*, order: SalesOrder) -> None:
         target=SalesOrder.Status.CANCELLED,
         allowed=TRANSITIONS,
     )
+
+
+def order_record_shipment(*, order: SalesOrder, shipped: dict[int, Decimal], reference: str, by=None) -> None:
+    """Shipped quantities leave the reservation and count as shipped."""
+    lines = list(order.lines.filter(pk__in=shipped).order_by("pk"))
+    for line in lines:
+        quantity = shipped[line.pk]
+        if quantity > line.quantity_reserved:
+            raise DomainError(
+                f"line {line.position}: {quantity} to ship but only {line.quantity_reserved} allocated",
+                field="lines",
+            )
+        line.quantity_reserved -= quantity
+        line.quantity_shipped += quantity
+    SalesOrderLine.objects.bulk_update(lines, ["quantity_reserved", "quantity_shipped"])
+    order.fulfillment_status = _fulfillment_status(list(order.lines.filter(is_stock=True)))
+    order.save(update_fields=["fulfillment_status"])
+    _event(order, "shipped", by=by, detail=f"{reference}: {sum(shipped.values(), ZERO)} units")
+    _complete_if_done(order, by=by)
+
+
+def order_record_invoice(*, order: SalesOrder, invoiced: dict[int, Decimal], reference: str, by=None) -> None:
+    """Invoiced quantities per line; the billing status follows."""
+    lines = list(order.lines.order_by("pk"))
+    for line in lines:
+        line.quantity_invoiced += invoiced.get(line.pk, ZERO)
+        if line.quantity_invoiced > line.quantity:
+            raise DomainError(f"line {line.position} would be invoiced beyond its quantity", field="lines")
+    SalesOrderLine.objects.bulk_update(lines, ["quantity_invoiced"])
+    invoiced_lines = sum(1 for line in lines if line.quantity_invoiced >= line.quantity)
+    if invoiced_lines == len(lines):
+        order.billing_status = SalesOrder.Billing.INVOICED
+    elif any(line.quantity_invoiced > 0 for line in lines):
+        order.billing_status = SalesOrder.Billing.PARTIALLY_INVOICED
+    order.save(update_fields=["billing_status"])
+    _event(order, "invoiced", by=by, detail=reference)
+    _complete_if_done(order, by=by)
+
+
+def _complete_if_done(order: SalesOrder, *, by=None) -> None:
+    """An open order whose goods are all shipped and whose lines are all invoiced is fulfilled."""
+    stock_done = (
+        order.fulfillment_status == SalesOrder.Fulfillment.SHIPPED
+        or not order.lines.filter(is_stock=True).exists()
+    )
+    if (
+        order.status == SalesOrder.Status.OPEN
+        and stock_done
+        and order.billing_status == SalesOrder.Billing.INVOICED
+    ):
+        _set_status(order, SalesOrder.Status.FULFILLED, event="fulfilled", by=by)
+
+
+def orders_flag_late(*, today: date) -> int:
+    """Open orders whose requested date has passed before everything shipped."""
+    return (
+        SalesOrder.objects.filter(
+            status=SalesOrder.Status.OPEN,
+            requested_delivery_date__lt=today,
+            late=False,
+        )
+        .exclude(fulfillment_status=SalesOrder.Fulfillment.SHIPPED)
+        .update(late=True)
+    )

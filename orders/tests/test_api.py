@@ -190,7 +190,8 @@ def test_patch_edits_a_draft_and_is_409_once_submitted(api_client_for, catalog):
     client.post(f"{ORDERS}{order.pk}/submit/", format="json")
     refused = client.patch(f"{ORDERS}{order.pk}/", {"customer_reference": "PO-10"}, format="json")
     assert refused.status_code == 409
-    assert refused.json() == {"detail": f"order {order.number} is open and can no longer be edited"}
+    # only a service line is left: approval invoiced it and the order is fulfilled
+    assert refused.json() == {"detail": f"order {order.number} is fulfilled and can no longer be edited"}
     resubmit = client.post(f"{ORDERS}{order.pk}/submit/", format="json")
     assert resubmit.status_code == 409
 

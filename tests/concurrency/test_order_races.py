@@ -98,3 +98,34 @@ def test_receipts_and_cancellations_at_the_same_time_keep_stock_consistent():
     assert level.on_hand == Decimal("13")
     assert level.reserved == open_lines.aggregate(total=Sum("quantity_reserved"))["total"]
     assert level.reserved == min(level.on_hand, Decimal("6"))  # six open single-unit orders remain
+
+
+def test_twenty_concurrent_shipments_get_consecutive_invoice_numbers():
+    """20 shipments of 20 orders shipped at the same moment: invoice numbers consecutive, no gap,
+    no repeat; every invoice posted."""
+    from invoicing.models import Invoice
+    from ledger.selectors import account_balance
+    from o2c import pipeline
+
+    product = a_product(price="10.00", tax_rate="19.00")
+    stock(product, "100")
+    customers = [a_customer() for _ in range(4)]
+    shipments = []
+    for index in range(20):
+        order = an_order(customers[index % 4], line(product, "1"), submit=True)
+        shipment = pipeline.shipment_create(order_id=order.pk, by=None)
+        pipeline.shipment_pack(shipment_id=shipment.pk, by=None)
+        shipments.append(shipment)
+
+    def ship(index: int):
+        from o2c import pipeline
+
+        return pipeline.shipment_ship(shipment_id=shipments[index].pk, carrier="DHL", by=None).status
+
+    results = run_concurrently(ship, 20)
+
+    assert results == ["shipped"] * 20, results
+    numbers = sorted(Invoice.objects.values_list("number", flat=True))
+    year = numbers[0].split("-")[1]
+    assert numbers == [f"INV-{year}-{i:06d}" for i in range(1, 21)]
+    assert account_balance(key="receivables") == Decimal("238.00")

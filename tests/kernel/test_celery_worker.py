@@ -14,9 +14,10 @@ from django.db import connection, transaction
 from o2c.celery import app as celery_app
 from o2c.models import OutboxMessage
 from o2c.outbox import outbox_enqueue
+from tests.kernel.celery_broker import broker_use, redis_url_for_tests
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("O2C_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+REDIS_URL = os.environ.get("O2C_TEST_REDIS_URL", redis_url_for_tests(15))
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +34,7 @@ def celery_worker_process():
         "O2C_TASKS_EAGER": "false",
     }
     previous = {key: celery_app.conf[key] for key in ("task_always_eager", "broker_url")}
-    celery_app.conf.update(task_always_eager=False, broker_url=REDIS_URL)
+    broker_use(task_always_eager=False, broker_url=REDIS_URL)
     celery_app.control.purge()
     worker = subprocess.Popen(
         [
@@ -65,7 +66,7 @@ def celery_worker_process():
         except subprocess.TimeoutExpired:
             worker.kill()
             output, _ = worker.communicate()
-        celery_app.conf.update(**previous)
+        broker_use(**previous)
         print(output[-4000:])
 
 

@@ -40,6 +40,7 @@ class TestNavigationByRole:
             "inventory:stock",
             "orders:list",
             "orders:create",
+            "invoicing:list",
             "api-docs",
         }
         for other in ("warehouse", "finance", "manager"):
@@ -57,6 +58,9 @@ class TestNavigationByRole:
             "inventory:stock",
             "inventory:receive",
             "orders:list",
+            "fulfillment:queue",
+            "fulfillment:shipments",
+            "fulfillment:late",
             "api-docs",
         }
         for other in ("sales", "finance", "manager"):
@@ -72,6 +76,8 @@ class TestNavigationByRole:
             "customers:list",
             "orders:list",
             "credit:holds",
+            "invoicing:list",
+            "invoicing:credit-notes",
             "ledger:trial-balance",
             "ledger:journal",
             "api-docs",

@@ -1,0 +1,88 @@
+"""Shipment reads."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import (
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from fulfillment.models import Shipment, ShipmentLine
+from orders.selectors import order_list
+
+
+def shipment_list(*, filters: dict | None = None) -> QuerySet[Shipment]:
+    shipments = Shipment.objects.select_related(
+        "order", "order__customer", "warehouse", "invoice"
+    ).prefetch_related(
+        Prefetch(
+            "lines", queryset=ShipmentLine.objects.select_related("product", "order_line").order_by("pk")
+        )
+    )
+    for field, value in (filters or {}).items():
+        if value not in (None, ""):
+            shipments = shipments.filter(**{field: value})
+    return shipments
+
+
+def shipment_get(*, shipment_id: int) -> Shipment:
+    return shipment_list().get(pk=shipment_id)
+
+
+ZERO = Decimal("0")
+OPEN_SHIPMENT_STATUSES = (Shipment.Status.PICKING, Shipment.Status.PACKED)
+
+
+def orders_ready_to_pick() -> QuerySet:
+    """Open orders with stock allocated and not yet on an open (picking or packed) shipment,
+    the oldest requested delivery date first (orders without one last).
+
+    Annotated with `allocated` (reserved on its stock lines), `on_open_shipments` and `to_pick`
+    (their difference). A line's open shipments never exceed its reservation (a pick list takes
+    at most what is reserved and shipping releases both), so an order has a line to pick exactly
+    when its `to_pick` is positive. Each line comes prefetched with its product and
+    `open_shipment_lines`, so a page can show what is left to pick per line without a query per
+    order."""
+    on_open_shipments = (
+        ShipmentLine.objects.filter(
+            shipment__order=OuterRef("pk"), shipment__status__in=OPEN_SHIPMENT_STATUSES
+        )
+        .order_by()
+        .values("shipment__order")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    quantity = DecimalField(max_digits=15, decimal_places=3)
+    return (
+        order_list(filters={"status": "open"})
+        .annotate(
+            allocated=Coalesce(
+                Sum("lines__quantity_reserved", filter=Q(lines__is_stock=True)),
+                Value(ZERO),
+                output_field=quantity,
+            ),
+            on_open_shipments=Coalesce(Subquery(on_open_shipments), Value(ZERO), output_field=quantity),
+            to_pick=ExpressionWrapper(F("allocated") - F("on_open_shipments"), output_field=quantity),
+        )
+        .filter(to_pick__gt=0)
+        .prefetch_related(
+            "lines__product",
+            Prefetch(
+                "lines__shipment_lines",
+                queryset=ShipmentLine.objects.filter(shipment__status__in=OPEN_SHIPMENT_STATUSES),
+                to_attr="open_shipment_lines",
+            ),
+        )
+        .order_by(F("requested_delivery_date").asc(nulls_last=True), "submitted_at", "pk")
+    )

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from invoicing.api import views
+
+urlpatterns = [
+    path("invoices/", views.InvoiceListView.as_view(), name="api-invoices"),
+    path("invoices/<int:pk>/", views.InvoiceDetailView.as_view(), name="api-invoice"),
+    path("invoices/<int:pk>/pdf/", views.InvoicePdfView.as_view(), name="api-invoice-pdf"),
+    path("credit-notes/", views.CreditNoteListView.as_view(), name="api-credit-notes"),
+    path("credit-notes/<int:pk>/", views.CreditNoteDetailView.as_view(), name="api-credit-note"),
+]

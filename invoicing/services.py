@@ -1,0 +1,283 @@
+"""Invoices and credit notes: issued with a gapless number per year, posted to the ledger, and
+delivered (PDF and email) through the outbox after commit.
+
+Amounts: an invoice line for part of an order line takes its share of the order line's rounded
+net and tax; the invoice that completes an order line takes the remainder, so the invoices of an
+order always sum to the order's total to the cent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from invoicing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
+from ledger.services import LineSpec, journal_entry_post
+from o2c.errors import Conflict, DomainError
+from o2c.money import ZERO, round_money
+from o2c.numbering import document_number_next
+from o2c.outbox import outbox_enqueue
+
+CENTS = Decimal("0.01")
+
+
+def _share(amount: Decimal, part: Decimal, whole: Decimal, currency: str) -> Decimal:
+    return round_money(amount * part / whole, currency)
+
+
+def invoice_create(*, order, quantities: dict[int, Decimal], shipment=None, by=None) -> Invoice:
+    """Invoice `quantities` (order line id → quantity) of `order`, post it (Dr receivables /
+    Cr revenue / Cr VAT payable) and queue its delivery. The caller holds the order's lock."""
+    if not quantities:
+        raise DomainError("nothing to invoice", field="lines")
+    order_lines = {line.pk: line for line in order.lines.select_related("product").filter(pk__in=quantities)}
+    already = {
+        row["order_line_id"]: row
+        for row in InvoiceLine.objects.filter(order_line_id__in=quantities)
+        .values("order_line_id")
+        .annotate(net=Sum("net_amount"), tax=Sum("tax_amount"))
+    }
+    lines = []
+    for position, (line_id, quantity) in enumerate(sorted(quantities.items()), start=1):
+        line = order_lines[line_id]
+        if line.quantity_invoiced + quantity > line.quantity:
+            raise DomainError(f"line {line.position} would be invoiced beyond its quantity", field="lines")
+        if line.quantity_invoiced + quantity == line.quantity:  # completes the line: the remainder
+            previous = already.get(line_id, {"net": ZERO, "tax": ZERO})
+            net = line.net_amount - (previous["net"] or ZERO)
+            tax = line.tax_amount - (previous["tax"] or ZERO)
+        else:
+            net = _share(line.net_amount, quantity, line.quantity, order.currency)
+            tax = _share(line.tax_amount, quantity, line.quantity, order.currency)
+        lines.append(
+            InvoiceLine(
+                position=position,
+                order_line=line,
+                product=line.product,
+                description=line.description,
+                quantity=quantity,
+                unit_price=line.unit_price,
+                discount_percent=line.discount_percent,
+                tax_rate=line.tax_rate,
+                net_amount=net,
+                tax_amount=tax,
+                total_amount=net + tax,
+            )
+        )
+    net_total = sum((line.net_amount for line in lines), ZERO)
+    tax_total = sum((line.tax_amount for line in lines), ZERO)
+    issue_date = timezone.localdate()
+    customer = order.customer
+    invoice = Invoice.objects.create(
+        number=document_number_next(series="invoice", on=issue_date),  # as late as possible
+        order=order,
+        shipment=shipment,
+        customer=customer,
+        currency=order.currency,
+        issue_date=issue_date,
+        due_date=issue_date + timedelta(days=customer.payment_terms_days),
+        customer_reference=order.customer_reference,
+        billing_address=customer.billing_address or customer.name,
+        net_total=net_total,
+        tax_total=tax_total,
+        total=net_total + tax_total,
+        balance=net_total + tax_total,
+    )
+    for line in lines:
+        line.invoice = invoice
+    InvoiceLine.objects.bulk_create(lines)
+    _post(
+        entry_date=issue_date,
+        memo=f"Invoice {invoice.number} to {customer.code}",
+        reference=invoice.number,
+        source="invoice",
+        receivables=invoice.total,
+        revenue=net_total,
+        vat=tax_total,
+        credit=False,
+        by=by,
+    )
+    outbox_enqueue(kind="invoice_delivery", payload={"invoice_id": invoice.pk})
+    return invoice
+
+
+def _post(*, entry_date, memo, reference, source, receivables, revenue, vat, credit: bool, by) -> None:
+    """An invoice: Dr receivables / Cr revenue / Cr VAT; a credit note: the reverse."""
+    sides = [
+        ("receivables", receivables, not credit),
+        ("revenue", revenue, credit),
+        ("vat_payable", vat, credit),
+    ]
+    lines = [
+        LineSpec(account=account, debit=amount) if debit else LineSpec(account=account, credit=amount)
+        for account, amount, debit in sides
+        if amount > 0
+    ]
+    journal_entry_post(
+        entry_date=entry_date, memo=memo, lines=lines, source=source, source_reference=reference, by=by
+    )
+
+
+@dataclass(frozen=True)
+class CreditLineInput:
+    invoice_line_id: int
+    quantity: Decimal
+
+
+def invoice_lock(*, invoice_id: int) -> Invoice:
+    return Invoice.objects.select_for_update().select_related("customer").get(pk=invoice_id)
+
+
+@transaction.atomic
+def credit_note_create(
+    *,
+    invoice_id: int,
+    reason: str,
+    lines: list[CreditLineInput] | None = None,
+    amount: Decimal | None = None,
+    by=None,
+) -> CreditNote:
+    """Credit an invoice in full (neither lines nor amount), by line and quantity, or by an
+    amount split over the invoice's tax rates; never more than remains open on it."""
+    invoice = invoice_lock(invoice_id=invoice_id)
+    if not reason.strip():
+        raise DomainError("give the reason for the credit note", field="reason")
+    if lines and amount is not None:
+        raise DomainError("credit either lines or an amount, not both", field="amount")
+    if lines:
+        credit_lines = _credit_by_lines(invoice, lines)
+    else:
+        gross = invoice.balance if amount is None else Decimal(amount)
+        if gross <= 0:
+            raise DomainError("the amount to credit must be positive", field="amount")
+        if round_money(gross, invoice.currency) != gross:
+            raise DomainError("the amount has at most two decimals", field="amount")
+        credit_lines = _credit_by_amount(invoice, gross)
+    total = sum((line.total_amount for line in credit_lines), ZERO)
+    if total > invoice.balance:
+        raise Conflict(
+            f"a credit of {total} exceeds the {invoice.balance} that remains open on {invoice.number}"
+        )
+    net_total = sum((line.net_amount for line in credit_lines), ZERO)
+    tax_total = total - net_total
+    issue_date = timezone.localdate()
+    note = CreditNote.objects.create(
+        number=document_number_next(series="credit_note", on=issue_date),
+        invoice=invoice,
+        customer=invoice.customer,
+        currency=invoice.currency,
+        issue_date=issue_date,
+        reason=reason.strip()[:500],
+        net_total=net_total,
+        tax_total=tax_total,
+        total=total,
+        created_by=by,
+    )
+    for line in credit_lines:
+        line.credit_note = note
+    CreditNoteLine.objects.bulk_create(credit_lines)
+    invoice.amount_credited += total
+    invoice.balance -= total
+    invoice.status = _status(invoice)
+    invoice.save(update_fields=["amount_credited", "balance", "status"])
+    _post(
+        entry_date=issue_date,
+        memo=f"Credit note {note.number} on {invoice.number}: {note.reason}"[:500],
+        reference=note.number,
+        source="credit_note",
+        receivables=total,
+        revenue=net_total,
+        vat=tax_total,
+        credit=True,
+        by=by,
+    )
+    outbox_enqueue(kind="credit_note_delivery", payload={"credit_note_id": note.pk})
+    return note
+
+
+def _status(invoice: Invoice) -> str:
+    if invoice.balance > 0:
+        return Invoice.Status.PARTIALLY_PAID if invoice.amount_paid > 0 else Invoice.Status.OPEN
+    if invoice.amount_written_off > 0:
+        return Invoice.Status.WRITTEN_OFF
+    if invoice.amount_credited > 0 and invoice.amount_paid == 0:
+        return Invoice.Status.CREDITED
+    return Invoice.Status.PAID
+
+
+def _credit_by_lines(invoice: Invoice, lines: list[CreditLineInput]) -> list[CreditNoteLine]:
+    invoice_lines = {line.pk: line for line in invoice.lines.all()}
+    credited = {
+        row["invoice_line_id"]: row
+        for row in CreditNoteLine.objects.filter(invoice_line__invoice=invoice)
+        .values("invoice_line_id")
+        .annotate(quantity=Sum("quantity"), net=Sum("net_amount"), tax=Sum("tax_amount"))
+    }
+    result = []
+    for item in lines:
+        line = invoice_lines.get(item.invoice_line_id)
+        if line is None:
+            raise DomainError(
+                f"invoice line {item.invoice_line_id} is not on {invoice.number}", field="lines"
+            )
+        done = credited.get(line.pk, {"quantity": ZERO, "net": ZERO, "tax": ZERO})
+        remaining = line.quantity - (done["quantity"] or ZERO)
+        quantity = Decimal(item.quantity)
+        if quantity <= 0:
+            raise DomainError(f"line {line.position}: the quantity must be positive", field="lines")
+        if quantity > remaining:
+            raise Conflict(
+                f"line {line.position} of {invoice.number}: {quantity} to credit but only {remaining} not yet credited"
+            )
+        if quantity == remaining:
+            net = line.net_amount - (done["net"] or ZERO)
+            tax = line.tax_amount - (done["tax"] or ZERO)
+        else:
+            net = _share(line.net_amount, quantity, line.quantity, invoice.currency)
+            tax = _share(line.tax_amount, quantity, line.quantity, invoice.currency)
+        result.append(
+            CreditNoteLine(
+                invoice_line=line,
+                description=line.description,
+                quantity=quantity,
+                tax_rate=line.tax_rate,
+                net_amount=net,
+                tax_amount=tax,
+                total_amount=net + tax,
+            )
+        )
+    return result
+
+
+def _credit_by_amount(invoice: Invoice, gross: Decimal) -> list[CreditNoteLine]:
+    """Split a gross amount over the invoice's tax rates in proportion to their gross."""
+    if gross > invoice.balance:
+        raise Conflict(
+            f"a credit of {gross} exceeds the {invoice.balance} that remains open on {invoice.number}"
+        )
+    by_rate = list(invoice.lines.values("tax_rate").annotate(gross=Sum("total_amount")).order_by("tax_rate"))
+    result, left = [], gross
+    for index, rate in enumerate(by_rate):
+        part = (
+            left
+            if index == len(by_rate) - 1
+            else _share(gross, rate["gross"], invoice.total, invoice.currency)
+        )
+        left -= part
+        net = round_money(part * 100 / (100 + rate["tax_rate"]), invoice.currency)
+        if part:
+            result.append(
+                CreditNoteLine(
+                    description=f"Credit at {rate['tax_rate']} % tax",
+                    tax_rate=rate["tax_rate"],
+                    net_amount=net,
+                    tax_amount=part - net,
+                    total_amount=part,
+                )
+            )
+    return result

@@ -1,0 +1,284 @@
+"""Invoice pages: the list, one invoice (lines, tax, settlements, credit notes, delivery), its
+PDF, finance's credit note, and the list of credit notes.
+
+Thin views (STYLE.md rule 1): parse the request, check the role, call one pipeline step, render.
+A PDF page serves the stored document once delivery has rendered it, else renders one on the fly
+without storing it: a GET changes nothing.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+
+from customers.selectors import customer_list
+from invoicing import selectors
+from invoicing.delivery import (
+    credit_note_delivery_statuses,
+    invoice_delivery_status,
+    invoice_delivery_statuses,
+)
+from invoicing.documents import credit_note_pdf_render, invoice_pdf_render
+from invoicing.forms import CreditNoteFilterForm, CreditNoteForm, InvoiceFilterForm
+from invoicing.models import CreditNote, Invoice
+from o2c import pipeline
+from o2c.csv import csv_response
+from o2c.errors import DomainError
+from o2c.roles import FINANCE, SALES, WAREHOUSE, has_role, role_required
+
+PAGE_SIZE = 50
+ZERO = Decimal("0")
+INVOICE_CSV_HEADER = [
+    "number",
+    "issue_date",
+    "due_date",
+    "customer_code",
+    "customer_name",
+    "order",
+    "shipment",
+    "customer_reference",
+    "currency",
+    "net_total",
+    "tax_total",
+    "total",
+    "amount_paid",
+    "amount_credited",
+    "amount_written_off",
+    "balance",
+    "days_overdue",
+    "status",
+    "emailed_at",
+]
+CREDIT_NOTE_CSV_HEADER = [
+    "number",
+    "issue_date",
+    "invoice",
+    "customer_code",
+    "customer_name",
+    "currency",
+    "net_total",
+    "tax_total",
+    "total",
+    "reason",
+    "emailed_at",
+]
+
+
+def _filters(form) -> dict:
+    return form.cleaned_data if form.is_valid() else {}
+
+
+def _invoice_or_404(invoice_id: int) -> Invoice:
+    try:
+        return selectors.invoice_get(invoice_id=invoice_id)
+    except Invoice.DoesNotExist:
+        raise Http404("no such invoice") from None
+
+
+def _credit_note_or_404(credit_note_id: int) -> CreditNote:
+    try:
+        return selectors.credit_note_list().get(pk=credit_note_id)
+    except CreditNote.DoesNotExist:
+        raise Http404("no such credit note") from None
+
+
+def _pdf_response(document: Invoice | CreditNote, render_pdf) -> HttpResponse:
+    """The stored PDF when delivery has stored one, else one rendered now and not stored."""
+    content = None
+    if document.pdf and document.pdf.storage.exists(document.pdf.name):
+        with document.pdf.storage.open(document.pdf.name, "rb") as stored:
+            content = stored.read()
+    if content is None:
+        content = render_pdf()
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{document.number}.pdf"'
+    return response
+
+
+# --- invoices -----------------------------------------------------------------------------------
+
+
+@role_required(SALES, WAREHOUSE, FINANCE)
+def invoice_list(request):
+    form = InvoiceFilterForm(request.GET or None)
+    filters = _filters(form)
+    selection = {"status": filters.get("status")}
+    if filters.get("customer"):
+        selection["customer__in"] = customer_list(search=filters["customer"]).values("pk")
+    # the list shows no lines: the selector's prefetch of them is dropped
+    invoices = selectors.invoice_list(filters=selection, overdue=filters.get("overdue")).prefetch_related(
+        None
+    )
+    if filters.get("q"):
+        invoices = invoices.filter(
+            Q(number__icontains=filters["q"]) | Q(order__number__icontains=filters["q"])
+        )
+    if request.GET.get("export") == "csv":
+        return csv_response(
+            "invoices.csv", INVOICE_CSV_HEADER, (_invoice_csv_row(invoice) for invoice in invoices.iterator())
+        )
+    page = Paginator(invoices, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page)
+    deliveries = invoice_delivery_statuses(invoices=rows)
+    for invoice in rows:
+        invoice.delivery = deliveries[invoice.pk]
+    return render(request, "invoicing/invoice_list.html", {"form": form, "page": page, "invoices": rows})
+
+
+def _invoice_csv_row(invoice: Invoice) -> list:
+    return [
+        invoice.number,
+        invoice.issue_date,
+        invoice.due_date,
+        invoice.customer.code,
+        invoice.customer.name,
+        invoice.order.number,
+        invoice.shipment.number if invoice.shipment else "",
+        invoice.customer_reference,
+        invoice.currency,
+        invoice.net_total,
+        invoice.tax_total,
+        invoice.total,
+        invoice.amount_paid,
+        invoice.amount_credited,
+        invoice.amount_written_off,
+        invoice.balance,
+        invoice.days_overdue,
+        invoice.status,
+        invoice.emailed_at.isoformat() if invoice.emailed_at else "",
+    ]
+
+
+def _lines_with_credits(invoice: Invoice, credit_notes: list[CreditNote]) -> list:
+    """The invoice's lines, each with `credited` (quantity on credit notes so far) and
+    `remaining`, from the prefetched lines of its credit notes."""
+    credited: dict[int, Decimal] = {}
+    for note in credit_notes:
+        for line in note.lines.all():
+            if line.invoice_line_id and line.quantity:
+                credited[line.invoice_line_id] = credited.get(line.invoice_line_id, ZERO) + line.quantity
+    lines = list(invoice.lines.all())
+    for line in lines:
+        line.credited = credited.get(line.pk, ZERO)
+        line.remaining = line.quantity - line.credited
+    return lines
+
+
+@role_required(SALES, WAREHOUSE, FINANCE)
+def invoice_detail(request, invoice_id: int):
+    invoice = _invoice_or_404(invoice_id)
+    credit_notes = list(
+        selectors.credit_note_list(filters={"invoice": invoice.pk})
+        .select_related("created_by")
+        .order_by("pk")
+    )
+    deliveries = credit_note_delivery_statuses(credit_notes=credit_notes)
+    for note in credit_notes:
+        note.delivery = deliveries[note.pk]
+    return render(
+        request,
+        "invoicing/invoice_detail.html",
+        {
+            "invoice": invoice,
+            "lines": _lines_with_credits(invoice, credit_notes),
+            "tax_rates": [
+                {**rate, "gross": rate["net"] + rate["tax"]} for rate in selectors.tax_summary(invoice)
+            ],
+            "credit_notes": credit_notes,
+            "delivery": invoice_delivery_status(invoice=invoice),
+            "can_credit": has_role(request.user, FINANCE) and invoice.balance > 0,
+        },
+    )
+
+
+@role_required(SALES, WAREHOUSE, FINANCE)
+def invoice_pdf(request, invoice_id: int):
+    invoice = _invoice_or_404(invoice_id)
+    return _pdf_response(invoice, lambda: invoice_pdf_render(invoice=invoice))
+
+
+@role_required(FINANCE)
+def credit_note_create(request, invoice_id: int):
+    invoice = _invoice_or_404(invoice_id)
+    credit_notes = list(selectors.credit_note_list(filters={"invoice": invoice.pk}).order_by("pk"))
+    lines = _lines_with_credits(invoice, credit_notes)
+    if request.method != "POST":
+        if invoice.balance <= 0:
+            messages.info(request, f"Nothing remains open on {invoice.number}: there is nothing to credit.")
+            return redirect("invoicing:detail", invoice_id=invoice.pk)
+        form = CreditNoteForm(invoice=invoice, lines=lines, initial={"mode": request.GET.get("mode", "full")})
+    else:
+        form = CreditNoteForm(request.POST, invoice=invoice, lines=lines)
+        if form.is_valid():
+            try:
+                note = pipeline.credit_note_issue(
+                    invoice_id=invoice.pk, by=request.user, **form.pipeline_arguments()
+                )
+            except DomainError as error:
+                form.add_domain_error(error)
+            else:
+                messages.success(
+                    request,
+                    f"Credit note {note.number} issued on {invoice.number} for {note.total} {note.currency}; "
+                    "it is sent to the customer.",
+                )
+                return redirect("invoicing:detail", invoice_id=invoice.pk)
+    return render(
+        request,
+        "invoicing/credit_note_form.html",
+        {"invoice": invoice, "form": form, "credit_notes": credit_notes},
+    )
+
+
+# --- credit notes -------------------------------------------------------------------------------
+
+
+@role_required(SALES, WAREHOUSE, FINANCE)
+def credit_note_list(request):
+    form = CreditNoteFilterForm(request.GET or None)
+    filters = _filters(form)
+    selection = {}
+    if filters.get("customer"):
+        selection["customer__in"] = customer_list(search=filters["customer"]).values("pk")
+    notes = selectors.credit_note_list(filters=selection).prefetch_related(None)
+    if filters.get("q"):
+        notes = notes.filter(Q(number__icontains=filters["q"]) | Q(invoice__number__icontains=filters["q"]))
+    if request.GET.get("export") == "csv":
+        return csv_response(
+            "credit-notes.csv",
+            CREDIT_NOTE_CSV_HEADER,
+            (_credit_note_csv_row(note) for note in notes.iterator()),
+        )
+    page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page)
+    deliveries = credit_note_delivery_statuses(credit_notes=rows)
+    for note in rows:
+        note.delivery = deliveries[note.pk]
+    return render(request, "invoicing/credit_note_list.html", {"form": form, "page": page, "notes": rows})
+
+
+def _credit_note_csv_row(note: CreditNote) -> list:
+    return [
+        note.number,
+        note.issue_date,
+        note.invoice.number,
+        note.customer.code,
+        note.customer.name,
+        note.currency,
+        note.net_total,
+        note.tax_total,
+        note.total,
+        note.reason,
+        note.emailed_at.isoformat() if note.emailed_at else "",
+    ]
+
+
+@role_required(SALES, WAREHOUSE, FINANCE)
+def credit_note_pdf(request, credit_note_id: int):
+    note = _credit_note_or_404(credit_note_id)
+    return _pdf_response(note, lambda: credit_note_pdf_render(credit_note=note))
