@@ -160,3 +160,36 @@ def test_credit_notes_full_by_line_by_amount_and_never_beyond_the_invoice(world)
         key="vat_payable"
     ) == Decimal("0.00")
     assert trial_balance().balanced
+
+
+def test_the_hourly_task_flags_late_shipments_and_orders(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from fulfillment.tasks import late_flags_refresh
+
+    today = timezone.localdate()
+    shipped_order = an_order(world["customer"], line(world["machine"], "1"), submit=True)
+    shipment = pipeline.shipment_create(order_id=shipped_order.pk, by=None)
+    pipeline.shipment_pack(shipment_id=shipment.pk, by=None)
+    pipeline.shipment_ship(
+        shipment_id=shipment.pk, carrier="DHL", estimated_delivery=today + dt.timedelta(days=2), by=None
+    )
+    waiting = pipeline.order_place(
+        by=None,
+        submit=True,
+        customer_id=world["customer"].pk,
+        lines=[line(world["machine"], "1")],
+        requested_delivery_date=today + dt.timedelta(days=1),
+    )
+
+    assert late_flags_refresh() == (0, 0)
+    import time_machine
+
+    with time_machine.travel(dt.datetime.combine(today + dt.timedelta(days=3), dt.time(12), tzinfo=dt.UTC)):
+        assert late_flags_refresh() == (1, 1)
+        assert late_flags_refresh() == (0, 0)  # already flagged: safe to run again
+    shipment.refresh_from_db()
+    waiting.refresh_from_db()
+    assert shipment.late and waiting.late
