@@ -8,19 +8,15 @@ can read the stored PDF and the email that left the worker.
 
 import email
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from django.core import mail
-from django.db import connection
 
 from invoicing.tests.test_documents import pdf_text, shipped_invoice
-from o2c.celery import app as celery_app
 from o2c.models import OutboxMessage
-from tests.kernel.celery_broker import broker_use, redis_url_for_tests
+from tests.kernel.celery_broker import real_worker, redis_url_for_tests
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("O2C_TEST_INVOICE_REDIS_URL", redis_url_for_tests(11))
@@ -42,51 +38,13 @@ def invoice_worker(tmp_path):
     media_root.mkdir()
     mail_dir.mkdir()
     (tmp_path / "invoice_worker_settings.py").write_text(WORKER_SETTINGS.format(mail_dir=str(mail_dir)))
-    database = connection.settings_dict
-    env = {
-        **os.environ,
+    extra = {
         "DJANGO_SETTINGS_MODULE": "invoice_worker_settings",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(tmp_path), str(ROOT), os.environ.get("PYTHONPATH")])),
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}",
-        "REDIS_URL": REDIS_URL,
-        "O2C_TASKS_EAGER": "false",
         "MEDIA_ROOT": str(media_root),
     }
-    previous = {key: celery_app.conf[key] for key in ("task_always_eager", "broker_url")}
-    broker_use(task_always_eager=False, broker_url=REDIS_URL)
-    celery_app.control.purge()
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "o2c",
-            "worker",
-            "--pool=solo",
-            "--loglevel=info",
-            "--without-mingle",
-            "--without-gossip",
-            "--hostname",
-            f"invoice-test-{os.getpid()}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
+    with real_worker(broker_url=REDIS_URL, name="invoice-test", env=extra) as worker:
         yield {"process": worker, "media_root": media_root, "mail_dir": mail_dir}
-    finally:
-        worker.terminate()
-        try:
-            output, _ = worker.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            output, _ = worker.communicate()
-        broker_use(**previous)
-        print(output[-4000:])
 
 
 def test_a_shipped_invoice_is_rendered_stored_and_emailed_by_a_real_worker(invoice_worker):
