@@ -187,3 +187,9 @@ def ensure_permissions_exist(apps) -> None:
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
+
+
+def roles_sync_migration(apps, schema_editor) -> None:
+    """The RunPython step of every migration that adds models the roles work with."""
+    ensure_permissions_exist(apps)
+    roles_sync(apps)

@@ -1,11 +1,6 @@
 from django.db import migrations
 
-
-def sync_roles(apps, schema_editor):
-    from o2c.roles import ensure_permissions_exist, roles_sync
-
-    ensure_permissions_exist(apps)
-    roles_sync(apps)
+from o2c.roles import roles_sync_migration
 
 
 class Migration(migrations.Migration):
@@ -19,4 +14,4 @@ class Migration(migrations.Migration):
         ("inventory", "0001_initial"),
         ("ledger", "0002_chart_of_accounts"),
     ]
-    operations = [migrations.RunPython(sync_roles, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(roles_sync_migration, migrations.RunPython.noop)]

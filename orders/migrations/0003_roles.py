@@ -1,11 +1,6 @@
 from django.db import migrations
 
-
-def sync_roles(apps, schema_editor):
-    from o2c.roles import ensure_permissions_exist, roles_sync
-
-    ensure_permissions_exist(apps)
-    roles_sync(apps)
+from o2c.roles import roles_sync_migration
 
 
 class Migration(migrations.Migration):
@@ -16,4 +11,4 @@ class Migration(migrations.Migration):
         ("credit", "0003_creditdecision_links"),
         ("o2c", "0003_number_sequences"),
     ]
-    operations = [migrations.RunPython(sync_roles, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(roles_sync_migration, migrations.RunPython.noop)]
