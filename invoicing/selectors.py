@@ -76,3 +76,28 @@ def credit_note_list(*, filters: dict | None = None) -> QuerySet[CreditNote]:
 
 def invoiced_totals(*, order_id: int) -> Decimal:
     return Invoice.objects.filter(order_id=order_id).aggregate(total=Sum("total"))["total"] or Decimal("0.00")
+
+
+def order_settlements(*, order_ids: list[int]) -> dict[int, dict[str, Decimal]]:
+    """Per order: `invoiced_total`, `open_balance` and `settled` (paid, credited, written off)."""
+    rows = (
+        Invoice.objects.filter(order_id__in=order_ids)
+        .values("order_id")
+        .annotate(
+            invoiced_total=Sum("total"),
+            open_balance=Sum("balance"),
+            settled=Sum(F("amount_paid") + F("amount_credited") + F("amount_written_off")),
+        )
+    )
+    zero = Decimal("0.00")
+    result = {
+        order_id: {"invoiced_total": zero, "open_balance": zero, "settled": zero} for order_id in order_ids
+    }
+    for row in rows:
+        result[row.pop("order_id")] = row
+    return result
+
+
+def invoice_rows() -> QuerySet[Invoice]:
+    """Bare invoice rows, for other stages' aggregates (receivables positions, aging)."""
+    return Invoice.objects.all()

@@ -133,6 +133,35 @@ def invoice_lock(*, invoice_id: int) -> Invoice:
     return Invoice.objects.select_for_update().select_related("customer").get(pk=invoice_id)
 
 
+def invoices_lock(
+    *, invoice_ids=None, customer_id: int | None = None, open_only: bool = False
+) -> list[Invoice]:
+    """Invoices locked in primary-key order (the one lock order for invoices): those in
+    `invoice_ids`, or a customer's (open ones only with `open_only`)."""
+    invoices = Invoice.objects.select_for_update().order_by("pk")
+    if invoice_ids is not None:
+        invoices = invoices.filter(pk__in=invoice_ids)
+    if customer_id is not None:
+        invoices = invoices.filter(customer_id=customer_id)
+    if open_only:
+        invoices = invoices.filter(balance__gt=0)
+    return list(invoices)
+
+
+def invoice_settle(*, invoice: Invoice, paid: Decimal = ZERO, written_off: Decimal = ZERO) -> Invoice:
+    """Record payments applied (negative when a payment is reversed) and write-offs on a locked
+    invoice; its balance and status follow. Never below zero nor above the total (also CHECKs)."""
+    balance = invoice.balance - paid - written_off
+    if balance < 0:
+        raise Conflict(f"{paid + written_off} exceeds the {invoice.balance} open on {invoice.number}")
+    invoice.amount_paid += paid
+    invoice.amount_written_off += written_off
+    invoice.balance = balance
+    invoice.status = _status(invoice)
+    invoice.save(update_fields=["amount_paid", "amount_written_off", "balance", "status"])
+    return invoice
+
+
 @transaction.atomic
 def credit_note_create(
     *,

@@ -6,8 +6,8 @@ app's services), nothing deeper; stage apps never sequence other stages, and no 
 Django signal. Locks are always taken in the same order: order headers (primary-key order) →
 customer → stock levels (product order), which keeps concurrent steps free of deadlocks.
 
-Steps still to come with their stages: payment_record (allocation, postings, then
-held_orders_recheck), dispute_resolve.
+Cash: invoices are locked in primary-key order before payments, orders and the customer
+(the credit re-check after a payment); a payment's own row after its invoices.
 """
 
 from __future__ import annotations
@@ -23,13 +23,18 @@ from fulfillment import services as fulfillment
 from fulfillment.models import Shipment
 from inventory import services as inventory
 from inventory.models import StockMove
+from invoicing import selectors as invoicing_selectors
 from invoicing import services as invoicing
 from invoicing.models import CreditNote
 from ledger import services as ledger
-from o2c.errors import Conflict
+from o2c.errors import Conflict, DomainError
 from orders import selectors as order_selectors
 from orders import services as orders
 from orders.models import SalesOrder
+from receivables import selectors as receivables_selectors
+from receivables import services as receivables
+from receivables.allocation import allocation_propose
+from receivables.models import Dispute, Payment, WriteOff
 
 
 @transaction.atomic
@@ -62,7 +67,9 @@ def _after_approval(*, order: SalesOrder, by) -> None:
 
 def _invoice(*, order: SalesOrder, quantities: dict[int, Decimal], shipment=None, by) -> None:
     invoice = invoicing.invoice_create(order=order, quantities=quantities, shipment=shipment, by=by)
+    receivables.receivable_record_invoice(invoice=invoice)
     orders.order_record_invoice(order=order, invoiced=quantities, reference=invoice.number, by=by)
+    _orders_settle(order_ids=[order.pk], reference=invoice.number, by=by)
 
 
 @transaction.atomic
@@ -158,10 +165,212 @@ def late_flags_refresh(*, today) -> tuple[int, int]:
 
 @transaction.atomic
 def credit_note_issue(*, invoice_id: int, reason: str, lines=None, amount=None, by) -> CreditNote:
-    """A credit note on an invoice: posted, numbered, delivered like an invoice."""
-    return invoicing.credit_note_create(
+    """A credit note on an invoice: posted, numbered, delivered like an invoice; it enters the
+    open-item ledger and the order's payment status follows."""
+    note = invoicing.credit_note_create(
         invoice_id=invoice_id, reason=reason, lines=lines, amount=amount, by=by
     )
+    receivables.receivable_record_credit_note(credit_note=note)
+    _orders_settle(order_ids=[note.invoice.order_id], reference=note.number, by=by)
+    return note
+
+
+# ── cash ─────────────────────────────────────────────────────────────────────────────────────────
+
+
+def _orders_settle(*, order_ids, reference: str, by) -> None:
+    """The payment status of the orders whose invoices were settled (closed when fully paid)."""
+    order_ids = sorted(set(order_ids))
+    figures = invoicing_selectors.order_settlements(order_ids=order_ids)
+    for order in orders.orders_lock(order_ids=order_ids):
+        orders.order_record_settlement(order=order, **figures[order.pk], reference=reference, by=by)
+
+
+def _settle(
+    *, invoices: dict, paid: dict[int, Decimal] | None = None, written_off=None, reference: str, by
+) -> None:
+    """Invoice balances and statuses, then their orders' payment status."""
+    touched = set()
+    for invoice_id, amount in (paid or {}).items():
+        invoicing.invoice_settle(invoice=invoices[invoice_id], paid=amount)
+        touched.add(invoices[invoice_id].order_id)
+    for invoice_id, amount in (written_off or {}).items():
+        invoicing.invoice_settle(invoice=invoices[invoice_id], written_off=amount)
+        touched.add(invoices[invoice_id].order_id)
+    if touched:
+        _orders_settle(order_ids=touched, reference=reference, by=by)
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    customer_id: int,
+    amount,
+    received_on,
+    reference: str = "",
+    method: str = Payment.Method.BANK_TRANSFER,
+    allocations: list[receivables.AllocationInput] | None = None,
+    confirm_duplicate: bool = False,
+    currency: str | None = None,
+    source: str = Payment.Source.MANUAL,
+    note: str = "",
+    by=None,
+) -> Payment:
+    """A payment from a customer: applied as the clerk says, or automatically (invoice number in
+    the reference first, then oldest due first); the rest stays unapplied cash. Postings, invoice
+    balances and order payment status in one transaction; then the customer's held orders are
+    checked again."""
+    invoices = {i.pk: i for i in invoicing.invoices_lock(customer_id=customer_id, open_only=True)}
+    if allocations is None:
+        proposal = allocation_propose(
+            invoices=receivables_selectors.open_items(
+                receivables_selectors.open_invoices(customer_id=customer_id).filter(pk__in=invoices)
+            ),
+            amount=receivables.amount_clean(amount),
+            reference=reference,
+        )
+        allocations = [receivables.AllocationInput(invoice_id=i, amount=a) for i, a in proposal]
+    else:
+        missing = {a.invoice_id for a in allocations} - set(invoices)
+        invoices.update({i.pk: i for i in invoicing.invoices_lock(invoice_ids=missing)})
+    payment, rows = receivables.payment_create(
+        customer_id=customer_id,
+        amount=amount,
+        method=method,
+        reference=reference,
+        received_on=received_on,
+        invoices=invoices,
+        allocations=allocations,
+        currency=currency,
+        confirm_duplicate=confirm_duplicate,
+        source=source,
+        note=note,
+        by=by,
+    )
+    _settle(invoices=invoices, paid=_per_invoice(rows), reference=payment.number, by=by)
+    held_orders_recheck(customer_id=customer_id, by=by)
+    return payment
+
+
+def _per_invoice(allocations) -> dict[int, Decimal]:
+    totals: dict[int, Decimal] = {}
+    for allocation in allocations:
+        totals[allocation.invoice_id] = totals.get(allocation.invoice_id, Decimal("0")) + allocation.amount
+    return totals
+
+
+@transaction.atomic
+def payment_apply(*, payment_id: int, allocations: list[receivables.AllocationInput], by=None) -> Payment:
+    """Apply a payment's unapplied cash to invoices."""
+    invoices = {i.pk: i for i in invoicing.invoices_lock(invoice_ids=[a.invoice_id for a in allocations])}
+    payment = receivables.payment_lock(payment_id=payment_id)
+    rows = receivables.payment_apply(payment=payment, invoices=invoices, allocations=allocations, by=by)
+    _settle(invoices=invoices, paid=_per_invoice(rows), reference=payment.number, by=by)
+    held_orders_recheck(customer_id=payment.customer_id, by=by)
+    return payment
+
+
+@transaction.atomic
+def payment_reverse(*, payment_id: int, reason: str, by=None) -> Payment:
+    """A bounced payment: its allocations undone, its postings reversed, invoices reopened."""
+    invoice_ids = receivables_selectors.payment_get(payment_id=payment_id).allocations.values_list(
+        "invoice_id", flat=True
+    )
+    invoices = {i.pk: i for i in invoicing.invoices_lock(invoice_ids=list(invoice_ids))}
+    payment = receivables.payment_lock(payment_id=payment_id)
+    back = receivables.payment_reverse(payment=payment, reason=reason, by=by)
+    _settle(
+        invoices=invoices, paid={i: -amount for i, amount in back.items()}, reference=payment.number, by=by
+    )
+    return payment
+
+
+@transaction.atomic
+def payment_refund(*, payment_id: int, amount, reason: str, by=None) -> Payment:
+    """Pay a payment's unapplied cash back to the customer."""
+    payment = receivables.payment_lock(payment_id=payment_id)
+    return receivables.payment_refund(payment=payment, amount=amount, reason=reason, by=by)
+
+
+@transaction.atomic
+def write_off(*, invoice_id: int, amount, reason: str, by) -> WriteOff:
+    """A manager writes off a balance that will not be collected (Dr bad debt / Cr receivables)."""
+    invoice = invoicing.invoice_lock(invoice_id=invoice_id)
+    written = receivables.write_off_create(invoice=invoice, amount=amount, reason=reason, by=by)
+    _settle(
+        invoices={invoice.pk: invoice},
+        written_off={invoice.pk: written.amount},
+        reference=invoice.number,
+        by=by,
+    )
+    return written
+
+
+@transaction.atomic
+def dispute_open(*, invoice_id: int, amount, reason: str, note: str = "", owner=None, by) -> Dispute:
+    """A customer contests part of an invoice: that part leaves dunning and shows apart in aging."""
+    invoice = invoicing.invoice_lock(invoice_id=invoice_id)
+    return receivables.dispute_open(
+        invoice=invoice, amount=amount, reason=reason, note=note, owner=owner, by=by
+    )
+
+
+@transaction.atomic
+def dispute_resolve(*, dispute_id: int, outcome: str, note: str = "", by) -> Dispute:
+    """Close a dispute: by a credit note for the disputed amount (at most what is still open on
+    the invoice), or rejected, or withdrawn by the customer."""
+    invoice_id = receivables_selectors.dispute_list().values_list("invoice_id", flat=True).get(pk=dispute_id)
+    invoicing.invoice_lock(invoice_id=invoice_id)
+    dispute = receivables.dispute_lock(dispute_id=dispute_id)
+    if outcome not in (
+        Dispute.Status.CREDITED,
+        "credit_note",
+        Dispute.Status.REJECTED,
+        Dispute.Status.WITHDRAWN,
+    ):
+        raise DomainError("outcome must be credit_note, rejected or withdrawn", field="outcome")
+    if dispute.status != Dispute.Status.OPEN:
+        raise Conflict(f"dispute {dispute.pk} is already {dispute.get_status_display().lower()}")
+    credit_note = None
+    if outcome in (Dispute.Status.CREDITED, "credit_note"):
+        outcome = Dispute.Status.CREDITED
+        amount = min(dispute.amount, dispute.invoice.balance)
+        if amount <= 0:
+            raise Conflict(f"{dispute.invoice.number} is settled; there is nothing left to credit")
+        credit_note = credit_note_issue(
+            invoice_id=invoice_id,
+            reason=f"Dispute {dispute.pk} ({dispute.get_reason_display().lower()})"
+            + (f": {note}" if note else ""),
+            amount=amount,
+            by=by,
+        )
+    return receivables.dispute_close(
+        dispute=dispute, outcome=outcome, note=note, credit_note=credit_note, by=by
+    )
+
+
+@transaction.atomic
+def payment_notification_receive(*, event: dict) -> tuple[Payment, bool]:
+    """A payment provider's signed event (the signature is checked by the view): recorded once
+    by its id, applied automatically. Returns (the payment, True when this call recorded it)."""
+    notification, created = receivables.notification_claim(event_id=str(event.get("id") or ""), payload=event)
+    if not created:
+        if notification.payment is None:
+            raise Conflict(f"event {notification.event_id} is being recorded")
+        return notification.payment, False
+    payment = payment_record(
+        customer_id=event["customer"],
+        amount=event["amount"],
+        currency=event.get("currency"),
+        reference=event.get("reference", ""),
+        received_on=event["received_on"],
+        method=Payment.Method.OTHER,
+        confirm_duplicate=True,  # the provider's event id, not the reference, identifies it
+        source=Payment.Source.NOTIFICATION,
+        note=f"provider event {notification.event_id}",
+    )
+    receivables.notification_link(notification=notification, payment=payment)
+    return payment, True
 
 
 @transaction.atomic
@@ -171,8 +380,14 @@ def held_orders_recheck(*, customer_id: int, by=None) -> list[SalesOrder]:
     held = order_selectors.order_list(
         filters={"customer_id": customer_id, "status": SalesOrder.Status.ON_HOLD}
     )
-    for order_id in held.order_by("submitted_at", "pk").values_list("pk", flat=True):
-        order = orders.order_lock(order_id=order_id)
+    held_ids = list(held.order_by("submitted_at", "pk").values_list("pk", flat=True))
+    locked = {
+        order.pk: order for order in orders.orders_lock(order_ids=sorted(held_ids))
+    }  # before the customer
+    for order_id in held_ids:
+        order = locked[order_id]
+        if order.status != SalesOrder.Status.ON_HOLD:
+            continue
         decision = credit.credit_check(order=order, by=by)
         if decision.approved:
             orders.order_release_hold(order=order, note=f"re-checked: {decision.reason}", by=by)

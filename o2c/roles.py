@@ -49,6 +49,32 @@ _VIEW_BILLING = [
 ]
 _SHIPPING = ["fulfillment.add_shipment", "fulfillment.change_shipment"]
 _CREDIT_NOTES = ["invoicing.add_creditnote"]
+_VIEW_CASH = [
+    "receivables.view_payment",
+    "receivables.view_allocation",
+    "receivables.view_receivableentry",
+    "receivables.view_dispute",
+    "receivables.view_writeoff",
+    "receivables.view_dunninglevel",
+    "receivables.view_dunningrun",
+    "receivables.view_dunningnotice",
+    "receivables.view_bankstatement",
+    "receivables.view_portallink",
+]
+_CASH = [
+    "receivables.add_payment",
+    "receivables.change_payment",
+    "receivables.add_allocation",
+    "receivables.add_dispute",
+    "receivables.change_dispute",
+    "receivables.add_dunningrun",
+    "receivables.add_dunninglevel",
+    "receivables.change_dunninglevel",
+    "receivables.add_bankstatement",
+    "receivables.change_bankstatement",
+    "receivables.add_portallink",
+    "receivables.change_portallink",
+]
 _LEDGER = [
     "ledger.view_account",
     "ledger.view_journalentry",
@@ -76,6 +102,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "customers.change_customer",
         "customers.change_credit_terms",
         *_LEDGER,
+        *_VIEW_CASH,
+        *_CASH,
     ],
     MANAGER: [
         *_VIEW_MASTER_DATA,
@@ -96,6 +124,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_LEDGER,
         "ledger.add_account",
         "ledger.change_account",
+        *_VIEW_CASH,
+        *_CASH,
+        "receivables.add_writeoff",
     ],
     ADMIN: ["*"],
 }

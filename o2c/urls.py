@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("orders.api.urls")),
     path("", include("fulfillment.api.urls")),
     path("", include("invoicing.api.urls")),
+    path("", include("receivables.api.urls")),
 ]
 
 urlpatterns = [
@@ -32,6 +33,8 @@ urlpatterns = [
     path("credit/", include("credit.urls")),
     path("warehouse/", include("fulfillment.urls")),
     path("invoices/", include("invoicing.urls")),
+    path("cash/", include("receivables.urls")),
+    path("portal/", include("receivables.portal")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

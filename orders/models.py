@@ -87,6 +87,7 @@ TRANSITIONS = {
     (SalesOrder.Status.OPEN, SalesOrder.Status.FULFILLED),
     (SalesOrder.Status.OPEN, SalesOrder.Status.CANCELLED),
     (SalesOrder.Status.FULFILLED, SalesOrder.Status.CLOSED),
+    (SalesOrder.Status.CLOSED, SalesOrder.Status.FULFILLED),  # its payment bounced
 }
 
 

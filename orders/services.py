@@ -374,6 +374,34 @@ def _complete_if_done(order: SalesOrder, *, by=None) -> None:
         _set_status(order, SalesOrder.Status.FULFILLED, event="fulfilled", by=by)
 
 
+def order_record_settlement(
+    *,
+    order: SalesOrder,
+    invoiced_total: Decimal,
+    open_balance: Decimal,
+    settled: Decimal,
+    by=None,
+    reference: str = "",
+) -> None:
+    """The payment status from the order's invoices (their total, what is still open on them and
+    what was paid, credited or written off); a fulfilled order fully settled is closed, and
+    reopened when a payment bounces."""
+    if order.billing_status == SalesOrder.Billing.INVOICED and invoiced_total > 0 and open_balance == 0:
+        status = SalesOrder.Payment.PAID
+    elif settled > 0:
+        status = SalesOrder.Payment.PARTIALLY_PAID
+    else:
+        status = SalesOrder.Payment.UNPAID
+    if status != order.payment_status:
+        order.payment_status = status
+        order.save(update_fields=["payment_status"])
+        _event(order, f"payment_{status}", by=by, detail=reference)
+    if status == SalesOrder.Payment.PAID and order.status == SalesOrder.Status.FULFILLED:
+        _set_status(order, SalesOrder.Status.CLOSED, event="closed", by=by, detail=reference)
+    elif status != SalesOrder.Payment.PAID and order.status == SalesOrder.Status.CLOSED:
+        _set_status(order, SalesOrder.Status.FULFILLED, event="reopened", by=by, detail=reference)
+
+
 def orders_flag_late(*, today: date) -> int:
     """Open orders whose requested date has passed before everything shipped."""
     return (

@@ -71,3 +71,10 @@ def an_order(customer, *lines: LineInput, submit: bool = False, by=None, warehou
         lines=list(lines),
         warehouse_id=(warehouse or a_warehouse()).pk,
     )
+
+
+def an_invoice(customer, amount: str = "100.00", *, by=None):
+    """A posted invoice of `amount` (gross, no tax) from a service-only order, invoiced on approval."""
+    service = a_product(price=amount, tax_rate="0.00", kind="service", cost="0")
+    order = an_order(customer, line(service, "1"), submit=True, by=by)
+    return order.invoices.get()

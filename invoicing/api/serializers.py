@@ -77,7 +77,7 @@ class InvoiceOut(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.DecimalField(max_digits=18, decimal_places=2))
     def get_disputed_amount(self, invoice) -> Decimal:
-        return Decimal("0.00")  # disputes arrive with the cash issue
+        return min(getattr(invoice, "disputed", Decimal("0.00")) or Decimal("0.00"), invoice.balance)
 
     @extend_schema_field(TaxSummaryOut(many=True))
     def get_tax_summary(self, invoice):

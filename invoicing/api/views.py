@@ -13,6 +13,13 @@ from invoicing.models import Invoice
 from o2c import pipeline
 from o2c.api import ListAPIView, RetrieveAPIView, role_permission
 from o2c.roles import FINANCE, SALES, WAREHOUSE
+from receivables.selectors import open_disputed_subquery
+
+
+def _invoices():
+    """Invoices as the API shows them: with the amount in open disputes."""
+    return selectors.invoice_list().annotate(disputed=open_disputed_subquery())
+
 
 CanRead = role_permission(SALES, WAREHOUSE, FINANCE)
 CanCredit = role_permission(FINANCE)
@@ -38,7 +45,7 @@ class InvoiceListView(ListAPIView):
     ordering = ["-id"]
 
     def get_queryset(self):
-        return selectors.invoice_list()
+        return _invoices()
 
 
 class InvoiceDetailView(RetrieveAPIView):
@@ -46,7 +53,7 @@ class InvoiceDetailView(RetrieveAPIView):
     serializer_class = s.InvoiceOut
 
     def get_queryset(self):
-        return selectors.invoice_list()
+        return _invoices()
 
 
 class InvoicePdfView(RetrieveAPIView):
@@ -54,7 +61,7 @@ class InvoicePdfView(RetrieveAPIView):
     serializer_class = s.InvoiceOut
 
     def get_queryset(self):
-        return selectors.invoice_list()
+        return _invoices()
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, pk: int):

@@ -1,0 +1,64 @@
+"""How a payment is spread over open invoices when the clerk does not say (DESIGN.md §2):
+invoices whose number appears in the payment's reference first, then the oldest due first.
+
+Pure: it takes the open invoices with their balances and disputed amounts and returns the
+proposal; the clerk's page shows it, the payment service applies it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class OpenInvoice:
+    invoice_id: int
+    number: str
+    due_date: object
+    issue_date: object
+    balance: Decimal
+    disputed: Decimal = ZERO
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[^0-9A-Z]", "", text.upper())
+
+
+def referenced(number: str, reference: str) -> bool:
+    """`INV-2026-000012` is found in "inv 2026-000012 thanks" and "INV2026000012" alike."""
+    squashed = _squash(reference)
+    return bool(squashed) and _squash(number) in squashed
+
+
+def allocation_propose(
+    *, invoices: Iterable[OpenInvoice], amount: Decimal, reference: str = ""
+) -> list[tuple[int, Decimal]]:
+    """(invoice id, amount) pairs summing to at most `amount`. An invoice named in the reference
+    may take its whole balance; the others take only their undisputed part, oldest due first:
+    customers pay what they do not contest."""
+    invoices = [invoice for invoice in invoices if invoice.balance > 0]
+    named = [invoice for invoice in invoices if reference and referenced(invoice.number, reference)]
+    named_ids = {invoice.invoice_id for invoice in named}
+    rest = [invoice for invoice in invoices if invoice.invoice_id not in named_ids]
+    order = sorted(named, key=lambda i: (i.due_date, i.issue_date, i.invoice_id)) + sorted(
+        rest, key=lambda i: (i.due_date, i.issue_date, i.invoice_id)
+    )
+    left, proposal = amount, []
+    for invoice in order:
+        if left <= 0:
+            break
+        room = (
+            invoice.balance
+            if invoice.invoice_id in named_ids
+            else invoice.balance - min(invoice.disputed, invoice.balance)
+        )
+        part = min(room, left)
+        if part > 0:
+            proposal.append((invoice.invoice_id, part))
+            left -= part
+    return proposal

@@ -1,0 +1,3 @@
+"""Dunning API (filled in by its issue part)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Statement and portal-link API (filled in by its issue part)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+from receivables.api import dunning, statements, views
+
+urlpatterns = [*views.urlpatterns, *dunning.urlpatterns, *statements.urlpatterns]

@@ -1,0 +1,3 @@
+"""Cash pages (filled in by its issue part)."""
+
+urlpatterns: list = []

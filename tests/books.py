@@ -1,0 +1,51 @@
+"""The books in step: the invariants every cash test checks after each step (DESIGN.md §2)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from invoicing.models import Invoice
+from ledger.selectors import account_balance, trial_balance
+from receivables.models import Allocation, Payment, ReceivableEntry
+
+
+def assert_books_in_step() -> None:
+    """Trial balance balanced; every invoice's stored balance = its open-item rows = total less
+    settlements and ≥ 0; every payment's unapplied cash = −its cash rows; allocations never exceed
+    what the invoice was; receivables (1100) = Σ open balances, customer advances (2100) =
+    Σ unapplied cash, so the customers' net position = Σ open balances − unapplied cash."""
+    assert trial_balance().balanced
+    ledger_by_invoice = dict(
+        ReceivableEntry.objects.filter(invoice__isnull=False)
+        .values("invoice_id")
+        .annotate(total=Sum("amount"))
+        .values_list("invoice_id", "total")
+    )
+    open_total = Decimal("0.00")
+    for invoice in Invoice.objects.all():
+        assert invoice.balance >= 0, invoice.number
+        assert ledger_by_invoice.get(invoice.pk, Decimal("0")) == invoice.balance, invoice.number
+        active = Allocation.objects.filter(invoice=invoice, reversed_on__isnull=True).aggregate(
+            t=Sum("amount")
+        )["t"]
+        assert (active or Decimal("0")) == invoice.amount_paid, invoice.number
+        open_total += invoice.balance
+    cash_by_payment = dict(
+        ReceivableEntry.objects.filter(invoice__isnull=True)
+        .values("payment_id")
+        .annotate(total=Sum("amount"))
+        .values_list("payment_id", "total")
+    )
+    unapplied = Decimal("0.00")
+    for payment in Payment.objects.all():
+        assert payment.unapplied_amount >= 0, payment.number
+        assert -cash_by_payment.get(payment.pk, Decimal("0")) == payment.unapplied_amount, payment.number
+        unapplied += payment.unapplied_amount
+    assert account_balance(key="receivables") == open_total
+    assert -account_balance(key="customer_advances") == unapplied
+    net = account_balance(key="receivables") + account_balance(key="customer_advances")
+    assert net == open_total - unapplied
+    all_rows = ReceivableEntry.objects.aggregate(t=Sum("amount"))["t"] or Decimal("0")
+    assert all_rows == open_total - unapplied
