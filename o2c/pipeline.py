@@ -12,6 +12,7 @@ Cash: invoices are locked in primary-key order before payments, orders and the c
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
@@ -273,11 +274,23 @@ def payment_apply(*, payment_id: int, allocations: list[receivables.AllocationIn
 @transaction.atomic
 def payment_reverse(*, payment_id: int, reason: str, by=None) -> Payment:
     """A bounced payment: its allocations undone, its postings reversed, invoices reopened."""
-    invoice_ids = receivables_selectors.payment_get(payment_id=payment_id).allocations.values_list(
-        "invoice_id", flat=True
-    )
-    invoices = {i.pk: i for i in invoicing.invoices_lock(invoice_ids=list(invoice_ids))}
+    known = receivables_selectors.payment_get(payment_id=payment_id)
+    # Its invoices, and the customer's open ones a concurrent application could reach, before
+    # the payment row; one invoiced and applied in between is locked after it (rare).
+    invoices = {
+        i.pk: i
+        for i in invoicing.invoices_lock(
+            invoice_ids={*known.allocations.values_list("invoice_id", flat=True)}
+            | set(
+                invoicing_selectors.invoice_rows()
+                .filter(customer_id=known.customer_id, balance__gt=0)
+                .values_list("pk", flat=True)
+            )
+        )
+    }
     payment = receivables.payment_lock(payment_id=payment_id)
+    late = set(payment.allocations.values_list("invoice_id", flat=True)) - set(invoices)
+    invoices.update({i.pk: i for i in invoicing.invoices_lock(invoice_ids=late)})
     back = receivables.payment_reverse(payment=payment, reason=reason, by=by)
     _settle(
         invoices=invoices, paid={i: -amount for i, amount in back.items()}, reference=payment.number, by=by
@@ -363,7 +376,7 @@ def payment_notification_receive(*, event: dict) -> tuple[Payment, bool]:
         amount=event["amount"],
         currency=event.get("currency"),
         reference=event.get("reference", ""),
-        received_on=event["received_on"],
+        received_on=date.fromisoformat(event["received_on"]),
         method=Payment.Method.OTHER,
         confirm_duplicate=True,  # the provider's event id, not the reference, identifies it
         source=Payment.Source.NOTIFICATION,

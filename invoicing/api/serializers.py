@@ -76,8 +76,10 @@ class InvoiceOut(serializers.ModelSerializer):
         ]
 
     @extend_schema_field(serializers.DecimalField(max_digits=18, decimal_places=2))
-    def get_disputed_amount(self, invoice) -> Decimal:
-        return min(getattr(invoice, "disputed", Decimal("0.00")) or Decimal("0.00"), invoice.balance)
+    def get_disputed_amount(self, invoice) -> str:
+        """The amount in open disputes, at most the balance; a string like every amount."""
+        disputed = getattr(invoice, "disputed", None) or Decimal("0.00")
+        return str(min(disputed, invoice.balance).quantize(Decimal("0.01")))
 
     @extend_schema_field(TaxSummaryOut(many=True))
     def get_tax_summary(self, invoice):

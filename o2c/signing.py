@@ -1,0 +1,51 @@
+"""Signed HTTP messages, Stripe-style: `X-O2C-Signature: t=<unix>,v1=<hex>` where the hex is
+HMAC-SHA256(secret, "<t>.<raw body>"). Inbound payment notifications are verified with it;
+outbound webhooks sign with it."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+
+HEADER = "X-O2C-Signature"
+TOLERANCE_SECONDS = 300
+
+
+class SignatureError(Exception):
+    pass
+
+
+def signature_header(*, secret: str, body: bytes, timestamp: int | None = None) -> str:
+    t = int(time.time()) if timestamp is None else timestamp
+    digest = hmac.new(secret.encode(), f"{t}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={t},v1={digest}"
+
+
+def signature_verify(
+    *,
+    secret: str,
+    header: str | None,
+    body: bytes,
+    now: float | None = None,
+    tolerance: int = TOLERANCE_SECONDS,
+) -> None:
+    """Raise SignatureError unless `header` signs `body` with `secret` within `tolerance` seconds."""
+    if not secret:
+        raise SignatureError("payment notifications are not configured (O2C_PAYMENT_NOTIFICATION_SECRET)")
+    if not header:
+        raise SignatureError(f"the {HEADER} header is missing")
+    parts: dict[str, list[str]] = {}
+    for item in header.split(","):
+        key, _, value = item.strip().partition("=")
+        parts.setdefault(key, []).append(value)
+    try:
+        t = int(parts["t"][0])
+    except (KeyError, ValueError):
+        raise SignatureError(f"the {HEADER} header has no timestamp t=") from None
+    now = time.time() if now is None else now
+    if abs(now - t) > tolerance:
+        raise SignatureError(f"the signature timestamp is more than {tolerance // 60} minutes away from now")
+    expected = hmac.new(secret.encode(), f"{t}.".encode() + body, hashlib.sha256).hexdigest()
+    if not any(hmac.compare_digest(expected, candidate) for candidate in parts.get("v1", [])):
+        raise SignatureError("the signature does not match the body")

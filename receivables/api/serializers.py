@@ -1,0 +1,139 @@
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from receivables.models import Allocation, Dispute, Payment, WriteOff
+
+_MONEY = {"max_digits": 18, "decimal_places": 2}
+
+
+class AllocationIn(serializers.Serializer):
+    invoice = serializers.IntegerField(min_value=1)
+    amount = serializers.DecimalField(**_MONEY, min_value=Decimal("0.01"))
+
+
+class PaymentIn(serializers.Serializer):
+    customer = serializers.IntegerField(min_value=1)
+    amount = serializers.DecimalField(**_MONEY, min_value=Decimal("0.01"))
+    method = serializers.ChoiceField(choices=Payment.Method.values, default=Payment.Method.BANK_TRANSFER)
+    reference = serializers.CharField(max_length=200, allow_blank=True, default="")
+    received_on = serializers.DateField()
+    allocations = AllocationIn(many=True, required=False)
+    confirm_duplicate = serializers.BooleanField(default=False)
+    note = serializers.CharField(max_length=500, allow_blank=True, default="")
+
+
+class ApplyIn(serializers.Serializer):
+    allocations = AllocationIn(many=True, allow_empty=False)
+
+
+class ReasonIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class RefundIn(serializers.Serializer):
+    amount = serializers.DecimalField(**_MONEY, min_value=Decimal("0.01"))
+    reason = serializers.CharField(max_length=500)
+
+
+class AllocationOut(serializers.ModelSerializer):
+    invoice_number = serializers.CharField(source="invoice.number")
+
+    class Meta:
+        model = Allocation
+        fields = ["id", "invoice", "invoice_number", "amount", "applied_on", "reversed_on"]
+
+
+class PaymentOut(serializers.ModelSerializer):
+    allocations = AllocationOut(many=True)
+
+    class Meta:
+        model = Payment
+        fields = [
+            "id",
+            "number",
+            "customer",
+            "currency",
+            "amount",
+            "amount_applied",
+            "amount_refunded",
+            "unapplied_amount",
+            "method",
+            "reference",
+            "received_on",
+            "status",
+            "source",
+            "note",
+            "reversed_on",
+            "reversal_reason",
+            "allocations",
+            "created_at",
+        ]
+
+
+class DisputeIn(serializers.Serializer):
+    invoice = serializers.IntegerField(min_value=1)
+    amount = serializers.DecimalField(**_MONEY, min_value=Decimal("0.01"))
+    reason = serializers.ChoiceField(choices=Dispute.Reason.values)
+    note = serializers.CharField(allow_blank=True, default="", max_length=4000)
+    owner = serializers.IntegerField(min_value=1, required=False, help_text="a finance user's id")
+
+
+class DisputeResolveIn(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=["credit_note", "rejected", "withdrawn"])
+    note = serializers.CharField(allow_blank=True, default="", max_length=4000)
+
+
+class DisputeOut(serializers.ModelSerializer):
+    invoice_number = serializers.CharField(source="invoice.number")
+    owner = serializers.CharField(source="owner.username", default=None)
+    credit_note_number = serializers.CharField(source="credit_note.number", default=None)
+
+    class Meta:
+        model = Dispute
+        fields = [
+            "id",
+            "invoice",
+            "invoice_number",
+            "customer",
+            "amount",
+            "reason",
+            "note",
+            "status",
+            "owner",
+            "opened_on",
+            "resolved_on",
+            "resolution_note",
+            "credit_note",
+            "credit_note_number",
+        ]
+
+
+class WriteOffIn(serializers.Serializer):
+    invoice = serializers.IntegerField(min_value=1)
+    amount = serializers.DecimalField(**_MONEY, min_value=Decimal("0.01"))
+    reason = serializers.CharField(max_length=500)
+
+
+class WriteOffOut(serializers.ModelSerializer):
+    invoice_number = serializers.CharField(source="invoice.number")
+
+    class Meta:
+        model = WriteOff
+        fields = ["id", "invoice", "invoice_number", "customer", "amount", "reason", "written_off_on"]
+
+
+class PaymentNotificationIn(serializers.Serializer):
+    id = serializers.CharField(max_length=200)
+    customer = serializers.CharField(max_length=30, help_text="the customer's id (or its code)")
+    amount = serializers.DecimalField(**_MONEY, min_value=Decimal("0.01"))
+    currency = serializers.CharField(max_length=3)
+    reference = serializers.CharField(max_length=200, allow_blank=True, default="")
+    received_on = serializers.DateField()
+
+
+class PaymentNotificationOut(serializers.Serializer):
+    id = serializers.CharField()
+    payment = serializers.IntegerField()
+    payment_number = serializers.CharField()
+    recorded = serializers.BooleanField(help_text="false when this event id was recorded before")
