@@ -55,7 +55,7 @@ def test_an_overpayment_leaves_unapplied_cash_applicable_and_refundable_later():
     payment.refresh_from_db()
     invoice.refresh_from_db()
     assert payment.unapplied_amount == D("30.00") and invoice.status == "paid"
-    with pytest.raises(Conflict, match="only 30.00"):
+    with pytest.raises(Conflict, match=r"only 30\.00"):
         pipeline.payment_refund(payment_id=payment.pk, amount="31.00", reason="customer asked")
     pipeline.payment_refund(payment_id=payment.pk, amount="30.00", reason="customer asked")
     payment.refresh_from_db()
@@ -68,7 +68,7 @@ def test_an_overpayment_leaves_unapplied_cash_applicable_and_refundable_later():
 def test_an_allocation_never_exceeds_the_balance_and_nothing_is_saved():
     customer = a_customer()
     invoice = an_invoice(customer, "100.00")
-    with pytest.raises(Conflict, match="exceeds the 100.00 open"):
+    with pytest.raises(Conflict, match=r"exceeds the 100\.00 open"):
         pay(customer, "150.00", allocations=[AllocationInput(invoice.pk, D("100.01"))])
     with pytest.raises(DomainError, match="allocated but the payment is"):
         pay(customer, "50.00", allocations=[AllocationInput(invoice.pk, D("60.00"))])
