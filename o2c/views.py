@@ -41,6 +41,19 @@ HOME_CARDS = {
     FINANCE: {
         "intro": "Credit holds, payments, disputes, dunning and the ledger.",
         "cards": [
+            (
+                "Record payment",
+                "Pick the customer, type the amount, accept or adjust the allocation.",
+                "receivables:payment-new",
+            ),
+            (
+                "Bank statements",
+                "Import a CSV or CAMT.053 statement and record its payments.",
+                "receivables:bank-statements",
+            ),
+            ("Disputes", "Open disputes by age and owner; resolve by credit note.", "receivables:disputes"),
+            ("Dunning", "Preview and send reminders for overdue invoices.", "receivables:dunning"),
+            ("Payments", "Every payment with its allocations and unapplied cash.", "receivables:payments"),
             ("Credit holds", "Orders waiting for a credit decision, oldest first.", "credit:holds"),
             ("Invoices", "Every invoice with its balance, days overdue and delivery.", "invoicing:list"),
             ("Credit notes", "Credit notes issued, with their invoices and PDFs.", "invoicing:credit-notes"),
