@@ -2,71 +2,49 @@
 
 Rendering only: every figure printed is an amount stored on the document; the tax summary per
 rate is the sum of the stored line amounts. Figures are formatted here (en-US grouping, the
-currency's minor unit) so that the templates only lay them out. The print stylesheet is inlined
-and the URL fetcher refuses everything but `data:` URLs, so rendering never touches the network
-or the file system.
+currency's minor unit) so that the templates only lay them out. Formatting, the letterhead and
+address blocks and the offline WeasyPrint render are the kernel's, shared with the statements
+and dunning letters (o2c/documents.py, templates/o2c/pdf/).
 """
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
-from babel.numbers import format_currency, format_decimal
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import dateformat, timezone
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
+from babel.numbers import format_decimal
+from django.utils import timezone
 
 from invoicing.models import CreditNote, Invoice
+from o2c.documents import (
+    LOCALE,
+    OfflineURLFetcher,
+    company_block,
+    document_amount,
+    document_date,
+    pdf_render,
+    recipient_block,
+)
 from o2c.money import ZERO
 
-DATE_FORMAT = "j M Y"  # 23 Nov 2026: unambiguous for customers in every country
-_LOCALE = "en_US"
-
-
-class OfflineURLFetcher(URLFetcher):
-    """Refuses every URL except inline `data:` ones: a template can never make a PDF wait on
-    (or leak to) a remote server."""
-
-    def fetch(self, url, headers=None):
-        if url.startswith("data:"):
-            return super().fetch(url, headers)
-        raise ValueError(f"PDF rendering fetches nothing: {url} refused")
-
-
-def document_date(value: date) -> str:
-    """A date as the documents print it."""
-    return dateformat.format(value, DATE_FORMAT)
-
-
-def document_amount(value: Decimal, currency: str) -> str:
-    """An amount as the documents print it: 1,290.00 (the currency's minor unit)."""
-    return format_currency(value, currency, format="#,##0.00", locale=_LOCALE, currency_digits=True)
+# The figures, the fetcher and the renderer are the kernel's (o2c/documents.py), shared with the
+# statements and the dunning letters; their names here are kept for the code that imports them.
+__all__ = [
+    "OfflineURLFetcher",
+    "credit_note_pdf_render",
+    "document_amount",
+    "document_date",
+    "invoice_pdf_render",
+]
 
 
 def _quantity(value: Decimal) -> str:
-    return format_decimal(value, format="#,##0.###", locale=_LOCALE)
+    return format_decimal(value, format="#,##0.###", locale=LOCALE)
 
 
 def _percent(value: Decimal) -> str:
-    return format_decimal(value, format="0.##", locale=_LOCALE) + " %"
-
-
-def _lines_of(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-@dataclass(frozen=True)
-class _Party:
-    name: str
-    address_lines: list[str]
-    vat_number: str = ""
+    return format_decimal(value, format="0.##", locale=LOCALE) + " %"
 
 
 @dataclass(frozen=True)
@@ -88,23 +66,7 @@ class _TaxRow:
     tax: str
 
 
-def _company() -> dict:
-    address_lines = _lines_of(settings.O2C_COMPANY_ADDRESS)
-    return {
-        "name": settings.O2C_COMPANY_NAME,
-        "address_lines": address_lines,
-        "one_line": " · ".join([settings.O2C_COMPANY_NAME, *address_lines]),
-        "bank": settings.O2C_COMPANY_BANK,
-        "vat_number": settings.O2C_COMPANY_VAT_NUMBER,
-        "email": settings.DEFAULT_FROM_EMAIL,
-    }
-
-
-def _recipient(*, customer, billing_address: str) -> _Party:
-    address = _lines_of(billing_address or customer.billing_address)
-    if address and address[0] == customer.name:  # the address may already start with the name
-        address = address[1:]
-    return _Party(name=customer.name, address_lines=address, vat_number=customer.vat_number)
+_recipient = recipient_block  # its former name here (the tests call it)
 
 
 def _tax_summary(lines, currency: str) -> list[_TaxRow]:
@@ -133,23 +95,6 @@ def _totals(document, currency: str) -> dict:
     }
 
 
-_fonts = threading.local()
-
-
-def _font_config() -> FontConfiguration:
-    """One per thread, kept across renders: building it is about 40 % of a render's time, and
-    with no @font-face rules it holds nothing specific to a document."""
-    if not hasattr(_fonts, "config"):
-        _fonts.config = FontConfiguration()
-    return _fonts.config
-
-
-def _render(template: str, context: dict) -> bytes:
-    html = render_to_string(template, context)
-    document = HTML(string=html, url_fetcher=OfflineURLFetcher(), base_url="about:blank")
-    return document.write_pdf(font_config=_font_config())
-
-
 def invoice_pdf_render(*, invoice: Invoice) -> bytes:
     """The invoice as the customer receives it: letterhead, addresses, references, lines, tax
     per rate, totals, payment terms and bank details; page numbers in the footer."""
@@ -173,8 +118,8 @@ def invoice_pdf_render(*, invoice: Invoice) -> bytes:
     context = {
         "title": "Invoice",
         "number": invoice.number,
-        "company": _company(),
-        "recipient": _recipient(customer=customer, billing_address=invoice.billing_address),
+        "company": company_block(),
+        "recipient": recipient_block(customer=customer, billing_address=invoice.billing_address),
         "facts": facts,
         "rows": [
             _Row(
@@ -198,7 +143,7 @@ def invoice_pdf_render(*, invoice: Invoice) -> bytes:
         ),
         "order": order,
     }
-    return _render("invoicing/pdf/invoice.html", context)
+    return pdf_render("invoicing/pdf/invoice.html", context)
 
 
 def credit_note_pdf_render(*, credit_note: CreditNote) -> bytes:
@@ -236,8 +181,8 @@ def credit_note_pdf_render(*, credit_note: CreditNote) -> bytes:
     context = {
         "title": "Credit note",
         "number": credit_note.number,
-        "company": _company(),
-        "recipient": _recipient(customer=customer, billing_address=invoice.billing_address),
+        "company": company_block(),
+        "recipient": recipient_block(customer=customer, billing_address=invoice.billing_address),
         "facts": facts,
         "rows": rows,
         "tax_summary": _tax_summary(lines, currency),
@@ -246,4 +191,4 @@ def credit_note_pdf_render(*, credit_note: CreditNote) -> bytes:
         "invoice_date": document_date(invoice.issue_date),
         "reason": credit_note.reason,
     }
-    return _render("invoicing/pdf/credit_note.html", context)
+    return pdf_render("invoicing/pdf/credit_note.html", context)

@@ -37,13 +37,20 @@ class Invoice(models.Model):
     amount_written_off = models.DecimalField(**_AMOUNT, default=0)
     balance = models.DecimalField(**_AMOUNT)
     status = models.CharField(max_length=15, choices=Status.choices, default=Status.OPEN, db_index=True)
+    # The latest date of its open-item rows: a settled invoice (balance 0) was open at a past date
+    # only if that date is before this one, which lets aging as of any date skip closed history.
+    last_movement_on = models.DateField(null=True, blank=True)
     pdf = models.FileField(upload_to="invoices/%Y/", blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-issue_date", "-pk"]
-        indexes = [models.Index(fields=["customer", "status"], name="invoice_customer_status")]
+        indexes = [
+            models.Index(fields=["customer", "status"], name="invoice_customer_status"),
+            models.Index(fields=["issue_date"], condition=Q(balance__gt=0), name="invoice_open_by_issue"),
+            models.Index(fields=["last_movement_on"], condition=Q(balance=0), name="invoice_settled_by_date"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(total=F("net_total") + F("tax_total")), name="invoice_total_is_net_plus_tax"

@@ -9,7 +9,7 @@ order always sum to the order's total to the cent.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -87,6 +87,7 @@ def invoice_create(*, order, quantities: dict[int, Decimal], shipment=None, by=N
         tax_total=tax_total,
         total=net_total + tax_total,
         balance=net_total + tax_total,
+        last_movement_on=issue_date,
     )
     for line in lines:
         line.invoice = invoice
@@ -148,9 +149,11 @@ def invoices_lock(
     return list(invoices)
 
 
-def invoice_settle(*, invoice: Invoice, paid: Decimal = ZERO, written_off: Decimal = ZERO) -> Invoice:
-    """Record payments applied (negative when a payment is reversed) and write-offs on a locked
-    invoice; its balance and status follow. Never below zero nor above the total (also CHECKs)."""
+def invoice_settle(
+    *, invoice: Invoice, on: date, paid: Decimal = ZERO, written_off: Decimal = ZERO
+) -> Invoice:
+    """Record payments applied (negative when a payment is reversed) and write-offs dated `on` on a
+    locked invoice; its balance and status follow. Never below zero nor above the total (CHECKs)."""
     balance = invoice.balance - paid - written_off
     if balance < 0:
         raise Conflict(f"{paid + written_off} exceeds the {invoice.balance} open on {invoice.number}")
@@ -158,7 +161,8 @@ def invoice_settle(*, invoice: Invoice, paid: Decimal = ZERO, written_off: Decim
     invoice.amount_written_off += written_off
     invoice.balance = balance
     invoice.status = _status(invoice)
-    invoice.save(update_fields=["amount_paid", "amount_written_off", "balance", "status"])
+    invoice.last_movement_on = max(filter(None, [invoice.last_movement_on, on]))
+    invoice.save(update_fields=["amount_paid", "amount_written_off", "balance", "status", "last_movement_on"])
     return invoice
 
 
@@ -213,7 +217,8 @@ def credit_note_create(
     invoice.amount_credited += total
     invoice.balance -= total
     invoice.status = _status(invoice)
-    invoice.save(update_fields=["amount_credited", "balance", "status"])
+    invoice.last_movement_on = max(filter(None, [invoice.last_movement_on, issue_date]))
+    invoice.save(update_fields=["amount_credited", "balance", "status", "last_movement_on"])
     _post(
         entry_date=issue_date,
         memo=f"Credit note {note.number} on {invoice.number}: {note.reason}"[:500],

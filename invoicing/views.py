@@ -29,7 +29,8 @@ from invoicing.models import CreditNote, Invoice
 from o2c import pipeline
 from o2c.csv import csv_response
 from o2c.errors import DomainError
-from o2c.roles import FINANCE, SALES, WAREHOUSE, has_role, role_required
+from o2c.roles import FINANCE, MANAGER, SALES, WAREHOUSE, has_role, role_required
+from receivables import selectors as receivables_selectors
 
 PAGE_SIZE = 50
 ZERO = Decimal("0")
@@ -180,6 +181,9 @@ def invoice_detail(request, invoice_id: int):
     deliveries = credit_note_delivery_statuses(credit_notes=credit_notes)
     for note in credit_notes:
         note.delivery = deliveries[note.pk]
+    allocations, disputes = _invoice_cash(invoice)
+    disputed = sum((d.amount for d in disputes if d.status == "open"), ZERO)
+    finance, open_balance = has_role(request.user, FINANCE), invoice.balance > 0
     return render(
         request,
         "invoicing/invoice_detail.html",
@@ -192,8 +196,27 @@ def invoice_detail(request, invoice_id: int):
             "credit_notes": credit_notes,
             "delivery": invoice_delivery_status(invoice=invoice),
             "can_credit": has_role(request.user, FINANCE) and invoice.balance > 0,
+            "allocations": allocations,
+            "disputes": disputes,
+            "cash_pages": finance,
+            "can_pay": finance and open_balance,
+            "can_dispute": finance and invoice.balance > disputed,
+            "can_write_off": has_role(request.user, MANAGER) and open_balance,
         },
     )
+
+
+def _invoice_cash(invoice: Invoice) -> tuple[list, list]:
+    """The payments applied to the invoice (reversed ones too) and its disputes, in three queries."""
+    payments = receivables_selectors.payment_list(filters={"allocations__invoice": invoice.pk}).distinct()
+    allocations = sorted(
+        (a for payment in payments for a in payment.allocations.all() if a.invoice_id == invoice.pk),
+        key=lambda allocation: (allocation.applied_on, allocation.pk),
+    )
+    disputes = list(
+        receivables_selectors.dispute_list(filters={"invoice": invoice.pk}).order_by("opened_on", "pk")
+    )
+    return allocations, disputes
 
 
 @role_required(SALES, WAREHOUSE, FINANCE)

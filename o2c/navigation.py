@@ -41,6 +41,9 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Bank statements", "receivables:bank-statements", (FINANCE,), "Cash"),
     NavItem("Disputes", "receivables:disputes", (FINANCE,), "Cash"),
     NavItem("Dunning", "receivables:dunning", (FINANCE,), "Cash"),
+    NavItem("Reports", "reporting:index", (FINANCE,), "Reports"),
+    NavItem("Aging", "reporting:aging", (FINANCE,), "Reports"),
+    NavItem("Daily report e-mail", "reporting:subscription", (FINANCE,), "Reports"),
     NavItem("Trial balance", "ledger:trial-balance", (FINANCE,), "Ledger"),
     NavItem("Journal", "ledger:journal", (FINANCE,), "Ledger"),
     NavItem("API docs", "api-docs", (SALES, WAREHOUSE, FINANCE), "Tools"),
@@ -67,8 +70,18 @@ def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {**company, "nav_items": [], "user_role_labels": []}
+    items = navigation_for(user)
     return {
         **company,
-        "nav_items": navigation_for(user),
+        "nav_items": items,
+        "nav_groups": nav_groups(items),
         "user_role_labels": [ROLE_LABELS[role] for role in sorted(user_roles(user))],
     }
+
+
+def nav_groups(items: list[dict]) -> list[dict]:
+    """Items by group, in table order: a group of one is a link, a larger one a menu."""
+    groups: dict[str, list[dict]] = {}
+    for item in items:
+        groups.setdefault(item["group"] or item["label"], []).append(item)
+    return [{"label": label, "items": members} for label, members in groups.items()]

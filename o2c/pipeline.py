@@ -70,7 +70,7 @@ def _invoice(*, order: SalesOrder, quantities: dict[int, Decimal], shipment=None
     invoice = invoicing.invoice_create(order=order, quantities=quantities, shipment=shipment, by=by)
     receivables.receivable_record_invoice(invoice=invoice)
     orders.order_record_invoice(order=order, invoiced=quantities, reference=invoice.number, by=by)
-    _orders_settle(order_ids=[order.pk], reference=invoice.number, by=by)
+    _orders_settle(order_ids=[order.pk], on=invoice.issue_date, reference=invoice.number, by=by)
 
 
 @transaction.atomic
@@ -172,34 +172,36 @@ def credit_note_issue(*, invoice_id: int, reason: str, lines=None, amount=None, 
         invoice_id=invoice_id, reason=reason, lines=lines, amount=amount, by=by
     )
     receivables.receivable_record_credit_note(credit_note=note)
-    _orders_settle(order_ids=[note.invoice.order_id], reference=note.number, by=by)
+    _orders_settle(order_ids=[note.invoice.order_id], on=note.issue_date, reference=note.number, by=by)
     return note
 
 
 # ── cash ─────────────────────────────────────────────────────────────────────────────────────────
 
 
-def _orders_settle(*, order_ids, reference: str, by) -> None:
+def _orders_settle(*, order_ids, on: date, reference: str, by) -> None:
     """The payment status of the orders whose invoices were settled (closed when fully paid)."""
     order_ids = sorted(set(order_ids))
     figures = invoicing_selectors.order_settlements(order_ids=order_ids)
     for order in orders.orders_lock(order_ids=order_ids):
-        orders.order_record_settlement(order=order, **figures[order.pk], reference=reference, by=by)
+        orders.order_record_settlement(order=order, **figures[order.pk], on=on, reference=reference, by=by)
 
 
 def _settle(
-    *, invoices: dict, paid: dict[int, Decimal] | None = None, written_off=None, reference: str, by
+    *, invoices: dict, on: date, paid: dict[int, Decimal] | None = None, written_off=None, reference: str, by
 ) -> None:
-    """Invoice balances and statuses, then their orders' payment status."""
-    touched = set()
+    """Invoice balances and statuses (movements dated `on`), then their orders' payment status."""
+    touched, on_orders = set(), on
+    for invoice_id in {*(paid or {}), *(written_off or {})}:
+        on_orders = max(on_orders, invoices[invoice_id].issue_date)  # never before the invoice
     for invoice_id, amount in (paid or {}).items():
-        invoicing.invoice_settle(invoice=invoices[invoice_id], paid=amount)
+        invoicing.invoice_settle(invoice=invoices[invoice_id], paid=amount, on=on)
         touched.add(invoices[invoice_id].order_id)
     for invoice_id, amount in (written_off or {}).items():
-        invoicing.invoice_settle(invoice=invoices[invoice_id], written_off=amount)
+        invoicing.invoice_settle(invoice=invoices[invoice_id], written_off=amount, on=on)
         touched.add(invoices[invoice_id].order_id)
     if touched:
-        _orders_settle(order_ids=touched, reference=reference, by=by)
+        _orders_settle(order_ids=touched, on=on_orders, reference=reference, by=by)
 
 
 @transaction.atomic
@@ -248,7 +250,9 @@ def payment_record(
         note=note,
         by=by,
     )
-    _settle(invoices=invoices, paid=_per_invoice(rows), reference=payment.number, by=by)
+    _settle(
+        invoices=invoices, on=payment.received_on, paid=_per_invoice(rows), reference=payment.number, by=by
+    )
     held_orders_recheck(customer_id=customer_id, by=by)
     return payment
 
@@ -266,7 +270,9 @@ def payment_apply(*, payment_id: int, allocations: list[receivables.AllocationIn
     invoices = {i.pk: i for i in invoicing.invoices_lock(invoice_ids=[a.invoice_id for a in allocations])}
     payment = receivables.payment_lock(payment_id=payment_id)
     rows = receivables.payment_apply(payment=payment, invoices=invoices, allocations=allocations, by=by)
-    _settle(invoices=invoices, paid=_per_invoice(rows), reference=payment.number, by=by)
+    _settle(
+        invoices=invoices, on=timezone.localdate(), paid=_per_invoice(rows), reference=payment.number, by=by
+    )
     held_orders_recheck(customer_id=payment.customer_id, by=by)
     return payment
 
@@ -293,7 +299,11 @@ def payment_reverse(*, payment_id: int, reason: str, by=None) -> Payment:
     invoices.update({i.pk: i for i in invoicing.invoices_lock(invoice_ids=late)})
     back = receivables.payment_reverse(payment=payment, reason=reason, by=by)
     _settle(
-        invoices=invoices, paid={i: -amount for i, amount in back.items()}, reference=payment.number, by=by
+        invoices=invoices,
+        on=payment.reversed_on,
+        paid={i: -amount for i, amount in back.items()},
+        reference=payment.number,
+        by=by,
     )
     return payment
 
@@ -312,6 +322,7 @@ def write_off(*, invoice_id: int, amount, reason: str, by) -> WriteOff:
     written = receivables.write_off_create(invoice=invoice, amount=amount, reason=reason, by=by)
     _settle(
         invoices={invoice.pk: invoice},
+        on=written.written_off_on,
         written_off={invoice.pk: written.amount},
         reference=invoice.number,
         by=by,
@@ -476,3 +487,30 @@ def _allocate_backorders(*, product_id: int, warehouse_id: int, order_ids: set[i
         orders.order_record_reservations(
             order=order, reserved=allocated[order.pk], by=by, event="backorder_allocated"
         )
+
+
+@transaction.atomic
+def bank_line_record(*, line_id: int, by=None) -> Payment | None:
+    """A confirmed bank statement line becomes a payment applied as the clerk confirmed it, once:
+    the line is locked first and a line already recorded is skipped (None)."""
+    line = receivables.bank_line_lock(line_id=line_id)
+    if line.payment_id or line.status != line.Status.CONFIRMED:
+        return None
+    payment = payment_record(
+        customer_id=line.customer_id,
+        amount=line.amount,
+        currency=line.currency,
+        received_on=line.booking_date,
+        reference=line.reference,
+        method=Payment.Method.BANK_TRANSFER,
+        allocations=[
+            receivables.AllocationInput(invoice_id=int(item["invoice"]), amount=Decimal(item["amount"]))
+            for item in line.allocations
+        ],
+        confirm_duplicate=True,  # the line's fingerprint, not the reference, identifies it
+        source=Payment.Source.BANK_STATEMENT,
+        note=f"bank statement {line.statement.file_name}, line {line.line_no}",
+        by=by,
+    )
+    receivables.bank_line_link_payment(line=line, payment=payment)
+    return payment

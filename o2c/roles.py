@@ -75,6 +75,12 @@ _CASH = [
     "receivables.add_portallink",
     "receivables.change_portallink",
 ]
+_REPORTS = [
+    "reporting.view_kpisnapshot",
+    "reporting.add_reportsubscription",
+    "reporting.change_reportsubscription",
+    "reporting.view_reportsubscription",
+]
 _LEDGER = [
     "ledger.view_account",
     "ledger.view_journalentry",
@@ -104,6 +110,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_LEDGER,
         *_VIEW_CASH,
         *_CASH,
+        *_REPORTS,
     ],
     MANAGER: [
         *_VIEW_MASTER_DATA,
@@ -127,6 +134,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_VIEW_CASH,
         *_CASH,
         "receivables.add_writeoff",
+        *_REPORTS,
     ],
     ADMIN: ["*"],
 }

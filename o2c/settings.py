@@ -33,6 +33,7 @@ O2C_COMPANY_BANK = env("O2C_COMPANY_BANK", default="IBAN DE89 3704 0044 0532 013
 O2C_COMPANY_VAT_NUMBER = env("O2C_COMPANY_VAT_NUMBER", default="DE811907980")
 O2C_PAYMENT_NOTIFICATION_SECRET = env("O2C_PAYMENT_NOTIFICATION_SECRET", default="")
 O2C_CREDIT_GRACE_DAYS = env.int("O2C_CREDIT_GRACE_DAYS", default=0)
+O2C_PORTAL_LINK_DAYS = env.int("O2C_PORTAL_LINK_DAYS", default=30)  # customer portal links expire
 O2C_IDEMPOTENCY_TTL = timedelta(hours=24)
 
 # --- Applications --------------------------------------------------------------------------------
@@ -133,7 +134,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TIMEZONE = "UTC"
+CELERY_TIMEZONE = env("TIME_ZONE", default="Europe/Berlin")  # daily jobs run on company time
 CELERY_BEAT_SCHEDULE = {
     # The safety net of the outbox: messages whose on-commit relay was lost are picked up here.
     "outbox-relay": {"task": "o2c.tasks.outbox_relay", "schedule": timedelta(minutes=1)},
@@ -143,6 +144,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "fulfillment.tasks.backorders_refill_all",
         "schedule": timedelta(minutes=10),
     },
+    # Today's dunning notices, before the office opens (safe to repeat: one notice a day per customer).
+    "dunning-daily": {
+        "task": "receivables.dunning_tasks.dunning_daily",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    # The KPIs of the day that just ended, for trends (an upsert per date: safe to repeat).
+    "kpi-snapshot-nightly": {
+        "task": "reporting.tasks.kpi_snapshot_nightly",
+        "schedule": crontab(hour=0, minute=15),
+    },
+    # The daily report e-mail to its subscribers (once per subscriber and date).
+    "daily-report": {"task": "reporting.tasks.daily_report_send", "schedule": crontab(hour=7, minute=0)},
 }
 
 # --- Authentication ----------------------------------------------------------------------------

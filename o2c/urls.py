@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("fulfillment.api.urls")),
     path("", include("invoicing.api.urls")),
     path("", include("receivables.api.urls")),
+    path("", include("reporting.api.urls")),
 ]
 
 urlpatterns = [
@@ -35,6 +36,7 @@ urlpatterns = [
     path("invoices/", include("invoicing.urls")),
     path("cash/", include("receivables.urls")),
     path("portal/", include("receivables.portal")),
+    path("reports/", include("reporting.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from o2c import health
 from o2c.roles import FINANCE, MANAGER, ROLE_LABELS, SALES, WAREHOUSE, primary_role, role_required
+from reporting import dashboard
 
 # What each role's home page offers; later issues fill in the pages behind the cards.
 HOME_CARDS = {
@@ -73,6 +74,13 @@ HOME_CARDS = {
     },
 }
 
+# The dashboard shown above the cards, per role (issue 7).
+DASHBOARDS = {
+    MANAGER: dashboard.manager_dashboard,
+    FINANCE: dashboard.finance_dashboard,
+    SALES: dashboard.sales_dashboard,
+}
+
 
 @login_required
 def home(request):
@@ -94,7 +102,10 @@ def _role_home(role: str):
                 url = None
             cards.append({"title": title, "text": text, "url": url})
         context = {"role": role, "role_label": ROLE_LABELS[role], "intro": spec["intro"], "cards": cards}
-        return render(request, f"o2c/home_{role}.html", {**context, "today": timezone.localdate()})
+        today = timezone.localdate()
+        if role in DASHBOARDS:  # the figures of the role's dashboard (reporting/dashboard.py)
+            context["dashboard"] = DASHBOARDS[role](today=today, user=request.user)
+        return render(request, f"o2c/home_{role}.html", {**context, "today": today})
 
     view.__name__ = f"home_{role}"
     return view

@@ -50,6 +50,9 @@ class SalesOrder(models.Model):
     )
     billing_status = models.CharField(max_length=20, choices=Billing.choices, default=Billing.NOT_INVOICED)
     payment_status = models.CharField(max_length=20, choices=Payment.choices, default=Payment.UNPAID)
+    paid_on = models.DateField(
+        null=True, blank=True, db_index=True, help_text="the date it became fully paid"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )

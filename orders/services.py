@@ -380,12 +380,13 @@ def order_record_settlement(
     invoiced_total: Decimal,
     open_balance: Decimal,
     settled: Decimal,
+    on: date,
     by=None,
     reference: str = "",
 ) -> None:
     """The payment status from the order's invoices (their total, what is still open on them and
-    what was paid, credited or written off); a fulfilled order fully settled is closed, and
-    reopened when a payment bounces."""
+    what was paid, credited or written off) after a movement dated `on`; a fulfilled order fully
+    settled is closed (`paid_on` = `on`), and reopened when a payment bounces."""
     if order.billing_status == SalesOrder.Billing.INVOICED and invoiced_total > 0 and open_balance == 0:
         status = SalesOrder.Payment.PAID
     elif settled > 0:
@@ -394,7 +395,8 @@ def order_record_settlement(
         status = SalesOrder.Payment.UNPAID
     if status != order.payment_status:
         order.payment_status = status
-        order.save(update_fields=["payment_status"])
+        order.paid_on = on if status == SalesOrder.Payment.PAID else None
+        order.save(update_fields=["payment_status", "paid_on"])
         _event(order, f"payment_{status}", by=by, detail=reference)
     if status == SalesOrder.Payment.PAID and order.status == SalesOrder.Status.FULFILLED:
         _set_status(order, SalesOrder.Status.CLOSED, event="closed", by=by, detail=reference)

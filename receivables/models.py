@@ -53,6 +53,9 @@ class Payment(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.POSTED, db_index=True)
     reversed_on = models.DateField(null=True, blank=True)
     reversal_reason = models.CharField(max_length=500, blank=True)
+    # The latest date of its cash rows: a payment with nothing unapplied had unapplied cash at a
+    # past date only if that date is before this one (aging as of a date skips the rest).
+    last_movement_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -64,6 +67,9 @@ class Payment(models.Model):
             models.Index(fields=["customer", "received_on"], name="payment_customer_date"),
             models.Index(
                 fields=["customer"], condition=Q(unapplied_amount__gt=0), name="payment_with_unapplied_cash"
+            ),
+            models.Index(
+                fields=["last_movement_on"], condition=Q(unapplied_amount=0), name="payment_used_by_date"
             ),
         ]
         constraints = [

@@ -26,6 +26,9 @@ from o2c.money import ZERO
 from o2c.numbering import document_number_next
 from receivables.models import (
     Allocation,
+    BankColumnMapping,
+    BankStatement,
+    BankStatementLine,
     Dispute,
     Payment,
     PaymentNotification,
@@ -143,10 +146,15 @@ def _allocations_clean(
 
 
 def _apply(*, payment: Payment, allocations: list[tuple[object, Decimal]], on: date, by) -> list[Allocation]:
+    """Allocation rows and their open-item pairs, dated `on` — or the invoice's issue date when
+    the cash came before the invoice (it was unapplied until then)."""
     rows, entries = [], []
     for invoice, amount in allocations:
-        rows.append(Allocation(payment=payment, invoice=invoice, amount=amount, applied_on=on, created_by=by))
-        common = {"customer_id": payment.customer_id, "currency": payment.currency, "entry_date": on}
+        day = max(on, invoice.issue_date)
+        rows.append(
+            Allocation(payment=payment, invoice=invoice, amount=amount, applied_on=day, created_by=by)
+        )
+        common = {"customer_id": payment.customer_id, "currency": payment.currency, "entry_date": day}
         entries.append(
             ReceivableEntry(kind=Kind.ALLOCATION, amount=-amount, invoice=invoice, payment=payment, **common)
         )
@@ -204,6 +212,7 @@ def payment_create(
         received_on=received_on,
         note=note[:500],
         source=source,
+        last_movement_on=max([received_on, *(invoice.issue_date for invoice, _ in applied)]),
         created_by=by,
     )
     ReceivableEntry.objects.create(
@@ -215,15 +224,16 @@ def payment_create(
         payment=payment,
     )
     rows = _apply(payment=payment, allocations=applied, on=received_on, by=by)
+    applied_then = sum((row.amount for row in rows if row.applied_on == received_on), ZERO)
     journal_entry_post(
         entry_date=received_on,
         memo=f"Payment {payment.number} from {customer.code}" + (f" ({reference})" if reference else ""),
         lines=[
             LineSpec(account="bank", debit=amount),
-            *([LineSpec(account="receivables", credit=applied_total)] if applied_total else []),
+            *([LineSpec(account="receivables", credit=applied_then)] if applied_then else []),
             *(
-                [LineSpec(account="customer_advances", credit=amount - applied_total)]
-                if applied_total < amount
+                [LineSpec(account="customer_advances", credit=amount - applied_then)]
+                if applied_then < amount
                 else []
             ),
         ],
@@ -231,7 +241,24 @@ def payment_create(
         source_reference=payment.number,
         by=by,
     )
+    for row in rows:  # cash received before the invoice: an advance until the invoice date
+        if row.applied_on != received_on:
+            _post_application(payment=payment, amount=row.amount, on=row.applied_on, by=by)
     return payment, rows
+
+
+def _post_application(*, payment: Payment, amount: Decimal, on: date, by) -> None:
+    journal_entry_post(
+        entry_date=on,
+        memo=f"Unapplied cash of {payment.number} applied",
+        lines=[
+            LineSpec(account="customer_advances", debit=amount),
+            LineSpec(account="receivables", credit=amount),
+        ],
+        source="payment",
+        source_reference=payment.number,
+        by=by,
+    )
 
 
 def payment_lock(*, payment_id: int) -> Payment:
@@ -261,18 +288,9 @@ def payment_apply(
     rows = _apply(payment=payment, allocations=applied, on=today, by=by)
     payment.amount_applied += total
     payment.unapplied_amount -= total
-    payment.save(update_fields=["amount_applied", "unapplied_amount"])
-    journal_entry_post(
-        entry_date=today,
-        memo=f"Unapplied cash of {payment.number} applied",
-        lines=[
-            LineSpec(account="customer_advances", debit=total),
-            LineSpec(account="receivables", credit=total),
-        ],
-        source="payment",
-        source_reference=payment.number,
-        by=by,
-    )
+    payment.last_movement_on = max(filter(None, [payment.last_movement_on, today]))
+    payment.save(update_fields=["amount_applied", "unapplied_amount", "last_movement_on"])
+    _post_application(payment=payment, amount=total, on=today, by=by)
     return rows
 
 
@@ -316,8 +334,16 @@ def payment_reverse(*, payment: Payment, reason: str, by=None) -> dict[int, Deci
     payment.amount_applied = payment.unapplied_amount = ZERO
     payment.reversed_on = today
     payment.reversal_reason = reason.strip()[:500]
+    payment.last_movement_on = max(filter(None, [payment.last_movement_on, today]))
     payment.save(
-        update_fields=["status", "amount_applied", "unapplied_amount", "reversed_on", "reversal_reason"]
+        update_fields=[
+            "status",
+            "amount_applied",
+            "unapplied_amount",
+            "reversed_on",
+            "reversal_reason",
+            "last_movement_on",
+        ]
     )
     journal_entry_post(
         entry_date=today,
@@ -356,7 +382,8 @@ def payment_refund(*, payment: Payment, amount, reason: str, by=None) -> Payment
     )
     payment.amount_refunded += amount
     payment.unapplied_amount -= amount
-    payment.save(update_fields=["amount_refunded", "unapplied_amount"])
+    payment.last_movement_on = max(filter(None, [payment.last_movement_on, today]))
+    payment.save(update_fields=["amount_refunded", "unapplied_amount", "last_movement_on"])
     journal_entry_post(
         entry_date=today,
         memo=f"Refund of {payment.number}: {reason.strip()}"[:500],
@@ -482,3 +509,132 @@ def notification_claim(*, event_id: str, payload: dict) -> tuple[PaymentNotifica
 def notification_link(*, notification: PaymentNotification, payment: Payment) -> None:
     notification.payment = payment
     notification.save(update_fields=["payment"])
+
+
+# ── bank statements ──────────────────────────────────────────────────────────────────────────────
+# Reading, matching and checking the clerk's corrections live in receivables/bank_import.py; the
+# writes are these. A line becomes a payment through o2c.pipeline.bank_line_record.
+
+BankLine = BankStatementLine.Status
+BANK_LINES_OPEN = (BankLine.UNMATCHED, BankLine.MATCHED, BankLine.CONFIRMED)
+
+
+def bank_mapping_remember(*, header_signature: str, **fields) -> BankColumnMapping:
+    """How to read a bank's CSV layout (delimiter, columns, date format, decimal comma), kept by
+    the signature of its header row so that the next file from that bank maps itself."""
+    mapping, _ = BankColumnMapping.objects.update_or_create(
+        header_signature=header_signature, defaults=fields
+    )
+    return mapping
+
+
+def bank_statement_create(
+    *, file_name: str, file_sha256: str, format: str, mapping=None, lines: list[dict], by=None
+) -> BankStatement:
+    """A statement and its lines (each a dict of BankStatementLine fields, matched already)."""
+    statement = BankStatement.objects.create(
+        file_name=file_name[:255], file_sha256=file_sha256, format=format, mapping=mapping, uploaded_by=by
+    )
+    BankStatementLine.objects.bulk_create(
+        [BankStatementLine(statement=statement, line_no=no, **line) for no, line in enumerate(lines, 1)],
+        batch_size=1000,
+    )
+    bank_statement_settle(statement_id=statement.pk)
+    return statement
+
+
+def bank_line_lock(*, line_id: int, statement_id: int | None = None) -> BankStatementLine:
+    lines = BankStatementLine.objects.select_for_update(of=("self",)).select_related("statement")
+    if statement_id is not None:
+        lines = lines.filter(statement_id=statement_id)
+    return lines.get(pk=line_id)
+
+
+def bank_line_set(
+    *, line: BankStatementLine, status: str, customer_id=None, allocations=None, note: str | None = None
+) -> BankStatementLine:
+    """The clerk's decision on a locked, not yet recorded line: its customer and allocations
+    ([{"invoice": id, "amount": "10.00"}]) and whether it is confirmed, only matched, or ignored."""
+    if line.status in (BankLine.RECORDED, BankLine.DUPLICATE) or line.payment_id:
+        raise Conflict(f"line {line.line_no} is {line.get_status_display().lower()}; it cannot change")
+    if line.statement.status == BankStatement.Status.RECORDING:
+        raise Conflict("the statement is being recorded; wait until it is done")
+    if status == BankLine.CONFIRMED and (line.amount <= 0 or not (customer_id or line.customer_id)):
+        raise DomainError("only a credit with a customer can be confirmed", field="customer")
+    line.status = status
+    if customer_id is not None:
+        line.customer_id = customer_id or None
+    if allocations is not None:
+        line.allocations = allocations
+    if note is not None:
+        line.match_note = note[:200]
+    line.save(update_fields=["status", "customer", "allocations", "match_note"])
+    bank_statement_settle(statement_id=line.statement_id)
+    return line
+
+
+def bank_lines_confirm_matched(*, statement_id: int) -> int:
+    """Confirm every matched credit of a statement at once; returns how many."""
+    if BankStatement.objects.filter(pk=statement_id, status=BankStatement.Status.RECORDING).exists():
+        raise Conflict("the statement is being recorded; wait until it is done")
+    return BankStatementLine.objects.filter(
+        statement_id=statement_id, status=BankLine.MATCHED, customer__isnull=False, amount__gt=0
+    ).update(status=BankLine.CONFIRMED)
+
+
+def bank_line_link_payment(*, line: BankStatementLine, payment: Payment) -> BankStatementLine:
+    line.payment = payment
+    line.status = BankLine.RECORDED
+    line.match_note = f"recorded as {payment.number}"
+    line.save(update_fields=["payment", "status", "match_note"])
+    return line
+
+
+def bank_line_refused(*, line_id: int, message: str) -> None:
+    """A confirmed line the payment step refused goes back to the clerk, with the reason."""
+    BankStatementLine.objects.filter(pk=line_id, status=BankLine.CONFIRMED).update(
+        status=BankLine.MATCHED, match_note=f"Not recorded: {message}"[:200]
+    )
+
+
+def bank_statement_recording_begin(*, statement_id: int) -> int:
+    """Mark the statement as being recorded, with its confirmed lines as the progress total.
+    A conditional update: a second click while it runs is refused."""
+    total = BankStatementLine.objects.filter(statement_id=statement_id, status=BankLine.CONFIRMED).count()
+    if not total:
+        raise DomainError("confirm at least one line first", field="lines")
+    started = BankStatement.objects.filter(
+        pk=statement_id, status__in=[BankStatement.Status.REVIEW, BankStatement.Status.FAILED]
+    ).update(status=BankStatement.Status.RECORDING, lines_total=total, lines_done=0, error="")
+    if not started:
+        raise Conflict("the statement is being recorded already")
+    return total
+
+
+def bank_statement_recording_total(*, statement_id: int) -> int:
+    return BankStatement.objects.values_list("lines_total", flat=True).get(pk=statement_id)
+
+
+def bank_statement_progress(*, statement_id: int, done: int) -> None:
+    """How many of the lines being recorded are done."""
+    BankStatement.objects.filter(pk=statement_id).update(lines_done=done)
+
+
+def _bank_statement_status(statement_id: int) -> str:
+    """Recorded when no line is left to decide, else to review."""
+    open_lines = BankStatementLine.objects.filter(statement_id=statement_id, status__in=BANK_LINES_OPEN)
+    return BankStatement.Status.REVIEW if open_lines.exists() else BankStatement.Status.RECORDED
+
+
+def bank_statement_settle(*, statement_id: int) -> None:
+    """The statement's status after the clerk changed a line (not while it is being recorded)."""
+    BankStatement.objects.filter(pk=statement_id).exclude(status=BankStatement.Status.RECORDING).update(
+        status=_bank_statement_status(statement_id)
+    )
+
+
+def bank_statement_recording_end(*, statement_id: int, error: str = "", broke_off: bool = False) -> None:
+    """The recording task is done: failed when it broke off, else recorded or back to review;
+    `error` says what the clerk should know (lines refused, or why it broke off)."""
+    status = BankStatement.Status.FAILED if broke_off else _bank_statement_status(statement_id)
+    BankStatement.objects.filter(pk=statement_id).update(status=status, error=error[:2000])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Max, Sum
 
 from invoicing.models import Invoice
 from ledger.selectors import account_balance, trial_balance
@@ -23,10 +23,23 @@ def assert_books_in_step() -> None:
         .annotate(total=Sum("amount"))
         .values_list("invoice_id", "total")
     )
+    last_by_invoice = dict(
+        ReceivableEntry.objects.filter(invoice__isnull=False)
+        .values("invoice_id")
+        .annotate(last=Max("entry_date"))
+        .values_list("invoice_id", "last")
+    )
+    last_by_payment = dict(
+        ReceivableEntry.objects.filter(invoice__isnull=True)
+        .values("payment_id")
+        .annotate(last=Max("entry_date"))
+        .values_list("payment_id", "last")
+    )
     open_total = Decimal("0.00")
     for invoice in Invoice.objects.all():
         assert invoice.balance >= 0, invoice.number
         assert ledger_by_invoice.get(invoice.pk, Decimal("0")) == invoice.balance, invoice.number
+        assert invoice.last_movement_on == last_by_invoice.get(invoice.pk, invoice.issue_date), invoice.number
         active = Allocation.objects.filter(invoice=invoice, reversed_on__isnull=True).aggregate(
             t=Sum("amount")
         )["t"]
@@ -42,6 +55,7 @@ def assert_books_in_step() -> None:
     for payment in Payment.objects.all():
         assert payment.unapplied_amount >= 0, payment.number
         assert -cash_by_payment.get(payment.pk, Decimal("0")) == payment.unapplied_amount, payment.number
+        assert payment.last_movement_on == last_by_payment[payment.pk], payment.number
         unapplied += payment.unapplied_amount
     assert account_balance(key="receivables") == open_total
     assert -account_balance(key="customer_advances") == unapplied

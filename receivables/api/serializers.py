@@ -27,7 +27,7 @@ class ApplyIn(serializers.Serializer):
     allocations = AllocationIn(many=True, allow_empty=False)
 
 
-class ReasonIn(serializers.Serializer):
+class ReversalIn(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
 

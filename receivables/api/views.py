@@ -107,9 +107,9 @@ class PaymentApplyView(_PaymentAction):
         pipeline.payment_apply(payment_id=payment_id, allocations=_allocations(data["allocations"]), by=by)
 
 
-@extend_schema(request=s.ReasonIn, responses=s.PaymentOut)
+@extend_schema(request=s.ReversalIn, responses=s.PaymentOut)
 class PaymentReverseView(_PaymentAction):
-    body_class = s.ReasonIn
+    body_class = s.ReversalIn
 
     def run(self, *, payment_id, data, by):
         pipeline.payment_reverse(payment_id=payment_id, reason=data["reason"], by=by)

@@ -4,15 +4,13 @@ from o2c.roles import roles_sync_migration
 
 _LETTER = """Dear {{ customer.name }},
 
-{{ intro }}
+{% if level.blocks_customer %}Despite our earlier reminders, the invoices listed below are still unpaid. We have therefore put your account on hold: we cannot accept or ship new orders until the amount due of {{ total }} {{ currency }} has been paid.
 
-{% for line in invoices %}{{ line.number }}  due {{ line.due_date }}  {{ line.days_overdue }} days overdue  {{ line.balance }} {{ currency }}
-{% endfor %}
-Total due: {{ total }} {{ currency }}
+Please transfer it by {{ pay_by }}. As soon as your payment has arrived, we will review your account and release it.{% elif level.level >= 3 %}Despite our reminders, the invoices listed below are still unpaid. This is our final notice: please pay the amount due of {{ total }} {{ currency }} by {{ pay_by }}.
 
-{{ closing }}
+If we have not received your payment by then, we will put your account on hold and accept no further orders until it is settled.{% elif level.level == 2 %}We wrote to you recently about the invoices listed below, but we have not yet received your payment. Please pay the amount due of {{ total }} {{ currency }} by {{ pay_by }}.{% else %}According to our records, the invoices listed below are past their due date. This may well be an oversight; we would be grateful if you could pay the amount due of {{ total }} {{ currency }} by {{ pay_by }}.{% endif %}
 
-{{ company.name }}"""
+If you have paid in the meantime, please disregard this letter. If you disagree with any of these invoices, please let us know so that we can resolve it quickly."""
 
 # The usual ladder (Odoo's follow-up levels, SAP's dunning procedure): a friendly reminder,
 # a firm reminder, a final notice, and a last notice that stops new orders.

@@ -225,3 +225,26 @@ def test_reference_matching_ignores_case_and_separators():
         (2, D("10.00")),
         (1, D("2.00")),
     ]
+
+
+def test_cash_received_before_the_invoice_is_applied_on_the_invoice_date():
+    """A payment recorded late, dated before the invoice it pays: unapplied until the invoice
+    date, so no date shows a negative invoice balance, and both control accounts agree daily."""
+    from ledger.selectors import account_balance
+    from receivables.selectors import invoice_ledger_balances, unapplied_cash_ledger
+
+    customer = a_customer()
+    invoice = an_invoice(customer, "100.00")
+    before = invoice.issue_date - timedelta(days=5)
+    payment = pay(
+        customer, "100.00", received_on=before, allocations=[AllocationInput(invoice.pk, D("100.00"))]
+    )
+    allocation = payment.allocations.get()
+    assert allocation.applied_on == invoice.issue_date and payment.last_movement_on == invoice.issue_date
+    day_before = invoice.issue_date - timedelta(days=1)
+    assert invoice_ledger_balances(invoice_ids=[invoice.pk], as_of=day_before) == {}
+    assert unapplied_cash_ledger(customer_ids=[customer.pk], as_of=day_before) == D("100.00")
+    assert -account_balance(key="customer_advances", as_of=day_before) == D("100.00")
+    assert account_balance(key="receivables", as_of=day_before) == D("0.00")
+    assert account_balance(key="receivables") == D("0.00") and account_balance(key="customer_advances") == 0
+    assert_books_in_step()

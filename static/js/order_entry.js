@@ -1,41 +1,10 @@
-/* Order entry from the keyboard: the customer and product look-ups (a listbox filled by htmx),
-   adding and removing lines, and the shortcuts documented on the page. Amounts, totals and
-   availability all come from the server (out-of-band fragments that never replace an input, so
-   nothing typed while a request is under way is lost). No build step. */
+/* Order entry from the keyboard: adding and removing lines, and the shortcuts documented on the
+   page. The customer and product look-ups are static/js/combobox.js (loaded first); picking one
+   fills the ship-to address or the line's list price here. Amounts, totals and availability all
+   come from the server (out-of-band fragments that never replace an input, so nothing typed while
+   a request is under way is lost). No build step. */
 (function () {
   "use strict";
-
-  function listFor(input) {
-    return document.getElementById(input.getAttribute("aria-controls"));
-  }
-
-  function optionsIn(list) {
-    return list ? Array.from(list.querySelectorAll('[role="option"]')) : [];
-  }
-
-  function inputFor(list) {
-    return document.querySelector('[aria-controls="' + list.id + '"]');
-  }
-
-  function highlight(input, option) {
-    optionsIn(listFor(input)).forEach(function (each) {
-      each.classList.toggle("active", each === option);
-      each.setAttribute("aria-selected", each === option ? "true" : "false");
-    });
-    if (option) {
-      input.setAttribute("aria-activedescendant", option.id);
-      option.scrollIntoView({ block: "nearest" });
-    } else {
-      input.removeAttribute("aria-activedescendant");
-    }
-  }
-
-  function close(input) {
-    const list = listFor(input);
-    if (list) list.replaceChildren();
-    input.setAttribute("aria-expanded", "false");
-    input.removeAttribute("aria-activedescendant");
-  }
 
   function fillShipTo(address) {
     // Prefill from the customer, unless the clerk has typed another address.
@@ -47,23 +16,17 @@
     }
   }
 
-  function accept(input, option, moveOn) {
-    const box = input.closest(".combobox");
-    box.querySelector('input[type="hidden"]').value = option.dataset.value;
-    input.value = option.dataset.label;
-    input.dataset.accepted = option.dataset.label;
-    close(input);
+  document.addEventListener("combobox:select", function (event) {
+    // Runs before the focus moves on and before the entry re-prices itself (on combobox:accept).
+    const option = event.detail.option;
     if (option.dataset.shipTo !== undefined) fillShipTo(option.dataset.shipTo);
     if (option.dataset.price !== undefined) {
       // A new product brings its list price; the clerk may overwrite it.
-      const price = input.closest("tr").querySelector('input[name="line_unit_price"]');
+      const price = event.target.closest("tr").querySelector('input[name="line_unit_price"]');
       price.value = option.dataset.price;
       price.placeholder = option.dataset.price;
     }
-    if (moveOn && input.dataset.next) document.getElementById(input.dataset.next).focus();
-    // The entry form re-prices itself on this event (hx-trigger of #entry).
-    box.dispatchEvent(new CustomEvent("combobox:accept", { bubbles: true }));
-  }
+  });
 
   function renumber(tbody) {
     Array.from(tbody.rows).forEach(function (row, index) {
@@ -113,38 +76,6 @@
     else removeLine(target);
   });
 
-  function comboboxKey(event, input) {
-    const options = optionsIn(listFor(input));
-    const current = options.find(function (o) { return o.getAttribute("aria-selected") === "true"; });
-    switch (event.key) {
-      case "ArrowDown":
-      case "ArrowUp": {
-        if (!options.length) return true;
-        event.preventDefault();
-        let index = options.indexOf(current);
-        index = event.key === "ArrowDown" ? Math.min(index + 1, options.length - 1) : Math.max(index - 1, 0);
-        highlight(input, options[index]);
-        return true;
-      }
-      case "Enter":
-        event.preventDefault();
-        if (options.length) accept(input, current || options[0], true);
-        return true;
-      case "Tab":
-        // Take the highlighted match and let the focus move on to the next field.
-        if (options.length && !event.shiftKey) accept(input, current || options[0], false);
-        return true;
-      case "Escape":
-        if (options.length) {
-          event.preventDefault();
-          close(input);
-        }
-        return true;
-      default:
-        return false;
-    }
-  }
-
   function press(form, selector) {
     const button = form.querySelector(selector);
     if (button) button.click();
@@ -154,8 +85,7 @@
   document.addEventListener("keydown", function (event) {
     const target = event.target;
     const form = target.closest && target.closest("form[data-order-entry]");
-    if (!form) return;
-    if (target.matches("[data-combobox]") && !event.ctrlKey && !event.metaKey && !event.altKey && comboboxKey(event, target)) return;
+    if (!form || event.defaultPrevented) return; // a look-up field (combobox.js) has taken the key
     const command = event.ctrlKey || event.metaKey;
     if (command && event.key === "Enter") {
       event.preventDefault();
@@ -174,47 +104,5 @@
         else addLine(form);
       }
     }
-  });
-
-  document.addEventListener("input", function (event) {
-    const input = event.target;
-    if (!input.matches || !input.matches("[data-combobox]")) return;
-    if (input.value !== input.dataset.accepted) {
-      // The text no longer names what was picked: forget the pick.
-      input.closest(".combobox").querySelector('input[type="hidden"]').value = "";
-    }
-    if (!input.value.trim()) close(input);
-  });
-
-  document.addEventListener("mousedown", function (event) {
-    const option = event.target.closest && event.target.closest('[role="option"]');
-    const list = option && option.closest('[role="listbox"]');
-    const input = list && inputFor(list);
-    if (!input) return;
-    event.preventDefault(); // keep the focus in the field
-    accept(input, option, true);
-  });
-
-  document.addEventListener("focusout", function (event) {
-    const input = event.target;
-    if (input.matches && input.matches("[data-combobox]")) {
-      setTimeout(function () {
-        if (document.activeElement !== input) close(input);
-      }, 150);
-    }
-  });
-
-  document.addEventListener("htmx:afterSwap", function (event) {
-    const list = event.detail.target;
-    if (!list.matches || !list.matches('[role="listbox"]')) return;
-    const input = inputFor(list);
-    if (!input) return;
-    if (document.activeElement !== input) {
-      close(input); // a late answer for a field the clerk has already left
-      return;
-    }
-    const options = optionsIn(list);
-    input.setAttribute("aria-expanded", list.children.length ? "true" : "false");
-    highlight(input, options[0] || null);
   });
 })();

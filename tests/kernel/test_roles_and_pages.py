@@ -11,7 +11,15 @@ HOMES = {
     "finance": "/home/finance/",
     "manager": "/home/manager/",
 }
-FINANCE_PAGES = ["/ledger/trial-balance/", "/ledger/journal/"]
+FINANCE_PAGES = [
+    "/ledger/trial-balance/",
+    "/ledger/journal/",
+    "/cash/payments/",
+    "/cash/payments/new/",
+    "/cash/disputes/",
+    "/cash/bank/",
+    "/cash/dunning/",
+]
 
 
 @pytest.fixture
@@ -78,6 +86,14 @@ class TestNavigationByRole:
             "credit:holds",
             "invoicing:list",
             "invoicing:credit-notes",
+            "receivables:payment-new",
+            "receivables:payments",
+            "receivables:bank-statements",
+            "receivables:disputes",
+            "receivables:dunning",
+            "reporting:index",
+            "reporting:aging",
+            "reporting:subscription",
             "ledger:trial-balance",
             "ledger:journal",
             "api-docs",

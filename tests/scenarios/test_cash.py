@@ -72,7 +72,7 @@ def test_order_to_cash_with_a_dispute(make_user):
     order.refresh_from_db()
     assert (invoice.status, invoice.balance) == ("paid", Decimal("0.00"))
     assert final.unapplied_amount == Decimal("29.00")
-    assert (order.status, order.payment_status) == (SalesOrder.Status.CLOSED, "paid")
+    assert (order.status, order.payment_status, order.paid_on) == (SalesOrder.Status.CLOSED, "paid", today)
     assert_books_in_step()
 
     # The first payment bounces: the invoice reopens, and so does the order.
@@ -80,7 +80,11 @@ def test_order_to_cash_with_a_dispute(make_user):
     invoice.refresh_from_db()
     order.refresh_from_db()
     assert (invoice.status, invoice.balance) == ("partially_paid", Decimal("500.00"))
-    assert (order.status, order.payment_status) == (SalesOrder.Status.FULFILLED, "partially_paid")
+    assert (order.status, order.payment_status, order.paid_on) == (
+        SalesOrder.Status.FULFILLED,
+        "partially_paid",
+        None,
+    )
     assert_books_in_step()
 
     # The unapplied 29.00 goes to the invoice; the rest is written off by a manager.

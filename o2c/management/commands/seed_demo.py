@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from customers import services as customer_services
 from customers.models import Customer
@@ -19,6 +20,8 @@ from inventory import services as inventory_services
 from inventory.models import Product, Warehouse
 from o2c import pipeline
 from o2c.roles import ADMIN, FINANCE, MANAGER, SALES, WAREHOUSE, roles_sync
+from orders.services import LineInput
+from receivables.models import Payment
 
 # username, password, role, full name. The passwords are printed and listed in README.md.
 DEMO_USERS = [
@@ -109,6 +112,7 @@ class Command(BaseCommand):
         self._users()
         self._customers()
         self._catalog()
+        self._cash()
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/ as:"))
         for username, password, role, _ in DEMO_USERS:
             self.stdout.write(f"  {role:<10} {username:<10} {password}")
@@ -171,3 +175,55 @@ class Command(BaseCommand):
                         quantity=Decimal(quantity),
                         reference="Opening stock",
                     )
+
+    def _cash(self) -> None:
+        """Service orders (invoiced on approval) and what the finance clerk did with them: a
+        payment naming its invoice, one leaving unapplied cash, a partial one, an open dispute,
+        and two invoices of C0005 still open for the payment entry page."""
+        if Payment.objects.exists():
+            return
+        user_model = get_user_model()
+        sales, finance = user_model.objects.get(username="sales"), user_model.objects.get(username="finance")
+        main = Warehouse.objects.get(code="MAIN")
+        products = {
+            product.sku: product for product in Product.objects.filter(sku__in=["SVC-INST", "SVC-MAINT"])
+        }
+        customers = {customer.code: customer for customer in Customer.objects.all()}
+
+        def invoice(code: str, sku: str, quantity: str, reference: str):
+            order = pipeline.order_place(
+                by=sales,
+                submit=True,
+                customer_id=customers[code].pk,
+                lines=[LineInput(product_id=products[sku].pk, quantity=Decimal(quantity))],
+                warehouse_id=main.pk,
+                customer_reference=reference,
+            )
+            return order.invoices.get()
+
+        def pay(code: str, amount: str, reference: str, allocations=None):
+            return pipeline.payment_record(
+                customer_id=customers[code].pk,
+                amount=amount,
+                reference=reference,
+                received_on=timezone.localdate(),
+                allocations=allocations,
+                by=finance,
+            )
+
+        paid = invoice("C0001", "SVC-MAINT", "2", "PO-A-1001")
+        pay("C0001", str(paid.total), f"Acme Retail {paid.number}")
+        invoice("C0002", "SVC-INST", "3", "Bistro install")
+        pay("C0002", "400.00", "Bistro Nord KG Dezember")  # more than is open: unapplied cash
+        invoice("C0003", "SVC-MAINT", "1", "Contrat 2026")
+        pay("C0003", "300.00", "Cafe Lumiere acompte")  # partly paid
+        disputed = invoice("C0004", "SVC-INST", "4", "DO-77")
+        pipeline.dispute_open(
+            invoice_id=disputed.pk,
+            amount="95.00",
+            reason="quality",
+            note="one hour of training billed but not given",
+            by=finance,
+        )
+        invoice("C0005", "SVC-MAINT", "1", "EH-Wien-12")
+        invoice("C0005", "SVC-INST", "2", "EH-Wien-13")

@@ -1,0 +1,404 @@
+"""Bank statement files read into plain lines: CSV exports (any bank, by a column mapping) and
+ISO 20022 CAMT.053 XML (by pycamt). Pure: bytes in, `StatementLine`s out, or a `DomainError`
+naming the field and the row; nothing here touches the database.
+
+A line's `fingerprint` identifies the same booking in another file: two exports of overlapping
+periods share the lines of the overlap, and those are imported once (bank_import.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from lxml import etree
+from pycamt.parser import Camt053ParseError, Camt053Parser
+
+from o2c.errors import DomainError
+
+MAX_LINES = 20_000
+DELIMITERS = ",;\t|"
+DATE_FORMATS = {  # strptime format → how the clerk sees it
+    "%Y-%m-%d": "YYYY-MM-DD",
+    "%d.%m.%Y": "DD.MM.YYYY",
+    "%d/%m/%Y": "DD/MM/YYYY",
+    "%m/%d/%Y": "MM/DD/YYYY",
+    "%d-%m-%Y": "DD-MM-YYYY",
+    "%d.%m.%y": "DD.MM.YY",
+    "%Y%m%d": "YYYYMMDD",
+}
+# Column names banks use, lower case: the mapping form starts from these guesses.
+_COLUMN_HINTS = {
+    "date": ("booking date", "buchungstag", "buchungsdatum", "date", "datum", "value date", "valuta"),
+    "amount": ("amount", "betrag", "montant", "importe", "bedrag"),
+    "reference": (
+        "reference",
+        "remittance",
+        "verwendungszweck",
+        "purpose",
+        "description",
+        "details",
+        "memo",
+        "text",
+    ),
+    "counterparty": (
+        "counterparty",
+        "payer",
+        "name",
+        "auftraggeber",
+        "zahlungspflichtiger",
+        "beguenstigter",
+        "begünstigter/zahlungspflichtiger",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    booking_date: date
+    amount: Decimal  # signed: credits (money in) positive
+    currency: str
+    reference: str = ""
+    counterparty: str = ""
+    counterparty_account: str = ""
+    bank_reference: str = ""
+
+
+@dataclass(frozen=True)
+class CsvMapping:
+    date_column: str
+    amount_column: str
+    reference_column: str
+    counterparty_column: str = ""
+    date_format: str = "%Y-%m-%d"
+    decimal_comma: bool = False
+
+
+@dataclass
+class CsvTable:
+    delimiter: str
+    header: list[str]
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)  # (row number in the file, cells)
+
+
+# ── which kind of file ───────────────────────────────────────────────────────────────────────────
+
+
+def file_sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def looks_like_xml(content: bytes) -> bool:
+    return content.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+
+
+# ── CSV ──────────────────────────────────────────────────────────────────────────────────────────
+
+
+def _text(content: bytes) -> str:
+    if b"\x00" in content[:4096]:
+        raise DomainError("this is not a CSV file (it holds binary data)", field="file")
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return content.decode("cp1252", errors="replace")  # what most bank exports in Europe use
+
+
+def _delimiter(text: str) -> str:
+    sample = "\n".join(text.splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        counts = {delimiter: sample.count(delimiter) for delimiter in DELIMITERS}
+        best = max(counts, key=counts.get)
+        if not counts[best]:
+            raise DomainError(
+                "no column separator found: the file should be a CSV with , ; tab or | between columns",
+                field="file",
+            ) from None
+        return best
+
+
+def csv_read(content: bytes, *, delimiter: str | None = None) -> CsvTable:
+    """The file's header row and its data rows. Lines before the header that banks put at the
+    top (account, period) are skipped: the header is the first row as wide as most rows with
+    every column named."""
+    text = _text(content)
+    if not text.strip():
+        raise DomainError("the file is empty", field="file")
+    delimiter = delimiter or _delimiter(text)
+    try:
+        rows = [
+            (number, [cell.strip() for cell in row])
+            for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1)
+            if any(cell.strip() for cell in row)
+        ]
+    except csv.Error as error:
+        raise DomainError(f"the file is not valid CSV: {error}", field="file") from None
+    width = Counter(len(cells) for _, cells in rows).most_common(1)[0][0]
+    if width < 2:
+        raise DomainError(
+            "the file has a single column: it should have date, amount and reference columns", field="file"
+        )
+    start = next((index for index, (_, cells) in enumerate(rows) if len(cells) == width and all(cells)), None)
+    if start is None:
+        raise DomainError(f"no header row found: no row names all of its {width} columns", field="file")
+    header = rows[start][1]
+    if len({name.casefold() for name in header}) != len(header):
+        raise DomainError("the header row names a column twice: " + ", ".join(header), field="file")
+    data = rows[start + 1 :]
+    if not data:
+        raise DomainError("the file has a header row but no lines", field="file")
+    if len(data) > MAX_LINES:
+        raise DomainError(
+            f"the file has {len(data)} lines; import at most {MAX_LINES} at a time", field="file"
+        )
+    for number, cells in data:
+        if len(cells) != width:
+            raise DomainError(
+                f"row {number} has {len(cells)} columns where the header has {width}", field="file"
+            )
+    return CsvTable(delimiter=delimiter, header=header, rows=data)
+
+
+def header_signature(header: list[str]) -> str:
+    """What identifies a bank's CSV layout: its header row, trimmed and case-folded."""
+    normalised = "\x1f".join(" ".join(name.split()).casefold() for name in header)
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+def mapping_guess(table: CsvTable) -> CsvMapping:
+    """A first guess at the mapping from the column names and the first values."""
+    lowered = {name.lower(): name for name in table.header}
+
+    def pick(kind: str, exclude: set[str]) -> str:
+        for hint in _COLUMN_HINTS[kind]:
+            for name_lower, name in lowered.items():
+                if name not in exclude and (name_lower == hint or hint in name_lower):
+                    return name
+        return ""
+
+    date_column = pick("date", set())
+    amount_column = pick("amount", {date_column})
+    reference_column = pick("reference", {date_column, amount_column})
+    counterparty_column = pick("counterparty", {date_column, amount_column, reference_column})
+    date_format = "%Y-%m-%d"
+    decimal_comma = False
+    if date_column:
+        values = _column(table, date_column)[:20]
+        date_format = next(
+            (fmt for fmt in DATE_FORMATS if values and all(_date_or_none(v, fmt) for v in values)),
+            date_format,
+        )
+    if amount_column:
+        decimal_comma = any(re.search(r",\d{1,2}\s*-?$", v) for v in _column(table, amount_column)[:20])
+    return CsvMapping(
+        date_column=date_column,
+        amount_column=amount_column,
+        reference_column=reference_column,
+        counterparty_column=counterparty_column,
+        date_format=date_format,
+        decimal_comma=decimal_comma,
+    )
+
+
+def _column(table: CsvTable, name: str) -> list[str]:
+    index = table.header.index(name)
+    return [cells[index] for _, cells in table.rows]
+
+
+def _date_or_none(value: str, fmt: str) -> date | None:
+    try:
+        return datetime.strptime(value.strip(), fmt).date()
+    except ValueError:
+        return None
+
+
+# digits, thousands grouped by three or not at all, at most two decimals
+_GROUPED_POINT = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$")
+_GROUPED_COMMA = re.compile(r"^(\d{1,3}(\.\d{3})+|\d+)(,\d{1,2})?$")
+
+
+def amount_parse(value: str, *, decimal_comma: bool) -> Decimal:
+    """'1.234,56' (decimal comma), '1,234.56', '-12.00', '12.00-', '(12.00)', '+5', '€ 7,50' …"""
+    text = re.sub(r"[\s\u00a0'’]|EUR|USD|GBP|CHF|[€$£]", "", value.strip(), flags=re.IGNORECASE)
+    negative = False
+    if text.startswith("(") and text.endswith(")"):
+        negative, text = True, text[1:-1]
+    if text.endswith("-"):
+        negative, text = True, text[:-1]
+    if text and text[0] in "+-":
+        negative, text = negative or text[0] == "-", text[1:]
+    grouped = _GROUPED_COMMA if decimal_comma else _GROUPED_POINT
+    if not grouped.match(text):
+        raise ValueError(value)
+    text = text.replace(".", "").replace(",", ".") if decimal_comma else text.replace(",", "")
+    try:
+        amount = Decimal(text).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise ValueError(value) from None
+    return -amount if negative else amount
+
+
+def csv_lines(table: CsvTable, mapping: CsvMapping, *, currency: str) -> list[StatementLine]:
+    """Every row read by the mapping; the first row that does not read stops it, named."""
+    columns = {
+        "date_column": mapping.date_column,
+        "amount_column": mapping.amount_column,
+        "reference_column": mapping.reference_column,
+        "counterparty_column": mapping.counterparty_column,
+    }
+    index = {}
+    for field_name, column in columns.items():
+        if not column:
+            if field_name != "counterparty_column":
+                raise DomainError("choose the column", field=field_name)
+            continue
+        if column not in table.header:
+            raise DomainError(
+                f"the file has no column '{column}'; its columns are: {', '.join(table.header)}",
+                field=field_name,
+            )
+        index[field_name] = table.header.index(column)
+    if mapping.date_format not in DATE_FORMATS:
+        raise DomainError("choose one of the date formats", field="date_format")
+    lines = []
+    for number, cells in table.rows:
+        raw_date = cells[index["date_column"]]
+        booking_date = _date_or_none(raw_date, mapping.date_format)
+        if booking_date is None:
+            raise DomainError(
+                f"row {number}: the date '{raw_date}' is not {DATE_FORMATS[mapping.date_format]}",
+                field="date_format",
+            )
+        raw_amount = cells[index["amount_column"]]
+        try:
+            amount = amount_parse(raw_amount, decimal_comma=mapping.decimal_comma)
+        except ValueError:
+            hint = " (is the decimal separator a comma?)" if not mapping.decimal_comma else ""
+            raise DomainError(
+                f"row {number}: '{raw_amount}' is not an amount{hint}", field="amount_column"
+            ) from None
+        if abs(amount) >= Decimal("1e15"):
+            raise DomainError(f"row {number}: the amount {raw_amount} is too large", field="amount_column")
+        lines.append(
+            StatementLine(
+                booking_date=booking_date,
+                amount=amount,
+                currency=currency,
+                reference=cells[index["reference_column"]][:500],
+                counterparty=(
+                    cells[index["counterparty_column"]][:200] if "counterparty_column" in index else ""
+                ),
+            )
+        )
+    return lines
+
+
+# ── CAMT.053 ─────────────────────────────────────────────────────────────────────────────────────
+
+_DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def camt053_lines(content: bytes) -> list[StatementLine]:
+    """The booked entries of a CAMT.053 statement, one line per transaction (a batch entry's
+    transactions each on its own line). A file that declares a DTD or entities is refused
+    before it is parsed: bank statements never do, and an XML bomb or an external entity
+    would (pycamt's lxml parser resolves neither, this makes sure)."""
+    if _DTD.search(content[:65536]):
+        raise DomainError(
+            "the XML file declares a DTD or entities; a CAMT.053 statement does not", field="file"
+        )
+    try:
+        parser = Camt053Parser(content)
+    except etree.XMLSyntaxError as error:
+        raise DomainError(f"the file is not well-formed XML: {error}", field="file") from None
+    root_namespace = etree.QName(parser.tree).namespace or ""
+    if "camt.053" not in root_namespace:
+        raise DomainError(
+            f"the XML file is not a CAMT.053 bank statement (its namespace is '{root_namespace or 'none'}')",
+            field="file",
+        )
+    try:
+        transactions = parser.get_transactions()
+    except (Camt053ParseError, AttributeError):
+        raise DomainError("the CAMT.053 file holds no statement", field="file") from None
+    lines = []
+    for number, tx in enumerate(transactions, start=1):
+        if (tx.get("Status") or "BOOK").upper() != "BOOK":
+            continue  # pending or information only: not money on the account yet
+        lines.append(_camt_line(tx, number))
+    if not lines:
+        raise DomainError("the CAMT.053 file has no booked entries", field="file")
+    if len(lines) > MAX_LINES:
+        raise DomainError(
+            f"the file has {len(lines)} lines; import at most {MAX_LINES} at a time", field="file"
+        )
+    return lines
+
+
+def _camt_line(tx: dict, number: int) -> StatementLine:
+    try:
+        amount = Decimal((tx.get("Amount") or "").strip())
+        booking_date = date.fromisoformat((tx.get("BookingDate") or "")[:10])
+    except (InvalidOperation, ValueError):
+        raise DomainError(
+            f"entry {number}: amount '{tx.get('Amount')}' or booking date '{tx.get('BookingDate')}' "
+            "cannot be read",
+            field="file",
+        ) from None
+    credit = tx.get("CreditDebitIndicator") == "CRDT"
+    if str(tx.get("ReversalIndicator") or "").lower() == "true":
+        credit = not credit  # a reversal books the other way
+    references = []
+    for key in ("RemittanceInformationFull", "RemittanceInformation", "AdditionalRemittanceInformation"):
+        value = " ".join((tx.get(key) or "").split())
+        if value and not any(value in seen for seen in references):
+            references.append(value)
+    end_to_end = tx.get("EndToEndId") or ""
+    if end_to_end and end_to_end.upper() != "NOTPROVIDED" and not any(end_to_end in r for r in references):
+        references.append(end_to_end)
+    party = "Debtor" if credit else "Creditor"
+    return StatementLine(
+        booking_date=booking_date,
+        amount=amount if credit else -amount,
+        currency=(tx.get("Currency") or "").upper()[:3],
+        reference=" / ".join(references)[:500],
+        counterparty=(tx.get(f"{party}Name") or "")[:200],
+        counterparty_account=(tx.get(f"{party}IBAN") or "")[:50],
+        bank_reference=(tx.get("TransactionID") or "")[:100],
+    )
+
+
+# ── the same line in another file ────────────────────────────────────────────────────────────────
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def fingerprints(lines: list[StatementLine]) -> list[str]:
+    """One per line, equal for the same booking in any export of the account: its date, amount,
+    currency, reference, counterparty and bank reference, and which of identical lines it is."""
+    seen: Counter = Counter()
+    result = []
+    for line in lines:
+        key = "|".join(
+            [
+                line.booking_date.isoformat(),
+                f"{line.amount:.2f}",
+                line.currency.upper(),
+                _fold(line.reference),
+                _fold(line.counterparty),
+                _fold(line.bank_reference),
+            ]
+        )
+        result.append(hashlib.sha256(f"{key}|{seen[key]}".encode()).hexdigest())
+        seen[key] += 1
+    return result

@@ -1,0 +1,558 @@
+"""The finance clerk's payment pages, from the browser's side: who may open them, the entry page
+with its proposal, saving (the proposal adjusted, a duplicate confirmed), the list with its
+filters and export, one payment's actions, and the invoice page's cash section.
+
+State is built through tests/builders.py and the pipeline, never by writing rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from o2c import pipeline
+from receivables.models import Payment
+from receivables.services import AllocationInput
+from tests.books import assert_books_in_step
+from tests.builders import a_customer, an_invoice
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+NEW = reverse("receivables:payment-new")
+LIST = reverse("receivables:payments")
+PROPOSAL = reverse("receivables:payment-proposal")
+TOTALS = reverse("receivables:payment-totals")
+SEARCH = reverse("receivables:payment-customer-search")
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def login(client, make_user, role="finance"):
+    user = make_user(role, f"{role}-pages")
+    client.force_login(user)
+    return user
+
+
+def detail_url(payment) -> str:
+    return reverse("receivables:payment-detail", args=[payment.pk])
+
+
+def pay(customer, amount, reference="", allocations=None, **kwargs):
+    return pipeline.payment_record(
+        customer_id=customer.pk,
+        amount=amount,
+        reference=reference,
+        received_on=kwargs.pop("received_on", timezone.localdate()),
+        allocations=allocations,
+        **kwargs,
+    )
+
+
+def value_of(html: str, name: str) -> str:
+    """The value of the input called `name` in an htmx fragment (fragments carry no context)."""
+    match = re.search(rf'<input[^>]*name="{name}"[^>]*value="([^"]*)"', html) or re.search(
+        rf'<input[^>]*value="([^"]*)"[^>]*name="{name}"', html
+    )
+    assert match, name
+    return match.group(1)
+
+
+def footer(html: str, figure: str) -> str:
+    return re.search(rf'data-testid="footer-{figure}">([^<]*)<', html).group(1)
+
+
+def entry(customer, amount, reference="", basis=None, **fields) -> dict:
+    """What the entry page posts: `basis` as the proposal for these figures would have set it."""
+    data = {
+        "customer": customer.pk,
+        "customer_query": f"{customer.code} — {customer.name}",
+        "amount": amount,
+        "reference": reference,
+        "received_on": timezone.localdate().isoformat(),
+        "method": "bank_transfer",
+        "basis": f"{customer.pk}|{D(amount):.2f}|{reference.strip().lower()}" if basis is None else basis,
+    }
+    data.update(fields)
+    return data
+
+
+@pytest.fixture
+def customer():
+    return a_customer(code="ACME", name="Acme Trading GmbH", payment_terms_days=30)
+
+
+@pytest.fixture
+def invoices(customer):
+    """Oldest due first: 100.00 issued 40 days ago (10 days overdue), then 50.00 issued today."""
+    with time_machine.travel(timezone.now() - timedelta(days=40), tick=False):
+        old = an_invoice(customer, "100.00")
+    new = an_invoice(customer, "50.00")
+    return old, new
+
+
+# --- who may open the pages ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["sales", "warehouse"])
+def test_other_roles_are_refused_every_payment_page(client, make_user, role, customer, invoices):
+    payment = pay(customer, "10.00")
+    login(client, make_user, role)
+    for url in (NEW, LIST, detail_url(payment), f"{SEARCH}?customer_query=ac"):
+        assert client.get(url).status_code == 403, url
+    for url in (PROPOSAL, TOTALS, reverse("receivables:payment-reverse", args=[payment.pk])):
+        assert client.post(url, {"reason": "x", "confirm": "on"}).status_code == 403, url
+    assert client.post(NEW, entry(customer, "10.00")).status_code == 403
+    assert Payment.objects.count() == 1
+
+
+@pytest.mark.parametrize("role", ["finance", "manager"])
+def test_finance_and_managers_open_them(client, make_user, role, customer, invoices):
+    payment = pay(customer, "10.00")
+    login(client, make_user, role)
+    for url in (NEW, f"{NEW}?customer={customer.pk}", LIST, detail_url(payment)):
+        assert client.get(url).status_code == 200, url
+
+
+def test_anonymous_users_go_to_the_login_page(client):
+    response = client.get(NEW)
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+# --- the entry page -----------------------------------------------------------------------------
+
+
+def test_the_entry_page_shows_the_customers_open_invoices_and_unapplied_cash(
+    client, make_user, customer, invoices
+):
+    old, new = invoices
+    pay(customer, "7.50", allocations=[])  # unapplied cash from an earlier payment
+    login(client, make_user)
+    page = client.get(NEW, {"customer": customer.pk})
+    assert page.status_code == 200
+    rows = page.context["rows"]
+    assert [row["invoice"].number for row in rows] == [old.number, new.number]  # oldest due first
+    assert [row["invoice"].days_overdue for row in rows] == [10, 0]
+    assert page.context["position"].unapplied_cash == D("7.50")
+    text = page.text
+    assert 'class="overdue' in text and "ACME — Acme Trading GmbH" in text
+    assert 'data-testid="unapplied-cash">7.50<' in text
+    assert 'aria-keyshortcuts="Alt+S"' in text and "autofocus" in text
+
+
+def test_without_a_customer_the_customer_field_has_the_focus(client, make_user):
+    login(client, make_user)
+    page = client.get(NEW)
+    assert page.status_code == 200
+    assert 'id="customer-query"' in page.text and page.context["rows"] == []
+
+
+def test_the_customer_search_answers_with_options(client, make_user, customer):
+    a_customer(code="BETA", name="Beta Bistro")
+    login(client, make_user)
+    options = client.get(SEARCH, {"customer_query": "acm"}, **HTMX)
+    assert options.status_code == 200
+    assert "ACME — Acme Trading GmbH" in options.text and "Beta" not in options.text
+    assert "No customer matches" in client.get(SEARCH, {"customer_query": "zzz"}, **HTMX).text
+
+
+def test_the_proposal_follows_the_rule_of_the_service(client, make_user, customer, invoices):
+    old, new = invoices
+    login(client, make_user)
+    # oldest due first
+    proposal = client.post(PROPOSAL, entry(customer, "120", basis=""), **HTMX)
+    assert proposal.status_code == 200
+    html = proposal.text
+    assert value_of(html, f"apply_{old.pk}") == "100.00" and value_of(html, f"apply_{new.pk}") == "20.00"
+    assert value_of(html, "basis") == f"{customer.pk}|120.00|"
+    assert 'id="customer-panel"' in html and 'hx-swap-oob="true"' in html  # the position comes along
+    assert (footer(html, "applied"), footer(html, "unapplied")) == ("120.00", "0.00")
+    # an invoice named in the reference comes first
+    named = client.post(PROPOSAL, entry(customer, "60", reference=f"pay {new.number}", basis=""), **HTMX).text
+    assert value_of(named, f"apply_{new.pk}") == "50.00" and value_of(named, f"apply_{old.pk}") == "10.00"
+    # more than is open: the rest stays unapplied
+    over = client.post(PROPOSAL, entry(customer, "1000", basis="") | {"amount": "1,000.00"}, **HTMX).text
+    assert footer(over, "unapplied") == "850.00"
+    # no amount yet: nothing proposed
+    empty = client.post(PROPOSAL, entry(customer, "10", basis="") | {"amount": ""}, **HTMX).text
+    assert value_of(empty, f"apply_{old.pk}") == "" and value_of(empty, "basis") == ""
+
+
+def test_a_disputed_amount_is_left_out_of_the_proposal(client, make_user, customer, invoices):
+    old, new = invoices
+    finance = login(client, make_user)
+    pipeline.dispute_open(invoice_id=old.pk, amount="30.00", reason="damaged", by=finance)
+    proposal = client.post(PROPOSAL, entry(customer, "150", basis=""), **HTMX).text
+    assert (
+        value_of(proposal, f"apply_{old.pk}") == "70.00" and value_of(proposal, f"apply_{new.pk}") == "50.00"
+    )
+    assert footer(proposal, "unapplied") == "30.00"
+
+
+def test_the_footer_follows_what_the_clerk_types(client, make_user, customer, invoices):
+    old, new = invoices
+    login(client, make_user)
+    data = entry(customer, "120.00") | {f"apply_{old.pk}": "90", f"apply_{new.pk}": "50"}
+    totals = client.post(TOTALS, data, **HTMX)
+    assert totals.status_code == 200
+    assert (footer(totals.text, "applied"), footer(totals.text, "unapplied")) == ("140.00", "-20.00")
+    assert 'data-testid="over-applied"' in totals.text
+    assert f'id="left-open-{old.pk}" hx-swap-oob="true">10.00<' in totals.text
+    unreadable = client.post(TOTALS, data | {f"apply_{new.pk}": "fifty"}, **HTMX).text
+    assert "is not a number" in unreadable and footer(unreadable, "applied") == "90.00"
+
+
+# --- saving -------------------------------------------------------------------------------------
+
+
+def test_the_clerk_adjusts_the_proposal_and_saves(client, make_user, customer, invoices):
+    old, new = invoices
+    login(client, make_user)
+    # proposed: 100.00 to the old invoice, 20.00 to the new one; the clerk puts 70 + 50
+    data = entry(customer, "120.00", reference="transfer 4711") | {
+        f"apply_{old.pk}": "70.00",
+        f"apply_{new.pk}": "50",
+    }
+    response = client.post(NEW, data, follow=True)
+    payment = Payment.objects.get()
+    assert response.redirect_chain[-1][0] == detail_url(payment)
+    assert {a.invoice_id: a.amount for a in payment.allocations.all()} == {
+        old.pk: D("70.00"),
+        new.pk: D("50.00"),
+    }
+    assert (payment.amount, payment.unapplied_amount, payment.reference) == (
+        D("120.00"),
+        D("0"),
+        "transfer 4711",
+    )
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert (old.balance, old.status) == (D("30.00"), "partially_paid")
+    assert (new.balance, new.status) == (D("0.00"), "paid")
+    assert f"{payment.number} recorded: 120.00 EUR from ACME; 120.00 applied to 2 invoices" in response.text
+    assert_books_in_step()
+
+
+def test_inputs_left_empty_keep_the_rest_as_unapplied_cash(client, make_user, customer, invoices):
+    old, new = invoices
+    login(client, make_user)
+    response = client.post(NEW, entry(customer, "40.00") | {f"apply_{old.pk}": "", f"apply_{new.pk}": "0"})
+    assert response.status_code == 302
+    payment = Payment.objects.get()
+    assert (payment.amount_applied, payment.unapplied_amount) == (D("0"), D("40.00"))
+    assert not payment.allocations.exists()
+    assert_books_in_step()
+
+
+def test_saving_before_the_proposal_came_back_shows_it_instead(client, make_user, customer, invoices):
+    old, new = invoices
+    login(client, make_user)
+    # the basis says the inputs were proposed for 50.00, but the clerk typed 120.00 meanwhile
+    data = entry(customer, "120.00", basis=f"{customer.pk}|50.00|") | {f"apply_{old.pk}": "50.00"}
+    page = client.post(NEW, data)
+    assert page.status_code == 200 and not Payment.objects.exists()
+    assert "Check it, then save again" in page.text
+    form = page.context["form"]
+    assert form.data[f"apply_{old.pk}"] == "100.00" and form.data[f"apply_{new.pk}"] == "20.00"
+    # saving again takes the proposal now shown
+    again = client.post(NEW, form.data.dict())
+    assert again.status_code == 302
+    assert Payment.objects.get().amount_applied == D("120.00")
+
+
+def test_a_repeated_payment_needs_the_clerks_confirmation(client, make_user, customer, invoices):
+    old, _ = invoices
+    first = pay(customer, "25.00", reference="BANK 991")
+    login(client, make_user)
+    data = entry(customer, "25.00", reference="BANK 991") | {f"apply_{old.pk}": "25.00"}
+    refused = client.post(NEW, data)
+    assert refused.status_code == 200
+    assert Payment.objects.count() == 1
+    assert refused.context["form"].duplicate_refused
+    assert f"{first.number} already records 25.00" in refused.text
+    assert "Record it anyway" in refused.text and 'name="confirm_duplicate"' in refused.text
+    # the inputs are kept as typed
+    assert refused.context["form"][f"apply_{old.pk}"].value() == "25.00"
+    confirmed = client.post(NEW, data | {"confirm_duplicate": "on"})
+    assert confirmed.status_code == 302
+    assert Payment.objects.count() == 2
+    second = Payment.objects.exclude(pk=first.pk).get()
+    assert second.allocations.get().amount == D("25.00")
+    assert_books_in_step()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"amount": "abc"}, "amount", "Enter an amount like 1250.00."),
+        ({"amount": "12.345"}, "amount", "at most two decimals"),
+        ({"amount": "-5"}, "amount", "must be positive"),
+        ({"amount": ""}, "amount", "Enter the amount received."),
+        ({"customer": ""}, "customer", "Pick the customer who paid."),
+        ({"received_on": "2999-01-01"}, "received_on", "cannot be received in the future"),
+        ({"received_on": "31.02.2026"}, "received_on", "Enter a date"),
+        ({"method": "bitcoin"}, "method", "Select a valid choice"),
+    ],
+)
+def test_bad_input_is_named_and_nothing_is_saved(
+    client, make_user, customer, invoices, changes, field, message
+):
+    login(client, make_user)
+    response = client.post(NEW, entry(customer, "10.00") | changes)
+    assert response.status_code == 200
+    assert any(message in error for error in response.context["form"].errors[field])
+    assert not Payment.objects.exists()
+
+
+def test_allocations_beyond_a_balance_or_the_amount_are_refused(client, make_user, customer, invoices):
+    old, new = invoices
+    login(client, make_user)
+    beyond_balance = client.post(NEW, entry(customer, "200.00") | {f"apply_{new.pk}": "60.00"})
+    assert beyond_balance.context["form"].errors[f"apply_{new.pk}"] == [
+        f"Only 50.00 is open on {new.number}."
+    ]
+    beyond_amount = client.post(NEW, entry(customer, "30.00") | {f"apply_{old.pk}": "40.00"})
+    assert "40.00 is applied but the payment is only 30.00." in beyond_amount.text
+    negative = client.post(NEW, entry(customer, "30.00") | {f"apply_{old.pk}": "-1"})
+    assert negative.context["form"].errors[f"apply_{old.pk}"]
+    assert not Payment.objects.exists()
+
+
+def test_an_invoice_paid_meanwhile_is_named_by_the_service(client, make_user, customer, invoices):
+    _, new = invoices
+    login(client, make_user)
+    data = entry(customer, "50.00", reference="late") | {f"apply_{new.pk}": "50.00"}
+    pay(customer, "50.00", allocations=[AllocationInput(invoice_id=new.pk, amount=D("50.00"))])
+    response = client.post(NEW, data)
+    assert response.status_code == 200
+    assert f"exceeds the 0.00 open on {new.number}" in response.text
+    assert Payment.objects.count() == 1
+
+
+def test_an_invoice_of_another_customer_is_refused(client, make_user, customer, invoices):
+    other = an_invoice(a_customer(code="OTHER"), "10.00")
+    login(client, make_user)
+    response = client.post(NEW, entry(customer, "10.00") | {f"apply_{other.pk}": "10.00"})
+    assert response.status_code == 200
+    assert f"invoice {other.pk} is not an invoice of ACME" in response.text
+    assert not Payment.objects.exists()
+
+
+def test_amounts_are_read_as_clerks_type_them(client, make_user, customer, invoices):
+    old, _ = invoices
+    login(client, make_user)
+    response = client.post(
+        NEW, entry(customer, "1250.50") | {"amount": "1 250,50", f"apply_{old.pk}": "100,00"}
+    )
+    assert response.status_code == 302
+    payment = Payment.objects.get()
+    assert (payment.amount, payment.amount_applied) == (D("1250.50"), D("100.00"))
+
+
+# --- the list -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def payments(customer, invoices):
+    old, _ = invoices
+    other = a_customer(code="ZETA", name="Zeta Hotels")
+    yesterday = timezone.localdate() - timedelta(days=1)
+    return {
+        "applied": pay(customer, "100.00", reference=f"INV {old.number}"),
+        "unapplied": pay(customer, "80.00", reference="advance", allocations=[]),
+        "old": pay(other, "5.00", reference="small", received_on=yesterday),
+    }
+
+
+def numbers(response) -> list[str]:
+    return [payment.number for payment in response.context["page"]]
+
+
+def test_the_list_filters_sorts_and_pages(client, make_user, payments):
+    login(client, make_user)
+    everything = client.get(LIST)
+    assert everything.status_code == 200
+    assert set(numbers(everything)) == {p.number for p in payments.values()}
+    unapplied = {payments["unapplied"].number, payments["old"].number}  # ZETA has no invoice
+    assert set(numbers(client.get(LIST, {"unapplied": "on"}))) == unapplied
+    assert numbers(client.get(LIST, {"q": "advan"})) == [payments["unapplied"].number]
+    assert numbers(client.get(LIST, {"q": payments["old"].number})) == [payments["old"].number]
+    assert set(numbers(client.get(LIST, {"customer": "acme"}))) == {
+        payments["applied"].number,
+        payments["unapplied"].number,
+    }
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    assert numbers(client.get(LIST, {"received_to": yesterday})) == [payments["old"].number]
+    assert payments["old"].number not in numbers(client.get(LIST, {"received_from": timezone.localdate()}))
+    assert numbers(client.get(LIST, {"sort": "amount"})) == [
+        payments["old"].number,
+        payments["unapplied"].number,
+        payments["applied"].number,
+    ]
+    assert numbers(client.get(LIST, {"sort": "-amount"}))[0] == payments["applied"].number
+    assert client.get(LIST, {"sort": "nonsense"}).status_code == 200
+    pipeline.payment_reverse(payment_id=payments["old"].pk, reason="bounced")
+    assert numbers(client.get(LIST, {"status": "reversed"})) == [payments["old"].number]
+
+
+def test_the_list_exports_csv_with_its_filters(client, make_user, payments, invoices):
+    login(client, make_user)
+    export = client.get(LIST, {"format": "csv", "customer": "acme", "sort": "amount"})
+    assert export["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    assert rows[0][:6] == ["number", "received_on", "customer_code", "customer_name", "currency", "amount"]
+    assert [row[0] for row in rows[1:]] == [payments["unapplied"].number, payments["applied"].number]
+    applied = dict(zip(rows[0], rows[2], strict=True))
+    assert applied["invoices"] == f"{invoices[0].number}:100.00"
+    assert applied["unapplied_amount"] == "0.00"
+    assert client.get(LIST, {"export": "csv"})["Content-Type"].startswith("text/csv")
+
+
+def test_the_list_runs_a_bounded_number_of_queries(
+    client, make_user, customer, django_assert_max_num_queries
+):
+    login(client, make_user)
+    for _ in range(3):
+        invoice = an_invoice(customer, "10.00")
+        pay(customer, "15.00", reference=invoice.number)
+    client.get(LIST)  # warm the session and the roles
+    with django_assert_max_num_queries(9) as few:
+        client.get(LIST)
+    for _ in range(8):
+        invoice = an_invoice(customer, "10.00")
+        pay(customer, "15.00", reference=invoice.number)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(LIST)
+    assert len(page.context["page"]) == 11
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        export = client.get(LIST, {"format": "csv"})
+        assert len(b"".join(export.streaming_content).decode().splitlines()) == 12
+
+
+# --- one payment and its actions ----------------------------------------------------------------
+
+
+def test_the_detail_shows_the_allocations_and_only_the_allowed_actions(client, make_user, customer, invoices):
+    old, new = invoices
+    login(client, make_user)
+    applied = pay(customer, "100.00")
+    page = client.get(detail_url(applied))
+    assert page.context["actions"] == {"apply": False, "refund": False, "reverse": True}
+    assert old.number in page.text and 'data-testid="reverse-section"' in page.text
+    assert 'data-testid="apply-section"' not in page.text
+
+    with_cash = pay(customer, "30.00", allocations=[])
+    page = client.get(detail_url(with_cash))
+    assert page.context["actions"] == {"apply": True, "refund": True, "reverse": True}
+    # the apply form proposes the unapplied cash: the rest of the old invoice is 0, so the new one
+    rows = {row["invoice"].pk: row["field"].value() for row in page.context["apply_rows"]}
+    assert rows == {new.pk: "30.00"}
+
+    pipeline.payment_refund(payment_id=with_cash.pk, amount="30.00", reason="asked")
+    page = client.get(detail_url(with_cash))
+    assert page.context["actions"] == {"apply": False, "refund": False, "reverse": False}
+    assert "it can no longer be reversed" in page.text
+
+
+def test_apply_unapplied_cash_from_the_detail(client, make_user, customer, invoices):
+    old, new = invoices
+    login(client, make_user)
+    payment = pay(customer, "120.00", allocations=[])
+    url = reverse("receivables:payment-apply", args=[payment.pk])
+    over = client.post(url, {f"apply_{new.pk}": "60.00"})
+    assert over.status_code == 200 and over.context["opened"] == "apply"
+    assert f"Only 50.00 is open on {new.number}" in over.text
+    nothing = client.post(url, {f"apply_{old.pk}": ""})
+    assert "Enter an amount to apply to at least one invoice." in nothing.text
+    done = client.post(url, {f"apply_{old.pk}": "100.00", f"apply_{new.pk}": "20.00"}, follow=True)
+    assert done.redirect_chain[-1][0] == detail_url(payment)
+    assert "120.00 EUR of" in done.text
+    payment.refresh_from_db()
+    old.refresh_from_db()
+    assert (payment.unapplied_amount, old.status) == (D("0.00"), "paid")
+    assert_books_in_step()
+
+
+def test_refund_unapplied_cash_from_the_detail(client, make_user, customer):
+    login(client, make_user)
+    payment = pay(customer, "45.00", allocations=[])
+    url = reverse("receivables:payment-refund", args=[payment.pk])
+    too_much = client.post(url, {"amount": "50.00", "reason": "paid twice"})
+    assert too_much.status_code == 200 and "Only 45.00 of" in too_much.text
+    no_reason = client.post(url, {"amount": "5.00", "reason": ""})
+    assert "Give the reason for the refund." in no_reason.text
+    done = client.post(url, {"amount": "45.00", "reason": "paid twice"})
+    assert done.status_code == 302
+    payment.refresh_from_db()
+    assert (payment.amount_refunded, payment.unapplied_amount) == (D("45.00"), D("0.00"))
+    assert_books_in_step()
+
+
+def test_reverse_a_bounced_payment_from_the_detail(client, make_user, customer, invoices):
+    old, _ = invoices
+    login(client, make_user)
+    payment = pay(customer, "100.00")
+    old.refresh_from_db()
+    assert old.status == "paid"
+    url = reverse("receivables:payment-reverse", args=[payment.pk])
+    unconfirmed = client.post(url, {"reason": "returned by the bank"})
+    assert unconfirmed.status_code == 200 and "Tick the box to confirm the reversal." in unconfirmed.text
+    assert Payment.objects.get().status == "posted"
+    done = client.post(url, {"reason": "returned by the bank", "confirm": "on"}, follow=True)
+    assert "reversed: its allocations are undone" in done.text
+    payment.refresh_from_db()
+    old.refresh_from_db()
+    assert payment.status == "reversed" and (old.status, old.balance) == ("open", D("100.00"))
+    assert 'data-testid="reversed"' in done.text  # the allocation is shown as reversed
+    assert done.context["any_action"] is False
+    # a second reversal is refused with a message, not a 500
+    again = client.post(url, {"reason": "twice", "confirm": "on"}, follow=True)
+    assert "cannot be reversed" in again.text
+    assert_books_in_step()
+
+
+def test_an_unknown_payment_is_a_404(client, make_user):
+    login(client, make_user)
+    assert client.get(reverse("receivables:payment-detail", args=[999999])).status_code == 404
+    assert client.post(reverse("receivables:payment-reverse", args=[999999]), {}).status_code == 404
+
+
+# --- the invoice page ---------------------------------------------------------------------------
+
+
+def test_the_invoice_page_shows_its_payments_disputes_and_the_buttons_by_role(
+    client, make_user, customer, invoices, django_assert_max_num_queries
+):
+    old, _ = invoices
+    finance = make_user("finance", "fin-invoice")
+    first = pay(customer, "30.00", reference=old.number)
+    second = pay(customer, "20.00", reference=old.number)
+    pipeline.payment_reverse(payment_id=first.pk, reason="bounced")
+    pipeline.dispute_open(invoice_id=old.pk, amount="10.00", reason="quantity", by=finance)
+    url = reverse("invoicing:detail", args=[old.pk])
+
+    client.force_login(finance)
+    page = client.get(url)
+    assert [a.payment.number for a in page.context["allocations"]] == [first.number, second.number]
+    assert page.text.count('data-testid="allocation-reversed"') == 1
+    assert len(page.context["disputes"]) == 1
+    for button in ("record-payment", "open-dispute"):
+        assert f'data-testid="{button}"' in page.text
+    assert 'data-testid="write-off"' not in page.text
+    assert f"{NEW}?customer={customer.pk}" in page.text
+
+    client.force_login(make_user("manager", "boss"))
+    assert 'data-testid="write-off"' in client.get(url).text
+
+    client.force_login(make_user("sales", "seller"))
+    page = client.get(url)
+    assert page.status_code == 200
+    for button in ("record-payment", "open-dispute", "write-off"):
+        assert f'data-testid="{button}"' not in page.text
+    assert reverse("receivables:payment-detail", args=[first.pk]) not in page.text

@@ -1,0 +1,3 @@
+from reporting.api import operations, reports
+
+urlpatterns = [*reports.urlpatterns, *operations.urlpatterns]

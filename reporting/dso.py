@@ -1,0 +1,156 @@
+"""Days sales outstanding (standard and count-back), the collection effectiveness index and the
+average days delinquent. The formulas, with a worked example, are in docs/kpi-formulas.md.
+
+Receivables here are the open invoice balances on a date (every bucket, disputed included; not
+netted with unapplied cash); credit sales are the invoices issued in a period less the credit
+notes issued in it, tax included (receivables include tax too).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.db import connection
+
+from reporting.aging import aging_totals
+
+ZERO = Decimal("0.00")
+ONE_DP = Decimal("0.1")
+COUNTBACK_MAX_MONTHS = 24
+
+_SALES = """
+SELECT COALESCE((SELECT SUM(total) FROM invoicing_invoice WHERE issue_date BETWEEN %(start)s AND %(end)s), 0)
+     - COALESCE((SELECT SUM(total) FROM invoicing_creditnote WHERE issue_date BETWEEN %(start)s AND %(end)s), 0)
+"""
+
+_MONTHLY_SALES = """
+SELECT p.k,
+       COALESCE((SELECT SUM(total) FROM invoicing_invoice WHERE issue_date BETWEEN p.start_d AND p.end_d), 0)
+     - COALESCE((SELECT SUM(total) FROM invoicing_creditnote WHERE issue_date BETWEEN p.start_d AND p.end_d), 0)
+  FROM unnest(%(ks)s::int[], %(starts)s::date[], %(ends)s::date[]) AS p(k, start_d, end_d)
+ ORDER BY p.k
+"""
+
+
+def credit_sales(*, start: date, end: date) -> Decimal:
+    """Invoices less credit notes issued from `start` to `end` (both included)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_SALES, {"start": start, "end": end})
+        return cursor.fetchone()[0]
+
+
+def month_periods(as_of: date, first: int, count: int) -> list[tuple[int, date, date]]:
+    """Month-long periods ending on `as_of`, going back: k=0 is (as_of − 1 month, as_of]."""
+    return [
+        (k, as_of - relativedelta(months=k + 1) + timedelta(days=1), as_of - relativedelta(months=k))
+        for k in range(first, first + count)
+    ]
+
+
+def ratio_days(numerator: Decimal, denominator: Decimal, days: int) -> Decimal | None:
+    if denominator <= 0:
+        return None
+    return (numerator / denominator * days).quantize(ONE_DP, rounding=ROUND_HALF_UP)
+
+
+def countback_dso(*, as_of: date, receivables: Decimal) -> Decimal | None:
+    """Walk back month by month from `as_of`, taking each month's credit sales out of the
+    receivables; whole months count their days, the last one its share. None without sales."""
+    left, days = receivables, Decimal(0)
+    if left <= 0:
+        return Decimal("0.0")
+    for first in range(0, COUNTBACK_MAX_MONTHS, 6):
+        periods = month_periods(as_of, first, 6)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _MONTHLY_SALES,
+                {
+                    "ks": [p[0] for p in periods],
+                    "starts": [p[1] for p in periods],
+                    "ends": [p[2] for p in periods],
+                },
+            )
+            sales = dict(cursor.fetchall())
+        for k, start, end in periods:
+            length = (end - start).days + 1
+            month_sales = sales[k]
+            if month_sales <= 0:
+                days += length
+                continue
+            if left > month_sales:
+                left -= month_sales
+                days += length
+            else:
+                return (days + left / month_sales * length).quantize(ONE_DP, rounding=ROUND_HALF_UP)
+    return days.quantize(ONE_DP, rounding=ROUND_HALF_UP) if days else None
+
+
+@dataclass(frozen=True)
+class DSO:
+    as_of: date
+    days: int
+    receivables: Decimal
+    current_receivables: Decimal
+    credit_sales: Decimal
+    standard_dso: Decimal | None
+    countback_dso: Decimal | None
+    best_possible_dso: Decimal | None
+
+    @property
+    def average_days_delinquent(self) -> Decimal | None:
+        if self.standard_dso is None or self.best_possible_dso is None:
+            return None
+        return (self.standard_dso - self.best_possible_dso).quantize(ONE_DP, rounding=ROUND_HALF_UP)
+
+
+def dso_report(*, as_of: date, days: int = 90) -> DSO:
+    """DSO on `as_of` over the `days` days ending on it (both methods), best possible DSO."""
+    totals = aging_totals(as_of=as_of)
+    receivables = totals.open_balance
+    sales = credit_sales(start=as_of - timedelta(days=days - 1), end=as_of)
+    return DSO(
+        as_of=as_of,
+        days=days,
+        receivables=receivables,
+        current_receivables=totals.current,
+        credit_sales=sales,
+        standard_dso=ratio_days(receivables, sales, days),
+        countback_dso=countback_dso(as_of=as_of, receivables=receivables),
+        best_possible_dso=ratio_days(totals.current, sales, days),
+    )
+
+
+@dataclass(frozen=True)
+class CEI:
+    start: date
+    end: date
+    beginning_receivables: Decimal
+    credit_sales: Decimal
+    ending_receivables: Decimal
+    ending_current: Decimal
+    cei: Decimal | None  # percent
+
+
+def cei_report(*, start: date, end: date) -> CEI:
+    """Collection effectiveness over [start, end]:
+    (beginning + sales − ending total) / (beginning + sales − ending current) × 100."""
+    beginning = aging_totals(as_of=start - timedelta(days=1)).open_balance
+    ending = aging_totals(as_of=end)
+    sales = credit_sales(start=start, end=end)
+    collectible = beginning + sales - ending.current
+    collected = beginning + sales - ending.open_balance
+    cei = (
+        (collected / collectible * 100).quantize(ONE_DP, rounding=ROUND_HALF_UP) if collectible > 0 else None
+    )
+    return CEI(
+        start=start,
+        end=end,
+        beginning_receivables=beginning,
+        credit_sales=sales,
+        ending_receivables=ending.open_balance,
+        ending_current=ending.current,
+        cei=cei,
+    )
