@@ -112,28 +112,23 @@ def start_server(workers: int) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not come up")
 
 
-def run_level(fixture: dict, clients: int, seconds: float) -> dict:
+def load_run(*, path: str, token: str, clients: int, seconds: float, body) -> dict:
+    """`clients` threads POST `body(client_index, request_number)` (a JSON string) to `path` over
+    keep-alive connections for `seconds`: requests, requests/s, median and p99 ms, statuses."""
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     lock = threading.Lock()
     stop_at = time.perf_counter() + seconds
 
     def client(index: int) -> None:
-        rng = random.Random(index)
-        customer = fixture["customers"][index % len(fixture["customers"])]
         connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
-        headers = {"Authorization": f"Token {fixture['token']}", "Content-Type": "application/json"}
-        mine, codes = [], {}
+        headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+        mine, codes, number = [], {}, 0
         while time.perf_counter() < stop_at:
-            lines = [
-                {"product": pk, "quantity": str(rng.randint(1, 5))} for pk in rng.sample(fixture["stock"], 2)
-            ]
-            lines.append({"product": rng.choice(fixture["services"]), "quantity": "1"})
-            body = json.dumps(
-                {"customer": customer, "lines": lines, "submit": True, "warehouse": fixture["warehouse"]}
-            )
+            number += 1
+            payload = body(index, number)
             started = time.perf_counter()
-            connection.request("POST", "/api/v1/orders/", body=body, headers=headers)
+            connection.request("POST", path, body=payload, headers=headers)
             response = connection.getresponse()
             response.read()
             mine.append(time.perf_counter() - started)
@@ -154,13 +149,33 @@ def run_level(fixture: dict, clients: int, seconds: float) -> dict:
     latencies.sort()
     return {
         "clients": clients,
-        "orders": len(latencies),
+        "requests": len(latencies),
         "seconds": round(elapsed, 1),
-        "orders_per_second": round(len(latencies) / elapsed, 1),
+        "per_second": round(len(latencies) / elapsed, 1),
         "median_ms": round(statistics.median(latencies) * 1000, 1),
         "p99_ms": round(latencies[max(0, int(len(latencies) * 0.99) - 1)] * 1000, 1),
         "statuses": statuses,
     }
+
+
+def run_level(fixture: dict, clients: int, seconds: float) -> dict:
+    rngs = {index: random.Random(index) for index in range(clients)}
+
+    def order(index: int, number: int) -> str:
+        rng = rngs[index]
+        lines = [
+            {"product": pk, "quantity": str(rng.randint(1, 5))} for pk in rng.sample(fixture["stock"], 2)
+        ]
+        lines.append({"product": rng.choice(fixture["services"]), "quantity": "1"})
+        customer = fixture["customers"][index % len(fixture["customers"])]
+        return json.dumps(
+            {"customer": customer, "lines": lines, "submit": True, "warehouse": fixture["warehouse"]}
+        )
+
+    result = load_run(
+        path="/api/v1/orders/", token=fixture["token"], clients=clients, seconds=seconds, body=order
+    )
+    return {**result, "orders": result["requests"], "orders_per_second": result["per_second"]}
 
 
 def main() -> None:

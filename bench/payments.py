@@ -16,16 +16,13 @@ re-checks held orders. Prints payments/s, median and p99 latency; checks every r
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
-import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
-from order_intake import PORT, SERVER_URL, manage, start_server
+from order_intake import SERVER_URL, load_run, manage, start_server
 
 
 def prepare(clients: int, invoices: int) -> dict:
@@ -59,55 +56,20 @@ print(json.dumps({{"token": api_token_issue(user=User.objects.get(username="fina
 
 
 def run_level(fixture: dict, clients: int, seconds: float, first: int) -> dict:
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
-    lock = threading.Lock()
-    stop_at = time.perf_counter() + seconds
+    def payment(index: int, number: int) -> str:
+        return json.dumps(
+            {
+                "customer": fixture["customers"][index],
+                "amount": "119.00",
+                "reference": f"bench {index}-{first + number}",
+                "received_on": time.strftime("%Y-%m-%d"),
+            }
+        )
 
-    def client(index: int) -> None:
-        customer = fixture["customers"][index]
-        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
-        headers = {"Authorization": f"Token {fixture['token']}", "Content-Type": "application/json"}
-        mine, codes, serial = [], {}, first
-        while time.perf_counter() < stop_at:
-            serial += 1
-            body = json.dumps(
-                {
-                    "customer": customer,
-                    "amount": "119.00",
-                    "reference": f"bench {index}-{serial}",
-                    "received_on": time.strftime("%Y-%m-%d"),
-                }
-            )
-            started = time.perf_counter()
-            connection.request("POST", "/api/v1/payments/", body=body, headers=headers)
-            response = connection.getresponse()
-            response.read()
-            mine.append(time.perf_counter() - started)
-            codes[response.status] = codes.get(response.status, 0) + 1
-        connection.close()
-        with lock:
-            latencies.extend(mine)
-            for code, count in codes.items():
-                statuses[code] = statuses.get(code, 0) + count
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    began = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - began
-    latencies.sort()
-    return {
-        "clients": clients,
-        "payments": len(latencies),
-        "seconds": round(elapsed, 1),
-        "payments_per_second": round(len(latencies) / elapsed, 1),
-        "median_ms": round(statistics.median(latencies) * 1000, 1),
-        "p99_ms": round(latencies[max(0, int(len(latencies) * 0.99) - 1)] * 1000, 1),
-        "statuses": statuses,
-    }
+    result = load_run(
+        path="/api/v1/payments/", token=fixture["token"], clients=clients, seconds=seconds, body=payment
+    )
+    return {**result, "payments": result["requests"], "payments_per_second": result["per_second"]}
 
 
 def main() -> None:

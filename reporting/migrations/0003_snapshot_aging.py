@@ -4,35 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reporting', '0002_snapshots_subscriptions'),
+        ("reporting", "0002_snapshots_subscriptions"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='kpisnapshot',
-            name='aging_1_30',
+            model_name="kpisnapshot",
+            name="aging_1_30",
             field=models.DecimalField(decimal_places=2, default=0, max_digits=18),
         ),
         migrations.AddField(
-            model_name='kpisnapshot',
-            name='aging_31_60',
+            model_name="kpisnapshot",
+            name="aging_31_60",
             field=models.DecimalField(decimal_places=2, default=0, max_digits=18),
         ),
         migrations.AddField(
-            model_name='kpisnapshot',
-            name='aging_61_90',
+            model_name="kpisnapshot",
+            name="aging_61_90",
             field=models.DecimalField(decimal_places=2, default=0, max_digits=18),
         ),
         migrations.AddField(
-            model_name='kpisnapshot',
-            name='aging_current',
+            model_name="kpisnapshot",
+            name="aging_current",
             field=models.DecimalField(decimal_places=2, default=0, max_digits=18),
         ),
         migrations.AddField(
-            model_name='kpisnapshot',
-            name='aging_over_90',
+            model_name="kpisnapshot",
+            name="aging_over_90",
             field=models.DecimalField(decimal_places=2, default=0, max_digits=18),
         ),
     ]
