@@ -35,7 +35,20 @@ class Shipment(models.Model):
         indexes = [
             models.Index(
                 fields=["estimated_delivery"], name="shipment_in_transit", condition=Q(status="shipped")
-            )
+            ),
+            # on-time delivery and order-to-ship reports by period
+            models.Index(
+                fields=["delivered_at"],
+                include=["order", "estimated_delivery"],
+                condition=Q(delivered_at__isnull=False),
+                name="shipment_delivered",
+            ),
+            models.Index(
+                fields=["shipped_at"],
+                include=["order"],
+                condition=Q(shipped_at__isnull=False),
+                name="shipment_shipped",
+            ),
         ]
 
     def __str__(self) -> str:

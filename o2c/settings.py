@@ -114,6 +114,11 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Behind PgBouncer in transaction mode, server-side cursors must be off.
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DISABLE_SERVER_SIDE_CURSORS", default=False)
+# PostgreSQL's JIT spends 70–240 ms compiling report queries that run in 150–400 ms (BENCHMARKS.md,
+# reporting at scale): off unless DATABASE_JIT=true (behind PgBouncer, set it on the server instead).
+if not env.bool("DATABASE_JIT", default=False):
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker and cache; absent means tasks run in-process ---------------------------------

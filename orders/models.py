@@ -50,9 +50,7 @@ class SalesOrder(models.Model):
     )
     billing_status = models.CharField(max_length=20, choices=Billing.choices, default=Billing.NOT_INVOICED)
     payment_status = models.CharField(max_length=20, choices=Payment.choices, default=Payment.UNPAID)
-    paid_on = models.DateField(
-        null=True, blank=True, db_index=True, help_text="the date it became fully paid"
-    )
+    paid_on = models.DateField(null=True, blank=True, help_text="the date it became fully paid")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -65,6 +63,13 @@ class SalesOrder(models.Model):
         indexes = [
             models.Index(fields=["customer", "status"], name="order_customer_status"),
             models.Index(fields=["status", "submitted_at"], name="order_status_submitted"),
+            # cycle times: orders paid in a period, with their order date, from the index alone
+            models.Index(
+                fields=["paid_on"],
+                include=["order_date"],
+                condition=Q(paid_on__isnull=False),
+                name="order_paid_on",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -162,6 +167,11 @@ class OrderEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        indexes = [  # the orders that were ever on hold, for the hold count on a past date
+            models.Index(
+                fields=["order"], include=["at"], condition=Q(to_status="on_hold"), name="orderevent_on_hold"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.event}"

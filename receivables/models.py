@@ -69,7 +69,21 @@ class Payment(models.Model):
                 fields=["customer"], condition=Q(unapplied_amount__gt=0), name="payment_with_unapplied_cash"
             ),
             models.Index(
-                fields=["last_movement_on"], condition=Q(unapplied_amount=0), name="payment_used_by_date"
+                fields=["last_movement_on", "received_on"],
+                include=["id", "customer"],
+                condition=Q(unapplied_amount=0),
+                name="payment_used_by_date",
+            ),
+            models.Index(
+                fields=["received_on"],
+                include=["id", "customer"],
+                condition=Q(unapplied_amount__gt=0),
+                name="payment_unapplied_by_date",
+            ),
+            models.Index(
+                fields=["reversed_on"],
+                condition=Q(reversed_on__isnull=False),
+                name="payment_reversed_by_date",
             ),
         ]
         constraints = [
@@ -171,10 +185,16 @@ class ReceivableEntry(models.Model):
         ordering = ["entry_date", "pk"]
         indexes = [
             models.Index(fields=["customer", "entry_date"], name="receivable_customer_date"),
-            models.Index(fields=["invoice", "entry_date"], name="receivable_invoice_date"),
+            models.Index(
+                fields=["invoice", "entry_date"],
+                include=["amount"],
+                condition=Q(invoice__isnull=False),
+                name="receivable_invoice_date",
+            ),
             models.Index(fields=["entry_date"], name="receivable_date"),
             models.Index(
                 fields=["payment", "entry_date"],
+                include=["amount"],
                 condition=Q(invoice__isnull=True),
                 name="receivable_cash_by_payment",
             ),

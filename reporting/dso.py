@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from dateutil.relativedelta import relativedelta
 from django.db import connection
 
-from reporting.aging import aging_totals
+from reporting.aging import AgingRow, aging_totals
 
 ZERO = Decimal("0.00")
 ONE_DP = Decimal("0.1")
@@ -134,11 +134,12 @@ class CEI:
     cei: Decimal | None  # percent
 
 
-def cei_report(*, start: date, end: date) -> CEI:
+def cei_report(*, start: date, end: date, ending: AgingRow | None = None) -> CEI:
     """Collection effectiveness over [start, end]:
-    (beginning + sales − ending total) / (beginning + sales − ending current) × 100."""
+    (beginning + sales − ending total) / (beginning + sales − ending current) × 100.
+    `ending`: the aging totals on `end` when the caller has them already."""
     beginning = aging_totals(as_of=start - timedelta(days=1)).open_balance
-    ending = aging_totals(as_of=end)
+    ending = ending or aging_totals(as_of=end)
     sales = credit_sales(start=start, end=end)
     collectible = beginning + sales - ending.current
     collected = beginning + sales - ending.open_balance

@@ -55,6 +55,9 @@ SELECT count(*), COALESCE(SUM(total), 0) FROM (
 """
 
 
+_ON_HOLD_NOW = "SELECT count(*), COALESCE(SUM(total), 0) FROM orders_salesorder WHERE status = 'on_hold'"
+
+
 def _midnight_after(day: date) -> datetime:
     """The start of the next day in the company's time zone."""
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
@@ -97,7 +100,12 @@ def on_time_delivery_rate(*, start: date, end: date) -> Decimal | None:
 
 
 def orders_on_hold(*, as_of: date) -> tuple[int, Decimal]:
-    """How many orders were on credit hold at the end of `as_of`, and their value."""
+    """How many orders were on credit hold at the end of `as_of`, and their value: today from
+    the orders' status, a past date from their timelines."""
+    if as_of >= timezone.localdate():
+        with connection.cursor() as cursor:
+            cursor.execute(_ON_HOLD_NOW)
+            return cursor.fetchone()
     with connection.cursor() as cursor:
         cursor.execute(_ON_HOLD, {"end": _midnight_after(as_of)})
         count, value = cursor.fetchone()
@@ -149,7 +157,7 @@ def kpis(*, as_of: date, days: int = 90) -> KPIs:
         days=days,
         dso=dso,
         countback_dso=countback_dso(as_of=as_of, receivables=receivables),
-        cei=cei_report(start=start, end=as_of).cei,
+        cei=cei_report(start=start, end=as_of, ending=totals).cei,
         average_days_delinquent=None
         if dso is None or best is None
         else (dso - best).quantize(ONE_DP, rounding=ROUND_HALF_UP),
