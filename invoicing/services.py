@@ -149,6 +149,15 @@ def invoices_lock(
     return list(invoices)
 
 
+def invoice_ids_lock(*, customer_id: int, open_only: bool = False) -> list[int]:
+    """Lock a customer's (open) invoices in primary-key order without loading them: a payment
+    takes them all before choosing, so two payments of one customer queue."""
+    invoices = Invoice.objects.select_for_update().filter(customer_id=customer_id).order_by("pk")
+    if open_only:
+        invoices = invoices.filter(balance__gt=0)
+    return list(invoices.values_list("pk", flat=True))
+
+
 def invoice_settle(
     *, invoice: Invoice, on: date, paid: Decimal = ZERO, written_off: Decimal = ZERO
 ) -> Invoice:

@@ -223,19 +223,15 @@ def payment_record(
     the reference first, then oldest due first); the rest stays unapplied cash. Postings, invoice
     balances and order payment status in one transaction; then the customer's held orders are
     checked again."""
-    invoices = {i.pk: i for i in invoicing.invoices_lock(customer_id=customer_id, open_only=True)}
+    invoicing.invoice_ids_lock(customer_id=customer_id, open_only=True)  # all of them, first
     if allocations is None:
         proposal = allocation_propose(
-            invoices=receivables_selectors.open_items(
-                receivables_selectors.open_invoices(customer_id=customer_id).filter(pk__in=invoices)
-            ),
+            invoices=receivables_selectors.open_items_of(customer_id=customer_id),
             amount=receivables.amount_clean(amount),
             reference=reference,
         )
         allocations = [receivables.AllocationInput(invoice_id=i, amount=a) for i, a in proposal]
-    else:
-        missing = {a.invoice_id for a in allocations} - set(invoices)
-        invoices.update({i.pk: i for i in invoicing.invoices_lock(invoice_ids=missing)})
+    invoices = {i.pk: i for i in invoicing.invoices_lock(invoice_ids={a.invoice_id for a in allocations})}
     payment, rows = receivables.payment_create(
         customer_id=customer_id,
         amount=amount,

@@ -122,6 +122,17 @@ def open_items(invoices) -> list[OpenInvoice]:
     ]
 
 
+def open_items_of(*, customer_id: int) -> list[OpenInvoice]:
+    """A customer's open invoices as the allocation proposal takes them, read as plain values."""
+    rows = (
+        invoice_rows()
+        .filter(customer_id=customer_id, balance__gt=0)
+        .annotate(disputed=open_disputed_subquery())
+        .values_list("pk", "number", "due_date", "issue_date", "balance", "disputed")
+    )
+    return [OpenInvoice(*row) for row in rows]
+
+
 def disputed_amounts(*, invoice_ids: list[int]) -> dict[int, Decimal]:
     return dict(
         Dispute.objects.filter(invoice_id__in=invoice_ids, status=Dispute.Status.OPEN)
