@@ -154,7 +154,7 @@ class AgingReport:
     customers: list[AgingRow] = field(default_factory=list)
 
 
-def aging_report(*, as_of: date, sort: str = "-total", customer_ids: list[int] | None = None) -> AgingReport:
+def aging_report(*, as_of: date, sort: str = "-total") -> AgingReport:
     """The aging as of `as_of`: per customer (sorted by `sort`, a SORTS name with an optional "-")
     and in total. One query."""
     with connection.cursor() as cursor:
@@ -169,8 +169,6 @@ def aging_report(*, as_of: date, sort: str = "-total", customer_ids: list[int] |
             )
             for row in cursor.fetchall()
         ]
-    if customer_ids is not None:
-        rows = [row for row in rows if row.customer_id in set(customer_ids)]
     totals = AgingRow(customer_id=None, code="", name="Total", currency="")
     for row in rows:
         for name in (*BUCKETS, "disputed", "unapplied"):

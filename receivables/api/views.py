@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import django_filters
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, status
 from rest_framework.response import Response
 
 from customers.selectors import customer_list
+from invoicing.selectors import invoice_rows
 from o2c import pipeline
 from o2c.api import APIView, GenericAPIView, ListAPIView, RetrieveAPIView, role_permission
+from o2c.errors import DomainError
 from o2c.roles import FINANCE, MANAGER
 from o2c.signing import HEADER, SignatureError, signature_verify
 from receivables import selectors
@@ -140,8 +143,6 @@ class DisputeListView(ListAPIView):
         data = body.validated_data
         owner = None
         if "owner" in data:
-            from django.contrib.auth import get_user_model
-
             owner = get_user_model().objects.filter(pk=data["owner"], is_active=True).first()
             if owner is None:
                 return Response({"owner": [f"user {data['owner']} does not exist"]}, status=400)
@@ -159,9 +160,6 @@ class DisputeListView(ListAPIView):
 
 
 def _invoice_id(invoice_id: int) -> int:
-    from invoicing.selectors import invoice_rows
-    from o2c.errors import DomainError
-
     if not invoice_rows().filter(pk=invoice_id).exists():
         raise DomainError(f"invoice {invoice_id} does not exist", field="invoice")
     return invoice_id
