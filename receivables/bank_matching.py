@@ -79,12 +79,12 @@ def _name(text: str) -> str:
 
 
 def lines_match(lines: list[StatementLine]) -> list[Match]:
-    """A match per line: debits are ignored; a credit goes to the customer of the invoices its
+    """A match per line: debits and reversals are ignored, with the reason; a credit goes to the customer of the invoices its
     reference names, else the customer whose code is in the reference or whose name is the
     counterparty, else the one open invoice whose balance is exactly the amount. The amount is
     spread by allocation_propose over that customer's open invoices, what earlier lines of the
     statement took already left out."""
-    credits = [index for index, line in enumerate(lines) if line.amount > 0]
+    credits = [index for index, line in enumerate(lines) if line.amount > 0 and not line.reversal]
     numbers = {index: _invoice_numbers_in(lines[index].reference) for index in credits}
     invoices = {
         invoice["number"]: invoice
@@ -118,7 +118,8 @@ def lines_match(lines: list[StatementLine]) -> list[Match]:
             found[index] = _match_by_amount(line, by_amount.get((line.currency, line.amount), []))
     _propose(lines, found)
     return [
-        found.get(index) or Match(status=Line.IGNORED, note="a debit: not a customer payment")
+        found.get(index)
+        or Match(status=Line.IGNORED, note=lines[index].note or "a debit: not a customer payment")
         for index in range(len(lines))
     ]
 
