@@ -6,7 +6,6 @@ Every API view of the project derives from `APIView` or `GenericAPIView` here (o
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 import logging
@@ -20,6 +19,7 @@ from rest_framework import exceptions, generics, permissions, renderers, status,
 from rest_framework.response import Response
 
 from o2c import idempotency
+from o2c.csv import csv_writer
 from o2c.errors import DomainError
 from o2c.roles import has_role
 
@@ -174,7 +174,10 @@ class RetrieveUpdateAPIView(UTCTimestampsMixin, IdempotentMixin, generics.Retrie
 
 
 class CSVRenderer(renderers.BaseRenderer):
-    """`?format=csv` on reports: renders a list of flat dicts (the view builds it) as CSV."""
+    """`?format=csv` on reports: renders a list of flat dicts (the view builds it, best as
+    `o2c.csv.csv_table(columns, rows)` so that an empty table keeps its header row) through
+    o2c.csv, the one CSV writer. The body is never empty: without columns it is one empty line,
+    so the response keeps its `Content-Type` (DRF drops it for an empty body)."""
 
     media_type = "text/csv"
     format = "csv"
@@ -185,11 +188,12 @@ class CSVRenderer(renderers.BaseRenderer):
             data = data["results"]
         if not isinstance(data, list):  # an error body
             data = [data] if isinstance(data, dict) else []
+        columns = getattr(data, "columns", None) or (list(data[0].keys()) if data else [])
         buffer = io.StringIO()
-        if data:
-            writer = csv.DictWriter(buffer, fieldnames=list(data[0].keys()), extrasaction="ignore")
-            writer.writeheader()
-            writer.writerows(data)
+        writer = csv_writer(buffer)
+        writer.writerow(columns)
+        for row in data:
+            writer.writerow(row.get(column) for column in columns)
         return buffer.getvalue().encode(self.charset)
 
 

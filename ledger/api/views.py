@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from ledger import selectors, services
 from ledger.api import serializers as s
 from o2c.api import APIView, CSVRenderer, GenericAPIView, role_permission, wants_csv
+from o2c.csv import csv_table
 from o2c.roles import FINANCE
 
 LedgerAccess = role_permission(FINANCE)
@@ -22,7 +23,7 @@ class TrialBalanceView(APIView):
         balance = selectors.trial_balance(as_of=query.validated_data.get("as_of"))
         data = s.TrialBalanceOut(balance).data
         if wants_csv(request):
-            return Response(data["accounts"])
+            return Response(csv_table(list(s.TrialBalanceRowOut().fields), data["accounts"]))
         return Response(data)
 
 
@@ -51,7 +52,9 @@ class JournalEntryListView(GenericAPIView):
             date_to=filters.get("to"),
         )
         if wants_csv(request):
-            return Response(list(selectors.journal_export_rows(entries)))
+            return Response(
+                csv_table(selectors.JOURNAL_EXPORT_COLUMNS, selectors.journal_export_rows(entries))
+            )
         page = self.paginate_queryset(entries)
         return self.get_paginated_response(s.JournalEntryOut(page, many=True).data)
 

@@ -24,6 +24,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from o2c.api import APIView, CSVRenderer, role_permission, wants_csv
+from o2c.csv import CsvTable, csv_table
 from o2c.roles import FINANCE
 from reporting import operations
 
@@ -246,9 +247,9 @@ class SalesOut(serializers.Serializer):
 # ── views ────────────────────────────────────────────────────────────────────────────────────────
 
 
-def _csv_rows(table: tuple[list[str], list[list]]) -> list[dict]:
+def _csv_rows(table: tuple[list[str], list[list]]) -> CsvTable:
     header, rows = table
-    return [dict(zip(header, row, strict=True)) for row in rows]
+    return csv_table(header, (dict(zip(header, row, strict=True)) for row in rows))
 
 
 class _ReportView(APIView):
