@@ -7,12 +7,14 @@ own field, so a redelivery repeats nothing that succeeded:
 
 1. `pdf` empty: render, store at `invoices/<year>/<number>.pdf` (`credit-notes/…` for credit
    notes), set the field.
-2. `emailed_at` empty: email the PDF to the customer's billing address, stamp `emailed_at`.
+2. `emailed_at` empty: return the e-mail of the PDF to the customer's billing address; the relay
+   marks the message sending (with its stored Message-ID), sends, then stamps `emailed_at`.
 
-A failing send raises, which rolls both field updates back with the handler's savepoint; the
+A failing render raises, which rolls the field update back with the handler's savepoint; the
 next attempt renders again and overwrites the file at the same name, so there is only ever one
-file per document. A crash between the send and the commit resends the email: the
-`X-O2C-Outbox-Id` header lets a mail server or a customer tell such a duplicate apart.
+file per document. A worker killed during the send leaves the message `sending`: it is never
+sent again blindly but marked `uncertain` (o2c/outbox.py, docs/decisions/0028), so a customer
+never gets the same invoice twice.
 """
 
 from __future__ import annotations
@@ -26,20 +28,19 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 from django.db import connection, models
-from django.utils import timezone
 
 from invoicing.documents import credit_note_pdf_render, document_amount, document_date, invoice_pdf_render
 from invoicing.models import CreditNote, Invoice
 from o2c.errors import DomainError
 from o2c.models import OutboxMessage
-from o2c.outbox import outbox_handler
+from o2c.outbox import EmailToSend, outbox_handler
 
 INVOICE_DELIVERY = "invoice_delivery"
 CREDIT_NOTE_DELIVERY = "credit_note_delivery"
 
 
 @outbox_handler(INVOICE_DELIVERY)
-def invoice_deliver(message: OutboxMessage) -> None:
+def invoice_deliver(message: OutboxMessage) -> EmailToSend | None:
     invoice_id = message.payload["invoice_id"]
     _serialise(f"{INVOICE_DELIVERY}:{invoice_id}")
     invoice = Invoice.objects.select_related("customer", "order", "shipment").get(pk=invoice_id)
@@ -58,7 +59,7 @@ def invoice_deliver(message: OutboxMessage) -> None:
         f"Please quote the payment reference with your transfer.\n\n"
         f"Kind regards,\n{company}\n"
     )
-    _email(
+    return _email(
         document=invoice,
         subject=f"Invoice {invoice.number} from {company}",
         body=body,
@@ -68,7 +69,7 @@ def invoice_deliver(message: OutboxMessage) -> None:
 
 
 @outbox_handler(CREDIT_NOTE_DELIVERY)
-def credit_note_deliver(message: OutboxMessage) -> None:
+def credit_note_deliver(message: OutboxMessage) -> EmailToSend | None:
     credit_note_id = message.payload["credit_note_id"]
     _serialise(f"{CREDIT_NOTE_DELIVERY}:{credit_note_id}")
     note = CreditNote.objects.select_related("customer", "invoice__order").get(pk=credit_note_id)
@@ -87,7 +88,7 @@ def credit_note_deliver(message: OutboxMessage) -> None:
         f"The credit is set against invoice {note.invoice.number}.\n\n"
         f"Kind regards,\n{company}\n"
     )
-    _email(
+    return _email(
         document=note,
         subject=f"Credit note {note.number} from {company}",
         body=body,
@@ -121,21 +122,24 @@ def _pdf_stored(*, document: Invoice | CreditNote, folder: str, render: Callable
 
 def _email(
     *, document: Invoice | CreditNote, subject: str, body: str, pdf: bytes, message: OutboxMessage
-) -> None:
+) -> EmailToSend:
     recipient = document.customer.email
     if not recipient:
         raise DomainError(f"customer {document.customer.code} has no billing email address", field="email")
-    EmailMessage(
+    email = EmailMessage(
         subject=subject,
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient],
         headers={"X-O2C-Outbox-Id": str(message.pk)},
         attachments=[(f"{document.number}.pdf", pdf, "application/pdf")],
-    ).send()
-    emailed_at = timezone.now()
-    type(document).objects.filter(pk=document.pk).update(emailed_at=emailed_at)
-    document.emailed_at = emailed_at
+    )
+
+    def sent(at) -> None:
+        type(document).objects.filter(pk=document.pk).update(emailed_at=at)
+        document.emailed_at = at
+
+    return EmailToSend(email, sent=sent)
 
 
 # --- What the invoice page and the API show ----------------------------------------------------
@@ -161,8 +165,8 @@ def _status(message: OutboxMessage | None, emailed_at: datetime | None) -> Deliv
         )
     if message.status == OutboxMessage.Status.DELIVERED:
         state = "sent"
-    elif message.status == OutboxMessage.Status.FAILED:
-        state = "failed"
+    elif message.status in (OutboxMessage.Status.FAILED, OutboxMessage.Status.UNCERTAIN):
+        state = "failed"  # uncertain: maybe sent, never resent blindly; last_error says what to check
     else:
         state = "retrying" if message.attempts else "pending"
     return DeliveryStatus(

@@ -32,14 +32,18 @@ class IdempotencyRecord(models.Model):
 class OutboxMessage(models.Model):
     """A side effect (email, PDF, webhook) recorded in the transaction that caused it.
 
-    The relay task delivers pending messages after commit, at least once; handlers are idempotent
-    by message id.
+    The relay task delivers pending messages after commit; handlers are idempotent by message id.
+    An e-mail is `sending` from just before its send to just after (its `message_id`, the
+    Message-ID header, stored first), and `uncertain` when its worker died in between: at most
+    once, never resent blindly (o2c/outbox.py).
     """
 
     class Status(models.TextChoices):
         PENDING = "pending"
+        SENDING = "sending"
         DELIVERED = "delivered"
         FAILED = "failed"
+        UNCERTAIN = "uncertain"
 
     kind = models.CharField(max_length=50)
     payload = models.JSONField()
@@ -49,6 +53,8 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    message_id = models.CharField(max_length=255, blank=True, default="")
+    sending_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -60,8 +66,12 @@ class OutboxMessage(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["pending", "delivered", "failed"]), name="outbox_status_valid"
-            )
+                condition=models.Q(status__in=["pending", "sending", "delivered", "failed", "uncertain"]),
+                name="outbox_status_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["message_id"], condition=~models.Q(message_id=""), name="outbox_message_id_unique"
+            ),
         ]
 
     def __str__(self) -> str:

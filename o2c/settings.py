@@ -207,6 +207,8 @@ MEDIA_URL = "media/"
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="billing@o2c.example")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)  # a hanging mail server must not hold a worker
+# an e-mail still "sending" this long after its send began: its worker died mid-send (o2c/outbox.py)
+O2C_OUTBOX_SENDING_TIMEOUT = env.int("O2C_OUTBOX_SENDING_TIMEOUT", default=600)
 
 # --- REST API (API.md) --------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -26,12 +26,11 @@ from django.db import connection
 from django.db.models import Prefetch
 from django.template import TemplateSyntaxError, engines
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from o2c.documents import company_block, document_amount, document_date, html_pdf_render, recipient_block
 from o2c.errors import DomainError
 from o2c.models import OutboxMessage
-from o2c.outbox import outbox_handler
+from o2c.outbox import EmailToSend, outbox_handler
 from receivables.models import DunningLevel, DunningNotice, DunningNoticeLine
 
 DUNNING_NOTICE_DELIVERY = "dunning_notice_delivery"
@@ -201,7 +200,7 @@ def email_body(*, notice: DunningNotice) -> str:
 
 
 @outbox_handler(DUNNING_NOTICE_DELIVERY)
-def dunning_notice_deliver(message: OutboxMessage) -> None:
+def dunning_notice_deliver(message: OutboxMessage) -> EmailToSend | None:
     notice_id = message.payload["notice_id"]
     with connection.cursor() as cursor:  # two messages for one notice send one email
         cursor.execute(
@@ -215,15 +214,18 @@ def dunning_notice_deliver(message: OutboxMessage) -> None:
     recipient = notice.customer.email
     if not recipient:
         raise DomainError(f"customer {notice.customer.code} has no billing email address", field="email")
-    EmailMessage(
+    email = EmailMessage(
         subject=f"{notice.level.subject} from {settings.O2C_COMPANY_NAME}",
         body=email_body(notice=notice),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient],
         headers={"X-O2C-Outbox-Id": str(message.pk)},
         attachments=[(letter_filename(notice), pdf, "application/pdf")],
-    ).send()
-    DunningNotice.objects.filter(pk=notice.pk).update(emailed_at=timezone.now())
+    )
+    # sent at most once: the relay marks the message sending first (o2c/outbox.py)
+    return EmailToSend(
+        email, sent=lambda at: DunningNotice.objects.filter(pk=notice.pk).update(emailed_at=at)
+    )
 
 
 def _pdf_stored(notice: DunningNotice) -> bytes:

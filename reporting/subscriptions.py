@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from o2c.errors import DomainError
 from o2c.models import OutboxMessage
-from o2c.outbox import outbox_enqueue, outbox_handler
+from o2c.outbox import EmailToSend, outbox_enqueue, outbox_handler
 from o2c.roles import ADMIN, FINANCE, MANAGER, has_role
 from reporting.models import ReportDelivery, ReportSubscription
 from reporting.report_email import daily_report_build, daily_report_email
@@ -94,7 +94,7 @@ def daily_report_send_now(*, user, as_of: date) -> ReportDelivery:
 
 
 @outbox_handler(DAILY_REPORT)
-def daily_report_deliver(message: OutboxMessage) -> None:
+def daily_report_deliver(message: OutboxMessage) -> EmailToSend | None:
     delivery = (
         ReportDelivery.objects.select_for_update(of=("self",))
         .select_related("user")
@@ -106,14 +106,16 @@ def daily_report_deliver(message: OutboxMessage) -> None:
     if not user.email:
         raise DomainError(f"user {user.username} has no e-mail address", field="email")
     report = daily_report_build(as_of=delivery.report_date)
-    daily_report_email(
+    email = daily_report_email(
         report,
         to=user.email,
         recipient_name=user.get_full_name() or user.username,
         headers={"X-O2C-Outbox-Id": str(message.pk)},
-    ).send()
-    delivery.sent_at = timezone.now()
-    delivery.save(update_fields=["sent_at"])
+    )
+    # sent at most once: the relay marks the message sending first (o2c/outbox.py)
+    return EmailToSend(
+        email, sent=lambda at: ReportDelivery.objects.filter(pk=delivery.pk).update(sent_at=at)
+    )
 
 
 def report_deliveries_recent(*, user, limit: int = 10) -> list[ReportDelivery]:

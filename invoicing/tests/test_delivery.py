@@ -116,7 +116,11 @@ def test_a_mail_server_that_is_down_is_retried_with_backoff_and_then_succeeds(se
     assert "Connection refused by smtp.example.com:587" in message.last_error
     assert message.next_attempt_at >= before + timedelta(seconds=30)
     invoice.refresh_from_db()
-    assert (invoice.pdf.name, invoice.emailed_at) == ("", None)  # rolled back with the attempt
+    # the PDF is stored before the send (the message is marked sending with it); no e-mail left
+    assert (invoice.pdf.name, invoice.emailed_at) == (
+        f"invoices/{invoice.issue_date.year}/{invoice.number}.pdf",
+        None,
+    )
     status = invoice_delivery_status(invoice=invoice)
     assert (status.state, status.attempts, status.next_attempt_at) == ("retrying", 1, message.next_attempt_at)
     assert "Connection refused" in status.last_error
