@@ -167,6 +167,8 @@ def _status(message: OutboxMessage | None, emailed_at: datetime | None) -> Deliv
         state = "sent"
     elif message.status in (OutboxMessage.Status.FAILED, OutboxMessage.Status.UNCERTAIN):
         state = "failed"  # uncertain: maybe sent, never resent blindly; last_error says what to check
+    elif message.status == OutboxMessage.Status.SENDING:
+        state = "pending"  # on its way this very moment
     else:
         state = "retrying" if message.attempts else "pending"
     return DeliveryStatus(

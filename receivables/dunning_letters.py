@@ -267,8 +267,10 @@ def notice_delivery_states(*, notices: list[DunningNotice]) -> dict[int, Deliver
             state = "sent"
         elif message is None:
             state = "pending"
-        elif message.status == OutboxMessage.Status.FAILED:
-            state = "failed"
+        elif message.status in (OutboxMessage.Status.FAILED, OutboxMessage.Status.UNCERTAIN):
+            state = "failed"  # uncertain: maybe sent, never resent blindly; last_error says what to check
+        elif message.status == OutboxMessage.Status.SENDING:
+            state = "pending"
         else:
             state = "retrying" if message.attempts else "pending"
         states[notice.pk] = DeliveryState(

@@ -196,3 +196,16 @@ def test_the_status_of_a_list_of_invoices_is_read_in_one_query(django_assert_num
         statuses = invoice_delivery_statuses(invoices=[first, second])
 
     assert (statuses[first.pk].state, statuses[second.pk].state) == ("retrying", "pending")
+
+
+def test_a_delivery_a_dead_worker_left_uncertain_shows_failed_with_what_to_check(settings):
+    invoice = shipped_invoice()
+    message = delivery_message(invoice)
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status="sending", message_id="<x@o2c.example>", sending_at=timezone.now() - timedelta(hours=1)
+    )
+    assert invoice_delivery_status(invoice=invoice).state == "pending"
+    assert outbox_relay() == 0
+    status = invoice_delivery_status(invoice=invoice)
+    assert status.state == "failed" and "<x@o2c.example>" in status.last_error
+    assert mail.outbox == []
