@@ -167,7 +167,6 @@ def order_create(
     if requested_delivery_date and requested_delivery_date < today:
         raise DomainError("the requested delivery date is in the past", field="requested_delivery_date")
     order = SalesOrder(
-        number=sequence_number_next(series="order", on=today),
         customer=customer,
         warehouse=_resolve_warehouse(warehouse_id),
         currency=_resolve_currency(customer, currency),
@@ -178,6 +177,8 @@ def order_create(
         created_by=by,
     )
     lines_built = _build_lines(order, customer, lines)
+    # Numbered once the input is valid: a refused order draws no number (docs/decisions/0022).
+    order.number = sequence_number_next(series="order", on=today)
     order.save()
     _store_lines(order, lines_built)
     _event(order, "created", by=by, detail=f"{len(lines_built)} lines, total {order.total} {order.currency}")
