@@ -12,14 +12,14 @@ from django.conf import settings
 
 from credit.models import CreditDecision
 from credit.selectors import customer_position
-from customers.services import customer_lock
+from o2c import locks
 
 Outcome, Rule = CreditDecision.Outcome, CreditDecision.Rule
 
 
 def credit_check(*, order, by=None) -> CreditDecision:
     """Decide on `order` (locked by the caller) and store the decision with its figures."""
-    customer = customer_lock(customer_id=order.customer_id)
+    customer = locks.customer_lock(customer_id=order.customer_id)
     position = customer_position(customer=customer, exclude_order_id=order.pk)
     exposure = position.exposure + order.total
     limit = customer.credit_limit
@@ -59,7 +59,7 @@ def credit_check(*, order, by=None) -> CreditDecision:
 
 def credit_decide_manually(*, order, release: bool, note: str, by) -> CreditDecision:
     """Finance releases a hold (the order goes on to allocation) or rejects it (cancelled)."""
-    customer = customer_lock(customer_id=order.customer_id)
+    customer = locks.customer_lock(customer_id=order.customer_id)
     position = customer_position(customer=customer, exclude_order_id=order.pk)
     return CreditDecision.objects.create(
         order_id=order.pk,

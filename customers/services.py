@@ -18,6 +18,7 @@ from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
 from customers.models import Customer
+from o2c import locks
 from o2c.errors import DomainError
 from o2c.roles import FINANCE, has_role
 
@@ -192,14 +193,6 @@ def customer_create(
     return customer
 
 
-def customer_lock(*, customer_id: int) -> Customer:
-    """The customer row, locked (SELECT … FOR UPDATE) until the caller's transaction ends.
-
-    The credit check takes it so that two orders of one customer are checked one after the
-    other against the same headroom. Call it inside `transaction.atomic`."""
-    return Customer.objects.select_for_update().get(pk=customer_id)
-
-
 @transaction.atomic
 def customer_update(*, customer_id: int, by, **fields: Any) -> Customer:
     """Change the master data in `fields` (only those given); returns the customer.
@@ -207,7 +200,7 @@ def customer_update(*, customer_id: int, by, **fields: Any) -> Customer:
     Locks the row first, so a concurrent change of the credit limit is not lost. The credit
     terms need finance or a manager (`CreditTermsForbidden`, a 403); nothing is written then."""
     cleaned = _fields_clean(fields)
-    customer = customer_lock(customer_id=customer_id)
+    customer = locks.customer_lock(customer_id=customer_id)
     changed = [name for name, value in cleaned.items() if getattr(customer, name) != value]
     _credit_terms_check(changed=changed, by=by)
     if not changed:

@@ -141,10 +141,6 @@ def shipment_create(*, order, lines: dict[int, Decimal] | None = None, by=None) 
     return shipment
 
 
-def shipment_lock(*, shipment_id: int) -> Shipment:
-    return Shipment.objects.select_for_update().get(pk=shipment_id)
-
-
 def _move(shipment: Shipment, target: str) -> None:
     transition_check(
         label=f"shipment {shipment.number}", current=shipment.status, target=target, allowed=TRANSITIONS

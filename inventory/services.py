@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from inventory.models import Product, StockLevel, StockMove, Warehouse
+from o2c import locks
 from o2c.errors import DomainError
 from o2c.money import round_quantity
 
@@ -48,7 +49,7 @@ def warehouse_create(*, code: str, name: str) -> Warehouse:
 def stock_level_lock(*, product_id: int, warehouse_id: int) -> StockLevel:
     """The stock level row, created if missing, locked for the rest of the transaction."""
     StockLevel.objects.get_or_create(product_id=product_id, warehouse_id=warehouse_id)
-    return StockLevel.objects.select_for_update().get(product_id=product_id, warehouse_id=warehouse_id)
+    return locks.stock_level_lock(product_id=product_id, warehouse_id=warehouse_id)
 
 
 def stock_levels_lock(*, product_ids: list[int], warehouse_id: int) -> dict[int, StockLevel]:
@@ -63,8 +64,7 @@ def stock_levels_lock(*, product_ids: list[int], warehouse_id: int) -> dict[int,
     missing = [StockLevel(product_id=pid, warehouse_id=warehouse_id) for pid in ids if pid not in existing]
     if missing:
         StockLevel.objects.bulk_create(missing, ignore_conflicts=True)
-    levels = StockLevel.objects.select_for_update().filter(product_id__in=ids, warehouse_id=warehouse_id)
-    return {level.product_id: level for level in levels.order_by("product_id")}
+    return locks.stock_levels_lock(product_ids=ids, warehouse_id=warehouse_id)
 
 
 def stock_reserve(*, level: StockLevel, quantity: Decimal) -> Decimal:
@@ -137,7 +137,7 @@ def product_update(*, product_id: int, **fields) -> Product:
     """Change the fields given of a product (locked first). A product that holds or has
     reserved stock cannot become a service: its stock would be stranded."""
     _product_fields_check(fields)
-    product = Product.objects.select_for_update().get(pk=product_id)
+    product = locks.product_lock(product_id=product_id)
     changed = [name for name, value in fields.items() if getattr(product, name) != value]
     if not changed:
         return product

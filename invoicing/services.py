@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from invoicing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from ledger.services import LineSpec, journal_entry_post
+from o2c import locks
 from o2c.errors import Conflict, DomainError
 from o2c.money import ZERO, round_money
 from o2c.numbering import document_number_next
@@ -130,34 +131,6 @@ class CreditLineInput:
     quantity: Decimal
 
 
-def invoice_lock(*, invoice_id: int) -> Invoice:
-    return Invoice.objects.select_for_update().select_related("customer").get(pk=invoice_id)
-
-
-def invoices_lock(
-    *, invoice_ids=None, customer_id: int | None = None, open_only: bool = False
-) -> list[Invoice]:
-    """Invoices locked in primary-key order (the one lock order for invoices): those in
-    `invoice_ids`, or a customer's (open ones only with `open_only`)."""
-    invoices = Invoice.objects.select_for_update().order_by("pk")
-    if invoice_ids is not None:
-        invoices = invoices.filter(pk__in=invoice_ids)
-    if customer_id is not None:
-        invoices = invoices.filter(customer_id=customer_id)
-    if open_only:
-        invoices = invoices.filter(balance__gt=0)
-    return list(invoices)
-
-
-def invoice_ids_lock(*, customer_id: int, open_only: bool = False) -> list[int]:
-    """Lock a customer's (open) invoices in primary-key order without loading them: a payment
-    takes them all before choosing, so two payments of one customer queue."""
-    invoices = Invoice.objects.select_for_update().filter(customer_id=customer_id).order_by("pk")
-    if open_only:
-        invoices = invoices.filter(balance__gt=0)
-    return list(invoices.values_list("pk", flat=True))
-
-
 def invoice_settle(
     *, invoice: Invoice, on: date, paid: Decimal = ZERO, written_off: Decimal = ZERO
 ) -> Invoice:
@@ -186,7 +159,7 @@ def credit_note_create(
 ) -> CreditNote:
     """Credit an invoice in full (neither lines nor amount), by line and quantity, or by an
     amount split over the invoice's tax rates; never more than remains open on it."""
-    invoice = invoice_lock(invoice_id=invoice_id)
+    invoice = locks.invoice_lock(invoice_id=invoice_id)
     if not reason.strip():
         raise DomainError("give the reason for the credit note", field="reason")
     if lines and amount is not None:

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ledger.models import Account, JournalEntry, JournalLine
+from o2c import locks
 from o2c.errors import Conflict, DomainError, UnbalancedEntry
 from o2c.money import ZERO, round_money
 from o2c.numbering import document_number_next
@@ -114,7 +115,7 @@ def journal_entry_reverse(
     *, entry_id: int, reason: str, by=None, entry_date: date | None = None
 ) -> JournalEntry:
     """Post the mirror image of an entry: the only way to undo a posting."""
-    entry = JournalEntry.objects.select_for_update().get(pk=entry_id)
+    entry = locks.journal_entry_lock(entry_id=entry_id)
     if entry.reversal_of_id is not None:
         raise Conflict(f"{entry.number} is itself a reversal and cannot be reversed")
     if JournalEntry.objects.filter(reversal_of=entry).exists():

@@ -5,14 +5,25 @@ django-sequences keeps one counter row per series and year and increments it wit
 ends: a rolled-back transaction gives its number back, and two concurrent transactions never get
 the same one. Take the number as late as possible in the transaction, since the row lock
 serialises everyone who numbers documents of the same series and year.
+
+The counter rows of the current and the next year exist ahead of time (`number_series_ensure`:
+the data migration 0004, `seed_demo` and the nightly beat task `number_series_prepare`), so the
+first document of a year updates a row instead of inserting it: two transactions inserting the
+same new key wait on each other's whole transaction, outside the lock order of o2c/locks.py.
+A series that is missing all the same (a document dated in a year not prepared) is still
+created by its first number.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
+from django.apps import apps
 from django.db import connection
 from sequences import get_next_value
+
+from o2c import locks
 
 SERIES = {
     "order": "SO",
@@ -24,12 +35,47 @@ SERIES = {
 }
 
 
+GAPLESS = ("invoice", "credit_note", "payment", "journal")
+
+
+def series_name(*, series: str, year: int) -> str:
+    """The counter row of a gapless series and year: `invoice-2026`."""
+    return f"{series}-{year}"
+
+
+def number_series_ensure(*, years: Iterable[int], series: Iterable[str] = GAPLESS, registry=apps) -> int:
+    """Create the counter rows of the gapless `series` for `years` that do not exist yet, at 0 (the
+    first number is 1); rows that exist are left as they are. Safe to repeat and to run beside
+    transactions that take numbers. Returns how many rows were created."""
+    counter = registry.get_model("sequences", "Sequence")
+    names = sorted({series_name(series=name, year=year) for name in series for year in years})
+    existing = set(counter.objects.filter(name__in=names).values_list("name", flat=True))
+    missing = [counter(name=name, last=0) for name in names if name not in existing]
+    counter.objects.bulk_create(missing, ignore_conflicts=True)
+    return len(missing)
+
+
+def number_series_prepare(*, today: date, registry=apps) -> int:
+    """The series of this year and the next: what the migration, the beat task and `seed_demo`
+    run."""
+    return number_series_ensure(years=[today.year, today.year + 1], registry=registry)
+
+
+def number_series_hold(*, series: str, on: date) -> None:
+    """Lock the counter row of `series` for the year of `on` now, without taking a number: a step
+    that posts a journal entry before it numbers its document holds the document's series first
+    (the order of o2c/locks.py: document series before the journal's)."""
+    name = series_name(series=series, year=on.year)
+    number_series_ensure(years=[on.year], series=[series])
+    locks.number_series_lock(names=[name])
+
+
 def document_number_next(*, series: str, on: date) -> str:
     """The next number of `series` for the year of `on`; call it inside the creating transaction."""
     prefix = SERIES[series]
     if not connection.in_atomic_block:
         raise RuntimeError("document numbers are taken inside the transaction that saves the document")
-    value = get_next_value(f"{series}-{on.year}")
+    value = get_next_value(series_name(series=series, year=on.year))
     return f"{prefix}-{on.year}-{value:06d}"
 
 

@@ -32,6 +32,7 @@ from django.core.mail.message import make_msgid
 from django.db import transaction
 from django.utils import timezone
 
+from o2c import locks
 from o2c.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -93,11 +94,10 @@ def outbox_relay(*, limit: int = BATCH_SIZE) -> int:
     delivered = 0
     for _ in range(limit):
         with transaction.atomic():
-            message = (
-                OutboxMessage.objects.select_for_update(skip_locked=True)
-                .filter(status=OutboxMessage.Status.PENDING, next_attempt_at__lte=timezone.now())
-                .order_by("next_attempt_at", "pk")
-                .first()
+            message = locks.outbox_message_next(
+                queryset=OutboxMessage.objects.filter(
+                    status=OutboxMessage.Status.PENDING, next_attempt_at__lte=timezone.now()
+                ).order_by("next_attempt_at", "pk")
             )
             if message is None:
                 break

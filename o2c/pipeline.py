@@ -3,11 +3,17 @@
 Each step of the customer cycle is a short function that calls the stage services in order,
 inside one transaction. Views, API views, commands and tasks call these steps (or their own
 app's services), nothing deeper; stage apps never sequence other stages, and no step hides in a
-Django signal. Locks are always taken in the same order: order headers (primary-key order) →
-customer → stock levels (product order), which keeps concurrent steps free of deadlocks.
+Django signal.
 
-Cash: invoices are locked in primary-key order before payments, orders and the customer
-(the credit re-check after a payment); a payment's own row after its invoices.
+Locks are always taken in the one order of o2c/locks.py, which keeps concurrent steps free of
+deadlocks: order headers → shipments → the customer → invoices → payments → disputes → stock
+levels → number series (primary-key order within each; stock levels in product order; the
+document's series before the journal's). A step that would need a row of an earlier kind later
+takes it up front: a cash step locks the orders of the customer's open invoices and its held
+orders, then the customer, then the invoices, then the stock its held orders may allocate, and
+only then takes numbers (`_customer_cash_lock`); a step on one invoice locks its order and
+customer first (`_invoice_lock`); shipping holds the customer, the stock and the invoice series
+before it posts the cost of the goods.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,6 +35,7 @@ from invoicing import selectors as invoicing_selectors
 from invoicing import services as invoicing
 from invoicing.models import CreditNote
 from ledger import services as ledger
+from o2c import locks, numbering
 from o2c.errors import Conflict, DomainError
 from orders import selectors as order_selectors
 from orders import services as orders
@@ -50,7 +58,7 @@ def order_place(*, by, submit: bool = False, **fields) -> SalesOrder:
 @transaction.atomic
 def order_submit(*, order_id: int, by) -> SalesOrder:
     """Credit check (locks the customer), then allocation of what is in stock."""
-    order = orders.order_lock(order_id=order_id)
+    order = locks.order_lock(order_id=order_id)
     orders.order_check_submittable(order=order)
     decision = credit.credit_check(order=order, by=by)
     orders.order_mark_submitted(order=order, approved=decision.approved, reason=decision.reason, by=by)
@@ -76,7 +84,7 @@ def _invoice(*, order: SalesOrder, quantities: dict[int, Decimal], shipment=None
 @transaction.atomic
 def hold_release(*, order_id: int, note: str, by) -> SalesOrder:
     """Finance releases a credit hold; the order goes on to allocation."""
-    order = orders.order_lock(order_id=order_id)
+    order = locks.order_lock(order_id=order_id)
     orders.order_release_hold(order=order, note=note, by=by)
     credit.credit_decide_manually(order=order, release=True, note=note, by=by)
     _after_approval(order=order, by=by)
@@ -86,7 +94,7 @@ def hold_release(*, order_id: int, note: str, by) -> SalesOrder:
 @transaction.atomic
 def hold_reject(*, order_id: int, note: str, by) -> SalesOrder:
     """Finance rejects a credit hold: the order is cancelled."""
-    order = orders.order_lock(order_id=order_id)
+    order = locks.order_lock(order_id=order_id)
     orders.order_reject_hold(order=order, note=note, by=by)
     credit.credit_decide_manually(order=order, release=False, note=note, by=by)
     return order
@@ -99,8 +107,8 @@ def order_cancel(*, order_id: int, reason: str, by) -> SalesOrder:
     order = order_selectors.order_list().get(pk=order_id)
     product_ids = order_selectors.reserved_product_ids(order_id=order_id)
     waiting = _backordered_order_ids(product_ids=product_ids, warehouse_id=order.warehouse_id)
-    orders.orders_lock(order_ids=sorted({order_id, *waiting}))  # one lock order with receipts
-    order = orders.order_lock(order_id=order_id)
+    locks.orders_lock(order_ids=sorted({order_id, *waiting}))  # one lock order with receipts
+    order = locks.order_lock(order_id=order_id)
     orders.order_check_cancellable(order=order)
     fulfillment.shipments_cancel_open(order=order)
     released = fulfillment.order_deallocate(order=order)
@@ -115,13 +123,13 @@ def order_cancel(*, order_id: int, reason: str, by) -> SalesOrder:
 @transaction.atomic
 def shipment_create(*, order_id: int, lines: dict[int, Decimal] | None = None, by) -> Shipment:
     """A pick list for what is allocated (all of it, or chosen lines and quantities)."""
-    order = orders.order_lock(order_id=order_id)
+    order = locks.order_lock(order_id=order_id)
     return fulfillment.shipment_create(order=order, lines=lines, by=by)
 
 
 @transaction.atomic
 def shipment_pack(*, shipment_id: int, by) -> Shipment:
-    return fulfillment.shipment_pack(shipment=fulfillment.shipment_lock(shipment_id=shipment_id))
+    return fulfillment.shipment_pack(shipment=locks.shipment_lock(shipment_id=shipment_id))
 
 
 @transaction.atomic
@@ -132,8 +140,13 @@ def shipment_ship(
     shipped (with the order's service lines on its first shipment) and its postings: one
     transaction."""
     order_id = fulfillment_selectors.shipment_get(shipment_id=shipment_id).order_id
-    order = orders.order_lock(order_id=order_id)
-    shipment = fulfillment.shipment_lock(shipment_id=shipment_id)
+    order = locks.order_lock(order_id=order_id)
+    shipment = locks.shipment_lock(shipment_id=shipment_id)
+    locks.customer_share_lock(customer_id=order.customer_id)  # the invoice's foreign key, in its place
+    inventory.stock_levels_lock(
+        product_ids=shipment.lines.values_list("product_id", flat=True), warehouse_id=shipment.warehouse_id
+    )
+    numbering.number_series_hold(series="invoice", on=timezone.localdate())  # before the cost's JE
     if order.status != SalesOrder.Status.OPEN:
         raise Conflict(f"order {order.number} is {order.status.replace('_', ' ')}; its goods cannot ship")
     shipped = fulfillment.shipment_issue_stock(shipment=shipment, by=by)
@@ -155,7 +168,7 @@ def shipment_ship(
 @transaction.atomic
 def shipment_deliver(*, shipment_id: int, delivered_at=None, by) -> Shipment:
     return fulfillment.shipment_deliver(
-        shipment=fulfillment.shipment_lock(shipment_id=shipment_id), delivered_at=delivered_at
+        shipment=locks.shipment_lock(shipment_id=shipment_id), delivered_at=delivered_at
     )
 
 
@@ -168,6 +181,7 @@ def late_flags_refresh(*, today) -> tuple[int, int]:
 def credit_note_issue(*, invoice_id: int, reason: str, lines=None, amount=None, by) -> CreditNote:
     """A credit note on an invoice: posted, numbered, delivered like an invoice; it enters the
     open-item ledger and the order's payment status follows."""
+    _invoice_lock(invoice_id=invoice_id)
     note = invoicing.credit_note_create(
         invoice_id=invoice_id, reason=reason, lines=lines, amount=amount, by=by
     )
@@ -179,11 +193,63 @@ def credit_note_issue(*, invoice_id: int, reason: str, lines=None, amount=None, 
 # ── cash ─────────────────────────────────────────────────────────────────────────────────────────
 
 
+def _customer_cash_lock(*, customer_id: int, invoice_ids=(), recheck: bool = False) -> None:
+    """Everything a cash step of a customer may touch, in the lock order: the orders of its open
+    invoices (and of `invoice_ids`) and its held orders, then the customer, then its open
+    invoices, then (with `recheck`) the stock its held orders would allocate. The set of orders
+    is read before it is locked; when it moved before the customer was locked (an invoice issued,
+    an order put on hold meanwhile), the savepoint gives the locks back and it is read again.
+    Once the customer is locked, no invoice or hold of the customer can appear until commit."""
+    for _ in range(5):
+        order_ids = _cash_order_ids(customer_id=customer_id, invoice_ids=invoice_ids)
+        with transaction.atomic():  # a savepoint: rolled back, it releases its row locks
+            locks.orders_lock(order_ids=order_ids)
+            try:
+                locks.customer_lock(customer_id=customer_id)
+            except ObjectDoesNotExist:
+                raise DomainError(f"customer {customer_id} does not exist", field="customer") from None
+            if _cash_order_ids(customer_id=customer_id, invoice_ids=invoice_ids) <= order_ids:
+                break
+            transaction.set_rollback(True)
+    else:
+        raise Conflict(f"the orders of customer {customer_id} keep changing; try again")
+    locks.invoice_ids_lock(customer_id=customer_id, open_only=True)
+    if recheck:
+        held = order_selectors.order_list(
+            filters={"customer_id": customer_id, "status": SalesOrder.Status.ON_HOLD}
+        ).values_list("pk", flat=True)
+        for warehouse_id, product_ids in order_selectors.stock_products_by_warehouse(order_ids=held).items():
+            inventory.stock_levels_lock(product_ids=product_ids, warehouse_id=warehouse_id)
+
+
+def _cash_order_ids(*, customer_id: int, invoice_ids) -> set[int]:
+    invoices = invoicing_selectors.invoice_rows()
+    return (
+        set(invoices.filter(customer_id=customer_id, balance__gt=0).values_list("order_id", flat=True))
+        | set(invoices.filter(pk__in=list(invoice_ids)).values_list("order_id", flat=True))
+        | set(
+            order_selectors.order_list(
+                filters={"customer_id": customer_id, "status": SalesOrder.Status.ON_HOLD}
+            ).values_list("pk", flat=True)
+        )
+    )
+
+
+def _invoice_lock(*, invoice_id: int):
+    """An invoice in the lock order: its order, its customer (KEY SHARE: what the write-off's or
+    credit note's foreign key takes), then the invoice."""
+    row = invoicing_selectors.invoice_rows().filter(pk=invoice_id).values("order_id", "customer_id").first()
+    if row is not None:
+        locks.order_lock(order_id=row["order_id"])
+        locks.customer_share_lock(customer_id=row["customer_id"])
+    return locks.invoice_lock(invoice_id=invoice_id)
+
+
 def _orders_settle(*, order_ids, on: date, reference: str, by) -> None:
     """The payment status of the orders whose invoices were settled (closed when fully paid)."""
     order_ids = sorted(set(order_ids))
     figures = invoicing_selectors.order_settlements(order_ids=order_ids)
-    for order in orders.orders_lock(order_ids=order_ids):
+    for order in locks.orders_lock(order_ids=order_ids):
         orders.order_record_settlement(order=order, **figures[order.pk], on=on, reference=reference, by=by)
 
 
@@ -223,7 +289,9 @@ def payment_record(
     the reference first, then oldest due first); the rest stays unapplied cash. Postings, invoice
     balances and order payment status in one transaction; then the customer's held orders are
     checked again."""
-    invoicing.invoice_ids_lock(customer_id=customer_id, open_only=True)  # all of them, first
+    _customer_cash_lock(
+        customer_id=customer_id, invoice_ids=[a.invoice_id for a in allocations or []], recheck=True
+    )
     if allocations is None:
         proposal = allocation_propose(
             invoices=receivables_selectors.open_items_of(customer_id=customer_id),
@@ -231,7 +299,7 @@ def payment_record(
             reference=reference,
         )
         allocations = [receivables.AllocationInput(invoice_id=i, amount=a) for i, a in proposal]
-    invoices = {i.pk: i for i in invoicing.invoices_lock(invoice_ids={a.invoice_id for a in allocations})}
+    invoices = {i.pk: i for i in locks.invoices_lock(invoice_ids={a.invoice_id for a in allocations})}
     payment, rows = receivables.payment_create(
         customer_id=customer_id,
         amount=amount,
@@ -263,8 +331,12 @@ def _per_invoice(allocations) -> dict[int, Decimal]:
 @transaction.atomic
 def payment_apply(*, payment_id: int, allocations: list[receivables.AllocationInput], by=None) -> Payment:
     """Apply a payment's unapplied cash to invoices."""
-    invoices = {i.pk: i for i in invoicing.invoices_lock(invoice_ids=[a.invoice_id for a in allocations])}
-    payment = receivables.payment_lock(payment_id=payment_id)
+    customer_id = receivables_selectors.payment_get(payment_id=payment_id).customer_id
+    _customer_cash_lock(
+        customer_id=customer_id, invoice_ids=[a.invoice_id for a in allocations], recheck=True
+    )
+    invoices = {i.pk: i for i in locks.invoices_lock(invoice_ids=[a.invoice_id for a in allocations])}
+    payment = locks.payment_lock(payment_id=payment_id)
     rows = receivables.payment_apply(payment=payment, invoices=invoices, allocations=allocations, by=by)
     _settle(
         invoices=invoices, on=timezone.localdate(), paid=_per_invoice(rows), reference=payment.number, by=by
@@ -277,12 +349,14 @@ def payment_apply(*, payment_id: int, allocations: list[receivables.AllocationIn
 def payment_reverse(*, payment_id: int, reason: str, by=None) -> Payment:
     """A bounced payment: its allocations undone, its postings reversed, invoices reopened."""
     known = receivables_selectors.payment_get(payment_id=payment_id)
+    allocated = set(known.allocations.values_list("invoice_id", flat=True))
+    _customer_cash_lock(customer_id=known.customer_id, invoice_ids=allocated)
     # Its invoices, and the customer's open ones a concurrent application could reach, before
     # the payment row; one invoiced and applied in between is locked after it (rare).
     invoices = {
         i.pk: i
-        for i in invoicing.invoices_lock(
-            invoice_ids={*known.allocations.values_list("invoice_id", flat=True)}
+        for i in locks.invoices_lock(
+            invoice_ids=allocated
             | set(
                 invoicing_selectors.invoice_rows()
                 .filter(customer_id=known.customer_id, balance__gt=0)
@@ -290,9 +364,9 @@ def payment_reverse(*, payment_id: int, reason: str, by=None) -> Payment:
             )
         )
     }
-    payment = receivables.payment_lock(payment_id=payment_id)
+    payment = locks.payment_lock(payment_id=payment_id)
     late = set(payment.allocations.values_list("invoice_id", flat=True)) - set(invoices)
-    invoices.update({i.pk: i for i in invoicing.invoices_lock(invoice_ids=late)})
+    invoices.update({i.pk: i for i in locks.invoices_lock(invoice_ids=late)})
     back = receivables.payment_reverse(payment=payment, reason=reason, by=by)
     _settle(
         invoices=invoices,
@@ -307,14 +381,14 @@ def payment_reverse(*, payment_id: int, reason: str, by=None) -> Payment:
 @transaction.atomic
 def payment_refund(*, payment_id: int, amount, reason: str, by=None) -> Payment:
     """Pay a payment's unapplied cash back to the customer."""
-    payment = receivables.payment_lock(payment_id=payment_id)
+    payment = locks.payment_lock(payment_id=payment_id)
     return receivables.payment_refund(payment=payment, amount=amount, reason=reason, by=by)
 
 
 @transaction.atomic
 def write_off(*, invoice_id: int, amount, reason: str, by) -> WriteOff:
     """A manager writes off a balance that will not be collected (Dr bad debt / Cr receivables)."""
-    invoice = invoicing.invoice_lock(invoice_id=invoice_id)
+    invoice = _invoice_lock(invoice_id=invoice_id)
     written = receivables.write_off_create(invoice=invoice, amount=amount, reason=reason, by=by)
     _settle(
         invoices={invoice.pk: invoice},
@@ -329,7 +403,7 @@ def write_off(*, invoice_id: int, amount, reason: str, by) -> WriteOff:
 @transaction.atomic
 def dispute_open(*, invoice_id: int, amount, reason: str, note: str = "", owner=None, by) -> Dispute:
     """A customer contests part of an invoice: that part leaves dunning and shows apart in aging."""
-    invoice = invoicing.invoice_lock(invoice_id=invoice_id)
+    invoice = _invoice_lock(invoice_id=invoice_id)
     return receivables.dispute_open(
         invoice=invoice, amount=amount, reason=reason, note=note, owner=owner, by=by
     )
@@ -340,8 +414,8 @@ def dispute_resolve(*, dispute_id: int, outcome: str, note: str = "", by) -> Dis
     """Close a dispute: by a credit note for the disputed amount (at most what is still open on
     the invoice), or rejected, or withdrawn by the customer."""
     invoice_id = receivables_selectors.dispute_list().values_list("invoice_id", flat=True).get(pk=dispute_id)
-    invoicing.invoice_lock(invoice_id=invoice_id)
-    dispute = receivables.dispute_lock(dispute_id=dispute_id)
+    _invoice_lock(invoice_id=invoice_id)
+    dispute = locks.dispute_lock(dispute_id=dispute_id)
     if outcome not in (
         Dispute.Status.CREDITED,
         "credit_note",
@@ -402,7 +476,7 @@ def held_orders_recheck(*, customer_id: int, by=None) -> list[SalesOrder]:
     )
     held_ids = list(held.order_by("submitted_at", "pk").values_list("pk", flat=True))
     locked = {
-        order.pk: order for order in orders.orders_lock(order_ids=sorted(held_ids))
+        order.pk: order for order in locks.orders_lock(order_ids=sorted(held_ids))
     }  # before the customer
     for order_id in held_ids:
         order = locked[order_id]
@@ -425,7 +499,7 @@ def stock_receive(
     """Goods in at standard cost (Dr inventory / Cr goods received), then backorders are
     allocated oldest order first."""
     waiting = _backordered_order_ids(product_ids=[product_id], warehouse_id=warehouse_id)
-    locked = {order.pk for order in orders.orders_lock(order_ids=sorted(waiting))}
+    locked = {order.pk for order in locks.orders_lock(order_ids=sorted(waiting))}
     move = inventory.stock_receive(
         product_id=product_id, warehouse_id=warehouse_id, quantity=quantity, reference=reference, by=by
     )
@@ -451,7 +525,7 @@ def stock_receive(
 def backorders_refill(*, product_id: int, warehouse_id: int, by=None) -> None:
     """Give stock that sits available to waiting backorders (run periodically as a safety net)."""
     waiting = _backordered_order_ids(product_ids=[product_id], warehouse_id=warehouse_id)
-    locked = {order.pk for order in orders.orders_lock(order_ids=sorted(waiting))}
+    locked = {order.pk for order in locks.orders_lock(order_ids=sorted(waiting))}
     _allocate_backorders(product_id=product_id, warehouse_id=warehouse_id, order_ids=locked, by=by)
 
 
@@ -472,14 +546,14 @@ def _allocate_backorders(*, product_id: int, warehouse_id: int, order_ids: set[i
     late = _backordered_order_ids(product_ids=[product_id], warehouse_id=warehouse_id) - order_ids
     if late:
         order_ids = order_ids | {
-            order.pk for order in orders.orders_lock(order_ids=sorted(late), skip_locked=True)
+            order.pk for order in locks.orders_lock(order_ids=sorted(late), skip_locked=True)
         }
     if not order_ids:
         return
     allocated = fulfillment.backorders_allocate(
         product_id=product_id, warehouse_id=warehouse_id, order_ids=sorted(order_ids)
     )
-    for order in orders.orders_lock(order_ids=sorted(allocated)):
+    for order in locks.orders_lock(order_ids=sorted(allocated)):
         orders.order_record_reservations(
             order=order, reserved=allocated[order.pk], by=by, event="backorder_allocated"
         )
@@ -489,7 +563,7 @@ def _allocate_backorders(*, product_id: int, warehouse_id: int, order_ids: set[i
 def bank_line_record(*, line_id: int, by=None) -> Payment | None:
     """A confirmed bank statement line becomes a payment applied as the clerk confirmed it, once:
     the line is locked first and a line already recorded is skipped (None)."""
-    line = receivables.bank_line_lock(line_id=line_id)
+    line = locks.bank_line_lock(line_id=line_id)
     if line.payment_id or line.status != line.Status.CONFIRMED:
         return None
     payment = payment_record(

@@ -144,6 +144,12 @@ CELERY_BEAT_SCHEDULE = {
     # The safety net of the outbox: messages whose on-commit relay was lost are picked up here.
     "outbox-relay": {"task": "o2c.tasks.outbox_relay", "schedule": timedelta(minutes=1)},
     "idempotency-purge": {"task": "o2c.tasks.idempotency_purge", "schedule": crontab(minute=17)},
+    # The counter rows of this year's and next year's invoice, credit note, payment and journal
+    # numbers, long before the first document of the year (safe to repeat).
+    "number-series-prepare": {
+        "task": "o2c.tasks.number_series_prepare",
+        "schedule": crontab(hour=1, minute=7),
+    },
     "late-flags": {"task": "fulfillment.tasks.late_flags_refresh", "schedule": crontab(minute=5)},
     "backorders-refill": {
         "task": "fulfillment.tasks.backorders_refill_all",

@@ -85,6 +85,17 @@ def order_events(*, order_id: int) -> QuerySet[OrderEvent]:
     return OrderEvent.objects.filter(order_id=order_id).select_related("actor").order_by("at", "pk")
 
 
+def stock_products_by_warehouse(*, order_ids) -> dict[int, list[int]]:
+    """The stock products of `order_ids` per warehouse (warehouse id → product ids in order):
+    the stock levels a step that may allocate these orders locks in their place."""
+    products: dict[int, set[int]] = {}
+    for warehouse_id, product_id in SalesOrderLine.objects.filter(
+        order_id__in=list(order_ids), is_stock=True
+    ).values_list("order__warehouse_id", "product_id"):
+        products.setdefault(warehouse_id, set()).add(product_id)
+    return {warehouse_id: sorted(ids) for warehouse_id, ids in sorted(products.items())}
+
+
 def reserved_product_ids(*, order_id: int) -> list[int]:
     """The products an order holds reservations of, in product order."""
     return sorted(

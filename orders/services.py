@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from customers.models import Customer
 from inventory.models import Product, Warehouse
+from o2c import locks
 from o2c.errors import Conflict, DomainError
 from o2c.money import ZERO, line_amounts, round_quantity
 from o2c.numbering import sequence_number_next
@@ -166,7 +167,6 @@ def order_create(
     if requested_delivery_date and requested_delivery_date < today:
         raise DomainError("the requested delivery date is in the past", field="requested_delivery_date")
     order = SalesOrder(
-        number=sequence_number_next(series="order", on=today),
         customer=customer,
         warehouse=_resolve_warehouse(warehouse_id),
         currency=_resolve_currency(customer, currency),
@@ -177,22 +177,12 @@ def order_create(
         created_by=by,
     )
     lines_built = _build_lines(order, customer, lines)
+    # Numbered once the input is valid: a refused order draws no number (docs/decisions/0022).
+    order.number = sequence_number_next(series="order", on=today)
     order.save()
     _store_lines(order, lines_built)
     _event(order, "created", by=by, detail=f"{len(lines_built)} lines, total {order.total} {order.currency}")
     return order
-
-
-def order_lock(*, order_id: int) -> SalesOrder:
-    """The order header, locked: every change of an order starts here (header before lines)."""
-    return SalesOrder.objects.select_for_update().select_related("customer").get(pk=order_id)
-
-
-def orders_lock(*, order_ids: list[int], skip_locked: bool = False) -> list[SalesOrder]:
-    """Several order headers locked in primary-key order (with `skip_locked`, only those no other
-    transaction holds)."""
-    headers = SalesOrder.objects.select_for_update(skip_locked=skip_locked).filter(pk__in=order_ids)
-    return list(headers.order_by("pk"))
 
 
 _UNSET = object()
@@ -210,7 +200,7 @@ def order_update(
     warehouse_id: int | None = None,
 ) -> SalesOrder:
     """Edit a draft; any other status is a 409."""
-    order = order_lock(order_id=order_id)
+    order = locks.order_lock(order_id=order_id)
     if order.status != SalesOrder.Status.DRAFT:
         raise Conflict(
             f"order {order.number} is {order.get_status_display().lower()} and can no longer be edited"

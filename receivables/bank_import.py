@@ -23,6 +23,7 @@ from django.db.models import Count, Q, Sum
 
 from customers.selectors import customer_list
 from invoicing.selectors import invoice_rows
+from o2c import locks
 from o2c.errors import Conflict, DomainError
 from receivables import services
 from receivables.bank_matching import lines_match
@@ -311,7 +312,7 @@ def line_decide(
     allocations for it (and confirm it with `confirm`)."""
     if action not in ACTIONS:
         raise DomainError(f"action must be one of {', '.join(ACTIONS)}", field="action")
-    line = services.bank_line_lock(line_id=line_id, statement_id=statement_id)
+    line = locks.bank_line_lock(line_id=line_id, statement_id=statement_id)
     if action == "confirm":
         if line.customer_id is None:
             raise DomainError("choose the customer first", field="customer")

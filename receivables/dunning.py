@@ -46,8 +46,9 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from customers.services import customer_lock, customer_update
+from customers.services import customer_update
 from invoicing.selectors import invoice_rows
+from o2c import locks
 from o2c.errors import DomainError
 from o2c.money import ZERO
 from o2c.outbox import outbox_enqueue
@@ -322,7 +323,7 @@ def _customer_dun(*, run: DunningRun, customer_id: int, levels: list[DunningLeve
     levels_by_days = {level.days_overdue: level for level in levels}
     try:
         with transaction.atomic():
-            customer = customer_lock(customer_id=customer_id)
+            customer = locks.customer_lock(customer_id=customer_id)
             rows = list(_due_rows(as_of=run.as_of, levels=levels, customer_id=customer.pk))
             if not rows:
                 return None

@@ -2,7 +2,7 @@
 write-offs, disputes and inbound payment notifications.
 
 Each function runs inside the caller's transaction (the steps in o2c/pipeline.py) on invoices the
-caller has locked (`invoicing.services.invoices_lock`, primary-key order); a payment's own row is
+caller has locked (`o2c.locks.invoices_lock`, primary-key order); a payment's own row is
 locked here. Every change writes its open-item rows and its journal entry together, so the
 subledger and the ledger never part: receivables (1100) = Σ open invoice balances and customer
 advances (2100) = Σ unapplied cash, at every commit.
@@ -261,10 +261,6 @@ def _post_application(*, payment: Payment, amount: Decimal, on: date, by) -> Non
     )
 
 
-def payment_lock(*, payment_id: int) -> Payment:
-    return Payment.objects.select_for_update().select_related("customer").get(pk=payment_id)
-
-
 def payment_apply(
     *, payment: Payment, invoices: dict, allocations: Sequence[AllocationInput], by=None
 ) -> list[Allocation]:
@@ -468,10 +464,6 @@ def dispute_open(*, invoice, amount, reason: str, note: str = "", owner=None, by
     )
 
 
-def dispute_lock(*, dispute_id: int) -> Dispute:
-    return Dispute.objects.select_for_update().select_related("invoice").get(pk=dispute_id)
-
-
 def dispute_close(*, dispute: Dispute, outcome: str, note: str = "", credit_note=None, by=None) -> Dispute:
     """Close an open (locked) dispute as credited, rejected or withdrawn."""
     if dispute.status != Dispute.Status.OPEN:
@@ -541,13 +533,6 @@ def bank_statement_create(
     )
     bank_statement_settle(statement_id=statement.pk)
     return statement
-
-
-def bank_line_lock(*, line_id: int, statement_id: int | None = None) -> BankStatementLine:
-    lines = BankStatementLine.objects.select_for_update(of=("self",)).select_related("statement")
-    if statement_id is not None:
-        lines = lines.filter(statement_id=statement_id)
-    return lines.get(pk=line_id)
 
 
 def bank_line_set(

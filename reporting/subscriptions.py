@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from o2c import locks
 from o2c.errors import DomainError
 from o2c.models import OutboxMessage
 from o2c.outbox import EmailToSend, outbox_enqueue, outbox_handler
@@ -95,11 +96,7 @@ def daily_report_send_now(*, user, as_of: date) -> ReportDelivery:
 
 @outbox_handler(DAILY_REPORT)
 def daily_report_deliver(message: OutboxMessage) -> EmailToSend | None:
-    delivery = (
-        ReportDelivery.objects.select_for_update(of=("self",))
-        .select_related("user")
-        .get(pk=message.payload["delivery_id"])
-    )
+    delivery = locks.report_delivery_lock(delivery_id=message.payload["delivery_id"])
     if delivery.sent_at is not None:  # a redelivered message: the e-mail went out already
         return
     user = delivery.user

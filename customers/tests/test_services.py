@@ -6,8 +6,9 @@ import pytest
 from django.db import transaction
 
 from customers.models import Customer
-from customers.services import CreditTermsForbidden, customer_create, customer_lock, customer_update
+from customers.services import CreditTermsForbidden, customer_create, customer_update
 from o2c.errors import DomainError
+from o2c.locks import customer_lock
 
 pytestmark = pytest.mark.django_db
 

@@ -228,3 +228,21 @@ def test_idempotent_order_creation(api_client_for, catalog):
     assert second["Idempotent-Replayed"] == "true" and second.json() == first.json()
     assert SalesOrder.objects.count() == 1
     assert StockLevel.objects.get(product=catalog["espresso"]).reserved == Decimal("1")
+
+
+def test_refused_orders_draw_no_number(api_client_for, catalog):
+    """Order numbers may have gaps (docs/decisions/0022), but a refused order takes none: two
+    refused submits between two accepted orders leave their numbers consecutive."""
+    client = api_client_for("sales")
+    customer = a_customer(credit_limit="100000.00")
+    good = {"product": catalog["service"].pk, "quantity": "1"}
+    first = client.post(ORDERS, order_body(customer, good, submit=True), format="json").json()["number"]
+    for refused in (
+        order_body(customer, {"product": catalog["service"].pk, "quantity": "0"}, submit=True),
+        order_body(customer, good, warehouse=999999, submit=True),
+    ):
+        assert client.post(ORDERS, refused, format="json").status_code == 400
+    second = client.post(ORDERS, order_body(customer, good, submit=True), format="json").json()["number"]
+
+    head, serial = first.rsplit("-", 1)
+    assert second == f"{head}-{int(serial) + 1:06d}"

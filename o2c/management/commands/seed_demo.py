@@ -19,6 +19,7 @@ from customers.models import Customer
 from inventory import services as inventory_services
 from inventory.models import Product, Warehouse
 from o2c import pipeline
+from o2c.numbering import number_series_prepare
 from o2c.roles import ADMIN, FINANCE, MANAGER, SALES, WAREHOUSE, roles_sync
 from orders.services import LineInput
 from receivables.models import Payment
@@ -109,6 +110,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         roles_sync()
+        number_series_prepare(today=timezone.localdate())  # before the first numbered document
         self._users()
         self._customers()
         self._catalog()

@@ -1,0 +1,200 @@
+"""Row locks: the one module that takes them (`SELECT … FOR UPDATE`), as Saleor's `lock_objects`.
+
+The lock order. A transaction that locks rows of several kinds takes them in this order, and
+the rows of one kind in primary-key order (stock levels: warehouse, then product):
+
+    1. order headers          order_lock, orders_lock          (header before its lines)
+    2. shipments              shipment_lock
+    3. the customer           customer_lock
+    4. invoices               invoice_lock, invoices_lock, invoice_ids_lock
+    5. payments               payment_lock
+    6. disputes               dispute_lock
+    7. bank statement lines   bank_line_lock
+    8. stock levels           stock_levels_lock, stock_level_lock; products: product_lock
+    9. number series          number_series_lock, then the numbers themselves (o2c/numbering.py):
+                              the document's series (INV, CN, PAY) before the journal's (JE)
+
+Journal entries (`journal_entry_lock`), report deliveries and outbox messages are locked alone.
+A step that learns only later that it needs a row of an earlier kind either took it up front
+(o2c/pipeline.py: a payment locks the orders of the customer's open invoices before the
+customer) or takes it with SKIP LOCKED, never waiting for it.
+
+Every lock is `of=("self",)`: a `select_related` join reads the related row but never locks it
+(a locked order does not lock its customer; the customer is locked by `customer_lock`, in its
+place in the order). Multi-row locks are `order_by("pk")`. A row number of a document series
+(django-sequences) is a lock too, held to the end of the transaction: numbers come last.
+
+This is the kernel: it does not import the apps' models, it asks the app registry for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.apps import apps
+from django.db import connections
+from django.db.models import Model, QuerySet
+
+
+def _model(label: str) -> type[Model]:
+    return apps.get_model(label)
+
+
+def lock(queryset: QuerySet, *, skip_locked: bool = False) -> list:
+    """The rows of `queryset` locked in primary-key order (with `skip_locked`, only those no other
+    transaction holds); its own table's rows only."""
+    return list(queryset.select_for_update(skip_locked=skip_locked, of=("self",)).order_by("pk"))
+
+
+def lock_one(queryset: QuerySet, **lookup) -> Model:
+    """The one row of `queryset` matching `lookup`, locked (DoesNotExist when there is none)."""
+    return queryset.select_for_update(of=("self",)).get(**lookup)
+
+
+# ── 1. orders ─────────────────────────────────────────────────────────────────────────────────────
+
+
+def order_lock(*, order_id: int):
+    """The order header (its customer read along, not locked): every change of an order starts
+    here, header before lines."""
+    return lock_one(_model("orders.SalesOrder").objects.select_related("customer"), pk=order_id)
+
+
+def orders_lock(*, order_ids: Iterable[int], skip_locked: bool = False) -> list:
+    """Several order headers in primary-key order (with `skip_locked`, those no one else holds)."""
+    headers = _model("orders.SalesOrder").objects.filter(pk__in=list(order_ids))
+    return lock(headers, skip_locked=skip_locked)
+
+
+# ── 2. shipments ──────────────────────────────────────────────────────────────────────────────────
+
+
+def shipment_lock(*, shipment_id: int):
+    return lock_one(_model("fulfillment.Shipment").objects, pk=shipment_id)
+
+
+# ── 3. the customer ───────────────────────────────────────────────────────────────────────────────
+
+
+def customer_lock(*, customer_id: int):
+    """The customer row: the credit check takes it so that two orders of one customer are checked
+    one after the other against the same headroom; a payment takes it before its invoices."""
+    return lock_one(_model("customers.Customer").objects, pk=customer_id)
+
+
+def customer_share_lock(*, customer_id: int) -> None:
+    """The customer row in KEY SHARE mode, in the customer's place: what inserting an invoice, a
+    write-off or a credit note of the customer takes anyway (the foreign key), taken before the
+    invoice and stock rows, so a step holding those never waits for a customer locked by a
+    payment. Steps that insert such rows after their stock take this first."""
+    model = _model("customers.Customer")
+    connection = connections[model.objects.db]
+    if not connection.in_atomic_block:
+        raise RuntimeError("row locks are taken inside a transaction")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {connection.ops.quote_name(model._meta.db_table)} WHERE id = %s FOR KEY SHARE",  # noqa: S608 (a table name, not input)
+            [customer_id],
+        )
+
+
+# ── 4. invoices ───────────────────────────────────────────────────────────────────────────────────
+
+
+def invoice_lock(*, invoice_id: int):
+    """One invoice (its customer read along, not locked)."""
+    return lock_one(_model("invoicing.Invoice").objects.select_related("customer"), pk=invoice_id)
+
+
+def invoices_lock(*, invoice_ids=None, customer_id: int | None = None, open_only: bool = False) -> list:
+    """Invoices in primary-key order: those in `invoice_ids`, or a customer's (open ones only with
+    `open_only`)."""
+    invoices = _model("invoicing.Invoice").objects.all()
+    if invoice_ids is not None:
+        invoices = invoices.filter(pk__in=list(invoice_ids))
+    if customer_id is not None:
+        invoices = invoices.filter(customer_id=customer_id)
+    if open_only:
+        invoices = invoices.filter(balance__gt=0)
+    return lock(invoices)
+
+
+def invoice_ids_lock(*, customer_id: int, open_only: bool = False) -> list[int]:
+    """Lock a customer's (open) invoices in primary-key order without loading them: a payment
+    takes them all before choosing, so two payments of one customer queue."""
+    invoices = _model("invoicing.Invoice").objects.filter(customer_id=customer_id)
+    if open_only:
+        invoices = invoices.filter(balance__gt=0)
+    return list(invoices.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
+
+
+# ── 5. payments, 6. disputes, 7. bank statement lines ────────────────────────────────────────────
+
+
+def payment_lock(*, payment_id: int):
+    """One payment (its customer read along, not locked)."""
+    return lock_one(_model("receivables.Payment").objects.select_related("customer"), pk=payment_id)
+
+
+def dispute_lock(*, dispute_id: int):
+    """One dispute (its invoice read along, not locked: lock the invoice first)."""
+    return lock_one(_model("receivables.Dispute").objects.select_related("invoice"), pk=dispute_id)
+
+
+def bank_line_lock(*, line_id: int, statement_id: int | None = None):
+    """One bank statement line (its statement read along, not locked)."""
+    lines = _model("receivables.BankStatementLine").objects.select_related("statement")
+    if statement_id is not None:
+        lines = lines.filter(statement_id=statement_id)
+    return lock_one(lines, pk=line_id)
+
+
+# ── 8. stock ──────────────────────────────────────────────────────────────────────────────────────
+
+
+def stock_levels_lock(*, product_ids: Iterable[int], warehouse_id: int) -> dict:
+    """The existing stock levels of `product_ids` in one warehouse, in product order (the one lock
+    order for stock): product id → level."""
+    levels = _model("inventory.StockLevel").objects.filter(
+        product_id__in=sorted(set(product_ids)), warehouse_id=warehouse_id
+    )
+    locked = levels.select_for_update(of=("self",)).order_by("product_id")
+    return {level.product_id: level for level in locked}
+
+
+def stock_level_lock(*, product_id: int, warehouse_id: int):
+    return lock_one(_model("inventory.StockLevel").objects, product_id=product_id, warehouse_id=warehouse_id)
+
+
+def product_lock(*, product_id: int):
+    return lock_one(_model("inventory.Product").objects, pk=product_id)
+
+
+# ── 9. number series ──────────────────────────────────────────────────────────────────────────────
+
+
+def number_series_lock(*, names: Iterable[str]) -> list:
+    """The counter rows of document series (`invoice-2026`) in name order, before a step that
+    posts a journal entry (JE) and only later numbers its document (INV): the series of the
+    document is then held before the journal's, as everywhere else. The rows must exist
+    (o2c/numbering.py `number_series_ensure`)."""
+    counters = _model("sequences.Sequence").objects.filter(name__in=sorted(set(names)))
+    return list(counters.select_for_update(of=("self",)).order_by("name"))
+
+
+# ── locked alone ──────────────────────────────────────────────────────────────────────────────────
+
+
+def journal_entry_lock(*, entry_id: int):
+    return lock_one(_model("ledger.JournalEntry").objects, pk=entry_id)
+
+
+def report_delivery_lock(*, delivery_id: int):
+    """A daily report delivery (its user read along, not locked)."""
+    return lock_one(_model("reporting.ReportDelivery").objects.select_related("user"), pk=delivery_id)
+
+
+def outbox_message_next(*, queryset: QuerySet):
+    """The first message of `queryset` (in its own ordering) that no other relay holds, locked;
+    None when there is none (SKIP LOCKED: relays never wait for each other)."""
+    return queryset.select_for_update(skip_locked=True, of=("self",)).first()
