@@ -10,6 +10,7 @@ only e-mail and the test stays short.
 from __future__ import annotations
 
 import email
+import email.policy
 import os
 import re
 import signal
@@ -48,12 +49,14 @@ CRASHING_BACKEND = "tests.kernel.crash_mail.EmailBackend"
 
 
 def sent_emails(mail_dir: Path) -> list[email.message.Message]:
-    """Every e-mail in the mail directory (a file may hold several, separated by a rule)."""
+    """Every e-mail in the mail directory (a file may hold several, separated by a rule); long
+    headers such as a Message-ID with a four-digit outbox id come folded, and the default policy
+    unfolds them."""
     found = []
     for path in mail_dir.iterdir():
         for chunk in re.split(rb"\n-{79}\n", path.read_bytes()):
             if chunk.strip():
-                found.append(email.message_from_bytes(chunk.lstrip(b"\n")))
+                found.append(email.message_from_bytes(chunk.lstrip(b"\n"), policy=email.policy.default))
     return found
 
 
