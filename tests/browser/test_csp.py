@@ -115,3 +115,11 @@ def test_the_hold_queue_fits_1280_px_and_its_buttons_work(page: Page, live_serve
     page.locator(f"#hold-{last.pk}").get_by_label(f"Note on {last.number}").fill("Customer withdrew")
     page.locator(f"#hold-{last.pk}").get_by_role("button", name="Reject").click()
     expect(page.locator(f"#hold-{last.pk}")).to_contain_text("rejected")
+
+
+def test_the_api_docs_render_under_the_policy(page: Page, live_server, make_user):
+    user_with_password(make_user, "sales", "sam")
+    log_in(page, live_server.url, "sam")
+    page.get_by_test_id("nav").get_by_role("link", name="API docs").click()
+    expect(page.locator(".swagger-ui .opblock").first).to_be_visible(timeout=15_000)
+    expect(page.locator(".swagger-ui")).to_contain_text("O2C API")

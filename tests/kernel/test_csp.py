@@ -199,6 +199,17 @@ def test_the_login_page_and_errors_carry_the_policy(client):
 
 
 @pytest.mark.django_db
+def test_the_api_docs_page_serves_its_script_as_a_file(client, make_user):
+    client.force_login(make_user("sales"))
+    page = client.get("/api/docs/")
+    assert page.status_code == 200
+    assert_strict(page)
+    assert_nothing_inline(page.content.decode(), "/api/docs/")
+    script = client.get("/api/docs/?script=")
+    assert script.status_code == 200 and script["Content-Type"].startswith("application/javascript")
+
+
+@pytest.mark.django_db
 def test_the_email_preview_frame_allows_its_inline_styles_and_nothing_else(client, make_user):
     client.force_login(make_user("finance"))
     page = client.get("/reports/subscription/", {"as_of": "2026-01-02", "preview": "1"})
