@@ -62,3 +62,35 @@ def reference_data_seed() -> None:
     importlib.import_module("ledger.migrations.0003_goods_received_account").add_account(apps, None)
     importlib.import_module("receivables.migrations.0003_roles_levels_backfill").seed_levels(apps, None)
     roles_sync()
+
+
+# --- Content-Security-Policy (decision 0033) ---------------------------------------------------
+# Chromium reports every refusal on the console ("Refused to execute inline script because it
+# violates the following Content Security Policy directive ...") and as a securitypolicyviolation
+# event. Every browser test that drives `page` (tests/browser/, reporting's) fails on any of them,
+# so the interactions of all the browser tests run under the policy.
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(`${event.effectiveDirective} ${event.blockedURI} ${event.sourceFile}:${event.lineNumber}`);
+});
+"""
+
+
+def is_csp_report(text: str) -> bool:
+    return "Content Security Policy" in text or text.startswith("Refused to")
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(request):
+    """The CSP refusals Chromium reported on `page` during the test (the test fails on any)."""
+    if "page" not in request.fixturenames:
+        yield []
+        return
+    page = request.getfixturevalue("page")
+    reports: list[str] = []
+    page.on("console", lambda message: reports.append(message.text) if is_csp_report(message.text) else None)
+    page.on("pageerror", lambda error: reports.append(str(error)) if is_csp_report(str(error)) else None)
+    page.context.add_init_script(CSP_LISTENER)
+    yield reports
+    assert not reports, "Content-Security-Policy violations:\n" + "\n".join(reports)

@@ -64,7 +64,7 @@ class CustomerForm(BootstrapForm):
             attrs={
                 "list": "currency-options",
                 "autocapitalize": "characters",
-                "style": "text-transform: uppercase",
+                "class": "text-uppercase",  # Bootstrap: no style attribute under the CSP
             }
         ),
     )

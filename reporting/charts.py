@@ -177,8 +177,7 @@ class _Chart:
             f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {css_class}" id="{self.id}" '
             f'viewBox="0 0 {self.width} {self.height}" width="100%" preserveAspectRatio="xMidYMid meet" '
             f'role="img" aria-labelledby="{title_id} {desc_id}" font-family="{escape(FONT)}" '
-            f'font-size="{FONT_SIZE}" style="max-width: 100%; height: auto; print-color-adjust: exact; '
-            f'-webkit-print-color-adjust: exact">'
+            f'font-size="{FONT_SIZE}">'  # sized by svg.chart in static/css/o2c.css: no style attribute (CSP)
             f'<title id="{title_id}">{escape(self.title)}</title>'
             f'<desc id="{desc_id}">{escape(self.desc)}</desc>{defs}{"".join(self.body)}</svg>'
         )

@@ -101,7 +101,7 @@ def _days_field() -> forms.IntegerField:
         min_value=1,
         max_value=DAYS_MAX,
         label="Days",
-        widget=forms.NumberInput(attrs={"style": "width: 6rem", "accesskey": "y"}),
+        widget=forms.NumberInput(attrs={"class": "w-6rem", "accesskey": "y"}),
     )
 
 
@@ -237,9 +237,10 @@ class Segment:
     percent: Decimal
 
     @property
-    def width(self) -> str:
-        """For the style attribute: a plain number whatever the locale."""
-        return f"{self.percent:.2f}"
+    def width(self) -> int:
+        """Whole percent for the bar's `pct-N` class (static/css/percent.css: the CSP allows no
+        style attribute); a segment that is there at all shows at least 1 %."""
+        return min(100, max(1, int(self.percent + Decimal("0.5"))))  # half-up, percent >= 0
 
 
 def aging_segments(totals: AgingRow) -> list[Segment]:

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -340,7 +341,9 @@ def test_the_pick_list_prints_the_lines_with_a_tick_box(client, make_user, order
     assert "Dock 4" in page
     assert "WID-1" in page and "GAD-2" in page
     assert page.count('class="tickbox"') == 2
-    assert "@media print" in page
+    # the print styles are a static file (Content-Security-Policy: no inline <style>, decision 0033)
+    assert "css/pages/fulfillment/pick-list.css" in page
+    assert "@media print" in (settings.BASE_DIR / "static/css/pages/fulfillment/pick-list.css").read_text()
 
 
 # --- shipments and the late list ----------------------------------------------------------------

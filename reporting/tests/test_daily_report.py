@@ -252,12 +252,14 @@ def test_preview_pdf_and_send_now(finance_client, books, django_capture_on_commi
     with on("2026-04-01"):
         response = finance_client.get(URL, {"as_of": "2026-03-31", "preview": "1"})
         assert response.status_code == 200
-        preview = response.context["preview"]
+        # the page frames the e-mail from its own URL, under its own CSP (decision 0033)
+        frame_url = response.context["preview"]
+        assert frame_url == "/reports/subscription/?as_of=2026-03-31&preview=1&frame=1"
+        assert b'data-testid="preview"' in response.content
+        assert b'src="/reports/subscription/?as_of=2026-03-31&amp;preview=1&amp;frame=1"' in response.content
+        preview = finance_client.get(frame_url).content.decode()
         assert "Key figures" in preview and "31.8 d" in preview and "Receivables aging" in preview
-        assert (
-            b'data-testid="preview"' in response.content
-            and b'srcdoc="&lt;!doctype html&gt;' in response.content
-        )
+        assert preview.startswith("<!doctype html>")
 
         response = finance_client.get(URL, {"as_of": "2026-03-31", "export": "pdf"})
         assert response["Content-Type"] == "application/pdf"

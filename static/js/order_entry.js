@@ -6,6 +6,14 @@
 (function () {
   "use strict";
 
+  // A key released in a price, quantity or discount field re-prices the order (hx-trigger
+  // "recalc:keyup delay:300ms" on #entry; htmx may not evaluate a filter under the CSP).
+  document.addEventListener("keyup", function (event) {
+    if (event.target instanceof Element && event.target.matches(".recalc")) {
+      event.target.dispatchEvent(new CustomEvent("recalc:keyup", { bubbles: true }));
+    }
+  });
+
   function fillShipTo(address) {
     // Prefill from the customer, unless the clerk has typed another address.
     const shipTo = document.getElementById("id_ship_to");

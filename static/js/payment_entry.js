@@ -1,5 +1,5 @@
-<script>
-/* Payment entry from the keyboard. The customer look-up is static/js/combobox.js (its field has
+/* Payment entry (receivables/payments/entry.html) from the keyboard.
+   The customer look-up is static/js/combobox.js (its field has
    data-next="id_amount" and data-enter-advances: Enter always moves on to the amount); picking
    another customer, or dropping the pick, asks the server for a new proposal. Here: one Tab out
    of the date, Alt+S, and the "leave all unapplied" button. The proposal, the totals and the
@@ -45,4 +45,3 @@
     htmx.ajax("POST", button.dataset.totalsUrl, { source: button, target: "#allocation-footer", swap: "outerHTML" });
   });
 })();
-</script>
