@@ -7,6 +7,7 @@ See the configuration table in README.md. With no DATABASE_URL the embedded Post
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -33,6 +34,9 @@ O2C_COMPANY_BANK = env("O2C_COMPANY_BANK", default="IBAN DE89 3704 0044 0532 013
 O2C_COMPANY_VAT_NUMBER = env("O2C_COMPANY_VAT_NUMBER", default="DE811907980")
 O2C_PAYMENT_NOTIFICATION_SECRET = env("O2C_PAYMENT_NOTIFICATION_SECRET", default="")
 O2C_CREDIT_GRACE_DAYS = env.int("O2C_CREDIT_GRACE_DAYS", default=0)
+# The credit limit of a customer created without one: 0.00 sends its first order to finance's hold
+# queue. Only finance or a manager may give a customer no limit at all (decision 0023).
+O2C_DEFAULT_CREDIT_LIMIT = Decimal(env("O2C_DEFAULT_CREDIT_LIMIT", default="0.00"))
 O2C_PORTAL_LINK_DAYS = env.int("O2C_PORTAL_LINK_DAYS", default=30)  # customer portal links expire
 O2C_IDEMPOTENCY_TTL = timedelta(hours=24)
 
