@@ -42,7 +42,9 @@ class OrderPatchIn(serializers.Serializer):
 
 
 class NoteIn(serializers.Serializer):
-    note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    """Why finance releases or rejects a credit hold: required, as on the hold queue page."""
+
+    note = serializers.CharField(max_length=1000, help_text="why the hold is released or rejected")
 
 
 class ReasonIn(serializers.Serializer):

@@ -228,3 +228,14 @@ def test_idempotent_order_creation(api_client_for, catalog):
     assert second["Idempotent-Replayed"] == "true" and second.json() == first.json()
     assert SalesOrder.objects.count() == 1
     assert StockLevel.objects.get(product=catalog["espresso"]).reserved == Decimal("1")
+
+
+@pytest.mark.parametrize("action", ["release-hold", "reject-hold"])
+@pytest.mark.parametrize("body", [{}, {"note": ""}, {"note": "   "}])
+def test_a_hold_decision_needs_a_note(api_client_for, catalog, action, body):
+    # Issue 11: the API released a credit hold without a note (the page always needed one).
+    order = an_order(a_customer(credit_limit="10.00"), line(catalog["espresso"], "1"), submit=True)
+    response = api_client_for("finance").post(f"{ORDERS}{order.pk}/{action}/", body, format="json")
+    assert response.status_code == 400 and "note" in response.json()
+    order.refresh_from_db()
+    assert order.status == "on_hold" and not order.credit_decisions.filter(rule="manual").exists()
