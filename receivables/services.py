@@ -24,6 +24,7 @@ from ledger.services import LineSpec, journal_entry_post
 from o2c.errors import Conflict, DomainError
 from o2c.money import ZERO
 from o2c.numbering import document_number_next
+from o2c.roles import FINANCE, has_role
 from receivables.models import (
     Allocation,
     BankColumnMapping,
@@ -446,9 +447,21 @@ def _open_disputed(invoice_id: int) -> Decimal:
     )
 
 
+def dispute_owner_check(owner) -> None:
+    """A dispute is followed up by finance: its owner is an active finance user (or a manager or an
+    admin); a warehouse or sales user is refused, naming `owner`."""
+    if owner is not None and not (owner.is_active and has_role(owner, FINANCE)):
+        raise DomainError(
+            f"{owner.get_username()} is not a finance user; a dispute is owned by finance or a manager",
+            field="owner",
+            code="owner_not_finance",
+        )
+
+
 def dispute_open(*, invoice, amount, reason: str, note: str = "", owner=None, by=None) -> Dispute:
     """Dispute part of a locked invoice's balance; that part leaves dunning until resolved."""
     amount = amount_clean(amount)
+    dispute_owner_check(owner or by)
     if reason not in Dispute.Reason.values:
         raise DomainError(f"reason must be one of {', '.join(Dispute.Reason.values)}", field="reason")
     if invoice.balance <= 0:
@@ -486,6 +499,7 @@ def dispute_close(*, dispute: Dispute, outcome: str, note: str = "", credit_note
 
 
 def dispute_assign(*, dispute: Dispute, owner) -> Dispute:
+    dispute_owner_check(owner)
     dispute.owner = owner
     dispute.save(update_fields=["owner"])
     return dispute
