@@ -42,7 +42,7 @@ def trial_balance(*, as_of: date | None = None) -> TrialBalance:
     """Each account's net balance from entries dated on or before `as_of`, in the debit or the
     credit column; one GROUP BY query."""
     dated = Q(lines__entry__date__lte=as_of) if as_of else Q()
-    money = DecimalField(max_digits=18, decimal_places=2)
+    money = DecimalField(max_digits=28, decimal_places=2)  # a sum of lines, not one line
     accounts = Account.objects.annotate(
         debit_sum=Coalesce(Sum("lines__debit", filter=dated), Value(ZERO), output_field=money),
         credit_sum=Coalesce(Sum("lines__credit", filter=dated), Value(ZERO), output_field=money),

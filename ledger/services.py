@@ -16,6 +16,7 @@ from ledger.models import Account, JournalEntry, JournalLine
 from o2c.errors import Conflict, DomainError, UnbalancedEntry
 from o2c.money import ZERO, round_money
 from o2c.numbering import document_number_next
+from o2c.parsing import MAX_AMOUNT
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,10 @@ def _validate(lines: Sequence[LineSpec]) -> None:
             raise DomainError(f"line {number}: amounts are never negative", field="lines")
         if (debit > 0) == (credit > 0):
             raise DomainError(f"line {number}: give either a debit or a credit", field="lines")
+        if debit > MAX_AMOUNT or credit > MAX_AMOUNT:
+            raise DomainError(
+                f"line {number}: an amount is at most {MAX_AMOUNT}", field="lines", code="amount_too_large"
+            )
         if round_money(debit, base) != debit or round_money(credit, base) != credit:
             raise DomainError(f"line {number}: amounts are rounded to cents before posting", field="lines")
     total_debit = sum((Decimal(line.debit) for line in lines), ZERO)

@@ -24,6 +24,7 @@ from ledger.services import LineSpec, journal_entry_post
 from o2c.errors import Conflict, DomainError
 from o2c.money import ZERO
 from o2c.numbering import document_number_next
+from o2c.parsing import MAX_AMOUNT
 from o2c.roles import FINANCE, has_role
 from receivables.models import (
     Allocation,
@@ -90,8 +91,8 @@ def amount_clean(value, *, field: str = "amount") -> Decimal:
         raise DomainError("the amount must be positive", field=field)
     if amount != amount.quantize(Decimal("0.01")):
         raise DomainError("the amount has at most two decimals", field=field)
-    if amount >= Decimal("1e15"):
-        raise DomainError("the amount is too large", field=field)
+    if amount > MAX_AMOUNT:
+        raise DomainError(f"the amount is at most {MAX_AMOUNT}", field=field, code="amount_too_large")
     return amount
 
 

@@ -315,3 +315,18 @@ def test_a_finance_or_manager_user_may_own_a_dispute(api_client_for, make_user, 
     body = {"invoice": invoice.pk, "amount": "25.00", "reason": "damaged", "owner": owner.pk}
     opened = finance.post("/api/v1/disputes/", body, format="json")
     assert opened.status_code == 201 and opened.json()["owner"] == owner.username
+
+
+@pytest.mark.parametrize("amount", ["10000000000.00", "999999999999999.99"])
+def test_payments_and_write_offs_beyond_the_amount_bound_are_a_400(api_client_for, finance, amount):
+    customer = a_customer()
+    invoice = an_invoice(customer, "100.00")
+    body = {"customer": customer.pk, "amount": amount, "reference": "R1", "received_on": "2026-01-02"}
+    paid = finance.post("/api/v1/payments/", body, format="json")
+    assert paid.status_code == 400 and "amount" in paid.json()
+    manager = api_client_for("manager")
+    written = manager.post(
+        "/api/v1/write-offs/", {"invoice": invoice.pk, "amount": amount, "reason": "x"}, format="json"
+    )
+    assert written.status_code == 400 and "amount" in written.json()
+    assert not Payment.objects.exists()
