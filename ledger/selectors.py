@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from ledger.models import Account, JournalEntry
+from ledger.models import Account, JournalEntry, LedgerSettings
 from o2c.money import ZERO
 
 ZERO_CENTS = Decimal("0.00")
@@ -135,3 +135,12 @@ def journal_export_rows(entries) -> Iterator[dict[str, str]]:
                 "currency": line.currency,
                 "amount_currency": str(line.amount_currency),
             }
+
+
+def ledger_settings_get() -> LedgerSettings:
+    """The one settings row; an unsaved default (no lock date) before anyone set one."""
+    return LedgerSettings.objects.select_related("updated_by").filter(pk=1).first() or LedgerSettings(pk=1)
+
+
+def lock_date_get() -> date | None:
+    return LedgerSettings.objects.filter(pk=1).values_list("lock_date", flat=True).first()

@@ -20,7 +20,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from customers.models import Customer
-from ledger.services import LineSpec, journal_entry_post
+from ledger.services import LineSpec, journal_entry_post, posting_date_check
 from o2c.errors import Conflict, DomainError
 from o2c.money import ZERO
 from o2c.numbering import document_number_next
@@ -193,6 +193,7 @@ def payment_create(
         raise DomainError(f"method must be one of {', '.join(Payment.Method.values)}", field="method")
     if received_on > timezone.localdate():
         raise DomainError("a payment cannot be received in the future", field="received_on")
+    posting_date_check(on=received_on, field="received_on")  # before anything is written
     reference = (reference or "").strip()[:200]
     if not confirm_duplicate:
         _duplicate_check(customer=customer, reference=reference, amount=amount, received_on=received_on)

@@ -87,3 +87,18 @@ class JournalEntryIn(serializers.Serializer):
 class JournalReverseIn(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
     date = serializers.DateField(required=False)
+
+
+class LockDateIn(serializers.Serializer):
+    lock_date = serializers.DateField(
+        allow_null=True,
+        help_text="nothing is posted on or before it; a past day; moving it back or null: managers only",
+    )
+
+
+class LockDateOut(serializers.Serializer):
+    lock_date = serializers.DateField(allow_null=True)
+    books_start = serializers.DateField(help_text="O2C_BOOKS_START: nothing is posted before it")
+    latest_posting_date = serializers.DateField(help_text="today + one year: nothing is posted after it")
+    updated_by = serializers.CharField(source="updated_by.username", default=None, allow_null=True)
+    updated_at = serializers.DateTimeField(allow_null=True)
