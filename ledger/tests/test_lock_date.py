@@ -205,3 +205,38 @@ def test_finance_sets_the_lock_date_on_its_page(client, make_user):
     assert LedgerSettings.objects.get().lock_date == date(2026, 10, 31)
     client.force_login(make_user("sales"))
     assert client.get("/ledger/lock-date/").status_code == 403
+
+
+def test_a_reversal_dated_before_its_original_is_a_400_naming_date(api_client_for):
+    original = post(date(2026, 11, 2))
+    response = api_client_for("finance").post(
+        f"/api/v1/ledger/entries/{original.pk}/reverse/", {"reason": "x", "date": "2026-11-01"}, format="json"
+    )
+    assert response.status_code == 400 and "date" in response.json()
+    assert JournalEntry.objects.count() == 1
+
+
+def test_a_payment_notification_dated_before_the_books_is_a_400(client, settings):
+    import json
+
+    from o2c.signing import HEADER, signature_header
+
+    settings.O2C_PAYMENT_NOTIFICATION_SECRET = "s3cret"
+    customer = a_customer()
+    body = json.dumps(
+        {
+            "id": "evt-1",
+            "customer": customer.code,
+            "amount": "10.00",
+            "currency": "EUR",
+            "received_on": "1900-01-01",
+        }
+    ).encode()
+    response = client.post(
+        "/api/v1/payment-notifications/",
+        body,
+        content_type="application/json",
+        headers={HEADER: signature_header(secret="s3cret", body=body)},
+    )
+    assert response.status_code == 400 and "received_on" in response.json()
+    assert not Payment.objects.exists()
