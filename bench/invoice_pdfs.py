@@ -99,7 +99,7 @@ def invoice_build():
     from orders.services import LineInput
 
     warehouse = warehouse_create(code="MAIN", name="Main warehouse")
-    customer = customer_create(**CUSTOMER)
+    customer = customer_create(**CUSTOMER, credit_limit=None)  # the system: no limit
     order_lines = []
     for sku, name, kind, price, tax_rate, quantity, discount in LINES:
         product = product_create(

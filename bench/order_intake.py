@@ -71,7 +71,7 @@ stock = list(Product.objects.filter(kind="stock").values_list("pk", flat=True))
 services = list(Product.objects.filter(kind="service").values_list("pk", flat=True))
 for pk in stock:
     pipeline.stock_receive(product_id=pk, warehouse_id=main.pk, quantity=Decimal(1000000), reference="bench")
-customers = [customer_create(code=f"B{{i:04d}}", name=f"Bench {{i}}", email=f"b{{i}}@bench.example").pk
+customers = [customer_create(code=f"B{{i:04d}}", name=f"Bench {{i}}", email=f"b{{i}}@bench.example", credit_limit=None).pk
              for i in range({max(clients, 16)})]
 print(json.dumps({{"token": api_token_issue(user=User.objects.get(username="sales")), "stock": stock,
                   "services": services, "customers": customers, "warehouse": main.pk}}))

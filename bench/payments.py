@@ -56,7 +56,7 @@ service = product_create(sku="BENCH-SVC", name="Bench service", kind="service", 
 main = Warehouse.objects.get(code="MAIN")
 customers = []
 for i in range({clients}):
-    customer = customer_create(code=f"P{{i:04d}}", name=f"Payer {{i}}", email=f"p{{i}}@bench.example")
+    customer = customer_create(code=f"P{{i:04d}}", name=f"Payer {{i}}", email=f"p{{i}}@bench.example", credit_limit=None)
     for _ in range({invoices}):
         pipeline.order_place(by=None, submit=True, customer_id=customer.pk, warehouse_id=main.pk,
                              lines=[LineInput(product_id=service.pk, quantity=Decimal(1))])

@@ -13,6 +13,7 @@ from django.conf import settings
 from credit.models import CreditDecision
 from credit.selectors import customer_position
 from o2c import locks
+from o2c.errors import DomainError
 
 Outcome, Rule = CreditDecision.Outcome, CreditDecision.Rule
 
@@ -58,7 +59,14 @@ def credit_check(*, order, by=None) -> CreditDecision:
 
 
 def credit_decide_manually(*, order, release: bool, note: str, by) -> CreditDecision:
-    """Finance releases a hold (the order goes on to allocation) or rejects it (cancelled)."""
+    """Finance releases a hold (the order goes on to allocation) or rejects it (cancelled), always
+    saying why: a decision without a note is refused, whichever way it comes in."""
+    if not (note or "").strip():
+        raise DomainError(
+            f"write a note saying why the hold is {'released' if release else 'rejected'}",
+            field="note",
+            code="note_required",
+        )
     customer = locks.customer_lock(customer_id=order.customer_id)
     position = customer_position(customer=customer, exclude_order_id=order.pk)
     return CreditDecision.objects.create(

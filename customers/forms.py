@@ -82,7 +82,7 @@ class CustomerForm(BootstrapForm):
         decimal_places=2,
         min_value=Decimal("0"),
         required=False,
-        help_text="empty means unlimited",
+        help_text="empty means unlimited (finance or a manager only)",
         widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
     )
     blocked = forms.BooleanField(

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from babel.numbers import list_currencies
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError as StdnumValidationError
@@ -20,6 +21,7 @@ from stdnum.exceptions import ValidationError as StdnumValidationError
 from customers.models import Customer
 from o2c import locks
 from o2c.errors import DomainError
+from o2c.parsing import parse_decimal
 from o2c.roles import FINANCE, has_role
 
 CREDIT_TERMS_FIELDS = ("credit_limit", "blocked", "dunning_enabled")
@@ -37,7 +39,7 @@ EDITABLE_FIELDS = (
     "billing_address",
     "shipping_address",
 )
-CREDIT_TERMS_DEFAULTS = {"credit_limit": None, "blocked": False, "dunning_enabled": True}
+CREDIT_TERMS_DEFAULTS = {"blocked": False, "dunning_enabled": True}  # and default_credit_limit()
 MAX_PAYMENT_TERMS_DAYS = 365
 MAX_CREDIT_LIMIT = Decimal("9999999999999999.99")  # what DecimalField(18, 2) holds
 
@@ -49,6 +51,24 @@ _VAT_REASONS = {
     "InvalidFormat": "it has the wrong format",
     "InvalidComponent": "it has the wrong format",
 }
+
+
+class _DefaultCreditLimit:
+    """The marker of a credit limit not given: the customer takes `default_credit_limit()`."""
+
+    def __repr__(self) -> str:
+        return "DEFAULT_CREDIT_LIMIT"
+
+
+DEFAULT_CREDIT_LIMIT = _DefaultCreditLimit()
+
+
+def default_credit_limit() -> Decimal:
+    """`O2C_DEFAULT_CREDIT_LIMIT` (0.00 unless configured): a new customer's first order waits for
+    finance; no limit at all (None) is finance's or a manager's decision (decision 0023)."""
+    return parse_decimal(
+        settings.O2C_DEFAULT_CREDIT_LIMIT, field="O2C_DEFAULT_CREDIT_LIMIT", minimum=Decimal("0")
+    )
 
 
 class CreditTermsForbidden(DomainError):
@@ -158,7 +178,7 @@ def customer_create(
     email: str,
     currency: str = "EUR",
     payment_terms_days: int = 30,
-    credit_limit: Decimal | None = None,
+    credit_limit: Decimal | _DefaultCreditLimit | None = DEFAULT_CREDIT_LIMIT,
     blocked: bool = False,
     dunning_enabled: bool = True,
     tax_exempt: bool = False,
@@ -167,6 +187,12 @@ def customer_create(
     shipping_address: str = "",
     by=None,
 ) -> Customer:
+    """A new customer. Without `credit_limit` it takes `default_credit_limit()`; `credit_limit=None`
+    (unlimited), another limit, `blocked` or no dunning need finance or a manager (`by` None is the
+    system: demo data, imports)."""
+    default_limit = default_credit_limit()
+    if credit_limit is DEFAULT_CREDIT_LIMIT:
+        credit_limit = default_limit
     fields = _fields_clean(
         {
             "code": code,
@@ -183,8 +209,9 @@ def customer_create(
             "shipping_address": shipping_address,
         }
     )
+    defaults = {"credit_limit": default_limit, **CREDIT_TERMS_DEFAULTS}
     _credit_terms_check(
-        changed=[name for name, default in CREDIT_TERMS_DEFAULTS.items() if fields[name] != default], by=by
+        changed=[name for name, default in defaults.items() if fields[name] != default], by=by
     )
     if Customer.objects.filter(code=fields["code"]).exists():
         raise DomainError(f"a customer with code {fields['code']} already exists", field="code")

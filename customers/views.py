@@ -160,7 +160,11 @@ def customer_detail(request, customer_id: int):
 @role_required(SALES, FINANCE)
 def customer_create(request):
     may_change_terms = has_role(request.user, FINANCE)
-    form = CustomerForm(request.POST or None, can_change_credit_terms=may_change_terms)
+    form = CustomerForm(
+        request.POST or None,
+        initial={"credit_limit": services.default_credit_limit()},  # a disabled field keeps it
+        can_change_credit_terms=may_change_terms,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             customer = services.customer_create(**form.cleaned_data, by=request.user)

@@ -10,6 +10,7 @@ from inventory.models import Product, StockLevel, StockMove, Warehouse
 from o2c import locks
 from o2c.errors import DomainError
 from o2c.money import round_quantity
+from o2c.parsing import MAX_AMOUNT
 
 
 @transaction.atomic
@@ -128,6 +129,8 @@ def _product_fields_check(fields: dict) -> None:
     for name in ("unit_price", "standard_cost"):
         if name in fields and Decimal(fields[name]) < 0:
             raise DomainError("may not be negative", field=name)
+        if name in fields and Decimal(fields[name]) > MAX_AMOUNT:
+            raise DomainError(f"is at most {MAX_AMOUNT}", field=name, code="amount_too_large")
     if "tax_rate" in fields and not Decimal(0) <= Decimal(fields["tax_rate"]) <= Decimal(100):
         raise DomainError("a tax rate is a percentage from 0 to 100", field="tax_rate")
 

@@ -23,6 +23,7 @@ from o2c.errors import Conflict, DomainError
 from o2c.money import ZERO, round_money
 from o2c.numbering import document_number_next
 from o2c.outbox import outbox_enqueue
+from o2c.parsing import MAX_AMOUNT
 
 CENTS = Decimal("0.01")
 
@@ -168,8 +169,10 @@ def credit_note_create(
         credit_lines = _credit_by_lines(invoice, lines)
     else:
         gross = invoice.balance if amount is None else Decimal(amount)
-        if gross <= 0:
+        if not gross.is_finite() or gross <= 0:
             raise DomainError("the amount to credit must be positive", field="amount")
+        if gross > MAX_AMOUNT:
+            raise DomainError(f"the amount is at most {MAX_AMOUNT}", field="amount", code="amount_too_large")
         if round_money(gross, invoice.currency) != gross:
             raise DomainError("the amount has at most two decimals", field="amount")
         credit_lines = _credit_by_amount(invoice, gross)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ledger.models import Account, JournalEntry, JournalLine
+from ledger.models import Account, JournalEntry, JournalLine, LedgerSettings
 from o2c.admin import ReadOnlyAdmin
 
 
@@ -33,3 +33,11 @@ class JournalEntryAdmin(ReadOnlyAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(LedgerSettings)
+class LedgerSettingsAdmin(ReadOnlyAdmin):
+    """The lock date moves through its page or API (`lock_date_set`: forward only, back by a
+    manager); the admin shows it."""
+
+    list_display = ["lock_date", "updated_by", "updated_at"]

@@ -1,5 +1,7 @@
 from django import forms
 
+from o2c.forms import BootstrapForm
+
 
 class AsOfForm(forms.Form):
     as_of = forms.DateField(
@@ -13,3 +15,12 @@ class JournalFilterForm(forms.Form):
     account = forms.CharField(required=False, help_text="code or key")
     date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class LockDateForm(BootstrapForm):
+    lock_date = forms.DateField(
+        required=False,
+        label="Lock date",
+        help_text="nothing is posted on or before this day; empty: no lock (a manager's decision)",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )

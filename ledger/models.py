@@ -123,3 +123,24 @@ class JournalLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account.code} Dr {self.debit} Cr {self.credit}"
+
+
+@pghistory.track()  # who moved the lock date, when, from what to what
+class LedgerSettings(models.Model):
+    """The ledger's one settings row (pk 1): the lock date, like Odoo's lock date for all users.
+
+    Nothing is posted on or before `lock_date` (`ledger.services.posting_date_check`); None means
+    no period is locked yet, and then `O2C_BOOKS_START` is the earliest posting date."""
+
+    lock_date = models.DateField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "ledger settings"
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="ledger_settings_singleton")]
+
+    def __str__(self) -> str:
+        return f"lock date {self.lock_date or 'none'}"

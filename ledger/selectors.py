@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from ledger.models import Account, JournalEntry
+from ledger.models import Account, JournalEntry, LedgerSettings
 from o2c.money import ZERO
 
 ZERO_CENTS = Decimal("0.00")
@@ -42,7 +42,7 @@ def trial_balance(*, as_of: date | None = None) -> TrialBalance:
     """Each account's net balance from entries dated on or before `as_of`, in the debit or the
     credit column; one GROUP BY query."""
     dated = Q(lines__entry__date__lte=as_of) if as_of else Q()
-    money = DecimalField(max_digits=18, decimal_places=2)
+    money = DecimalField(max_digits=28, decimal_places=2)  # a sum of lines, not one line
     accounts = Account.objects.annotate(
         debit_sum=Coalesce(Sum("lines__debit", filter=dated), Value(ZERO), output_field=money),
         credit_sum=Coalesce(Sum("lines__credit", filter=dated), Value(ZERO), output_field=money),
@@ -135,3 +135,12 @@ def journal_export_rows(entries) -> Iterator[dict[str, str]]:
                 "currency": line.currency,
                 "amount_currency": str(line.amount_currency),
             }
+
+
+def ledger_settings_get() -> LedgerSettings:
+    """The one settings row; an unsaved default (no lock date) before anyone set one."""
+    return LedgerSettings.objects.select_related("updated_by").filter(pk=1).first() or LedgerSettings(pk=1)
+
+
+def lock_date_get() -> date | None:
+    return LedgerSettings.objects.filter(pk=1).values_list("lock_date", flat=True).first()

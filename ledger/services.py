@@ -1,4 +1,5 @@
-"""Ledger writes: post a balanced journal entry, reverse one. Nothing else writes the ledger."""
+"""Ledger writes: post a balanced journal entry, reverse one, set the lock date. Nothing else
+writes the ledger."""
 
 from __future__ import annotations
 
@@ -12,11 +13,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ledger.models import Account, JournalEntry, JournalLine
+from ledger.models import Account, JournalEntry, JournalLine, LedgerSettings
+from ledger.selectors import lock_date_get
 from o2c import locks
 from o2c.errors import Conflict, DomainError, UnbalancedEntry
 from o2c.money import ZERO, round_money
 from o2c.numbering import document_number_next
+from o2c.parsing import MAX_AMOUNT, date_check
+from o2c.roles import MANAGER, has_role
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,10 @@ def _validate(lines: Sequence[LineSpec]) -> None:
             raise DomainError(f"line {number}: amounts are never negative", field="lines")
         if (debit > 0) == (credit > 0):
             raise DomainError(f"line {number}: give either a debit or a credit", field="lines")
+        if debit > MAX_AMOUNT or credit > MAX_AMOUNT:
+            raise DomainError(
+                f"line {number}: an amount is at most {MAX_AMOUNT}", field="lines", code="amount_too_large"
+            )
         if round_money(debit, base) != debit or round_money(credit, base) != credit:
             raise DomainError(f"line {number}: amounts are rounded to cents before posting", field="lines")
     total_debit = sum((Decimal(line.debit) for line in lines), ZERO)
@@ -67,6 +75,76 @@ def _validate(lines: Sequence[LineSpec]) -> None:
             f"debits {total_debit} and credits {total_credit} differ by {total_debit - total_credit}",
             field="lines",
         )
+
+
+def _one_year_after(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def latest_posting_date() -> date:
+    return _one_year_after(timezone.localdate())
+
+
+def posting_date_check(*, on: date, field: str = "date") -> date:
+    """The one rule for the date of every journal entry (decision 0024), checked by
+    `journal_entry_post` and, earlier and naming their own field, by services that post a date a
+    user gave (`received_on`): within 1900–2200, on or after `O2C_BOOKS_START`, after the lock
+    date, and no more than a year ahead of today."""
+    date_check(on, field=field)
+    if on < settings.O2C_BOOKS_START:
+        raise DomainError(
+            f"the books start on {settings.O2C_BOOKS_START.isoformat()}; nothing is posted before",
+            field=field,
+            code="before_books_start",
+        )
+    latest = latest_posting_date()
+    if on > latest:
+        raise DomainError(
+            f"a posting date is at most a year ahead ({latest.isoformat()})",
+            field=field,
+            code="date_too_far_ahead",
+        )
+    lock_date = lock_date_get()
+    if lock_date is not None and on <= lock_date:
+        raise DomainError(
+            f"the books are locked up to {lock_date.isoformat()}; post on a later date",
+            field=field,
+            code="period_locked",
+        )
+    return on
+
+
+@transaction.atomic
+def lock_date_set(*, lock_date: date | None, by) -> LedgerSettings:
+    """Finance locks the books up to `lock_date` (inclusive). The lock date moves forward only,
+    and is a past day (today's documents post today); moving it back or clearing it reopens
+    closed periods, so only a manager (or admin) may."""
+    if lock_date is not None:
+        date_check(lock_date, field="lock_date")
+        if lock_date >= timezone.localdate():
+            raise DomainError(
+                "the lock date is a past day: today's documents are still being posted",
+                field="lock_date",
+                code="lock_date_not_past",
+            )
+    LedgerSettings.objects.get_or_create(pk=1)
+    row = locks.ledger_settings_lock()
+    current = row.lock_date
+    backwards = current is not None and (lock_date is None or lock_date < current)
+    if backwards and not (by is None or has_role(by, MANAGER)):
+        raise DomainError(
+            f"the books are locked up to {current.isoformat()}; only a manager may reopen them",
+            field="lock_date",
+            code="lock_date_backwards",
+        )
+    if lock_date != current:
+        row.lock_date = lock_date
+        row.updated_by = by
+        row.save(update_fields=["lock_date", "updated_by", "updated_at"])
+    return row
 
 
 @transaction.atomic
@@ -79,8 +157,11 @@ def journal_entry_post(
     source_reference: str = "",
     by=None,
     reversal_of: JournalEntry | None = None,
+    date_field: str = "date",
 ) -> JournalEntry:
-    """Post a balanced entry; refuses an unbalanced one before the database would."""
+    """Post a balanced entry; refuses an unbalanced one before the database would, and a date the
+    books do not accept (`posting_date_check`, naming `date_field`)."""
+    posting_date_check(on=entry_date, field=date_field)
     _validate(lines)
     accounts = _accounts_for(lines)
     base = settings.O2C_BASE_CURRENCY
@@ -120,6 +201,13 @@ def journal_entry_reverse(
         raise Conflict(f"{entry.number} is itself a reversal and cannot be reversed")
     if JournalEntry.objects.filter(reversal_of=entry).exists():
         raise Conflict(f"{entry.number} is already reversed")
+    entry_date = entry_date or timezone.localdate()
+    if entry_date < entry.date:
+        raise DomainError(
+            f"a reversal is dated on or after its original ({entry.date.isoformat()})",
+            field="date",
+            code="reversal_before_original",
+        )
     lines = [
         LineSpec(
             account=line.account.code,
@@ -132,7 +220,7 @@ def journal_entry_reverse(
         for line in entry.lines.select_related("account")
     ]
     return journal_entry_post(
-        entry_date=entry_date or timezone.localdate(),
+        entry_date=entry_date,
         memo=f"Reversal of {entry.number}: {reason}",
         lines=lines,
         source=entry.source,

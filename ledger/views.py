@@ -1,9 +1,12 @@
+from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
-from ledger import selectors
-from ledger.forms import AsOfForm, JournalFilterForm
+from ledger import selectors, services
+from ledger.forms import AsOfForm, JournalFilterForm, LockDateForm
 from o2c.csv import csv_response
+from o2c.errors import DomainError
 from o2c.roles import FINANCE, role_required
 
 
@@ -37,3 +40,31 @@ def journal(request):
         return csv_response("journal.csv", columns, ([row[c] for c in columns] for row in rows))
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "ledger/journal.html", {"form": form, "page": page})
+
+
+@role_required(FINANCE)
+def lock_date(request):
+    """The books' lock date: finance moves it forward; a manager may move it back or clear it."""
+    current = selectors.ledger_settings_get()
+    form = LockDateForm(request.POST or None, initial={"lock_date": current.lock_date})
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = services.lock_date_set(lock_date=form.cleaned_data["lock_date"], by=request.user)
+        except DomainError as error:
+            form.add_error("lock_date", error.message)
+        else:
+            locked = row.lock_date.isoformat() if row.lock_date else None
+            messages.success(
+                request, f"The books are locked up to {locked}." if locked else "No period is locked."
+            )
+            return redirect("ledger:lock-date")
+    return render(
+        request,
+        "ledger/lock_date.html",
+        {
+            "form": form,
+            "current": current,
+            "books_start": settings.O2C_BOOKS_START,
+            "latest": services.latest_posting_date(),
+        },
+    )

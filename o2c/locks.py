@@ -14,7 +14,8 @@ the rows of one kind in primary-key order (stock levels: warehouse, then product
     9. number series          number_series_lock, then the numbers themselves (o2c/numbering.py):
                               the document's series (INV, CN, PAY) before the journal's (JE)
 
-Journal entries (`journal_entry_lock`), report deliveries and outbox messages are locked alone.
+Journal entries (`journal_entry_lock`), the ledger settings row (`ledger_settings_lock`), report
+deliveries and outbox messages are locked alone.
 A step that learns only later that it needs a row of an earlier kind either took it up front
 (o2c/pipeline.py: a payment locks the orders of the customer's open invoices before the
 customer) or takes it with SKIP LOCKED, never waiting for it.
@@ -187,6 +188,11 @@ def number_series_lock(*, names: Iterable[str]) -> list:
 
 def journal_entry_lock(*, entry_id: int):
     return lock_one(_model("ledger.JournalEntry").objects, pk=entry_id)
+
+
+def ledger_settings_lock():
+    """The ledger's one settings row (the lock date), while finance moves it."""
+    return lock_one(_model("ledger.LedgerSettings").objects.all(), pk=1)
 
 
 def report_delivery_lock(*, delivery_id: int):

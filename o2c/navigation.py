@@ -46,6 +46,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Daily report e-mail", "reporting:subscription", (FINANCE,), "Reports"),
     NavItem("Trial balance", "ledger:trial-balance", (FINANCE,), "Ledger"),
     NavItem("Journal", "ledger:journal", (FINANCE,), "Ledger"),
+    NavItem("Lock date", "ledger:lock-date", (FINANCE,), "Ledger"),
     NavItem("API docs", "api-docs", (SALES, WAREHOUSE, FINANCE), "Tools"),
     NavItem("Admin", "admin:index", (MANAGER,), "Tools"),
 )

@@ -6,7 +6,8 @@ See the configuration table in README.md. With no DATABASE_URL the embedded Post
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -34,6 +35,12 @@ O2C_COMPANY_BANK = env("O2C_COMPANY_BANK", default="IBAN DE89 3704 0044 0532 013
 O2C_COMPANY_VAT_NUMBER = env("O2C_COMPANY_VAT_NUMBER", default="DE811907980")
 O2C_PAYMENT_NOTIFICATION_SECRET = env("O2C_PAYMENT_NOTIFICATION_SECRET", default="")
 O2C_CREDIT_GRACE_DAYS = env.int("O2C_CREDIT_GRACE_DAYS", default=0)
+# The credit limit of a customer created without one: 0.00 sends its first order to finance's hold
+# queue. Only finance or a manager may give a customer no limit at all (decision 0023).
+# The first day the ledger accepts postings on while no lock date is set (decision 0024): a payment
+# "received" in 1900 is a typo, not history. Dates beyond a year from today are refused as well.
+O2C_BOOKS_START = date.fromisoformat(env("O2C_BOOKS_START", default="2000-01-01"))
+O2C_DEFAULT_CREDIT_LIMIT = Decimal(env("O2C_DEFAULT_CREDIT_LIMIT", default="0.00"))
 O2C_PORTAL_LINK_DAYS = env.int("O2C_PORTAL_LINK_DAYS", default=30)  # customer portal links expire
 O2C_IDEMPOTENCY_TTL = timedelta(hours=24)
 

@@ -21,6 +21,7 @@ from o2c import locks
 from o2c.errors import Conflict, DomainError
 from o2c.money import ZERO, line_amounts, round_quantity
 from o2c.numbering import sequence_number_next
+from o2c.parsing import MAX_AMOUNT
 from o2c.states import transition_check
 from orders.models import TRANSITIONS, OrderEvent, SalesOrder, SalesOrderLine
 
@@ -114,6 +115,12 @@ def _build_lines(order: SalesOrder, customer: Customer, lines: Sequence[LineInpu
         unit_price = product.unit_price if line.unit_price is None else Decimal(line.unit_price)
         if unit_price < 0:
             raise DomainError(f"line {position}: the unit price cannot be negative", field="lines")
+        if unit_price > MAX_AMOUNT:
+            raise DomainError(
+                f"line {position}: the unit price is at most {MAX_AMOUNT}",
+                field="lines",
+                code="amount_too_large",
+            )
         tax_rate = ZERO if customer.tax_exempt else product.tax_rate
         amounts = line_amounts(
             quantity=quantity,
@@ -122,6 +129,12 @@ def _build_lines(order: SalesOrder, customer: Customer, lines: Sequence[LineInpu
             tax_rate=tax_rate,
             currency=order.currency,
         )
+        if amounts.total > MAX_AMOUNT:  # 10^9 units at 10^10 would overflow every column and sum
+            raise DomainError(
+                f"line {position}: the line total {amounts.total} is more than {MAX_AMOUNT}",
+                field="lines",
+                code="amount_too_large",
+            )
         built.append(
             SalesOrderLine(
                 order=order,
@@ -137,6 +150,13 @@ def _build_lines(order: SalesOrder, customer: Customer, lines: Sequence[LineInpu
                 tax_amount=amounts.tax,
                 total_amount=amounts.total,
             )
+        )
+    total = sum((line.total_amount for line in built), ZERO)
+    if total > MAX_AMOUNT:
+        raise DomainError(
+            f"the order total {total} is more than {MAX_AMOUNT}; split the order",
+            field="lines",
+            code="amount_too_large",
         )
     return built
 

@@ -52,6 +52,7 @@ from o2c import locks
 from o2c.errors import DomainError
 from o2c.money import ZERO
 from o2c.outbox import outbox_enqueue
+from o2c.parsing import parse_date
 from receivables.dunning_letters import DUNNING_NOTICE_DELIVERY
 from receivables.models import DunningLevel, DunningNotice, DunningNoticeLine, DunningRun
 from receivables.selectors import open_disputed_subquery
@@ -113,13 +114,8 @@ def as_of_clean(value, *, allow_future: bool = False) -> date:
         return today
     if isinstance(value, datetime):
         value = value.date()
-    if isinstance(value, date):
-        parsed = value
-    else:
-        try:
-            parsed = date.fromisoformat(str(value).strip())
-        except ValueError:
-            raise DomainError(f"{value!r} is not a date (YYYY-MM-DD)", field="as_of") from None
+    # 1900–2200 (issue 11: a run "as of" year 100 was accepted)
+    parsed = parse_date(value if isinstance(value, date) else str(value), field="as_of")
     if not allow_future and parsed > today:
         raise DomainError(f"a dunning run cannot be dated after today ({today.isoformat()})", field="as_of")
     return parsed

@@ -417,7 +417,7 @@ class DisputeForm(BootstrapForm):
         return amount
 
     def add_domain_error(self, error: DomainError) -> None:
-        _domain_error_to(self, error, {"amount": "amount", "reason": "reason"})
+        _domain_error_to(self, error, {"amount": "amount", "reason": "reason", "owner": "owner"})
 
 
 class DisputeResolveForm(BootstrapForm):

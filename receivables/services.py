@@ -20,10 +20,12 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from customers.models import Customer
-from ledger.services import LineSpec, journal_entry_post
+from ledger.services import LineSpec, journal_entry_post, posting_date_check
 from o2c.errors import Conflict, DomainError
 from o2c.money import ZERO
 from o2c.numbering import document_number_next
+from o2c.parsing import MAX_AMOUNT
+from o2c.roles import FINANCE, has_role
 from receivables.models import (
     Allocation,
     BankColumnMapping,
@@ -89,8 +91,8 @@ def amount_clean(value, *, field: str = "amount") -> Decimal:
         raise DomainError("the amount must be positive", field=field)
     if amount != amount.quantize(Decimal("0.01")):
         raise DomainError("the amount has at most two decimals", field=field)
-    if amount >= Decimal("1e15"):
-        raise DomainError("the amount is too large", field=field)
+    if amount > MAX_AMOUNT:
+        raise DomainError(f"the amount is at most {MAX_AMOUNT}", field=field, code="amount_too_large")
     return amount
 
 
@@ -191,6 +193,7 @@ def payment_create(
         raise DomainError(f"method must be one of {', '.join(Payment.Method.values)}", field="method")
     if received_on > timezone.localdate():
         raise DomainError("a payment cannot be received in the future", field="received_on")
+    posting_date_check(on=received_on, field="received_on")  # before anything is written
     reference = (reference or "").strip()[:200]
     if not confirm_duplicate:
         _duplicate_check(customer=customer, reference=reference, amount=amount, received_on=received_on)
@@ -442,9 +445,21 @@ def _open_disputed(invoice_id: int) -> Decimal:
     )
 
 
+def dispute_owner_check(owner) -> None:
+    """A dispute is followed up by finance: its owner is an active finance user (or a manager or an
+    admin); a warehouse or sales user is refused, naming `owner`."""
+    if owner is not None and not (owner.is_active and has_role(owner, FINANCE)):
+        raise DomainError(
+            f"{owner.get_username()} is not a finance user; a dispute is owned by finance or a manager",
+            field="owner",
+            code="owner_not_finance",
+        )
+
+
 def dispute_open(*, invoice, amount, reason: str, note: str = "", owner=None, by=None) -> Dispute:
     """Dispute part of a locked invoice's balance; that part leaves dunning until resolved."""
     amount = amount_clean(amount)
+    dispute_owner_check(owner or by)
     if reason not in Dispute.Reason.values:
         raise DomainError(f"reason must be one of {', '.join(Dispute.Reason.values)}", field="reason")
     if invoice.balance <= 0:
@@ -478,6 +493,7 @@ def dispute_close(*, dispute: Dispute, outcome: str, note: str = "", credit_note
 
 
 def dispute_assign(*, dispute: Dispute, owner) -> Dispute:
+    dispute_owner_check(owner)
     dispute.owner = owner
     dispute.save(update_fields=["owner"])
     return dispute

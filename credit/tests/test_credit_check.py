@@ -7,7 +7,7 @@ import pytest
 from credit.models import CreditDecision
 from credit.selectors import customer_position, hold_queue
 from o2c import pipeline
-from o2c.errors import Conflict
+from o2c.errors import Conflict, DomainError
 from tests.builders import a_customer, a_product, an_order, line, stock
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +102,14 @@ def test_the_position_counts_approved_uninvoiced_orders(widget):
         Decimal("120.00"),
         Decimal("380.00"),
     )
+
+
+@pytest.mark.parametrize("step", ["hold_release", "hold_reject"])
+def test_a_manual_decision_without_a_note_is_refused_and_changes_nothing(step, make_user):
+    customer = a_customer(credit_limit="10.00")
+    held = an_order(customer, line(a_product(price="50.00"), "1"), submit=True)
+    with pytest.raises(DomainError) as refused:
+        getattr(pipeline, step)(order_id=held.pk, note=" ", by=make_user("finance"))
+    assert (refused.value.field, refused.value.code) == ("note", "note_required")
+    held.refresh_from_db()
+    assert held.status == "on_hold" and [d.outcome for d in held.credit_decisions.all()] == ["on_hold"]

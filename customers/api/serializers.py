@@ -35,8 +35,8 @@ class CustomerIn(serializers.Serializer):
         min_value=Decimal("0"),
         allow_null=True,
         required=False,
-        default=None,
-        help_text="null means unlimited; finance or manager only",
+        help_text="left out: O2C_DEFAULT_CREDIT_LIMIT (0.00 unless configured), so the first order "
+        "waits for finance; another limit or null (unlimited): finance or manager only",
     )
     blocked = serializers.BooleanField(required=False, default=False, help_text="finance or manager only")
     dunning_enabled = serializers.BooleanField(

@@ -62,9 +62,41 @@ def test_finance_creates_a_customer_and_reads_it_back(api_client_for):
     assert client.get(f"{URL}{body['id']}/").json() == body
 
 
-def test_sales_creates_a_customer_without_credit_terms(api_client_for):
+def test_sales_creates_a_customer_without_credit_terms_and_it_takes_the_default_limit(api_client_for):
+    # Issue 11: a customer created without a limit used to be unlimited; it now takes
+    # O2C_DEFAULT_CREDIT_LIMIT (0.00), so its first order waits for finance.
     body = {key: value for key, value in ACME.items() if key != "credit_limit"}
     response = api_client_for("sales").post(URL, body, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["credit_limit"] == "0.00" and response.json()["headroom"] == "0.00"
+
+
+def test_the_default_credit_limit_comes_from_the_setting(api_client_for, settings):
+    settings.O2C_DEFAULT_CREDIT_LIMIT = Decimal("2500.00")
+    body = {key: value for key, value in ACME.items() if key != "credit_limit"}
+    response = api_client_for("sales").post(URL, body, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["credit_limit"] == "2500.00"
+
+
+def test_sales_cannot_create_an_unlimited_customer(api_client_for):
+    response = api_client_for("sales").post(URL, {**ACME, "credit_limit": None}, format="json")
+    assert response.status_code == 403
+    assert "credit_limit" in response.json()
+    assert not Customer.objects.exists()
+
+
+def test_sales_cannot_make_a_customer_unlimited(api_client_for):
+    customer = a_customer()
+    response = api_client_for("sales").patch(f"{URL}{customer.pk}/", {"credit_limit": None}, format="json")
+    assert response.status_code == 403 and "credit_limit" in response.json()
+    customer.refresh_from_db()
+    assert customer.credit_limit == Decimal("0.00")
+
+
+@pytest.mark.parametrize("role", ["finance", "manager", "admin"])
+def test_finance_and_managers_may_create_an_unlimited_customer(api_client_for, role):
+    response = api_client_for(role).post(URL, {**ACME, "credit_limit": None}, format="json")
     assert response.status_code == 201, response.content
     assert response.json()["credit_limit"] is None and response.json()["headroom"] is None
 

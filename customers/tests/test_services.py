@@ -6,7 +6,12 @@ import pytest
 from django.db import transaction
 
 from customers.models import Customer
-from customers.services import CreditTermsForbidden, customer_create, customer_update
+from customers.services import (
+    DEFAULT_CREDIT_LIMIT,
+    CreditTermsForbidden,
+    customer_create,
+    customer_update,
+)
 from o2c.errors import DomainError
 from o2c.locks import customer_lock
 
@@ -123,7 +128,32 @@ def test_sales_cannot_create_a_customer_with_credit_terms(make_user):
     sales = make_user("sales")
     with pytest.raises(CreditTermsForbidden):
         acme(by=sales)
-    assert acme(by=sales, credit_limit=None).credit_limit is None
+    # Issue 11: no limit (None) is a credit term too; sales used to get an unlimited customer.
+    with pytest.raises(CreditTermsForbidden) as refused:
+        acme(by=sales, credit_limit=None)
+    assert refused.value.field == "credit_limit"
+    assert acme(by=sales, credit_limit=DEFAULT_CREDIT_LIMIT).credit_limit == Decimal("0.00")
+
+
+def test_a_customer_created_without_a_limit_takes_the_default_and_its_first_order_is_held(make_user):
+    from o2c import pipeline
+    from tests.builders import a_product, a_warehouse, line
+
+    a_warehouse()
+    customer = customer_create(code="NEW", name="New customer", email="ap@new.example", by=make_user("sales"))
+    assert customer.credit_limit == Decimal("0.00")
+    order = pipeline.order_place(
+        customer_id=customer.pk,
+        lines=[line(a_product(price="5700000.00", kind="service"), "1")],
+        submit=True,
+        by=make_user("sales", "seller2"),
+    )
+    assert order.status == "on_hold"
+
+
+def test_the_system_and_finance_may_create_an_unlimited_customer(make_user):
+    assert acme(credit_limit=None).credit_limit is None
+    assert acme(code="C2", credit_limit=None, by=make_user("finance")).credit_limit is None
 
 
 def test_update_refuses_a_code_taken_by_another_customer(make_user):

@@ -224,7 +224,46 @@ def test_create_form_by_sales_creates_without_credit_terms(browser_for):
     )
     customer = Customer.objects.get(code="C7")
     assert response["Location"] == f"/customers/{customer.pk}/"
-    assert (customer.currency, customer.credit_limit, customer.dunning_enabled) == ("USD", None, True)
+    # Issue 11: the disabled field keeps the default limit (it used to leave the customer unlimited)
+    assert (customer.currency, customer.credit_limit, customer.dunning_enabled) == (
+        "USD",
+        Decimal("0.00"),
+        True,
+    )
+
+
+def test_create_form_by_sales_without_a_limit_field_keeps_the_default(browser_for):
+    client = browser_for("sales")
+    assert client.get("/customers/new/").context["form"]["credit_limit"].value() == Decimal("0.00")
+    client.post(
+        "/customers/new/",
+        {
+            "code": "C8",
+            "name": "Eight",
+            "email": "8@example.com",
+            "currency": "EUR",
+            "payment_terms_days": "30",
+        },
+    )
+    assert Customer.objects.get(code="C8").credit_limit == Decimal("0.00")
+
+
+@pytest.mark.parametrize("role", ["finance", "manager"])
+def test_finance_clears_the_limit_field_for_an_unlimited_customer(browser_for, role):
+    response = browser_for(role).post(
+        "/customers/new/",
+        {
+            "code": "C9",
+            "name": "Nine",
+            "email": "9@example.com",
+            "currency": "EUR",
+            "payment_terms_days": "30",
+            "credit_limit": "",
+            "dunning_enabled": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert Customer.objects.get(code="C9").credit_limit is None
 
 
 def test_detail_lists_open_orders(browser_for):

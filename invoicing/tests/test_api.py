@@ -148,3 +148,15 @@ def test_days_overdue_counts_from_the_due_date(api_client_for, open_order):
         body = finance.get(f"/api/v1/invoices/{invoice.pk}/").json()
         assert body["days_overdue"] == 5
         assert finance.get("/api/v1/invoices/?overdue=true").json()["count"] == 1
+
+
+@pytest.mark.parametrize("amount", ["10000000000.00", "9999999999999999.99"])
+def test_a_credit_note_beyond_the_amount_bound_is_a_400(api_client_for, open_order, amount):
+    shipment = ship_all(api_client_for("warehouse"), open_order)
+    response = api_client_for("finance").post(
+        "/api/v1/credit-notes/",
+        {"invoice": shipment["invoice"], "reason": "x", "amount": amount},
+        format="json",
+    )
+    assert response.status_code == 400 and "amount" in response.json()
+    assert not CreditNote.objects.exists()

@@ -1,24 +1,36 @@
 from rest_framework import serializers
 
+from o2c.parsing import MAX_AMOUNT
+
 
 class TrialBalanceQuery(serializers.Serializer):
     as_of = serializers.DateField(required=False)
+
+
+# A sum of many journal lines is not bounded by the numeric(18, 2) of one line: with 18 digits the
+# serializer raised InvalidOperation (a 500) once an account's total passed 10^16 (issue 11).
+# 28 digits is what a Python Decimal holds exactly in its default context.
+SUM_DIGITS = 28
+
+
+def _sum_field(**kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=SUM_DIGITS, decimal_places=2, **kwargs)
 
 
 class TrialBalanceRowOut(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     type = serializers.CharField()
-    debit = serializers.DecimalField(max_digits=18, decimal_places=2)
-    credit = serializers.DecimalField(max_digits=18, decimal_places=2)
-    balance = serializers.DecimalField(max_digits=18, decimal_places=2)
+    debit = _sum_field()
+    credit = _sum_field()
+    balance = _sum_field()
 
 
 class TrialBalanceOut(serializers.Serializer):
     as_of = serializers.DateField(allow_null=True)
     accounts = TrialBalanceRowOut(many=True)
-    total_debit = serializers.DecimalField(max_digits=18, decimal_places=2)
-    total_credit = serializers.DecimalField(max_digits=18, decimal_places=2)
+    total_debit = _sum_field()
+    total_credit = _sum_field()
 
 
 class JournalQuery(serializers.Serializer):
@@ -57,8 +69,12 @@ class JournalEntryOut(serializers.Serializer):
 
 class JournalLineIn(serializers.Serializer):
     account = serializers.CharField(max_length=50, help_text="account code or key")
-    debit = serializers.DecimalField(max_digits=18, decimal_places=2, min_value=0, default=0)
-    credit = serializers.DecimalField(max_digits=18, decimal_places=2, min_value=0, default=0)
+    debit = serializers.DecimalField(
+        max_digits=18, decimal_places=2, min_value=0, max_value=MAX_AMOUNT, default=0
+    )
+    credit = serializers.DecimalField(
+        max_digits=18, decimal_places=2, min_value=0, max_value=MAX_AMOUNT, default=0
+    )
     description = serializers.CharField(max_length=300, required=False, default="")
 
 
@@ -71,3 +87,18 @@ class JournalEntryIn(serializers.Serializer):
 class JournalReverseIn(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
     date = serializers.DateField(required=False)
+
+
+class LockDateIn(serializers.Serializer):
+    lock_date = serializers.DateField(
+        allow_null=True,
+        help_text="nothing is posted on or before it; a past day; moving it back or null: managers only",
+    )
+
+
+class LockDateOut(serializers.Serializer):
+    lock_date = serializers.DateField(allow_null=True)
+    books_start = serializers.DateField(help_text="O2C_BOOKS_START: nothing is posted before it")
+    latest_posting_date = serializers.DateField(help_text="today + one year: nothing is posted after it")
+    updated_by = serializers.CharField(source="updated_by.username", default=None, allow_null=True)
+    updated_at = serializers.DateTimeField(allow_null=True)

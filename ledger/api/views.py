@@ -1,3 +1,4 @@
+from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.renderers import JSONRenderer
@@ -104,3 +105,34 @@ class JournalEntryReverseView(GenericAPIView):
         )
         reversal = selectors.journal_entry_list().get(pk=reversal.pk)
         return Response(s.JournalEntryOut(reversal).data, status=status.HTTP_201_CREATED)
+
+
+def _lock_date_out() -> dict:
+    row = selectors.ledger_settings_get()
+    return s.LockDateOut(
+        {
+            "lock_date": row.lock_date,
+            "books_start": settings.O2C_BOOKS_START,
+            "latest_posting_date": services.latest_posting_date(),
+            "updated_by": row.updated_by,
+            "updated_at": row.updated_at,
+        }
+    ).data
+
+
+class LockDateView(APIView):
+    """The ledger's lock date (decision 0024): finance reads and moves it forward; moving it back
+    or clearing it is a manager's."""
+
+    permission_classes = [LedgerAccess]
+
+    @extend_schema(responses=s.LockDateOut)
+    def get(self, request):
+        return Response(_lock_date_out())
+
+    @extend_schema(request=s.LockDateIn, responses=s.LockDateOut)
+    def put(self, request):
+        body = s.LockDateIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.lock_date_set(lock_date=body.validated_data["lock_date"], by=request.user)
+        return Response(_lock_date_out())

@@ -3,6 +3,7 @@ from decimal import Decimal
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from o2c.parsing import MAX_AMOUNT
 from orders.models import OrderEvent, SalesOrder, SalesOrderLine
 
 
@@ -10,7 +11,7 @@ class OrderLineIn(serializers.Serializer):
     product = serializers.IntegerField()
     quantity = serializers.DecimalField(max_digits=15, decimal_places=3, min_value=Decimal("0.001"))
     unit_price = serializers.DecimalField(
-        max_digits=18, decimal_places=2, min_value=Decimal("0"), required=False
+        max_digits=18, decimal_places=2, min_value=Decimal("0"), max_value=MAX_AMOUNT, required=False
     )
     discount_percent = serializers.DecimalField(
         max_digits=5,
@@ -42,7 +43,9 @@ class OrderPatchIn(serializers.Serializer):
 
 
 class NoteIn(serializers.Serializer):
-    note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    """Why finance releases or rejects a credit hold: required, as on the hold queue page."""
+
+    note = serializers.CharField(max_length=1000, help_text="why the hold is released or rejected")
 
 
 class ReasonIn(serializers.Serializer):

@@ -246,3 +246,46 @@ def test_refused_orders_draw_no_number(api_client_for, catalog):
 
     head, serial = first.rsplit("-", 1)
     assert second == f"{head}-{int(serial) + 1:06d}"
+
+
+@pytest.mark.parametrize("action", ["release-hold", "reject-hold"])
+@pytest.mark.parametrize("body", [{}, {"note": ""}, {"note": "   "}])
+def test_a_hold_decision_needs_a_note(api_client_for, catalog, action, body):
+    # Issue 11: the API released a credit hold without a note (the page always needed one).
+    order = an_order(a_customer(credit_limit="10.00"), line(catalog["espresso"], "1"), submit=True)
+    response = api_client_for("finance").post(f"{ORDERS}{order.pk}/{action}/", body, format="json")
+    assert response.status_code == 400 and "note" in response.json()
+    order.refresh_from_db()
+    assert order.status == "on_hold" and not order.credit_decisions.filter(rule="manual").exists()
+
+
+@pytest.mark.parametrize(
+    "quantity, unit_price",
+    [
+        ("999999999", "9999999999.99"),  # the largest quantity at the largest price: 10^19
+        ("1", "10000000000.00"),  # a unit price beyond MAX_AMOUNT
+        ("2", "9999999999.99"),  # a line total beyond MAX_AMOUNT
+    ],
+)
+def test_an_order_line_beyond_the_amount_bound_is_refused(api_client_for, catalog, quantity, unit_price):
+    # Issue 11: amounts are bounded so that every line, document and sum fits its column.
+    body = order_body(
+        a_customer(credit_limit=None),
+        {
+            "product": catalog["service"].pk,
+            "quantity": quantity,
+            "unit_price": unit_price,
+            "discount_percent": "0",
+        },
+    )
+    response = api_client_for("sales").post(ORDERS, body, format="json")
+    assert response.status_code == 400 and "lines" in response.json()
+    assert not SalesOrder.objects.exists()
+
+
+def test_an_order_total_beyond_the_amount_bound_is_refused(api_client_for, catalog):
+    half = {"product": catalog["service"].pk, "quantity": "1", "unit_price": "5000000000.00"}
+    body = order_body(a_customer(credit_limit=None), half, half)
+    response = api_client_for("sales").post(ORDERS, body, format="json")
+    assert response.status_code == 400 and "lines" in response.json()
+    assert not SalesOrder.objects.exists()

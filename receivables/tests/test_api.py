@@ -295,3 +295,38 @@ def test_the_schema_documents_the_cash_endpoints(finance):
     ):
         assert path in schema["paths"], path
     assert Decimal("1") == 1
+
+
+@pytest.mark.parametrize("role", ["warehouse", "sales"])
+def test_a_dispute_owner_must_be_finance(api_client_for, make_user, finance, role):
+    # Issue 11: a warehouse user was accepted as a dispute's owner.
+    invoice = an_invoice(a_customer(), "100.00")
+    outsider = make_user(role, f"{role}-owner")
+    body = {"invoice": invoice.pk, "amount": "25.00", "reason": "damaged", "owner": outsider.pk}
+    refused = finance.post("/api/v1/disputes/", body, format="json")
+    assert refused.status_code == 400 and "owner" in refused.json()
+    assert finance.get("/api/v1/disputes/").json()["count"] == 0
+
+
+@pytest.mark.parametrize("role", ["finance", "manager", "admin"])
+def test_a_finance_or_manager_user_may_own_a_dispute(api_client_for, make_user, finance, role):
+    invoice = an_invoice(a_customer(), "100.00")
+    owner = make_user(role, f"{role}-owner")
+    body = {"invoice": invoice.pk, "amount": "25.00", "reason": "damaged", "owner": owner.pk}
+    opened = finance.post("/api/v1/disputes/", body, format="json")
+    assert opened.status_code == 201 and opened.json()["owner"] == owner.username
+
+
+@pytest.mark.parametrize("amount", ["10000000000.00", "999999999999999.99"])
+def test_payments_and_write_offs_beyond_the_amount_bound_are_a_400(api_client_for, finance, amount):
+    customer = a_customer()
+    invoice = an_invoice(customer, "100.00")
+    body = {"customer": customer.pk, "amount": amount, "reference": "R1", "received_on": "2026-01-02"}
+    paid = finance.post("/api/v1/payments/", body, format="json")
+    assert paid.status_code == 400 and "amount" in paid.json()
+    manager = api_client_for("manager")
+    written = manager.post(
+        "/api/v1/write-offs/", {"invoice": invoice.pk, "amount": amount, "reason": "x"}, format="json"
+    )
+    assert written.status_code == 400 and "amount" in written.json()
+    assert not Payment.objects.exists()

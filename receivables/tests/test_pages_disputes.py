@@ -325,3 +325,21 @@ def test_a_manager_writes_off_through_the_page(client, make_user, invoice):
     # nothing open any more: the page says so
     assert "there is nothing to write off" in client.get(write_off_url(invoice), follow=True).text
     assert_books_in_step()
+
+
+@pytest.mark.parametrize("role", ["warehouse", "sales"])
+def test_the_page_refuses_a_warehouse_or_sales_owner(client, make_user, invoice, finance, role):
+    outsider = make_user(role, f"{role}-owner")
+    client.force_login(finance)
+    response = client.post(new_url(invoice), {"amount": "10.00", "reason": "other", "owner": outsider.pk})
+    assert response.status_code == 200 and "owner" in response.context["form"].errors
+    assert not Dispute.objects.exists()
+
+
+def test_the_service_refuses_a_warehouse_owner_naming_the_field(make_user, invoice, finance):
+    from o2c.errors import DomainError
+
+    with pytest.raises(DomainError) as refused:
+        a_dispute(invoice, by=finance, owner=make_user("warehouse", "wendy"))
+    assert (refused.value.field, refused.value.code) == ("owner", "owner_not_finance")
+    assert not Dispute.objects.exists()

@@ -96,6 +96,7 @@ class TestNavigationByRole:
             "reporting:subscription",
             "ledger:trial-balance",
             "ledger:journal",
+            "ledger:lock-date",
             "api-docs",
         }
         for other in ("sales", "warehouse", "manager"):

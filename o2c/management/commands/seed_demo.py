@@ -137,6 +137,9 @@ class Command(BaseCommand):
             user.groups.add(Group.objects.get(name=role))
 
     def _customers(self) -> None:
+        # Credit limits, and no limit at all for C0005, are finance's to set: the seed sets them as
+        # the demo finance user would (a customer without a limit would otherwise get the default).
+        finance = get_user_model().objects.get(username="finance")
         for code, name, email, terms, limit, vat, address in DEMO_CUSTOMERS:
             if Customer.objects.filter(code=code).exists():
                 continue
@@ -149,6 +152,7 @@ class Command(BaseCommand):
                 vat_number=vat,
                 billing_address=f"{name}\n{address}",
                 shipping_address=f"{name}\n{address}",
+                by=finance,
             )
 
     def _catalog(self) -> None:
