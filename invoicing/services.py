@@ -87,6 +87,8 @@ def invoice_create(*, order, quantities: dict[int, Decimal], shipment=None, by=N
         tax_total=tax_total,
         total=net_total + tax_total,
         balance=net_total + tax_total,
+        # Free goods: a zero invoice owes nothing from the start (decision record 0025).
+        status=Invoice.Status.OPEN if net_total + tax_total > 0 else Invoice.Status.PAID,
         last_movement_on=issue_date,
     )
     for line in lines:
@@ -108,7 +110,9 @@ def invoice_create(*, order, quantities: dict[int, Decimal], shipment=None, by=N
 
 
 def _post(*, entry_date, memo, reference, source, receivables, revenue, vat, credit: bool, by) -> None:
-    """An invoice: Dr receivables / Cr revenue / Cr VAT; a credit note: the reverse."""
+    """An invoice: Dr receivables / Cr revenue / Cr VAT; a credit note: the reverse. A zero
+    document (free goods and services) posts nothing: there is no amount to post, and its number
+    is the trail (decision record 0025)."""
     sides = [
         ("receivables", receivables, not credit),
         ("revenue", revenue, credit),
@@ -119,6 +123,8 @@ def _post(*, entry_date, memo, reference, source, receivables, revenue, vat, cre
         for account, amount, debit in sides
         if amount > 0
     ]
+    if not lines:
+        return
     journal_entry_post(
         entry_date=entry_date, memo=memo, lines=lines, source=source, source_reference=reference, by=by
     )
@@ -201,6 +207,8 @@ def credit_note_create(
             raise DomainError("the amount has at most two decimals", field="amount")
         credit_lines = _credit_by_amount(invoice, gross)
     total = sum((line.total_amount for line in credit_lines), ZERO)
+    if total <= 0:
+        raise DomainError("the lines chosen are free of charge; there is nothing to credit", field="lines")
     if total > invoice.balance:
         raise Conflict(
             f"a credit of {total} exceeds the {invoice.balance} that remains open on {invoice.number}"

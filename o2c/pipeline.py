@@ -29,6 +29,7 @@ from invoicing import services as invoicing
 from invoicing.models import CreditNote
 from ledger import services as ledger
 from o2c.errors import Conflict, DomainError
+from o2c.money import round_money
 from orders import selectors as order_selectors
 from orders import services as orders
 from orders.models import SalesOrder
@@ -429,7 +430,7 @@ def stock_receive(
     move = inventory.stock_receive(
         product_id=product_id, warehouse_id=warehouse_id, quantity=quantity, reference=reference, by=by
     )
-    value = (move.quantity * move.product.standard_cost).quantize(Decimal("0.01"))
+    value = round_money(move.quantity * move.product.standard_cost)
     if value > 0:
         ledger.journal_entry_post(
             entry_date=timezone.localdate(move.created_at),

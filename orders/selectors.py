@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
+from o2c.money import round_money
 from orders.models import OrderEvent, SalesOrder, SalesOrderLine
 
 ZERO = Decimal("0.00")
@@ -55,7 +56,7 @@ def uninvoiced_order_values(
     if exclude_order_id:
         lines = lines.exclude(order_id=exclude_order_id)
     rows = lines.values("order__customer_id").annotate(value=Coalesce(Sum(uninvoiced_share), Value(ZERO)))
-    return {row["order__customer_id"]: row["value"].quantize(Decimal("0.01")) for row in rows}
+    return {row["order__customer_id"]: round_money(row["value"]) for row in rows}
 
 
 def backordered_lines(*, product_id: int, warehouse_id: int) -> QuerySet[SalesOrderLine]:

@@ -21,6 +21,7 @@ from lxml import etree
 from pycamt.parser import Camt053ParseError, Camt053Parser
 
 from o2c.errors import DomainError
+from o2c.money import round_money
 
 MAX_LINES = 20_000
 DELIMITERS = ",;\t|"
@@ -240,7 +241,7 @@ def amount_parse(value: str, *, decimal_comma: bool) -> Decimal:
         raise ValueError(value)
     text = text.replace(".", "").replace(",", ".") if decimal_comma else text.replace(",", "")
     try:
-        amount = Decimal(text).quantize(Decimal("0.01"))
+        amount = round_money(Decimal(text))
     except InvalidOperation:
         raise ValueError(value) from None
     return -amount if negative else amount

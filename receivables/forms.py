@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from o2c.errors import DomainError
 from o2c.forms import BootstrapForm
+from o2c.money import is_rounded
 from o2c.roles import ADMIN, FINANCE, MANAGER
 from receivables.models import Dispute, Payment
 from receivables.services import AllocationInput
@@ -60,7 +61,7 @@ def parse_amount(value) -> Decimal | None:
         amount = Decimal(_normalise_amount(str(value)))
     except InvalidOperation:
         return None
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")) or abs(amount) >= Decimal("1e15"):
+    if not amount.is_finite() or not is_rounded(amount) or abs(amount) >= Decimal("1e15"):
         return None
     return amount
 

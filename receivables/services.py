@@ -22,7 +22,7 @@ from django.utils import timezone
 from customers.models import Customer
 from ledger.services import LineSpec, journal_entry_post
 from o2c.errors import Conflict, DomainError
-from o2c.money import ZERO
+from o2c.money import ZERO, is_rounded
 from o2c.numbering import document_number_next
 from receivables.models import (
     Allocation,
@@ -87,7 +87,7 @@ def amount_clean(value, *, field: str = "amount") -> Decimal:
         raise DomainError(f"{value!r} is not an amount", field=field) from None
     if not amount.is_finite() or amount <= 0:
         raise DomainError("the amount must be positive", field=field)
-    if amount != amount.quantize(Decimal("0.01")):
+    if not is_rounded(amount):
         raise DomainError("the amount has at most two decimals", field=field)
     if amount >= Decimal("1e15"):
         raise DomainError("the amount is too large", field=field)

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from invoicing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from invoicing.selectors import tax_summary
+from o2c.money import round_money
 
 
 class InvoiceLineOut(serializers.ModelSerializer):
@@ -79,7 +80,7 @@ class InvoiceOut(serializers.ModelSerializer):
     def get_disputed_amount(self, invoice) -> str:
         """The amount in open disputes, at most the balance; a string like every amount."""
         disputed = getattr(invoice, "disputed", None) or Decimal("0.00")
-        return str(min(disputed, invoice.balance).quantize(Decimal("0.01")))
+        return str(round_money(min(disputed, invoice.balance)))
 
     @extend_schema_field(TaxSummaryOut(many=True))
     def get_tax_summary(self, invoice):
