@@ -17,6 +17,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from invoicing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
+from invoicing.selectors import LineLeft, invoice_lines_left, line_credit
 from ledger.services import LineSpec, journal_entry_post
 from o2c.errors import Conflict, DomainError
 from o2c.money import ZERO, round_money
@@ -132,8 +133,11 @@ def _post(*, entry_date, memo, reference, source, receivables, revenue, vat, cre
 
 @dataclass(frozen=True)
 class CreditLineInput:
+    """An invoice line to credit: a quantity of it, or a gross `amount` of it."""
+
     invoice_line_id: int
-    quantity: Decimal
+    quantity: Decimal | None = None
+    amount: Decimal | None = None
 
 
 def invoice_lock(*, invoice_id: int) -> Invoice:
@@ -262,35 +266,25 @@ def _status(invoice: Invoice) -> str:
 
 
 def _credit_by_lines(invoice: Invoice, lines: list[CreditLineInput]) -> list[CreditNoteLine]:
-    invoice_lines = {line.pk: line for line in invoice.lines.all()}
-    credited = {
-        row["invoice_line_id"]: row
-        for row in CreditNoteLine.objects.filter(invoice_line__invoice=invoice)
-        .values("invoice_line_id")
-        .annotate(quantity=Sum("quantity"), net=Sum("net_amount"), tax=Sum("tax_amount"))
-    }
+    """Credit lines by quantity or by gross amount, each at its own line's tax rate."""
+    left = invoice_lines_left(invoice_id=invoice.pk)
     result = []
     for item in lines:
-        line = invoice_lines.get(item.invoice_line_id)
-        if line is None:
+        line_left = left.get(item.invoice_line_id)
+        if line_left is None:
             raise DomainError(
                 f"invoice line {item.invoice_line_id} is not on {invoice.number}", field="lines"
             )
-        done = credited.get(line.pk, {"quantity": ZERO, "net": ZERO, "tax": ZERO})
-        remaining = line.quantity - (done["quantity"] or ZERO)
-        quantity = Decimal(item.quantity)
-        if quantity <= 0:
-            raise DomainError(f"line {line.position}: the quantity must be positive", field="lines")
-        if quantity > remaining:
-            raise Conflict(
-                f"line {line.position} of {invoice.number}: {quantity} to credit but only {remaining} not yet credited"
-            )
-        if quantity == remaining:
-            net = line.net_amount - (done["net"] or ZERO)
-            tax = line.tax_amount - (done["tax"] or ZERO)
-        else:
-            net = _share(line.net_amount, quantity, line.quantity, invoice.currency)
-            tax = _share(line.tax_amount, quantity, line.quantity, invoice.currency)
+        quantity = None if item.quantity is None else Decimal(item.quantity)
+        amount = None if item.amount is None else Decimal(item.amount)
+        net, tax = line_credit(left=line_left, currency=invoice.currency, quantity=quantity, amount=amount)
+        line = line_left.line
+        left[line.pk] = LineLeft(
+            line=line,
+            quantity=line_left.quantity - (quantity or ZERO),
+            net=line_left.net - net,
+            tax=line_left.tax - tax,
+        )
         result.append(
             CreditNoteLine(
                 invoice_line=line,

@@ -94,15 +94,33 @@ class InvoiceOut(serializers.ModelSerializer):
 
 class CreditLineIn(serializers.Serializer):
     invoice_line = serializers.IntegerField()
-    quantity = serializers.DecimalField(max_digits=15, decimal_places=3, min_value=Decimal("0.001"))
+    quantity = serializers.DecimalField(
+        max_digits=15, decimal_places=3, min_value=Decimal("0.001"), required=False
+    )
+    amount = serializers.DecimalField(
+        max_digits=18, decimal_places=2, min_value=Decimal("0.01"), required=False, help_text="gross"
+    )
+
+    def validate(self, attrs):
+        if ("quantity" in attrs) == ("amount" in attrs):
+            raise serializers.ValidationError("give the quantity or the amount of the line")
+        return attrs
 
 
 class CreditNoteIn(serializers.Serializer):
     invoice = serializers.CharField(max_length=30, help_text="the invoice's id or number")
-    reason = serializers.CharField(max_length=500)
+    reason = serializers.CharField(max_length=500, help_text="printed on the credit note: for the customer")
     lines = CreditLineIn(many=True, required=False, allow_empty=False)
     amount = serializers.DecimalField(
         max_digits=18, decimal_places=2, min_value=Decimal("0.01"), required=False
+    )
+    dispute = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="the open dispute this credit note answers (it is resolved as credited)",
+    )
+    confirm_unrelated = serializers.BooleanField(
+        default=False, help_text="the invoice has an open dispute and this credit is not about it"
     )
 
 

@@ -109,9 +109,16 @@ class CreditNoteListView(ListAPIView):
         note = pipeline.credit_note_issue(
             invoice_id=invoice.pk,
             reason=data["reason"],
-            lines=[CreditLineInput(line["invoice_line"], line["quantity"]) for line in data.get("lines", [])]
+            lines=[
+                CreditLineInput(
+                    line["invoice_line"], quantity=line.get("quantity"), amount=line.get("amount")
+                )
+                for line in data.get("lines", [])
+            ]
             or None,
             amount=data.get("amount"),
+            dispute_id=data.get("dispute"),
+            confirm_unrelated=data["confirm_unrelated"],
             by=request.user,
         )
         return Response(
