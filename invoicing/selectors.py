@@ -51,6 +51,14 @@ def invoice_list(*, filters: dict | None = None, overdue: bool | None = None) ->
     return invoices
 
 
+# The ids of an invoice's related documents, one query per relation for a whole page.
+INVOICE_RELATED_PREFETCH = (
+    Prefetch("credit_notes", queryset=CreditNote.objects.only("pk", "invoice_id").order_by("pk")),
+    "allocations",  # receivables' rows: by relation name, the stage's models are its own
+    "disputes",
+)
+
+
 def invoice_get(*, invoice_id: int) -> Invoice:
     return invoice_list().get(pk=invoice_id)
 
@@ -69,7 +77,7 @@ def tax_summary(invoice: Invoice) -> list[dict[str, Decimal]]:
 
 def credit_note_list(*, filters: dict | None = None) -> QuerySet[CreditNote]:
     notes = CreditNote.objects.select_related("invoice", "customer").prefetch_related(
-        Prefetch("lines", queryset=CreditNoteLine.objects.order_by("pk"))
+        Prefetch("lines", queryset=CreditNoteLine.objects.order_by("pk")), "disputes"
     )
     for field, value in (filters or {}).items():
         if value not in (None, ""):

@@ -137,6 +137,7 @@ def shipment_ship(
     shipment = fulfillment.shipment_lock(shipment_id=shipment_id)
     if order.status != SalesOrder.Status.OPEN:
         raise Conflict(f"order {order.number} is {order.status.replace('_', ' ')}; its goods cannot ship")
+    fulfillment.shipment_address_ensure(shipment=shipment, order=order)  # no address, no shipping
     shipped = fulfillment.shipment_issue_stock(shipment=shipment, by=by)
     orders.order_record_shipment(order=order, shipped=shipped, reference=shipment.number, by=by)
     services_to_bill = {

@@ -45,6 +45,9 @@ class InvoiceOut(serializers.ModelSerializer):
     tax_summary = serializers.SerializerMethodField()
     pdf_url = serializers.SerializerMethodField()
     lines = InvoiceLineOut(many=True)
+    credit_notes = serializers.SerializerMethodField()
+    payments = serializers.SerializerMethodField()
+    disputes = serializers.SerializerMethodField()
 
     class Meta:
         model = Invoice
@@ -74,7 +77,20 @@ class InvoiceOut(serializers.ModelSerializer):
             "tax_summary",
             "pdf_url",
             "emailed_at",
+            "credit_notes",
+            "payments",
+            "disputes",
         ]
+
+    def get_credit_notes(self, invoice) -> list[int]:
+        return [note.pk for note in invoice.credit_notes.all()]
+
+    def get_payments(self, invoice) -> list[int]:
+        """The payments applied to it (reversed applications included: the trail)."""
+        return sorted({allocation.payment_id for allocation in invoice.allocations.all()})
+
+    def get_disputes(self, invoice) -> list[int]:
+        return sorted(dispute.pk for dispute in invoice.disputes.all())
 
     @extend_schema_field(serializers.DecimalField(max_digits=18, decimal_places=2))
     def get_disputed_amount(self, invoice) -> str:
@@ -142,6 +158,8 @@ class CreditNoteLineOut(serializers.ModelSerializer):
 class CreditNoteOut(serializers.ModelSerializer):
     invoice_number = serializers.CharField(source="invoice.number")
     lines = CreditNoteLineOut(many=True)
+    order = serializers.IntegerField(source="invoice.order_id")
+    dispute = serializers.SerializerMethodField(help_text="the dispute it resolves")
 
     class Meta:
         model = CreditNote
@@ -150,6 +168,8 @@ class CreditNoteOut(serializers.ModelSerializer):
             "number",
             "invoice",
             "invoice_number",
+            "order",
+            "dispute",
             "customer",
             "currency",
             "issue_date",
@@ -160,3 +180,6 @@ class CreditNoteOut(serializers.ModelSerializer):
             "lines",
             "emailed_at",
         ]
+
+    def get_dispute(self, note) -> int | None:
+        return next((dispute.pk for dispute in note.disputes.all()), None)

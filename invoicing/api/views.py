@@ -18,7 +18,11 @@ from receivables.selectors import open_disputed_subquery
 
 def _invoices():
     """Invoices as the API shows them: with the amount in open disputes."""
-    return selectors.invoice_list().annotate(disputed=open_disputed_subquery())
+    return (
+        selectors.invoice_list()
+        .annotate(disputed=open_disputed_subquery())
+        .prefetch_related(*selectors.INVOICE_RELATED_PREFETCH)
+    )
 
 
 CanRead = role_permission(SALES, WAREHOUSE, FINANCE)

@@ -46,6 +46,7 @@ class AllocationOut(serializers.ModelSerializer):
 
 class PaymentOut(serializers.ModelSerializer):
     allocations = AllocationOut(many=True)
+    invoices = serializers.SerializerMethodField(help_text="the invoices it was applied to")
 
     class Meta:
         model = Payment
@@ -67,8 +68,12 @@ class PaymentOut(serializers.ModelSerializer):
             "reversed_on",
             "reversal_reason",
             "allocations",
+            "invoices",
             "created_at",
         ]
+
+    def get_invoices(self, payment) -> list[int]:
+        return sorted({allocation.invoice_id for allocation in payment.allocations.all()})
 
 
 class DisputeLineIn(serializers.Serializer):
