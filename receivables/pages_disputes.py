@@ -105,7 +105,9 @@ def dispute_list(request):
     disputes = selectors.dispute_list(filters=filters).order_by(*SORTS[sort])
     if wants_csv(request):
         return csv_response(
-            "disputes.csv", CSV_HEADER, (_csv_row(dispute) for dispute in _with_age(disputes.iterator()))
+            "disputes.csv",
+            CSV_HEADER,
+            (_csv_row(dispute) for dispute in _with_age(disputes.prefetch_related(None).iterator())),
         )
     page = Paginator(disputes, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
