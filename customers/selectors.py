@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 
 from customers.models import Customer
+from o2c.money import round_places
 
 # Column names a list may be sorted by (API `?ordering=` and the page's sortable headers).
 ORDERING_FIELDS = (
@@ -100,7 +101,7 @@ def _history_value(name: str, value: Any) -> Any:
     except FieldDoesNotExist:
         return value
     if isinstance(model_field, models.DecimalField):
-        return Decimal(str(value)).quantize(Decimal(1).scaleb(-model_field.decimal_places))
+        return round_places(Decimal(str(value)), model_field.decimal_places)
     return value
 
 

@@ -21,6 +21,7 @@ from stdnum.exceptions import ValidationError as StdnumValidationError
 from customers.models import Customer
 from o2c import locks
 from o2c.errors import DomainError
+from o2c.money import is_rounded, round_money
 from o2c.parsing import parse_decimal
 from o2c.roles import FINANCE, has_role
 
@@ -148,9 +149,9 @@ def _fields_clean(fields: dict[str, Any]) -> dict[str, Any]:
         limit = Decimal(cleaned["credit_limit"])
         if not limit.is_finite() or limit < 0 or limit > MAX_CREDIT_LIMIT:
             raise DomainError("a credit limit is zero or more (empty for unlimited)", field="credit_limit")
-        if limit != limit.quantize(Decimal("0.01")):
+        if not is_rounded(limit):
             raise DomainError("a credit limit has at most 2 decimal places", field="credit_limit")
-        cleaned["credit_limit"] = limit.quantize(Decimal("0.01"))
+        cleaned["credit_limit"] = round_money(limit)
     return cleaned
 
 

@@ -18,6 +18,9 @@ class Shipment(models.Model):
     number = models.CharField(max_length=30, unique=True)
     order = models.ForeignKey("orders.SalesOrder", on_delete=models.PROTECT, related_name="shipments")
     warehouse = models.ForeignKey("inventory.Warehouse", on_delete=models.PROTECT, related_name="shipments")
+    # Where it goes, fixed when the pick list is made: the order's ship-to, else the customer's
+    # shipping, else billing address (orders.selectors.order_delivery_address).
+    ship_to = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PICKING, db_index=True)
     carrier = models.CharField(max_length=100, blank=True)
     tracking_number = models.CharField(max_length=100, blank=True)

@@ -19,7 +19,7 @@ from o2c.errors import Conflict, DomainError
 from o2c.money import round_money
 from o2c.numbering import sequence_number_next
 from o2c.states import transition_check
-from orders.selectors import backordered_lines
+from orders.selectors import backordered_lines, order_delivery_address
 
 ZERO = Decimal("0")
 
@@ -126,10 +126,12 @@ def shipment_create(*, order, lines: dict[int, Decimal] | None = None, by=None) 
             wanted[line_id] = quantity
         if not wanted:
             raise DomainError("choose at least one line to ship", field="lines")
+    ship_to = _delivery_address(order)
     shipment = Shipment.objects.create(
         number=sequence_number_next(series="shipment", on=timezone.localdate()),
         order_id=order.pk,
         warehouse_id=order.warehouse_id,
+        ship_to=ship_to,
         created_by=by,
     )
     ShipmentLine.objects.bulk_create(
@@ -139,6 +141,27 @@ def shipment_create(*, order, lines: dict[int, Decimal] | None = None, by=None) 
         for line_id, q in wanted.items()
     )
     return shipment
+
+
+def _delivery_address(order) -> str:
+    address = order_delivery_address(order=order)
+    if address.source is None:
+        raise Conflict(
+            f"order {order.number} has no delivery address, and its customer {order.customer.code} has "
+            "neither a shipping nor a billing address: enter the ship-to first",
+            field="ship_to",
+            code="no_delivery_address",
+        )
+    return address.text
+
+
+def shipment_address_ensure(*, shipment: Shipment, order) -> str:
+    """A locked shipment about to leave has an address: its own, or (a pick list made before
+    addresses were kept) the order's delivery address now; refused when there is none."""
+    if not shipment.ship_to.strip():
+        shipment.ship_to = _delivery_address(order)
+        shipment.save(update_fields=["ship_to"])
+    return shipment.ship_to
 
 
 def _move(shipment: Shipment, target: str) -> None:

@@ -28,12 +28,13 @@ from fulfillment.forms import (
     ShipmentFilterForm,
 )
 from fulfillment.models import TRANSITIONS, Shipment
+from invoicing.selectors import credit_note_list
 from o2c import pipeline
 from o2c.csv import csv_response
 from o2c.errors import DomainError
 from o2c.roles import FINANCE, SALES, WAREHOUSE, has_role, role_required
 from o2c.states import transitions_from
-from orders.selectors import order_list
+from orders.selectors import DeliveryAddress, order_delivery_address, order_list
 
 PAGE_SIZE = 50
 LATE_ROWS = 200
@@ -181,7 +182,11 @@ def pick(request, order_id: int):
                     request, f"Pick list {shipment.number} created for {order.number}: print it and pick."
                 )
                 return redirect("fulfillment:shipment", shipment_id=shipment.pk)
-    return render(request, "fulfillment/pick.html", {"order": order, "form": form})
+    return render(
+        request,
+        "fulfillment/pick.html",
+        {"order": order, "form": form, "delivery": order_delivery_address(order=order)},
+    )
 
 
 # --- shipments ----------------------------------------------------------------------------------
@@ -304,8 +309,21 @@ def _render_detail(request, shipment: Shipment, *, ship_form=None, deliver_form=
             "ship_form": ship_form or ShipForm(),
             "deliver_form": deliver_form or DeliverForm(shipped_at=shipment.shipped_at),
             "steps": _steps(shipment),
+            "delivery": _shipment_delivery(shipment),
+            "credit_notes": list(
+                credit_note_list(filters={"invoice__shipment": shipment.pk}).prefetch_related(None)
+            ),
         },
     )
+
+
+def _shipment_delivery(shipment: Shipment) -> DeliveryAddress:
+    """Where the shipment goes: the address kept on its pick list (else the order's delivery
+    address now), and whether that is a fallback to the customer's address."""
+    current = order_delivery_address(order=shipment.order)
+    if shipment.ship_to and shipment.ship_to != current.text:
+        return DeliveryAddress(text=shipment.ship_to, source="order")
+    return current
 
 
 def _steps(shipment: Shipment) -> list[dict]:
@@ -395,6 +413,7 @@ def pick_list(request, shipment_id: int):
             "lines": lines,
             "total_quantity": sum((line.quantity for line in lines), ZERO),
             "printed_at": timezone.localtime(),
+            "delivery": _shipment_delivery(shipment),
         },
     )
 

@@ -13,6 +13,7 @@ from o2c.errors import DomainError
 from o2c.forms import BootstrapForm
 
 FULL, LINES, AMOUNT = "full", "lines", "amount"
+UNRELATED = "unrelated"
 
 
 class InvoiceFilterForm(BootstrapForm):
@@ -59,7 +60,13 @@ class CreditNoteForm(BootstrapForm):
         max_length=500,
         error_messages={"required": "Give the reason for the credit note."},
         widget=forms.TextInput(attrs={"placeholder": "e.g. 2 units returned damaged"}),
-        help_text="printed on the credit note",
+        help_text="printed on the credit note: the customer reads it",
+    )
+    dispute = forms.ChoiceField(
+        required=False,
+        label="Is this credit note about an open dispute?",
+        widget=forms.RadioSelect,
+        help_text="linked: the dispute is resolved as credited by this credit note",
     )
     amount = forms.DecimalField(
         required=False,
@@ -71,11 +78,26 @@ class CreditNoteForm(BootstrapForm):
         error_messages={"min_value": "The amount to credit must be positive."},
     )
 
-    def __init__(self, *args, invoice: Invoice, lines=(), **kwargs):
+    def __init__(self, *args, invoice: Invoice, lines=(), open_disputes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.invoice = invoice
         self.lines = list(lines)
+        self.open_disputes = list(open_disputes)
         self.fields["mode"].widget.attrs["class"] = "form-check-input"
+        if self.open_disputes:  # the question is asked: nobody is credited twice
+            self.fields["dispute"].choices = [
+                *(
+                    (str(d.pk), f"Yes, dispute {d.pk}: {d.amount} ({d.get_reason_display().lower()})")
+                    for d in self.open_disputes
+                ),
+                (UNRELATED, "No, it is unrelated to the open disputes"),
+            ]
+            self.fields["dispute"].required = True
+            self.fields["dispute"].error_messages["required"] = (
+                "This invoice has an open dispute: say whether this credit note answers it."
+            )
+        else:
+            del self.fields["dispute"]
         self.fields[
             "amount"
         ].help_text = f"at most {invoice.balance} {invoice.currency}, split over the tax rates"
@@ -139,6 +161,13 @@ class CreditNoteForm(BootstrapForm):
     def pipeline_arguments(self) -> dict:
         """What `pipeline.credit_note_issue` takes besides the invoice and the user."""
         arguments = {"reason": self.cleaned_data["reason"]}
+        link = self.cleaned_data.get("dispute")
+        if link == UNRELATED:
+            arguments["confirm_unrelated"] = True
+        elif link:
+            arguments["dispute_id"] = int(link)
+            if self.cleaned_data["mode"] == FULL:  # the open balance, as the page says
+                arguments["amount"] = self.invoice.balance
         if self.cleaned_data["mode"] == LINES:
             arguments["lines"] = self.credit_lines()
         elif self.cleaned_data["mode"] == AMOUNT:
@@ -147,4 +176,6 @@ class CreditNoteForm(BootstrapForm):
 
     def add_domain_error(self, error: DomainError) -> None:
         field = {"reason": "reason", "amount": "amount"}.get(error.field or "")
+        if error.field == "dispute" and "dispute" in self.fields:
+            field = "dispute"
         self.add_error(field, error.message)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Case, DateField, F, Func, IntegerField, Prefetch, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from invoicing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
+from o2c.errors import Conflict, DomainError
+from o2c.money import ZERO, round_money
 
 OPEN_STATUSES = (Invoice.Status.OPEN, Invoice.Status.PARTIALLY_PAID)
 
@@ -48,6 +51,14 @@ def invoice_list(*, filters: dict | None = None, overdue: bool | None = None) ->
     return invoices
 
 
+# The ids of an invoice's related documents, one query per relation for a whole page.
+INVOICE_RELATED_PREFETCH = (
+    Prefetch("credit_notes", queryset=CreditNote.objects.only("pk", "invoice_id").order_by("pk")),
+    "allocations",  # receivables' rows: by relation name, the stage's models are its own
+    "disputes",
+)
+
+
 def invoice_get(*, invoice_id: int) -> Invoice:
     return invoice_list().get(pk=invoice_id)
 
@@ -66,7 +77,7 @@ def tax_summary(invoice: Invoice) -> list[dict[str, Decimal]]:
 
 def credit_note_list(*, filters: dict | None = None) -> QuerySet[CreditNote]:
     notes = CreditNote.objects.select_related("invoice", "customer").prefetch_related(
-        Prefetch("lines", queryset=CreditNoteLine.objects.order_by("pk"))
+        Prefetch("lines", queryset=CreditNoteLine.objects.order_by("pk")), "disputes"
     )
     for field, value in (filters or {}).items():
         if value not in (None, ""):
@@ -101,3 +112,71 @@ def order_settlements(*, order_ids: list[int]) -> dict[int, dict[str, Decimal]]:
 def invoice_rows() -> QuerySet[Invoice]:
     """Bare invoice rows, for other stages' aggregates (receivables positions, aging)."""
     return Invoice.objects.all()
+
+
+@dataclass(frozen=True)
+class LineLeft:
+    """What of an invoice line is not yet credited: its quantity (credits by quantity), its net
+    and tax (every credit on it)."""
+
+    line: InvoiceLine
+    quantity: Decimal
+    net: Decimal
+    tax: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.net + self.tax
+
+
+def invoice_lines_left(*, invoice_id: int) -> dict[int, LineLeft]:
+    """Per invoice line id: what is not yet credited of it."""
+    credited = {
+        row["invoice_line_id"]: row
+        for row in CreditNoteLine.objects.filter(invoice_line__invoice_id=invoice_id)
+        .values("invoice_line_id")
+        .annotate(quantity=Sum("quantity"), net=Sum("net_amount"), tax=Sum("tax_amount"))
+    }
+    result = {}
+    for line in InvoiceLine.objects.filter(invoice_id=invoice_id).order_by("position"):
+        done = credited.get(line.pk, {})
+        result[line.pk] = LineLeft(
+            line=line,
+            quantity=line.quantity - (done.get("quantity") or ZERO),
+            net=line.net_amount - (done.get("net") or ZERO),
+            tax=line.tax_amount - (done.get("tax") or ZERO),
+        )
+    return result
+
+
+def line_credit(
+    *, left: LineLeft, currency: str, quantity: Decimal | None = None, amount: Decimal | None = None
+) -> tuple[Decimal, Decimal]:
+    """(net, tax) of crediting `quantity` of an invoice line (its share of the line's net and tax;
+    all that is left of it when the whole remaining quantity) or a gross `amount` of it (split at
+    the line's own tax rate). Refused beyond what is left of the line."""
+    line = left.line
+    if (quantity is None) == (amount is None):
+        raise DomainError(f"line {line.position}: give a quantity or an amount", field="lines")
+    if quantity is not None:
+        if quantity <= 0:
+            raise DomainError(f"line {line.position}: the quantity must be positive", field="lines")
+        if quantity > left.quantity:
+            raise Conflict(
+                f"line {line.position}: {quantity} to credit but only {left.quantity} not yet credited"
+            )
+        if quantity == left.quantity:
+            return left.net, left.tax
+        net = round_money(line.net_amount * quantity / line.quantity, currency)
+        tax = round_money(line.tax_amount * quantity / line.quantity, currency)
+        if net > left.net or tax > left.tax:
+            raise Conflict(f"line {line.position}: more than is left of it would be credited")
+        return net, tax
+    if amount <= 0:
+        raise DomainError(f"line {line.position}: the amount must be positive", field="lines")
+    if amount > left.total:
+        raise Conflict(f"line {line.position}: {amount} to credit but only {left.total} of it is left")
+    if amount == left.total:
+        return left.net, left.tax
+    net = min(round_money(amount * 100 / (100 + line.tax_rate), currency), left.net)
+    return net, amount - net

@@ -17,6 +17,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from invoicing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
+from invoicing.selectors import LineLeft, invoice_lines_left, line_credit
 from ledger.services import LineSpec, journal_entry_post
 from o2c import locks
 from o2c.errors import Conflict, DomainError
@@ -89,6 +90,8 @@ def invoice_create(*, order, quantities: dict[int, Decimal], shipment=None, by=N
         tax_total=tax_total,
         total=net_total + tax_total,
         balance=net_total + tax_total,
+        # Free goods: a zero invoice owes nothing from the start (decision record 0025).
+        status=Invoice.Status.OPEN if net_total + tax_total > 0 else Invoice.Status.PAID,
         last_movement_on=issue_date,
     )
     for line in lines:
@@ -110,7 +113,9 @@ def invoice_create(*, order, quantities: dict[int, Decimal], shipment=None, by=N
 
 
 def _post(*, entry_date, memo, reference, source, receivables, revenue, vat, credit: bool, by) -> None:
-    """An invoice: Dr receivables / Cr revenue / Cr VAT; a credit note: the reverse."""
+    """An invoice: Dr receivables / Cr revenue / Cr VAT; a credit note: the reverse. A zero
+    document (free goods and services) posts nothing: there is no amount to post, and its number
+    is the trail (decision record 0025)."""
     sides = [
         ("receivables", receivables, not credit),
         ("revenue", revenue, credit),
@@ -121,6 +126,8 @@ def _post(*, entry_date, memo, reference, source, receivables, revenue, vat, cre
         for account, amount, debit in sides
         if amount > 0
     ]
+    if not lines:
+        return
     journal_entry_post(
         entry_date=entry_date, memo=memo, lines=lines, source=source, source_reference=reference, by=by
     )
@@ -128,8 +135,11 @@ def _post(*, entry_date, memo, reference, source, receivables, revenue, vat, cre
 
 @dataclass(frozen=True)
 class CreditLineInput:
+    """An invoice line to credit: a quantity of it, or a gross `amount` of it."""
+
     invoice_line_id: int
-    quantity: Decimal
+    quantity: Decimal | None = None
+    amount: Decimal | None = None
 
 
 def invoice_settle(
@@ -177,6 +187,8 @@ def credit_note_create(
             raise DomainError("the amount has at most two decimals", field="amount")
         credit_lines = _credit_by_amount(invoice, gross)
     total = sum((line.total_amount for line in credit_lines), ZERO)
+    if total <= 0:
+        raise DomainError("the lines chosen are free of charge; there is nothing to credit", field="lines")
     if total > invoice.balance:
         raise Conflict(
             f"a credit of {total} exceeds the {invoice.balance} that remains open on {invoice.number}"
@@ -230,35 +242,25 @@ def _status(invoice: Invoice) -> str:
 
 
 def _credit_by_lines(invoice: Invoice, lines: list[CreditLineInput]) -> list[CreditNoteLine]:
-    invoice_lines = {line.pk: line for line in invoice.lines.all()}
-    credited = {
-        row["invoice_line_id"]: row
-        for row in CreditNoteLine.objects.filter(invoice_line__invoice=invoice)
-        .values("invoice_line_id")
-        .annotate(quantity=Sum("quantity"), net=Sum("net_amount"), tax=Sum("tax_amount"))
-    }
+    """Credit lines by quantity or by gross amount, each at its own line's tax rate."""
+    left = invoice_lines_left(invoice_id=invoice.pk)
     result = []
     for item in lines:
-        line = invoice_lines.get(item.invoice_line_id)
-        if line is None:
+        line_left = left.get(item.invoice_line_id)
+        if line_left is None:
             raise DomainError(
                 f"invoice line {item.invoice_line_id} is not on {invoice.number}", field="lines"
             )
-        done = credited.get(line.pk, {"quantity": ZERO, "net": ZERO, "tax": ZERO})
-        remaining = line.quantity - (done["quantity"] or ZERO)
-        quantity = Decimal(item.quantity)
-        if quantity <= 0:
-            raise DomainError(f"line {line.position}: the quantity must be positive", field="lines")
-        if quantity > remaining:
-            raise Conflict(
-                f"line {line.position} of {invoice.number}: {quantity} to credit but only {remaining} not yet credited"
-            )
-        if quantity == remaining:
-            net = line.net_amount - (done["net"] or ZERO)
-            tax = line.tax_amount - (done["tax"] or ZERO)
-        else:
-            net = _share(line.net_amount, quantity, line.quantity, invoice.currency)
-            tax = _share(line.tax_amount, quantity, line.quantity, invoice.currency)
+        quantity = None if item.quantity is None else Decimal(item.quantity)
+        amount = None if item.amount is None else Decimal(item.amount)
+        net, tax = line_credit(left=line_left, currency=invoice.currency, quantity=quantity, amount=amount)
+        line = line_left.line
+        left[line.pk] = LineLeft(
+            line=line,
+            quantity=line_left.quantity - (quantity or ZERO),
+            net=line_left.net - net,
+            tax=line_left.tax - tax,
+        )
         result.append(
             CreditNoteLine(
                 invoice_line=line,

@@ -230,13 +230,19 @@ def credit_note_create(request, invoice_id: int):
     invoice = _invoice_or_404(invoice_id)
     credit_notes = list(selectors.credit_note_list(filters={"invoice": invoice.pk}).order_by("pk"))
     lines = _lines_with_credits(invoice, credit_notes)
+    open_disputes = list(receivables_selectors.open_disputes(invoice_id=invoice.pk))
     if request.method != "POST":
         if invoice.balance <= 0:
             messages.info(request, f"Nothing remains open on {invoice.number}: there is nothing to credit.")
             return redirect("invoicing:detail", invoice_id=invoice.pk)
-        form = CreditNoteForm(invoice=invoice, lines=lines, initial={"mode": request.GET.get("mode", "full")})
+        form = CreditNoteForm(
+            invoice=invoice,
+            lines=lines,
+            open_disputes=open_disputes,
+            initial={"mode": request.GET.get("mode", "full")},
+        )
     else:
-        form = CreditNoteForm(request.POST, invoice=invoice, lines=lines)
+        form = CreditNoteForm(request.POST, invoice=invoice, lines=lines, open_disputes=open_disputes)
         if form.is_valid():
             try:
                 note = pipeline.credit_note_issue(
@@ -283,6 +289,23 @@ def credit_note_list(request):
     for note in rows:
         note.delivery = deliveries[note.pk]
     return render(request, "invoicing/credit_note_list.html", {"form": form, "page": page, "notes": rows})
+
+
+@role_required(SALES, WAREHOUSE, FINANCE)
+def credit_note_detail(request, credit_note_id: int):
+    """One credit note with its documents: the invoice it credits (and that invoice's order) and
+    the dispute it resolves."""
+    note = _credit_note_or_404(credit_note_id)
+    note.delivery = credit_note_delivery_statuses(credit_notes=[note])[note.pk]
+    return render(
+        request,
+        "invoicing/credit_note_detail.html",
+        {
+            "note": note,
+            "disputes": list(receivables_selectors.dispute_list(filters={"credit_note": note.pk})),
+            "can_see_disputes": has_role(request.user, FINANCE),
+        },
+    )
 
 
 def _credit_note_csv_row(note: CreditNote) -> list:

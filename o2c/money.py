@@ -48,6 +48,22 @@ def round_quantity(quantity: Decimal) -> Decimal:
     return quantity.quantize(QUANTITY_PLACES, rounding=ROUND_HALF_UP)
 
 
+def round_places(value: Decimal, places: int) -> Decimal:
+    """Round half-up to `places` decimals: percentages and day counts shown to one decimal, a
+    value stored with its column's places. Money goes through `round_money`. This module is the
+    only place that calls `Decimal.quantize` (tests/kernel/test_rounding.py checks it)."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def is_rounded(value: Decimal, places: int = 2) -> bool:
+    """Whether `value` has at most `places` decimals (validation of input, no rounding); a value
+    too large to hold at that precision is not."""
+    try:
+        return value == round_places(value, places)
+    except InvalidOperation:
+        return False
+
+
 @dataclass(frozen=True, slots=True)
 class Money:
     amount: Decimal

@@ -37,6 +37,7 @@ from invoicing.models import CreditNote
 from ledger import services as ledger
 from o2c import locks, numbering
 from o2c.errors import Conflict, DomainError
+from o2c.money import round_money
 from orders import selectors as order_selectors
 from orders import services as orders
 from orders.models import SalesOrder
@@ -149,6 +150,7 @@ def shipment_ship(
     numbering.number_series_hold(series="invoice", on=timezone.localdate())  # before the cost's JE
     if order.status != SalesOrder.Status.OPEN:
         raise Conflict(f"order {order.number} is {order.status.replace('_', ' ')}; its goods cannot ship")
+    fulfillment.shipment_address_ensure(shipment=shipment, order=order)  # no address, no shipping
     shipped = fulfillment.shipment_issue_stock(shipment=shipment, by=by)
     orders.order_record_shipment(order=order, shipped=shipped, reference=shipment.number, by=by)
     services_to_bill = {
@@ -178,16 +180,102 @@ def late_flags_refresh(*, today) -> tuple[int, int]:
 
 
 @transaction.atomic
-def credit_note_issue(*, invoice_id: int, reason: str, lines=None, amount=None, by) -> CreditNote:
+def credit_note_issue(
+    *,
+    invoice_id: int,
+    reason: str,
+    lines=None,
+    amount=None,
+    dispute_id: int | None = None,
+    confirm_unrelated: bool = False,
+    by,
+) -> CreditNote:
     """A credit note on an invoice: posted, numbered, delivered like an invoice; it enters the
-    open-item ledger and the order's payment status follows."""
-    _invoice_lock(invoice_id=invoice_id)
+    open-item ledger and the order's payment status follows. On an invoice with an open dispute
+    it is linked to the dispute (which it resolves as credited; without lines or an amount it
+    credits what the dispute names) or confirmed unrelated, so nobody is credited twice."""
+    _invoice_lock(invoice_id=invoice_id)  # the invoice before its disputes
+    if dispute_id is None:
+        open_disputes = list(receivables_selectors.open_disputes(invoice_id=invoice_id))
+        if open_disputes and not confirm_unrelated:
+            listed = ", ".join(f"dispute {d.pk} for {d.amount}" for d in open_disputes)
+            raise Conflict(
+                f"the invoice has open disputes ({listed}): link the credit note to one, or confirm "
+                "that it is unrelated",
+                field="dispute",
+                code="open_dispute",
+            )
+        return _credit_note(invoice_id=invoice_id, reason=reason, lines=lines, amount=amount, by=by)
+    dispute = _dispute_open_locked(dispute_id=dispute_id, invoice_id=invoice_id)
+    if lines is None and amount is None:
+        lines, amount = _dispute_credit(dispute=dispute)
+    note = _credit_note(invoice_id=invoice_id, reason=reason, lines=lines, amount=amount, by=by)
+    receivables.dispute_close(
+        dispute=dispute,
+        outcome=Dispute.Status.CREDITED,
+        note=f"credited by {note.number}",
+        credit_note=note,
+        by=by,
+    )
+    return note
+
+
+def _credit_note(*, invoice_id: int, reason: str, lines, amount, by) -> CreditNote:
     note = invoicing.credit_note_create(
         invoice_id=invoice_id, reason=reason, lines=lines, amount=amount, by=by
     )
     receivables.receivable_record_credit_note(credit_note=note)
     _orders_settle(order_ids=[note.invoice.order_id], on=note.issue_date, reference=note.number, by=by)
     return note
+
+
+def _dispute_open_locked(*, dispute_id: int, invoice_id: int) -> Dispute:
+    """An open dispute of the invoice, locked (after the invoice)."""
+    if not receivables_selectors.dispute_list().filter(pk=dispute_id, invoice_id=invoice_id).exists():
+        raise DomainError(f"dispute {dispute_id} is not a dispute of this invoice", field="dispute")
+    dispute = locks.dispute_lock(dispute_id=dispute_id)
+    if dispute.status != Dispute.Status.OPEN:
+        raise Conflict(
+            f"dispute {dispute.pk} is already {dispute.get_status_display().lower()}", field="dispute"
+        )
+    return dispute
+
+
+def _dispute_credit(*, dispute: Dispute) -> tuple[list | None, Decimal | None]:
+    """What a credit note resolving `dispute` credits: the lines it names at their own tax rates
+    (capped, from the last line back, at what is still open on the invoice), or its plain amount
+    split over the invoice's tax rates (decision record 0026)."""
+    balance = dispute.invoice.balance
+    if balance <= 0:
+        raise Conflict(f"{dispute.invoice.number} is settled; there is nothing left to credit")
+    named = list(dispute.lines.order_by("pk"))
+    if not named:
+        return None, min(dispute.amount, balance)
+    total = sum((line.amount for line in named), Decimal("0"))
+    if total <= balance:
+        return [
+            invoicing.CreditLineInput(line.invoice_line_id, quantity=line.quantity)
+            if line.quantity is not None
+            else invoicing.CreditLineInput(line.invoice_line_id, amount=line.amount)
+            for line in named
+        ], None
+    result, over = [], total - balance
+    for line in reversed(named):
+        cut = min(over, line.amount)
+        over -= cut
+        if line.amount - cut > 0:
+            result.append(invoicing.CreditLineInput(line.invoice_line_id, amount=line.amount - cut))
+    return list(reversed(result)), None
+
+
+def dispute_credit_note_reason(*, dispute: Dispute, customer_message: str = "") -> str:
+    """The customer-facing reason of a credit note resolving a dispute: a neutral reference (the
+    dispute's id and reason category) and the message meant for the customer, never the internal
+    notes."""
+    message = (customer_message or dispute.customer_message).strip()
+    return f"Dispute {dispute.pk} ({dispute.get_reason_display().lower()})" + (
+        f": {message}" if message else ""
+    )
 
 
 # ── cash ─────────────────────────────────────────────────────────────────────────────────────────
@@ -401,18 +489,40 @@ def write_off(*, invoice_id: int, amount, reason: str, by) -> WriteOff:
 
 
 @transaction.atomic
-def dispute_open(*, invoice_id: int, amount, reason: str, note: str = "", owner=None, by) -> Dispute:
-    """A customer contests part of an invoice: that part leaves dunning and shows apart in aging."""
+def dispute_open(
+    *,
+    invoice_id: int,
+    amount=None,
+    reason: str,
+    note: str = "",
+    customer_message: str = "",
+    lines: list[receivables.DisputeLineInput] | None = None,
+    owner=None,
+    by,
+) -> Dispute:
+    """A customer contests invoice lines (or a plain amount of the invoice): that part leaves
+    dunning and shows apart in aging."""
     invoice = _invoice_lock(invoice_id=invoice_id)
     return receivables.dispute_open(
-        invoice=invoice, amount=amount, reason=reason, note=note, owner=owner, by=by
+        invoice=invoice,
+        amount=amount,
+        reason=reason,
+        note=note,
+        customer_message=customer_message,
+        lines=lines,
+        owner=owner,
+        by=by,
     )
 
 
 @transaction.atomic
-def dispute_resolve(*, dispute_id: int, outcome: str, note: str = "", by) -> Dispute:
-    """Close a dispute: by a credit note for the disputed amount (at most what is still open on
-    the invoice), or rejected, or withdrawn by the customer."""
+def dispute_resolve(
+    *, dispute_id: int, outcome: str, note: str = "", customer_message: str = "", by
+) -> Dispute:
+    """Close a dispute: by a credit note for the disputed lines at their own tax rates (or the
+    plain disputed amount; at most what is still open on the invoice), or rejected, or withdrawn
+    by the customer. `note` is internal; the credit note says only the dispute's reference and
+    the customer-facing message."""
     invoice_id = receivables_selectors.dispute_list().values_list("invoice_id", flat=True).get(pk=dispute_id)
     _invoice_lock(invoice_id=invoice_id)
     dispute = locks.dispute_lock(dispute_id=dispute_id)
@@ -428,13 +538,11 @@ def dispute_resolve(*, dispute_id: int, outcome: str, note: str = "", by) -> Dis
     credit_note = None
     if outcome in (Dispute.Status.CREDITED, "credit_note"):
         outcome = Dispute.Status.CREDITED
-        amount = min(dispute.amount, dispute.invoice.balance)
-        if amount <= 0:
-            raise Conflict(f"{dispute.invoice.number} is settled; there is nothing left to credit")
-        credit_note = credit_note_issue(
+        lines, amount = _dispute_credit(dispute=dispute)
+        credit_note = _credit_note(
             invoice_id=invoice_id,
-            reason=f"Dispute {dispute.pk} ({dispute.get_reason_display().lower()})"
-            + (f": {note}" if note else ""),
+            reason=dispute_credit_note_reason(dispute=dispute, customer_message=customer_message),
+            lines=lines,
             amount=amount,
             by=by,
         )
@@ -503,7 +611,7 @@ def stock_receive(
     move = inventory.stock_receive(
         product_id=product_id, warehouse_id=warehouse_id, quantity=quantity, reference=reference, by=by
     )
-    value = (move.quantity * move.product.standard_cost).quantize(Decimal("0.01"))
+    value = round_money(move.quantity * move.product.standard_cost)
     if value > 0:
         ledger.journal_entry_post(
             entry_date=timezone.localdate(move.created_at),

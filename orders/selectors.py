@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
+from o2c.money import round_money
 from orders.models import OrderEvent, SalesOrder, SalesOrderLine
 
 ZERO = Decimal("0.00")
@@ -35,9 +37,15 @@ def order_get(*, order_id: int) -> SalesOrder:
 
 
 def order_detail_list() -> QuerySet[SalesOrder]:
-    """Orders with lines prefetched: the API list serialises lines without a query per order."""
+    """Orders with lines and the ids of their documents prefetched: the API list serialises them
+    without a query per order (shipments, invoices, their credit notes and payment allocations
+    are other stages' rows, reached by relation name)."""
     return order_list().prefetch_related(
-        Prefetch("lines", queryset=SalesOrderLine.objects.select_related("product").order_by("position"))
+        Prefetch("lines", queryset=SalesOrderLine.objects.select_related("product").order_by("position")),
+        "shipments",
+        "invoices",
+        "invoices__credit_notes",
+        "invoices__allocations",
     )
 
 
@@ -55,7 +63,7 @@ def uninvoiced_order_values(
     if exclude_order_id:
         lines = lines.exclude(order_id=exclude_order_id)
     rows = lines.values("order__customer_id").annotate(value=Coalesce(Sum(uninvoiced_share), Value(ZERO)))
-    return {row["order__customer_id"]: row["value"].quantize(Decimal("0.01")) for row in rows}
+    return {row["order__customer_id"]: round_money(row["value"]) for row in rows}
 
 
 def backordered_lines(*, product_id: int, warehouse_id: int) -> QuerySet[SalesOrderLine]:
@@ -105,3 +113,29 @@ def reserved_product_ids(*, order_id: int) -> list[int]:
             )
         )
     )
+
+
+@dataclass(frozen=True)
+class DeliveryAddress:
+    """Where an order's goods go, and where that address comes from: `order` (its own ship-to),
+    `shipping` or `billing` (the customer's, when the order has none), or `None` (nowhere)."""
+
+    text: str
+    source: str | None
+
+    @property
+    def fallback(self) -> bool:
+        return self.source in ("shipping", "billing")
+
+
+def order_delivery_address(*, order: SalesOrder) -> DeliveryAddress:
+    """The order's ship-to, else the customer's shipping address, else its billing address."""
+    customer = order.customer
+    for source, text in (
+        ("order", order.ship_to),
+        ("shipping", customer.shipping_address),
+        ("billing", customer.billing_address),
+    ):
+        if (text or "").strip():
+            return DeliveryAddress(text=text.strip(), source=source)
+    return DeliveryAddress(text="", source=None)

@@ -397,7 +397,8 @@ def order_record_settlement(
     """The payment status from the order's invoices (their total, what is still open on them and
     what was paid, credited or written off) after a movement dated `on`; a fulfilled order fully
     settled is closed (`paid_on` = `on`), and reopened when a payment bounces."""
-    if order.billing_status == SalesOrder.Billing.INVOICED and invoiced_total > 0 and open_balance == 0:
+    # A fully invoiced order with nothing open is paid, free orders (total 0.00) included.
+    if order.billing_status == SalesOrder.Billing.INVOICED and open_balance == 0:
         status = SalesOrder.Payment.PAID
     elif settled > 0:
         status = SalesOrder.Payment.PARTIALLY_PAID

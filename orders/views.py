@@ -21,7 +21,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from credit.selectors import customer_position, latest_decision, with_latest_decision
 from customers.selectors import customer_get, customer_list
+from fulfillment.selectors import shipment_list
 from inventory.selectors import product_list, products_by_id, stock_available, warehouse_list
+from invoicing.selectors import credit_note_list, invoice_rows
 from o2c import pipeline
 from o2c.csv import csv_response
 from o2c.errors import DomainError
@@ -38,6 +40,7 @@ from orders.forms import (
     order_preview,
 )
 from orders.models import TRANSITIONS, SalesOrder
+from receivables.selectors import dispute_list, payment_list
 
 PAGE_SIZE = 50
 SUGGESTIONS = 8
@@ -358,8 +361,32 @@ def order_detail(request, order_id: int):
             "any_action": any(actions.values()),
             "customer_url": _url_or_none("customers:detail", order.customer_id),
             "reason_form": ReasonForm(),
+            "delivery": selectors.order_delivery_address(order=order),
+            "related": _related_documents(order, finance=finance),
         },
     )
+
+
+def _related_documents(order: SalesOrder, *, finance: bool) -> dict:
+    """The order's shipments, invoices, credit notes, payments and disputes, each one query."""
+    related = {
+        "shipments": list(shipment_list(filters={"order": order.pk}).prefetch_related(None).order_by("pk")),
+        "invoices": list(invoice_rows().filter(order_id=order.pk).order_by("pk")),
+        "credit_notes": list(
+            credit_note_list(filters={"invoice__order": order.pk}).prefetch_related(None).order_by("pk")
+        ),
+    }
+    if finance:  # cash documents are finance's pages
+        related["payments"] = list(
+            payment_list(filters={"allocations__invoice__order": order.pk})
+            .prefetch_related(None)
+            .distinct()
+            .order_by("pk")
+        )
+        related["disputes"] = list(
+            dispute_list(filters={"invoice__order": order.pk}).prefetch_related(None).order_by("pk")
+        )
+    return related
 
 
 def _timeline(order: SalesOrder) -> list:

@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from lxml import etree
 
 from o2c.errors import DomainError
+from o2c.money import round_money
 from o2c.parsing import MAX_AMOUNT, date_check, parse_decimal
 
 MAX_LINES = 20_000
@@ -248,7 +249,7 @@ def amount_parse(value: str, *, decimal_comma: bool) -> Decimal:
         raise ValueError(value)
     text = text.replace(".", "").replace(",", ".") if decimal_comma else text.replace(",", "")
     try:
-        amount = Decimal(text).quantize(Decimal("0.01"))
+        amount = round_money(Decimal(text))
     except InvalidOperation:
         raise ValueError(value) from None
     return -amount if negative else amount

@@ -18,9 +18,10 @@ from django.utils import timezone
 
 from o2c.errors import DomainError
 from o2c.forms import BootstrapForm
+from o2c.money import is_rounded
 from o2c.roles import ADMIN, FINANCE, MANAGER
 from receivables.models import Dispute, Payment
-from receivables.services import AllocationInput
+from receivables.services import AllocationInput, DisputeLineInput
 
 ZERO = Decimal("0.00")
 APPLY_PREFIX = "apply_"
@@ -60,7 +61,7 @@ def parse_amount(value) -> Decimal | None:
         amount = Decimal(_normalise_amount(str(value)))
     except InvalidOperation:
         return None
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")) or abs(amount) >= Decimal("1e15"):
+    if not amount.is_finite() or not is_rounded(amount) or abs(amount) >= Decimal("1e15"):
         return None
     return amount
 
@@ -379,42 +380,93 @@ class PaymentFilterForm(BootstrapForm):
 
 
 class DisputeForm(BootstrapForm):
+    """A dispute names invoice lines (`line_<invoice line id>`: the gross amount of each in
+    dispute, at most what is left of it) or gives a plain amount (split over the invoice's tax
+    rates when credited)."""
+
     amount = AmountField(
+        required=False,
         min_value=Decimal("0.01"),
         label="Disputed amount",
-        error_messages={
-            "required": "Enter the disputed amount.",
-            "min_value": "The amount must be positive.",
-        },
+        error_messages={"min_value": "The amount must be positive."},
     )
     reason = forms.ChoiceField(choices=Dispute.Reason.choices)
     note = forms.CharField(
         required=False,
         max_length=2000,
+        label="Internal note",
+        help_text="for colleagues only: never printed, e-mailed or posted",
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "What the customer says, who called, …"}),
+    )
+    customer_message = forms.CharField(
+        required=False,
+        max_length=300,
+        label="Message for the customer",
+        help_text="printed on the credit note if the dispute is credited",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. installation invoiced twice"}),
     )
     owner = _UserChoiceField(
         queryset=None, required=False, empty_label="(me)", help_text="who in finance follows it up"
     )
 
-    def __init__(self, *args, invoice, undisputed: Decimal, **kwargs):
+    def __init__(self, *args, invoice, undisputed: Decimal, lines=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.invoice = invoice
         self.undisputed = undisputed
+        self.lines = [left for left in lines if left.total > 0]
         self.fields["owner"].queryset = finance_users()
-        self.fields[
-            "amount"
-        ].help_text = f"at most {undisputed} {invoice.currency}, the balance not in dispute"
-        self.fields["amount"].widget.attrs["autofocus"] = True
-
-    def clean_amount(self):
-        amount = self.cleaned_data["amount"]
-        if amount > self.undisputed:
-            raise forms.ValidationError(
-                f"Only {self.undisputed} of {self.invoice.number} is open and not yet in dispute.",
-                code="over_undisputed",
+        self.fields["amount"].help_text = (
+            f"at most {undisputed} {invoice.currency}, the balance not in dispute; "
+            "when you name lines below, their sum"
+        )
+        for left in self.lines:
+            self.fields[f"line_{left.line.pk}"] = AmountField(
+                required=False,
+                min_value=Decimal("0.01"),
+                max_value=left.total,
+                label=f"Line {left.line.position}: {left.line.description}",
+                error_messages={
+                    "max_value": f"Only {left.total} of line {left.line.position} is not yet credited.",
+                    "min_value": "The amount must be positive.",
+                },
             )
-        return amount
+            self.fields[f"line_{left.line.pk}"].widget.attrs["class"] = (
+                "form-control form-control-sm text-end"
+            )
+
+    def line_rows(self):
+        """(what is left of the invoice line, its amount field), in invoice order."""
+        return [(left, self[f"line_{left.line.pk}"]) for left in self.lines]
+
+    def dispute_lines(self) -> list[DisputeLineInput]:
+        return [
+            DisputeLineInput(invoice_line_id=left.line.pk, amount=self.cleaned_data[f"line_{left.line.pk}"])
+            for left in self.lines
+            if self.cleaned_data.get(f"line_{left.line.pk}")
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        named = self.dispute_lines()
+        if named:  # the lines named decide the amount
+            cleaned["amount"] = None
+        amount = sum((line.amount for line in named), Decimal("0")) if named else cleaned.get("amount")
+        if amount is None:
+            self.add_error(
+                "amount",
+                forms.ValidationError("Enter the disputed amount or name the lines.", code="required"),
+            )
+        elif amount > self.undisputed:
+            self.add_error(
+                "amount",
+                forms.ValidationError(
+                    f"Only {self.undisputed} of {self.invoice.number} is open and not yet in dispute.",
+                    code="over_undisputed",
+                ),
+            )
+        return cleaned
 
     def add_domain_error(self, error: DomainError) -> None:
         _domain_error_to(self, error, {"amount": "amount", "reason": "reason", "owner": "owner"})
@@ -428,7 +480,14 @@ class DisputeResolveForm(BootstrapForm):
     note = forms.CharField(
         max_length=2000,
         error_messages={"required": "Write a note on the resolution."},
+        help_text="internal: never printed on the credit note",
         widget=forms.TextInput(attrs={"placeholder": "Note (required)"}),
+    )
+    customer_message = forms.CharField(
+        required=False,
+        max_length=300,
+        label="Message for the customer",
+        help_text="printed on the credit note; the dispute's own message when empty",
     )
 
     def outcome_options(self) -> list[tuple[str, str, str]]:

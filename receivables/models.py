@@ -251,7 +251,10 @@ class Dispute(models.Model):
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="disputes")
     amount = models.DecimalField(**_AMOUNT)
     reason = models.CharField(max_length=20, choices=Reason.choices)
+    # Internal: for colleagues only, never on a document, an e-mail, a statement or the journal.
     note = models.TextField(blank=True)
+    # What the customer may read: printed on the credit note that resolves the dispute.
+    customer_message = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -267,7 +270,7 @@ class Dispute(models.Model):
     )
     resolution_note = models.TextField(blank=True)
     credit_note = models.ForeignKey(
-        "invoicing.CreditNote", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "invoicing.CreditNote", null=True, blank=True, on_delete=models.PROTECT, related_name="disputes"
     )
 
     class Meta:
@@ -287,6 +290,30 @@ class Dispute(models.Model):
 
     def __str__(self) -> str:
         return f"dispute {self.pk} on {self.invoice_id}"
+
+
+class DisputeLine(models.Model):
+    """An invoice line a dispute is about: a quantity of it, or a gross amount of it. A credit note
+    resolving the dispute credits these lines at their own tax rates."""
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.PROTECT, related_name="lines")
+    invoice_line = models.ForeignKey("invoicing.InvoiceLine", on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(max_digits=15, decimal_places=3, null=True, blank=True)
+    amount = models.DecimalField(**_AMOUNT, help_text="gross, tax included")
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="disputeline_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(quantity__isnull=True) | Q(quantity__gt=0), name="disputeline_quantity_positive"
+            ),
+            models.UniqueConstraint(fields=["dispute", "invoice_line"], name="disputeline_unique_line"),
+        ]
+        triggers = [pgtrigger.Protect(name="dispute_line_never_deleted", operation=pgtrigger.Delete)]
+
+    def __str__(self) -> str:
+        return f"{self.dispute_id}/{self.invoice_line_id}: {self.amount}"
 
 
 class PaymentNotification(models.Model):

@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from customers.selectors import customer_list
-from invoicing.selectors import invoice_get
+from invoicing.selectors import invoice_get, invoice_lines_left
 from o2c import pipeline
 from o2c.csv import csv_response
 from o2c.errors import DomainError
@@ -105,7 +105,9 @@ def dispute_list(request):
     disputes = selectors.dispute_list(filters=filters).order_by(*SORTS[sort])
     if wants_csv(request):
         return csv_response(
-            "disputes.csv", CSV_HEADER, (_csv_row(dispute) for dispute in _with_age(disputes.iterator()))
+            "disputes.csv",
+            CSV_HEADER,
+            (_csv_row(dispute) for dispute in _with_age(disputes.prefetch_related(None).iterator())),
         )
     page = Paginator(disputes, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -192,6 +194,7 @@ def dispute_resolve(request, dispute_id: int):
                 dispute_id=dispute.pk,
                 outcome=form.cleaned_data["outcome"],
                 note=form.cleaned_data["note"],
+                customer_message=form.cleaned_data["customer_message"],
                 by=request.user,
             )
         except DomainError as error:
@@ -238,21 +241,25 @@ def dispute_new(request):
             ),
         )
         return redirect("invoicing:detail", invoice_id=invoice.pk)
+    lines = invoice_lines_left(invoice_id=invoice.pk).values()
     if request.method != "POST":
         form = DisputeForm(
             invoice=invoice,
             undisputed=undisputed,
+            lines=lines,
             initial={"amount": undisputed, "owner": request.user.pk, "reason": Dispute.Reason.PRICING},
         )
     else:
-        form = DisputeForm(request.POST, invoice=invoice, undisputed=undisputed)
+        form = DisputeForm(request.POST, invoice=invoice, undisputed=undisputed, lines=lines)
         if form.is_valid():
             try:
                 dispute = pipeline.dispute_open(
                     invoice_id=invoice.pk,
                     amount=form.cleaned_data["amount"],
+                    lines=form.dispute_lines(),
                     reason=form.cleaned_data["reason"],
                     note=form.cleaned_data["note"],
+                    customer_message=form.cleaned_data["customer_message"],
                     owner=form.cleaned_data["owner"] or request.user,
                     by=request.user,
                 )

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from invoicing.selectors import invoice_list, invoice_rows
 from receivables.allocation import OpenInvoice
-from receivables.models import Allocation, Dispute, Payment, ReceivableEntry, WriteOff
+from receivables.models import Allocation, Dispute, DisputeLine, Payment, ReceivableEntry, WriteOff
 
 ZERO = Decimal("0.00")
 _MONEY = DecimalField(max_digits=18, decimal_places=2)
@@ -142,6 +142,11 @@ def disputed_amounts(*, invoice_ids: list[int]) -> dict[int, Decimal]:
     )
 
 
+def open_disputes(*, invoice_id: int) -> QuerySet[Dispute]:
+    """The open disputes of an invoice (a credit note made by hand asks to be linked to one)."""
+    return Dispute.objects.filter(invoice_id=invoice_id, status=Dispute.Status.OPEN).order_by("pk")
+
+
 def payment_list(*, filters: dict | None = None) -> QuerySet[Payment]:
     payments = Payment.objects.select_related("customer", "created_by").prefetch_related(
         Prefetch("allocations", queryset=Allocation.objects.select_related("invoice").order_by("pk"))
@@ -163,7 +168,9 @@ def payment_get(*, payment_id: int) -> Payment:
 
 
 def dispute_list(*, filters: dict | None = None) -> QuerySet[Dispute]:
-    disputes = Dispute.objects.select_related("invoice", "customer", "owner", "opened_by", "credit_note")
+    disputes = Dispute.objects.select_related(
+        "invoice", "customer", "owner", "opened_by", "credit_note"
+    ).prefetch_related(Prefetch("lines", queryset=DisputeLine.objects.select_related("invoice_line")))
     for name, value in (filters or {}).items():
         if value not in (None, ""):
             disputes = disputes.filter(**{name: value})

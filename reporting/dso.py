@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.db import connection
 
+from o2c.money import round_places
 from reporting.aging import AgingRow, aging_totals
 
 ZERO = Decimal("0.00")
@@ -53,7 +54,7 @@ def month_periods(as_of: date, first: int, count: int) -> list[tuple[int, date, 
 def ratio_days(numerator: Decimal, denominator: Decimal, days: int) -> Decimal | None:
     if denominator <= 0:
         return None
-    return (numerator / denominator * days).quantize(ONE_DP, rounding=ROUND_HALF_UP)
+    return round_places(numerator / denominator * days, 1)
 
 
 def countback_dso(*, as_of: date, receivables: Decimal) -> Decimal | None:
@@ -84,8 +85,8 @@ def countback_dso(*, as_of: date, receivables: Decimal) -> Decimal | None:
                 left -= month_sales
                 days += length
             else:
-                return (days + left / month_sales * length).quantize(ONE_DP, rounding=ROUND_HALF_UP)
-    return days.quantize(ONE_DP, rounding=ROUND_HALF_UP) if days else None
+                return round_places(days + left / month_sales * length, 1)
+    return round_places(days, 1) if days else None
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ class DSO:
     def average_days_delinquent(self) -> Decimal | None:
         if self.standard_dso is None or self.best_possible_dso is None:
             return None
-        return (self.standard_dso - self.best_possible_dso).quantize(ONE_DP, rounding=ROUND_HALF_UP)
+        return round_places(self.standard_dso - self.best_possible_dso, 1)
 
 
 def dso_report(*, as_of: date, days: int = 90) -> DSO:
@@ -143,9 +144,7 @@ def cei_report(*, start: date, end: date, ending: AgingRow | None = None) -> CEI
     sales = credit_sales(start=start, end=end)
     collectible = beginning + sales - ending.current
     collected = beginning + sales - ending.open_balance
-    cei = (
-        (collected / collectible * 100).quantize(ONE_DP, rounding=ROUND_HALF_UP) if collectible > 0 else None
-    )
+    cei = round_places(collected / collectible * 100, 1) if collectible > 0 else None
     return CEI(
         start=start,
         end=end,

@@ -17,14 +17,15 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from o2c.money import round_places
 from reporting.aging import aging_totals
-from reporting.dso import ONE_DP, cei_report, countback_dso, credit_sales, ratio_days
+from reporting.dso import cei_report, countback_dso, credit_sales, ratio_days
 
 _CYCLE = """
 SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY paid_on - order_date),
@@ -64,11 +65,11 @@ def _midnight_after(day: date) -> datetime:
 
 
 def _percent(part, whole) -> Decimal | None:
-    return (Decimal(part) / Decimal(whole) * 100).quantize(ONE_DP, rounding=ROUND_HALF_UP) if whole else None
+    return round_places(Decimal(part) / Decimal(whole) * 100, 1) if whole else None
 
 
 def _days(value) -> Decimal | None:
-    return None if value is None else Decimal(str(value)).quantize(ONE_DP, rounding=ROUND_HALF_UP)
+    return None if value is None else round_places(Decimal(str(value)), 1)
 
 
 @dataclass(frozen=True)
@@ -158,9 +159,7 @@ def kpis(*, as_of: date, days: int = 90) -> KPIs:
         dso=dso,
         countback_dso=countback_dso(as_of=as_of, receivables=receivables),
         cei=cei_report(start=start, end=as_of, ending=totals).cei,
-        average_days_delinquent=None
-        if dso is None or best is None
-        else (dso - best).quantize(ONE_DP, rounding=ROUND_HALF_UP),
+        average_days_delinquent=None if dso is None or best is None else round_places(dso - best, 1),
         receivables=receivables,
         overdue=totals.overdue,
         overdue_percent=_percent(totals.overdue, receivables) if receivables > 0 else None,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -25,6 +25,7 @@ from django.db import connection
 from django.utils import timezone
 
 from o2c.errors import DomainError
+from o2c.money import round_places
 from receivables.models import Dispute
 
 ZERO = Decimal("0.00")
@@ -99,7 +100,7 @@ def _bounds(period: Period) -> dict:
 def _percent(part, whole) -> Decimal | None:
     if not whole:
         return None
-    return (Decimal(part) / Decimal(whole) * 100).quantize(ONE_DP, rounding=ROUND_HALF_UP)
+    return round_places(Decimal(part) / Decimal(whole) * 100, 1)
 
 
 def _fetch(sql: str, params: dict) -> list[tuple]:
@@ -457,7 +458,7 @@ def credit_hold_report(*, now: datetime | None = None) -> CreditHoldReport:
         as_of=now,
         count=count,
         value=sum((order.total for order in orders), ZERO),
-        average_days_on_hold=(sum(days) / count).quantize(ONE_DP, rounding=ROUND_HALF_UP) if count else None,
+        average_days_on_hold=round_places(sum(days) / count, 1) if count else None,
         max_days_on_hold=max(days) if days else None,
         orders=orders,
     )

@@ -34,6 +34,7 @@ from customers.models import Customer
 from customers.selectors import customer_get
 from o2c.csv import csv_response
 from o2c.forms import BootstrapForm
+from o2c.money import round_money, round_places
 from o2c.roles import FINANCE, role_required
 from receivables.selectors import unapplied_cash_ledger
 from reporting.aging import (
@@ -45,7 +46,7 @@ from reporting.aging import (
     aging_invoices,
     aging_report,
 )
-from reporting.dso import _MONTHLY_SALES, COUNTBACK_MAX_MONTHS, ONE_DP, cei_report, dso_report, month_periods
+from reporting.dso import _MONTHLY_SALES, COUNTBACK_MAX_MONTHS, cei_report, dso_report, month_periods
 from reporting.kpis import kpis
 
 PAGE_SIZE = 50
@@ -182,7 +183,7 @@ def index(request):
 
 def aging_csv_row(row: AgingRow) -> list:
     amounts = [*row.buckets().values(), row.disputed, row.unapplied, row.total]
-    return [row.customer_id, row.code, row.name, *(amount.quantize(CENT) for amount in amounts)]
+    return [row.customer_id, row.code, row.name, *(round_money(amount) for amount in amounts)]
 
 
 def aging_rows_sum(rows: list[AgingRow], name: str) -> AgingRow:
@@ -251,7 +252,7 @@ def aging_segments(totals: AgingRow) -> list[Segment]:
     if gross <= 0:
         return []
     return [
-        Segment(key, label, amount, (amount / gross * 100).quantize(ONE_DP))
+        Segment(key, label, amount, round_places(amount / gross * 100, 1))
         for key, label, amount in parts
         if amount > 0
     ]
@@ -321,8 +322,8 @@ def aging_customer(request, customer_id: int):
                     item.days_past_due,
                     item.bucket,
                     item.currency,
-                    *(amount.quantize(CENT) for amount in (item.total, item.balance, item.disputed)),
-                    (item.balance - item.disputed).quantize(CENT),
+                    *(round_money(amount) for amount in (item.total, item.balance, item.disputed)),
+                    round_money(item.balance - item.disputed),
                 ]
                 for item in invoices
             ),

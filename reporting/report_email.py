@@ -22,6 +22,7 @@ from django.utils import dateformat, timezone
 from weasyprint import HTML
 
 from invoicing.documents import OfflineURLFetcher, document_amount, document_date
+from o2c.money import round_places
 from reporting.aging import BUCKET_LABELS, BUCKETS, AgingRow, aging_report
 from reporting.kpis import KPIs, kpis
 from reporting.snapshots import DEFAULT_DAYS, snapshot_kpis
@@ -180,7 +181,7 @@ def _kpi_lines(current: KPIs, previous: KPIs) -> list[KpiLine]:
 
 
 def _share(part: Decimal, whole: Decimal) -> str:
-    return f"{(part / whole * 100).quantize(Decimal('0.1'))} %" if whole > 0 else "–"
+    return f"{round_places(part / whole * 100, 1)} %" if whole > 0 else "–"
 
 
 def _aging_lines(totals: AgingRow) -> list[AgingLine]:

@@ -17,6 +17,7 @@ _serial = itertools.count(1)
 
 def a_customer(*, credit_limit: str | None = None, **fields):
     number = next(_serial)
+    fields.setdefault("shipping_address", f"Goods in, dock {number}\n10115 Berlin")  # goods need an address
     return customer_create(
         code=fields.pop("code", f"T{number:05d}"),
         name=fields.pop("name", f"Test customer {number}"),

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from invoicing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from invoicing.selectors import tax_summary
+from o2c.money import round_money
 
 
 class InvoiceLineOut(serializers.ModelSerializer):
@@ -44,6 +45,9 @@ class InvoiceOut(serializers.ModelSerializer):
     tax_summary = serializers.SerializerMethodField()
     pdf_url = serializers.SerializerMethodField()
     lines = InvoiceLineOut(many=True)
+    credit_notes = serializers.SerializerMethodField()
+    payments = serializers.SerializerMethodField()
+    disputes = serializers.SerializerMethodField()
 
     class Meta:
         model = Invoice
@@ -73,13 +77,26 @@ class InvoiceOut(serializers.ModelSerializer):
             "tax_summary",
             "pdf_url",
             "emailed_at",
+            "credit_notes",
+            "payments",
+            "disputes",
         ]
+
+    def get_credit_notes(self, invoice) -> list[int]:
+        return [note.pk for note in invoice.credit_notes.all()]
+
+    def get_payments(self, invoice) -> list[int]:
+        """The payments applied to it (reversed applications included: the trail)."""
+        return sorted({allocation.payment_id for allocation in invoice.allocations.all()})
+
+    def get_disputes(self, invoice) -> list[int]:
+        return sorted(dispute.pk for dispute in invoice.disputes.all())
 
     @extend_schema_field(serializers.DecimalField(max_digits=18, decimal_places=2))
     def get_disputed_amount(self, invoice) -> str:
         """The amount in open disputes, at most the balance; a string like every amount."""
         disputed = getattr(invoice, "disputed", None) or Decimal("0.00")
-        return str(min(disputed, invoice.balance).quantize(Decimal("0.01")))
+        return str(round_money(min(disputed, invoice.balance)))
 
     @extend_schema_field(TaxSummaryOut(many=True))
     def get_tax_summary(self, invoice):
@@ -93,15 +110,33 @@ class InvoiceOut(serializers.ModelSerializer):
 
 class CreditLineIn(serializers.Serializer):
     invoice_line = serializers.IntegerField()
-    quantity = serializers.DecimalField(max_digits=15, decimal_places=3, min_value=Decimal("0.001"))
+    quantity = serializers.DecimalField(
+        max_digits=15, decimal_places=3, min_value=Decimal("0.001"), required=False
+    )
+    amount = serializers.DecimalField(
+        max_digits=18, decimal_places=2, min_value=Decimal("0.01"), required=False, help_text="gross"
+    )
+
+    def validate(self, attrs):
+        if ("quantity" in attrs) == ("amount" in attrs):
+            raise serializers.ValidationError("give the quantity or the amount of the line")
+        return attrs
 
 
 class CreditNoteIn(serializers.Serializer):
     invoice = serializers.CharField(max_length=30, help_text="the invoice's id or number")
-    reason = serializers.CharField(max_length=500)
+    reason = serializers.CharField(max_length=500, help_text="printed on the credit note: for the customer")
     lines = CreditLineIn(many=True, required=False, allow_empty=False)
     amount = serializers.DecimalField(
         max_digits=18, decimal_places=2, min_value=Decimal("0.01"), required=False
+    )
+    dispute = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="the open dispute this credit note answers (it is resolved as credited)",
+    )
+    confirm_unrelated = serializers.BooleanField(
+        default=False, help_text="the invoice has an open dispute and this credit is not about it"
     )
 
 
@@ -123,6 +158,8 @@ class CreditNoteLineOut(serializers.ModelSerializer):
 class CreditNoteOut(serializers.ModelSerializer):
     invoice_number = serializers.CharField(source="invoice.number")
     lines = CreditNoteLineOut(many=True)
+    order = serializers.IntegerField(source="invoice.order_id")
+    dispute = serializers.SerializerMethodField(help_text="the dispute it resolves")
 
     class Meta:
         model = CreditNote
@@ -131,6 +168,8 @@ class CreditNoteOut(serializers.ModelSerializer):
             "number",
             "invoice",
             "invoice_number",
+            "order",
+            "dispute",
             "customer",
             "currency",
             "issue_date",
@@ -141,3 +180,6 @@ class CreditNoteOut(serializers.ModelSerializer):
             "lines",
             "emailed_at",
         ]
+
+    def get_dispute(self, note) -> int | None:
+        return next((dispute.pk for dispute in note.disputes.all()), None)

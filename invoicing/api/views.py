@@ -18,7 +18,11 @@ from receivables.selectors import open_disputed_subquery
 
 def _invoices():
     """Invoices as the API shows them: with the amount in open disputes."""
-    return selectors.invoice_list().annotate(disputed=open_disputed_subquery())
+    return (
+        selectors.invoice_list()
+        .annotate(disputed=open_disputed_subquery())
+        .prefetch_related(*selectors.INVOICE_RELATED_PREFETCH)
+    )
 
 
 CanRead = role_permission(SALES, WAREHOUSE, FINANCE)
@@ -109,9 +113,16 @@ class CreditNoteListView(ListAPIView):
         note = pipeline.credit_note_issue(
             invoice_id=invoice.pk,
             reason=data["reason"],
-            lines=[CreditLineInput(line["invoice_line"], line["quantity"]) for line in data.get("lines", [])]
+            lines=[
+                CreditLineInput(
+                    line["invoice_line"], quantity=line.get("quantity"), amount=line.get("amount")
+                )
+                for line in data.get("lines", [])
+            ]
             or None,
             amount=data.get("amount"),
+            dispute_id=data.get("dispute"),
+            confirm_unrelated=data["confirm_unrelated"],
             by=request.user,
         )
         return Response(

@@ -89,6 +89,10 @@ class OrderOut(serializers.ModelSerializer):
     customer_name = serializers.CharField(source="customer.name")
     credit_decision = serializers.SerializerMethodField()
     lines = OrderLineOut(many=True)
+    shipments = serializers.SerializerMethodField()
+    invoices = serializers.SerializerMethodField()
+    credit_notes = serializers.SerializerMethodField()
+    payments = serializers.SerializerMethodField()
 
     class Meta:
         model = SalesOrder
@@ -116,7 +120,30 @@ class OrderOut(serializers.ModelSerializer):
             "late",
             "created_at",
             "submitted_at",
+            "shipments",
+            "invoices",
+            "credit_notes",
+            "payments",
         ]
+
+    def get_shipments(self, order) -> list[int]:
+        return sorted(shipment.pk for shipment in order.shipments.all())
+
+    def get_invoices(self, order) -> list[int]:
+        return sorted(invoice.pk for invoice in order.invoices.all())
+
+    def get_credit_notes(self, order) -> list[int]:
+        return sorted(note.pk for invoice in order.invoices.all() for note in invoice.credit_notes.all())
+
+    def get_payments(self, order) -> list[int]:
+        """The payments applied to its invoices."""
+        return sorted(
+            {
+                allocation.payment_id
+                for invoice in order.invoices.all()
+                for allocation in invoice.allocations.all()
+            }
+        )
 
     @extend_schema_field(CreditDecisionOut(allow_null=True))
     def get_credit_decision(self, order):

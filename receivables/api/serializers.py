@@ -46,6 +46,7 @@ class AllocationOut(serializers.ModelSerializer):
 
 class PaymentOut(serializers.ModelSerializer):
     allocations = AllocationOut(many=True)
+    invoices = serializers.SerializerMethodField(help_text="the invoices it was applied to")
 
     class Meta:
         model = Payment
@@ -67,27 +68,68 @@ class PaymentOut(serializers.ModelSerializer):
             "reversed_on",
             "reversal_reason",
             "allocations",
+            "invoices",
             "created_at",
         ]
+
+    def get_invoices(self, payment) -> list[int]:
+        return sorted({allocation.invoice_id for allocation in payment.allocations.all()})
+
+
+class DisputeLineIn(serializers.Serializer):
+    invoice_line = serializers.IntegerField(min_value=1)
+    quantity = serializers.DecimalField(
+        max_digits=15, decimal_places=3, min_value=Decimal("0.001"), required=False
+    )
+    amount = serializers.DecimalField(
+        **_MONEY, min_value=Decimal("0.01"), required=False, help_text="gross, tax included"
+    )
+
+    def validate(self, attrs):
+        if ("quantity" in attrs) == ("amount" in attrs):
+            raise serializers.ValidationError("give the quantity or the amount of the line")
+        return attrs
 
 
 class DisputeIn(serializers.Serializer):
     invoice = serializers.IntegerField(min_value=1)
-    amount = serializers.DecimalField(**_MONEY, min_value=Decimal("0.01"))
+    amount = serializers.DecimalField(
+        **_MONEY,
+        min_value=Decimal("0.01"),
+        required=False,
+        help_text="a plain amount, split over the invoice's tax rates; the sum of `lines` when named",
+    )
+    lines = DisputeLineIn(many=True, required=False, allow_empty=False, max_length=500)
     reason = serializers.ChoiceField(choices=Dispute.Reason.values)
-    note = serializers.CharField(allow_blank=True, default="", max_length=4000)
+    note = serializers.CharField(allow_blank=True, default="", max_length=4000, help_text="internal")
+    customer_message = serializers.CharField(
+        allow_blank=True, default="", max_length=300, help_text="printed on the credit note"
+    )
     owner = serializers.IntegerField(min_value=1, required=False, help_text="a finance user's id")
 
 
 class DisputeResolveIn(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=["credit_note", "rejected", "withdrawn"])
-    note = serializers.CharField(allow_blank=True, default="", max_length=4000)
+    note = serializers.CharField(allow_blank=True, default="", max_length=4000, help_text="internal")
+    customer_message = serializers.CharField(
+        allow_blank=True,
+        default="",
+        max_length=300,
+        help_text="printed on the credit note (the dispute's own message when blank)",
+    )
+
+
+class DisputeLineOut(serializers.Serializer):
+    invoice_line = serializers.IntegerField(source="invoice_line_id")
+    quantity = serializers.DecimalField(max_digits=15, decimal_places=3, allow_null=True)
+    amount = serializers.DecimalField(**_MONEY)
 
 
 class DisputeOut(serializers.ModelSerializer):
     invoice_number = serializers.CharField(source="invoice.number")
     owner = serializers.CharField(source="owner.username", default=None)
     credit_note_number = serializers.CharField(source="credit_note.number", default=None)
+    lines = DisputeLineOut(many=True)
 
     class Meta:
         model = Dispute
@@ -97,8 +139,10 @@ class DisputeOut(serializers.ModelSerializer):
             "invoice_number",
             "customer",
             "amount",
+            "lines",
             "reason",
             "note",
+            "customer_message",
             "status",
             "owner",
             "opened_on",

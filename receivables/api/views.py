@@ -20,7 +20,7 @@ from o2c.signing import HEADER, SignatureError, signature_verify
 from receivables import selectors
 from receivables.api import serializers as s
 from receivables.models import Payment
-from receivables.services import AllocationInput
+from receivables.services import AllocationInput, DisputeLineInput
 
 CanCash = role_permission(FINANCE)
 CanWriteOff = role_permission(MANAGER)
@@ -148,9 +148,16 @@ class DisputeListView(ListAPIView):
                 return Response({"owner": [f"user {data['owner']} does not exist"]}, status=400)
         dispute = pipeline.dispute_open(
             invoice_id=_invoice_id(data["invoice"]),
-            amount=data["amount"],
+            amount=data.get("amount"),
+            lines=[
+                DisputeLineInput(
+                    line["invoice_line"], quantity=line.get("quantity"), amount=line.get("amount")
+                )
+                for line in data.get("lines", [])
+            ],
             reason=data["reason"],
             note=data["note"],
+            customer_message=data["customer_message"],
             owner=owner,
             by=request.user,
         )
@@ -189,6 +196,7 @@ class DisputeResolveView(GenericAPIView):
             dispute_id=dispute.pk,
             outcome=body.validated_data["outcome"],
             note=body.validated_data["note"],
+            customer_message=body.validated_data["customer_message"],
             by=request.user,
         )
         return Response(s.DisputeOut(selectors.dispute_list().get(pk=dispute.pk)).data)

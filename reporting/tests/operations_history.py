@@ -133,6 +133,7 @@ def build_history() -> dict:
             invoice_id=inv2.pk,
             reason="2 widgets returned",
             lines=[CreditLineInput(invoice_line_id=widget_line.pk, quantity=Decimal("2"))],
+            confirm_unrelated=True,  # the open dispute on inv2 is about damage, not these returns
             by=None,
         )
         d2 = dispute(inv4, "40.00", "pricing")
