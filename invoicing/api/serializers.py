@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from invoicing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from invoicing.selectors import tax_summary
+from o2c.api_fields import AmountField, IdField, QuantityField, TextField
 
 
 class InvoiceLineOut(serializers.ModelSerializer):
@@ -92,17 +93,15 @@ class InvoiceOut(serializers.ModelSerializer):
 
 
 class CreditLineIn(serializers.Serializer):
-    invoice_line = serializers.IntegerField()
-    quantity = serializers.DecimalField(max_digits=15, decimal_places=3, min_value=Decimal("0.001"))
+    invoice_line = IdField()
+    quantity = QuantityField()
 
 
 class CreditNoteIn(serializers.Serializer):
-    invoice = serializers.CharField(max_length=30, help_text="the invoice's id or number")
-    reason = serializers.CharField(max_length=500)
-    lines = CreditLineIn(many=True, required=False, allow_empty=False)
-    amount = serializers.DecimalField(
-        max_digits=18, decimal_places=2, min_value=Decimal("0.01"), required=False
-    )
+    invoice = TextField(max_length=30, help_text="the invoice's id or number")
+    reason = TextField(multiline=True, max_length=500)
+    lines = CreditLineIn(many=True, required=False, allow_empty=False, max_length=500)
+    amount = AmountField(required=False)
 
 
 class CreditNoteLineOut(serializers.ModelSerializer):

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from credit.selectors import with_latest_decision
 from o2c import pipeline
 from o2c.api import GenericAPIView, ListAPIView, role_permission
+from o2c.api_fields import FilterSet
 from o2c.roles import FINANCE, SALES, WAREHOUSE
 from orders import selectors, services
 from orders.api import serializers as s
@@ -19,7 +20,7 @@ CanEdit = role_permission(SALES)
 CanDecideCredit = role_permission(FINANCE)
 
 
-class OrderFilter(django_filters.FilterSet):
+class OrderFilter(FilterSet):
     number = django_filters.CharFilter(lookup_expr="iexact")
 
     class Meta:
