@@ -1,7 +1,9 @@
 """The API conventions of API.md: pagination, errors, roles and `Idempotency-Key`.
 
 Every API view of the project derives from `APIView` or `GenericAPIView` here (or mixes in
-`IdempotentMixin`), so every POST honours `Idempotency-Key`.
+`IdempotentMixin`), so every POST honours `Idempotency-Key` and every request's query parameters
+are checked once (`InputCheckMixin`). Bodies, fields and filters go
+through o2c/api_fields.py. A database that is away is a 503, not a 500 (decision 0030).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError, transaction
+from django.db import DataError, InterfaceError, OperationalError, transaction
 from django.http import Http404
 from django.utils import timezone
 from rest_framework import exceptions, generics, permissions, renderers, status, views
@@ -21,9 +23,18 @@ from rest_framework.response import Response
 from o2c import idempotency
 from o2c.csv import csv_writer
 from o2c.errors import DomainError
+from o2c.parsing import text_check
 from o2c.roles import has_role
 
 logger = logging.getLogger(__name__)
+
+# The database is away (restarting, failing over, unreachable): the client should retry.
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 10
+DATABASE_UNAVAILABLE = {
+    "detail": "the database is unavailable for a moment; try again (with the same Idempotency-Key)",
+    "code": "database_unavailable",
+}
 
 
 def exception_handler(exc, context):
@@ -32,6 +43,13 @@ def exception_handler(exc, context):
     # behind; IdempotentMixin rolls back its request-wide transaction on any non-2xx response.
     if isinstance(exc, DomainError):
         return Response(exc.as_dict(), status=exc.status_code)
+    if isinstance(exc, DATABASE_ERRORS):
+        logger.error("database unavailable, answered 503: %s", exc)
+        return Response(
+            DATABASE_UNAVAILABLE,
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
@@ -58,6 +76,20 @@ def role_permission(*roles: str) -> type[permissions.BasePermission]:
 
     HasRole.__name__ = f"HasRole_{'_'.join(roles)}"
     return HasRole
+
+
+class InputCheckMixin:
+    """Refuses, once for every API view, what no query parameter or header may carry: NUL and
+    other control characters (PostgreSQL text cannot hold NUL; a search for it was a 500)."""
+
+    def initial(self, request, *args, **kwargs):
+        for name, values in request.query_params.lists():
+            for value in [name, *values]:
+                try:
+                    text_check(value, field=name)
+                except DomainError as error:
+                    raise exceptions.ValidationError(error.as_dict()) from None
+        super().initial(request, *args, **kwargs)
 
 
 class UTCTimestampsMixin:
@@ -102,6 +134,10 @@ class IdempotentMixin:
             return
         if len(key) > idempotency.MAX_KEY_LENGTH:
             raise exceptions.ValidationError({"Idempotency-Key": ["at most 255 characters"]})
+        try:
+            text_check(key, field="Idempotency-Key")
+        except DomainError as error:
+            raise exceptions.ValidationError(error.as_dict()) from None
         fingerprint = idempotency.request_fingerprint(
             method=request.method, path=request.path, body=request._request.body
         )
@@ -149,27 +185,29 @@ class IdempotencyMismatch(exceptions.APIException):
     default_code = "idempotency_key_reused"
 
 
-class APIView(UTCTimestampsMixin, IdempotentMixin, views.APIView):
+class APIView(InputCheckMixin, UTCTimestampsMixin, IdempotentMixin, views.APIView):
     pass
 
 
-class GenericAPIView(UTCTimestampsMixin, IdempotentMixin, generics.GenericAPIView):
+class GenericAPIView(InputCheckMixin, UTCTimestampsMixin, IdempotentMixin, generics.GenericAPIView):
     pass
 
 
-class ListAPIView(UTCTimestampsMixin, IdempotentMixin, generics.ListAPIView):
+class ListAPIView(InputCheckMixin, UTCTimestampsMixin, IdempotentMixin, generics.ListAPIView):
     pass
 
 
-class ListCreateAPIView(UTCTimestampsMixin, IdempotentMixin, generics.ListCreateAPIView):
+class ListCreateAPIView(InputCheckMixin, UTCTimestampsMixin, IdempotentMixin, generics.ListCreateAPIView):
     pass
 
 
-class RetrieveAPIView(UTCTimestampsMixin, IdempotentMixin, generics.RetrieveAPIView):
+class RetrieveAPIView(InputCheckMixin, UTCTimestampsMixin, IdempotentMixin, generics.RetrieveAPIView):
     pass
 
 
-class RetrieveUpdateAPIView(UTCTimestampsMixin, IdempotentMixin, generics.RetrieveUpdateAPIView):
+class RetrieveUpdateAPIView(
+    InputCheckMixin, UTCTimestampsMixin, IdempotentMixin, generics.RetrieveUpdateAPIView
+):
     pass
 
 

@@ -161,3 +161,12 @@ def content_disposition(filename: str, *, inline: bool = False) -> str:
     ascii_name = name.encode("ascii", "replace").decode("ascii").replace("?", "_")
     kind = "inline" if inline else "attachment"
     return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def parse_id_or_code(value: str, *, field: str) -> int | str:
+    """A reference that is a document's id (ASCII digits) or its code or number: the id as an
+    int, else the stripped text (control characters refused)."""
+    reference = text_check(value, field=field).strip()
+    if reference and reference.isascii() and reference.isdigit():
+        return parse_id(reference, field=field)
+    return reference

@@ -259,14 +259,19 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "o2c.pagination.Pagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "o2c.api_fields.JSONParser",  # no NUL, bounded nesting
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "o2c.api_fields.FilterBackend",  # ids and dates through o2c/parsing.py
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "o2c.api.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
-    "DATE_FORMAT": "%Y-%m-%d",
+    "DATE_FORMAT": "iso-8601",  # date.isoformat(): always four digits (strftime's %Y gives "297")
     "DEFAULT_THROTTLE_RATES": {"auth": "30/minute"},
     "NUM_PROXIES": O2C_TRUSTED_PROXY_COUNT,  # the throttles' client address: as o2c/client_ip.py
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import time
 
 HEADER = "X-O2C-Signature"
 TOLERANCE_SECONDS = 300
+_TIMESTAMP = re.compile(r"[0-9]{1,12}\Z")
 
 
 class SignatureError(Exception):
@@ -39,13 +41,17 @@ def signature_verify(
     for item in header.split(","):
         key, _, value = item.strip().partition("=")
         parts.setdefault(key, []).append(value)
-    try:
-        t = int(parts["t"][0])
-    except (KeyError, ValueError):
-        raise SignatureError(f"the {HEADER} header has no timestamp t=") from None
+    # Untrusted text: the timestamp is ASCII digits of a plausible length (int() would take "٣",
+    # "1_0" and 400 digits, which no float can subtract), and signatures are compared as bytes
+    # (compare_digest refuses non-ASCII str).
+    timestamp = parts.get("t", [""])[0]
+    if not _TIMESTAMP.match(timestamp):
+        raise SignatureError(f"the {HEADER} header has no timestamp t=")
+    t = int(timestamp)
     now = time.time() if now is None else now
     if abs(now - t) > tolerance:
         raise SignatureError(f"the signature timestamp is more than {tolerance // 60} minutes away from now")
-    expected = hmac.new(secret.encode(), f"{t}.".encode() + body, hashlib.sha256).hexdigest()
-    if not any(hmac.compare_digest(expected, candidate) for candidate in parts.get("v1", [])):
+    expected = hmac.new(secret.encode(), f"{t}.".encode() + body, hashlib.sha256).hexdigest().encode()
+    candidates = [candidate.encode("utf-8", "replace") for candidate in parts.get("v1", [])]
+    if not any(hmac.compare_digest(expected, candidate) for candidate in candidates):
         raise SignatureError("the signature does not match the body")

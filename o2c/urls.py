@@ -18,6 +18,8 @@ api_v1 = [
     path("", include("reporting.api.urls")),
 ]
 
+handler500 = "o2c.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("home/sales/", views.home_sales, name="home-sales"),

@@ -1,16 +1,20 @@
-"""Kernel pages: the home page per role and /healthz."""
+"""Kernel pages: the home page per role, /healthz and the 500 handler."""
 
 from __future__ import annotations
 
+import sys
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseForbidden, JsonResponse
+from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from o2c import health
+from o2c.api import DATABASE_ERRORS, DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS
 from o2c.roles import FINANCE, MANAGER, ROLE_LABELS, SALES, WAREHOUSE, primary_role, role_required
 from reporting import dashboard
 
@@ -122,3 +126,28 @@ home_manager = _role_home(MANAGER)
 def healthz(request):
     healthy, body = health.health()
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+_UNAVAILABLE_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Back in a moment — O2C</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto">
+<h1>Back in a moment</h1>
+<p>The database is unavailable for a moment, so this page cannot be shown. Nothing you sent
+was lost half-way: try again in a few seconds.</p>
+</body></html>
+"""
+
+
+def server_error(request):
+    """`handler500`: a database that is away (restarting, failing over) is a 503 with
+    Retry-After, JSON on the API and a plain page elsewhere, rendered without the database;
+    any other error is Django's 500 (decision 0030)."""
+    error = sys.exc_info()[1]
+    if not isinstance(error, DATABASE_ERRORS):
+        return defaults.server_error(request)
+    if request.path.startswith("/api/"):
+        response = JsonResponse(DATABASE_UNAVAILABLE, status=503)
+    else:
+        response = HttpResponse(_UNAVAILABLE_PAGE, status=503, content_type="text/html; charset=utf-8")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

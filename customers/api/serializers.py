@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from customers import services
 from customers.models import Customer
+from o2c.api_fields import AmountField, TextField
 from o2c.errors import DomainError
 
 
@@ -20,18 +21,14 @@ def _domain_check(check, **kwargs):
 
 
 class CustomerIn(serializers.Serializer):
-    code = serializers.CharField(max_length=30)
-    name = serializers.CharField(max_length=200)
+    code = TextField(max_length=30)
+    name = TextField(max_length=200)
     email = serializers.EmailField(max_length=254)
-    currency = serializers.CharField(
-        max_length=3, required=False, default="EUR", help_text="ISO 4217, e.g. EUR"
-    )
+    currency = TextField(max_length=3, required=False, default="EUR", help_text="ISO 4217, e.g. EUR")
     payment_terms_days = serializers.IntegerField(
         min_value=0, max_value=services.MAX_PAYMENT_TERMS_DAYS, required=False, default=30
     )
-    credit_limit = serializers.DecimalField(
-        max_digits=18,
-        decimal_places=2,
+    credit_limit = AmountField(
         min_value=Decimal("0"),
         allow_null=True,
         required=False,
@@ -43,9 +40,9 @@ class CustomerIn(serializers.Serializer):
         required=False, default=True, help_text="finance or manager only"
     )
     tax_exempt = serializers.BooleanField(required=False, default=False)
-    vat_number = serializers.CharField(max_length=30, allow_blank=True, required=False, default="")
-    billing_address = serializers.CharField(allow_blank=True, required=False, default="")
-    shipping_address = serializers.CharField(allow_blank=True, required=False, default="")
+    vat_number = TextField(max_length=30, allow_blank=True, required=False, default="")
+    billing_address = TextField(multiline=True, allow_blank=True, required=False, default="")
+    shipping_address = TextField(multiline=True, allow_blank=True, required=False, default="")
 
     def validate_currency(self, value: str) -> str:
         return _domain_check(services.currency_clean, currency=value)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import django_filters
 from django.urls import reverse
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import filters, permissions, status
 from rest_framework.response import Response
@@ -14,13 +13,14 @@ from customers import selectors, services
 from customers.api import serializers as s
 from customers.models import Customer
 from o2c.api import ListCreateAPIView, RetrieveUpdateAPIView, role_permission
+from o2c.api_fields import FilterBackend, FilterSet
 from o2c.roles import FINANCE, SALES, WAREHOUSE
 
 ReadCustomers = role_permission(SALES, WAREHOUSE, FINANCE)
 WriteCustomers = role_permission(SALES, FINANCE)
 
 
-class CustomerFilter(django_filters.FilterSet):
+class CustomerFilter(FilterSet):
     code = django_filters.CharFilter(lookup_expr="iexact")
     currency = django_filters.CharFilter()
 
@@ -45,7 +45,7 @@ def _customer_out(customer: Customer) -> dict:
 )
 class CustomerListCreateView(CustomerAccess, ListCreateAPIView):
     serializer_class = s.CustomerOut
-    filter_backends = [DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter]
+    filter_backends = [FilterBackend, filters.SearchFilter, filters.OrderingFilter]
     filterset_class = CustomerFilter
     search_fields = ["code", "name", "email", "vat_number"]
     ordering_fields = list(selectors.ORDERING_FIELDS)

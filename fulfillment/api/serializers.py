@@ -1,26 +1,27 @@
 from rest_framework import serializers
 
 from fulfillment.models import Shipment, ShipmentLine
+from o2c.api_fields import DateField, DateTimeField, IdField, QuantityField, TextField
 
 
 class ShipmentLineIn(serializers.Serializer):
-    order_line = serializers.IntegerField()
-    quantity = serializers.DecimalField(max_digits=15, decimal_places=3)
+    order_line = IdField()
+    quantity = QuantityField()
 
 
 class ShipmentIn(serializers.Serializer):
-    order = serializers.IntegerField()
-    lines = ShipmentLineIn(many=True, required=False, allow_empty=False)
+    order = IdField()
+    lines = ShipmentLineIn(many=True, required=False, allow_empty=False, max_length=500)
 
 
 class ShipIn(serializers.Serializer):
-    carrier = serializers.CharField(max_length=100)
-    tracking_number = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    estimated_delivery = serializers.DateField(required=False, allow_null=True, default=None)
+    carrier = TextField(max_length=100)
+    tracking_number = TextField(max_length=100, required=False, allow_blank=True, default="")
+    estimated_delivery = DateField(required=False, allow_null=True, default=None)
 
 
 class DeliverIn(serializers.Serializer):
-    delivered_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    delivered_at = DateTimeField(required=False, allow_null=True, default=None)
 
 
 class ShipmentLineOut(serializers.ModelSerializer):

@@ -1,6 +1,5 @@
 """The shipment API of API.md: thin views over o2c/pipeline.py."""
 
-import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.response import Response
@@ -10,6 +9,7 @@ from fulfillment.api import serializers as s
 from fulfillment.models import Shipment
 from o2c import pipeline
 from o2c.api import GenericAPIView, ListAPIView, RetrieveAPIView, role_permission
+from o2c.api_fields import FilterSet
 from o2c.roles import FINANCE, SALES, WAREHOUSE
 from orders.selectors import order_list
 
@@ -17,7 +17,7 @@ CanRead = role_permission(SALES, WAREHOUSE, FINANCE)
 CanShip = role_permission(WAREHOUSE)
 
 
-class ShipmentFilter(django_filters.FilterSet):
+class ShipmentFilter(FilterSet):
     class Meta:
         model = Shipment
         fields = ["order", "status", "late"]

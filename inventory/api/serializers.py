@@ -7,25 +7,18 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from inventory.models import Product, StockLevel, StockMove, Warehouse
+from o2c.api_fields import AmountField, PercentField, QuantityField, TextField
 
 MAX_RECEIPT_QUANTITY = Decimal("1000000000")  # 10^9 units in one receipt
 
 
 class ProductIn(serializers.Serializer):
-    sku = serializers.CharField(max_length=50)
-    name = serializers.CharField(max_length=200)
+    sku = TextField(max_length=50)
+    name = TextField(max_length=200)
     kind = serializers.ChoiceField(choices=Product.Kind.choices, default=Product.Kind.STOCK)
-    unit_price = serializers.DecimalField(max_digits=18, decimal_places=2, min_value=Decimal("0"))
-    tax_rate = serializers.DecimalField(
-        max_digits=5,
-        decimal_places=2,
-        min_value=Decimal("0"),
-        max_value=Decimal("100"),
-        help_text='percent, e.g. "19.00"',
-    )
-    standard_cost = serializers.DecimalField(
-        max_digits=18, decimal_places=2, min_value=Decimal("0"), default=Decimal("0.00")
-    )
+    unit_price = AmountField(min_value=Decimal("0"))
+    tax_rate = PercentField(help_text='percent, e.g. "19.00"')
+    standard_cost = AmountField(min_value=Decimal("0"), default=Decimal("0.00"))
     active = serializers.BooleanField(default=True)
 
     def validate_sku(self, value: str) -> str:
@@ -57,8 +50,8 @@ class ProductOut(serializers.ModelSerializer):
 
 
 class WarehouseIn(serializers.Serializer):
-    code = serializers.CharField(max_length=20)
-    name = serializers.CharField(max_length=200)
+    code = TextField(max_length=20)
+    name = TextField(max_length=200)
 
 
 class WarehouseOut(serializers.ModelSerializer):
@@ -94,19 +87,8 @@ class StockLevelOut(serializers.ModelSerializer):
 class StockReceiptIn(serializers.Serializer):
     product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all())
     warehouse = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.all())
-    quantity = serializers.DecimalField(
-        max_digits=13,
-        decimal_places=3,
-        min_value=Decimal("0.001"),
-        max_value=MAX_RECEIPT_QUANTITY,
-        error_messages={
-            "min_value": "a receipt adds a positive quantity",
-            "max_value": f"at most {MAX_RECEIPT_QUANTITY} in one receipt",
-            "max_digits": f"at most {MAX_RECEIPT_QUANTITY} in one receipt, with up to 3 decimals",
-            "max_whole_digits": f"at most {MAX_RECEIPT_QUANTITY} in one receipt",
-        },
-    )
-    reference = serializers.CharField(
+    quantity = QuantityField(max_value=MAX_RECEIPT_QUANTITY)
+    reference = TextField(
         max_length=100, allow_blank=True, default="", help_text="delivery note or purchase order"
     )
 

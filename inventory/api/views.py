@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import django_filters
 from django.urls import reverse
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import filters, permissions, status
 from rest_framework.response import Response
@@ -15,6 +14,7 @@ from inventory.api import serializers as s
 from inventory.models import Product, StockLevel
 from o2c import pipeline
 from o2c.api import APIView, ListAPIView, ListCreateAPIView, RetrieveUpdateAPIView, role_permission
+from o2c.api_fields import FilterBackend, FilterSet, IdFilter
 from o2c.roles import FINANCE, MANAGER, SALES, WAREHOUSE
 
 ReadInventory = role_permission(SALES, WAREHOUSE, FINANCE)
@@ -30,7 +30,7 @@ class MasterDataAccess:
         return [permission()]
 
 
-class ProductFilter(django_filters.FilterSet):
+class ProductFilter(FilterSet):
     sku = django_filters.CharFilter(lookup_expr="iexact")
 
     class Meta:
@@ -38,9 +38,9 @@ class ProductFilter(django_filters.FilterSet):
         fields = ["sku", "kind", "active"]
 
 
-class StockLevelFilter(django_filters.FilterSet):
-    product = django_filters.NumberFilter(field_name="product_id", help_text="product id")
-    warehouse = django_filters.NumberFilter(field_name="warehouse_id", help_text="warehouse id")
+class StockLevelFilter(FilterSet):
+    product = IdFilter(field_name="product_id", help_text="product id")
+    warehouse = IdFilter(field_name="warehouse_id", help_text="warehouse id")
 
     class Meta:
         model = StockLevel
@@ -50,7 +50,7 @@ class StockLevelFilter(django_filters.FilterSet):
 @extend_schema_view(post=extend_schema(request=s.ProductIn, responses={201: s.ProductOut}))
 class ProductListCreateView(MasterDataAccess, ListCreateAPIView):
     serializer_class = s.ProductOut
-    filter_backends = [DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter]
+    filter_backends = [FilterBackend, filters.SearchFilter, filters.OrderingFilter]
     filterset_class = ProductFilter
     search_fields = ["sku", "name"]
     ordering_fields = list(selectors.PRODUCT_ORDERING_FIELDS)

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from invoicing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from invoicing.selectors import tax_summary
+from o2c.api_fields import AmountField, IdField, QuantityField, TextField
 from o2c.money import round_money
 
 
@@ -109,13 +110,9 @@ class InvoiceOut(serializers.ModelSerializer):
 
 
 class CreditLineIn(serializers.Serializer):
-    invoice_line = serializers.IntegerField()
-    quantity = serializers.DecimalField(
-        max_digits=15, decimal_places=3, min_value=Decimal("0.001"), required=False
-    )
-    amount = serializers.DecimalField(
-        max_digits=18, decimal_places=2, min_value=Decimal("0.01"), required=False, help_text="gross"
-    )
+    invoice_line = IdField()
+    quantity = QuantityField(required=False)
+    amount = AmountField(required=False, help_text="gross")
 
     def validate(self, attrs):
         if ("quantity" in attrs) == ("amount" in attrs):
@@ -124,14 +121,13 @@ class CreditLineIn(serializers.Serializer):
 
 
 class CreditNoteIn(serializers.Serializer):
-    invoice = serializers.CharField(max_length=30, help_text="the invoice's id or number")
-    reason = serializers.CharField(max_length=500, help_text="printed on the credit note: for the customer")
-    lines = CreditLineIn(many=True, required=False, allow_empty=False)
-    amount = serializers.DecimalField(
-        max_digits=18, decimal_places=2, min_value=Decimal("0.01"), required=False
+    invoice = TextField(max_length=30, help_text="the invoice's id or number")
+    reason = TextField(
+        multiline=True, max_length=500, help_text="printed on the credit note: for the customer"
     )
-    dispute = serializers.IntegerField(
-        min_value=1,
+    lines = CreditLineIn(many=True, required=False, allow_empty=False, max_length=500)
+    amount = AmountField(required=False)
+    dispute = IdField(
         required=False,
         help_text="the open dispute this credit note answers (it is resolved as credited)",
     )

@@ -12,6 +12,8 @@ from invoicing.api import serializers as s
 from invoicing.models import Invoice
 from o2c import pipeline
 from o2c.api import ListAPIView, RetrieveAPIView, role_permission
+from o2c.api_fields import FilterSet
+from o2c.parsing import parse_id_or_code
 from o2c.roles import FINANCE, SALES, WAREHOUSE
 from receivables.selectors import open_disputed_subquery
 
@@ -29,7 +31,7 @@ CanRead = role_permission(SALES, WAREHOUSE, FINANCE)
 CanCredit = role_permission(FINANCE)
 
 
-class InvoiceFilter(django_filters.FilterSet):
+class InvoiceFilter(FilterSet):
     number = django_filters.CharFilter(lookup_expr="iexact")
     overdue = django_filters.BooleanFilter(method="filter_overdue")
 
@@ -104,7 +106,8 @@ class CreditNoteListView(ListAPIView):
                 {"invoice": [f"{reference} is a credit note; only invoices can be credited"]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        lookup = {"pk": int(reference)} if reference.isdigit() else {"number__iexact": reference}
+        invoice_id = parse_id_or_code(reference, field="invoice")
+        lookup = {"pk": invoice_id} if isinstance(invoice_id, int) else {"number__iexact": invoice_id}
         invoice = selectors.invoice_list().filter(**lookup).first()
         if invoice is None:
             return Response(

@@ -1,10 +1,12 @@
+from decimal import Decimal
+
 from rest_framework import serializers
 
-from o2c.parsing import MAX_AMOUNT
+from o2c.api_fields import AmountField, DateField, TextField
 
 
 class TrialBalanceQuery(serializers.Serializer):
-    as_of = serializers.DateField(required=False)
+    as_of = DateField(required=False)
 
 
 # A sum of many journal lines is not bounded by the numeric(18, 2) of one line: with 18 digits the
@@ -34,13 +36,13 @@ class TrialBalanceOut(serializers.Serializer):
 
 
 class JournalQuery(serializers.Serializer):
-    source = serializers.CharField(required=False)
-    account = serializers.CharField(required=False, help_text="account code or key")
-    to = serializers.DateField(required=False)
+    source = TextField(required=False)
+    account = TextField(required=False, help_text="account code or key")
+    to = DateField(required=False)
 
     def get_fields(self):
         fields = super().get_fields()
-        fields["from"] = serializers.DateField(required=False)  # a Python keyword, hence here
+        fields["from"] = DateField(required=False)  # a Python keyword, hence here
         return fields
 
 
@@ -68,29 +70,25 @@ class JournalEntryOut(serializers.Serializer):
 
 
 class JournalLineIn(serializers.Serializer):
-    account = serializers.CharField(max_length=50, help_text="account code or key")
-    debit = serializers.DecimalField(
-        max_digits=18, decimal_places=2, min_value=0, max_value=MAX_AMOUNT, default=0
-    )
-    credit = serializers.DecimalField(
-        max_digits=18, decimal_places=2, min_value=0, max_value=MAX_AMOUNT, default=0
-    )
-    description = serializers.CharField(max_length=300, required=False, default="")
+    account = TextField(max_length=50, help_text="account code or key")
+    debit = AmountField(min_value=Decimal("0"), default=Decimal("0"))
+    credit = AmountField(min_value=Decimal("0"), default=Decimal("0"))
+    description = TextField(max_length=300, required=False, default="")
 
 
 class JournalEntryIn(serializers.Serializer):
-    date = serializers.DateField()
-    memo = serializers.CharField(max_length=500)
-    lines = JournalLineIn(many=True, allow_empty=False)
+    date = DateField()
+    memo = TextField(multiline=True, max_length=500)
+    lines = JournalLineIn(many=True, allow_empty=False, max_length=500)
 
 
 class JournalReverseIn(serializers.Serializer):
-    reason = serializers.CharField(max_length=300)
-    date = serializers.DateField(required=False)
+    reason = TextField(multiline=True, max_length=300)
+    date = DateField(required=False)
 
 
 class LockDateIn(serializers.Serializer):
-    lock_date = serializers.DateField(
+    lock_date = DateField(
         allow_null=True,
         help_text="nothing is posted on or before it; a past day; moving it back or null: managers only",
     )

@@ -3,53 +3,44 @@ from decimal import Decimal
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from o2c.parsing import MAX_AMOUNT
+from o2c.api_fields import AmountField, DateField, IdField, PercentField, QuantityField, TextField
 from orders.models import OrderEvent, SalesOrder, SalesOrderLine
 
 
 class OrderLineIn(serializers.Serializer):
-    product = serializers.IntegerField()
-    quantity = serializers.DecimalField(max_digits=15, decimal_places=3, min_value=Decimal("0.001"))
-    unit_price = serializers.DecimalField(
-        max_digits=18, decimal_places=2, min_value=Decimal("0"), max_value=MAX_AMOUNT, required=False
-    )
-    discount_percent = serializers.DecimalField(
-        max_digits=5,
-        decimal_places=2,
-        min_value=Decimal("0"),
-        max_value=Decimal("100"),
-        required=False,
-        default=Decimal("0"),
-    )
+    product = IdField()
+    quantity = QuantityField()
+    unit_price = AmountField(min_value=Decimal("0"), required=False)
+    discount_percent = PercentField(required=False, default=Decimal("0"))
 
 
 class OrderIn(serializers.Serializer):
-    customer = serializers.IntegerField()
+    customer = IdField()
     lines = OrderLineIn(many=True, allow_empty=False, max_length=500)
-    requested_delivery_date = serializers.DateField(required=False, allow_null=True)
-    customer_reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    ship_to = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
-    warehouse = serializers.IntegerField(required=False, allow_null=True, default=None)
-    currency = serializers.CharField(max_length=3, required=False, allow_blank=True, default="")
+    requested_delivery_date = DateField(required=False, allow_null=True)
+    customer_reference = TextField(max_length=100, required=False, allow_blank=True, default="")
+    ship_to = TextField(multiline=True, required=False, allow_blank=True, allow_null=True, default=None)
+    warehouse = IdField(required=False, allow_null=True, default=None)
+    currency = TextField(max_length=3, required=False, allow_blank=True, default="")
     submit = serializers.BooleanField(required=False, default=False)
 
 
 class OrderPatchIn(serializers.Serializer):
     lines = OrderLineIn(many=True, allow_empty=False, max_length=500, required=False)
-    requested_delivery_date = serializers.DateField(required=False, allow_null=True)
-    customer_reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    ship_to = serializers.CharField(required=False, allow_blank=True)
-    warehouse = serializers.IntegerField(required=False)
+    requested_delivery_date = DateField(required=False, allow_null=True)
+    customer_reference = TextField(max_length=100, required=False, allow_blank=True)
+    ship_to = TextField(multiline=True, required=False, allow_blank=True)
+    warehouse = IdField(required=False)
 
 
 class NoteIn(serializers.Serializer):
     """Why finance releases or rejects a credit hold: required, as on the hold queue page."""
 
-    note = serializers.CharField(max_length=1000, help_text="why the hold is released or rejected")
+    note = TextField(multiline=True, max_length=1000, help_text="why the hold is released or rejected")
 
 
 class ReasonIn(serializers.Serializer):
-    reason = serializers.CharField(max_length=1000)
+    reason = TextField(multiline=True, max_length=1000)
 
 
 class OrderLineOut(serializers.ModelSerializer):

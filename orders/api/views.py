@@ -1,6 +1,9 @@
 """The order API of API.md: thin views over o2c/pipeline.py and orders/services.py."""
 
+from collections.abc import Callable
+
 import django_filters
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
@@ -9,6 +12,7 @@ from rest_framework.response import Response
 from credit.selectors import with_latest_decision
 from o2c import pipeline
 from o2c.api import GenericAPIView, ListAPIView, role_permission
+from o2c.api_fields import FilterSet
 from o2c.roles import FINANCE, SALES, WAREHOUSE
 from orders import selectors, services
 from orders.api import serializers as s
@@ -19,7 +23,7 @@ CanEdit = role_permission(SALES)
 CanDecideCredit = role_permission(FINANCE)
 
 
-class OrderFilter(django_filters.FilterSet):
+class OrderFilter(FilterSet):
     number = django_filters.CharFilter(lookup_expr="iexact")
 
     class Meta:
@@ -47,9 +51,15 @@ def _line_inputs(lines):
     ]
 
 
-def _order_response(order_id: int, status_code=status.HTTP_200_OK) -> Response:
-    order = with_latest_decision(selectors.order_detail_list()).get(pk=order_id)
-    return Response(s.OrderOut(order).data, status=status_code)
+def _order_response(step: Callable[[], SalesOrder], status_code=status.HTTP_200_OK) -> Response:
+    """Run `step` (a pipeline step or service returning the order) and answer the order as it was
+    written: read and serialised inside the step's transaction, so that nothing touches the
+    database after the commit (a database that drops then cannot turn a committed order into a
+    500; decision 0030)."""
+    with transaction.atomic():
+        order = step()
+        data = s.OrderOut(with_latest_decision(selectors.order_detail_list()).get(pk=order.pk)).data
+    return Response(data, status=status_code)
 
 
 class OrderListView(ListAPIView):
@@ -69,18 +79,20 @@ class OrderListView(ListAPIView):
         body = s.OrderIn(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        order = pipeline.order_place(
-            by=request.user,
-            submit=data["submit"],
-            customer_id=data["customer"],
-            lines=_line_inputs(data["lines"]),
-            requested_delivery_date=data.get("requested_delivery_date"),
-            customer_reference=data["customer_reference"],
-            ship_to=data["ship_to"],
-            warehouse_id=data["warehouse"],
-            currency=data["currency"] or None,
+        return _order_response(
+            lambda: pipeline.order_place(
+                by=request.user,
+                submit=data["submit"],
+                customer_id=data["customer"],
+                lines=_line_inputs(data["lines"]),
+                requested_delivery_date=data.get("requested_delivery_date"),
+                customer_reference=data["customer_reference"],
+                ship_to=data["ship_to"],
+                warehouse_id=data["warehouse"],
+                currency=data["currency"] or None,
+            ),
+            status.HTTP_201_CREATED,
         )
-        return _order_response(order.pk, status.HTTP_201_CREATED)
 
 
 class OrderDetailView(GenericAPIView):
@@ -111,8 +123,7 @@ class OrderDetailView(GenericAPIView):
                 changes[field] = data[field]
         if "warehouse" in data:
             changes["warehouse_id"] = data["warehouse"]
-        services.order_update(order_id=order.pk, by=request.user, **changes)
-        return _order_response(order.pk)
+        return _order_response(lambda: services.order_update(order_id=order.pk, by=request.user, **changes))
 
 
 class _OrderAction(GenericAPIView):
@@ -124,7 +135,7 @@ class _OrderAction(GenericAPIView):
     def get_queryset(self):
         return selectors.order_list()
 
-    def run(self, *, order_id: int, data: dict, by) -> None:
+    def run(self, *, order_id: int, data: dict, by) -> SalesOrder:
         raise NotImplementedError
 
     def post(self, request, pk: int):
@@ -134,8 +145,7 @@ class _OrderAction(GenericAPIView):
             body = self.body_class(data=request.data)
             body.is_valid(raise_exception=True)
             data = body.validated_data
-        self.run(order_id=order.pk, data=data, by=request.user)
-        return _order_response(order.pk)
+        return _order_response(lambda: self.run(order_id=order.pk, data=data, by=request.user))
 
 
 @extend_schema_view(post=extend_schema(request=None, responses=s.OrderOut))
@@ -143,7 +153,7 @@ class OrderSubmitView(_OrderAction):
     permission_classes = [CanEdit]
 
     def run(self, *, order_id, data, by):
-        pipeline.order_submit(order_id=order_id, by=by)
+        return pipeline.order_submit(order_id=order_id, by=by)
 
 
 @extend_schema_view(post=extend_schema(request=s.NoteIn, responses=s.OrderOut))
@@ -152,7 +162,7 @@ class OrderReleaseHoldView(_OrderAction):
     body_class = s.NoteIn
 
     def run(self, *, order_id, data, by):
-        pipeline.hold_release(order_id=order_id, note=data["note"], by=by)
+        return pipeline.hold_release(order_id=order_id, note=data["note"], by=by)
 
 
 @extend_schema_view(post=extend_schema(request=s.NoteIn, responses=s.OrderOut))
@@ -161,7 +171,7 @@ class OrderRejectHoldView(_OrderAction):
     body_class = s.NoteIn
 
     def run(self, *, order_id, data, by):
-        pipeline.hold_reject(order_id=order_id, note=data["note"], by=by)
+        return pipeline.hold_reject(order_id=order_id, note=data["note"], by=by)
 
 
 @extend_schema_view(post=extend_schema(request=s.ReasonIn, responses=s.OrderOut))
@@ -170,7 +180,7 @@ class OrderCancelView(_OrderAction):
     body_class = s.ReasonIn
 
     def run(self, *, order_id, data, by):
-        pipeline.order_cancel(order_id=order_id, reason=data["reason"], by=by)
+        return pipeline.order_cancel(order_id=order_id, reason=data["reason"], by=by)
 
 
 class OrderEventsView(ListAPIView):

@@ -1,5 +1,6 @@
 """The order API of API.md: create (and submit), read, edit drafts, the actions, bad input."""
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -289,3 +290,20 @@ def test_an_order_total_beyond_the_amount_bound_is_refused(api_client_for, catal
     response = api_client_for("sales").post(ORDERS, body, format="json")
     assert response.status_code == 400 and "lines" in response.json()
     assert not SalesOrder.objects.exists()
+
+
+def test_json_numbers_are_taken_exactly_as_written(api_client_for, catalog):
+    """API.md writes decimals as strings; a client that sends JSON numbers gets them exactly, as
+    Decimals spelled in the body, never rounded through a float."""
+    body = json.dumps(
+        {"customer": a_customer(credit_limit=None).pk, "lines": [{"product": catalog["service"].pk}]}
+    ).replace("}]}", ', "quantity": 1.5, "unit_price": 0.1, "discount_percent": 2.5}]}')
+    response = api_client_for("sales").post(ORDERS, body, content_type="application/json")
+    assert response.status_code == 201, response.json()
+    line_out = response.json()["lines"][0]
+    assert (line_out["quantity"], line_out["unit_price"], line_out["discount_percent"]) == (
+        "1.500",
+        "0.10",
+        "2.50",
+    )
+    assert response.json()["net_total"] == "0.15"  # 1.5 × 0.10 × 0.975 = 0.14625, half-up

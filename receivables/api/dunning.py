@@ -4,13 +4,13 @@ answers with the run and the notices it sent; `GET /dunning/runs/{id}/` reads a 
 
 from __future__ import annotations
 
-import django_filters
 from django.urls import path, reverse
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from o2c.api import APIView, ListAPIView, RetrieveAPIView, role_permission
+from o2c.api_fields import DateField, FilterSet, IdFilter
 from o2c.roles import FINANCE
 from receivables import dunning
 from receivables.models import DunningNotice, DunningNoticeLine, DunningRun
@@ -97,7 +97,7 @@ class RunOut(serializers.ModelSerializer):
 
 
 class RunIn(serializers.Serializer):
-    as_of = serializers.DateField(required=False, allow_null=True, help_text="defaults to today")
+    as_of = DateField(required=False, allow_null=True, help_text="defaults to today")
 
 
 class DunningRunCreateView(APIView):
@@ -119,8 +119,8 @@ class DunningRunDetailView(RetrieveAPIView):
         return dunning.dunning_run_list()
 
 
-class NoticeFilter(django_filters.FilterSet):
-    level = django_filters.NumberFilter(field_name="level__level", help_text="the level number (1, 2, …)")
+class NoticeFilter(FilterSet):
+    level = IdFilter(field_name="level__level", help_text="the level number (1, 2, …)")
 
     class Meta:
         model = DunningNotice

@@ -1,39 +1,36 @@
-from decimal import Decimal
-
 from rest_framework import serializers
 
+from o2c.api_fields import AmountField, DateField, IdField, QuantityField, TextField
 from receivables.models import Allocation, Dispute, Payment, WriteOff
-
-_MONEY = {"max_digits": 18, "decimal_places": 2}
 
 
 class AllocationIn(serializers.Serializer):
-    invoice = serializers.IntegerField(min_value=1)
-    amount = serializers.DecimalField(**_MONEY, min_value=Decimal("0.01"))
+    invoice = IdField()
+    amount = AmountField()
 
 
 class PaymentIn(serializers.Serializer):
-    customer = serializers.IntegerField(min_value=1)
-    amount = serializers.DecimalField(**_MONEY, min_value=Decimal("0.01"))
+    customer = IdField()
+    amount = AmountField()
     method = serializers.ChoiceField(choices=Payment.Method.values, default=Payment.Method.BANK_TRANSFER)
-    reference = serializers.CharField(max_length=200, allow_blank=True, default="")
-    received_on = serializers.DateField()
-    allocations = AllocationIn(many=True, required=False)
+    reference = TextField(max_length=200, allow_blank=True, default="")
+    received_on = DateField()
+    allocations = AllocationIn(many=True, required=False, max_length=500)
     confirm_duplicate = serializers.BooleanField(default=False)
-    note = serializers.CharField(max_length=500, allow_blank=True, default="")
+    note = TextField(multiline=True, max_length=500, allow_blank=True, default="")
 
 
 class ApplyIn(serializers.Serializer):
-    allocations = AllocationIn(many=True, allow_empty=False)
+    allocations = AllocationIn(many=True, allow_empty=False, max_length=500)
 
 
 class ReversalIn(serializers.Serializer):
-    reason = serializers.CharField(max_length=500)
+    reason = TextField(multiline=True, max_length=500)
 
 
 class RefundIn(serializers.Serializer):
-    amount = serializers.DecimalField(**_MONEY, min_value=Decimal("0.01"))
-    reason = serializers.CharField(max_length=500)
+    amount = AmountField()
+    reason = TextField(multiline=True, max_length=500)
 
 
 class AllocationOut(serializers.ModelSerializer):
@@ -77,13 +74,9 @@ class PaymentOut(serializers.ModelSerializer):
 
 
 class DisputeLineIn(serializers.Serializer):
-    invoice_line = serializers.IntegerField(min_value=1)
-    quantity = serializers.DecimalField(
-        max_digits=15, decimal_places=3, min_value=Decimal("0.001"), required=False
-    )
-    amount = serializers.DecimalField(
-        **_MONEY, min_value=Decimal("0.01"), required=False, help_text="gross, tax included"
-    )
+    invoice_line = IdField()
+    quantity = QuantityField(required=False)
+    amount = AmountField(required=False, help_text="gross, tax included")
 
     def validate(self, attrs):
         if ("quantity" in attrs) == ("amount" in attrs):
@@ -92,26 +85,25 @@ class DisputeLineIn(serializers.Serializer):
 
 
 class DisputeIn(serializers.Serializer):
-    invoice = serializers.IntegerField(min_value=1)
-    amount = serializers.DecimalField(
-        **_MONEY,
-        min_value=Decimal("0.01"),
+    invoice = IdField()
+    amount = AmountField(
         required=False,
         help_text="a plain amount, split over the invoice's tax rates; the sum of `lines` when named",
     )
     lines = DisputeLineIn(many=True, required=False, allow_empty=False, max_length=500)
     reason = serializers.ChoiceField(choices=Dispute.Reason.values)
-    note = serializers.CharField(allow_blank=True, default="", max_length=4000, help_text="internal")
-    customer_message = serializers.CharField(
-        allow_blank=True, default="", max_length=300, help_text="printed on the credit note"
+    note = TextField(multiline=True, allow_blank=True, default="", max_length=4000, help_text="internal")
+    customer_message = TextField(
+        multiline=True, allow_blank=True, default="", max_length=300, help_text="printed on the credit note"
     )
-    owner = serializers.IntegerField(min_value=1, required=False, help_text="a finance user's id")
+    owner = IdField(required=False, help_text="a finance user's id")
 
 
 class DisputeResolveIn(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=["credit_note", "rejected", "withdrawn"])
-    note = serializers.CharField(allow_blank=True, default="", max_length=4000, help_text="internal")
-    customer_message = serializers.CharField(
+    note = TextField(multiline=True, allow_blank=True, default="", max_length=4000, help_text="internal")
+    customer_message = TextField(
+        multiline=True,
         allow_blank=True,
         default="",
         max_length=300,
@@ -122,7 +114,7 @@ class DisputeResolveIn(serializers.Serializer):
 class DisputeLineOut(serializers.Serializer):
     invoice_line = serializers.IntegerField(source="invoice_line_id")
     quantity = serializers.DecimalField(max_digits=15, decimal_places=3, allow_null=True)
-    amount = serializers.DecimalField(**_MONEY)
+    amount = serializers.DecimalField(max_digits=18, decimal_places=2)
 
 
 class DisputeOut(serializers.ModelSerializer):
@@ -154,9 +146,9 @@ class DisputeOut(serializers.ModelSerializer):
 
 
 class WriteOffIn(serializers.Serializer):
-    invoice = serializers.IntegerField(min_value=1)
-    amount = serializers.DecimalField(**_MONEY, min_value=Decimal("0.01"))
-    reason = serializers.CharField(max_length=500)
+    invoice = IdField()
+    amount = AmountField()
+    reason = TextField(multiline=True, max_length=500)
 
 
 class WriteOffOut(serializers.ModelSerializer):
@@ -168,12 +160,12 @@ class WriteOffOut(serializers.ModelSerializer):
 
 
 class PaymentNotificationIn(serializers.Serializer):
-    id = serializers.CharField(max_length=200)
-    customer = serializers.CharField(max_length=30, help_text="the customer's id (or its code)")
-    amount = serializers.DecimalField(**_MONEY, min_value=Decimal("0.01"))
-    currency = serializers.CharField(max_length=3)
-    reference = serializers.CharField(max_length=200, allow_blank=True, default="")
-    received_on = serializers.DateField()
+    id = TextField(max_length=200)
+    customer = TextField(max_length=30, help_text="the customer's id (or its code)")
+    amount = AmountField()
+    currency = TextField(max_length=3)
+    reference = TextField(max_length=200, allow_blank=True, default="")
+    received_on = DateField()
 
 
 class PaymentNotificationOut(serializers.Serializer):

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from customers.models import Customer
 from customers.selectors import customer_get
 from o2c.api import APIView, role_permission
+from o2c.api_fields import DateField
 from o2c.roles import FINANCE, SALES
 from receivables.portal_links import MAX_DAYS, portal_link_create
 from receivables.statements import statement_get, statement_pdf_render, statement_period_clean
@@ -41,8 +42,8 @@ class StatementPeriodIn(serializers.Serializer):
     # `from` is a Python keyword: the fields are named in __init__
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["from"] = serializers.DateField(required=False, allow_null=True)
-        self.fields["to"] = serializers.DateField(required=False, allow_null=True)
+        self.fields["from"] = DateField(required=False, allow_null=True)
+        self.fields["to"] = DateField(required=False, allow_null=True)
 
 
 class StatementAllocationOut(serializers.Serializer):

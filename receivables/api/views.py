@@ -14,7 +14,9 @@ from customers.selectors import customer_list
 from invoicing.selectors import invoice_rows
 from o2c import pipeline
 from o2c.api import APIView, GenericAPIView, ListAPIView, RetrieveAPIView, role_permission
+from o2c.api_fields import DateFilter, FilterSet
 from o2c.errors import DomainError
+from o2c.parsing import parse_id_or_code
 from o2c.roles import FINANCE, MANAGER
 from o2c.signing import HEADER, SignatureError, signature_verify
 from receivables import selectors
@@ -30,10 +32,10 @@ def _allocations(items) -> list[AllocationInput]:
     return [AllocationInput(invoice_id=item["invoice"], amount=item["amount"]) for item in items]
 
 
-class PaymentFilter(django_filters.FilterSet):
+class PaymentFilter(FilterSet):
     unapplied = django_filters.BooleanFilter(method="filter_unapplied")
-    received_from = django_filters.DateFilter(field_name="received_on", lookup_expr="gte")
-    received_to = django_filters.DateFilter(field_name="received_on", lookup_expr="lte")
+    received_from = DateFilter(field_name="received_on", lookup_expr="gte")
+    received_to = DateFilter(field_name="received_on", lookup_expr="lte")
     number = django_filters.CharFilter(lookup_expr="iexact")
 
     class Meta:
@@ -252,8 +254,8 @@ class PaymentNotificationView(APIView):
         body = s.PaymentNotificationIn(data=request.data)
         body.is_valid(raise_exception=True)
         event = dict(body.validated_data)
-        reference = event["customer"].strip()
-        lookup = {"pk": int(reference)} if reference.isdigit() else {"code__iexact": reference}
+        reference = parse_id_or_code(event["customer"], field="customer")
+        lookup = {"pk": reference} if isinstance(reference, int) else {"code__iexact": reference}
         customer = customer_list().filter(**lookup).first()
         if customer is None:
             return Response({"customer": [f"customer {reference} does not exist"]}, status=400)

@@ -24,6 +24,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from o2c.api import APIView, CSVRenderer, role_permission, wants_csv
+from o2c.api_fields import DateField
 from o2c.csv import CsvTable, csv_table
 from o2c.roles import FINANCE
 from reporting import operations
@@ -38,8 +39,8 @@ _QUANTITY = {"max_digits": 18, "decimal_places": 3}
 
 
 class PeriodQuery(serializers.Serializer):
-    start = serializers.DateField(required=False, help_text="first day (default: 12 months back)")
-    end = serializers.DateField(required=False, help_text="last day (default: today)")
+    start = DateField(required=False, help_text="first day (default: 12 months back)")
+    end = DateField(required=False, help_text="last day (default: today)")
 
     def validate(self, attrs):
         attrs["period"] = operations.period_clean(start=attrs.get("start"), end=attrs.get("end"))

@@ -24,6 +24,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from o2c.api import APIView, CSVRenderer, role_permission, wants_csv
+from o2c.api_fields import DateField
 from o2c.csv import csv_response
 from o2c.roles import FINANCE
 from reporting.aging import SORTS, aging_report
@@ -47,7 +48,7 @@ _PERCENT = {"max_digits": 7, "decimal_places": 1, "allow_null": True}
 
 
 class AsOfQuery(serializers.Serializer):
-    as_of = serializers.DateField(
+    as_of = DateField(
         required=False, validators=date_validators(), help_text="the report's date (default: today)"
     )
 

@@ -1,0 +1,253 @@
+"""The API's input fields and filters, over o2c/parsing.py: every id, date, amount, quantity and
+text the API reads is parsed by the same helpers as the pages and the bank files, so odd input
+(Unicode digits, NUL and control characters, years outside 1900–2200, amounts beyond what every sum
+can hold, `NaN`) is a 400 naming the field, never a 500.
+
+Serializers use these fields instead of DRF's `IntegerField` (ids), `DateField`, `DateTimeField`,
+`DecimalField` and `CharField`; filter sets derive from `FilterSet` here, whose defaults map
+foreign keys, ids and dates to the parsing filters (the API's filter backend builds the automatic
+ones from it too).
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime
+from decimal import Decimal
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from django_filters import rest_framework as drf_filters
+from rest_framework import exceptions, parsers, serializers
+from rest_framework.parsers import get_encoding
+from rest_framework.utils import json
+
+from o2c.errors import DomainError
+from o2c.parsing import (
+    MAX_AMOUNT,
+    MAX_ID,
+    MAX_QUANTITY,
+    date_check,
+    parse_date,
+    parse_decimal,
+    parse_id,
+    parse_optional_date,
+    parse_optional_id,
+    text_check,
+)
+
+# JSON bodies nest no deeper than this (an order is 3 levels deep); deeper is a 400.
+MAX_JSON_DEPTH = 32
+
+
+def _parsed(parse, value, **kwargs):
+    """Run a parsing helper, its DomainError becoming this field's validation error."""
+    try:
+        return parse(value, field="value", **kwargs)
+    except DomainError as error:
+        raise serializers.ValidationError(error.message, code=error.code) from None
+
+
+# ── serializer fields ───────────────────────────────────────────────────────────────────────────
+
+
+class IdField(serializers.IntegerField):
+    """A primary key: a positive integer (or its ASCII digits) within a bigint."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        return _parsed(parse_id, data)
+
+
+class DateField(serializers.DateField):
+    """A date as `YYYY-MM-DD` in ASCII digits, in the years 1900–2200; written zero-padded."""
+
+    def to_internal_value(self, value):
+        if isinstance(value, datetime.datetime):
+            self.fail("datetime")
+        return _parsed(parse_date, value)
+
+    def to_representation(self, value):
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            return value.isoformat()
+        return super().to_representation(value)
+
+
+class DateTimeField(serializers.DateTimeField):
+    """DRF's ISO 8601 date and time, in the years 1900–2200."""
+
+    def to_internal_value(self, value):
+        if isinstance(value, str):
+            text_check(value, field=self.field_name or "value")
+        parsed = super().to_internal_value(value)
+        _parsed(date_check, parsed)
+        return parsed
+
+
+class ParsedDecimalField(serializers.DecimalField):
+    """A decimal parsed by `parse_decimal`: a string (or int) of ASCII digits, finite, with at most
+    `decimal_places` decimals, between `min_value` and `max_value`. API.md's form is a string; a
+    JSON number arrives as the Decimal it spells (`JSONParser` below), never through a float."""
+
+    def __init__(self, *, maximum: Decimal, places: int, **kwargs):
+        kwargs.setdefault("max_value", maximum)
+        whole_digits = len(str(int(kwargs["max_value"])))
+        super().__init__(max_digits=whole_digits + places, decimal_places=places, **kwargs)
+
+    def to_internal_value(self, data):
+        minimum = self.min_value if self.min_value is not None else -self.max_value
+        return _parsed(
+            parse_decimal, data, places=self.decimal_places, maximum=self.max_value, minimum=minimum
+        )
+
+
+class AmountField(ParsedDecimalField):
+    """A money amount: two decimals, at most `MAX_AMOUNT`; more than zero unless `min_value` says."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", Decimal("0.01"))
+        super().__init__(maximum=MAX_AMOUNT, places=2, **kwargs)
+
+
+class QuantityField(ParsedDecimalField):
+    """A quantity: three decimals, at most `MAX_QUANTITY`; more than zero unless `min_value` says."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", Decimal("0.001"))
+        super().__init__(maximum=MAX_QUANTITY, places=3, **kwargs)
+
+
+class PercentField(ParsedDecimalField):
+    """A percentage from 0 to 100 with two decimals (a tax rate, a discount)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", Decimal("0"))
+        super().__init__(maximum=Decimal("100"), places=2, **kwargs)
+
+
+class TextField(serializers.CharField):
+    """DRF's `CharField`, refusing control characters (line breaks and tabs when `multiline`)."""
+
+    def __init__(self, *, multiline: bool = False, **kwargs):
+        self.multiline = multiline
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        return _parsed(text_check, value, multiline=self.multiline)
+
+
+# ── filters ─────────────────────────────────────────────────────────────────────────────────────
+
+
+def _form_parsed(parse, value):
+    try:
+        return parse(value, field="value")
+    except DomainError as error:
+        raise DjangoValidationError(error.message, code=error.code) from None
+
+
+class IdFormField(forms.IntegerField):
+    def to_python(self, value):
+        return _form_parsed(parse_optional_id, value)
+
+
+class IdChoiceFormField(django_filters.fields.ModelChoiceField):
+    def to_python(self, value):
+        if value in self.empty_values or (self.null_label is not None and value == self.null_value):
+            return super().to_python(value)
+        return super().to_python(str(_form_parsed(parse_id, value)))
+
+
+class DateFormField(forms.DateField):
+    def to_python(self, value):
+        return _form_parsed(parse_optional_date, value)
+
+
+class IdFilter(django_filters.NumberFilter):
+    """`?customer=12`: an id, parsed by `parse_id`."""
+
+    field_class = IdFormField
+
+
+class IdChoiceFilter(django_filters.ModelChoiceFilter):
+    """A foreign key by id (`?customer=12`), an unknown id a 400 naming the parameter."""
+
+    field_class = IdChoiceFormField
+
+
+class DateFilter(django_filters.DateFilter):
+    """A date as `YYYY-MM-DD`, in the years 1900–2200."""
+
+    field_class = DateFormField
+
+
+_FILTER_DEFAULTS = {
+    **drf_filters.FilterSet.FILTER_DEFAULTS,
+    models.AutoField: {"filter_class": IdFilter},
+    models.BigAutoField: {"filter_class": IdFilter},
+    models.DateField: {"filter_class": DateFilter},
+}
+for _relation in (models.ForeignKey, models.OneToOneField):
+    _FILTER_DEFAULTS[_relation] = {**drf_filters.FilterSet.FILTER_DEFAULTS[_relation]}
+    _FILTER_DEFAULTS[_relation]["filter_class"] = IdChoiceFilter
+
+
+class FilterSet(drf_filters.FilterSet):
+    """The API's filter sets: ids, foreign keys and dates through the parsing helpers."""
+
+    FILTER_DEFAULTS = _FILTER_DEFAULTS
+
+
+class FilterBackend(drf_filters.DjangoFilterBackend):
+    """`DjangoFilterBackend` whose automatic filter sets (`filterset_fields`) derive from ours."""
+
+    filterset_base = FilterSet
+
+
+# ── bodies ──────────────────────────────────────────────────────────────────────────────────────
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, refusing (400) what no field can hold and what would crash the server:
+    nesting deeper than `MAX_JSON_DEPTH` (Python's decoder recurses), and NUL in any string
+    (PostgreSQL text cannot hold it)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        encoding = get_encoding(parser_context or {})
+        try:
+            # A JSON number with a fraction becomes the Decimal it spells, never a float: `12.5`
+            # reaches an amount field as exactly Decimal("12.5") (strings stay the documented form).
+            data = json.load(
+                codecs.getreader(encoding)(stream),
+                parse_float=Decimal,
+                parse_constant=json.strict_constant,  # NaN and Infinity are not numbers here
+            )
+        except ValueError as exc:
+            raise exceptions.ParseError(f"JSON parse error - {exc}") from None
+        except RecursionError:
+            raise exceptions.ParseError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels") from None
+        _json_check(data)
+        return data
+
+
+def _json_check(data) -> None:
+    """Walk `data` without recursion: depth and NUL bytes."""
+    pending = [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise exceptions.ParseError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+        if isinstance(value, dict):
+            pending.extend((key, depth) for key in value)
+            pending.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            pending.extend((item, depth + 1) for item in value)
+        elif isinstance(value, str) and "\x00" in value:
+            raise exceptions.ParseError("JSON strings may not contain NUL characters")
