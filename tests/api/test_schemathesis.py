@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import time
 
+import hypothesis.errors
 import pytest
 import requests
 import schemathesis
@@ -90,6 +91,10 @@ def test_no_request_answers_a_server_error(mode, live_server, api_tokens, book):
 
             try:
                 each_case()
+            except hypothesis.errors.Unsatisfiable:
+                # negative mode has nothing to break in an operation without parameters or body
+                # (GET /ledger/lock-date/): nothing was sent, nothing to check
+                continue
             except Exception as error:  # a failed check: keep going, report every operation
                 failures[operation.label] = str(error)[:2000]
 

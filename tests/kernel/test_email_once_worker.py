@@ -77,7 +77,7 @@ def relay_kick(times: int = 8) -> None:
         outbox_relay.delay()
 
 
-def wait_for(condition, *, process=None, timeout: float = 120) -> bool:
+def wait_for(condition, *, process=None, timeout: float = 300) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition() or (process is not None and process.poll() is not None):
