@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 
 from django.http import StreamingHttpResponse
 
+from o2c.parsing import content_disposition
+
 
 class _Echo:
     def write(self, value: str) -> str:
@@ -22,5 +24,5 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence])
             yield writer.writerow(row)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename)
     return response

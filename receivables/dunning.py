@@ -51,6 +51,7 @@ from invoicing.selectors import invoice_rows
 from o2c.errors import DomainError
 from o2c.money import ZERO
 from o2c.outbox import outbox_enqueue
+from o2c.parsing import parse_date
 from receivables.dunning_letters import DUNNING_NOTICE_DELIVERY
 from receivables.models import DunningLevel, DunningNotice, DunningNoticeLine, DunningRun
 from receivables.selectors import open_disputed_subquery
@@ -112,13 +113,7 @@ def as_of_clean(value, *, allow_future: bool = False) -> date:
         return today
     if isinstance(value, datetime):
         value = value.date()
-    if isinstance(value, date):
-        parsed = value
-    else:
-        try:
-            parsed = date.fromisoformat(str(value).strip())
-        except ValueError:
-            raise DomainError(f"{value!r} is not a date (YYYY-MM-DD)", field="as_of") from None
+    parsed = parse_date(value, field="as_of")  # YYYY-MM-DD in 1900–2200
     if not allow_future and parsed > today:
         raise DomainError(f"a dunning run cannot be dated after today ({today.isoformat()})", field="as_of")
     return parsed

@@ -12,6 +12,7 @@ from invoicing.api import serializers as s
 from invoicing.models import Invoice
 from o2c import pipeline
 from o2c.api import ListAPIView, RetrieveAPIView, role_permission
+from o2c.parsing import content_disposition
 from o2c.roles import FINANCE, SALES, WAREHOUSE
 from receivables.selectors import open_disputed_subquery
 
@@ -72,7 +73,7 @@ class InvoicePdfView(RetrieveAPIView):
         # storing is the delivery's job, so a GET changes nothing).
         content = invoice.pdf.read() if invoice.pdf else invoice_pdf_render(invoice=invoice)
         response = HttpResponse(content, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{invoice.number}.pdf"'
+        response["Content-Disposition"] = content_disposition(f"{invoice.number}.pdf", inline=True)
         return response
 
 
