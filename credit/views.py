@@ -14,13 +14,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from credit import selectors
 from o2c import pipeline
 from o2c.csv import csv_response
 from o2c.errors import DomainError
+from o2c.forms import param_next
+from o2c.parsing import text_check
 from o2c.roles import FINANCE, role_required
 
 PAGE_SIZE = 50
@@ -102,12 +103,20 @@ def _csv_row(order) -> list:
     ]
 
 
+def _note_problem(note: str, *, verb: str) -> str | None:
+    if not note:
+        return f"Write a note saying why the hold is {verb}."
+    try:
+        text_check(note, field="note", multiline=True)
+    except DomainError as refusal:
+        return f"The note {refusal.message}."
+    return None
+
+
 def _decide(request, order_id: int, step, *, verb: str, outcome: str):
     note = request.POST.get("note", "").strip()[:NOTE_MAX]
-    order, error = None, None
-    if not note:
-        error = f"Write a note saying why the hold is {verb}."
-    else:
+    order, error = None, _note_problem(note, verb=verb)
+    if error is None:
         try:
             order = step(order_id=order_id, note=note, by=request.user)
         except ObjectDoesNotExist:
@@ -128,16 +137,7 @@ def _decide(request, order_id: int, step, *, verb: str, outcome: str):
         messages.success(request, f"{order.number} {verb}: {outcome}.")
     else:
         messages.error(request, error)
-    return redirect(_next_url(request))
-
-
-def _next_url(request) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("credit:holds")
+    return redirect(param_next(request, default=reverse("credit:holds")))
 
 
 @role_required(FINANCE)

@@ -10,7 +10,7 @@ from django import forms
 
 from customers import services
 from o2c.errors import DomainError
-from o2c.forms import BootstrapForm
+from o2c.forms import AmountField, BootstrapForm
 
 COMMON_CURRENCIES = ("EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "JPY")
 
@@ -77,9 +77,9 @@ class CustomerForm(BootstrapForm):
     tax_exempt = forms.BooleanField(required=False, label="Tax exempt")
     billing_address = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
     shipping_address = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    credit_limit = forms.DecimalField(
+    credit_limit = AmountField(
         max_digits=18,
-        decimal_places=2,
+        max_value=services.MAX_CREDIT_LIMIT,
         min_value=Decimal("0"),
         required=False,
         help_text="empty means unlimited (finance or a manager only)",
@@ -99,7 +99,7 @@ class CustomerForm(BootstrapForm):
                 self.fields[name].help_text = "only finance or a manager may change this"
 
     def clean_code(self) -> str:
-        return self.cleaned_data["code"].strip()
+        return _domain_check(services.code_clean, code=self.cleaned_data["code"])
 
     def clean_currency(self) -> str:
         return _domain_check(services.currency_clean, currency=self.cleaned_data["currency"].strip().upper())

@@ -22,7 +22,7 @@ from customers.models import Customer
 from o2c import locks
 from o2c.errors import DomainError
 from o2c.money import is_rounded, round_money
-from o2c.parsing import parse_decimal
+from o2c.parsing import parse_decimal, text_check
 from o2c.roles import FINANCE, has_role
 
 CREDIT_TERMS_FIELDS = ("credit_limit", "blocked", "dunning_enabled")
@@ -116,6 +116,13 @@ def vat_number_clean(*, vat_number: str) -> str:
     return compact
 
 
+def code_clean(*, code: str) -> str:
+    """A customer code: it names the customer's files (statements, letters, exports) and is typed
+    into searches, so no NUL, line break, tab or other control character (quotes are fine: file
+    names are made safe where they are sent)."""
+    return text_check(code.strip(), field="code")
+
+
 def currency_clean(*, currency: str) -> str:
     if not (isinstance(currency, str) and len(currency) == 3 and currency.isalpha() and currency.isupper()):
         raise DomainError("an ISO 4217 code: three capital letters, like EUR", field="currency")
@@ -135,6 +142,8 @@ def _fields_clean(fields: dict[str, Any]) -> dict[str, Any]:
             cleaned[name] = (cleaned[name] or "").strip()
             if not cleaned[name]:
                 raise DomainError("this field may not be blank", field=name)
+    if "code" in cleaned:
+        cleaned["code"] = code_clean(code=cleaned["code"])
     if "currency" in cleaned:
         cleaned["currency"] = currency_clean(currency=cleaned["currency"])
     if "vat_number" in cleaned:

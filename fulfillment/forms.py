@@ -11,7 +11,7 @@ from django.utils import timezone
 from fulfillment.models import Shipment
 from inventory.selectors import warehouse_list
 from o2c.errors import DomainError
-from o2c.forms import BootstrapForm
+from o2c.forms import BootstrapForm, DateField, QuantityField
 
 
 def _warehouse_choices() -> list[tuple[str, str]]:
@@ -68,13 +68,11 @@ class PickLinesForm(DomainErrorsMixin, BootstrapForm):
         super().__init__(*args, **kwargs)
         self.lines = list(lines)
         for line in self.lines:
-            self.fields[f"quantity_{line.pk}"] = forms.DecimalField(
+            self.fields[f"quantity_{line.pk}"] = QuantityField(
                 required=False,
                 label=f"Quantity of line {line.position}",
                 min_value=Decimal("0"),
                 max_value=line.to_pick,
-                max_digits=15,
-                decimal_places=3,
                 initial=f"{line.to_pick.normalize():f}",
                 widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal", "min": "0"}),
                 error_messages={"max_value": f"At most {line.to_pick.normalize():f} can be picked."},
@@ -109,7 +107,7 @@ class ShipForm(DomainErrorsMixin, BootstrapForm):
         widget=forms.TextInput(attrs={"placeholder": "e.g. DHL", "autocomplete": "off"}),
     )
     tracking_number = forms.CharField(max_length=100, required=False)
-    estimated_delivery = forms.DateField(
+    estimated_delivery = DateField(
         required=False,
         label="Estimated delivery",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -9,7 +9,7 @@ from django import forms
 
 from inventory import selectors
 from inventory.models import Product, StockMove
-from o2c.forms import BootstrapForm
+from o2c.forms import BootstrapForm, QuantityField
 
 MAX_RECEIPT_QUANTITY = Decimal("1000000000")
 
@@ -68,9 +68,8 @@ class GoodsReceiptForm(BootstrapForm):
         widget=forms.TextInput(attrs={"list": "product-options", "autocomplete": "off", "autofocus": True}),
     )
     warehouse = forms.TypedChoiceField(coerce=int)
-    quantity = forms.DecimalField(
+    quantity = QuantityField(
         max_digits=13,
-        decimal_places=3,
         min_value=Decimal("0.001"),
         max_value=MAX_RECEIPT_QUANTITY,
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),

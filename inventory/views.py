@@ -13,6 +13,7 @@ from inventory.forms import GoodsReceiptForm, ProductFilterForm, StockFilterForm
 from o2c import pipeline
 from o2c.csv import csv_response
 from o2c.errors import DomainError
+from o2c.forms import param_id, param_text
 from o2c.roles import FINANCE, SALES, WAREHOUSE, has_role, role_required
 
 PAGE_SIZE = 50
@@ -81,8 +82,8 @@ def _stock_of(product) -> list:
     )
 
 
-def _product_by_id(value: str | None):
-    return selectors.product_list().filter(pk=int(value)).first() if value and value.isdigit() else None
+def _product_by_id(product_id: int | None):
+    return selectors.product_list().filter(pk=product_id).first() if product_id else None
 
 
 @role_required(WAREHOUSE)
@@ -113,12 +114,11 @@ def goods_receipt(request):
                 return redirect(f"{reverse('inventory:receive')}?{query}")
         product = form.cleaned_data.get("product")
     else:
-        product = _product_by_id(request.GET.get("product"))
-        warehouse = request.GET.get("warehouse")
+        product = _product_by_id(param_id(request.GET, "product"))
         form = GoodsReceiptForm(
             initial={
                 "product": product.sku if product else "",
-                "warehouse": int(warehouse) if warehouse and warehouse.isdigit() else None,
+                "warehouse": param_id(request.GET, "warehouse"),
             }
         )
     return render(
@@ -136,7 +136,7 @@ def goods_receipt(request):
 @role_required(SALES, WAREHOUSE, FINANCE)
 def product_options(request):
     """htmx: the `<option>`s of the product picker for what has been typed so far."""
-    search = request.GET.get("product") or request.GET.get("q") or ""
+    search = param_text(request.GET, "product") or param_text(request.GET, "q")
     return render(
         request, "inventory/_product_options.html", {"options": selectors.product_options(search=search)}
     )
@@ -145,7 +145,7 @@ def product_options(request):
 @role_required(SALES, WAREHOUSE, FINANCE)
 def stock_panel(request):
     """htmx: the stock of the product picked in the receipt form (`?product=<SKU>`), per warehouse."""
-    sku = (request.GET.get("product") or "").strip()
+    sku = param_text(request.GET, "product")
     product = selectors.product_list(filters={"sku": sku}).first() if sku else None
     return render(request, "inventory/_stock_panel.html", {"product": product, "levels": _stock_of(product)})
 

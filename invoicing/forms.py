@@ -10,7 +10,7 @@ from django import forms
 from invoicing.models import Invoice
 from invoicing.services import CreditLineInput
 from o2c.errors import DomainError
-from o2c.forms import BootstrapForm
+from o2c.forms import AmountField, BootstrapForm, QuantityField
 
 FULL, LINES, AMOUNT = "full", "lines", "amount"
 UNRELATED = "unrelated"
@@ -68,11 +68,9 @@ class CreditNoteForm(BootstrapForm):
         widget=forms.RadioSelect,
         help_text="linked: the dispute is resolved as credited by this credit note",
     )
-    amount = forms.DecimalField(
+    amount = AmountField(
         required=False,
         min_value=Decimal("0.01"),
-        max_digits=18,
-        decimal_places=2,
         label="Amount to credit (gross)",
         widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
         error_messages={"min_value": "The amount to credit must be positive."},
@@ -104,13 +102,11 @@ class CreditNoteForm(BootstrapForm):
         for line in self.lines:
             if line.remaining <= 0:
                 continue
-            self.fields[f"quantity_{line.pk}"] = forms.DecimalField(
+            self.fields[f"quantity_{line.pk}"] = QuantityField(
                 required=False,
                 label=f"Quantity to credit on line {line.position}",
                 min_value=Decimal("0"),
                 max_value=line.remaining,
-                max_digits=15,
-                decimal_places=3,
                 widget=forms.NumberInput(
                     attrs={
                         "step": "any",

@@ -29,6 +29,7 @@ from invoicing.models import CreditNote, Invoice
 from o2c import pipeline
 from o2c.csv import csv_response
 from o2c.errors import DomainError
+from o2c.parsing import content_disposition
 from o2c.roles import FINANCE, MANAGER, SALES, WAREHOUSE, has_role, role_required
 from receivables import selectors as receivables_selectors
 
@@ -97,7 +98,7 @@ def _pdf_response(document: Invoice | CreditNote, render_pdf) -> HttpResponse:
     if content is None:
         content = render_pdf()
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{document.number}.pdf"'
+    response["Content-Disposition"] = content_disposition(f"{document.number}.pdf", inline=True)
     return response
 
 

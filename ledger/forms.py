@@ -1,10 +1,10 @@
 from django import forms
 
-from o2c.forms import BootstrapForm
+from o2c.forms import BootstrapForm, DateField
 
 
 class AsOfForm(forms.Form):
-    as_of = forms.DateField(
+    as_of = DateField(
         required=False,
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
     )
@@ -13,12 +13,12 @@ class AsOfForm(forms.Form):
 class JournalFilterForm(forms.Form):
     source = forms.CharField(required=False)
     account = forms.CharField(required=False, help_text="code or key")
-    date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class LockDateForm(BootstrapForm):
-    lock_date = forms.DateField(
+    lock_date = DateField(
         required=False,
         label="Lock date",
         help_text="nothing is posted on or before this day; empty: no lock (a manager's decision)",

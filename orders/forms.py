@@ -15,7 +15,9 @@ from django import forms
 
 from inventory.models import Product
 from o2c.errors import DomainError
-from o2c.money import ZERO, LineAmounts, line_amounts, round_money, to_decimal
+from o2c.forms import DateField, IdField
+from o2c.money import ZERO, LineAmounts, line_amounts, round_money
+from o2c.parsing import MAX_AMOUNT, MAX_QUANTITY, parse_decimal, parse_optional_id
 from orders.models import SalesOrder
 from orders.services import LineInput
 
@@ -49,8 +51,8 @@ class LineRow:
 
 def _int_or_none(value: str | None) -> int | None:
     try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
+        return parse_optional_id(value, field="line")
+    except DomainError:
         return None
 
 
@@ -92,13 +94,13 @@ def line_rows(data) -> list[LineRow]:
 class OrderEntryForm(forms.Form):
     """The header of the entry page; the line rows travel beside it (see `line_rows`)."""
 
-    customer = forms.IntegerField(
+    customer = IdField(
         required=True,
         error_messages={"required": "Pick a customer from the list.", "invalid": "Pick a customer."},
     )
     customer_query = forms.CharField(required=False, max_length=200)
     warehouse = forms.TypedChoiceField(coerce=int, choices=())
-    requested_delivery_date = forms.DateField(
+    requested_delivery_date = DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     customer_reference = forms.CharField(required=False, max_length=100, label="Customer PO reference")
@@ -125,16 +127,22 @@ class OrderEntryForm(forms.Form):
                 raise DomainError(f"line {position}: pick a product from the list", field="lines")
             if not row.quantity:
                 raise DomainError(f"line {position}: enter a quantity", field="lines")
-            inputs.append(
-                LineInput(
-                    product_id=row.product_id,
-                    quantity=to_decimal(row.quantity, field="lines"),
-                    unit_price=to_decimal(row.unit_price, field="lines") if row.unit_price else None,
-                    discount_percent=to_decimal(row.discount_percent, field="lines")
-                    if row.discount_percent
-                    else ZERO,
+            try:
+                inputs.append(
+                    LineInput(
+                        product_id=row.product_id,
+                        quantity=_line_number(row.quantity, "quantity"),
+                        unit_price=_line_number(row.unit_price, "unit_price") if row.unit_price else None,
+                        discount_percent=_line_number(row.discount_percent, "discount_percent")
+                        if row.discount_percent
+                        else ZERO,
+                    )
                 )
-            )
+            except DomainError as error:
+                problem = "is not a number" if "number" in error.message else error.message
+                raise DomainError(
+                    f"line {position}: the {_LINE_LABELS[error.field]} {problem}", field="lines"
+                ) from None
         return inputs
 
     def order_arguments(self) -> dict:
@@ -186,11 +194,25 @@ class OrderPreview:
         return None if self.headroom is None else self.headroom - self.gross
 
 
-def _number(text: str, default: Decimal | None = None) -> Decimal | None:
+# How a line's figures are read (`o2c.parsing`: ASCII digits, finite, what the column holds); the
+# services check signs and business ranges (a discount of 0–100 %) with their own messages.
+_LINE_NUMBERS = {
+    "quantity": {"places": 3, "maximum": MAX_QUANTITY},
+    "unit_price": {"places": 2, "maximum": MAX_AMOUNT},
+    "discount_percent": {"places": 2, "maximum": Decimal("999.99")},
+}
+_LINE_LABELS = {"quantity": "quantity", "unit_price": "unit price", "discount_percent": "discount"}
+
+
+def _line_number(text: str, name: str) -> Decimal:
+    return parse_decimal(text, field=name, **_LINE_NUMBERS[name])
+
+
+def _number(text: str, name: str, default: Decimal | None = None) -> Decimal | None:
     if not text:
         return default
     try:
-        return to_decimal(text)
+        return _line_number(text, name)
     except DomainError:
         return None
 
@@ -213,9 +235,9 @@ def order_preview(
         line.product = product
         line.list_price = product.unit_price
         line.tax_rate = ZERO if customer is not None and customer.tax_exempt else product.tax_rate
-        quantity = _number(row.quantity)
-        unit_price = _number(row.unit_price, default=product.unit_price)
-        discount = _number(row.discount_percent, default=ZERO)
+        quantity = _number(row.quantity, "quantity")
+        unit_price = _number(row.unit_price, "unit_price", default=product.unit_price)
+        discount = _number(row.discount_percent, "discount_percent", default=ZERO)
         if row.quantity and quantity is None:
             line.problem = "quantity is not a number"
         elif unit_price is None:

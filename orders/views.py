@@ -27,6 +27,8 @@ from invoicing.selectors import credit_note_list, invoice_rows
 from o2c import pipeline
 from o2c.csv import csv_response
 from o2c.errors import DomainError
+from o2c.forms import param_id, param_text
+from o2c.parsing import parse_optional_id
 from o2c.roles import FINANCE, SALES, WAREHOUSE, has_role, role_required
 from o2c.states import transitions_from
 from orders import selectors, services
@@ -77,11 +79,10 @@ def _order_or_404(order_id: int) -> SalesOrder:
 
 
 def _customer_or_none(customer_id) -> object | None:
-    if not customer_id:
-        return None
     try:
-        return customer_get(customer_id=int(customer_id))
-    except (ObjectDoesNotExist, TypeError, ValueError):
+        customer_id = parse_optional_id(customer_id, field="customer")
+        return customer_get(customer_id=customer_id) if customer_id else None
+    except (ObjectDoesNotExist, DomainError):
         return None
 
 
@@ -105,8 +106,8 @@ def _entry_context(form: OrderEntryForm, *, order: SalesOrder | None = None) -> 
     )
     warehouse_id = form.data.get("warehouse") or form.initial.get("warehouse") or _first_choice(form)
     try:
-        warehouse_id = int(warehouse_id) if warehouse_id else None
-    except (TypeError, ValueError):
+        warehouse_id = parse_optional_id(warehouse_id, field="warehouse")
+    except DomainError:
         warehouse_id = None
     products = products_by_id(product_ids=[row.product_id for row in rows])
     position = customer_position(customer=customer) if customer else None
@@ -228,17 +229,10 @@ def entry_lines(request):
     return render(request, "orders/order_form.html#recalc", _entry_context(form))
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 @role_required(SALES)
 @require_GET
 def customer_search(request):
-    query = request.GET.get("customer_query", "").strip()
+    query = param_text(request.GET, "customer_query")
     customers = list(customer_list(search=query)[:SUGGESTIONS]) if query else []
     return render(
         request, "orders/order_form.html#customer-options", {"customers": customers, "query": query}
@@ -248,17 +242,17 @@ def customer_search(request):
 @role_required(SALES)
 @require_GET
 def product_search(request):
-    query = request.GET.get("line_product_query", "").strip()
+    query = param_text(request.GET, "line_product_query")
     products = list(product_list(filters={"active": True}, search=query)[:SUGGESTIONS]) if query else []
     availability = stock_available(
-        product_ids=[product.pk for product in products], warehouse_id=_int(request.GET.get("warehouse"))
+        product_ids=[product.pk for product in products], warehouse_id=param_id(request.GET, "warehouse")
     )
     for product in products:
         product.available_here = availability.get(product.pk, Decimal(0))
     return render(
         request,
         "orders/order_form.html#product-options",
-        {"products": products, "query": query, "row": _int(request.GET.get("row"))},
+        {"products": products, "query": query, "row": param_id(request.GET, "row")},
     )
 
 

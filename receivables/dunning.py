@@ -114,8 +114,7 @@ def as_of_clean(value, *, allow_future: bool = False) -> date:
         return today
     if isinstance(value, datetime):
         value = value.date()
-    # 1900–2200 (issue 11: a run "as of" year 100 was accepted)
-    parsed = parse_date(value if isinstance(value, date) else str(value), field="as_of")
+    parsed = parse_date(value, field="as_of")  # YYYY-MM-DD in 1900–2200
     if not allow_future and parsed > today:
         raise DomainError(f"a dunning run cannot be dated after today ({today.isoformat()})", field="as_of")
     return parsed

@@ -9,16 +9,17 @@ through `add_domain_error`.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
+from o2c import forms as o2c_forms
+from o2c import parsing
 from o2c.errors import DomainError
-from o2c.forms import BootstrapForm
-from o2c.money import is_rounded
+from o2c.forms import BootstrapForm, DateField, IdField, id_suffix
 from o2c.roles import ADMIN, FINANCE, MANAGER
 from receivables.models import Dispute, Payment
 from receivables.services import AllocationInput, DisputeLineInput
@@ -54,24 +55,21 @@ def _normalise_amount(text: str) -> str:
 
 
 def parse_amount(value) -> Decimal | None:
-    """An amount typed in a live field, or None when it is empty or not yet an amount."""
+    """An amount typed in a live field, or None when it is empty or not yet an amount (the one
+    reading of `o2c.parsing`: ASCII digits, two decimals at most, within `MAX_AMOUNT`)."""
     if value in (None, ""):
         return None
     try:
-        amount = Decimal(_normalise_amount(str(value)))
-    except InvalidOperation:
+        return parsing.parse_decimal(_normalise_amount(str(value)), field="amount")
+    except DomainError:
         return None
-    if not amount.is_finite() or not is_rounded(amount) or abs(amount) >= Decimal("1e15"):
-        return None
-    return amount
 
 
-class AmountField(forms.DecimalField):
-    """Money as typed, two decimals at most, in a text box (a number box changes on scroll)."""
+class AmountField(o2c_forms.AmountField):
+    """Money as typed ("1.250,50" too), two decimals at most, within `MAX_AMOUNT`, in a text box
+    (a number box changes on scroll)."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 17)
-        kwargs.setdefault("decimal_places", 2)
         kwargs.setdefault(
             "widget",
             forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"}),
@@ -81,6 +79,7 @@ class AmountField(forms.DecimalField):
             "max_decimal_places": "An amount has at most two decimals.",
             "max_digits": "The amount is too large.",
             "max_whole_digits": "The amount is too large.",
+            "max_value": "The amount is too large.",
             **kwargs.pop("error_messages", {}),
         }
         super().__init__(error_messages=messages, **kwargs)
@@ -114,6 +113,11 @@ def _domain_error_to(form: forms.Form, error: DomainError, fields: dict[str, str
 # --- the payment entry --------------------------------------------------------------------------
 
 
+def allocation_invoice_id(name: str) -> int | None:
+    """The invoice id of an `apply_<id>` input; None for other names and for `apply_²`."""
+    return id_suffix(name, APPLY_PREFIX)
+
+
 class AllocationInputsMixin:
     """`apply_<invoice id>` amount inputs, one per open invoice of the customer, each at most the
     invoice's balance. Inputs posted for invoices no longer open are kept, so the pipeline names
@@ -125,10 +129,9 @@ class AllocationInputsMixin:
         self.numbers = {invoice.pk: invoice.number for invoice in self.invoices}
         ids = [invoice.pk for invoice in self.invoices]
         for key in self.data or {}:
-            if key.startswith(APPLY_PREFIX) and key[len(APPLY_PREFIX) :].isdigit():
-                invoice_id = int(key[len(APPLY_PREFIX) :])
-                if invoice_id not in ids:
-                    ids.append(invoice_id)
+            invoice_id = allocation_invoice_id(key)
+            if invoice_id is not None and invoice_id not in ids:
+                ids.append(invoice_id)
         for invoice_id in ids:
             number = self.numbers.get(invoice_id, f"invoice {invoice_id}")
             self.fields[f"{APPLY_PREFIX}{invoice_id}"] = AmountField(
@@ -148,9 +151,9 @@ class AllocationInputsMixin:
     def _clean_allocations(self, cleaned: dict, limit: Decimal | None, limit_label: str) -> None:
         applied = ZERO
         for name, value in list(cleaned.items()):
-            if not name.startswith(APPLY_PREFIX) or not value:
+            if allocation_invoice_id(name) is None or not value:
                 continue
-            invoice_id = int(name[len(APPLY_PREFIX) :])
+            invoice_id = allocation_invoice_id(name)
             balance = self.balances.get(invoice_id)
             if balance is not None and value > balance:
                 self.add_error(name, f"Only {balance} is open on {self.numbers[invoice_id]}.")
@@ -162,9 +165,9 @@ class AllocationInputsMixin:
     def allocations(self) -> list[AllocationInput]:
         """The non-zero inputs, in the pipeline's terms."""
         return [
-            AllocationInput(invoice_id=int(name[len(APPLY_PREFIX) :]), amount=value)
+            AllocationInput(invoice_id=allocation_invoice_id(name), amount=value)
             for name, value in self.cleaned_data.items()
-            if name.startswith(APPLY_PREFIX) and value
+            if allocation_invoice_id(name) is not None and value
         ]
 
     def apply_field(self, invoice_id: int):
@@ -178,9 +181,7 @@ class PaymentEntryForm(AllocationInputsMixin, BootstrapForm):
     the page refuses to save inputs proposed for other figures than those submitted."""
 
     small = True
-    customer = forms.IntegerField(
-        widget=forms.HiddenInput, error_messages={"required": "Pick the customer who paid."}
-    )
+    customer = IdField(widget=forms.HiddenInput, error_messages={"required": "Pick the customer who paid."})
     customer_query = forms.CharField(required=False, max_length=200, label="Customer")
     amount = AmountField(
         min_value=Decimal("0.01"),
@@ -196,7 +197,7 @@ class PaymentEntryForm(AllocationInputsMixin, BootstrapForm):
         label="Bank reference",
         widget=forms.TextInput(attrs={"placeholder": "as on the bank statement", "autocomplete": "off"}),
     )
-    received_on = forms.DateField(
+    received_on = DateField(
         label="Received on",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
@@ -368,10 +369,10 @@ class PaymentFilterForm(BootstrapForm):
     )
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Payment.Status.choices])
     unapplied = forms.BooleanField(required=False, label="With unapplied cash")
-    received_from = forms.DateField(
+    received_from = DateField(
         required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    received_to = forms.DateField(
+    received_to = DateField(
         required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 

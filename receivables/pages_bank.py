@@ -22,7 +22,8 @@ from django.views.decorators.http import require_GET, require_POST
 from customers.selectors import customer_currencies, customer_list
 from o2c.csv import csv_response
 from o2c.errors import DomainError
-from o2c.forms import BootstrapForm
+from o2c.forms import BootstrapForm, id_suffix, param_text
+from o2c.parsing import safe_filename
 from o2c.roles import FINANCE, role_required
 from receivables import bank_import, bank_matching
 from receivables.bank_tasks import bank_statement_record_start
@@ -133,7 +134,7 @@ def bank_statements(request):
         upload = request.FILES["file"]
         try:
             result = bank_import.statement_upload(
-                file_name=upload.name,
+                file_name=safe_filename(upload.name, fallback="statement"),
                 content=upload.read(),
                 currency=form.cleaned_data["currency"],
                 remap=form.cleaned_data["remap"],
@@ -200,7 +201,7 @@ def _imported_message(statement: BankStatement) -> str:
 @role_required(FINANCE)
 def bank_mapping(request, sha: str):
     """The column mapping of a CSV layout seen for the first time, with a preview."""
-    file_name = (request.GET.get("name") or "statement.csv")[:255]
+    file_name = safe_filename(request.GET.get("name") or "", fallback="statement.csv")
     try:
         content = bank_import.pending_read(sha)
         table = csv_read(content)
@@ -339,26 +340,28 @@ def bank_line(request, statement_id: int, line_id: int):
             return render(
                 request, "receivables/bank/statement.html#line", _review_context(statement, line=line)
             )
-        return _edit_row(request, statement, line, code=request.GET.get("customer"))
+        return _edit_row(request, statement, line, code=param_text(request.GET, "customer"))
     if request.method != "POST":
         return HttpResponse(status=405)
     action = request.POST.get("action", "")
     allocations = {
-        key.removeprefix("alloc-"): value for key, value in request.POST.items() if key.startswith("alloc-")
+        id_suffix(key, "alloc-"): value for key, value in request.POST.items() if id_suffix(key, "alloc-")
     }
     try:
         bank_import.line_decide(
             statement_id=statement_id,
             line_id=line_id,
             action=action,
-            customer_code=request.POST.get("customer"),
-            allocations={int(key): value for key, value in allocations.items() if key.isdigit()},
+            customer_code=param_text(request.POST, "customer"),
+            allocations=allocations,
             confirm=request.POST.get("confirm") == "1",
             by=request.user,
         )
     except DomainError as refusal:
         if request.htmx and action == "save":
-            return _edit_row(request, statement, line, code=request.POST.get("customer"), error=refusal)
+            return _edit_row(
+                request, statement, line, code=param_text(request.POST, "customer"), error=refusal
+            )
         if request.htmx:
             return _row(request, statement, line, error=refusal.message)
         messages.error(request, f"Line {line.line_no}: {refusal.message}")
@@ -406,7 +409,7 @@ def _edit_row(request, statement, line, *, code: str | None, error: DomainError 
 @require_GET
 def bank_customer_search(request):
     """Customer suggestions for a line's customer field (a datalist)."""
-    query = request.GET.get("customer", "").strip()
+    query = param_text(request.GET, "customer")
     customers = list(customer_list(search=query)[:SUGGESTIONS]) if query else []
     return render(request, "receivables/bank/statement.html#customer-options", {"customers": customers})
 

@@ -15,7 +15,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from customers.selectors import customer_list
@@ -23,6 +22,7 @@ from invoicing.selectors import invoice_get, invoice_lines_left
 from o2c import pipeline
 from o2c.csv import csv_response
 from o2c.errors import DomainError
+from o2c.forms import param_id, param_next
 from o2c.roles import FINANCE, MANAGER, role_required
 from receivables import selectors
 from receivables.forms import DisputeFilterForm, DisputeForm, DisputeResolveForm, WriteOffForm
@@ -78,9 +78,12 @@ def _dispute_or_404(dispute_id: int) -> Dispute:
 
 
 def _invoice_from_query(request):
+    invoice_id = param_id(request.GET, "invoice")
     try:
-        return invoice_get(invoice_id=int(request.GET.get("invoice", "")))
-    except (ObjectDoesNotExist, TypeError, ValueError):
+        if invoice_id is None:
+            raise ObjectDoesNotExist
+        return invoice_get(invoice_id=invoice_id)
+    except ObjectDoesNotExist:
         raise Http404("no such invoice") from None
 
 
@@ -172,15 +175,6 @@ def dispute_detail(request, dispute_id: int):
     return _render_detail(request, _dispute_or_404(dispute_id))
 
 
-def _next_url(request, default: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
-
-
 @role_required(FINANCE)
 @require_POST
 def dispute_resolve(request, dispute_id: int):
@@ -212,7 +206,7 @@ def dispute_resolve(request, dispute_id: int):
                 request, "receivables/disputes/list.html#row-done", {"dispute": resolved, "text": text}
             )
         messages.success(request, f"{text}.")
-        return redirect(_next_url(request, reverse("receivables:dispute-detail", args=[dispute.pk])))
+        return redirect(param_next(request, default=reverse("receivables:dispute-detail", args=[dispute.pk])))
     if request.htmx:
         return render(
             request,

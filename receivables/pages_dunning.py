@@ -23,8 +23,9 @@ from django.views.decorators.http import require_POST
 from customers.selectors import customer_list
 from o2c.csv import csv_response
 from o2c.errors import DomainError
-from o2c.forms import BootstrapForm
+from o2c.forms import BootstrapForm, DateField, param_id
 from o2c.money import ZERO
+from o2c.parsing import content_disposition
 from o2c.roles import FINANCE, role_required
 from receivables import dunning
 from receivables.dunning_letters import letter_filename, letter_pdf, notice_delivery_states
@@ -77,7 +78,7 @@ NOTICES_CSV_HEADER = [
 
 class PreviewForm(BootstrapForm):
     small = True
-    as_of = forms.DateField(
+    as_of = DateField(
         required=False,
         label="As of",
         widget=forms.DateInput(
@@ -287,12 +288,12 @@ def notice_list(request):
     levels = dunning.dunning_level_list()
     form = NoticeFilterForm(request.GET or None, customers=customers, levels=levels)
     filters = form.cleaned_data if form.is_valid() else {}
-    run = request.GET.get("run", "")
+    run_id = param_id(request.GET, "run")
     notices = dunning.dunning_notice_list(
         filters={
             "customer_id": filters.get("customer"),
             "level_id": filters.get("level"),
-            "run_id": int(run) if run.isdigit() else None,
+            "run_id": run_id,
         }
     )
     if request.GET.get("export") == "csv":
@@ -339,7 +340,7 @@ def notice_pdf(request, notice_id: int):
     except ObjectDoesNotExist:
         raise Http404("no such dunning notice") from None
     response = HttpResponse(letter_pdf(notice=notice), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{letter_filename(notice)}"'
+    response["Content-Disposition"] = content_disposition(letter_filename(notice), inline=True)
     return response
 
 

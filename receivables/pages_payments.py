@@ -26,6 +26,7 @@ from customers.selectors import customer_get, customer_list
 from o2c import pipeline
 from o2c.csv import csv_response
 from o2c.errors import DomainError
+from o2c.forms import param_id, param_text
 from o2c.roles import FINANCE, role_required
 from receivables import selectors
 from receivables.allocation import allocation_propose
@@ -78,12 +79,14 @@ def wants_csv(request) -> bool:
     return "csv" in (request.GET.get("format"), request.GET.get("export"))
 
 
-def _customer_or_none(customer_id):
-    if not customer_id:
+def _customer_or_none(data):
+    """The customer a form or link names by id (`customer`), or None."""
+    customer_id = param_id(data, "customer")
+    if customer_id is None:
         return None
     try:
-        return customer_get(customer_id=int(customer_id))
-    except (ObjectDoesNotExist, TypeError, ValueError):
+        return customer_get(customer_id=customer_id)
+    except ObjectDoesNotExist:
         return None
 
 
@@ -190,7 +193,7 @@ def _entry_context(form: PaymentEntryForm, customer, *, show_errors: bool = True
 @role_required(FINANCE)
 def payment_new(request):
     if request.method != "POST":
-        customer = _customer_or_none(request.GET.get("customer"))
+        customer = _customer_or_none(request.GET)
         invoices = _open_invoices(customer)
         initial = {
             "received_on": timezone.localdate(),
@@ -200,7 +203,7 @@ def payment_new(request):
         }
         form = PaymentEntryForm(initial=initial, invoices=invoices)
         return render(request, TEMPLATE_ENTRY, _entry_context(form, customer))
-    customer = _customer_or_none(request.POST.get("customer"))
+    customer = _customer_or_none(request.POST)
     invoices = _open_invoices(customer)
     form = PaymentEntryForm(request.POST, invoices=invoices)
     if form.is_valid():
@@ -246,7 +249,7 @@ def _recorded_message(payment: Payment) -> str:
 def payment_entry_proposal(request):
     """htmx: the allocation panel proposed for the customer, amount and reference typed so far,
     and the customer's position out of band."""
-    customer = _customer_or_none(request.POST.get("customer"))
+    customer = _customer_or_none(request.POST)
     invoices = _open_invoices(customer)
     data = _with_proposal(request.POST, invoices, customer)
     form = PaymentEntryForm(data, invoices=invoices)
@@ -257,7 +260,7 @@ def payment_entry_proposal(request):
 @require_POST
 def payment_entry_totals(request):
     """htmx: the footer (applied, left unapplied) for the allocation inputs as they stand."""
-    customer = _customer_or_none(request.POST.get("customer"))
+    customer = _customer_or_none(request.POST)
     form = PaymentEntryForm(request.POST, invoices=_open_invoices(customer))
     return render(request, f"{TEMPLATE_ENTRY}#totals", _entry_context(form, customer, show_errors=False))
 
@@ -265,7 +268,7 @@ def payment_entry_totals(request):
 @role_required(FINANCE)
 @require_GET
 def payment_customer_search(request):
-    query = request.GET.get("customer_query", "").strip()
+    query = param_text(request.GET, "customer_query")
     customers = list(customer_list(search=query)[:SUGGESTIONS]) if query else []
     return render(request, f"{TEMPLATE_ENTRY}#customer-options", {"customers": customers, "query": query})
 

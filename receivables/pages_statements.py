@@ -24,7 +24,8 @@ from customers.models import Customer
 from customers.selectors import customer_get
 from o2c.csv import csv_response
 from o2c.errors import DomainError
-from o2c.forms import BootstrapForm
+from o2c.forms import BootstrapForm, DateField
+from o2c.parsing import content_disposition
 from o2c.roles import FINANCE, SALES, role_required
 from receivables.portal_links import (
     portal_link_create,
@@ -46,8 +47,8 @@ PORTAL_LINK_CSV_HEADER = [
 ]
 
 
-def _date_field(label: str) -> forms.DateField:
-    return forms.DateField(required=False, label=label, widget=forms.DateInput(attrs={"type": "date"}))
+def _date_field(label: str) -> DateField:
+    return DateField(required=False, label=label, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 # `from` is a Python keyword: the form is built with type() so that its fields match the query
@@ -80,7 +81,7 @@ def statement_period_from_request(request) -> tuple[forms.Form, date | None, dat
 
 def statement_pdf_response(statement: Statement) -> HttpResponse:
     response = HttpResponse(statement_pdf_render(statement=statement), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{_file_name(statement)}.pdf"'
+    response["Content-Disposition"] = content_disposition(f"{_file_name(statement)}.pdf", inline=True)
     return response
 
 

@@ -20,6 +20,7 @@ from invoicing.documents import invoice_pdf_render
 from invoicing.selectors import invoice_list
 from o2c.documents import company_block
 from o2c.money import ZERO
+from o2c.parsing import content_disposition
 from receivables.pages_statements import statement_pdf_response, statement_period_from_request
 from receivables.portal_links import PortalLinkRefused, portal_link_verify
 from receivables.selectors import open_invoices, unapplied_cash_ledger
@@ -110,7 +111,7 @@ def invoice_pdf(request, link, token: str, invoice_id: int):
     if content is None:
         content = invoice_pdf_render(invoice=invoice)
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{invoice.number}.pdf"'
+    response["Content-Disposition"] = content_disposition(f"{invoice.number}.pdf", inline=True)
     return response
 
 

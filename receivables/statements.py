@@ -30,6 +30,7 @@ from customers.models import Customer
 from invoicing.selectors import invoice_rows
 from o2c.documents import LOCALE, company_block, document_date, pdf_render, recipient_block
 from o2c.errors import DomainError
+from o2c.parsing import date_check
 from receivables.models import Dispute, ReceivableEntry
 
 ZERO = Decimal("0.00")
@@ -159,9 +160,10 @@ class Statement:
 
 
 def statement_period_clean(*, period_from: date | None, period_to: date | None) -> tuple[date, date]:
-    """The period asked for, the defaults filling what is missing; `from` after `to` is refused."""
-    period_to = period_to or timezone.localdate()
-    period_from = period_from or period_to.replace(month=1, day=1)
+    """The period asked for, the defaults filling what is missing; `from` after `to` and dates
+    outside the supported years (1900–2200) are refused."""
+    period_to = date_check(period_to or timezone.localdate(), field="to")
+    period_from = date_check(period_from, field="from") if period_from else period_to.replace(month=1, day=1)
     if period_from > period_to:
         raise DomainError(f"the period starts ({period_from}) after it ends ({period_to})", field="from")
     return period_from, period_to

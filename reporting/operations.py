@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from o2c.errors import DomainError
 from o2c.money import round_places
+from o2c.parsing import date_check
 from receivables.models import Dispute
 
 ZERO = Decimal("0.00")
@@ -72,9 +73,10 @@ def period_default(*, today: date | None = None) -> Period:
 
 def period_clean(*, start: date | None, end: date | None, today: date | None = None) -> Period:
     """The period asked for; what is left out defaults to the last twelve months up to `end`.
-    Raises DomainError naming the field when it is backwards or longer than ten years."""
-    end = end or today or timezone.localdate()
-    start = start or period_default(today=end).start
+    Raises DomainError naming the field when it is outside the supported years (1900–2200, so
+    no day arithmetic overflows), backwards or longer than ten years."""
+    end = date_check(end or today or timezone.localdate(), field="end")
+    start = date_check(start, field="start") if start else period_default(today=end).start
     if start > end:
         raise DomainError(f"the start ({start}) is after the end ({end})", field="start")
     if (end - start).days > PERIOD_MAX_DAYS:

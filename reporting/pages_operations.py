@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from o2c.csv import csv_response
 from o2c.errors import DomainError
-from o2c.forms import BootstrapForm
+from o2c.forms import BootstrapForm, DateField
 from o2c.roles import FINANCE, role_required
 from reporting import charts, operations
 from reporting.operations import Period
@@ -49,10 +49,10 @@ REPORTS = (  # the tabs across the operational reports
 
 class PeriodForm(BootstrapForm):
     small = True
-    start = forms.DateField(
+    start = DateField(
         required=False, label="From", widget=forms.DateInput(attrs={"type": "date", "accesskey": "f"})
     )
-    end = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    end = DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
 
 
 def _wants_csv(request) -> bool:

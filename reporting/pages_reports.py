@@ -33,7 +33,7 @@ from django.utils import timezone
 from customers.models import Customer
 from customers.selectors import customer_get
 from o2c.csv import csv_response
-from o2c.forms import BootstrapForm
+from o2c.forms import BootstrapForm, DateField
 from o2c.money import round_money, round_places
 from o2c.roles import FINANCE, role_required
 from receivables.selectors import unapplied_cash_ledger
@@ -87,8 +87,8 @@ def date_validators() -> list:
     return [MinValueValidator(AS_OF_MIN), MaxValueValidator(AS_OF_MAX)]
 
 
-def _date_field(label: str, **attrs) -> forms.DateField:
-    return forms.DateField(
+def _date_field(label: str, **attrs) -> DateField:
+    return DateField(
         required=False,
         label=label,
         validators=date_validators(),

@@ -21,7 +21,8 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from o2c.csv import csv_response
 from o2c.errors import DomainError
-from o2c.forms import BootstrapForm
+from o2c.forms import BootstrapForm, DateField
+from o2c.parsing import content_disposition
 from o2c.roles import FINANCE, role_required
 from reporting.report_email import (
     daily_report_build,
@@ -40,7 +41,7 @@ DELIVERY_CSV_HEADER = ["report_date", "kind", "queued_at", "sent_at"]
 
 
 class ReportDateForm(BootstrapForm):
-    as_of = forms.DateField(label="Report date", widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = DateField(label="Report date", widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean_as_of(self):
         as_of = self.cleaned_data["as_of"]
@@ -116,7 +117,7 @@ def subscription(request):
     report = daily_report_build(as_of=form.cleaned_data["as_of"])
     if export == "pdf":
         response = HttpResponse(daily_report_pdf(report), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{daily_report_filename(report)}"'
+        response["Content-Disposition"] = content_disposition(daily_report_filename(report), inline=True)
         return response
     recipient = request.user.get_full_name() or request.user.username
     return _email_frame(daily_report_html(report, recipient_name=recipient))

@@ -13,7 +13,7 @@ from invoicing.models import Invoice
 from o2c import pipeline
 from o2c.api import ListAPIView, RetrieveAPIView, role_permission
 from o2c.api_fields import FilterSet
-from o2c.parsing import parse_id_or_code
+from o2c.parsing import content_disposition, parse_id_or_code
 from o2c.roles import FINANCE, SALES, WAREHOUSE
 from receivables.selectors import open_disputed_subquery
 
@@ -78,7 +78,7 @@ class InvoicePdfView(RetrieveAPIView):
         # storing is the delivery's job, so a GET changes nothing).
         content = invoice.pdf.read() if invoice.pdf else invoice_pdf_render(invoice=invoice)
         response = HttpResponse(content, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{invoice.number}.pdf"'
+        response["Content-Disposition"] = content_disposition(f"{invoice.number}.pdf", inline=True)
         return response
 
 

@@ -19,6 +19,7 @@ from customers.models import Customer
 from customers.selectors import customer_get
 from o2c.api import APIView, role_permission
 from o2c.api_fields import DateField
+from o2c.parsing import content_disposition
 from o2c.roles import FINANCE, SALES
 from receivables.portal_links import MAX_DAYS, portal_link_create
 from receivables.statements import statement_get, statement_pdf_render, statement_period_clean
@@ -171,7 +172,7 @@ class CustomerStatementView(APIView):
             filename = f"statement-{customer.code}-{period_to.isoformat()}.pdf"
             return Response(
                 statement_pdf_render(statement=statement),
-                headers={"Content-Disposition": f'inline; filename="{filename}"'},
+                headers={"Content-Disposition": content_disposition(filename, inline=True)},
             )
         return Response(StatementOut(statement).data)
 
