@@ -22,7 +22,7 @@ from customers.models import Customer
 from o2c import locks
 from o2c.errors import DomainError
 from o2c.money import is_rounded, round_money
-from o2c.parsing import parse_decimal, text_check
+from o2c.parsing import MAX_AMOUNT, parse_decimal, text_check
 from o2c.roles import FINANCE, has_role
 
 CREDIT_TERMS_FIELDS = ("credit_limit", "blocked", "dunning_enabled")
@@ -42,7 +42,7 @@ EDITABLE_FIELDS = (
 )
 CREDIT_TERMS_DEFAULTS = {"blocked": False, "dunning_enabled": True}  # and default_credit_limit()
 MAX_PAYMENT_TERMS_DAYS = 365
-MAX_CREDIT_LIMIT = Decimal("9999999999999999.99")  # what DecimalField(18, 2) holds
+MAX_CREDIT_LIMIT = MAX_AMOUNT  # as every amount: headroom and exposure sums then fit their columns
 
 _EU_VAT_PREFIXES = frozenset(eu_vat.MEMBER_STATES) | {"el"}  # Greece files as EL
 _OTHER_VAT = re.compile(r"^[A-Z]{2}[A-Z0-9]{2,13}$")
@@ -157,7 +157,10 @@ def _fields_clean(fields: dict[str, Any]) -> dict[str, Any]:
     if cleaned.get("credit_limit") is not None:
         limit = Decimal(cleaned["credit_limit"])
         if not limit.is_finite() or limit < 0 or limit > MAX_CREDIT_LIMIT:
-            raise DomainError("a credit limit is zero or more (empty for unlimited)", field="credit_limit")
+            raise DomainError(
+                f"a credit limit is zero or more, at most {MAX_CREDIT_LIMIT} (empty for unlimited)",
+                field="credit_limit",
+            )
         if not is_rounded(limit):
             raise DomainError("a credit limit has at most 2 decimal places", field="credit_limit")
         cleaned["credit_limit"] = round_money(limit)

@@ -50,6 +50,8 @@ def test_create_normalises_the_vat_number_and_keeps_exact_amounts():
         ({"payment_terms_days": -1}, "payment_terms_days"),
         ({"credit_limit": Decimal("-0.01")}, "credit_limit"),
         ({"credit_limit": Decimal("1.001")}, "credit_limit"),
+        # beyond the bound of every amount: headroom (limit − exposure) would overflow its column
+        ({"credit_limit": Decimal("10000000000.00")}, "credit_limit"),
         ({"code": "  "}, "code"),
     ],
 )
