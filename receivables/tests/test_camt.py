@@ -1,5 +1,6 @@
-"""CAMT.053 statements read as ISO 20022 puts them: real exports from the OCA bank-statement-import
-test data and a file of our own (fixtures/camt/README.md names the sources), then the refusals:
+"""CAMT.053 statements read as ISO 20022 puts them: statements from the test data of OCA
+bank-statement-import and of pycamt and a file of our own (fixtures/camt/README.md names the
+sources), then the refusals:
 amounts that are not amounts, unsafe XML and CSV files with a NUL byte, none of which saves anything."""
 
 from __future__ import annotations
@@ -80,6 +81,48 @@ def test_oca_statement_without_entries_is_refused_with_a_message():
     with pytest.raises(DomainError) as refused:
         read("oca-test-camt053-no-ntry.xml")
     assert "no booked entries" in refused.value.message
+
+
+def test_pycamt_statement_one_credit_at_its_entry_amount_referenced_by_its_end_to_end_id():
+    (credit,) = read("pycamt-test-parser.xml")
+    assert (credit.amount, credit.currency) == (D("500.00"), "EUR")  # Ntry Amt, CRDT
+    assert str(credit.booking_date) == "2020-06-23"
+    assert credit.reference == "ENDTOENDID123"  # no remittance information
+    assert credit.bank_reference == "123"  # the entry's AcctSvcrRef
+    assert (credit.counterparty, credit.counterparty_account) == ("", "")  # no RltdPties
+    assert not credit.reversal and not credit.note
+
+
+def test_pycamt_statement_nine_unstructured_remittance_lines_make_one_reference():
+    (credit,) = read("pycamt-test-parser-multiple-ustrd.xml")
+    assert (credit.amount, credit.currency) == (D("69.06"), "EUR")
+    assert str(credit.booking_date) == "2020-07-07"
+    assert credit.reference == (
+        "Ref.. 1234567890123456 Betrag EUR 69,06 /ADRS CH/Basel,1234 A12345/ Best 00123456 "
+        "7185) Peter Pan Urspr. EUR 69,06 ADRS Re xxxxx,4 CH/Basel Land,1234/ ERST RAIFCH12345"
+        " / ENDTOENDID123"
+    )  # every Ustrd in order, runs of spaces as one, then the end-to-end id
+    assert credit.bank_reference == "123"
+    assert not credit.reversal and not credit.note
+
+
+def test_pycamt_statement_with_a_chf_amount_of_three_decimals_is_refused_naming_the_entry():
+    content = (CAMT / "pycamt-test-transaction.xml").read_bytes()
+    with pytest.raises(DomainError) as refused:
+        camt053_lines(content)  # Ntry 1: 12345.678 CHF, a minor unit CHF does not have
+    assert refused.value.field == "file"
+    assert refused.value.message.startswith("entry 1: ") and "12345.678" in refused.value.message
+
+    # the same file without that entry: its card payment, a DBIT, one TxDtls under a Btch of one
+    start, end = content.index(b"<Ntry>"), content.index(b"</Ntry>") + len(b"</Ntry>")
+    (card,) = camt053_lines(content[:start] + content[end:])
+    assert (card.amount, card.currency) == (D("-123.20"), "CHF")
+    assert str(card.booking_date) == "2025-12-11"  # BookgDt, not the ValDt 2025-12-10
+    assert card.reference == "10.12.2025 16:00 Kartennummer: 1231456798"  # EndToEndId NOTPROVIDED
+    assert card.counterparty == "Donald Duck"  # the creditor of a debit
+    assert card.counterparty_account == ""  # no CdtrAcct
+    assert card.bank_reference == "ZV20251201/127310"  # the entry's, not the transaction's /1
+    assert not card.reversal and card.note == "a debit: not a customer payment"
 
 
 # ── amounts: entry, transaction, batch ───────────────────────────────────────────────────────────
