@@ -18,7 +18,8 @@ _XDIST_INDEX = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw
 
 def redis_url_for_tests(base_db: int) -> str:
     """A Redis database of its own per test module and xdist process, so that two worker tests
-    running at once never take each other's tasks."""
+    running at once never take each other's tasks: `base_db` down to `base_db - 3`, so the bases of
+    two modules lie at least 4 apart (15, 11, 7)."""
     return f"redis://127.0.0.1:6379/{base_db - _XDIST_INDEX % 4}"
 
 
