@@ -9,8 +9,8 @@ Locks are always taken in the one order of o2c/locks.py, which keeps concurrent 
 deadlocks: order headers → shipments → the customer → invoices → payments → disputes → stock
 levels → number series (primary-key order within each; stock levels in product order; the
 document's series before the journal's). A step that would need a row of an earlier kind later
-takes it up front: a cash step locks the orders of the customer's open invoices and its held
-orders, then the customer, then the invoices, then the stock its held orders may allocate, and
+takes it up front: a cash step locks the orders of the invoices it settles and the customer's held
+orders, then the customer, then the stock its held orders may allocate, then its invoices, and
 only then takes numbers (`_customer_cash_lock`); a step on one invoice locks its order and
 customer first (`_invoice_lock`); shipping holds the customer, the stock and the invoice series
 before it posts the cost of the goods.
@@ -281,27 +281,31 @@ def dispute_credit_note_reason(*, dispute: Dispute, customer_message: str = "") 
 # ── cash ─────────────────────────────────────────────────────────────────────────────────────────
 
 
-def _customer_cash_lock(*, customer_id: int, invoice_ids=(), recheck: bool = False) -> None:
-    """Everything a cash step of a customer may touch, in the lock order: the orders of its open
-    invoices (and of `invoice_ids`) and its held orders, then the customer, then its open
-    invoices, then (with `recheck`) the stock its held orders would allocate. The set of orders
-    is read before it is locked; when it moved before the customer was locked (an invoice issued,
-    an order put on hold meanwhile), the savepoint gives the locks back and it is read again.
-    Once the customer is locked, no invoice or hold of the customer can appear until commit."""
-    for _ in range(5):
-        order_ids = _cash_order_ids(customer_id=customer_id, invoice_ids=invoice_ids)
+def _customer_cash_lock(*, customer_id: int, touches, recheck: bool = False) -> None:
+    """Everything a cash step of a customer may touch, in the lock order: the orders of the
+    invoices it settles (`touches()`, their ids) and the customer's held orders, then the
+    customer, then (with `recheck`) the stock its held orders would allocate. The invoices come
+    after, from the step itself.
+
+    The orders are read before they are locked; `touches()` is asked again once the customer is
+    locked, and when it names an order not locked yet (a proposal that moved, an order put on hold
+    meanwhile) the savepoint gives the locks back and it starts again. Once the customer is
+    locked exclusively, no invoice, write-off, credit note or dispute of the customer can be
+    written until commit (each takes the customer's key share first), so a proposal made then
+    stays true, and the customer's other open invoices need no lock."""
+    for _ in range(10):  # each round waits for the step that moved the proposal to commit
+        order_ids = _cash_order_ids(customer_id=customer_id, invoice_ids=touches())
         with transaction.atomic():  # a savepoint: rolled back, it releases its row locks
             locks.orders_lock(order_ids=order_ids)
             try:
                 locks.customer_lock(customer_id=customer_id)
             except ObjectDoesNotExist:
                 raise DomainError(f"customer {customer_id} does not exist", field="customer") from None
-            if _cash_order_ids(customer_id=customer_id, invoice_ids=invoice_ids) <= order_ids:
+            if _cash_order_ids(customer_id=customer_id, invoice_ids=touches()) <= order_ids:
                 break
             transaction.set_rollback(True)
     else:
         raise Conflict(f"the orders of customer {customer_id} keep changing; try again")
-    locks.invoice_ids_lock(customer_id=customer_id, open_only=True)
     if recheck:
         held = order_selectors.order_list(
             filters={"customer_id": customer_id, "status": SalesOrder.Status.ON_HOLD}
@@ -311,15 +315,13 @@ def _customer_cash_lock(*, customer_id: int, invoice_ids=(), recheck: bool = Fal
 
 
 def _cash_order_ids(*, customer_id: int, invoice_ids) -> set[int]:
-    invoices = invoicing_selectors.invoice_rows()
-    return (
-        set(invoices.filter(customer_id=customer_id, balance__gt=0).values_list("order_id", flat=True))
-        | set(invoices.filter(pk__in=list(invoice_ids)).values_list("order_id", flat=True))
-        | set(
-            order_selectors.order_list(
-                filters={"customer_id": customer_id, "status": SalesOrder.Status.ON_HOLD}
-            ).values_list("pk", flat=True)
-        )
+    """The orders of `invoice_ids` and the customer's held orders (re-checked after a payment)."""
+    return set(
+        invoicing_selectors.invoice_rows().filter(pk__in=list(invoice_ids)).values_list("order_id", flat=True)
+    ) | set(
+        order_selectors.order_list(
+            filters={"customer_id": customer_id, "status": SalesOrder.Status.ON_HOLD}
+        ).values_list("pk", flat=True)
     )
 
 
@@ -377,15 +379,20 @@ def payment_record(
     the reference first, then oldest due first); the rest stays unapplied cash. Postings, invoice
     balances and order payment status in one transaction; then the customer's held orders are
     checked again."""
-    _customer_cash_lock(
-        customer_id=customer_id, invoice_ids=[a.invoice_id for a in allocations or []], recheck=True
-    )
-    if allocations is None:
-        proposal = allocation_propose(
+    proposal: list = []
+
+    def touches() -> set[int]:
+        if allocations is not None:
+            return {a.invoice_id for a in allocations}
+        proposal[:] = allocation_propose(
             invoices=receivables_selectors.open_items_of(customer_id=customer_id),
             amount=receivables.amount_clean(amount),
             reference=reference,
         )
+        return {invoice_id for invoice_id, _ in proposal}
+
+    _customer_cash_lock(customer_id=customer_id, touches=touches, recheck=True)
+    if allocations is None:  # the proposal made last, under the customer's lock
         allocations = [receivables.AllocationInput(invoice_id=i, amount=a) for i, a in proposal]
     invoices = {i.pk: i for i in locks.invoices_lock(invoice_ids={a.invoice_id for a in allocations})}
     payment, rows = receivables.payment_create(
@@ -421,7 +428,7 @@ def payment_apply(*, payment_id: int, allocations: list[receivables.AllocationIn
     """Apply a payment's unapplied cash to invoices."""
     customer_id = receivables_selectors.payment_get(payment_id=payment_id).customer_id
     _customer_cash_lock(
-        customer_id=customer_id, invoice_ids=[a.invoice_id for a in allocations], recheck=True
+        customer_id=customer_id, touches=lambda: {a.invoice_id for a in allocations}, recheck=True
     )
     invoices = {i.pk: i for i in locks.invoices_lock(invoice_ids=[a.invoice_id for a in allocations])}
     payment = locks.payment_lock(payment_id=payment_id)
@@ -438,7 +445,7 @@ def payment_reverse(*, payment_id: int, reason: str, by=None) -> Payment:
     """A bounced payment: its allocations undone, its postings reversed, invoices reopened."""
     known = receivables_selectors.payment_get(payment_id=payment_id)
     allocated = set(known.allocations.values_list("invoice_id", flat=True))
-    _customer_cash_lock(customer_id=known.customer_id, invoice_ids=allocated)
+    _customer_cash_lock(customer_id=known.customer_id, touches=lambda: allocated)
     # Its invoices, and the customer's open ones a concurrent application could reach, before
     # the payment row; one invoiced and applied in between is locked after it (rare).
     invoices = {
