@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Vendor front-end assets into static/vendor/ (no CDN anywhere):
 #   - Bootstrap 5.3.x  -> static/vendor/bootstrap/
-#   - Chart.js 4.x     -> static/vendor/chartjs/
+# (The dashboard's charts are server-side SVG, reporting/charts.py: no chart library is shipped.)
 # Idempotent: re-running replaces the files with the pinned versions. Everything is
 # downloaded and checked first; static/vendor/ is only modified once all files exist.
 # Usage: scripts/vendor.sh   (called by `make vendor`)
@@ -9,7 +9,6 @@
 set -euo pipefail
 
 BOOTSTRAP_VERSION="${BOOTSTRAP_VERSION:-5.3.9}"
-CHARTJS_VERSION="${CHARTJS_VERSION:-4.6.1}"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENDOR_DIR="$ROOT/static/vendor"
@@ -48,7 +47,6 @@ stage() {
 }
 
 fetch bootstrap "$BOOTSTRAP_VERSION" bootstrap
-fetch chart.js "$CHARTJS_VERSION" chartjs
 
 # The .map files are referenced by sourceMappingURL comments at the end of the
 # minified files; Django's ManifestStaticFilesStorage (collectstatic) fails if
@@ -62,17 +60,10 @@ stage bootstrap \
     "$bs/LICENSE"
 echo "$BOOTSTRAP_VERSION" > "$TMP/out/bootstrap/VERSION"
 
-cj="$TMP/chartjs/package"
-stage chartjs \
-    "$cj/dist/chart.umd.min.js" \
-    "$cj/dist/chart.umd.min.js.map" \
-    "$cj/LICENSE.md"
-echo "$CHARTJS_VERSION" > "$TMP/out/chartjs/VERSION"
-
 mkdir -p "$VENDOR_DIR"
-for name in bootstrap chartjs; do
+for name in bootstrap; do
     rm -rf "${VENDOR_DIR:?}/$name"
     cp -R "$TMP/out/$name" "$VENDOR_DIR/$name"
 done
 
-echo "vendor.sh: bootstrap@${BOOTSTRAP_VERSION} and chart.js@${CHARTJS_VERSION} -> ${VENDOR_DIR#"$ROOT"/}/"
+echo "vendor.sh: bootstrap@${BOOTSTRAP_VERSION} -> ${VENDOR_DIR#"$ROOT"/}/"
