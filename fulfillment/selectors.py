@@ -24,7 +24,7 @@ from orders.selectors import order_list
 
 def shipment_list(*, filters: dict | None = None) -> QuerySet[Shipment]:
     shipments = Shipment.objects.select_related(
-        "order", "order__customer", "warehouse", "invoice"
+        "order", "order__customer", "warehouse", "invoice", "packed_by", "shipped_by", "delivered_by"
     ).prefetch_related(
         Prefetch(
             "lines", queryset=ShipmentLine.objects.select_related("product", "order_line").order_by("pk")

@@ -171,9 +171,10 @@ def _move(shipment: Shipment, target: str) -> None:
     shipment.status = target
 
 
-def shipment_pack(*, shipment: Shipment) -> Shipment:
+def shipment_pack(*, shipment: Shipment, by=None) -> Shipment:
     _move(shipment, Shipment.Status.PACKED)
-    shipment.save(update_fields=["status"])
+    shipment.packed_at, shipment.packed_by = timezone.now(), by
+    shipment.save(update_fields=["status", "packed_at", "packed_by"])
     return shipment
 
 
@@ -203,7 +204,7 @@ def shipment_issue_stock(*, shipment: Shipment, by=None) -> dict[int, Decimal]:
 
 
 def shipment_mark_shipped(
-    *, shipment: Shipment, carrier: str, tracking_number: str, estimated_delivery: date | None
+    *, shipment: Shipment, carrier: str, tracking_number: str, estimated_delivery: date | None, by=None
 ) -> Shipment:
     if not carrier.strip():
         raise DomainError("name the carrier", field="carrier")
@@ -211,19 +212,28 @@ def shipment_mark_shipped(
     shipment.carrier = carrier.strip()
     shipment.tracking_number = tracking_number.strip()
     shipment.estimated_delivery = estimated_delivery
-    shipment.shipped_at = timezone.now()
-    shipment.save(update_fields=["status", "carrier", "tracking_number", "estimated_delivery", "shipped_at"])
+    shipment.shipped_at, shipment.shipped_by = timezone.now(), by
+    shipment.save(
+        update_fields=[
+            "status",
+            "carrier",
+            "tracking_number",
+            "estimated_delivery",
+            "shipped_at",
+            "shipped_by",
+        ]
+    )
     return shipment
 
 
-def shipment_deliver(*, shipment: Shipment, delivered_at: datetime | None = None) -> Shipment:
+def shipment_deliver(*, shipment: Shipment, delivered_at: datetime | None = None, by=None) -> Shipment:
     _move(shipment, Shipment.Status.DELIVERED)
-    shipment.delivered_at = delivered_at or timezone.now()
+    shipment.delivered_at, shipment.delivered_by = delivered_at or timezone.now(), by
     shipment.late = bool(
         shipment.estimated_delivery
         and timezone.localdate(shipment.delivered_at) > shipment.estimated_delivery
     )
-    shipment.save(update_fields=["status", "delivered_at", "late"])
+    shipment.save(update_fields=["status", "delivered_at", "delivered_by", "late"])
     return shipment
 
 

@@ -130,7 +130,7 @@ def shipment_create(*, order_id: int, lines: dict[int, Decimal] | None = None, b
 
 @transaction.atomic
 def shipment_pack(*, shipment_id: int, by) -> Shipment:
-    return fulfillment.shipment_pack(shipment=locks.shipment_lock(shipment_id=shipment_id))
+    return fulfillment.shipment_pack(shipment=locks.shipment_lock(shipment_id=shipment_id), by=by)
 
 
 @transaction.atomic
@@ -164,13 +164,14 @@ def shipment_ship(
         carrier=carrier,
         tracking_number=tracking_number,
         estimated_delivery=estimated_delivery,
+        by=by,
     )
 
 
 @transaction.atomic
 def shipment_deliver(*, shipment_id: int, delivered_at=None, by) -> Shipment:
     return fulfillment.shipment_deliver(
-        shipment=locks.shipment_lock(shipment_id=shipment_id), delivered_at=delivered_at
+        shipment=locks.shipment_lock(shipment_id=shipment_id), delivered_at=delivered_at, by=by
     )
 
 

@@ -36,6 +36,9 @@ class ShipmentOut(serializers.ModelSerializer):
     order_number = serializers.CharField(source="order.number")
     invoice = serializers.SerializerMethodField()
     lines = ShipmentLineOut(many=True)
+    packed_by = serializers.CharField(source="packed_by.username", default=None, allow_null=True)
+    shipped_by = serializers.CharField(source="shipped_by.username", default=None, allow_null=True)
+    delivered_by = serializers.CharField(source="delivered_by.username", default=None, allow_null=True)
 
     class Meta:
         model = Shipment
@@ -49,8 +52,12 @@ class ShipmentOut(serializers.ModelSerializer):
             "carrier",
             "tracking_number",
             "estimated_delivery",
+            "packed_at",
+            "packed_by",
             "shipped_at",
+            "shipped_by",
             "delivered_at",
+            "delivered_by",
             "late",
             "lines",
             "invoice",

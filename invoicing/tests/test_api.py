@@ -160,3 +160,27 @@ def test_a_credit_note_beyond_the_amount_bound_is_a_400(api_client_for, open_ord
     )
     assert response.status_code == 400 and "amount" in response.json()
     assert not CreditNote.objects.exists()
+
+
+def test_each_warehouse_step_records_who_did_it(api_client_for, open_order, client):
+    """Issue 12: packing and delivering a shipment record who did it, as shipping does; the API
+    and the shipment page show them."""
+    packer, shipper = api_client_for("warehouse", "wanda"), api_client_for("warehouse", "walt")
+    shipment = packer.post("/api/v1/shipments/", {"order": open_order.pk}, format="json").json()
+    packed = packer.post(f"/api/v1/shipments/{shipment['id']}/pack/", format="json").json()
+    assert packed["packed_by"] == "wanda" and packed["packed_at"] and packed["shipped_by"] is None
+    shipped = shipper.post(
+        f"/api/v1/shipments/{shipment['id']}/ship/", {"carrier": "DHL"}, format="json"
+    ).json()
+    assert (shipped["packed_by"], shipped["shipped_by"], shipped["delivered_by"]) == ("wanda", "walt", None)
+    manager = api_client_for("manager", "mia")
+    delivered = manager.post(f"/api/v1/shipments/{shipment['id']}/deliver/", {}, format="json").json()
+    assert (delivered["packed_by"], delivered["shipped_by"], delivered["delivered_by"]) == (
+        "wanda",
+        "walt",
+        "mia",
+    )
+
+    client.force_login(manager.user)
+    page = client.get(f"/warehouse/shipments/{shipment['id']}/").content.decode()
+    assert "by wanda" in page and "by walt" in page and "by mia" in page
