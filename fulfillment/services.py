@@ -178,14 +178,16 @@ def shipment_pack(*, shipment: Shipment, by=None) -> Shipment:
     return shipment
 
 
-def shipment_issue_stock(*, shipment: Shipment, by=None) -> dict[int, Decimal]:
+def shipment_issue_stock(*, shipment: Shipment, levels: dict | None = None, by=None) -> dict[int, Decimal]:
     """Issue the shipment's goods from stock and post their cost (Dr cost of goods sold / Cr
-    inventory at standard cost); returns the shipped quantity per order line."""
+    inventory at standard cost); returns the shipped quantity per order line. `levels`: the
+    shipment's stock levels when the caller has locked them already (per product)."""
     _move(shipment, Shipment.Status.SHIPPED)  # checked before any stock moves
     lines = list(shipment.lines.select_related("product").order_by("product_id", "pk"))
-    levels = stock_levels_lock(
-        product_ids=[line.product_id for line in lines], warehouse_id=shipment.warehouse_id
-    )
+    if levels is None:
+        levels = stock_levels_lock(
+            product_ids=[line.product_id for line in lines], warehouse_id=shipment.warehouse_id
+        )
     cost = ZERO
     for line in lines:
         stock_issue(level=levels[line.product_id], quantity=line.quantity, reference=shipment.number, by=by)

@@ -19,7 +19,6 @@ from django.utils import timezone
 from invoicing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from invoicing.selectors import LineLeft, invoice_lines_left, line_credit
 from ledger.services import LineSpec, journal_entry_post
-from o2c import locks
 from o2c.errors import Conflict, DomainError
 from o2c.money import ZERO, round_money
 from o2c.numbering import document_number_next
@@ -162,15 +161,14 @@ def invoice_settle(
 @transaction.atomic
 def credit_note_create(
     *,
-    invoice_id: int,
+    invoice: Invoice,
     reason: str,
     lines: list[CreditLineInput] | None = None,
     amount: Decimal | None = None,
     by=None,
 ) -> CreditNote:
-    """Credit an invoice in full (neither lines nor amount), by line and quantity, or by an
+    """Credit a locked invoice in full (neither lines nor amount), by line and quantity, or by an
     amount split over the invoice's tax rates; never more than remains open on it."""
-    invoice = locks.invoice_lock(invoice_id=invoice_id)
     if not reason.strip():
         raise DomainError("give the reason for the credit note", field="reason")
     if lines and amount is not None:

@@ -6,7 +6,7 @@ the rows of one kind in primary-key order (stock levels: warehouse, then product
     1. order headers          order_lock, orders_lock          (header before its lines)
     2. shipments              shipment_lock
     3. the customer           customer_lock
-    4. invoices               invoice_lock, invoices_lock, invoice_ids_lock
+    4. invoices               invoice_lock, invoices_lock
     5. payments               payment_lock
     6. disputes               dispute_lock
     7. bank statement lines   bank_line_lock
@@ -107,29 +107,12 @@ def invoice_lock(*, invoice_id: int):
     return lock_one(_model("invoicing.Invoice").objects.select_related("customer"), pk=invoice_id)
 
 
-def invoices_lock(*, invoice_ids=None, customer_id: int | None = None, open_only: bool = False) -> list:
-    """Invoices in primary-key order: those in `invoice_ids`, or a customer's (open ones only with
-    `open_only`)."""
-    invoices = _model("invoicing.Invoice").objects.all()
-    if invoice_ids is not None:
-        invoices = invoices.filter(pk__in=list(invoice_ids))
-    if customer_id is not None:
-        invoices = invoices.filter(customer_id=customer_id)
-    if open_only:
-        invoices = invoices.filter(balance__gt=0)
-    return lock(invoices)
+def invoices_lock(*, invoice_ids: Iterable[int]) -> list:
+    """Invoices in primary-key order."""
+    return lock(_model("invoicing.Invoice").objects.filter(pk__in=list(invoice_ids)))
 
 
-def invoice_ids_lock(*, customer_id: int, open_only: bool = False) -> list[int]:
-    """Lock a customer's (open) invoices in primary-key order without loading them: a payment
-    takes them all before choosing, so two payments of one customer queue."""
-    invoices = _model("invoicing.Invoice").objects.filter(customer_id=customer_id)
-    if open_only:
-        invoices = invoices.filter(balance__gt=0)
-    return list(invoices.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
-
-
-# ── 5. payments, 6. disputes, 7. bank statement lines ────────────────────────────────────────────
+# ── 5. payments ───────────────────────────────────────────────────────────────────────────────────
 
 
 def payment_lock(*, payment_id: int):

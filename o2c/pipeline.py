@@ -144,14 +144,14 @@ def shipment_ship(
     order = locks.order_lock(order_id=order_id)
     shipment = locks.shipment_lock(shipment_id=shipment_id)
     locks.customer_share_lock(customer_id=order.customer_id)  # the invoice's foreign key, in its place
-    inventory.stock_levels_lock(
+    levels = inventory.stock_levels_lock(
         product_ids=shipment.lines.values_list("product_id", flat=True), warehouse_id=shipment.warehouse_id
     )
     numbering.number_series_hold(series="invoice", on=timezone.localdate())  # before the cost's JE
     if order.status != SalesOrder.Status.OPEN:
         raise Conflict(f"order {order.number} is {order.status.replace('_', ' ')}; its goods cannot ship")
     fulfillment.shipment_address_ensure(shipment=shipment, order=order)  # no address, no shipping
-    shipped = fulfillment.shipment_issue_stock(shipment=shipment, by=by)
+    shipped = fulfillment.shipment_issue_stock(shipment=shipment, levels=levels, by=by)
     orders.order_record_shipment(order=order, shipped=shipped, reference=shipment.number, by=by)
     services_to_bill = {
         line.pk: line.quantity - line.quantity_invoiced
@@ -195,7 +195,7 @@ def credit_note_issue(
     open-item ledger and the order's payment status follows. On an invoice with an open dispute
     it is linked to the dispute (which it resolves as credited; without lines or an amount it
     credits what the dispute names) or confirmed unrelated, so nobody is credited twice."""
-    _invoice_lock(invoice_id=invoice_id)  # the invoice before its disputes
+    invoice = _invoice_lock(invoice_id=invoice_id)  # the invoice before its disputes
     if dispute_id is None:
         open_disputes = list(receivables_selectors.open_disputes(invoice_id=invoice_id))
         if open_disputes and not confirm_unrelated:
@@ -206,11 +206,11 @@ def credit_note_issue(
                 field="dispute",
                 code="open_dispute",
             )
-        return _credit_note(invoice_id=invoice_id, reason=reason, lines=lines, amount=amount, by=by)
+        return _credit_note(invoice=invoice, reason=reason, lines=lines, amount=amount, by=by)
     dispute = _dispute_open_locked(dispute_id=dispute_id, invoice_id=invoice_id)
     if lines is None and amount is None:
         lines, amount = _dispute_credit(dispute=dispute)
-    note = _credit_note(invoice_id=invoice_id, reason=reason, lines=lines, amount=amount, by=by)
+    note = _credit_note(invoice=invoice, reason=reason, lines=lines, amount=amount, by=by)
     receivables.dispute_close(
         dispute=dispute,
         outcome=Dispute.Status.CREDITED,
@@ -221,10 +221,9 @@ def credit_note_issue(
     return note
 
 
-def _credit_note(*, invoice_id: int, reason: str, lines, amount, by) -> CreditNote:
-    note = invoicing.credit_note_create(
-        invoice_id=invoice_id, reason=reason, lines=lines, amount=amount, by=by
-    )
+def _credit_note(*, invoice, reason: str, lines, amount, by) -> CreditNote:
+    """A credit note on `invoice`, locked by the caller (`_invoice_lock`)."""
+    note = invoicing.credit_note_create(invoice=invoice, reason=reason, lines=lines, amount=amount, by=by)
     receivables.receivable_record_credit_note(credit_note=note)
     _orders_settle(order_ids=[note.invoice.order_id], on=note.issue_date, reference=note.number, by=by)
     return note
@@ -445,24 +444,16 @@ def payment_apply(*, payment_id: int, allocations: list[receivables.AllocationIn
 def payment_reverse(*, payment_id: int, reason: str, by=None) -> Payment:
     """A bounced payment: its allocations undone, its postings reversed, invoices reopened."""
     known = receivables_selectors.payment_get(payment_id=payment_id)
-    allocated = set(known.allocations.values_list("invoice_id", flat=True))
-    _customer_cash_lock(customer_id=known.customer_id, touches=lambda: allocated)
-    # Its invoices, and the customer's open ones a concurrent application could reach, before
-    # the payment row; one invoiced and applied in between is locked after it (rare).
-    invoices = {
-        i.pk: i
-        for i in locks.invoices_lock(
-            invoice_ids=allocated
-            | set(
-                invoicing_selectors.invoice_rows()
-                .filter(customer_id=known.customer_id, balance__gt=0)
-                .values_list("pk", flat=True)
-            )
-        )
-    }
+    allocated: set[int] = set()
+
+    def touches() -> set[int]:  # asked again under the customer's lock, so an application is seen
+        allocated.clear()
+        allocated.update(known.allocations.values_list("invoice_id", flat=True))
+        return allocated
+
+    _customer_cash_lock(customer_id=known.customer_id, touches=touches)
+    invoices = {i.pk: i for i in locks.invoices_lock(invoice_ids=allocated)}
     payment = locks.payment_lock(payment_id=payment_id)
-    late = set(payment.allocations.values_list("invoice_id", flat=True)) - set(invoices)
-    invoices.update({i.pk: i for i in locks.invoices_lock(invoice_ids=late)})
     back = receivables.payment_reverse(payment=payment, reason=reason, by=by)
     _settle(
         invoices=invoices,
@@ -532,7 +523,7 @@ def dispute_resolve(
     by the customer. `note` is internal; the credit note says only the dispute's reference and
     the customer-facing message."""
     invoice_id = receivables_selectors.dispute_list().values_list("invoice_id", flat=True).get(pk=dispute_id)
-    _invoice_lock(invoice_id=invoice_id)
+    invoice = _invoice_lock(invoice_id=invoice_id)
     dispute = locks.dispute_lock(dispute_id=dispute_id)
     if outcome not in (
         Dispute.Status.CREDITED,
@@ -548,7 +539,7 @@ def dispute_resolve(
         outcome = Dispute.Status.CREDITED
         lines, amount = _dispute_credit(dispute=dispute)
         credit_note = _credit_note(
-            invoice_id=invoice_id,
+            invoice=invoice,
             reason=dispute_credit_note_reason(dispute=dispute, customer_message=customer_message),
             lines=lines,
             amount=amount,

@@ -19,7 +19,6 @@ from o2c.money import round_places
 from reporting.aging import AgingRow, aging_totals
 
 ZERO = Decimal("0.00")
-ONE_DP = Decimal("0.1")
 COUNTBACK_MAX_MONTHS = 24
 
 _SALES = """

@@ -26,6 +26,7 @@ from django.utils import timezone
 from o2c.money import round_places
 from reporting.aging import aging_totals
 from reporting.dso import cei_report, countback_dso, credit_sales, ratio_days
+from reporting.operations import percent
 
 _CYCLE = """
 SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY paid_on - order_date),
@@ -64,10 +65,6 @@ def _midnight_after(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
-def _percent(part, whole) -> Decimal | None:
-    return round_places(Decimal(part) / Decimal(whole) * 100, 1) if whole else None
-
-
 def _days(value) -> Decimal | None:
     return None if value is None else round_places(Decimal(str(value)), 1)
 
@@ -97,7 +94,7 @@ def on_time_delivery_rate(*, start: date, end: date) -> Decimal | None:
             },
         )
         on_time, total = cursor.fetchone()
-    return _percent(on_time, total)
+    return percent(on_time, total)
 
 
 def orders_on_hold(*, as_of: date) -> tuple[int, Decimal]:
@@ -162,7 +159,7 @@ def kpis(*, as_of: date, days: int = 90) -> KPIs:
         average_days_delinquent=None if dso is None or best is None else round_places(dso - best, 1),
         receivables=receivables,
         overdue=totals.overdue,
-        overdue_percent=_percent(totals.overdue, receivables) if receivables > 0 else None,
+        overdue_percent=percent(totals.overdue, receivables) if receivables > 0 else None,
         disputed=totals.disputed,
         unapplied=totals.unapplied,
         credit_sales=sales,

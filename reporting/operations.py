@@ -30,7 +30,6 @@ from o2c.parsing import date_check
 from receivables.models import Dispute
 
 ZERO = Decimal("0.00")
-ONE_DP = Decimal("0.1")
 PERIOD_MAX_DAYS = 3660  # ten years: bounds the month and week tables
 DEFAULT_MONTHS = 12
 
@@ -99,7 +98,8 @@ def _bounds(period: Period) -> dict:
     }
 
 
-def _percent(part, whole) -> Decimal | None:
+def percent(part, whole) -> Decimal | None:
+    """`part` of `whole` in percent, one decimal, half-up; None without a whole (the KPIs use it too)."""
     if not whole:
         return None
     return round_places(Decimal(part) / Decimal(whole) * 100, 1)
@@ -259,15 +259,15 @@ class FulfilmentMonth:
 
     @property
     def order_fill_rate(self) -> Decimal | None:
-        return _percent(self.orders_complete, self.ship.count)
+        return percent(self.orders_complete, self.ship.count)
 
     @property
     def line_fill_rate(self) -> Decimal | None:
-        return _percent(self.quantity_first_shipped, self.quantity_ordered)
+        return percent(self.quantity_first_shipped, self.quantity_ordered)
 
     @property
     def on_time_rate(self) -> Decimal | None:
-        return _percent(self.on_time, self.deliveries)
+        return percent(self.on_time, self.deliveries)
 
     @property
     def late(self) -> int:

@@ -57,7 +57,6 @@ AS_OF_MIN = date(1900, 1, 1)
 AS_OF_MAX = date(2999, 12, 31)
 DEFAULT_SORT = "-total"
 TEXT_SORTS = ("code", "name")
-CENT = Decimal("0.01")
 
 AGING_CSV_COLUMNS = ["customer", "code", "name", *BUCKETS, "disputed", "unapplied", "total"]
 AGING_INVOICE_CSV_COLUMNS = [

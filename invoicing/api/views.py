@@ -67,7 +67,7 @@ class InvoicePdfView(RetrieveAPIView):
     serializer_class = s.InvoiceOut
 
     def get_queryset(self):
-        return _invoices()
+        return selectors.invoice_list()  # the document only: no dispute figures or related ids
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, pk: int):
