@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from credit.errors import CreditErrorCode
 from credit.models import CreditDecision
 from credit.selectors import customer_position
 from o2c import locks
@@ -65,7 +66,7 @@ def credit_decide_manually(*, order, release: bool, note: str, by) -> CreditDeci
         raise DomainError(
             f"write a note saying why the hold is {'released' if release else 'rejected'}",
             field="note",
-            code="note_required",
+            code=CreditErrorCode.NOTE_REQUIRED,
         )
     customer = locks.customer_lock(customer_id=order.customer_id)
     position = customer_position(customer=customer, exclude_order_id=order.pk)

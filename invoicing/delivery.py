@@ -30,6 +30,7 @@ from django.core.mail import EmailMessage
 from django.db import connection, models
 
 from invoicing.documents import credit_note_pdf_render, document_amount, document_date, invoice_pdf_render
+from invoicing.errors import InvoicingErrorCode
 from invoicing.models import CreditNote, Invoice
 from o2c.errors import DomainError
 from o2c.models import OutboxMessage
@@ -125,7 +126,11 @@ def _email(
 ) -> EmailToSend:
     recipient = document.customer.email
     if not recipient:
-        raise DomainError(f"customer {document.customer.code} has no billing email address", field="email")
+        raise DomainError(
+            f"customer {document.customer.code} has no billing email address",
+            field="email",
+            code=InvoicingErrorCode.NO_BILLING_EMAIL,
+        )
     email = EmailMessage(
         subject=subject,
         body=body,

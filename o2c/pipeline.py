@@ -28,6 +28,7 @@ from django.utils import timezone
 from credit import services as credit
 from fulfillment import selectors as fulfillment_selectors
 from fulfillment import services as fulfillment
+from fulfillment.errors import FulfillmentErrorCode
 from fulfillment.models import Shipment
 from inventory import services as inventory
 from inventory.models import StockMove
@@ -36,7 +37,7 @@ from invoicing import services as invoicing
 from invoicing.models import CreditNote
 from ledger import services as ledger
 from o2c import locks, numbering
-from o2c.errors import Conflict, DomainError
+from o2c.errors import Conflict, DomainError, KernelErrorCode
 from o2c.money import round_money
 from orders import selectors as order_selectors
 from orders import services as orders
@@ -149,7 +150,10 @@ def shipment_ship(
     )
     numbering.number_series_hold(series="invoice", on=timezone.localdate())  # before the cost's JE
     if order.status != SalesOrder.Status.OPEN:
-        raise Conflict(f"order {order.number} is {order.status.replace('_', ' ')}; its goods cannot ship")
+        raise Conflict(
+            f"order {order.number} is {order.status.replace('_', ' ')}; its goods cannot ship",
+            code=FulfillmentErrorCode.ORDER_NOT_SHIPPABLE,
+        )
     fulfillment.shipment_address_ensure(shipment=shipment, order=order)  # no address, no shipping
     shipped = fulfillment.shipment_issue_stock(shipment=shipment, levels=levels, by=by)
     orders.order_record_shipment(order=order, shipped=shipped, reference=shipment.number, by=by)
@@ -300,12 +304,19 @@ def _customer_cash_lock(*, customer_id: int, touches, recheck: bool = False) -> 
             try:
                 locks.customer_lock(customer_id=customer_id)
             except ObjectDoesNotExist:
-                raise DomainError(f"customer {customer_id} does not exist", field="customer") from None
+                raise DomainError(
+                    f"customer {customer_id} does not exist",
+                    field="customer",
+                    code=KernelErrorCode.DOES_NOT_EXIST,
+                ) from None
             if _cash_order_ids(customer_id=customer_id, invoice_ids=touches()) <= order_ids:
                 break
             transaction.set_rollback(True)
     else:
-        raise Conflict(f"the orders of customer {customer_id} keep changing; try again")
+        raise Conflict(
+            f"the orders of customer {customer_id} keep changing; try again",
+            code=KernelErrorCode.CONCURRENT_CHANGE,
+        )
     if recheck:
         held = order_selectors.order_list(
             filters={"customer_id": customer_id, "status": SalesOrder.Status.ON_HOLD}
@@ -531,7 +542,11 @@ def dispute_resolve(
         Dispute.Status.REJECTED,
         Dispute.Status.WITHDRAWN,
     ):
-        raise DomainError("outcome must be credit_note, rejected or withdrawn", field="outcome")
+        raise DomainError(
+            "outcome must be credit_note, rejected or withdrawn",
+            field="outcome",
+            code=KernelErrorCode.INVALID_CHOICE,
+        )
     if dispute.status != Dispute.Status.OPEN:
         raise Conflict(f"dispute {dispute.pk} is already {dispute.get_status_display().lower()}")
     credit_note = None

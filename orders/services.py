@@ -16,13 +16,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from customers.models import Customer
+from inventory.errors import InventoryErrorCode
 from inventory.models import Product, Warehouse
 from o2c import locks
-from o2c.errors import Conflict, DomainError
+from o2c.errors import Conflict, DomainError, KernelErrorCode
 from o2c.money import ZERO, line_amounts, round_quantity
 from o2c.numbering import sequence_number_next
 from o2c.parsing import MAX_AMOUNT
 from o2c.states import transition_check
+from orders.errors import OrderErrorCode
 from orders.models import TRANSITIONS, OrderEvent, SalesOrder, SalesOrderLine
 
 MAX_QUANTITY = Decimal("1000000000")  # 10^9 units on one line is a typo, not an order
@@ -59,20 +61,25 @@ def _set_status(order: SalesOrder, target: str, *, event: str, by=None, detail: 
 def _resolve_customer(customer_id: int) -> Customer:
     customer = Customer.objects.filter(pk=customer_id).first()
     if customer is None:
-        raise DomainError(f"customer {customer_id} does not exist", field="customer")
+        raise DomainError(
+            f"customer {customer_id} does not exist", field="customer", code=KernelErrorCode.DOES_NOT_EXIST
+        )
     return customer
 
 
 def _resolve_currency(customer: Customer, currency: str | None) -> str:
     if currency and currency != customer.currency:
         raise DomainError(
-            f"customer {customer.code} is billed in {customer.currency}, not {currency}", field="currency"
+            f"customer {customer.code} is billed in {customer.currency}, not {currency}",
+            field="currency",
+            code=KernelErrorCode.CURRENCY_MISMATCH,
         )
     if customer.currency != settings.O2C_BASE_CURRENCY:
         # Exchange rates arrive with the multi-currency work; until then no rate exists for any date.
         raise DomainError(
             f"no exchange rate {customer.currency}/{settings.O2C_BASE_CURRENCY} is recorded for today",
             field="currency",
+            code=OrderErrorCode.NO_EXCHANGE_RATE,
         )
     return customer.currency
 
@@ -81,45 +88,81 @@ def _resolve_warehouse(warehouse_id: int | None) -> Warehouse:
     if warehouse_id is not None:
         warehouse = Warehouse.objects.filter(pk=warehouse_id).first()
         if warehouse is None:
-            raise DomainError(f"warehouse {warehouse_id} does not exist", field="warehouse")
+            raise DomainError(
+                f"warehouse {warehouse_id} does not exist",
+                field="warehouse",
+                code=KernelErrorCode.DOES_NOT_EXIST,
+            )
         return warehouse
     warehouse = Warehouse.objects.order_by("pk").first()
     if warehouse is None:
-        raise DomainError("no warehouse exists yet; create one first", field="warehouse")
+        raise DomainError(
+            "no warehouse exists yet; create one first", field="warehouse", code=OrderErrorCode.NO_WAREHOUSE
+        )
     return warehouse
 
 
 def _build_lines(order: SalesOrder, customer: Customer, lines: Sequence[LineInput]) -> list[SalesOrderLine]:
     if not lines:
-        raise DomainError("an order needs at least one line", field="lines")
+        raise DomainError("an order needs at least one line", field="lines", code=OrderErrorCode.NO_LINES)
     if len(lines) > MAX_LINES:
-        raise DomainError(f"an order has at most {MAX_LINES} lines", field="lines")
+        raise DomainError(
+            f"an order has at most {MAX_LINES} lines", field="lines", code=OrderErrorCode.TOO_MANY_LINES
+        )
     products = Product.objects.in_bulk({line.product_id for line in lines})
     built = []
     for position, line in enumerate(lines, start=1):
         product = products.get(line.product_id)
         if product is None:
-            raise DomainError(f"line {position}: product {line.product_id} does not exist", field="lines")
+            raise DomainError(
+                f"line {position}: product {line.product_id} does not exist",
+                field="lines",
+                code=KernelErrorCode.DOES_NOT_EXIST,
+            )
         if not product.active:
-            raise DomainError(f"line {position}: product {product.sku} is no longer sold", field="lines")
+            raise DomainError(
+                f"line {position}: product {product.sku} is no longer sold",
+                field="lines",
+                code=InventoryErrorCode.INACTIVE_PRODUCT,
+            )
         quantity = Decimal(line.quantity)
         if quantity <= 0:
-            raise DomainError(f"line {position}: the quantity must be positive", field="lines")
+            raise DomainError(
+                f"line {position}: the quantity must be positive",
+                field="lines",
+                code=KernelErrorCode.NOT_POSITIVE,
+            )
         if quantity > MAX_QUANTITY:
-            raise DomainError(f"line {position}: at most {MAX_QUANTITY} units per line", field="lines")
+            raise DomainError(
+                f"line {position}: at most {MAX_QUANTITY} units per line",
+                field="lines",
+                code=KernelErrorCode.OUT_OF_RANGE,
+            )
         if round_quantity(quantity) != quantity:
-            raise DomainError(f"line {position}: quantities have at most 3 decimals", field="lines")
+            raise DomainError(
+                f"line {position}: quantities have at most 3 decimals",
+                field="lines",
+                code=KernelErrorCode.TOO_MANY_DECIMALS,
+            )
         discount = Decimal(line.discount_percent or 0)
         if not ZERO <= discount <= 100:
-            raise DomainError(f"line {position}: the discount is between 0 and 100 %", field="lines")
+            raise DomainError(
+                f"line {position}: the discount is between 0 and 100 %",
+                field="lines",
+                code=KernelErrorCode.OUT_OF_RANGE,
+            )
         unit_price = product.unit_price if line.unit_price is None else Decimal(line.unit_price)
         if unit_price < 0:
-            raise DomainError(f"line {position}: the unit price cannot be negative", field="lines")
+            raise DomainError(
+                f"line {position}: the unit price cannot be negative",
+                field="lines",
+                code=KernelErrorCode.OUT_OF_RANGE,
+            )
         if unit_price > MAX_AMOUNT:
             raise DomainError(
                 f"line {position}: the unit price is at most {MAX_AMOUNT}",
                 field="lines",
-                code="amount_too_large",
+                code=KernelErrorCode.AMOUNT_TOO_LARGE,
             )
         tax_rate = ZERO if customer.tax_exempt else product.tax_rate
         amounts = line_amounts(
@@ -133,7 +176,7 @@ def _build_lines(order: SalesOrder, customer: Customer, lines: Sequence[LineInpu
             raise DomainError(
                 f"line {position}: the line total {amounts.total} is more than {MAX_AMOUNT}",
                 field="lines",
-                code="amount_too_large",
+                code=KernelErrorCode.AMOUNT_TOO_LARGE,
             )
         built.append(
             SalesOrderLine(
@@ -156,7 +199,7 @@ def _build_lines(order: SalesOrder, customer: Customer, lines: Sequence[LineInpu
         raise DomainError(
             f"the order total {total} is more than {MAX_AMOUNT}; split the order",
             field="lines",
-            code="amount_too_large",
+            code=KernelErrorCode.AMOUNT_TOO_LARGE,
         )
     return built
 
@@ -185,7 +228,11 @@ def order_create(
     customer = _resolve_customer(customer_id)
     today = timezone.localdate()
     if requested_delivery_date and requested_delivery_date < today:
-        raise DomainError("the requested delivery date is in the past", field="requested_delivery_date")
+        raise DomainError(
+            "the requested delivery date is in the past",
+            field="requested_delivery_date",
+            code=OrderErrorCode.DELIVERY_DATE_IN_PAST,
+        )
     order = SalesOrder(
         customer=customer,
         warehouse=_resolve_warehouse(warehouse_id),
@@ -223,12 +270,17 @@ def order_update(
     order = locks.order_lock(order_id=order_id)
     if order.status != SalesOrder.Status.DRAFT:
         raise Conflict(
-            f"order {order.number} is {order.get_status_display().lower()} and can no longer be edited"
+            f"order {order.number} is {order.get_status_display().lower()} and can no longer be edited",
+            code=OrderErrorCode.ORDER_NOT_EDITABLE,
         )
     changed = []
     if requested_delivery_date is not _UNSET:
         if requested_delivery_date and requested_delivery_date < timezone.localdate():
-            raise DomainError("the requested delivery date is in the past", field="requested_delivery_date")
+            raise DomainError(
+                "the requested delivery date is in the past",
+                field="requested_delivery_date",
+                code=OrderErrorCode.DELIVERY_DATE_IN_PAST,
+            )
         order.requested_delivery_date = requested_delivery_date
         changed.append("requested delivery date")
     if customer_reference is not None:
@@ -253,7 +305,8 @@ def order_update(
 def order_check_submittable(*, order: SalesOrder) -> None:
     if order.status != SalesOrder.Status.DRAFT:
         raise Conflict(
-            f"order {order.number} is {order.get_status_display().lower()} and cannot be submitted again"
+            f"order {order.number} is {order.get_status_display().lower()} and cannot be submitted again",
+            code=OrderErrorCode.ORDER_NOT_SUBMITTABLE,
         )
 
 
@@ -266,14 +319,14 @@ def order_mark_submitted(*, order: SalesOrder, approved: bool, reason: str, by=N
 
 def order_release_hold(*, order: SalesOrder, note: str, by=None) -> SalesOrder:
     if order.status != SalesOrder.Status.ON_HOLD:
-        raise Conflict(f"order {order.number} is not on hold")
+        raise Conflict(f"order {order.number} is not on hold", code=OrderErrorCode.ORDER_NOT_ON_HOLD)
     _set_status(order, SalesOrder.Status.OPEN, event="hold_released", by=by, detail=note)
     return order
 
 
 def order_reject_hold(*, order: SalesOrder, note: str, by=None) -> SalesOrder:
     if order.status != SalesOrder.Status.ON_HOLD:
-        raise Conflict(f"order {order.number} is not on hold")
+        raise Conflict(f"order {order.number} is not on hold", code=OrderErrorCode.ORDER_NOT_ON_HOLD)
     _set_status(order, SalesOrder.Status.CANCELLED, event="hold_rejected", by=by, detail=note)
     return order
 
@@ -324,7 +377,10 @@ def order_cancel(*, order: SalesOrder, reason: str, released: dict[int, Decimal]
 
 def order_check_cancellable(*, order: SalesOrder) -> None:
     if order.lines.filter(quantity_shipped__gt=0).exists():
-        raise Conflict(f"order {order.number} has shipped goods and cannot be cancelled")
+        raise Conflict(
+            f"order {order.number} has shipped goods and cannot be cancelled",
+            code=OrderErrorCode.ORDER_NOT_CANCELLABLE,
+        )
     transition_check(
         label=f"order {order.number}",
         current=order.status,
@@ -342,6 +398,7 @@ def order_record_shipment(*, order: SalesOrder, shipped: dict[int, Decimal], ref
             raise DomainError(
                 f"line {line.position}: {quantity} to ship but only {line.quantity_reserved} allocated",
                 field="lines",
+                code=OrderErrorCode.SHIP_EXCEEDS_ALLOCATED,
             )
         line.quantity_reserved -= quantity
         line.quantity_shipped += quantity
@@ -358,7 +415,11 @@ def order_record_invoice(*, order: SalesOrder, invoiced: dict[int, Decimal], ref
     for line in lines:
         line.quantity_invoiced += invoiced.get(line.pk, ZERO)
         if line.quantity_invoiced > line.quantity:
-            raise DomainError(f"line {line.position} would be invoiced beyond its quantity", field="lines")
+            raise DomainError(
+                f"line {line.position} would be invoiced beyond its quantity",
+                field="lines",
+                code=OrderErrorCode.ORDER_LINE_OVER_INVOICED,
+            )
     SalesOrderLine.objects.bulk_update(lines, ["quantity_invoiced"])
     invoiced_lines = sum(1 for line in lines if line.quantity_invoiced >= line.quantity)
     if invoiced_lines == len(lines):

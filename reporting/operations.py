@@ -28,6 +28,7 @@ from o2c.errors import DomainError
 from o2c.money import round_places
 from o2c.parsing import date_check
 from receivables.models import Dispute
+from reporting.errors import ReportingErrorCode
 
 ZERO = Decimal("0.00")
 PERIOD_MAX_DAYS = 3660  # ten years: bounds the month and week tables
@@ -77,9 +78,15 @@ def period_clean(*, start: date | None, end: date | None, today: date | None = N
     end = date_check(end or today or timezone.localdate(), field="end")
     start = date_check(start, field="start") if start else period_default(today=end).start
     if start > end:
-        raise DomainError(f"the start ({start}) is after the end ({end})", field="start")
+        raise DomainError(
+            f"the start ({start}) is after the end ({end})",
+            field="start",
+            code=ReportingErrorCode.PERIOD_REVERSED,
+        )
     if (end - start).days > PERIOD_MAX_DAYS:
-        raise DomainError("a report covers at most ten years", field="start")
+        raise DomainError(
+            "a report covers at most ten years", field="start", code=ReportingErrorCode.PERIOD_TOO_LONG
+        )
     return Period(start=start, end=end)
 
 
