@@ -22,7 +22,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, InterfaceError, OperationalError, transaction
 from django.http import Http404
 from django.utils import timezone
-from django.utils.module_loading import module_has_submodule
 from rest_framework import exceptions, generics, permissions, renderers, status, views
 from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
@@ -103,10 +102,16 @@ def _first_code(codes, *, status: int) -> str:
 
 @functools.cache
 def known_error_codes() -> dict[str, type[ErrorCode]]:
-    """Every code of every app (their `errors` modules imported first): the schema's enum."""
+    """Every code of every app: the schema's enum. The `errors` modules of the project's apps and
+    of their concept packages (`receivables/cash/errors.py`) are imported first."""
     for app in apps.get_app_configs():
-        if Path(app.path).is_relative_to(settings.BASE_DIR) and module_has_submodule(app.module, "errors"):
-            importlib.import_module(f"{app.name}.errors")
+        root = Path(app.path)
+        if not root.is_relative_to(settings.BASE_DIR):
+            continue
+        for path in sorted(root.rglob("errors.py")):
+            package = path.parent.relative_to(root).parts
+            if "tests" not in package and "migrations" not in package:
+                importlib.import_module(".".join((app.name, *package, "errors")))
     return error_codes()
 
 

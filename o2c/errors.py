@@ -35,6 +35,7 @@ class KernelErrorCode(ErrorCode):
 
     # generic domain refusals
     INVALID = "invalid"
+    CONFLICT = "conflict"
     INVALID_TRANSITION = "invalid_transition"
     CURRENCY_MISMATCH = "currency_mismatch"
     UNBALANCED_ENTRY = "unbalanced_entry"
@@ -99,6 +100,12 @@ class KernelErrorCode(ErrorCode):
     ERROR = "error"
 
 
+# Until receivables/ has its codes (it is moving into concept packages on another branch), a raise
+# there without one still gets the generic `invalid` or `conflict`; tests/kernel/test_errors.py
+# finds every raise without a code outside receivables/ already.
+TRANSITIONAL = True
+
+
 def error_codes() -> dict[str, type[ErrorCode]]:
     """Every code the project knows, with the enum that owns it (the enums already imported)."""
     return {member.value: enum for enum in ErrorCode.all_enums() for member in enum}
@@ -117,7 +124,9 @@ class DomainError(Exception):
     def __init__(self, message: str, *, code: ErrorCode | None = None, field: str | None = None):
         super().__init__(message)
         code = code if code is not None else type(self).code
-        if not isinstance(code, ErrorCode):
+        if code is None and TRANSITIONAL:
+            code = KernelErrorCode.CONFLICT if self.status_code == 409 else KernelErrorCode.INVALID
+        if not isinstance(code, ErrorCode) and not TRANSITIONAL:
             raise TypeError(f"{type(self).__name__} needs an ErrorCode member as its code, not {code!r}")
         self.message = message
         self.field = field
