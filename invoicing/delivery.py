@@ -30,9 +30,8 @@ from django.core.mail import EmailMessage
 from django.db import connection, models
 
 from invoicing.documents import credit_note_pdf_render, document_amount, document_date, invoice_pdf_render
-from invoicing.errors import InvoicingErrorCode
 from invoicing.models import CreditNote, Invoice
-from o2c.errors import DomainError
+from o2c.errors import DomainError, KernelErrorCode
 from o2c.models import OutboxMessage
 from o2c.outbox import EmailToSend, outbox_handler
 
@@ -129,7 +128,7 @@ def _email(
         raise DomainError(
             f"customer {document.customer.code} has no billing email address",
             field="email",
-            code=InvoicingErrorCode.NO_BILLING_EMAIL,
+            code=KernelErrorCode.NO_BILLING_EMAIL,
         )
     email = EmailMessage(
         subject=subject,

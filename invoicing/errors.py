@@ -16,4 +16,3 @@ class InvoicingErrorCode(ErrorCode):
     CREDIT_EXCEEDS_LINE = "credit_exceeds_line"
     LINE_NOT_ON_INVOICE = "line_not_on_invoice"
     NOT_AN_INVOICE = "not_an_invoice"
-    NO_BILLING_EMAIL = "no_billing_email"

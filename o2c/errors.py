@@ -53,6 +53,10 @@ class KernelErrorCode(ErrorCode):
     INVALID_CURRENCY = "invalid_currency"
     UNKNOWN_FIELD = "unknown_field"
     CONCURRENT_CHANGE = "concurrent_change"
+    # shared by apps that cannot import each other's enums (stages side by side, a stage and reporting)
+    TOO_MANY_LINES = "too_many_lines"
+    NO_BILLING_EMAIL = "no_billing_email"
+    PERIOD_REVERSED = "period_reversed"
     # the API layer (o2c/api.py)
     DATABASE_UNAVAILABLE = "database_unavailable"
     IDEMPOTENCY_IN_FLIGHT = "idempotency_in_flight"

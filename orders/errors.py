@@ -9,7 +9,6 @@ class OrderErrorCode(ErrorCode):
     NO_EXCHANGE_RATE = "no_exchange_rate"
     NO_WAREHOUSE = "no_warehouse"
     NO_LINES = "no_lines"
-    TOO_MANY_LINES = "too_many_lines"
     DELIVERY_DATE_IN_PAST = "delivery_date_in_past"
     ORDER_NOT_EDITABLE = "order_not_editable"
     ORDER_NOT_SUBMITTABLE = "order_not_submittable"

@@ -107,7 +107,7 @@ def _build_lines(order: SalesOrder, customer: Customer, lines: Sequence[LineInpu
         raise DomainError("an order needs at least one line", field="lines", code=OrderErrorCode.NO_LINES)
     if len(lines) > MAX_LINES:
         raise DomainError(
-            f"an order has at most {MAX_LINES} lines", field="lines", code=OrderErrorCode.TOO_MANY_LINES
+            f"an order has at most {MAX_LINES} lines", field="lines", code=KernelErrorCode.TOO_MANY_LINES
         )
     products = Product.objects.in_bulk({line.product_id for line in lines})
     built = []

@@ -9,5 +9,4 @@ class ReportingErrorCode(ErrorCode):
     REPORT_NOT_ALLOWED = "report_not_allowed"
     NO_EMAIL_ADDRESS = "no_email_address"
     REPORT_DATE_IN_FUTURE = "report_date_in_future"
-    PERIOD_REVERSED = "period_reversed"
     PERIOD_TOO_LONG = "period_too_long"

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from o2c.errors import DomainError
+from o2c.errors import DomainError, KernelErrorCode
 from o2c.money import round_places
 from o2c.parsing import date_check
 from receivables.models import Dispute
@@ -81,7 +81,7 @@ def period_clean(*, start: date | None, end: date | None, today: date | None = N
         raise DomainError(
             f"the start ({start}) is after the end ({end})",
             field="start",
-            code=ReportingErrorCode.PERIOD_REVERSED,
+            code=KernelErrorCode.PERIOD_REVERSED,
         )
     if (end - start).days > PERIOD_MAX_DAYS:
         raise DomainError(

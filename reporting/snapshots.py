@@ -24,7 +24,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from o2c.errors import DomainError
+from o2c.errors import DomainError, KernelErrorCode
 from reporting.errors import ReportingErrorCode
 from reporting.kpis import KPIs, kpis
 from reporting.models import KpiSnapshot
@@ -96,7 +96,7 @@ def snapshots_backfill(
     called after each date. Returns (rows created, rows overwritten)."""
     if start > end:
         raise DomainError(
-            "the first date is after the last one", field="start", code=ReportingErrorCode.PERIOD_REVERSED
+            "the first date is after the last one", field="start", code=KernelErrorCode.PERIOD_REVERSED
         )
     if end > timezone.localdate():
         raise DomainError(
