@@ -16,9 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from o2c.errors import DomainError
-from receivables import bank_import, services
-from receivables.bank_tasks import bank_statement_record, bank_statement_record_start
-from receivables.bankfiles import (
+from receivables.bank import services as bank_services
+from receivables.bank.files import (
     CsvMapping,
     amount_parse,
     camt053_lines,
@@ -28,6 +27,7 @@ from receivables.bankfiles import (
     header_signature,
     mapping_guess,
 )
+from receivables.bank.tasks import bank_statement_record, bank_statement_record_start
 from receivables.models import BankColumnMapping, BankStatement, BankStatementLine, Payment
 from tests.books import assert_books_in_step
 from tests.builders import a_customer, an_invoice
@@ -54,13 +54,13 @@ def today() -> str:
 
 
 def import_csv(content: bytes, mapping: CsvMapping = MAPPING, name: str = "bank.csv") -> BankStatement:
-    return bank_import.csv_import(file_name=name, content=content, mapping=mapping, currency="EUR", by=None)
+    return bank_services.csv_import(file_name=name, content=content, mapping=mapping, currency="EUR", by=None)
 
 
 def remember_layout() -> None:
     """The bank's CSV layout (csv_file's header) as mapped before."""
     content = csv_file((today(), "1.00", "x", "y"))
-    services.bank_mapping_remember(
+    bank_services.bank_mapping_remember(
         header_signature=header_signature(csv_read(content).header),
         delimiter=",",
         **{name: value for name, value in MAPPING.__dict__.items()},
@@ -436,7 +436,7 @@ def test_an_overlapping_export_skips_the_lines_already_imported(django_capture_o
         (today(), "20.00", "ACME 2", ""),
     )
     first = import_csv(monday, name="monday.csv")
-    bank_import.matched_confirm(statement_id=first.pk)
+    bank_services.matched_confirm(statement_id=first.pk)
     record(first, django_capture_on_commit_callbacks)
     assert Payment.objects.count() == 2
 
@@ -444,7 +444,7 @@ def test_an_overlapping_export_skips_the_lines_already_imported(django_capture_o
     statuses = [line.status for line in lines_of(second)]
     assert statuses == [Line.DUPLICATE, Line.DUPLICATE, Line.MATCHED, Line.MATCHED]
     assert "monday.csv" in lines_of(second)[0].match_note
-    assert bank_import.matched_confirm(statement_id=second.pk) == 2
+    assert bank_services.matched_confirm(statement_id=second.pk) == 2
     record(second, django_capture_on_commit_callbacks)
     assert Payment.objects.count() == 4
     assert_books_in_step()
@@ -454,7 +454,7 @@ def test_a_thousand_lines_record_with_progress_up_to_the_total(django_capture_on
     customers = [a_customer(code=f"K{n:03d}") for n in range(10)]
     rows = [(today(), f"{n % 90 + 1}.{n % 100:02d}", f"K{n % 10:03d} ref {n}", "") for n in range(1000)]
     statement = import_csv(csv_file(*rows), name="big.csv")
-    assert bank_import.matched_confirm(statement_id=statement.pk) == 1000
+    assert bank_services.matched_confirm(statement_id=statement.pk) == 1000
     statement = record(statement, django_capture_on_commit_callbacks)
     assert statement.status == BankStatement.Status.RECORDED
     assert statement.lines_total == 1000 and statement.lines_done == statement.lines_total
@@ -472,7 +472,7 @@ def test_a_line_the_payment_step_refuses_goes_back_to_the_clerk_and_the_others_a
     statement = import_csv(csv_file((today(), "100.00", invoice.number, ""), (today(), "40.00", "ACME", "")))
     first, second = lines_of(statement)
     assert second.allocations == []  # the first line took the invoice
-    bank_import.matched_confirm(statement_id=statement.pk)
+    bank_services.matched_confirm(statement_id=statement.pk)
     # meanwhile, the invoice is paid by hand
     from o2c import pipeline
 
@@ -489,7 +489,7 @@ def test_a_line_the_payment_step_refuses_goes_back_to_the_clerk_and_the_others_a
 def test_the_progress_bar_polls_while_recording_and_reloads_when_done(client, finance):
     a_customer(code="ACME")
     statement = import_csv(csv_file((today(), "10.00", "ACME", "")))
-    bank_import.matched_confirm(statement_id=statement.pk)
+    bank_services.matched_confirm(statement_id=statement.pk)
     bank_statement_record_start(statement_id=statement.pk)  # queued, not run: no commit here
     page = client.get(reverse("receivables:bank-statement", args=[statement.pk]))
     assert b'data-testid="progress"' in page.content and b"every 1s" in page.content

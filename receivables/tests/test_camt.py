@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from o2c.errors import DomainError
-from receivables import bank_import
-from receivables.bankfiles import camt053_lines, csv_read
+from receivables.bank import services as bank_services
+from receivables.bank.files import camt053_lines, csv_read
 from receivables.models import BankStatement, BankStatementLine, Payment
 
 D = Decimal
@@ -165,10 +165,10 @@ def test_a_returned_direct_debit_is_ignored_with_its_reason_and_never_recorded(c
     assert "returned direct debit" in returned.match_note and "MD06" in returned.match_note
     assert returned.customer_id is None and returned.allocations == []
     statement = returned.statement
-    assert bank_import.matched_confirm(statement_id=statement.pk) >= 0
+    assert bank_services.matched_confirm(statement_id=statement.pk) >= 0
     assert not BankStatementLine.objects.filter(amount__lt=0).exclude(status=Line.IGNORED).exists()
     with pytest.raises(DomainError):
-        bank_import.line_decide(statement_id=statement.pk, line_id=returned.pk, action="restore")
+        bank_services.line_decide(statement_id=statement.pk, line_id=returned.pk, action="restore")
     assert Payment.objects.count() == 0
 
 

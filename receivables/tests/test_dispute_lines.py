@@ -25,8 +25,8 @@ from ledger.models import JournalEntry
 from o2c import pipeline
 from o2c.errors import Conflict, DomainError
 from o2c.outbox import outbox_relay
+from receivables.disputes.services import DisputeLineInput
 from receivables.models import Dispute
-from receivables.services import DisputeLineInput
 from tests.books import assert_books_in_step
 from tests.builders import a_customer, a_product, an_order, line, stock
 

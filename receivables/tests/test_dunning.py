@@ -21,9 +21,11 @@ from pypdf import PdfReader
 from credit.models import CreditDecision
 from o2c import pipeline
 from o2c.celery import app as celery_app
+from o2c.errors import DomainError
 from o2c.outbox import outbox_relay
-from receivables import dunning
-from receivables.dunning_letters import letter_template_error, letter_text
+from receivables.dunning import selectors as dunning_selectors
+from receivables.dunning import services as dunning_services
+from receivables.dunning.letters import letter_template_error, letter_text
 from receivables.models import DunningLevel, DunningNotice, DunningNoticeLine, DunningRun
 from tests.builders import a_customer, a_product, an_invoice, an_order, line
 
@@ -83,7 +85,7 @@ def test_each_level_is_reached_on_its_day_and_sent_once(clock):
     sent = []
     for days in [1, 2, 3, 4, 14, 15, 16, 29, 30, 44, 45, 46, 90]:
         go_to(clock, overdue(invoice, days))
-        run = dunning.dunning_run(by=None)
+        run = dunning_services.dunning_run(by=None)
         sent.append((days, run.notices_sent))
 
     assert sent == [
@@ -111,8 +113,10 @@ def test_the_preview_shows_who_would_get_what_and_writes_nothing(clock):
     buyer = customer()
     invoice = an_invoice(buyer, "250.00")
 
-    assert dunning.dunning_preview(as_of=overdue(invoice, 2)) == []
-    [notice] = dunning.dunning_preview(as_of=overdue(invoice, 15))  # a date ahead: allowed for a preview
+    assert dunning_selectors.dunning_preview(as_of=overdue(invoice, 2)) == []
+    [notice] = dunning_selectors.dunning_preview(
+        as_of=overdue(invoice, 15)
+    )  # a date ahead: allowed for a preview
 
     assert (notice.customer_code, notice.level.level, notice.total) == (buyer.code, 2, Decimal("250.00"))
     assert [(i.number, i.days_overdue, i.amount_due) for i in notice.invoices] == [
@@ -126,9 +130,9 @@ def test_an_invoice_first_dunned_late_gets_the_highest_level_it_reached_and_neve
     invoice = an_invoice(buyer, "100.00")
 
     go_to(clock, overdue(invoice, 20))
-    dunning.dunning_run(by=None)
+    dunning_services.dunning_run(by=None)
     go_to(clock, overdue(invoice, 21))
-    dunning.dunning_run(by=None)
+    dunning_services.dunning_run(by=None)
 
     assert notices_of(buyer) == [(2, [(invoice.number, 2)])]  # level 1 is not sent after level 2
 
@@ -140,7 +144,7 @@ def test_one_notice_a_customer_at_its_highest_level_listing_each_invoice_with_it
     newer = an_invoice(buyer, "40.00")
 
     go_to(clock, overdue(older, 15))  # the newer one is 3 days overdue
-    run = dunning.dunning_run(by=None)
+    run = dunning_services.dunning_run(by=None)
 
     assert run.notices_sent == 1
     [notice] = DunningNotice.objects.filter(customer=buyer)
@@ -149,7 +153,7 @@ def test_one_notice_a_customer_at_its_highest_level_listing_each_invoice_with_it
     assert notices_of(buyer) == [(2, [(older.number, 2), (newer.number, 1)])]
 
     go_to(clock, overdue(newer, 15))  # the newer one reaches level 2; the older one is at 27 days
-    dunning.dunning_run(by=None)
+    dunning_services.dunning_run(by=None)
     assert notices_of(buyer)[1] == (2, [(newer.number, 2)])
 
 
@@ -161,10 +165,10 @@ def test_a_second_run_on_the_same_day_and_a_run_the_next_day_send_nothing_new(cl
     invoice = an_invoice(buyer, "100.00")
     go_to(clock, overdue(invoice, 3))
 
-    first = dunning.dunning_run(by=None)
-    second = dunning.dunning_run(by=None)
+    first = dunning_services.dunning_run(by=None)
+    second = dunning_services.dunning_run(by=None)
     go_to(clock, overdue(invoice, 4))
-    next_day = dunning.dunning_run(by=None)
+    next_day = dunning_services.dunning_run(by=None)
 
     assert (first.notices_sent, second.notices_sent, next_day.notices_sent) == (1, 0, 0)
     assert (second.status, second.customers_total) == ("done", 0)
@@ -175,19 +179,19 @@ def test_executing_a_finished_run_again_does_nothing(clock):
     buyer = customer()
     invoice = an_invoice(buyer, "100.00")
     go_to(clock, overdue(invoice, 3))
-    run = dunning.dunning_run(by=None)
+    run = dunning_services.dunning_run(by=None)
 
-    again = dunning.dunning_run_execute(run_id=run.pk)  # a task delivered twice
+    again = dunning_services.dunning_run_execute(run_id=run.pk)  # a task delivered twice
 
     assert (again.pk, again.notices_sent, again.finished_at) == (run.pk, 1, run.finished_at)
     assert DunningNotice.objects.count() == 1
 
 
 def test_a_run_in_the_future_or_on_a_non_date_is_refused(clock):
-    with pytest.raises(dunning.DomainError) as future:
-        dunning.dunning_run(as_of=START.date() + timedelta(days=1))
-    with pytest.raises(dunning.DomainError) as garbage:
-        dunning.dunning_run(as_of="2026-02-30")
+    with pytest.raises(DomainError) as future:
+        dunning_services.dunning_run(as_of=START.date() + timedelta(days=1))
+    with pytest.raises(DomainError) as garbage:
+        dunning_services.dunning_run(as_of="2026-02-30")
     assert (future.value.field, garbage.value.field) == ("as_of", "as_of")
     assert DunningRun.objects.count() == 0
 
@@ -204,8 +208,8 @@ def test_fully_disputed_invoices_are_skipped_and_partly_disputed_ones_dunned_for
     pipeline.dispute_open(invoice_id=partly.pk, amount="40.00", reason="pricing", by=finance)
 
     go_to(clock, overdue(partly, 3))
-    [preview] = dunning.dunning_preview(as_of=timezone.localdate())
-    dunning.dunning_run(by=None)
+    [preview] = dunning_selectors.dunning_preview(as_of=timezone.localdate())
+    dunning_services.dunning_run(by=None)
 
     assert [(i.number, i.balance, i.disputed, i.amount_due) for i in preview.invoices] == [
         (partly.number, Decimal("100.00"), Decimal("40.00"), Decimal("60.00"))
@@ -229,11 +233,11 @@ def test_a_customer_whose_only_overdue_invoice_is_disputed_gets_nothing_until_th
     dispute = pipeline.dispute_open(invoice_id=invoice.pk, amount="100.00", reason="quality", by=finance)
 
     go_to(clock, overdue(invoice, 5))
-    assert dunning.dunning_run(by=None).notices_sent == 0
+    assert dunning_services.dunning_run(by=None).notices_sent == 0
 
     pipeline.dispute_resolve(dispute_id=dispute.pk, outcome="rejected", note="goods were fine", by=finance)
     go_to(clock, overdue(invoice, 6))
-    assert dunning.dunning_run(by=None).notices_sent == 1
+    assert dunning_services.dunning_run(by=None).notices_sent == 1
     assert notices_of(buyer) == [(1, [(invoice.number, 1)])]
 
 
@@ -247,8 +251,8 @@ def test_customers_with_dunning_off_and_paid_invoices_are_skipped(clock, make_us
     )
 
     go_to(clock, overdue(quiet_invoice, 30))
-    assert dunning.dunning_preview(as_of=timezone.localdate()) == []
-    assert dunning.dunning_run(by=None).notices_sent == 0
+    assert dunning_selectors.dunning_preview(as_of=timezone.localdate()) == []
+    assert dunning_services.dunning_run(by=None).notices_sent == 0
 
 
 def test_inactive_levels_are_not_sent(clock):
@@ -257,9 +261,9 @@ def test_inactive_levels_are_not_sent(clock):
     invoice = an_invoice(buyer, "100.00")
 
     go_to(clock, overdue(invoice, 3))
-    assert dunning.dunning_run(by=None).notices_sent == 0
+    assert dunning_services.dunning_run(by=None).notices_sent == 0
     go_to(clock, overdue(invoice, 15))
-    dunning.dunning_run(by=None)
+    dunning_services.dunning_run(by=None)
     assert notices_of(buyer) == [(2, [(invoice.number, 2)])]
 
 
@@ -270,12 +274,12 @@ def test_the_last_level_blocks_the_customer_and_its_next_order_is_held(clock):
     buyer = customer()
     invoice = an_invoice(buyer, "100.00")
     go_to(clock, overdue(invoice, 44))
-    dunning.dunning_run(by=None)
+    dunning_services.dunning_run(by=None)
     buyer.refresh_from_db()
     assert buyer.blocked is False  # the final notice does not block yet
 
     go_to(clock, overdue(invoice, 45))
-    dunning.dunning_run(by=None)
+    dunning_services.dunning_run(by=None)
     buyer.refresh_from_db()
     assert buyer.blocked is True
 
@@ -304,10 +308,10 @@ def test_each_notice_is_emailed_once_with_its_pdf_letter(clock, media_root):
     mail.outbox.clear()
 
     go_to(clock, overdue(first, 3))
-    dunning.dunning_run(by=None)
+    dunning_services.dunning_run(by=None)
     assert outbox_relay() == 2
     assert outbox_relay() == 0
-    dunning.dunning_run(by=None)  # the same day again
+    dunning_services.dunning_run(by=None)  # the same day again
     outbox_relay()
 
     assert len(mail.outbox) == 2
@@ -347,7 +351,7 @@ def test_the_seeded_letter_reads_right_at_every_level(clock):
     buyer = customer()
     invoice = an_invoice(buyer, "100.00")
     go_to(clock, overdue(invoice, 45))
-    dunning.dunning_run(by=None)
+    dunning_services.dunning_run(by=None)
     notice = DunningNotice.objects.get()
     from receivables.dunning_letters import letter_context
 
@@ -393,7 +397,7 @@ def test_two_runs_at_once_send_one_notice_per_customer():
         invoices = [an_invoice(buyer, "100.00") for buyer in buyers]
         go_to(traveller, overdue(invoices[0], 3))
         for _ in range(5):
-            results = run_concurrently(lambda index: dunning.dunning_run(by=None).notices_sent, 2)
+            results = run_concurrently(lambda index: dunning_services.dunning_run(by=None).notices_sent, 2)
             assert not [r for r in results if isinstance(r, Exception)], results
 
         assert sum(run.notices_sent for run in DunningRun.objects.all()) == 4
@@ -557,9 +561,9 @@ def test_the_notices_page_lists_notices_per_customer_in_bounded_queries(
     buyers = [customer() for _ in range(6)]
     invoices = [an_invoice(buyer, "100.00") for buyer in buyers for _ in range(2)]
     go_to(clock, overdue(invoices[0], 3))
-    dunning.dunning_run(by=None)
+    dunning_services.dunning_run(by=None)
     go_to(clock, overdue(invoices[0], 15))
-    dunning.dunning_run(by=None)
+    dunning_services.dunning_run(by=None)
     outbox_relay()
     client.force_login(make_user("finance"))
     assert DunningNotice.objects.count() == 12
@@ -585,7 +589,7 @@ def test_the_notices_page_lists_notices_per_customer_in_bounded_queries(
 def test_the_dunning_page_reads_in_bounded_queries(clock, client, make_user, django_assert_max_num_queries):
     invoices = [an_invoice(customer(), "100.00") for _ in range(6)]
     go_to(clock, overdue(invoices[0], 3))
-    dunning.dunning_run(by=None)
+    dunning_services.dunning_run(by=None)
     client.force_login(make_user("finance"))
     with django_assert_max_num_queries(11):  # as many for 1 customer as for 6
         response = client.get(reverse("receivables:dunning"), {"as_of": overdue(invoices[0], 15).isoformat()})

@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from o2c import pipeline
+from receivables.cash.services import AllocationInput
 from receivables.models import Payment
-from receivables.services import AllocationInput
 from tests.books import assert_books_in_step
 from tests.builders import a_customer, an_invoice
 

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from o2c import pipeline
 from o2c.errors import Conflict, DomainError
-from receivables.allocation import OpenInvoice, allocation_propose, referenced
+from receivables.cash.allocation import OpenInvoice, allocation_propose, referenced
+from receivables.cash.services import AllocationInput
 from receivables.models import Payment
-from receivables.services import AllocationInput
 from tests.books import assert_books_in_step
 from tests.builders import a_customer, a_product, an_invoice, an_order, line
 

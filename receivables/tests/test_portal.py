@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from o2c import pipeline
 from receivables.models import PortalLink
-from receivables.portal_links import SALT, portal_link_create, portal_link_revoke
+from receivables.portal.services import SALT, portal_link_create, portal_link_revoke
 from tests.builders import a_customer, an_invoice
 
 pytestmark = pytest.mark.django_db

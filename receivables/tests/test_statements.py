@@ -34,8 +34,9 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from o2c import pipeline
-from receivables.services import AllocationInput
-from receivables.statements import payment_reference, statement_get, statement_period_clean
+from receivables.cash.services import AllocationInput
+from receivables.statements.documents import payment_reference
+from receivables.statements.selectors import statement_get, statement_period_clean
 from tests.builders import a_customer, a_product, an_order, line
 
 pytestmark = pytest.mark.django_db
