@@ -2,7 +2,7 @@
 credit note's own rows, adding a batch of rows, and the one rule for a positive amount.
 
 Payments, write-offs and notifications are in cash/services.py, disputes in disputes/services.py,
-bank statement lines in bank/services.py.
+bank statement lines in bank/services/.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Matching bank statement lines to customers and invoices, for the clerk to confirm or
-correct (receivables/bank_import.py imports and reviews; this module only reads).
+correct (receivables/bank/services/ imports and reviews; this module only reads).
 
 A credit goes to the customer of the invoices its reference names, else the customer whose code
 is in the reference or whose name is the counterparty, else the one open invoice whose balance

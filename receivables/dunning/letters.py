@@ -30,7 +30,7 @@ from django.template.loader import render_to_string
 from o2c.documents import company_block, document_amount, document_date, html_pdf_render, recipient_block
 from o2c.errors import DomainError
 from o2c.models import OutboxMessage
-from o2c.outbox import EmailToSend, outbox_handler
+from o2c.outbox import EmailToSend, outbox_delivery_state, outbox_handler, outbox_latest_messages
 from receivables.dunning.models import DunningLevel, DunningNotice, DunningNoticeLine
 
 DUNNING_NOTICE_DELIVERY = "dunning_notice_delivery"
@@ -255,26 +255,14 @@ class DeliveryState:
 
 def notice_delivery_states(*, notices: list[DunningNotice]) -> dict[int, DeliveryState]:
     """The email delivery state per notice id, in one query for a whole page."""
-    latest: dict[int, OutboxMessage] = {}
-    for message in OutboxMessage.objects.filter(
-        kind=DUNNING_NOTICE_DELIVERY, payload__notice_id__in=[notice.pk for notice in notices]
-    ).order_by("created_at", "pk"):
-        latest[message.payload["notice_id"]] = message
+    latest = outbox_latest_messages(
+        kind=DUNNING_NOTICE_DELIVERY, key="notice_id", ids=[notice.pk for notice in notices]
+    )
     states = {}
     for notice in notices:
         message = latest.get(notice.pk)
-        if notice.emailed_at or (message and message.status == OutboxMessage.Status.DELIVERED):
-            state = "sent"
-        elif message is None:
-            state = "pending"
-        elif message.status in (OutboxMessage.Status.FAILED, OutboxMessage.Status.UNCERTAIN):
-            state = "failed"  # uncertain: maybe sent, never resent blindly; last_error says what to check
-        elif message.status == OutboxMessage.Status.SENDING:
-            state = "pending"
-        else:
-            state = "retrying" if message.attempts else "pending"
         states[notice.pk] = DeliveryState(
-            state=state,
+            state=outbox_delivery_state(message, emailed_at=notice.emailed_at),
             attempts=message.attempts if message else 0,
             last_error=message.last_error if message else "",
             emailed_at=notice.emailed_at,

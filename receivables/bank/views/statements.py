@@ -3,7 +3,7 @@ mapping of a CSV layout seen for the first time, and one statement's review, whe
 confirms or corrects each line's customer and allocations and then records the confirmed lines
 as payments in one go, watching a progress bar.
 
-Thin views: parse the request, call one function of receivables/services.py (or start the
+Thin views: parse the request, call one function of receivables/bank/services/ (or start the
 recording task), render. A refusal (DomainError) is shown next to its field or on its line.
 """
 
