@@ -8,7 +8,6 @@ Thin views: a GET only reads (the preview writes nothing); the run is started by
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
@@ -23,11 +22,12 @@ from django.views.decorators.http import require_POST
 from customers.selectors import customer_list
 from o2c.csv import csv_response
 from o2c.errors import DomainError
-from o2c.forms import BootstrapForm, DateField, param_id
+from o2c.forms import param_id
 from o2c.money import ZERO
 from o2c.parsing import content_disposition
 from o2c.roles import FINANCE, role_required
 from receivables.dunning import selectors, services
+from receivables.dunning.forms import NoticeFilterForm, PreviewForm
 from receivables.dunning.letters import letter_filename, letter_pdf, notice_delivery_states
 from receivables.dunning.models import DunningRun
 from receivables.dunning.tasks import dunning_run_execute
@@ -74,32 +74,6 @@ NOTICES_CSV_HEADER = [
     "emailed_at",
     "run",
 ]
-
-
-class PreviewForm(BootstrapForm):
-    small = True
-    as_of = DateField(
-        required=False,
-        label="As of",
-        widget=forms.DateInput(
-            attrs={"type": "date", "autofocus": True, "accesskey": "d"}, format="%Y-%m-%d"
-        ),
-    )
-
-
-class NoticeFilterForm(BootstrapForm):
-    small = True
-    customer = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Customer")
-    level = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Level")
-
-    def __init__(self, *args, customers, levels, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["customer"].choices = [("", "All customers")] + [
-            (customer.pk, f"{customer.code} · {customer.name}") for customer in customers
-        ]
-        self.fields["level"].choices = [("", "All levels")] + [
-            (level.pk, f"{level.level} · {level.name}") for level in levels
-        ]
 
 
 def _admin_url(name: str, *args) -> str | None:

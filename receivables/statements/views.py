@@ -24,12 +24,12 @@ from customers.models import Customer
 from customers.selectors import customer_get
 from o2c.csv import csv_response
 from o2c.errors import DomainError
-from o2c.forms import BootstrapForm, DateField
 from o2c.parsing import content_disposition
 from o2c.roles import FINANCE, SALES, role_required
 from receivables.portal.selectors import portal_link_list, portal_link_status
 from receivables.portal.services import portal_link_create, portal_link_revoke
 from receivables.statements.documents import statement_pdf_render
+from receivables.statements.forms import PortalLinkForm, StatementPeriodForm
 from receivables.statements.selectors import Statement, statement_get, statement_period_clean
 
 STATEMENT_CSV_HEADER = ["date", "kind", "document", "description", "due_date", "debit", "credit", "balance"]
@@ -42,19 +42,6 @@ PORTAL_LINK_CSV_HEADER = [
     "revoked_at",
     "status",
 ]
-
-
-def _date_field(label: str) -> DateField:
-    return DateField(required=False, label=label, widget=forms.DateInput(attrs={"type": "date"}))
-
-
-# `from` is a Python keyword: the form is built with type() so that its fields match the query
-# parameters the API uses (?from=&to=).
-StatementPeriodForm = type(
-    "StatementPeriodForm",
-    (BootstrapForm,),
-    {"small": True, "from": _date_field("From"), "to": _date_field("To")},
-)
 
 
 def statement_period_from_request(request) -> tuple[forms.Form, date | None, date | None]:
@@ -132,16 +119,6 @@ def customer_statement(request, customer_id: int):
 
 
 # ── portal links ─────────────────────────────────────────────────────────────────────────────────
-
-
-class PortalLinkForm(BootstrapForm):
-    small = True
-    days = forms.IntegerField(
-        min_value=1,
-        max_value=366,
-        label="Valid for (days)",
-        widget=forms.NumberInput(attrs={"accesskey": "d"}),
-    )
 
 
 def portal_url(request, token: str) -> str:
