@@ -35,7 +35,6 @@ class KernelErrorCode(ErrorCode):
 
     # generic domain refusals
     INVALID = "invalid"
-    CONFLICT = "conflict"
     INVALID_TRANSITION = "invalid_transition"
     CURRENCY_MISMATCH = "currency_mismatch"
     UNBALANCED_ENTRY = "unbalanced_entry"
@@ -57,6 +56,12 @@ class KernelErrorCode(ErrorCode):
     TOO_MANY_LINES = "too_many_lines"
     NO_BILLING_EMAIL = "no_billing_email"
     PERIOD_REVERSED = "period_reversed"
+    # signed requests (o2c/signing.py): payment notifications
+    SIGNATURE_NOT_CONFIGURED = "signature_not_configured"
+    SIGNATURE_MISSING = "signature_missing"
+    SIGNATURE_MALFORMED = "signature_malformed"
+    SIGNATURE_EXPIRED = "signature_expired"
+    SIGNATURE_MISMATCH = "signature_mismatch"
     # the API layer (o2c/api.py)
     DATABASE_UNAVAILABLE = "database_unavailable"
     IDEMPOTENCY_IN_FLIGHT = "idempotency_in_flight"
@@ -104,12 +109,6 @@ class KernelErrorCode(ErrorCode):
     ERROR = "error"
 
 
-# Until receivables/ has its codes (it is moving into concept packages on another branch), a raise
-# there without one still gets the generic `invalid` or `conflict`; tests/kernel/test_errors.py
-# finds every raise without a code outside receivables/ already.
-TRANSITIONAL = True
-
-
 def error_codes() -> dict[str, type[ErrorCode]]:
     """Every code the project knows, with the enum that owns it (the enums already imported)."""
     return {member.value: enum for enum in ErrorCode.all_enums() for member in enum}
@@ -128,9 +127,7 @@ class DomainError(Exception):
     def __init__(self, message: str, *, code: ErrorCode | None = None, field: str | None = None):
         super().__init__(message)
         code = code if code is not None else type(self).code
-        if code is None and TRANSITIONAL:
-            code = KernelErrorCode.CONFLICT if self.status_code == 409 else KernelErrorCode.INVALID
-        if not isinstance(code, ErrorCode) and not TRANSITIONAL:
+        if not isinstance(code, ErrorCode):
             raise TypeError(f"{type(self).__name__} needs an ErrorCode member as its code, not {code!r}")
         self.message = message
         self.field = field

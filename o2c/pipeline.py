@@ -48,8 +48,10 @@ from receivables.bank import services as bank_services
 from receivables.cash import selectors as cash_selectors
 from receivables.cash import services as cash
 from receivables.cash.allocation import allocation_propose
+from receivables.cash.errors import CashErrorCode
 from receivables.disputes import selectors as dispute_selectors
 from receivables.disputes import services as disputes
+from receivables.disputes.errors import DisputeErrorCode
 from receivables.models import Dispute, Payment, WriteOff
 
 
@@ -213,7 +215,7 @@ def credit_note_issue(
                 f"the invoice has open disputes ({listed}): link the credit note to one, or confirm "
                 "that it is unrelated",
                 field="dispute",
-                code="open_dispute",
+                code=DisputeErrorCode.OPEN_DISPUTE,
             )
         return _credit_note(invoice=invoice, reason=reason, lines=lines, amount=amount, by=by)
     dispute = _dispute_open_locked(dispute_id=dispute_id, invoice_id=invoice_id)
@@ -241,11 +243,17 @@ def _credit_note(*, invoice, reason: str, lines, amount, by) -> CreditNote:
 def _dispute_open_locked(*, dispute_id: int, invoice_id: int) -> Dispute:
     """An open dispute of the invoice, locked (after the invoice)."""
     if not dispute_selectors.dispute_list().filter(pk=dispute_id, invoice_id=invoice_id).exists():
-        raise DomainError(f"dispute {dispute_id} is not a dispute of this invoice", field="dispute")
+        raise DomainError(
+            f"dispute {dispute_id} is not a dispute of this invoice",
+            field="dispute",
+            code=DisputeErrorCode.DISPUTE_OF_OTHER_INVOICE,
+        )
     dispute = locks.dispute_lock(dispute_id=dispute_id)
     if dispute.status != Dispute.Status.OPEN:
         raise Conflict(
-            f"dispute {dispute.pk} is already {dispute.get_status_display().lower()}", field="dispute"
+            f"dispute {dispute.pk} is already {dispute.get_status_display().lower()}",
+            field="dispute",
+            code=DisputeErrorCode.DISPUTE_CLOSED,
         )
     return dispute
 
@@ -256,7 +264,10 @@ def _dispute_credit(*, dispute: Dispute) -> tuple[list | None, Decimal | None]:
     split over the invoice's tax rates (decision record 0026)."""
     balance = dispute.invoice.balance
     if balance <= 0:
-        raise Conflict(f"{dispute.invoice.number} is settled; there is nothing left to credit")
+        raise Conflict(
+            f"{dispute.invoice.number} is settled; there is nothing left to credit",
+            code=DisputeErrorCode.INVOICE_SETTLED,
+        )
     named = list(dispute.lines.order_by("pk"))
     if not named:
         return None, min(dispute.amount, balance)
@@ -553,7 +564,10 @@ def dispute_resolve(
             code=KernelErrorCode.INVALID_CHOICE,
         )
     if dispute.status != Dispute.Status.OPEN:
-        raise Conflict(f"dispute {dispute.pk} is already {dispute.get_status_display().lower()}")
+        raise Conflict(
+            f"dispute {dispute.pk} is already {dispute.get_status_display().lower()}",
+            code=DisputeErrorCode.DISPUTE_CLOSED,
+        )
     credit_note = None
     if outcome in (Dispute.Status.CREDITED, "credit_note"):
         outcome = Dispute.Status.CREDITED
@@ -575,7 +589,9 @@ def payment_notification_receive(*, event: dict) -> tuple[Payment, bool]:
     notification, created = cash.notification_claim(event_id=str(event.get("id") or ""), payload=event)
     if not created:
         if notification.payment is None:
-            raise Conflict(f"event {notification.event_id} is being recorded")
+            raise Conflict(
+                f"event {notification.event_id} is being recorded", code=CashErrorCode.NOTIFICATION_IN_FLIGHT
+            )
         return notification.payment, False
     payment = payment_record(
         customer_id=event["customer"],

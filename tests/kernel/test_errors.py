@@ -12,7 +12,6 @@ import pytest
 from django.conf import settings
 from rest_framework import fields, relations, serializers
 
-from o2c import errors
 from o2c.api import error_body, known_error_codes
 from o2c.errors import Conflict, DomainError, ErrorCode, KernelErrorCode
 
@@ -72,13 +71,8 @@ def _classes_needing_a_code(trees) -> set[str]:
     return needing
 
 
-# Not yet converted: receivables/ (moving into concept packages on another branch) and the
-# pipeline's dispute and payment steps, which take receivables' codes. Removed once they are.
-PENDING = ("receivables/", "o2c/pipeline.py")
-
-
 def test_every_domain_error_is_raised_with_a_code_from_an_enum():
-    trees = [(path, tree) for path, tree in _modules() if not str(path.relative_to(ROOT)).startswith(PENDING)]
+    trees = list(_modules())
     needing = _classes_needing_a_code(trees)
     missing, literal = [], []
     for path, tree in trees:
@@ -95,7 +89,6 @@ def test_every_domain_error_is_raised_with_a_code_from_an_enum():
     assert not literal, f"a code written as a literal, not an enum member: {literal}"
 
 
-@pytest.mark.skipif(errors.TRANSITIONAL, reason="receivables/ has no codes yet")
 def test_a_domain_error_without_an_enum_code_is_refused_when_raised():
     with pytest.raises(TypeError):
         DomainError("no code")
