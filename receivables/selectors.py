@@ -28,7 +28,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from invoicing.selectors import invoice_list, invoice_rows
-from receivables.allocation import OpenInvoice
+from o2c.errors import Conflict
+from receivables.allocation import OpenInvoice, allocation_propose
 from receivables.models import Allocation, Dispute, DisputeLine, Payment, ReceivableEntry, WriteOff
 
 ZERO = Decimal("0.00")
@@ -214,3 +215,65 @@ def subledger_totals() -> dict[str, Decimal]:
         "open_balances": invoice_rows().aggregate(total=Sum("balance"))["total"] or ZERO,
         "unapplied_cash": Payment.objects.aggregate(total=Sum("unapplied_amount"))["total"] or ZERO,
     }
+
+
+@dataclass(frozen=True)
+class DisputeCredit:
+    """What a credit note resolving a dispute credits: `lines` (each an invoice line with a
+    `quantity` or a gross `amount`) or a plain `amount`."""
+
+    lines: list[DisputeCreditLine] | None
+    amount: Decimal | None
+
+
+@dataclass(frozen=True)
+class DisputeCreditLine:
+    invoice_line_id: int
+    quantity: Decimal | None = None
+    amount: Decimal | None = None
+
+
+def dispute_credit(*, dispute: Dispute) -> DisputeCredit:
+    """What a credit note resolving `dispute` credits: the lines it names at their own tax rates
+    (capped, from the last line back, at what is still open on the invoice), or its plain amount
+    split over the invoice's tax rates (decision record 0026)."""
+    balance = dispute.invoice.balance
+    if balance <= 0:
+        raise Conflict(f"{dispute.invoice.number} is settled; there is nothing left to credit")
+    named = list(dispute.lines.order_by("pk"))
+    if not named:
+        return DisputeCredit(lines=None, amount=min(dispute.amount, balance))
+    total = sum((line.amount for line in named), Decimal("0"))
+    if total <= balance:
+        return DisputeCredit(
+            lines=[
+                DisputeCreditLine(line.invoice_line_id, quantity=line.quantity)
+                if line.quantity is not None
+                else DisputeCreditLine(line.invoice_line_id, amount=line.amount)
+                for line in named
+            ],
+            amount=None,
+        )
+    result, over = [], total - balance
+    for line in reversed(named):
+        cut = min(over, line.amount)
+        over -= cut
+        if line.amount - cut > 0:
+            result.append(DisputeCreditLine(line.invoice_line_id, amount=line.amount - cut))
+    return DisputeCredit(lines=list(reversed(result)), amount=None)
+
+
+def allocation_proposal(*, customer_id: int, amount: Decimal, reference: str) -> list[tuple[int, Decimal]]:
+    """Which open invoices of the customer a payment of `amount` settles, and by how much: the
+    invoice numbers in the reference first, then oldest due first."""
+    return allocation_propose(
+        invoices=open_items_of(customer_id=customer_id), amount=amount, reference=reference
+    )
+
+
+def allocation_totals(allocations) -> dict[int, Decimal]:
+    """The amount allocated per invoice."""
+    totals: dict[int, Decimal] = {}
+    for allocation in allocations:
+        totals[allocation.invoice_id] = totals.get(allocation.invoice_id, Decimal("0")) + allocation.amount
+    return totals
