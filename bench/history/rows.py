@@ -155,7 +155,7 @@ class Tables:
         "tax_rate, net_amount, tax_amount, total_amount, quantity_reserved, quantity_backordered, "
         "quantity_shipped, quantity_invoiced, order_id, product_id",
         "fulfillment_shipment": "id, number, status, carrier, tracking_number, estimated_delivery, shipped_at, "
-        "delivered_at, late, created_at, created_by_id, order_id, warehouse_id",
+        "delivered_at, late, created_at, created_by_id, order_id, warehouse_id, ship_to",
         "fulfillment_shipmentline": "id, quantity, order_line_id, product_id, shipment_id",
         "invoicing_invoice": "id, number, currency, issue_date, due_date, customer_reference, billing_address, "
         "net_total, tax_total, total, amount_paid, amount_credited, amount_written_off, balance, status, pdf, "

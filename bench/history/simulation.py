@@ -262,6 +262,7 @@ class History(Movements, Closing):
             NULL,
             s_iid,
             str(self.warehouse_id),
+            "",  # ship_to: no report reads it
         )
         self.w_shipment_line(s_iid, s_q, s_iid, s_pid, s_iid)
         self.w_invoice_line(s_iid, "1", pname, s_q, *args, s_iid, s_iid, s_pid)
