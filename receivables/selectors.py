@@ -1,5 +1,6 @@
-"""Receivables reads: customer positions (the credit check reads them), open invoices with their
-disputed amounts, payments, disputes, write-offs and the open-item ledger as of a date.
+"""Receivables reads shared by every concept: customer positions (the credit check reads them),
+open invoices with their disputed amounts and the open-item ledger as of a date. Payments and
+write-offs are read in cash/selectors.py, disputes in disputes/selectors.py.
 
 Positions come from the stored invoice balances and payments' unapplied amounts (equal to the
 open-item ledger's sums, which a test checks); anything "as of" a past date sums the ledger.
@@ -16,7 +17,6 @@ from django.db.models import (
     DecimalField,
     F,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -28,9 +28,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from invoicing.selectors import invoice_list, invoice_rows
-from o2c.errors import Conflict
-from receivables.allocation import OpenInvoice, allocation_propose
-from receivables.models import Allocation, Dispute, DisputeLine, Payment, ReceivableEntry, WriteOff
+from receivables.cash.allocation import OpenInvoice
+from receivables.models import Dispute, Payment, ReceivableEntry
 
 ZERO = Decimal("0.00")
 _MONEY = DecimalField(max_digits=18, decimal_places=2)
@@ -143,49 +142,6 @@ def disputed_amounts(*, invoice_ids: list[int]) -> dict[int, Decimal]:
     )
 
 
-def open_disputes(*, invoice_id: int) -> QuerySet[Dispute]:
-    """The open disputes of an invoice (a credit note made by hand asks to be linked to one)."""
-    return Dispute.objects.filter(invoice_id=invoice_id, status=Dispute.Status.OPEN).order_by("pk")
-
-
-def payment_list(*, filters: dict | None = None) -> QuerySet[Payment]:
-    payments = Payment.objects.select_related("customer", "created_by").prefetch_related(
-        Prefetch("allocations", queryset=Allocation.objects.select_related("invoice").order_by("pk"))
-    )
-    for name, value in (filters or {}).items():
-        if value in (None, ""):
-            continue
-        if name == "unapplied":
-            payments = (
-                payments.filter(unapplied_amount__gt=0) if value else payments.filter(unapplied_amount=0)
-            )
-        else:
-            payments = payments.filter(**{name: value})
-    return payments
-
-
-def payment_get(*, payment_id: int) -> Payment:
-    return payment_list().get(pk=payment_id)
-
-
-def dispute_list(*, filters: dict | None = None) -> QuerySet[Dispute]:
-    disputes = Dispute.objects.select_related(
-        "invoice", "customer", "owner", "opened_by", "credit_note"
-    ).prefetch_related(Prefetch("lines", queryset=DisputeLine.objects.select_related("invoice_line")))
-    for name, value in (filters or {}).items():
-        if value not in (None, ""):
-            disputes = disputes.filter(**{name: value})
-    return disputes
-
-
-def write_off_list(*, filters: dict | None = None) -> QuerySet[WriteOff]:
-    write_offs = WriteOff.objects.select_related("invoice", "customer", "created_by")
-    for name, value in (filters or {}).items():
-        if value not in (None, ""):
-            write_offs = write_offs.filter(**{name: value})
-    return write_offs
-
-
 def invoice_ledger_balances(
     *, invoice_ids: list[int] | None = None, as_of: date | None = None
 ) -> dict[int, Decimal]:
@@ -215,65 +171,3 @@ def subledger_totals() -> dict[str, Decimal]:
         "open_balances": invoice_rows().aggregate(total=Sum("balance"))["total"] or ZERO,
         "unapplied_cash": Payment.objects.aggregate(total=Sum("unapplied_amount"))["total"] or ZERO,
     }
-
-
-@dataclass(frozen=True)
-class DisputeCredit:
-    """What a credit note resolving a dispute credits: `lines` (each an invoice line with a
-    `quantity` or a gross `amount`) or a plain `amount`."""
-
-    lines: list[DisputeCreditLine] | None
-    amount: Decimal | None
-
-
-@dataclass(frozen=True)
-class DisputeCreditLine:
-    invoice_line_id: int
-    quantity: Decimal | None = None
-    amount: Decimal | None = None
-
-
-def dispute_credit(*, dispute: Dispute) -> DisputeCredit:
-    """What a credit note resolving `dispute` credits: the lines it names at their own tax rates
-    (capped, from the last line back, at what is still open on the invoice), or its plain amount
-    split over the invoice's tax rates (decision record 0026)."""
-    balance = dispute.invoice.balance
-    if balance <= 0:
-        raise Conflict(f"{dispute.invoice.number} is settled; there is nothing left to credit")
-    named = list(dispute.lines.order_by("pk"))
-    if not named:
-        return DisputeCredit(lines=None, amount=min(dispute.amount, balance))
-    total = sum((line.amount for line in named), Decimal("0"))
-    if total <= balance:
-        return DisputeCredit(
-            lines=[
-                DisputeCreditLine(line.invoice_line_id, quantity=line.quantity)
-                if line.quantity is not None
-                else DisputeCreditLine(line.invoice_line_id, amount=line.amount)
-                for line in named
-            ],
-            amount=None,
-        )
-    result, over = [], total - balance
-    for line in reversed(named):
-        cut = min(over, line.amount)
-        over -= cut
-        if line.amount - cut > 0:
-            result.append(DisputeCreditLine(line.invoice_line_id, amount=line.amount - cut))
-    return DisputeCredit(lines=list(reversed(result)), amount=None)
-
-
-def allocation_proposal(*, customer_id: int, amount: Decimal, reference: str) -> list[tuple[int, Decimal]]:
-    """Which open invoices of the customer a payment of `amount` settles, and by how much: the
-    invoice numbers in the reference first, then oldest due first."""
-    return allocation_propose(
-        invoices=open_items_of(customer_id=customer_id), amount=amount, reference=reference
-    )
-
-
-def allocation_totals(allocations) -> dict[int, Decimal]:
-    """The amount allocated per invoice."""
-    totals: dict[int, Decimal] = {}
-    for allocation in allocations:
-        totals[allocation.invoice_id] = totals.get(allocation.invoice_id, Decimal("0")) + allocation.amount
-    return totals

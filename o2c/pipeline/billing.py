@@ -15,8 +15,9 @@ from invoicing.models import CreditNote
 from o2c import locks
 from orders import services as orders
 from orders.models import SalesOrder
-from receivables import selectors as receivables_selectors
 from receivables import services as receivables
+from receivables.disputes import selectors as dispute_selectors
+from receivables.disputes import services as disputes
 from receivables.models import Dispute
 
 
@@ -81,15 +82,15 @@ def credit_note_issue(
     credits what the dispute names) or confirmed unrelated, so nobody is credited twice."""
     invoice = invoice_lock(invoice_id=invoice_id)  # the invoice before its disputes
     if dispute_id is None:
-        receivables.disputes_check_none_open(invoice_id=invoice_id, confirm_unrelated=confirm_unrelated)
+        disputes.disputes_check_none_open(invoice_id=invoice_id, confirm_unrelated=confirm_unrelated)
         return credit_note_create(invoice=invoice, reason=reason, lines=lines, amount=amount, by=by)
-    receivables.dispute_check_of_invoice(dispute_id=dispute_id, invoice_id=invoice_id)
+    disputes.dispute_check_of_invoice(dispute_id=dispute_id, invoice_id=invoice_id)
     dispute = locks.dispute_lock(dispute_id=dispute_id)  # after the invoice
-    receivables.dispute_check_open(dispute=dispute, field="dispute")
+    disputes.dispute_check_open(dispute=dispute, field="dispute")
     if lines is None and amount is None:
         lines, amount = dispute_credit(dispute=dispute)
     note = credit_note_create(invoice=invoice, reason=reason, lines=lines, amount=amount, by=by)
-    receivables.dispute_close(
+    disputes.dispute_close(
         dispute=dispute,
         outcome=Dispute.Status.CREDITED,
         note=f"credited by {note.number}",
@@ -109,9 +110,9 @@ def credit_note_create(*, invoice, reason: str, lines, amount, by) -> CreditNote
 
 
 def dispute_credit(*, dispute: Dispute) -> tuple[list[invoicing.CreditLineInput] | None, Decimal | None]:
-    """What a credit note resolving `dispute` credits (receivables decides), as the credit note's
+    """What a credit note resolving `dispute` credits (receivables/disputes decides), as the credit note's
     lines or amount."""
-    credit = receivables_selectors.dispute_credit(dispute=dispute)
+    credit = dispute_selectors.dispute_credit(dispute=dispute)
     if credit.lines is None:
         return None, credit.amount
     return [

@@ -18,8 +18,10 @@ from o2c.errors import Conflict, DomainError
 from o2c.pipeline.billing import invoices_settle
 from o2c.pipeline.order import held_orders_recheck
 from orders import selectors as order_selectors
-from receivables import selectors as receivables_selectors
 from receivables import services as receivables
+from receivables.bank import services as bank_services
+from receivables.cash import selectors as cash_selectors
+from receivables.cash import services as cash
 from receivables.models import Payment
 
 
@@ -69,7 +71,7 @@ def payment_record(
     received_on,
     reference: str = "",
     method: str = Payment.Method.BANK_TRANSFER,
-    allocations: list[receivables.AllocationInput] | None = None,
+    allocations: list[cash.AllocationInput] | None = None,
     confirm_duplicate: bool = False,
     currency: str | None = None,
     source: str = Payment.Source.MANUAL,
@@ -85,16 +87,16 @@ def payment_record(
     def touches() -> set[int]:
         if allocations is not None:
             return {a.invoice_id for a in allocations}
-        proposal[:] = receivables_selectors.allocation_proposal(
+        proposal[:] = cash_selectors.allocation_proposal(
             customer_id=customer_id, amount=receivables.amount_clean(amount), reference=reference
         )
         return {invoice_id for invoice_id, _ in proposal}
 
     _customer_cash_lock(customer_id=customer_id, touches=touches, recheck=True)
     if allocations is None:  # the proposal made last, under the customer's lock
-        allocations = [receivables.AllocationInput(invoice_id=i, amount=a) for i, a in proposal]
+        allocations = [cash.AllocationInput(invoice_id=i, amount=a) for i, a in proposal]
     invoices = {i.pk: i for i in locks.invoices_lock(invoice_ids={a.invoice_id for a in allocations})}
-    payment, rows = receivables.payment_create(
+    payment, rows = cash.payment_create(
         customer_id=customer_id,
         amount=amount,
         method=method,
@@ -111,7 +113,7 @@ def payment_record(
     invoices_settle(
         invoices=invoices,
         on=payment.received_on,
-        paid=receivables_selectors.allocation_totals(rows),
+        paid=cash_selectors.allocation_totals(rows),
         reference=payment.number,
         by=by,
     )
@@ -120,19 +122,19 @@ def payment_record(
 
 
 @transaction.atomic
-def payment_apply(*, payment_id: int, allocations: list[receivables.AllocationInput], by=None) -> Payment:
+def payment_apply(*, payment_id: int, allocations: list[cash.AllocationInput], by=None) -> Payment:
     """Apply a payment's unapplied cash to invoices."""
-    customer_id = receivables_selectors.payment_get(payment_id=payment_id).customer_id
+    customer_id = cash_selectors.payment_get(payment_id=payment_id).customer_id
     _customer_cash_lock(
         customer_id=customer_id, touches=lambda: {a.invoice_id for a in allocations}, recheck=True
     )
     invoices = {i.pk: i for i in locks.invoices_lock(invoice_ids=[a.invoice_id for a in allocations])}
     payment = locks.payment_lock(payment_id=payment_id)
-    rows = receivables.payment_apply(payment=payment, invoices=invoices, allocations=allocations, by=by)
+    rows = cash.payment_apply(payment=payment, invoices=invoices, allocations=allocations, by=by)
     invoices_settle(
         invoices=invoices,
         on=timezone.localdate(),
-        paid=receivables_selectors.allocation_totals(rows),
+        paid=cash_selectors.allocation_totals(rows),
         reference=payment.number,
         by=by,
     )
@@ -143,7 +145,7 @@ def payment_apply(*, payment_id: int, allocations: list[receivables.AllocationIn
 @transaction.atomic
 def payment_reverse(*, payment_id: int, reason: str, by=None) -> Payment:
     """A bounced payment: its allocations undone, its postings reversed, invoices reopened."""
-    known = receivables_selectors.payment_get(payment_id=payment_id)
+    known = cash_selectors.payment_get(payment_id=payment_id)
     allocated: set[int] = set()
 
     def touches() -> set[int]:  # asked again under the customer's lock, so an application is seen
@@ -154,7 +156,7 @@ def payment_reverse(*, payment_id: int, reason: str, by=None) -> Payment:
     _customer_cash_lock(customer_id=known.customer_id, touches=touches)
     invoices = {i.pk: i for i in locks.invoices_lock(invoice_ids=allocated)}
     payment = locks.payment_lock(payment_id=payment_id)
-    back = receivables.payment_reverse(payment=payment, reason=reason, by=by)
+    back = cash.payment_reverse(payment=payment, reason=reason, by=by)
     invoices_settle(
         invoices=invoices,
         on=payment.reversed_on,
@@ -169,14 +171,14 @@ def payment_reverse(*, payment_id: int, reason: str, by=None) -> Payment:
 def payment_refund(*, payment_id: int, amount, reason: str, by=None) -> Payment:
     """Pay a payment's unapplied cash back to the customer."""
     payment = locks.payment_lock(payment_id=payment_id)
-    return receivables.payment_refund(payment=payment, amount=amount, reason=reason, by=by)
+    return cash.payment_refund(payment=payment, amount=amount, reason=reason, by=by)
 
 
 @transaction.atomic
 def payment_notification_receive(*, event: dict) -> tuple[Payment, bool]:
     """A payment provider's signed event (the signature is checked by the view): recorded once
     by its id, applied automatically. Returns (the payment, True when this call recorded it)."""
-    notification, created = receivables.notification_claim(event_id=str(event.get("id") or ""), payload=event)
+    notification, created = cash.notification_claim(event_id=str(event.get("id") or ""), payload=event)
     if not created:
         if notification.payment is None:
             raise Conflict(f"event {notification.event_id} is being recorded")
@@ -192,7 +194,7 @@ def payment_notification_receive(*, event: dict) -> tuple[Payment, bool]:
         source=Payment.Source.NOTIFICATION,
         note=f"provider event {notification.event_id}",
     )
-    receivables.notification_link(notification=notification, payment=payment)
+    cash.notification_link(notification=notification, payment=payment)
     return payment, True
 
 
@@ -211,7 +213,7 @@ def bank_line_record(*, line_id: int, by=None) -> Payment | None:
         reference=line.reference,
         method=Payment.Method.BANK_TRANSFER,
         allocations=[
-            receivables.AllocationInput(invoice_id=int(item["invoice"]), amount=Decimal(item["amount"]))
+            cash.AllocationInput(invoice_id=int(item["invoice"]), amount=Decimal(item["amount"]))
             for item in line.allocations
         ],
         confirm_duplicate=True,  # the line's fingerprint, not the reference, identifies it
@@ -219,5 +221,5 @@ def bank_line_record(*, line_id: int, by=None) -> Payment | None:
         note=f"bank statement {line.statement.file_name}, line {line.line_no}",
         by=by,
     )
-    receivables.bank_line_link_payment(line=line, payment=payment)
+    bank_services.bank_line_link_payment(line=line, payment=payment)
     return payment

@@ -7,8 +7,9 @@ from django.db import transaction
 
 from o2c import locks
 from o2c.pipeline.billing import credit_note_create, dispute_credit, invoice_lock, invoices_settle
-from receivables import selectors as receivables_selectors
-from receivables import services as receivables
+from receivables.cash import services as cash
+from receivables.disputes import selectors as dispute_selectors
+from receivables.disputes import services as disputes
 from receivables.models import Dispute, WriteOff
 
 
@@ -16,7 +17,7 @@ from receivables.models import Dispute, WriteOff
 def write_off(*, invoice_id: int, amount, reason: str, by) -> WriteOff:
     """A manager writes off a balance that will not be collected (Dr bad debt / Cr receivables)."""
     invoice = invoice_lock(invoice_id=invoice_id)
-    written = receivables.write_off_create(invoice=invoice, amount=amount, reason=reason, by=by)
+    written = cash.write_off_create(invoice=invoice, amount=amount, reason=reason, by=by)
     invoices_settle(
         invoices={invoice.pk: invoice},
         on=written.written_off_on,
@@ -35,14 +36,14 @@ def dispute_open(
     reason: str,
     note: str = "",
     customer_message: str = "",
-    lines: list[receivables.DisputeLineInput] | None = None,
+    lines: list[disputes.DisputeLineInput] | None = None,
     owner=None,
     by,
 ) -> Dispute:
     """A customer contests invoice lines (or a plain amount of the invoice): that part leaves
     dunning and shows apart in aging."""
     invoice = invoice_lock(invoice_id=invoice_id)
-    return receivables.dispute_open(
+    return disputes.dispute_open(
         invoice=invoice,
         amount=amount,
         reason=reason,
@@ -62,21 +63,19 @@ def dispute_resolve(
     plain disputed amount; at most what is still open on the invoice), or rejected, or withdrawn
     by the customer. `note` is internal; the credit note says only the dispute's reference and
     the customer-facing message."""
-    invoice_id = receivables_selectors.dispute_list().values_list("invoice_id", flat=True).get(pk=dispute_id)
+    invoice_id = dispute_selectors.dispute_list().values_list("invoice_id", flat=True).get(pk=dispute_id)
     invoice = invoice_lock(invoice_id=invoice_id)
     dispute = locks.dispute_lock(dispute_id=dispute_id)
-    status = receivables.dispute_outcome_clean(outcome)
-    receivables.dispute_check_open(dispute=dispute)
+    status = disputes.dispute_outcome_clean(outcome)
+    disputes.dispute_check_open(dispute=dispute)
     credit_note = None
     if status == Dispute.Status.CREDITED:
         lines, amount = dispute_credit(dispute=dispute)
         credit_note = credit_note_create(
             invoice=invoice,
-            reason=receivables.dispute_credit_note_reason(dispute=dispute, customer_message=customer_message),
+            reason=disputes.dispute_credit_note_reason(dispute=dispute, customer_message=customer_message),
             lines=lines,
             amount=amount,
             by=by,
         )
-    return receivables.dispute_close(
-        dispute=dispute, outcome=status, note=note, credit_note=credit_note, by=by
-    )
+    return disputes.dispute_close(dispute=dispute, outcome=status, note=note, credit_note=credit_note, by=by)

@@ -14,8 +14,8 @@ from django.utils import timezone
 from invoicing.models import Invoice
 from o2c import pipeline
 from orders.models import SalesOrder
+from receivables.cash.services import AllocationInput
 from receivables.models import Dispute
-from receivables.services import AllocationInput
 from tests.books import assert_books_in_step
 from tests.builders import a_customer, a_product, an_order, line, stock
 
