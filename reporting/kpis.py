@@ -26,7 +26,7 @@ from django.utils import timezone
 from o2c.money import round_places
 from reporting.aging import aging_totals
 from reporting.dso import cei_report, countback_dso, credit_sales, ratio_days
-from reporting.operations import percent
+from reporting.operations.period import percent
 
 _CYCLE = """
 SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY paid_on - order_date),

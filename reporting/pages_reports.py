@@ -34,18 +34,12 @@ from customers.models import Customer
 from customers.selectors import customer_get
 from o2c.csv import csv_response
 from o2c.forms import BootstrapForm, DateField
+from o2c.money import ZERO_CENTS as ZERO
 from o2c.money import round_money, round_places
 from o2c.roles import FINANCE, role_required
+from receivables.open_items.selectors import BUCKET_LABELS, BUCKETS
 from receivables.selectors import unapplied_cash_ledger
-from reporting.aging import (
-    BUCKET_LABELS,
-    BUCKETS,
-    SORTS,
-    ZERO,
-    AgingRow,
-    aging_invoices,
-    aging_report,
-)
+from reporting.aging import SORTS, AgingRow, aging_invoices, aging_report
 from reporting.dso import _MONTHLY_SALES, COUNTBACK_MAX_MONTHS, cei_report, dso_report, month_periods
 from reporting.kpis import kpis
 

@@ -27,7 +27,13 @@ from o2c.api import APIView, CSVRenderer, role_permission, wants_csv
 from o2c.api_fields import DateField
 from o2c.csv import CsvTable, csv_table
 from o2c.roles import FINANCE
-from reporting import operations
+from reporting.operations.cash import cash_report
+from reporting.operations.credit_holds import credit_hold_report
+from reporting.operations.cycle_times import cycle_time_report
+from reporting.operations.disputes import DisputeReport, dispute_report
+from reporting.operations.fulfilment import FulfilmentReport, fulfilment_report
+from reporting.operations.period import month_label, period_clean
+from reporting.operations.sales import SALES_VIEWS, sales_report
 
 _MONEY = {"max_digits": 18, "decimal_places": 2}
 _DAYS = {"max_digits": 10, "decimal_places": 1, "allow_null": True}
@@ -43,13 +49,13 @@ class PeriodQuery(serializers.Serializer):
     end = DateField(required=False, help_text="last day (default: today)")
 
     def validate(self, attrs):
-        attrs["period"] = operations.period_clean(start=attrs.get("start"), end=attrs.get("end"))
+        attrs["period"] = period_clean(start=attrs.get("start"), end=attrs.get("end"))
         return attrs
 
 
 class FulfilmentQuery(PeriodQuery):
     table = serializers.ChoiceField(
-        choices=operations.FulfilmentReport.TABLES,
+        choices=FulfilmentReport.TABLES,
         default="months",
         help_text="the table ?format=csv answers",
     )
@@ -57,12 +63,12 @@ class FulfilmentQuery(PeriodQuery):
 
 class DisputeQuery(PeriodQuery):
     table = serializers.ChoiceField(
-        choices=operations.DisputeReport.TABLES, default="reasons", help_text="the table ?format=csv answers"
+        choices=DisputeReport.TABLES, default="reasons", help_text="the table ?format=csv answers"
     )
 
 
 class SalesQuery(PeriodQuery):
-    by = serializers.ChoiceField(choices=operations.SALES_VIEWS, default="month")
+    by = serializers.ChoiceField(choices=SALES_VIEWS, default="month")
 
 
 # ── output ───────────────────────────────────────────────────────────────────────────────────────
@@ -73,7 +79,7 @@ class MonthField(serializers.Field):
     """A month as "YYYY-MM"."""
 
     def to_representation(self, value):
-        return operations.month_label(value)
+        return month_label(value)
 
 
 class PeriodOut(serializers.Serializer):
@@ -235,7 +241,7 @@ class SalesRowOut(SalesFiguresOut):
     name = serializers.CharField()
 
     def get_month(self, row) -> str | None:
-        return operations.month_label(row.month) if row.month else None
+        return month_label(row.month) if row.month else None
 
 
 class SalesOut(serializers.Serializer):
@@ -271,7 +277,7 @@ class CycleTimesView(_ReportView):
     @extend_schema(parameters=[PeriodQuery], responses=CycleTimesOut)
     def get(self, request):
         period = self.query(request)["period"]
-        report = operations.cycle_time_report(start=period.start, end=period.end)
+        report = cycle_time_report(start=period.start, end=period.end)
         if wants_csv(request):
             return Response(_csv_rows(report.table()))
         return Response(CycleTimesOut(report).data)
@@ -287,7 +293,7 @@ class FulfilmentView(_ReportView):
     def get(self, request):
         query = self.query(request)
         period = query["period"]
-        report = operations.fulfilment_report(start=period.start, end=period.end)
+        report = fulfilment_report(start=period.start, end=period.end)
         if wants_csv(request):
             return Response(_csv_rows(report.table(query["table"])))
         return Response(FulfilmentOut(report).data)
@@ -298,7 +304,7 @@ class CreditHoldsView(_ReportView):
 
     @extend_schema(responses=CreditHoldsOut)
     def get(self, request):
-        report = operations.credit_hold_report()
+        report = credit_hold_report()
         if wants_csv(request):
             return Response(_csv_rows(report.table()))
         return Response(CreditHoldsOut(report).data)
@@ -314,7 +320,7 @@ class DisputesView(_ReportView):
     def get(self, request):
         query = self.query(request)
         period = query["period"]
-        report = operations.dispute_report(start=period.start, end=period.end)
+        report = dispute_report(start=period.start, end=period.end)
         if wants_csv(request):
             return Response(_csv_rows(report.table(query["table"])))
         return Response(DisputesOut(report).data)
@@ -327,7 +333,7 @@ class CashView(_ReportView):
     @extend_schema(parameters=[PeriodQuery], responses=CashOut)
     def get(self, request):
         period = self.query(request)["period"]
-        report = operations.cash_report(start=period.start, end=period.end)
+        report = cash_report(start=period.start, end=period.end)
         if wants_csv(request):
             return Response(_csv_rows(report.table()))
         return Response(CashOut(report).data)
@@ -343,7 +349,7 @@ class SalesView(_ReportView):
     def get(self, request):
         query = self.query(request)
         period = query["period"]
-        report = operations.sales_report(start=period.start, end=period.end, by=query["by"])
+        report = sales_report(start=period.start, end=period.end, by=query["by"])
         if wants_csv(request):
             return Response(_csv_rows(report.table()))
         return Response(SalesOut(report).data)

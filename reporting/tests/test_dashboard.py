@@ -1,4 +1,4 @@
-"""The dashboards' figures (reporting/dashboard.py) against histories computed by hand, and the home
+"""The dashboards' figures (reporting/dashboard/) against histories computed by hand, and the home
 pages that show them: every panel there, a bounded number of queries however many documents.
 
 Receivables history (`books`), today = Wednesday 2026-05-20. A and C on 30 days' terms, B on 14:
@@ -22,8 +22,18 @@ import pytest
 import time_machine
 
 from o2c import pipeline
+from receivables.open_items.selectors import BUCKETS
 from receivables.services import AllocationInput
 from reporting import dashboard
+from reporting.dashboard.charts import AGING_COLORS, dso_chart, week_label
+from reporting.dashboard.selectors import (
+    aging_history,
+    cash_per_week,
+    dso_trend,
+    late_shipments,
+    order_pipeline,
+)
+from reporting.dashboard.tiles import pipeline_linked
 from reporting.models import KpiSnapshot
 from reporting.snapshots import snapshot_take
 from tests.builders import a_customer, a_product, an_invoice, an_order, line, stock
@@ -88,7 +98,7 @@ def figures(row) -> dict:
 
 def test_aging_at_each_month_end_and_today(books):
     with on("2026-05-20"):
-        bars = dashboard.aging_history(today=TODAY, months=6)
+        bars = aging_history(today=TODAY, months=6)
     assert [(bar.day, bar.label) for bar in bars] == [
         (date(2025, 11, 30), "Nov 25"),
         (date(2025, 12, 31), "Dec 25"),
@@ -121,7 +131,7 @@ def test_aging_at_each_month_end_and_today(books):
 
 def test_dso_trend_computed_at_month_ends_and_read_from_snapshots_where_there_are(books):
     with on("2026-05-20"):
-        trend = dashboard.dso_trend(today=TODAY, today_dso=D("97.8"), months=4)
+        trend = dso_trend(today=TODAY, today_dso=D("97.8"), months=4)
     # receivables / credit sales of the 90 days ending on the date × 90
     assert [(point.label, point.dso, point.from_snapshot) for point in trend] == [
         ("Jan 26", D("90.0"), False),  # 1000 / 1000
@@ -133,7 +143,7 @@ def test_dso_trend_computed_at_month_ends_and_read_from_snapshots_where_there_ar
     with on("2026-05-20"):
         KpiSnapshot.objects.filter(pk=snapshot_take(as_of=date(2026, 3, 31)).pk).update(dso=D("12.3"))
         snapshot_take(as_of=date(2026, 2, 28), days=30)  # another window: not the trend's
-        trend = dashboard.dso_trend(today=TODAY, today_dso=D("97.8"), months=4)
+        trend = dso_trend(today=TODAY, today_dso=D("97.8"), months=4)
     assert [(point.label, point.dso, point.from_snapshot) for point in trend][1:3] == [
         ("Feb 26", D("33.8"), False),
         ("Mar 26", D("12.3"), True),
@@ -142,9 +152,9 @@ def test_dso_trend_computed_at_month_ends_and_read_from_snapshots_where_there_ar
 
 def test_dso_trend_is_empty_without_sales():
     with on("2026-05-20"):
-        trend = dashboard.dso_trend(today=TODAY, today_dso=None, months=3)
+        trend = dso_trend(today=TODAY, today_dso=None, months=3)
     assert [point.dso for point in trend] == [None, None, None, None]
-    assert "chart-empty" in str(dashboard.dso_chart(trend))
+    assert "chart-empty" in str(dso_chart(trend))
 
 
 def test_kpi_tiles_against_30_days_ago(books):
@@ -202,7 +212,7 @@ def test_top_overdue_customers(books):
 
 def test_cash_per_week(books):
     with on("2026-05-20"):
-        weeks = dashboard.cash_per_week(today=TODAY)
+        weeks = cash_per_week(today=TODAY)
     assert len(weeks) == 12
     assert (weeks[0].week_start, weeks[-1].week_start) == (date(2026, 3, 2), date(2026, 5, 18))
     assert {week.week_start: week.net_collected for week in weeks if week.net_collected} == {
@@ -210,7 +220,7 @@ def test_cash_per_week(books):
         date(2026, 5, 11): D("370.00"),
         date(2026, 5, 18): D("-20.00"),  # 50 received, the 70 of 05-13 reversed
     }
-    assert [dashboard.week_label(week) for week in weeks[-3:]] == ["4 May", "11 May", "18 May"]
+    assert [week_label(week) for week in weeks[-3:]] == ["4 May", "11 May", "18 May"]
 
 
 def test_finance_tiles_and_panels(books):
@@ -274,7 +284,7 @@ def operations(make_user):
 
 def test_order_pipeline_by_status(operations):
     with on("2026-06-10"):
-        rows = dashboard.order_pipeline(today=OPS_TODAY, user_id=operations["seller"].pk)
+        rows = pipeline_linked(order_pipeline(today=OPS_TODAY, user_id=operations["seller"].pk))
     assert [(row.status, row.count, row.value, row.mine) for row in rows] == [
         ("draft", 1, D("10.00"), 1),
         ("on_hold", 1, D("200.00"), 0),
@@ -285,7 +295,7 @@ def test_order_pipeline_by_status(operations):
     assert rows[1].href == "/orders/?status=on_hold"
     assert rows[4].label == "Closed (30 days)"
     with on("2026-07-06"):  # 31 days after it was paid the closed order leaves the pipeline
-        assert dashboard.order_pipeline(today=date(2026, 7, 6))[4].count == 0
+        assert order_pipeline(today=date(2026, 7, 6))[4].count == 0
 
 
 def test_holds_late_shipments_late_orders_and_top_customers(operations):
@@ -314,7 +324,7 @@ def test_holds_late_shipments_late_orders_and_top_customers(operations):
 def test_a_delivered_shipment_is_no_longer_late(operations):
     with on("2026-06-10"):
         pipeline.shipment_deliver(shipment_id=operations["shipment"].pk, by=None)
-        assert dashboard.late_shipments(today=OPS_TODAY).count == 0
+        assert late_shipments(today=OPS_TODAY).count == 0
 
 
 # ── the pages ──────────────────────────────────────────────────────────────────────────────────
@@ -441,5 +451,5 @@ def luminance(color: str) -> float:
 
 
 def test_aging_colours_darken_with_age_so_that_a_greyscale_print_keeps_the_order():
-    shades = [luminance(dashboard.AGING_COLORS[bucket]) for bucket in dashboard.BUCKETS]
+    shades = [luminance(AGING_COLORS[bucket]) for bucket in BUCKETS]
     assert all(lighter - darker > 0.05 for lighter, darker in pairwise(shades))

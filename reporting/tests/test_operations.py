@@ -18,9 +18,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reporting import operations
 from reporting.dso import credit_sales
 from reporting.kpis import cycle_time, on_time_delivery_rate
+from reporting.operations.cash import cash_report
+from reporting.operations.credit_holds import credit_hold_report
+from reporting.operations.cycle_times import cycle_time_report
+from reporting.operations.disputes import DisputeReason, dispute_report
+from reporting.operations.fulfilment import fulfilment_report
+from reporting.operations.period import Period, period_clean, period_default
+from reporting.operations.sales import NOT_BY_PRODUCT, sales_report
 from reporting.tests.operations_history import NOW, build_history, on
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +49,7 @@ def months(report_rows):
 
 
 def test_cycle_time_median_p90_and_by_month(history):
-    report = operations.cycle_time_report(start=START, end=END)
+    report = cycle_time_report(start=START, end=END)
     # Fully paid: O1 01-05 → 02-04 (30 days), O4 03-01 → 03-20 (19), O5 02-15 → 04-10 (54).
     total = report.total
     assert (total.count, total.median_days, total.average_days) == (3, D("30.0"), D("34.3"))
@@ -62,7 +68,7 @@ def test_cycle_time_median_p90_and_by_month(history):
 
 
 def test_cycle_time_of_a_period_without_payments(history):
-    report = operations.cycle_time_report(start=date(2026, 1, 1), end=date(2026, 1, 31))
+    report = cycle_time_report(start=date(2026, 1, 1), end=date(2026, 1, 31))
     assert (report.total.count, report.total.median_days, report.total.p90_days) == (0, None, None)
 
 
@@ -70,7 +76,7 @@ def test_cycle_time_of_a_period_without_payments(history):
 
 
 def test_order_to_ship_and_first_shipment_fill_rate(history):
-    report = operations.fulfilment_report(start=START, end=END)
+    report = fulfilment_report(start=START, end=END)
     # First shipments: O1 2 days (full), O2 5 days (5 of 8 gadgets), O4 3 days (full), O8 1 day (full).
     total = report.total
     assert (total.ship.count, total.ship.median_days, total.ship.p90_days, total.ship.average_days) == (
@@ -94,7 +100,7 @@ def test_order_to_ship_and_first_shipment_fill_rate(history):
 
 
 def test_on_time_delivery_rate_with_and_without_a_promised_date(history):
-    report = operations.fulfilment_report(start=START, end=END)
+    report = fulfilment_report(start=START, end=END)
     # S1 01-10 ≤ requested 01-15: on time; S2 01-30 > estimated 01-28: late; S3 03-06 > requested
     # 03-05 (its estimate 03-06 does not count): late; S4 has no promised date: counted apart.
     total = report.total
@@ -113,7 +119,7 @@ def test_on_time_delivery_rate_with_and_without_a_promised_date(history):
 
 
 def test_backorder_value_now(history):
-    report = operations.fulfilment_report(start=START, end=END)
+    report = fulfilment_report(start=START, end=END)
     # O2: 3 gadgets × (152.00 / 8) = 57.00; O6: 1 gadget × 18.00 (10 % off 20.00).
     assert [(row.sku, row.orders, row.quantity, row.value) for row in report.backorders] == [
         ("GADGET", 2, D("4.000"), D("75.00"))
@@ -127,7 +133,7 @@ def test_backorder_value_now(history):
 
 def test_credit_hold_queue_oldest_first_with_time_on_hold(history):
     with on("2026-04-15"):
-        report = operations.credit_hold_report()
+        report = credit_hold_report()
     orders = history["orders"]
     # O3 held 02-10 12:00 (64 days), O7 04-01 12:00 (14 days); O3x was held and rejected.
     assert [row.number for row in report.orders] == [orders["o3"].number, orders["o7"].number]
@@ -144,7 +150,7 @@ def test_a_released_hold_leaves_the_queue(history):
     o7 = history["orders"]["o7"]
     with on("2026-04-15"):
         pipeline.hold_release(order_id=o7.pk, note="paid upfront", by=None)
-    report = operations.credit_hold_report(now=NOW)
+    report = credit_hold_report(now=NOW)
     assert [row.number for row in report.orders] == [history["orders"]["o3"].number]
     assert report.average_days_on_hold == D("64.0")
 
@@ -153,7 +159,7 @@ def test_a_released_hold_leaves_the_queue(history):
 
 
 def test_open_disputes_by_days_open(history):
-    report = operations.dispute_report(start=START, end=END)
+    report = dispute_report(start=START, end=END)
     # Open on 04-15: D5 10.00 (5 days), D4 20.00 (14), D6 5.00 (45), D1 30.00 (73).
     assert [(row.bucket, row.count, row.amount) for row in report.ages] == [
         ("days_0_7", 1, D("10.00")),
@@ -169,7 +175,7 @@ def test_open_disputes_by_days_open(history):
 
 
 def test_disputes_by_reason_with_outcomes(history):
-    report = operations.dispute_report(start=START, end=END)
+    report = dispute_report(start=START, end=END)
     rows = {row.reason: row for row in report.reasons}
     assert list(rows) == ["pricing", "quantity", "damaged", "not_received", "quality", "other"]
     pricing = rows["pricing"]
@@ -204,7 +210,7 @@ def test_disputes_by_reason_with_outcomes(history):
         D("9.00"),
         D("10.00"),
     )
-    assert rows["not_received"] == operations.DisputeReason("not_received")
+    assert rows["not_received"] == DisputeReason("not_received")
     total = report.total
     assert (total.opened, total.opened_amount, total.resolved, total.open_at_end, total.open_amount) == (
         7,
@@ -217,7 +223,7 @@ def test_disputes_by_reason_with_outcomes(history):
 
 
 def test_disputes_as_of_a_past_month(history):
-    report = operations.dispute_report(start=date(2026, 3, 1), end=date(2026, 3, 31))
+    report = dispute_report(start=date(2026, 3, 1), end=date(2026, 3, 31))
     # Open on 03-31: D1 (58 days), D6 (30 days); D4 and D5 came later, the others were resolved.
     assert [(row.count, row.amount) for row in report.ages] == [
         (0, D("0.00")),
@@ -235,7 +241,7 @@ def test_disputes_as_of_a_past_month(history):
 
 
 def test_cash_collected_per_iso_week(history):
-    report = operations.cash_report(start=START, end=END)
+    report = cash_report(start=START, end=END)
     assert len(report.weeks) == 16
     assert (report.weeks[0].iso_week, report.weeks[0].week_start, report.weeks[0].partial) == (
         "2026-W01",
@@ -263,7 +269,7 @@ def test_cash_collected_per_iso_week(history):
 
 
 def test_a_reversal_counts_in_the_week_it_happened(history):
-    report = operations.cash_report(start=date(2026, 3, 18), end=date(2026, 3, 31))
+    report = cash_report(start=date(2026, 3, 18), end=date(2026, 3, 31))
     first = report.weeks[0]
     # The bounced payment arrived 03-16, before the period; its reversal on 03-18 is inside it.
     assert (first.iso_week, first.partial, first.received, first.reversed, first.net_collected) == (
@@ -279,7 +285,7 @@ def test_a_reversal_counts_in_the_week_it_happened(history):
 
 
 def test_sales_by_month(history):
-    report = operations.sales_report(start=START, end=END, by="month")
+    report = sales_report(start=START, end=END, by="month")
     assert [
         (row.key, row.invoiced, row.credited, row.net_sales, row.tax, row.gross) for row in report.rows
     ] == [
@@ -300,7 +306,7 @@ def test_sales_by_month(history):
 
 
 def test_sales_by_customer(history):
-    report = operations.sales_report(start=START, end=END, by="customer")
+    report = sales_report(start=START, end=END, by="customer")
     assert [(row.code, row.net_sales, row.tax, row.gross) for row in report.rows] == [
         ("ALPHA", D("291.39"), D("55.36"), D("346.75")),
         ("BETA", D("100.00"), D("19.00"), D("119.00")),
@@ -310,14 +316,14 @@ def test_sales_by_customer(history):
 
 
 def test_sales_by_product_credits_by_amount_apart(history):
-    report = operations.sales_report(start=START, end=END, by="product")
+    report = sales_report(start=START, end=END, by="product")
     assert [
         (row.code, row.name, row.invoiced, row.credited, row.net_sales, row.gross) for row in report.rows
     ] == [
         ("WIDGET", "Widget", D("280.00"), D("20.00"), D("260.00"), D("309.40")),
         ("SETUP", "Setup service", D("100.00"), D("0.00"), D("100.00"), D("119.00")),
         ("GADGET", "Gadget", D("95.00"), D("0.00"), D("95.00"), D("113.05")),
-        ("", operations.NOT_BY_PRODUCT, D("0.00"), D("33.61"), D("-33.61"), D("-40.00")),
+        ("", NOT_BY_PRODUCT, D("0.00"), D("33.61"), D("-33.61"), D("-40.00")),
     ]
     assert report.total.gross == D("501.45")
 
@@ -326,11 +332,9 @@ def test_sales_by_product_credits_by_amount_apart(history):
 
 
 def test_the_default_period_is_the_last_twelve_months():
-    assert operations.period_default(today=date(2026, 4, 15)) == operations.Period(
-        date(2025, 5, 1), date(2026, 4, 15)
-    )
-    assert operations.period_clean(start=None, end=date(2026, 1, 31)).start == date(2025, 2, 1)
-    assert len(operations.Period(date(2025, 5, 1), date(2026, 4, 15)).months()) == 12
+    assert period_default(today=date(2026, 4, 15)) == Period(date(2025, 5, 1), date(2026, 4, 15))
+    assert period_clean(start=None, end=date(2026, 1, 31)).start == date(2025, 2, 1)
+    assert len(Period(date(2025, 5, 1), date(2026, 4, 15)).months()) == 12
 
 
 @pytest.mark.parametrize(
@@ -341,7 +345,7 @@ def test_a_backwards_or_too_long_period_is_refused(start, end, field):
     from o2c.errors import DomainError
 
     with pytest.raises(DomainError) as refused:
-        operations.period_clean(start=start, end=end)
+        period_clean(start=start, end=end)
     assert refused.value.field == field
 
 
@@ -589,7 +593,7 @@ def test_pages_default_to_the_last_twelve_months(history, finance_client):
     with on("2026-04-15"):
         response = finance_client.get("/reports/sales/")
     assert response.status_code == 200
-    assert response.context["period"] == operations.Period(date(2025, 5, 1), date(2026, 4, 15))
+    assert response.context["period"] == Period(date(2025, 5, 1), date(2026, 4, 15))
     assert len(response.context["report"].rows) == 12
 
 
@@ -597,7 +601,7 @@ def test_pages_default_to_the_last_twelve_months(history, finance_client):
 def test_sales_page_by_customer_and_product(history, finance_client, by):
     response = finance_client.get("/reports/sales/", {**PERIOD, "by": by})
     page = response.content.decode()
-    assert "ALPHA" in page if by == "customer" else operations.NOT_BY_PRODUCT in page
+    assert "ALPHA" in page if by == "customer" else NOT_BY_PRODUCT in page
     assert (
         'aria-current="page" href="?start=2026-01-01&amp;end=2026-04-15&amp;by=' in page or "active" in page
     )
