@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -42,7 +43,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Least
 
 from customers.models import Customer
-from invoicing.models import Invoice
 from invoicing.selectors import invoice_rows
 from o2c.money import ZERO_CENTS
 from receivables.models import Dispute, ReceivableEntry
@@ -192,8 +192,8 @@ items AS (
 """  # noqa: S608 (constant fragments; as_of is a bound parameter)
 
 
-def open_items_as_of(*, as_of: date, customer: Customer | None = None) -> QuerySet[Invoice]:
-    """The invoices (of `customer`, or all) with a balance on `as_of`, annotated with
+def open_items_as_of(*, as_of: date, customer: Customer | None = None) -> QuerySet[Any]:
+    """The invoices (of `customer`, or all; invoicing.selectors.invoice_rows) with a balance on `as_of`, annotated with
     `balance_as_of` (their rows up to that date), `disputed_as_of` (in disputes open then, capped
     at that balance) and `bucket` (of their days past due then). The ORM form of OPEN_ITEMS_SQL."""
     balance = Subquery(
