@@ -21,9 +21,11 @@ from decimal import Decimal
 from django.db import connection
 
 from o2c.money import ZERO_CENTS as ZERO
+from o2c.money import round_money
 from receivables.open_items.selectors import BUCKETS, OPEN_ITEMS_SQL, bucket_of
 
 SORTS = (*BUCKETS, "disputed", "unapplied", "total", "code", "name")
+AGING_CSV_COLUMNS = ["customer", "code", "name", *BUCKETS, "disputed", "unapplied", "total"]
 
 _CASH_ON = """
 cash_candidates AS (
@@ -171,3 +173,9 @@ def aging_invoices(*, as_of: date, customer_id: int | None = None) -> list[Aging
     with connection.cursor() as cursor:
         cursor.execute(_INVOICES, {"as_of": as_of, "customer_id": customer_id})
         return [AgingInvoice(*row) for row in cursor.fetchall()]
+
+
+def aging_csv_row(row: AgingRow) -> list:
+    """A customer's (or the total's) line of the aging CSV, page and API alike."""
+    amounts = [*row.buckets().values(), row.disputed, row.unapplied, row.total]
+    return [row.customer_id, row.code, row.name, *(round_money(amount) for amount in amounts)]

@@ -12,7 +12,7 @@
 
 The period defaults to the last twelve months. Every table answers `?format=csv` (or the house's
 `?export=csv`; `&table=` picks one where a page has two). The figures come from
-reporting.operations: SQL aggregates, a fixed number of queries per page.
+reporting.operations (one module per report): SQL aggregates, a fixed number of queries per page.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from dateutil.relativedelta import relativedelta
 from django import forms
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.urls import path
 from django.utils import timezone
 
 from o2c.csv import csv_response
@@ -336,13 +335,3 @@ def sales(request):
         "not_by_product": NOT_BY_PRODUCT,
     }
     return _page(request, "sales.html", context, period, form)
-
-
-urlpatterns = [
-    path("cycle-times/", cycle_times, name="cycle-times"),
-    path("fulfilment/", fulfilment, name="fulfilment"),
-    path("credit-holds/", credit_holds, name="credit-holds"),
-    path("disputes/", disputes, name="disputes"),
-    path("cash/", cash, name="cash"),
-    path("sales/", sales, name="sales"),
-]
