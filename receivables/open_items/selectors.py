@@ -30,7 +30,6 @@ from django.db.models import (
     Case,
     CharField,
     DecimalField,
-    Expression,
     F,
     OuterRef,
     Q,
@@ -40,6 +39,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce, Greatest, Least
 
 from customers.models import Customer
@@ -47,7 +47,7 @@ from invoicing.selectors import invoice_rows
 from o2c.money import ZERO_CENTS
 from receivables.models import Dispute, ReceivableEntry
 
-MONEY = DecimalField(max_digits=18, decimal_places=2)
+MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=18, decimal_places=2)
 
 
 # ── the aging buckets ────────────────────────────────────────────────────────────────────────────
@@ -125,7 +125,7 @@ def bucket_case(*, as_of: date, due_date: str = "due_date") -> Case:
     )
 
 
-def bucket_sums(*, as_of: date, amount: Expression | F, due_date: str = "due_date") -> dict[str, Sum]:
+def bucket_sums(*, as_of: date, amount: Combinable | str, due_date: str = "due_date") -> dict[str, Sum]:
     """ORM aggregates: `amount` summed per bucket of days past due on `as_of`."""
     return {
         bucket.key: Sum(amount, filter=bucket.q(as_of=as_of, due_date=due_date), output_field=MONEY)
@@ -142,7 +142,7 @@ def disputed_capped_sql(*, balance: str, disputed: str) -> str:
     return f"LEAST(GREATEST({balance}, 0), COALESCE({disputed}, 0))"
 
 
-def disputed_capped(*, balance: Expression | F, disputed: Expression | F) -> Least:
+def disputed_capped(*, balance: Combinable, disputed: Combinable) -> Least:
     """ORM: the same as `disputed_capped_sql`."""
     return Least(
         Greatest(balance, Value(ZERO_CENTS), output_field=MONEY),
