@@ -21,7 +21,7 @@ from django.db.models import Count, Q, Sum
 from fulfillment.selectors import shipment_list
 from o2c.money import ZERO_CENTS as ZERO
 from orders.selectors import order_list
-from receivables.selectors import dispute_list
+from receivables.disputes.selectors import dispute_list
 from reporting.aging import AgingReport, AgingRow, aging_totals
 from reporting.dso import credit_sales_windows, ratio_days
 from reporting.models import KpiSnapshot

@@ -21,7 +21,7 @@ from decimal import Decimal
 import time_machine
 
 from o2c import pipeline
-from receivables.services import AllocationInput
+from receivables.cash.services import AllocationInput
 from tests.builders import a_customer, a_product, an_invoice, an_order, line, stock
 
 D = Decimal
