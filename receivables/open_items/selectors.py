@@ -10,7 +10,8 @@ The bucket table generates every form the callers need, so that they cannot disa
 - `bucket_of(days_past_due=...)`: the bucket of a number of days, in Python;
 - `Bucket.sql(days=...)` and `bucket_case_sql(days=...)`: the SQL condition and CASE expression
   over a column of days past due (the report's raw SQL);
-- `Bucket.q(as_of=...)`: the ORM filter on an invoice's due date (statements, dunning);
+- `Bucket.q(as_of=...)`, `bucket_sums`, `past_due_q`: the ORM filters on an invoice's due date
+  (statements, the receivables positions that credit exposure and the customer API read);
 and the cap has its SQL (`disputed_capped_sql`), ORM (`disputed_capped`) and Python
 (`disputed_capped_amount`) form, all `LEAST(GREATEST(balance, 0), disputed)`.
 
@@ -109,6 +110,13 @@ def bucket_of(*, days_past_due: int) -> str:
         if bucket.contains(days_past_due=days_past_due):
             return bucket.key
     raise AssertionError("the aging buckets leave a gap")  # pragma: no cover: a test checks the table
+
+
+def past_due_q(*, as_of: date, grace_days: int = 0, due_date: str = "due_date") -> Q:
+    """ORM: past due on `as_of` by more than `grace_days` days, i.e. in an overdue bucket (the
+    buckets after "current") once the grace is over."""
+    first_overdue_day = AGING_BUCKETS[1].first_day or 1
+    return Q(**{f"{due_date}__lte": as_of - timedelta(days=first_overdue_day + grace_days)})
 
 
 def bucket_case_sql(*, days: str) -> str:

@@ -16,9 +16,12 @@ from django.db.models import Count, DateField, DecimalField, Value
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from o2c import pipeline
+from receivables.cash.services import AllocationInput
 from receivables.open_items.selectors import (
     AGING_BUCKETS,
     BUCKETS,
+    OVERDUE_BUCKETS,
     bucket_case,
     bucket_case_sql,
     bucket_of,
@@ -27,6 +30,7 @@ from receivables.open_items.selectors import (
     disputed_capped_sql,
     open_items_as_of,
 )
+from receivables.selectors import receivables_positions
 from receivables.statements.selectors import statement_get
 from reporting.aging import aging_invoices, aging_report
 from tests.builders import a_customer, an_invoice
@@ -153,3 +157,46 @@ def test_statement_aging_and_report_aging_agree_on_the_bucket_edges():
     by_selector = dict(open_items_as_of(as_of=AS_OF, customer=customer).values_list("number", "bucket"))
     assert by_invoice == by_selector
     assert sorted(by_invoice.values()) == sorted(EXPECTED_BUCKET.values())
+
+
+@pytest.mark.django_db
+def test_todays_positions_are_the_open_items_as_of_today():
+    """The positions the credit check, the credit page and the customer API read (stored balances,
+    disputes open now) equal the open items as of today: balance, disputed (capped: A2's dispute of
+    150.00 is more than the 100.00 left) and overdue undisputed (the overdue buckets)."""
+    today = date(2026, 6, 30)
+    with _on(today - timedelta(days=75)):
+        customer = a_customer(payment_terms_days=TERMS)
+        a1 = an_invoice(customer, "400.00")
+        a2 = an_invoice(customer, "250.00")
+    with _on(today - timedelta(days=20)):
+        pipeline.dispute_open(invoice_id=a1.pk, amount="120.00", reason="quality", by=None)
+        pipeline.dispute_open(invoice_id=a2.pk, amount="150.00", reason="quality", by=None)
+    with _on(today - timedelta(days=10)):
+        pipeline.payment_record(
+            customer_id=customer.pk,
+            amount="150.00",
+            reference="transfer",
+            received_on=today - timedelta(days=10),
+            allocations=[AllocationInput(a2.pk, D("150.00"))],
+        )
+    with _on(today - timedelta(days=5)):
+        an_invoice(customer, "80.00")  # current
+    with _on(today):
+        position = receivables_positions(customer_ids=[customer.pk])[customer.pk]
+        items = list(
+            open_items_as_of(as_of=today, customer=customer).values(
+                "balance_as_of", "disputed_as_of", "bucket"
+            )
+        )
+    assert position.open_balance == sum(item["balance_as_of"] for item in items) == D("580.00")
+    assert position.disputed == sum(item["disputed_as_of"] for item in items) == D("220.00")
+    assert (
+        position.overdue_undisputed
+        == sum(
+            item["balance_as_of"] - item["disputed_as_of"]
+            for item in items
+            if item["bucket"] in OVERDUE_BUCKETS
+        )
+        == D("280.00")
+    )
