@@ -23,9 +23,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from inventory.models import Product, StockLevel, StockMove, Warehouse
+from o2c.money import ZERO_QUANTITY
 
 QUANTITY = DecimalField(max_digits=15, decimal_places=3)
-ZERO_QUANTITY = Decimal("0.000")
 PRODUCT_ORDERING_FIELDS = (
     "sku",
     "name",

@@ -26,7 +26,7 @@ from o2c.models import OutboxMessage
 from o2c.outbox import EmailToSend, outbox_enqueue, outbox_handler
 from o2c.roles import ADMIN, FINANCE, MANAGER, has_role
 from reporting.models import ReportDelivery, ReportSubscription
-from reporting.report_email import daily_report_build, daily_report_email
+from reporting.subscriptions.daily_report import daily_report_build, daily_report_email
 
 DAILY_REPORT = "daily_report"
 REPORT_ROLES = (FINANCE, MANAGER)
