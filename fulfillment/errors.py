@@ -6,7 +6,6 @@ from o2c.errors import ErrorCode
 
 
 class FulfillmentErrorCode(ErrorCode):
-    ORDER_NOT_SHIPPABLE = "order_not_shippable"
     NOTHING_TO_SHIP = "nothing_to_ship"
     NOT_A_STOCK_LINE = "not_a_stock_line"
     PICK_EXCEEDS_ALLOCATED = "pick_exceeds_allocated"

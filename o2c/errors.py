@@ -56,6 +56,7 @@ class KernelErrorCode(ErrorCode):
     TOO_MANY_LINES = "too_many_lines"
     NO_BILLING_EMAIL = "no_billing_email"
     PERIOD_REVERSED = "period_reversed"
+    ORDER_NOT_SHIPPABLE = "order_not_shippable"
     # signed requests (o2c/signing.py): payment notifications
     SIGNATURE_NOT_CONFIGURED = "signature_not_configured"
     SIGNATURE_MISSING = "signature_missing"
