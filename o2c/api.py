@@ -142,6 +142,17 @@ class InputCheckMixin:
         super().initial(request, *args, **kwargs)
 
 
+class JSONErrorsMixin:
+    """An error answers in JSON even when `?format=csv` was asked for: a client reads its body and
+    its `code` the same way everywhere (decision 0038)."""
+
+    def handle_exception(self, exc):
+        if isinstance(getattr(self.request, "accepted_renderer", None), CSVRenderer):
+            self.request.accepted_renderer = renderers.JSONRenderer()
+            self.request.accepted_media_type = renderers.JSONRenderer.media_type
+        return super().handle_exception(exc)
+
+
 class UTCTimestampsMixin:
     """API.md: timestamps are ISO 8601 UTC, whatever the company's time zone."""
 
@@ -237,28 +248,36 @@ class IdempotencyMismatch(exceptions.APIException):
     default_code = KernelErrorCode.IDEMPOTENCY_KEY_REUSED
 
 
-class APIView(InputCheckMixin, UTCTimestampsMixin, IdempotentMixin, views.APIView):
+class APIView(InputCheckMixin, JSONErrorsMixin, UTCTimestampsMixin, IdempotentMixin, views.APIView):
     pass
 
 
-class GenericAPIView(InputCheckMixin, UTCTimestampsMixin, IdempotentMixin, generics.GenericAPIView):
+class GenericAPIView(
+    InputCheckMixin, JSONErrorsMixin, UTCTimestampsMixin, IdempotentMixin, generics.GenericAPIView
+):
     pass
 
 
-class ListAPIView(InputCheckMixin, UTCTimestampsMixin, IdempotentMixin, generics.ListAPIView):
+class ListAPIView(
+    InputCheckMixin, JSONErrorsMixin, UTCTimestampsMixin, IdempotentMixin, generics.ListAPIView
+):
     pass
 
 
-class ListCreateAPIView(InputCheckMixin, UTCTimestampsMixin, IdempotentMixin, generics.ListCreateAPIView):
+class ListCreateAPIView(
+    InputCheckMixin, JSONErrorsMixin, UTCTimestampsMixin, IdempotentMixin, generics.ListCreateAPIView
+):
     pass
 
 
-class RetrieveAPIView(InputCheckMixin, UTCTimestampsMixin, IdempotentMixin, generics.RetrieveAPIView):
+class RetrieveAPIView(
+    InputCheckMixin, JSONErrorsMixin, UTCTimestampsMixin, IdempotentMixin, generics.RetrieveAPIView
+):
     pass
 
 
 class RetrieveUpdateAPIView(
-    InputCheckMixin, UTCTimestampsMixin, IdempotentMixin, generics.RetrieveUpdateAPIView
+    InputCheckMixin, JSONErrorsMixin, UTCTimestampsMixin, IdempotentMixin, generics.RetrieveUpdateAPIView
 ):
     pass
 

@@ -99,6 +99,7 @@ class KernelErrorCode(ErrorCode):
     NULL_CHARACTERS_NOT_ALLOWED = "null_characters_not_allowed"
     SURROGATE_CHARACTERS_NOT_ALLOWED = "surrogate_characters_not_allowed"
     PARSE_ERROR = "parse_error"
+    AUTHORIZATION = "authorization"  # DRF's token serializer: wrong username or password
     AUTHENTICATION_FAILED = "authentication_failed"
     NOT_AUTHENTICATED = "not_authenticated"
     PERMISSION_DENIED = "permission_denied"
