@@ -3,8 +3,10 @@ the hold queue. The same figures the credit check decides on."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -13,6 +15,9 @@ from credit.models import CreditDecision
 from customers.models import Customer
 from orders.selectors import order_list, uninvoiced_order_values
 from receivables.selectors import receivables_positions
+
+if TYPE_CHECKING:
+    from orders.models import SalesOrder
 
 ZERO = Decimal("0.00")
 
@@ -56,6 +61,17 @@ def customer_positions(
     return positions
 
 
+def customers_with_positions(*, customers: Sequence[Customer]) -> list[Customer]:
+    """`customers`, each with `credit_position` (balance, exposure, headroom…) set, read for all of
+    them at once: a page of customers costs a fixed number of queries. The customer pages compose
+    it (master data reads no stage)."""
+    customers = list(customers)
+    positions = customer_positions(customers=customers) if customers else {}
+    for customer in customers:
+        customer.credit_position = positions[customer.pk]  # type: ignore[attr-defined]  # for the page
+    return customers
+
+
 def customer_position(*, customer: Customer, exclude_order_id: int | None = None) -> CreditPosition:
     return customer_positions(customers=[customer], exclude_order_id=exclude_order_id)[customer.pk]
 
@@ -64,7 +80,7 @@ def latest_decision(*, order_id: int) -> CreditDecision | None:
     return CreditDecision.objects.filter(order_id=order_id).select_related("decided_by").first()
 
 
-def with_latest_decision(orders: QuerySet) -> QuerySet:
+def with_latest_decision(orders: QuerySet[SalesOrder]) -> QuerySet[SalesOrder]:
     """Annotate each order with its latest decision's id, outcome, reason, exposure and limit."""
     latest = CreditDecision.objects.filter(order=OuterRef("pk")).order_by("-decided_at", "-pk")
     return orders.annotate(
@@ -76,7 +92,7 @@ def with_latest_decision(orders: QuerySet) -> QuerySet:
     )
 
 
-def hold_queue() -> QuerySet:
+def hold_queue() -> QuerySet[SalesOrder]:
     """Orders on hold, oldest first, with the decision that held them."""
     return with_latest_decision(order_list(filters={"status": "on_hold"})).order_by("submitted_at", "pk")
 

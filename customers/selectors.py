@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -64,20 +63,6 @@ def customer_get(*, customer_id: int) -> Customer:
     return Customer.objects.get(pk=customer_id)
 
 
-def customers_with_positions(*, customers: Sequence[Customer]) -> list[Customer]:
-    """`customers`, each with `credit_position` (balance, exposure, headroom…) set, read for all of
-    them at once by the credit selectors: a page of customers costs a fixed number of queries."""
-    # Imported here: the credit selectors read customers too; a module-level import both ways
-    # would be a cycle.
-    from credit.selectors import customer_positions
-
-    customers = list(customers)
-    positions = customer_positions(customers=customers) if customers else {}
-    for customer in customers:
-        customer.credit_position = positions[customer.pk]
-    return customers
-
-
 def customer_currencies() -> list[str]:
     """The currencies customers are billed in, for a filter."""
     return list(Customer.objects.order_by("currency").values_list("currency", flat=True).distinct())
@@ -112,7 +97,8 @@ def _history_label(name: str) -> str:
     if name in _LABELS:
         return _LABELS[name]
     try:
-        return str(Customer._meta.get_field(name).verbose_name).capitalize()
+        field = Customer._meta.get_field(name)
+        return str(field.verbose_name).capitalize()  # type: ignore[union-attr]  # a column
     except FieldDoesNotExist:
         return name
 
@@ -135,7 +121,7 @@ def customer_history(*, customer: Customer) -> list[CustomerChange]:
     user_ids = {
         (event.pgh_context or {}).get("user") for event in events if (event.pgh_context or {}).get("user")
     }
-    usernames = dict(
+    usernames: dict[Any, str] = dict(
         get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "username") if user_ids else []
     )
     history = []
