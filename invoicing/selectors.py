@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Case, DateField, F, Func, IntegerField, Prefetch, QuerySet, Sum, Value, When
 from django.utils import timezone
@@ -15,7 +16,7 @@ from o2c.money import ZERO, round_money
 OPEN_STATUSES = (Invoice.Status.OPEN, Invoice.Status.PARTIALLY_PAID)
 
 
-def invoice_list(*, filters: dict | None = None, overdue: bool | None = None) -> QuerySet[Invoice]:
+def invoice_list(*, filters: dict[str, Any] | None = None, overdue: bool | None = None) -> QuerySet[Invoice]:
     """Invoices with their lines and `days_overdue` (0 when not due or settled)."""
     today = timezone.localdate()
     invoices = (
@@ -75,7 +76,7 @@ def tax_summary(invoice: Invoice) -> list[dict[str, Decimal]]:
     return [rates[rate] for rate in sorted(rates)]
 
 
-def credit_note_list(*, filters: dict | None = None) -> QuerySet[CreditNote]:
+def credit_note_list(*, filters: dict[str, Any] | None = None) -> QuerySet[CreditNote]:
     notes = CreditNote.objects.select_related("invoice", "customer").prefetch_related(
         Prefetch("lines", queryset=CreditNoteLine.objects.order_by("pk")), "disputes"
     )
@@ -172,6 +173,7 @@ def line_credit(
         if net > left.net or tax > left.tax:
             raise Conflict(f"line {line.position}: more than is left of it would be credited")
         return net, tax
+    assert amount is not None  # one of the two is given (checked above)
     if amount <= 0:
         raise DomainError(f"line {line.position}: the amount must be positive", field="lines")
     if amount > left.total:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
@@ -22,7 +22,7 @@ ZERO = Decimal("0.00")
 EXPOSURE_STATUSES = (SalesOrder.Status.OPEN, SalesOrder.Status.FULFILLED)
 
 
-def order_list(*, filters: dict | None = None) -> QuerySet[SalesOrder]:
+def order_list(*, filters: dict[str, Any] | None = None) -> QuerySet[SalesOrder]:
     orders = SalesOrder.objects.select_related("customer", "warehouse", "created_by")
     for field, value in (filters or {}).items():
         if value not in (None, ""):
@@ -115,7 +115,7 @@ def order_events(*, order_id: int) -> QuerySet[OrderEvent]:
     return OrderEvent.objects.filter(order_id=order_id).select_related("actor").order_by("at", "pk")
 
 
-def stock_products_by_warehouse(*, order_ids) -> dict[int, list[int]]:
+def stock_products_by_warehouse(*, order_ids: Iterable[int]) -> dict[int, list[int]]:
     """The stock products of `order_ids` per warehouse (warehouse id → product ids in order):
     the stock levels a step that may allocate these orders locks in their place."""
     products: dict[int, set[int]] = {}

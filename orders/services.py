@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -25,6 +26,9 @@ from o2c.parsing import MAX_AMOUNT
 from o2c.states import transition_check
 from orders.models import TRANSITIONS, OrderEvent, SalesOrder, SalesOrderLine
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 MAX_QUANTITY = Decimal("1000000000")  # 10^9 units on one line is a typo, not an order
 MAX_LINES = 500
 
@@ -37,7 +41,9 @@ class LineInput:
     discount_percent: Decimal = ZERO
 
 
-def _event(order: SalesOrder, event: str, *, by=None, from_status: str = "", detail: str = "") -> None:
+def _event(
+    order: SalesOrder, event: str, *, by: User | None = None, from_status: str = "", detail: str = ""
+) -> None:
     OrderEvent.objects.create(
         order=order,
         event=event,
@@ -48,7 +54,9 @@ def _event(order: SalesOrder, event: str, *, by=None, from_status: str = "", det
     )
 
 
-def _set_status(order: SalesOrder, target: str, *, event: str, by=None, detail: str = "") -> None:
+def _set_status(
+    order: SalesOrder, target: str, *, event: str, by: User | None = None, detail: str = ""
+) -> None:
     transition_check(label=f"order {order.number}", current=order.status, target=target, allowed=TRANSITIONS)
     previous = order.status
     order.status = target
@@ -174,7 +182,7 @@ def order_create(
     *,
     customer_id: int,
     lines: Sequence[LineInput],
-    by=None,
+    by: User | None = None,
     requested_delivery_date: date | None = None,
     customer_reference: str = "",
     ship_to: str | None = None,
@@ -212,9 +220,9 @@ _UNSET = object()
 def order_update(
     *,
     order_id: int,
-    by=None,
+    by: User | None = None,
     lines: Sequence[LineInput] | None = None,
-    requested_delivery_date=_UNSET,
+    requested_delivery_date: Any = _UNSET,
     customer_reference: str | None = None,
     ship_to: str | None = None,
     warehouse_id: int | None = None,
@@ -257,21 +265,23 @@ def order_check_submittable(*, order: SalesOrder) -> None:
         )
 
 
-def order_mark_submitted(*, order: SalesOrder, approved: bool, reason: str, by=None) -> SalesOrder:
+def order_mark_submitted(
+    *, order: SalesOrder, approved: bool, reason: str, by: User | None = None
+) -> SalesOrder:
     order.submitted_at = timezone.now()
     target = SalesOrder.Status.OPEN if approved else SalesOrder.Status.ON_HOLD
     _set_status(order, target, event="approved" if approved else "credit_hold", by=by, detail=reason)
     return order
 
 
-def order_release_hold(*, order: SalesOrder, note: str, by=None) -> SalesOrder:
+def order_release_hold(*, order: SalesOrder, note: str, by: User | None = None) -> SalesOrder:
     if order.status != SalesOrder.Status.ON_HOLD:
         raise Conflict(f"order {order.number} is not on hold")
     _set_status(order, SalesOrder.Status.OPEN, event="hold_released", by=by, detail=note)
     return order
 
 
-def order_reject_hold(*, order: SalesOrder, note: str, by=None) -> SalesOrder:
+def order_reject_hold(*, order: SalesOrder, note: str, by: User | None = None) -> SalesOrder:
     if order.status != SalesOrder.Status.ON_HOLD:
         raise Conflict(f"order {order.number} is not on hold")
     _set_status(order, SalesOrder.Status.CANCELLED, event="hold_rejected", by=by, detail=note)
@@ -279,7 +289,7 @@ def order_reject_hold(*, order: SalesOrder, note: str, by=None) -> SalesOrder:
 
 
 def order_record_reservations(
-    *, order: SalesOrder, reserved: dict[int, Decimal], by=None, event: str = "allocated"
+    *, order: SalesOrder, reserved: dict[int, Decimal], by: User | None = None, event: str = "allocated"
 ) -> None:
     """Store what allocation reserved per line; the rest of each open stock line is backordered."""
     lines = list(order.lines.filter(is_stock=True).order_by("pk"))
@@ -310,7 +320,9 @@ def _fulfillment_status(stock_lines: list[SalesOrderLine]) -> str:
     return SalesOrder.Fulfillment.UNALLOCATED
 
 
-def order_cancel(*, order: SalesOrder, reason: str, released: dict[int, Decimal], by=None) -> SalesOrder:
+def order_cancel(
+    *, order: SalesOrder, reason: str, released: dict[int, Decimal], by: User | None = None
+) -> SalesOrder:
     """Cancel after the pipeline released the reservations; refused once anything shipped."""
     order_check_cancellable(order=order)
     order.lines.update(quantity_reserved=ZERO, quantity_backordered=ZERO)
@@ -333,7 +345,9 @@ def order_check_cancellable(*, order: SalesOrder) -> None:
     )
 
 
-def order_record_shipment(*, order: SalesOrder, shipped: dict[int, Decimal], reference: str, by=None) -> None:
+def order_record_shipment(
+    *, order: SalesOrder, shipped: dict[int, Decimal], reference: str, by: User | None = None
+) -> None:
     """Shipped quantities leave the reservation and count as shipped."""
     lines = list(order.lines.filter(pk__in=shipped).order_by("pk"))
     for line in lines:
@@ -352,7 +366,9 @@ def order_record_shipment(*, order: SalesOrder, shipped: dict[int, Decimal], ref
     _complete_if_done(order, by=by)
 
 
-def order_record_invoice(*, order: SalesOrder, invoiced: dict[int, Decimal], reference: str, by=None) -> None:
+def order_record_invoice(
+    *, order: SalesOrder, invoiced: dict[int, Decimal], reference: str, by: User | None = None
+) -> None:
     """Invoiced quantities per line; the billing status follows."""
     lines = list(order.lines.order_by("pk"))
     for line in lines:
@@ -370,7 +386,7 @@ def order_record_invoice(*, order: SalesOrder, invoiced: dict[int, Decimal], ref
     _complete_if_done(order, by=by)
 
 
-def _complete_if_done(order: SalesOrder, *, by=None) -> None:
+def _complete_if_done(order: SalesOrder, *, by: User | None = None) -> None:
     """An open order whose goods are all shipped and whose lines are all invoiced is fulfilled."""
     stock_done = (
         order.fulfillment_status == SalesOrder.Fulfillment.SHIPPED
@@ -391,7 +407,7 @@ def order_record_settlement(
     open_balance: Decimal,
     settled: Decimal,
     on: date,
-    by=None,
+    by: User | None = None,
     reference: str = "",
 ) -> None:
     """The payment status from the order's invoices (their total, what is still open on them and
