@@ -3,7 +3,6 @@ the hold queue. The same figures the credit check decides on."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -59,17 +58,6 @@ def customer_positions(
             exposure=owed.open_balance + open_orders,
         )
     return positions
-
-
-def customers_with_positions(*, customers: Sequence[Customer]) -> list[Customer]:
-    """`customers`, each with `credit_position` (balance, exposure, headroom…) set, read for all of
-    them at once: a page of customers costs a fixed number of queries. The customer pages compose
-    it (master data reads no stage)."""
-    customers = list(customers)
-    positions = customer_positions(customers=customers) if customers else {}
-    for customer in customers:
-        customer.credit_position = positions[customer.pk]  # type: ignore[attr-defined]  # for the page
-    return customers
 
 
 def customer_position(*, customer: Customer, exclude_order_id: int | None = None) -> CreditPosition:

@@ -10,7 +10,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
-from credit.selectors import customers_with_positions
 from customers import selectors, services
 from customers.forms import COMMON_CURRENCIES, CustomerFilterForm, CustomerForm
 from customers.models import Customer
@@ -121,11 +120,11 @@ def customer_list(request):
                 customer.credit_position.overdue_amount,
                 customer.credit_position.unapplied_cash,
             ]
-            for customer in customers_with_positions(customers=customers)
+            for customer in selectors.customers_with_positions(customers=customers)
         )
         return csv_response("customers.csv", CSV_HEADER, rows)
     page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = customers_with_positions(customers=page.object_list)
+    page.object_list = selectors.customers_with_positions(customers=page.object_list)
     return render(
         request,
         "customers/list.html",
@@ -141,7 +140,7 @@ def customer_list(request):
 @role_required(SALES, WAREHOUSE, FINANCE)
 def customer_detail(request, customer_id: int):
     customer = _customer_or_404(customer_id)
-    customer = customers_with_positions(customers=[customer])[0]
+    customer = selectors.customers_with_positions(customers=[customer])[0]
     open_orders = order_list(
         filters={"customer_id": customer.pk, "status__in": OPEN_ORDER_STATUSES}
     ).order_by("-order_date", "-pk")

@@ -1,9 +1,9 @@
-"""Inventory reads: the catalogue with what is available, stock levels, stock moves (what open
-orders wait for is read by `orders.selectors.stock_levels_with_backorders`). Every list costs a fixed number of queries, however many rows it has."""
+"""Inventory reads: the catalogue with what is available, stock levels with backorders, stock
+moves. Every list costs a fixed number of queries, however many rows it has."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -107,6 +107,23 @@ def stock_level_list(
     if search:
         levels = levels.filter(Q(product__sku__icontains=search) | Q(product__name__icontains=search))
     return levels.order_by("product__sku", "warehouse__code")
+
+
+def stock_levels_with_backorders(
+    *, levels: Sequence[StockLevel], warehouse_id: int | None = None
+) -> list[StockLevel]:
+    """`levels`, each with `backordered` set: what open orders wait for there (one query)."""
+    # Imported here: the order selectors read inventory too, and a module-level import both
+    # ways would be a cycle.
+    from orders.selectors import backordered_quantities
+
+    levels = list(levels)
+    if not levels:
+        return levels
+    backordered = backordered_quantities(warehouse_id=warehouse_id)
+    for level in levels:
+        level.backordered = backordered.get((level.product_id, level.warehouse_id), ZERO_QUANTITY)  # type: ignore[attr-defined]
+    return levels
 
 
 def stock_level_get(*, product_id: int, warehouse_id: int) -> StockLevel | None:

@@ -15,7 +15,6 @@ from o2c.csv import csv_response
 from o2c.errors import DomainError
 from o2c.forms import param_id, param_text
 from o2c.roles import FINANCE, SALES, WAREHOUSE, has_role, role_required
-from orders.selectors import stock_levels_with_backorders
 
 PAGE_SIZE = 50
 
@@ -61,11 +60,13 @@ def stock(request):
                 level.available,
                 level.backordered,
             ]
-            for level in stock_levels_with_backorders(levels=levels, warehouse_id=warehouse_id)
+            for level in selectors.stock_levels_with_backorders(levels=levels, warehouse_id=warehouse_id)
         )
         return csv_response("stock.csv", header, rows)
     page = Paginator(levels, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = stock_levels_with_backorders(levels=page.object_list, warehouse_id=warehouse_id)
+    page.object_list = selectors.stock_levels_with_backorders(
+        levels=page.object_list, warehouse_id=warehouse_id
+    )
     return render(
         request,
         "inventory/stock.html",
@@ -76,7 +77,9 @@ def stock(request):
 def _stock_of(product) -> list:
     if product is None:
         return []
-    return stock_levels_with_backorders(levels=selectors.stock_level_list(filters={"product": product.pk}))
+    return selectors.stock_levels_with_backorders(
+        levels=selectors.stock_level_list(filters={"product": product.pk})
+    )
 
 
 def _product_by_id(product_id: int | None):

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from inventory.selectors import ZERO_QUANTITY
 from o2c.money import round_money
 from orders.models import OrderEvent, SalesOrder, SalesOrderLine
-
-if TYPE_CHECKING:
-    from inventory.models import StockLevel
 
 ZERO = Decimal("0.00")
 # Approved orders whose value still counts toward the customer's exposure until invoiced.
@@ -93,22 +89,6 @@ def backordered_quantities(*, warehouse_id: int | None = None) -> dict[tuple[int
         lines = lines.filter(order__warehouse_id=warehouse_id)
     rows = lines.values("product_id", "order__warehouse_id").annotate(quantity=Sum("quantity_backordered"))
     return {(row["product_id"], row["order__warehouse_id"]): row["quantity"] for row in rows}
-
-
-def stock_levels_with_backorders(
-    *, levels: Sequence[StockLevel], warehouse_id: int | None = None
-) -> list[StockLevel]:
-    """`levels`, each with `backordered` set: what open orders wait for there (one query). The
-    stock pages compose it (master data reads no stage)."""
-    levels = list(levels)
-    if not levels:
-        return levels
-    backordered = backordered_quantities(warehouse_id=warehouse_id)
-    for level in levels:
-        level.backordered = backordered.get(  # type: ignore[attr-defined]  # for the page
-            (level.product_id, level.warehouse_id), ZERO_QUANTITY
-        )
-    return levels
 
 
 def order_events(*, order_id: int) -> QuerySet[OrderEvent]:

@@ -9,7 +9,6 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import filters, permissions, status
 from rest_framework.response import Response
 
-from credit.selectors import customers_with_positions
 from customers import selectors, services
 from customers.api import serializers as s
 from customers.models import Customer
@@ -37,7 +36,7 @@ class CustomerAccess:
 
 
 def _customer_out(customer: Customer) -> dict:
-    return s.CustomerOut(customers_with_positions(customers=[customer])[0]).data
+    return s.CustomerOut(selectors.customers_with_positions(customers=[customer])[0]).data
 
 
 @extend_schema_view(
@@ -57,7 +56,7 @@ class CustomerListCreateView(CustomerAccess, ListCreateAPIView):
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        customers = customers_with_positions(customers=page)
+        customers = selectors.customers_with_positions(customers=page)
         return self.get_paginated_response(s.CustomerOut(customers, many=True).data)
 
     def create(self, request, *args, **kwargs):

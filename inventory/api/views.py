@@ -16,7 +16,6 @@ from o2c import pipeline
 from o2c.api import APIView, ListAPIView, ListCreateAPIView, RetrieveUpdateAPIView, role_permission
 from o2c.api_fields import FilterBackend, FilterSet, IdFilter
 from o2c.roles import FINANCE, MANAGER, SALES, WAREHOUSE
-from orders.selectors import stock_levels_with_backorders
 
 ReadInventory = role_permission(SALES, WAREHOUSE, FINANCE)
 WriteMasterData = role_permission(MANAGER)
@@ -118,7 +117,7 @@ class StockLevelListView(ListAPIView):
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        levels = stock_levels_with_backorders(levels=page)
+        levels = selectors.stock_levels_with_backorders(levels=page)
         return self.get_paginated_response(s.StockLevelOut(levels, many=True).data)
 
 
