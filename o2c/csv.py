@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
-from django.http import StreamingHttpResponse
+from django.http import HttpRequest, StreamingHttpResponse
 
 from o2c.parsing import content_disposition
 
@@ -94,6 +94,6 @@ def csv_response(
     return response
 
 
-def export_requested(request) -> bool:
+def export_requested(request: HttpRequest) -> bool:
     """A page asked for its CSV: `?export=csv` (as the pages say) or `?format=csv` (as the API says)."""
     return "csv" in (request.GET.get("format"), request.GET.get("export"))

@@ -8,9 +8,11 @@ open-item ledger's sums, which a test checks); anything "as of" a past date sums
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     Case,
@@ -31,8 +33,11 @@ from invoicing.selectors import invoice_list, invoice_rows
 from receivables.cash.allocation import OpenInvoice
 from receivables.models import Dispute, Payment, ReceivableEntry
 
+if TYPE_CHECKING:
+    from invoicing.models import Invoice
+
 ZERO = Decimal("0.00")
-_MONEY = DecimalField(max_digits=18, decimal_places=2)
+_MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=18, decimal_places=2)
 
 
 @dataclass(frozen=True)
@@ -43,7 +48,7 @@ class ReceivablesPosition:
     disputed: Decimal = ZERO
 
 
-def open_disputed_subquery() -> Subquery:
+def open_disputed_subquery() -> Coalesce:
     """Per invoice (OuterRef "pk"): the amount in open disputes."""
     return Coalesce(
         Subquery(
@@ -66,7 +71,7 @@ def receivables_positions(*, customer_ids: list[int], grace_days: int = 0) -> di
         row["customer_id"]: row
         for row in invoice_rows()
         .filter(customer_id__in=customer_ids, balance__gt=0)
-        .annotate(disputed=open_disputed_subquery())
+        .annotate(disputed=open_disputed_subquery())  # type: ignore[no-redef]  # the plugin's confusion
         .annotate(
             disputed_open=Case(When(disputed__gt=F("balance"), then=F("balance")), default=F("disputed")),
         )
@@ -97,7 +102,7 @@ def receivables_positions(*, customer_ids: list[int], grace_days: int = 0) -> di
     return positions
 
 
-def open_invoices(*, customer_id: int) -> QuerySet:
+def open_invoices(*, customer_id: int) -> QuerySet[Invoice]:
     """A customer's invoices with a balance, oldest due first, with `days_overdue` and `disputed`."""
     return (
         invoice_list(filters={"customer_id": customer_id})
@@ -107,7 +112,7 @@ def open_invoices(*, customer_id: int) -> QuerySet:
     )
 
 
-def open_items(invoices) -> list[OpenInvoice]:
+def open_items(invoices: Iterable[Invoice]) -> list[OpenInvoice]:
     """Invoices (annotated with `disputed` or not) as the allocation proposal takes them."""
     return [
         OpenInvoice(

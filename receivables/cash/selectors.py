@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Prefetch, QuerySet
 
 from receivables.cash.models import Allocation, Payment, WriteOff
 
 
-def payment_list(*, filters: dict | None = None) -> QuerySet[Payment]:
+def payment_list(*, filters: dict[str, Any] | None = None) -> QuerySet[Payment]:
     payments = Payment.objects.select_related("customer", "created_by").prefetch_related(
         Prefetch("allocations", queryset=Allocation.objects.select_related("invoice").order_by("pk"))
     )
@@ -27,7 +29,7 @@ def payment_get(*, payment_id: int) -> Payment:
     return payment_list().get(pk=payment_id)
 
 
-def write_off_list(*, filters: dict | None = None) -> QuerySet[WriteOff]:
+def write_off_list(*, filters: dict[str, Any] | None = None) -> QuerySet[WriteOff]:
     write_offs = WriteOff.objects.select_related("invoice", "customer", "created_by")
     for name, value in (filters or {}).items():
         if value not in (None, ""):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core import signing
@@ -20,6 +21,9 @@ from django.utils import timezone
 from customers.selectors import customer_get
 from o2c.errors import Conflict, DomainError
 from receivables.portal.models import PortalLink
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 SALT = "o2c.portal"
 MAX_DAYS = 366
@@ -45,7 +49,7 @@ def portal_link_token(*, link: PortalLink) -> str:
     return signing.dumps({"link": link.pk}, salt=SALT)
 
 
-def portal_link_create(*, customer_id: int, days: int | None = None, by=None) -> IssuedLink:
+def portal_link_create(*, customer_id: int, days: int | None = None, by: User | None = None) -> IssuedLink:
     """A new link for the customer, valid `days` (O2C_PORTAL_LINK_DAYS by default)."""
     try:
         customer = customer_get(customer_id=customer_id)

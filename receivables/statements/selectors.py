@@ -21,9 +21,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, DecimalField, F, Min, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, DecimalField, F, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from customers.models import Customer
 
 ZERO = Decimal("0.00")
-_MONEY = DecimalField(max_digits=18, decimal_places=2)
+_MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=18, decimal_places=2)
 Kind = ReceivableEntry.Kind
 
 # The rows that are movements on a statement; allocation rows come in pairs that cancel out.
@@ -214,7 +214,9 @@ def statement_get(*, customer: Customer, period_from: date, period_to: date) -> 
     )
 
 
-def _movements(*, rows, period_from: date, period_to: date, opening: Decimal) -> list[Movement]:
+def _movements(
+    *, rows: QuerySet[ReceivableEntry], period_from: date, period_to: date, opening: Decimal
+) -> list[Movement]:
     grouped = list(
         rows.filter(entry_date__gte=period_from, entry_date__lte=period_to, kind__in=MOVEMENT_KINDS)
         .values(
@@ -267,7 +269,7 @@ def _allocations_by_payment(*, payment_ids: list[int], until: date) -> dict[int,
     return {payment_id: tuple(items) for payment_id, items in result.items()}
 
 
-def _movement(row: dict, *, balance: Decimal, allocations: tuple[Allocated, ...]) -> Movement:
+def _movement(row: dict[str, Any], *, balance: Decimal, allocations: tuple[Allocated, ...]) -> Movement:
     kind = row["kind"]
     invoice_number, payment_number = row["invoice__number"] or "", row["payment__number"] or ""
     reference = ""
@@ -315,7 +317,7 @@ def _movement(row: dict, *, balance: Decimal, allocations: tuple[Allocated, ...]
     )
 
 
-def _open_invoices_as_of(*, customer_id: int, as_of: date):
+def _open_invoices_as_of(*, customer_id: int, as_of: date) -> QuerySet[Any]:
     """The customer's invoices with a balance as of `as_of`, annotated with `balance_as_of` (their
     rows up to that date) and `disputed_as_of` (in disputes open then, at most the balance)."""
     balance = Subquery(
@@ -352,7 +354,7 @@ def _open_invoices_as_of(*, customer_id: int, as_of: date):
     )
 
 
-def _aging(open_invoices, *, as_of: date, unapplied: Decimal) -> Aging:
+def _aging(open_invoices: QuerySet[Any], *, as_of: date, unapplied: Decimal) -> Aging:
     """Buckets by days past due as of `as_of` (due on `as_of` is current), in one aggregate."""
     undisputed = F("balance_as_of") - F("disputed_as_of")
 
