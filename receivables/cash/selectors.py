@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, QuerySet
 
+from receivables.cash.allocation import allocation_propose
 from receivables.cash.models import Allocation, Payment, WriteOff
+from receivables.selectors import open_items_of
+
+if TYPE_CHECKING:
+    from receivables.cash.services import AllocationInput
 
 
 def payment_list(*, filters: dict[str, Any] | None = None) -> QuerySet[Payment]:
@@ -35,3 +42,19 @@ def write_off_list(*, filters: dict[str, Any] | None = None) -> QuerySet[WriteOf
         if value not in (None, ""):
             write_offs = write_offs.filter(**{name: value})
     return write_offs
+
+
+def allocation_proposal(*, customer_id: int, amount: Decimal, reference: str) -> list[tuple[int, Decimal]]:
+    """Which open invoices of the customer a payment of `amount` settles, and by how much: the
+    invoice numbers in the reference first, then oldest due first."""
+    return allocation_propose(
+        invoices=open_items_of(customer_id=customer_id), amount=amount, reference=reference
+    )
+
+
+def allocation_totals(allocations: Iterable[AllocationInput | Allocation]) -> dict[int, Decimal]:
+    """The amount allocated per invoice."""
+    totals: dict[int, Decimal] = {}
+    for allocation in allocations:
+        totals[allocation.invoice_id] = totals.get(allocation.invoice_id, Decimal("0")) + allocation.amount
+    return totals
