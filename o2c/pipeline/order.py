@@ -15,11 +15,10 @@ from o2c.pipeline.billing import invoice_issue
 from o2c.pipeline.fulfilment import backorders_allocate
 from orders import selectors as order_selectors
 from orders import services as orders
+from orders.models import SalesOrder
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
-
-    from orders.models import SalesOrder
 
 
 @transaction.atomic
