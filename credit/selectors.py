@@ -11,14 +11,13 @@ from django.conf import settings
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from credit.models import CreditDecision
+from o2c.money import ZERO_CENTS as ZERO
 from orders.selectors import order_list, uninvoiced_order_values
 from receivables.selectors import receivables_positions
 
 if TYPE_CHECKING:
     from customers.models import Customer
     from orders.models import SalesOrder
-
-ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from fulfillment.models import Shipment, ShipmentLine
+from o2c.money import ZERO
 from orders.selectors import order_list
 
 if TYPE_CHECKING:
@@ -44,7 +45,6 @@ def shipment_get(*, shipment_id: int) -> Shipment:
     return shipment_list().get(pk=shipment_id)
 
 
-ZERO = Decimal("0")
 OPEN_SHIPMENT_STATUSES = (Shipment.Status.PICKING, Shipment.Status.PACKED)
 
 

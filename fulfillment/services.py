@@ -17,7 +17,7 @@ from fulfillment.models import TRANSITIONS, Shipment, ShipmentLine
 from inventory.services import stock_issue, stock_levels_lock, stock_release, stock_reserve
 from ledger.services import LineSpec, journal_entry_post
 from o2c.errors import Conflict, DomainError
-from o2c.money import round_money
+from o2c.money import ZERO, round_money
 from o2c.numbering import sequence_number_next
 from o2c.states import transition_check
 from orders.selectors import backordered_lines, order_delivery_address
@@ -27,8 +27,6 @@ if TYPE_CHECKING:
 
     from inventory.models import StockLevel
     from orders.models import SalesOrder, SalesOrderLine
-
-ZERO = Decimal("0")
 
 
 def order_allocate(*, order: SalesOrder) -> dict[int, Decimal]:

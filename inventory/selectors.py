@@ -24,11 +24,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from inventory.models import Product, StockLevel, StockMove, Warehouse
+from o2c.money import ZERO_QUANTITY
 
 M = TypeVar("M", bound=Model)
 
 QUANTITY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=15, decimal_places=3)
-ZERO_QUANTITY = Decimal("0.000")
 PRODUCT_ORDERING_FIELDS = (
     "sku",
     "name",

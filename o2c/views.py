@@ -114,7 +114,7 @@ def _role_home(role: str) -> Callable[..., HttpResponse]:
             "cards": cards,
         }
         today = timezone.localdate()
-        if role in DASHBOARDS:  # the figures of the role's dashboard (reporting/dashboard.py)
+        if role in DASHBOARDS:  # the figures of the role's dashboard (reporting/dashboard/)
             context["dashboard"] = DASHBOARDS[role](today=today, user=request.user)
         return render(request, f"o2c/home_{role}.html", {**context, "today": today})
 

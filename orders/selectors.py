@@ -10,10 +10,10 @@ from typing import Any
 from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
+from o2c.money import ZERO_CENTS as ZERO
 from o2c.money import round_money
 from orders.models import OrderEvent, SalesOrder, SalesOrderLine
 
-ZERO = Decimal("0.00")
 # Approved orders whose value still counts toward the customer's exposure until invoiced.
 EXPOSURE_STATUSES = (SalesOrder.Status.OPEN, SalesOrder.Status.FULFILLED)
 
