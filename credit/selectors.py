@@ -5,15 +5,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from credit.models import CreditDecision
-from customers.models import Customer
 from o2c.money import ZERO_CENTS as ZERO
 from orders.selectors import order_list, uninvoiced_order_values
 from receivables.selectors import receivables_positions
+
+if TYPE_CHECKING:
+    from customers.models import Customer
+    from orders.models import SalesOrder
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,7 @@ def latest_decision(*, order_id: int) -> CreditDecision | None:
     return CreditDecision.objects.filter(order_id=order_id).select_related("decided_by").first()
 
 
-def with_latest_decision(orders: QuerySet) -> QuerySet:
+def with_latest_decision(orders: QuerySet[SalesOrder]) -> QuerySet[SalesOrder]:
     """Annotate each order with its latest decision's id, outcome, reason, exposure and limit."""
     latest = CreditDecision.objects.filter(order=OuterRef("pk")).order_by("-decided_at", "-pk")
     return orders.annotate(
@@ -75,7 +79,7 @@ def with_latest_decision(orders: QuerySet) -> QuerySet:
     )
 
 
-def hold_queue() -> QuerySet:
+def hold_queue() -> QuerySet[SalesOrder]:
     """Orders on hold, oldest first, with the decision that held them."""
     return with_latest_decision(order_list(filters={"status": "on_hold"})).order_by("submitted_at", "pk")
 
