@@ -111,7 +111,7 @@ def order_cancel(*, order_id: int, reason: str, by) -> SalesOrder:
     locks.orders_lock(order_ids=sorted({order_id, *waiting}))  # one lock order with receipts
     order = locks.order_lock(order_id=order_id)
     orders.order_check_cancellable(order=order)
-    fulfillment.shipments_cancel_open(order=order)
+    fulfillment.shipments_cancel_open(order=order, reason=reason, by=by)
     released = fulfillment.order_deallocate(order=order)
     orders.order_cancel(order=order, reason=reason, released=released, by=by)
     for product_id in product_ids:
@@ -351,10 +351,12 @@ def _settle(
     for invoice_id in {*(paid or {}), *(written_off or {})}:
         on_orders = max(on_orders, invoices[invoice_id].issue_date)  # never before the invoice
     for invoice_id, amount in (paid or {}).items():
-        invoicing.invoice_settle(invoice=invoices[invoice_id], paid=amount, on=on)
+        invoicing.invoice_settle(invoice=invoices[invoice_id], paid=amount, on=on, reference=reference, by=by)
         touched.add(invoices[invoice_id].order_id)
     for invoice_id, amount in (written_off or {}).items():
-        invoicing.invoice_settle(invoice=invoices[invoice_id], written_off=amount, on=on)
+        invoicing.invoice_settle(
+            invoice=invoices[invoice_id], written_off=amount, on=on, reference=reference, by=by
+        )
         touched.add(invoices[invoice_id].order_id)
     if touched:
         _orders_settle(order_ids=touched, on=on_orders, reference=reference, by=by)

@@ -42,7 +42,9 @@ _CREDIT_DECISIONS = ["credit.add_creditdecision"]
 _VIEW_BILLING = [
     "fulfillment.view_shipment",
     "fulfillment.view_shipmentline",
+    "fulfillment.view_shipmentevent",
     "invoicing.view_invoice",
+    "invoicing.view_invoiceevent",
     "invoicing.view_invoiceline",
     "invoicing.view_creditnote",
     "invoicing.view_creditnoteline",

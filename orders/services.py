@@ -22,8 +22,8 @@ from o2c.errors import Conflict, DomainError
 from o2c.money import ZERO, line_amounts, round_quantity
 from o2c.numbering import sequence_number_next
 from o2c.parsing import MAX_AMOUNT
-from o2c.states import transition_check
-from orders.models import TRANSITIONS, OrderEvent, SalesOrder, SalesOrderLine
+from o2c.states import transition, transition_assert
+from orders.models import OrderEvent, SalesOrder, SalesOrderLine
 
 MAX_QUANTITY = Decimal("1000000000")  # 10^9 units on one line is a typo, not an order
 MAX_LINES = 500
@@ -37,23 +37,20 @@ class LineInput:
     discount_percent: Decimal = ZERO
 
 
-def _event(order: SalesOrder, event: str, *, by=None, from_status: str = "", detail: str = "") -> None:
-    OrderEvent.objects.create(
-        order=order,
-        event=event,
-        actor=by,
-        from_status=from_status,
-        to_status=order.status if from_status else "",
-        detail=detail[:2000],
-    )
+def _event(order: SalesOrder, event: str, *, by=None, detail: str = "") -> None:
+    """A step on the timeline that changes no status (status changes: o2c.states.transition)."""
+    OrderEvent.objects.create(order=order, event=event, actor=by, detail=detail[:2000])
 
 
 def _set_status(order: SalesOrder, target: str, *, event: str, by=None, detail: str = "") -> None:
-    transition_check(label=f"order {order.number}", current=order.status, target=target, allowed=TRANSITIONS)
-    previous = order.status
-    order.status = target
-    order.save(update_fields=["status", "fulfillment_status", "submitted_at"])
-    _event(order, event, by=by, from_status=previous, detail=detail)
+    transition(
+        order,
+        target,
+        by=by,
+        reason=detail,
+        event=event,
+        update_fields=["fulfillment_status", "submitted_at"],
+    )
 
 
 def _resolve_customer(customer_id: int) -> Customer:
@@ -325,12 +322,7 @@ def order_cancel(*, order: SalesOrder, reason: str, released: dict[int, Decimal]
 def order_check_cancellable(*, order: SalesOrder) -> None:
     if order.lines.filter(quantity_shipped__gt=0).exists():
         raise Conflict(f"order {order.number} has shipped goods and cannot be cancelled")
-    transition_check(
-        label=f"order {order.number}",
-        current=order.status,
-        target=SalesOrder.Status.CANCELLED,
-        allowed=TRANSITIONS,
-    )
+    transition_assert(order, SalesOrder.Status.CANCELLED)
 
 
 def order_record_shipment(*, order: SalesOrder, shipped: dict[int, Decimal], reference: str, by=None) -> None:
