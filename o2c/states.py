@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import connections, models, transaction
 
 from o2c.errors import InvalidTransition
 
@@ -43,7 +43,7 @@ def transitions_from(current: str, allowed: Transitions) -> list[str]:
 
 def transitions_of(model: type[models.Model]) -> Transitions:
     """The document's table of allowed `(from, to)` pairs."""
-    table = getattr(model, "TRANSITIONS", None)
+    table: Transitions | None = getattr(model, "TRANSITIONS", None)
     if table is None:
         raise TypeError(f"{model.__name__} declares no TRANSITIONS table")
     return table
@@ -109,7 +109,7 @@ def transition(
 
 @transaction.atomic
 def transition_rows(
-    rows: models.QuerySet,
+    rows: models.QuerySet[Any],
     to: str,
     *,
     by: Any,
@@ -121,7 +121,7 @@ def transition_rows(
     column `values`, in one conditional UPDATE per source status; the database re-checks
     `status = source` on each row after waiting for any lock on it, so a row another transaction
     moved meanwhile is left alone. Writes an event row for each row moved; returns how many."""
-    model = rows.model
+    model, connection = rows.model, connections[rows.db]
     sources = sorted({source for source, target in transitions_of(model) if target == to})
     event_model, column = _event_model(model)
     meta = model._meta
