@@ -42,7 +42,8 @@ from orders.forms import (
     order_preview,
 )
 from orders.models import SalesOrder
-from receivables.selectors import dispute_list, payment_list
+from receivables.cash.selectors import payment_list
+from receivables.disputes.selectors import dispute_list
 
 PAGE_SIZE = 50
 SUGGESTIONS = 8
