@@ -53,14 +53,18 @@ _SHIPPING = ["fulfillment.add_shipment", "fulfillment.change_shipment"]
 _CREDIT_NOTES = ["invoicing.add_creditnote"]
 _VIEW_CASH = [
     "receivables.view_payment",
+    "receivables.view_paymentevent",
     "receivables.view_allocation",
     "receivables.view_receivableentry",
     "receivables.view_dispute",
+    "receivables.view_disputeevent",
     "receivables.view_writeoff",
     "receivables.view_dunninglevel",
     "receivables.view_dunningrun",
     "receivables.view_dunningnotice",
     "receivables.view_bankstatement",
+    "receivables.view_bankstatementevent",
+    "receivables.view_bankstatementlineevent",
     "receivables.view_portallink",
 ]
 _CASH = [

@@ -51,7 +51,8 @@ def transitions_of(model: type[models.Model]) -> Transitions:
 
 def document_label(document: models.Model) -> str:
     """How a refusal names the document: `shipment SH-2026-00003`, `dispute 12`."""
-    return f"{document._meta.verbose_name} {document}"
+    name, text = str(document._meta.verbose_name), str(document)
+    return text if text.startswith(name) else f"{name} {text}"
 
 
 def transition_allowed(document: models.Model, target: str) -> bool:

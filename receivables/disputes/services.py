@@ -15,6 +15,7 @@ from invoicing.selectors import invoice_lines_left, line_credit
 from o2c.errors import Conflict, DomainError
 from o2c.money import ZERO
 from o2c.roles import FINANCE, has_role
+from o2c.states import transition, transition_assert
 from receivables.disputes.models import Dispute, DisputeLine
 from receivables.services import amount_clean
 
@@ -137,12 +138,18 @@ def dispute_close(*, dispute: Dispute, outcome: str, note: str = "", credit_note
     """Close an open (locked) dispute as credited, rejected or withdrawn."""
     if dispute.status != Dispute.Status.OPEN:
         raise Conflict(f"dispute {dispute.pk} is already {dispute.get_status_display().lower()}")
-    dispute.status = outcome
+    transition_assert(dispute, outcome)
     dispute.resolution_note = note or ""
     dispute.resolved_on = timezone.localdate()
     dispute.resolved_by = by
     dispute.credit_note = credit_note
-    dispute.save(update_fields=["status", "resolution_note", "resolved_on", "resolved_by", "credit_note"])
+    transition(
+        dispute,
+        outcome,
+        by=by,
+        reason=dispute.resolution_note,
+        update_fields=["resolution_note", "resolved_on", "resolved_by", "credit_note"],
+    )
     return dispute
 
 
