@@ -79,7 +79,6 @@ def _event_model(model: type[models.Model]) -> tuple[type[models.Model], str]:
     return field.model, field.attname
 
 
-@transaction.atomic
 def transition(
     document: models.Model,
     to: str,
@@ -93,22 +92,23 @@ def transition(
     `update_fields` the caller changed along with it) and write its event row. `event` names the
     step on the timeline (default: the new status); `reason` is stored as the event's detail."""
     current: str = document.status  # type: ignore[attr-defined]
-    transition_assert(document, to)
-    document.status = to  # type: ignore[attr-defined]
-    document.save(update_fields=["status", *update_fields])
-    event_model, column = _event_model(type(document))
-    event_model.objects.create(
-        **{column: document.pk},
-        actor=by,
-        event=event or to,
-        from_status=current,
-        to_status=to,
-        detail=reason[:2000],
-    )
+    transition_assert(document, to)  # before the block: a refusal leaves the caller's transaction usable
+    # No savepoint of its own: the caller's transaction (or this block alone) holds both writes.
+    with transaction.atomic(using=document._state.db, savepoint=False):
+        document.status = to  # type: ignore[attr-defined]
+        document.save(update_fields=["status", *update_fields])
+        event_model, column = _event_model(type(document))
+        event_model.objects.create(
+            **{column: document.pk},
+            actor=by,
+            event=event or to,
+            from_status=current,
+            to_status=to,
+            detail=reason[:2000],
+        )
     return document
 
 
-@transaction.atomic
 def transition_rows(
     rows: models.QuerySet[Any],
     to: str,
@@ -119,31 +119,33 @@ def transition_rows(
     values: Mapping[str, Any] | None = None,
 ) -> int:
     """Move every row of `rows` whose status may become `to` (by the table), with the other
-    column `values`, in one conditional UPDATE per source status; the database re-checks
-    `status = source` on each row after waiting for any lock on it, so a row another transaction
-    moved meanwhile is left alone. Writes an event row for each row moved; returns how many."""
+    column `values`, in one conditional UPDATE: the database re-checks each row's status after
+    waiting for any lock on it, so a row another transaction moved meanwhile is left alone. Writes
+    an event row for each row moved; returns how many, for the caller's row-count check."""
     model, connection = rows.model, connections[rows.db]
     sources = sorted({source for source, target in transitions_of(model) if target == to})
+    if not sources:
+        return 0
     event_model, column = _event_model(model)
     meta = model._meta
+    quote = connection.ops.quote_name
     assignments = [("status", to), *(values or {}).items()]
-    set_sql = ", ".join(
-        f"{connection.ops.quote_name(meta.get_field(name).column)} = %s" for name, _ in assignments
-    )
+    set_sql = ", ".join(f"{quote(meta.get_field(name).column)} = %s" for name, _ in assignments)
     set_params = [meta.get_field(name).get_db_prep_save(value, connection) for name, value in assignments]
-    table, pk = connection.ops.quote_name(meta.db_table), connection.ops.quote_name(meta.pk.column)
-    status_column = connection.ops.quote_name(meta.get_field("status").column)
-    moved: list[Any] = []
-    for source in sources:
-        chosen, chosen_params = rows.filter(status=source).values("pk").query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET {set_sql} WHERE {pk} IN ({chosen}) AND {status_column} = %s "  # noqa: S608
-                f"RETURNING {pk}",
-                [*set_params, *chosen_params, source],
-            )
-            ids = sorted(row[0] for row in cursor.fetchall())
-        moved.extend(
+    table, pk, status = quote(meta.db_table), quote(meta.pk.column), quote(meta.get_field("status").column)
+    chosen, chosen_params = (
+        rows.filter(status__in=sources).order_by().values_list("pk", "status").query.sql_with_params()
+    )
+    with transaction.atomic(using=rows.db, savepoint=False), connection.cursor() as cursor:
+        # `moved.status = before.old` is checked again on a row another transaction changed
+        # meanwhile (READ COMMITTED re-evaluates the WHERE on the new row version).
+        cursor.execute(
+            f"UPDATE {table} AS moved SET {set_sql} FROM ({chosen}) AS before (id, old) "  # noqa: S608
+            f"WHERE moved.{pk} = before.id AND moved.{status} = before.old RETURNING moved.{pk}, before.old",
+            [*set_params, *chosen_params],
+        )
+        moved = sorted(cursor.fetchall())
+        event_model.objects.bulk_create(
             event_model(
                 **{column: document_id},
                 actor=by,
@@ -152,7 +154,6 @@ def transition_rows(
                 to_status=to,
                 detail=reason[:2000],
             )
-            for document_id in ids
+            for document_id, source in moved
         )
-    event_model.objects.bulk_create(moved)
     return len(moved)

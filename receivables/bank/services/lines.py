@@ -112,7 +112,7 @@ def bank_statement_recording_begin(*, statement_id: int, by=None) -> int:
         BankStatement.objects.filter(pk=statement_id),
         BankStatement.Status.RECORDING,
         by=by,
-        reason=f"{total} confirmed lines",
+        reason=f"confirmed lines: {total}",
         values={"lines_total": total, "lines_done": 0, "error": ""},
     )
     if not started:
