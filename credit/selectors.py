@@ -11,10 +11,9 @@ from django.db.models import OuterRef, QuerySet, Subquery
 
 from credit.models import CreditDecision
 from customers.models import Customer
+from o2c.money import ZERO_CENTS as ZERO
 from orders.selectors import order_list, uninvoiced_order_values
 from receivables.selectors import receivables_positions
-
-ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)

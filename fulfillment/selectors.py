@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.db.models import (
     DecimalField,
     ExpressionWrapper,
@@ -19,6 +17,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from fulfillment.models import Shipment, ShipmentLine
+from o2c.money import ZERO
 from orders.selectors import order_list
 
 
@@ -40,7 +39,6 @@ def shipment_get(*, shipment_id: int) -> Shipment:
     return shipment_list().get(pk=shipment_id)
 
 
-ZERO = Decimal("0")
 OPEN_SHIPMENT_STATUSES = (Shipment.Status.PICKING, Shipment.Status.PACKED)
 
 

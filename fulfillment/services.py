@@ -1,6 +1,6 @@
 """Allocation: reserve stock for approved orders, release it on cancellation, and give new
 stock to backorders oldest order first. Stock levels are locked in product order; the caller
-(o2c/pipeline.py) has already locked the order headers, so locks are always taken
+(o2c/pipeline/) has already locked the order headers, so locks are always taken
 order headers → customer → stock levels."""
 
 from __future__ import annotations
@@ -16,12 +16,10 @@ from fulfillment.models import Shipment, ShipmentLine
 from inventory.services import stock_issue, stock_levels_lock, stock_release, stock_reserve
 from ledger.services import LineSpec, journal_entry_post
 from o2c.errors import Conflict, DomainError
-from o2c.money import round_money
+from o2c.money import ZERO, round_money
 from o2c.numbering import sequence_number_next
 from o2c.states import transition, transition_assert, transition_rows
 from orders.selectors import backordered_lines, order_delivery_address
-
-ZERO = Decimal("0")
 
 
 def order_allocate(*, order) -> dict[int, Decimal]:

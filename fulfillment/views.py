@@ -8,8 +8,6 @@ field error, never a 500.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -32,6 +30,7 @@ from invoicing.selectors import credit_note_list
 from o2c import pipeline
 from o2c.csv import csv_response
 from o2c.errors import DomainError
+from o2c.money import ZERO
 from o2c.roles import FINANCE, SALES, WAREHOUSE, has_role, role_required
 from o2c.states import transitions_from
 from orders.selectors import DeliveryAddress, order_delivery_address, order_list
@@ -39,7 +38,6 @@ from orders.selectors import DeliveryAddress, order_delivery_address, order_list
 PAGE_SIZE = 50
 LATE_ROWS = 200
 STATUS = Shipment.Status
-ZERO = Decimal("0")
 QUEUE_CSV_HEADER = [
     "order",
     "customer_code",

@@ -29,13 +29,13 @@ from invoicing.models import CreditNote, Invoice
 from o2c import pipeline
 from o2c.csv import csv_response
 from o2c.errors import DomainError
+from o2c.money import ZERO
 from o2c.parsing import content_disposition
 from o2c.roles import FINANCE, MANAGER, SALES, WAREHOUSE, has_role, role_required
 from receivables.cash import selectors as cash_selectors
 from receivables.disputes import selectors as dispute_selectors
 
 PAGE_SIZE = 50
-ZERO = Decimal("0")
 INVOICE_CSV_HEADER = [
     "number",
     "issue_date",

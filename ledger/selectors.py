@@ -11,9 +11,7 @@ from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from ledger.models import Account, JournalEntry, LedgerSettings
-from o2c.money import ZERO
-
-ZERO_CENTS = Decimal("0.00")
+from o2c.money import ZERO, ZERO_CENTS
 
 
 @dataclass(frozen=True)

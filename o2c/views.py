@@ -107,7 +107,7 @@ def _role_home(role: str):
             cards.append({"title": title, "text": text, "url": url})
         context = {"role": role, "role_label": ROLE_LABELS[role], "intro": spec["intro"], "cards": cards}
         today = timezone.localdate()
-        if role in DASHBOARDS:  # the figures of the role's dashboard (reporting/dashboard.py)
+        if role in DASHBOARDS:  # the figures of the role's dashboard (reporting/dashboard/)
             context["dashboard"] = DASHBOARDS[role](today=today, user=request.user)
         return render(request, f"o2c/home_{role}.html", {**context, "today": today})
 

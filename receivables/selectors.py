@@ -9,30 +9,26 @@ open-item ledger's sums, which a test checks); anything "as of" a past date sums
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import (
-    Case,
-    DecimalField,
     F,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from invoicing.selectors import invoice_list, invoice_rows
+from o2c.money import ZERO_CENTS as ZERO
 from receivables.cash.allocation import OpenInvoice
 from receivables.models import Dispute, Payment, ReceivableEntry
-
-ZERO = Decimal("0.00")
-_MONEY = DecimalField(max_digits=18, decimal_places=2)
+from receivables.open_items.selectors import MONEY as _MONEY
+from receivables.open_items.selectors import disputed_capped, past_due_q
 
 
 @dataclass(frozen=True)
@@ -61,22 +57,17 @@ def open_disputed_subquery() -> Subquery:
 def receivables_positions(*, customer_ids: list[int], grace_days: int = 0) -> dict[int, ReceivablesPosition]:
     """Open balance, overdue undisputed (due more than `grace_days` ago), unapplied cash and
     disputed amount per customer, in two queries."""
-    overdue_before = timezone.localdate() - timedelta(days=grace_days)
+    past_due = past_due_q(as_of=timezone.localdate(), grace_days=grace_days)
     rows = {
         row["customer_id"]: row
         for row in invoice_rows()
         .filter(customer_id__in=customer_ids, balance__gt=0)
-        .annotate(disputed=open_disputed_subquery())
-        .annotate(
-            disputed_open=Case(When(disputed__gt=F("balance"), then=F("balance")), default=F("disputed")),
-        )
+        .annotate(disputed_open=disputed_capped(balance=F("balance"), disputed=open_disputed_subquery()))
         .values("customer_id")
         .annotate(
             open_balance=Sum("balance"),
             disputed=Sum("disputed_open"),
-            overdue=Sum(
-                F("balance") - F("disputed_open"), filter=Q(due_date__lt=overdue_before), output_field=_MONEY
-            ),
+            overdue=Sum(F("balance") - F("disputed_open"), filter=past_due, output_field=_MONEY),
         )
     }
     cash = dict(

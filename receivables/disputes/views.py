@@ -6,8 +6,6 @@ Thin views (STYLE.md rule 1): parse, check the role, call one pipeline step, ren
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
@@ -23,6 +21,7 @@ from o2c import pipeline
 from o2c.csv import csv_response, export_requested
 from o2c.errors import DomainError
 from o2c.forms import param_id, param_next
+from o2c.money import ZERO_CENTS as ZERO
 from o2c.roles import FINANCE, MANAGER, role_required
 from receivables import selectors as receivables_selectors
 from receivables.cash.forms import WriteOffForm
@@ -31,7 +30,6 @@ from receivables.disputes.forms import DisputeFilterForm, DisputeForm, DisputeRe
 from receivables.disputes.models import Dispute
 
 PAGE_SIZE = 50
-ZERO = Decimal("0.00")
 SORTS = {"age": ("opened_on", "pk"), "amount": ("-amount", "pk"), "customer": ("customer__code", "opened_on")}
 CSV_HEADER = [
     "id",

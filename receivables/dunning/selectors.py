@@ -25,6 +25,7 @@ from django.db.models import (
 from invoicing.selectors import invoice_rows
 from o2c.money import ZERO
 from receivables.dunning.models import DunningLevel, DunningNotice, DunningNoticeLine, DunningRun
+from receivables.open_items.selectors import disputed_capped
 from receivables.selectors import open_disputed_subquery
 
 
@@ -113,7 +114,7 @@ def due_invoice_rows(*, as_of: date, levels: list[DunningLevel], customer_id: in
             balance__gt=0,
             due_date__lte=as_of - timedelta(days=by_days[-1].days_overdue),
         )
-        .annotate(disputed=open_disputed_subquery())
+        .annotate(disputed=disputed_capped(balance=F("balance"), disputed=open_disputed_subquery()))
         .filter(balance__gt=F("disputed"))
         .annotate(reached_days=reached, days_overdue=_days_between(as_of))
         .filter(

@@ -36,7 +36,6 @@ from receivables.cash.forms import (
 from receivables.cash.models import Payment
 
 PAGE_SIZE = 50
-ZERO = Decimal("0.00")
 SORTS = {
     "number": "number",
     "date": "received_on",

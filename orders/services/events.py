@@ -1,0 +1,23 @@
+"""The order's event rows and its status changes: a status change goes through the order's
+TRANSITIONS table (o2c.states.transition), which writes its event row in the same transaction."""
+
+from __future__ import annotations
+
+from o2c.states import transition
+from orders.models import OrderEvent, SalesOrder
+
+
+def event_record(order: SalesOrder, event: str, *, by=None, detail: str = "") -> None:
+    """A step on the timeline that changes no status (status changes: `status_set`)."""
+    OrderEvent.objects.create(order=order, event=event, actor=by, detail=detail[:2000])
+
+
+def status_set(order: SalesOrder, target: str, *, event: str, by=None, detail: str = "") -> None:
+    transition(
+        order,
+        target,
+        by=by,
+        reason=detail,
+        event=event,
+        update_fields=["fulfillment_status", "submitted_at"],
+    )
