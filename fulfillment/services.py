@@ -13,13 +13,13 @@ from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
 
-from fulfillment.models import TRANSITIONS, Shipment, ShipmentLine
+from fulfillment.models import Shipment, ShipmentLine
 from inventory.services import stock_issue, stock_levels_lock, stock_release, stock_reserve
 from ledger.services import LineSpec, journal_entry_post
 from o2c.errors import Conflict, DomainError
 from o2c.money import ZERO, round_money
 from o2c.numbering import sequence_number_next
-from o2c.states import transition_check
+from o2c.states import transition, transition_assert, transition_rows
 from orders.selectors import backordered_lines, order_delivery_address
 
 if TYPE_CHECKING:
@@ -171,17 +171,10 @@ def shipment_address_ensure(*, shipment: Shipment, order: SalesOrder) -> str:
     return shipment.ship_to
 
 
-def _move(shipment: Shipment, target: str) -> None:
-    transition_check(
-        label=f"shipment {shipment.number}", current=shipment.status, target=target, allowed=TRANSITIONS
-    )
-    shipment.status = target
-
-
 def shipment_pack(*, shipment: Shipment, by: User | None = None) -> Shipment:
-    _move(shipment, Shipment.Status.PACKED)
+    transition_assert(shipment, Shipment.Status.PACKED)
     shipment.packed_at, shipment.packed_by = timezone.now(), by
-    shipment.save(update_fields=["status", "packed_at", "packed_by"])
+    transition(shipment, Shipment.Status.PACKED, by=by, update_fields=["packed_at", "packed_by"])
     return shipment
 
 
@@ -191,7 +184,7 @@ def shipment_issue_stock(
     """Issue the shipment's goods from stock and post their cost (Dr cost of goods sold / Cr
     inventory at standard cost); returns the shipped quantity per order line. `levels`: the
     shipment's stock levels when the caller has locked them already (per product)."""
-    _move(shipment, Shipment.Status.SHIPPED)  # checked before any stock moves
+    transition_assert(shipment, Shipment.Status.SHIPPED)  # before any stock moves
     lines = list(shipment.lines.select_related("product").order_by("product_id", "pk"))
     if levels is None:
         levels = stock_levels_lock(
@@ -224,20 +217,17 @@ def shipment_mark_shipped(
 ) -> Shipment:
     if not carrier.strip():
         raise DomainError("name the carrier", field="carrier")
-    shipment.status = Shipment.Status.SHIPPED
+    transition_assert(shipment, Shipment.Status.SHIPPED)
     shipment.carrier = carrier.strip()
     shipment.tracking_number = tracking_number.strip()
     shipment.estimated_delivery = estimated_delivery
     shipment.shipped_at, shipment.shipped_by = timezone.now(), by
-    shipment.save(
-        update_fields=[
-            "status",
-            "carrier",
-            "tracking_number",
-            "estimated_delivery",
-            "shipped_at",
-            "shipped_by",
-        ]
+    transition(
+        shipment,
+        Shipment.Status.SHIPPED,
+        by=by,
+        reason=" ".join(filter(None, [shipment.carrier, shipment.tracking_number])),
+        update_fields=["carrier", "tracking_number", "estimated_delivery", "shipped_at", "shipped_by"],
     )
     return shipment
 
@@ -245,21 +235,26 @@ def shipment_mark_shipped(
 def shipment_deliver(
     *, shipment: Shipment, delivered_at: datetime | None = None, by: User | None = None
 ) -> Shipment:
-    _move(shipment, Shipment.Status.DELIVERED)
+    transition_assert(shipment, Shipment.Status.DELIVERED)
     shipment.delivered_at, shipment.delivered_by = delivered_at or timezone.now(), by
     shipment.late = bool(
         shipment.estimated_delivery
         and timezone.localdate(shipment.delivered_at) > shipment.estimated_delivery
     )
-    shipment.save(update_fields=["status", "delivered_at", "delivered_by", "late"])
+    transition(
+        shipment, Shipment.Status.DELIVERED, by=by, update_fields=["delivered_at", "delivered_by", "late"]
+    )
     return shipment
 
 
-def shipments_cancel_open(*, order: SalesOrder) -> int:
+def shipments_cancel_open(*, order: SalesOrder, reason: str = "", by: User | None = None) -> int:
     """Cancel the order's pick lists that have not left (before the order is cancelled)."""
-    return Shipment.objects.filter(
-        order_id=order.pk, status__in=[Shipment.Status.PICKING, Shipment.Status.PACKED]
-    ).update(status=Shipment.Status.CANCELLED)
+    return transition_rows(
+        Shipment.objects.filter(order_id=order.pk),
+        Shipment.Status.CANCELLED,
+        by=by,
+        reason=reason or f"order {order.number} cancelled",
+    )
 
 
 def shipments_flag_late(*, today: date) -> int:

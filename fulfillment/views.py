@@ -25,7 +25,7 @@ from fulfillment.forms import (
     ShipForm,
     ShipmentFilterForm,
 )
-from fulfillment.models import TRANSITIONS, Shipment
+from fulfillment.models import Shipment
 from invoicing.selectors import credit_note_list
 from o2c import pipeline
 from o2c.csv import csv_response
@@ -288,7 +288,7 @@ def _shipment_csv_row(shipment: Shipment) -> list:
 
 
 def _render_detail(request, shipment: Shipment, *, ship_form=None, deliver_form=None):
-    targets = transitions_from(shipment.status, TRANSITIONS)
+    targets = transitions_from(shipment.status, Shipment.TRANSITIONS)
     warehouse = has_role(request.user, WAREHOUSE)
     actions = {
         "pack": warehouse and STATUS.PACKED in targets,

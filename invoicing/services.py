@@ -25,6 +25,7 @@ from o2c.money import ZERO, round_money
 from o2c.numbering import document_number_next
 from o2c.outbox import outbox_enqueue
 from o2c.parsing import MAX_AMOUNT
+from o2c.states import transition
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -166,19 +167,31 @@ class CreditLineInput:
 
 
 def invoice_settle(
-    *, invoice: Invoice, on: date, paid: Decimal = ZERO, written_off: Decimal = ZERO
+    *,
+    invoice: Invoice,
+    on: date,
+    paid: Decimal = ZERO,
+    written_off: Decimal = ZERO,
+    reference: str = "",
+    by: User | None = None,
 ) -> Invoice:
     """Record payments applied (negative when a payment is reversed) and write-offs dated `on` on a
-    locked invoice; its balance and status follow. Never below zero nor above the total (CHECKs)."""
+    locked invoice; its balance and status follow. Never below zero nor above the total (CHECKs).
+    `reference`: the payment or write-off, for the invoice's event row."""
     balance = invoice.balance - paid - written_off
     if balance < 0:
         raise Conflict(f"{paid + written_off} exceeds the {invoice.balance} open on {invoice.number}")
     invoice.amount_paid += paid
     invoice.amount_written_off += written_off
     invoice.balance = balance
-    invoice.status = _status(invoice)
     invoice.last_movement_on = max(filter(None, [invoice.last_movement_on, on]))
-    invoice.save(update_fields=["amount_paid", "amount_written_off", "balance", "status", "last_movement_on"])
+    _save_settled(
+        invoice,
+        ["amount_paid", "amount_written_off", "balance", "last_movement_on"],
+        by=by,
+        reason=reference,
+        event="payment_reversed" if paid < 0 else "",
+    )
     return invoice
 
 
@@ -235,9 +248,8 @@ def credit_note_create(
     CreditNoteLine.objects.bulk_create(credit_lines)
     invoice.amount_credited += total
     invoice.balance -= total
-    invoice.status = _status(invoice)
     invoice.last_movement_on = max(filter(None, [invoice.last_movement_on, issue_date]))
-    invoice.save(update_fields=["amount_credited", "balance", "status", "last_movement_on"])
+    _save_settled(invoice, ["amount_credited", "balance", "last_movement_on"], by=by, reason=note.number)
     _post(
         entry_date=issue_date,
         memo=f"Credit note {note.number} on {invoice.number}: {note.reason}"[:500],
@@ -251,6 +263,18 @@ def credit_note_create(
     )
     outbox_enqueue(kind="credit_note_delivery", payload={"credit_note_id": note.pk})
     return note
+
+
+def _save_settled(
+    invoice: Invoice, fields: list[str], *, by: User | None, reason: str, event: str = ""
+) -> None:
+    """Save a settled invoice's amounts; when its status follows them elsewhere, through the
+    transition table with an event row."""
+    status = _status(invoice)
+    if status == invoice.status:
+        invoice.save(update_fields=fields)
+    else:
+        transition(invoice, status, by=by, reason=reason, event=event, update_fields=fields)
 
 
 def _status(invoice: Invoice) -> str:

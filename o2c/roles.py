@@ -47,7 +47,9 @@ _CREDIT_DECISIONS = ["credit.add_creditdecision"]
 _VIEW_BILLING = [
     "fulfillment.view_shipment",
     "fulfillment.view_shipmentline",
+    "fulfillment.view_shipmentevent",
     "invoicing.view_invoice",
+    "invoicing.view_invoiceevent",
     "invoicing.view_invoiceline",
     "invoicing.view_creditnote",
     "invoicing.view_creditnoteline",
@@ -56,14 +58,18 @@ _SHIPPING = ["fulfillment.add_shipment", "fulfillment.change_shipment"]
 _CREDIT_NOTES = ["invoicing.add_creditnote"]
 _VIEW_CASH = [
     "receivables.view_payment",
+    "receivables.view_paymentevent",
     "receivables.view_allocation",
     "receivables.view_receivableentry",
     "receivables.view_dispute",
+    "receivables.view_disputeevent",
     "receivables.view_writeoff",
     "receivables.view_dunninglevel",
     "receivables.view_dunningrun",
     "receivables.view_dunningnotice",
     "receivables.view_bankstatement",
+    "receivables.view_bankstatementevent",
+    "receivables.view_bankstatementlineevent",
     "receivables.view_portallink",
 ]
 _CASH = [

@@ -41,7 +41,7 @@ from orders.forms import (
     ReasonForm,
     order_preview,
 )
-from orders.models import TRANSITIONS, SalesOrder
+from orders.models import SalesOrder
 from receivables.cash.selectors import payment_list
 from receivables.disputes.selectors import dispute_list
 
@@ -334,7 +334,7 @@ def _csv_row(order: SalesOrder) -> list:
 @role_required(SALES, WAREHOUSE, FINANCE)
 def order_detail(request, order_id: int):
     order = _order_or_404(order_id)
-    targets = transitions_from(order.status, TRANSITIONS)
+    targets = transitions_from(order.status, SalesOrder.TRANSITIONS)
     lines = list(order.lines.all())
     shipped = any(line.quantity_shipped > 0 for line in lines)
     sales, finance = has_role(request.user, SALES), has_role(request.user, FINANCE)

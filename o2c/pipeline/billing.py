@@ -71,10 +71,12 @@ def invoices_settle(
     for invoice_id in {*(paid or {}), *(written_off or {})}:
         on_orders = max(on_orders, invoices[invoice_id].issue_date)  # never before the invoice
     for invoice_id, amount in (paid or {}).items():
-        invoicing.invoice_settle(invoice=invoices[invoice_id], paid=amount, on=on)
+        invoicing.invoice_settle(invoice=invoices[invoice_id], paid=amount, on=on, reference=reference, by=by)
         touched.add(invoices[invoice_id].order_id)
     for invoice_id, amount in (written_off or {}).items():
-        invoicing.invoice_settle(invoice=invoices[invoice_id], written_off=amount, on=on)
+        invoicing.invoice_settle(
+            invoice=invoices[invoice_id], written_off=amount, on=on, reference=reference, by=by
+        )
         touched.add(invoices[invoice_id].order_id)
     if touched:
         orders_settle(order_ids=touched, on=on_orders, reference=reference, by=by)

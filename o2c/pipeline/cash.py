@@ -232,5 +232,5 @@ def bank_line_record(*, line_id: int, by: User | None = None) -> Payment | None:
         note=f"bank statement {line.statement.file_name}, line {line.line_no}",
         by=by,
     )
-    bank_services.bank_line_link_payment(line=line, payment=payment)
+    bank_services.bank_line_link_payment(line=line, payment=payment, by=by)
     return payment

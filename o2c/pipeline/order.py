@@ -101,7 +101,7 @@ def order_cancel(*, order_id: int, reason: str, by: User | None) -> SalesOrder:
     locks.orders_lock(order_ids=sorted({order_id, *waiting}))  # one lock order with receipts
     order = locks.order_lock(order_id=order_id)
     orders.order_check_cancellable(order=order)
-    fulfillment.shipments_cancel_open(order=order)
+    fulfillment.shipments_cancel_open(order=order, reason=reason, by=by)
     released = fulfillment.order_deallocate(order=order)
     orders.order_cancel(order=order, reason=reason, released=released, by=by)
     for product_id in product_ids:

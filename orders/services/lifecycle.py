@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from o2c.errors import Conflict, DomainError
 from o2c.money import ZERO
-from o2c.states import transition_check
-from orders.models import TRANSITIONS, SalesOrder, SalesOrderLine
+from o2c.states import transition_assert
+from orders.models import SalesOrder, SalesOrderLine
 from orders.services.events import event_record as _event
 from orders.services.events import status_set as _set_status
 
@@ -99,12 +99,7 @@ def order_cancel(
 def order_check_cancellable(*, order: SalesOrder) -> None:
     if order.lines.filter(quantity_shipped__gt=0).exists():
         raise Conflict(f"order {order.number} has shipped goods and cannot be cancelled")
-    transition_check(
-        label=f"order {order.number}",
-        current=order.status,
-        target=SalesOrder.Status.CANCELLED,
-        allowed=TRANSITIONS,
-    )
+    transition_assert(order, SalesOrder.Status.CANCELLED)
 
 
 def order_check_shippable(*, order: SalesOrder) -> None:

@@ -25,6 +25,7 @@ from ledger.services import LineSpec, journal_entry_post, posting_date_check
 from o2c.errors import Conflict, DomainError
 from o2c.money import ZERO
 from o2c.numbering import document_number_next
+from o2c.states import transition
 from receivables.cash.models import Allocation, Payment, PaymentNotification, WriteOff
 from receivables.models import ReceivableEntry
 from receivables.services import amount_clean, receivable_entries_add
@@ -291,20 +292,22 @@ def payment_reverse(*, payment: Payment, reason: str, by: User | None = None) ->
     receivable_entries_add(entries)
     Allocation.objects.filter(pk__in=[a.pk for a in active]).update(reversed_on=today)
     applied, unapplied = payment.amount_applied, payment.unapplied_amount
-    payment.status = Payment.Status.REVERSED
     payment.amount_applied = payment.unapplied_amount = ZERO
     payment.reversed_on = today
     payment.reversal_reason = reason.strip()[:500]
     payment.last_movement_on = max(filter(None, [payment.last_movement_on, today]))
-    payment.save(
+    transition(
+        payment,
+        Payment.Status.REVERSED,
+        by=by,
+        reason=payment.reversal_reason,
         update_fields=[
-            "status",
             "amount_applied",
             "unapplied_amount",
             "reversed_on",
             "reversal_reason",
             "last_movement_on",
-        ]
+        ],
     )
     journal_entry_post(
         entry_date=today,

@@ -16,6 +16,7 @@ from invoicing.selectors import invoice_lines_left, line_credit
 from o2c.errors import Conflict, DomainError
 from o2c.money import ZERO
 from o2c.roles import FINANCE, has_role
+from o2c.states import transition, transition_assert
 from receivables.disputes import selectors
 from receivables.disputes.models import Dispute, DisputeLine
 from receivables.services import amount_clean
@@ -201,12 +202,18 @@ def dispute_close(
 ) -> Dispute:
     """Close an open (locked) dispute as credited, rejected or withdrawn."""
     dispute_check_open(dispute=dispute)
-    dispute.status = outcome
+    transition_assert(dispute, outcome)
     dispute.resolution_note = note or ""
     dispute.resolved_on = timezone.localdate()
     dispute.resolved_by = by
     dispute.credit_note = credit_note
-    dispute.save(update_fields=["status", "resolution_note", "resolved_on", "resolved_by", "credit_note"])
+    transition(
+        dispute,
+        outcome,
+        by=by,
+        reason=dispute.resolution_note,
+        update_fields=["resolution_note", "resolved_on", "resolved_by", "credit_note"],
+    )
     return dispute
 
 

@@ -43,15 +43,15 @@ def line_decide(
     if action == "confirm":
         if line.customer_id is None:
             raise DomainError("choose the customer first", field="customer")
-        return bank_line_set(line=line, status=Line.CONFIRMED)
+        return bank_line_set(line=line, status=Line.CONFIRMED, by=by)
     if action == "unconfirm":
-        return bank_line_set(line=line, status=Line.MATCHED if line.customer_id else Line.UNMATCHED)
+        return bank_line_set(line=line, status=Line.MATCHED if line.customer_id else Line.UNMATCHED, by=by)
     if action == "ignore":
-        return bank_line_set(line=line, status=Line.IGNORED)
+        return bank_line_set(line=line, status=Line.IGNORED, by=by)
     if action == "restore":
         if line.amount <= 0:
             raise Conflict("a debit is not a customer payment; it stays ignored")
-        return bank_line_set(line=line, status=Line.MATCHED if line.customer_id else Line.UNMATCHED)
+        return bank_line_set(line=line, status=Line.MATCHED if line.customer_id else Line.UNMATCHED, by=by)
     if line.amount <= 0:
         raise Conflict("a debit is not a customer payment; it cannot go to a customer")
     code = (customer_code or "").strip()
@@ -62,6 +62,7 @@ def line_decide(
             customer_id=0,
             allocations=[],
             note="customer cleared by the clerk",
+            by=by,
         )
     customer = customer_list(filters={"code": code}).first()
     if customer is None:
@@ -78,6 +79,7 @@ def line_decide(
         customer_id=customer.pk,
         allocations=chosen,
         note=f"{customer.code} and allocations chosen by {who}",
+        by=by,
     )
 
 
@@ -115,8 +117,8 @@ def _allocations_checked(
 
 
 @transaction.atomic
-def matched_confirm(*, statement_id: int) -> int:
+def matched_confirm(*, statement_id: int, by: User | None = None) -> int:
     """Confirm every matched line of the statement at once."""
-    confirmed = bank_lines_confirm_matched(statement_id=statement_id)
-    bank_statement_settle(statement_id=statement_id)
+    confirmed = bank_lines_confirm_matched(statement_id=statement_id, by=by)
+    bank_statement_settle(statement_id=statement_id, by=by)
     return confirmed

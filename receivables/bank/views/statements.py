@@ -263,7 +263,7 @@ def _line_row(line: BankStatementLine) -> list:
 def bank_confirm_matched(request, statement_id: int):
     statement = statement_or_404(statement_id)
     try:
-        confirmed = services.matched_confirm(statement_id=statement.pk)
+        confirmed = services.matched_confirm(statement_id=statement.pk, by=request.user)
     except DomainError as refusal:
         messages.error(request, refusal.message)
     else:
