@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from customers import selectors
 from customers.models import Customer
@@ -46,7 +47,7 @@ class CustomerTable(ListTable):
     payment_terms_days = tables.Column(
         verbose_name="Terms", attrs=NUM, order_by=("payment_terms_days", "code")
     )
-    credit_limit = AmountColumn(default=format_html('<span class="text-secondary">unlimited</span>'))
+    credit_limit = AmountColumn(default=mark_safe('<span class="text-secondary">unlimited</span>'))
     blocked = tables.Column(verbose_name="Status", order_by=("blocked", "code"))
     balance = AmountColumn(accessor="credit_position__balance", orderable=False)
     exposure = AmountColumn(accessor="credit_position__exposure", orderable=False)

@@ -29,6 +29,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import floatformat
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.html import format_html
@@ -154,6 +155,17 @@ class AmountColumn(tables.Column):
         return intcomma(value)
 
 
+class QuantityColumn(tables.Column):
+    """A quantity: right-aligned, up to three places and no trailing zeros."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"th": {"class": "num"}, "td": {"class": "num"}})
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return floatformat(value, "-3")
+
+
 class BadgeColumn(tables.Column):
     """A status as the badge of `o2c/_badge.html`, its label the field's display value."""
 
@@ -196,8 +208,10 @@ def list_page(
     template: str = "o2c/list.html",
     filters: forms.Form | None = None,
     context: dict | None = None,
+    records_name: str = "page",
 ) -> HttpResponse:
-    """Sort `table` by the request, then answer its export or render its page."""
+    """Sort `table` by the request, then answer its export or render its page; the page's
+    records are in the context as `page` (or `records_name`)."""
     table.request = request
     table.sort_from(request.GET.getlist(table.prefixed_order_by_field))
     export = request.GET.get("export")
@@ -215,6 +229,7 @@ def list_page(
             "table": table,
             "filters": filters,
             "page": records,
+            records_name: records,
             **(context or {}),
         },
     )
