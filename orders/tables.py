@@ -48,7 +48,7 @@ class OrderTable(ListTable):
     export_name = "orders"
 
     number = LinkColumn(viewname="orders:detail")
-    date = DateColumn(accessor="order_date")
+    date = DateColumn(accessor="order_date", verbose_name="Date")
     customer = tables.Column(order_by=("customer__code",))
     status = BadgeColumn()
     fulfillment_status = BadgeColumn(verbose_name="Fulfilment")
