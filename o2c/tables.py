@@ -33,6 +33,7 @@ from django.template.defaultfilters import floatformat
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.html import format_html
+from django_tables2.rows import BoundRow, BoundRows
 from django_tables2.utils import OrderBy
 
 from o2c.csv import csv_response
@@ -41,6 +42,33 @@ from o2c.xlsx import xlsx_response
 
 PAGE_SIZE = 50
 EXPORTS = ("csv", "xlsx")
+
+
+class _Row(BoundRow):
+    """A row without django-tables2's `even`/`odd` classes: Bootstrap's table styles rows itself,
+    and a row's markup stays what the pages had (`<tr data-testid="…">`)."""
+
+    def get_even_odd_css_class(self) -> str:
+        return ""
+
+    @property
+    def attrs(self):
+        attrs = super().attrs
+        css = attrs.pop("class", "").strip()
+        if css:
+            attrs["class"] = css
+        return attrs
+
+
+class _Rows(BoundRows):
+    def __iter__(self):
+        for record in self.data:
+            yield _Row(record, table=self.table)
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return _Rows(data=self.data[key], table=self.table)
+        return _Row(record=self.data[key], table=self.table)
 
 
 class ListTable(tables.Table):
@@ -61,6 +89,7 @@ class ListTable(tables.Table):
 
     def __init__(self, data, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
+        self.rows = _Rows(data=self.data, table=self)
         if not self.empty_text:
             self.empty_text = f"No {self.item_names[1]} match."
 
