@@ -34,7 +34,6 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.html import format_html
 from django_tables2.rows import BoundRow, BoundRows
-from django_tables2.utils import OrderBy
 
 from o2c.csv import csv_response
 from o2c.forms import BootstrapForm
@@ -110,11 +109,8 @@ class ListTable(tables.Table):
 
     def sort_from(self, values: Sequence[str]) -> None:
         """Sort by the request's `?sort=` values that name a sortable column, else keep the default."""
-        valid = [
-            value
-            for value in values
-            if (name := OrderBy(value).bare) in self.columns and self.columns[name].orderable
-        ]
+        names = {column.name for column in self.columns if column.orderable}
+        valid = [value for value in values if value.removeprefix("-") in names]
         if valid:
             self.order_by = valid
 
