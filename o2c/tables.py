@@ -89,6 +89,11 @@ class ListTable(tables.Table):
     def __init__(self, data, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.rows = _Rows(data=self.data, table=self)
+        for bound in self.columns:
+            # a header is the column's own name, never the verbose name of the model field its
+            # accessor reaches (`warehouse__code` would be headed "Code")
+            if bound.column.verbose_name is None:
+                bound.column.verbose_name = bound.name.replace("_", " ").capitalize()
         if not self.empty_text:
             self.empty_text = f"No {self.item_names[1]} match."
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from o2c import pipeline
 from tests.browser.test_csp import log_in, user_with_password
 from tests.builders import a_customer, a_product, an_order, line, stock
 
@@ -64,6 +65,7 @@ def test_the_orders_list_sorts_and_filters_from_the_keyboard(page: Page, live_se
 
 
 def test_other_lists_render_under_the_policy(page: Page, live_server, make_user, orders):
+    pipeline.shipment_create(order_id=orders[0].pk, lines=None, by=None)
     user_with_password(make_user, "manager", "mia")
     log_in(page, live_server.url, "mia")
     for name, path, testid in (
@@ -71,6 +73,10 @@ def test_other_lists_render_under_the_policy(page: Page, live_server, make_user,
         ("products", "/inventory/products/", "products"),
         ("stock", "/inventory/stock/", "stock"),
         ("holds", "/credit/holds/", "holds"),
+        ("pick-queue", "/warehouse/", "pick-queue"),
+        ("shipments", "/warehouse/shipments/", "shipments"),
+        ("invoices", "/invoices/", "invoices"),
+        ("journal", "/ledger/journal/", "journal"),
     ):
         page.goto(f"{live_server.url}{path}")
         expect(page.get_by_test_id(testid)).to_be_visible()
