@@ -11,9 +11,10 @@ template extending it:
 - Sorting: `?sort=<column>` or `?sort=-<column>`; an unknown column keeps the table's default
   order (`Meta.order_by`). The primary key breaks ties, so pages never repeat or skip a row.
 - Paging: 50 rows, `?page=` read like `Paginator.get_page` (anything odd is the first or last page).
-- Export: the rows in the page's filter and order, every page, through `o2c.csv.csv_response` or
-  `o2c.xlsx.xlsx_response` (both neutralise formulas); the columns are `export_header` and
-  `export_row` of the table, by default its own columns' values.
+- Export (`?export=csv|xlsx`, or `?format=` as the API says): the rows in the page's filter and
+  order, every page, through `o2c.csv.csv_response` or `o2c.xlsx.xlsx_response` (both neutralise
+  formulas); the columns are `export_header` and `export_row` of the table, by default its own
+  columns' values.
 - The context keeps `page`, the records of the current page, as the pages had before.
 """
 
@@ -244,7 +245,8 @@ def list_page(
     records are in the context as `page` (or `records_name`)."""
     table.request = request
     table.sort_from(request.GET.getlist(table.prefixed_order_by_field))
-    export = request.GET.get("export")
+    # `?format=` is what the API says and some pages said before the component
+    export = request.GET.get("export") or request.GET.get("format")
     if export in EXPORTS:
         respond = csv_response if export == "csv" else xlsx_response
         return respond(f"{table.export_name}.{export}", table.export_header(), table.export_rows())
