@@ -3,8 +3,10 @@ the hold queue. The same figures the credit check decides on."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -65,7 +67,7 @@ def latest_decision(*, order_id: int) -> CreditDecision | None:
     return CreditDecision.objects.filter(order_id=order_id).select_related("decided_by").first()
 
 
-def _latest_decision() -> QuerySet:
+def _latest_decision() -> QuerySet[CreditDecision]:
     return CreditDecision.objects.filter(order=OuterRef("pk")).order_by("-decided_at", "-pk")
 
 
@@ -96,7 +98,7 @@ def hold_queue() -> QuerySet:
     )
 
 
-def held_orders_with_figures(*, orders) -> list:
+def held_orders_with_figures(*, orders: Iterable[Any]) -> list[Any]:
     """Each held order with `decision`, `held_since` (date), `days_on_hold` and `over_limit_by`,
     the decisions read in one query."""
     orders = list(orders)

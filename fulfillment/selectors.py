@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -89,7 +92,7 @@ def orders_ready_to_pick() -> QuerySet:
     )
 
 
-def orders_with_lines_to_pick(*, orders, today) -> list:
+def orders_with_lines_to_pick(*, orders: Iterable[Any], today: date) -> list[Any]:
     """Each order with `lines_to_pick` (its stock lines, each with `to_pick`) and `is_late`,
     from what `orders_ready_to_pick` prefetched."""
     orders = list(orders)
@@ -111,7 +114,7 @@ def with_line_totals(shipments: QuerySet[Shipment]) -> QuerySet[Shipment]:
     """Shipments annotated with `line_total` (lines) and `unit_total` (quantity), so that a list
     sorts by them."""
     lines = ShipmentLine.objects.filter(shipment=OuterRef("pk")).order_by().values("shipment")
-    quantity = DecimalField(max_digits=15, decimal_places=3)
+    quantity: DecimalField[Decimal, Decimal] = DecimalField(max_digits=15, decimal_places=3)
     return shipments.annotate(
         line_total=Coalesce(Subquery(lines.annotate(n=Count("pk")).values("n")), Value(0)),
         unit_total=Coalesce(
@@ -121,13 +124,12 @@ def with_line_totals(shipments: QuerySet[Shipment]) -> QuerySet[Shipment]:
 
 
 def shipment_invoice_number(shipment: Shipment) -> str:
-    try:
-        return shipment.invoice.number
-    except Shipment.invoice.RelatedObjectDoesNotExist:
-        return ""
+    """The number of the shipment's invoice, "" before it has one."""
+    invoice = getattr(shipment, "invoice", None)  # the reverse one-to-one raises when absent
+    return str(invoice.number) if invoice is not None else ""
 
 
-def shipments_with_figures(*, shipments, today) -> list:
+def shipments_with_figures(*, shipments: Iterable[Any], today: date) -> list[Any]:
     """Each shipment with `is_late`, `line_count`, `units` and `invoice_number` (from what the
     selector prefetched)."""
     shipments = list(shipments)

@@ -28,13 +28,14 @@ from django import forms
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import floatformat
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.html import format_html
 from django_tables2.rows import BoundRow, BoundRows
+from django_tables2.utils import AttributeDict
 
 from o2c.csv import csv_response
 from o2c.forms import BootstrapForm
@@ -52,8 +53,8 @@ class _Row(BoundRow):
         return ""
 
     @property
-    def attrs(self):
-        attrs = super().attrs
+    def attrs(self) -> AttributeDict:
+        attrs: AttributeDict = super().attrs
         css = attrs.pop("class", "").strip()
         if css:
             attrs["class"] = css
@@ -61,11 +62,11 @@ class _Row(BoundRow):
 
 
 class _Rows(BoundRows):
-    def __iter__(self):
+    def __iter__(self) -> Iterator[_Row]:
         for record in self.data:
             yield _Row(record, table=self.table)
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: int | slice) -> _Rows | _Row:
         if isinstance(key, slice):
             return _Rows(data=self.data[key], table=self.table)
         return _Row(record=self.data[key], table=self.table)
@@ -87,7 +88,7 @@ class ListTable(tables.Table):
         per_page = PAGE_SIZE
         attrs = {"class": "table table-sm table-hover mb-0 align-middle list-table"}
 
-    def __init__(self, data, *args, **kwargs):
+    def __init__(self, data: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(data, *args, **kwargs)
         self.rows = _Rows(data=self.data, table=self)
         for bound in self.columns:
@@ -96,11 +97,11 @@ class ListTable(tables.Table):
             if bound.column.verbose_name is None:
                 bound.column.verbose_name = bound.name.replace("_", " ").capitalize()
         if not self.empty_text:
-            self.empty_text = f"No {self.item_names[1]} match."
+            self.empty_text: str = f"No {self.item_names[1]} match."
 
     # -- order: the table's sort, then the primary key in the same direction --------------------
 
-    def _set_order_by(self, value) -> None:
+    def _set_order_by(self, value: Any) -> None:
         tables.Table.order_by.fset(self, value)
         queryset = getattr(self.data, "data", None)
         if not isinstance(queryset, QuerySet):
@@ -120,25 +121,22 @@ class ListTable(tables.Table):
         if valid:
             self.order_by = valid
 
-    def prepare_page(self, records: list) -> None:
+    def prepare_page(self, records: list[Any]) -> None:
         """Set on the page's records what a query per page adds (positions, balances), in place."""
 
     # -- export ---------------------------------------------------------------------------------
 
-    def export_columns(self) -> list:
-        return [column for column in self.columns if column.name not in getattr(self, "export_exclude", ())]
-
     def export_header(self) -> list[str]:
-        return [str(column.header) for column in self.export_columns()]
+        return [str(column.header) for column in self.columns]
 
-    def export_row(self, record) -> list:
-        return [column.accessor.resolve(record, quiet=True) for column in self.export_columns()]
+    def export_row(self, record: Any) -> list[Any]:
+        return [column.accessor.resolve(record, quiet=True) for column in self.columns]
 
-    def export_records(self) -> Iterable:
+    def export_records(self) -> Iterable[Any]:
         data = self.data.data
         return data.iterator(chunk_size=2000) if isinstance(data, QuerySet) else data
 
-    def export_rows(self) -> Iterator[list]:
+    def export_rows(self) -> Iterator[list[Any]]:
         for record in self.export_records():
             yield self.export_row(record)
 
@@ -147,7 +145,9 @@ class ListTable(tables.Table):
 
 
 class DateColumn(tables.DateColumn):
-    def __init__(self, *args, **kwargs):
+    """A date as the pages write it (2026-03-31), kept on one line."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("format", "Y-m-d")
         kwargs.setdefault("attrs", {"td": {"class": "text-nowrap"}})
         super().__init__(*args, **kwargs)
@@ -156,12 +156,12 @@ class DateColumn(tables.DateColumn):
 class LinkColumn(tables.Column):
     """A link to the record's own page (`viewname` reversed with its primary key), in bold."""
 
-    def __init__(self, *args, viewname: str, **kwargs):
+    def __init__(self, *args: Any, viewname: str, **kwargs: Any) -> None:
         self.viewname = viewname
         kwargs.setdefault("attrs", {"td": {"class": "text-nowrap"}})
         super().__init__(*args, **kwargs)
 
-    def render(self, value, record):
+    def render(self, value: Any, record: Any) -> str:
         return format_html(
             '<a class="fw-semibold" href="{}">{}</a>', reverse(self.viewname, args=[record.pk]), value
         )
@@ -171,12 +171,12 @@ class AmountColumn(tables.Column):
     """A figure: right-aligned, thousands grouped, the currency beside it when `currency` names
     the record's currency field."""
 
-    def __init__(self, *args, currency: str | None = None, **kwargs):
+    def __init__(self, *args: Any, currency: str | None = None, **kwargs: Any) -> None:
         self.currency = currency
         kwargs.setdefault("attrs", {"th": {"class": "num"}, "td": {"class": "num"}})
         super().__init__(*args, **kwargs)
 
-    def render(self, value, record):
+    def render(self, value: Any, record: Any) -> str:
         if self.currency:
             return format_html(
                 '{} <span class="text-secondary small">{}</span>',
@@ -189,22 +189,22 @@ class AmountColumn(tables.Column):
 class QuantityColumn(tables.Column):
     """A quantity: right-aligned, up to three places and no trailing zeros."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("attrs", {"th": {"class": "num"}, "td": {"class": "num"}})
         super().__init__(*args, **kwargs)
 
-    def render(self, value):
+    def render(self, value: Any) -> str:
         return floatformat(value, "-3")
 
 
 class BadgeColumn(tables.Column):
     """A status as the badge of `o2c/_badge.html`, its label the field's display value."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("attrs", {"td": {"class": "text-nowrap"}})
         super().__init__(*args, **kwargs)
 
-    def render(self, value, record, bound_column):
+    def render(self, value: Any, record: Any, bound_column: Any) -> str:
         # django-tables2 hands a choice field's display value; the badge's colour wants the value
         stored = bound_column.accessor.resolve(record, quiet=True)
         return get_template("o2c/_badge.html").render({"value": stored, "label": value})
@@ -218,7 +218,7 @@ class FilterForm(BootstrapForm):
 
     small = True
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if "q" in self.fields:
             self.fields["q"].widget.input_type = "search"
@@ -238,9 +238,9 @@ def list_page(
     *,
     template: str = "o2c/list.html",
     filters: forms.Form | None = None,
-    context: dict | None = None,
+    context: dict[str, Any] | None = None,
     records_name: str = "page",
-) -> HttpResponse:
+) -> HttpResponse | StreamingHttpResponse:
     """Sort `table` by the request, then answer its export or render its page; the page's
     records are in the context as `page` (or `records_name`)."""
     table.request = request

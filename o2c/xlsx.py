@@ -30,7 +30,7 @@ from o2c.parsing import content_disposition
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def xlsx_cell(sheet, value: Any) -> Any:
+def xlsx_cell(sheet: Any, value: Any) -> Any:
     """The value as a workbook cell: None empty, numbers and dates as they are, text as text."""
     if value is None:
         return None
@@ -50,7 +50,7 @@ def xlsx_cell(sheet, value: Any) -> Any:
     return cell
 
 
-def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
+def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
     """A workbook download: the header row (always, even without rows), then the rows."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(filename.rsplit(".", 1)[0][:31] or "export")
