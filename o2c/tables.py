@@ -240,6 +240,7 @@ def list_page(
     filters: forms.Form | None = None,
     context: dict[str, Any] | None = None,
     records_name: str = "page",
+    status: int = 200,
 ) -> HttpResponse | StreamingHttpResponse:
     """Sort `table` by the request, then answer its export or render its page; the page's
     records are in the context as `page` (or `records_name`)."""
@@ -264,4 +265,5 @@ def list_page(
             records_name: records,
             **(context or {}),
         },
+        status=status,
     )
