@@ -33,7 +33,7 @@ from invoicing.documents import credit_note_pdf_render, document_amount, documen
 from invoicing.models import CreditNote, Invoice
 from o2c.errors import DomainError
 from o2c.models import OutboxMessage
-from o2c.outbox import EmailToSend, outbox_handler
+from o2c.outbox import EmailToSend, outbox_delivery_state, outbox_handler, outbox_latest_messages
 
 INVOICE_DELIVERY = "invoice_delivery"
 CREDIT_NOTE_DELIVERY = "credit_note_delivery"
@@ -158,19 +158,11 @@ class DeliveryStatus:
 
 
 def _status(message: OutboxMessage | None, emailed_at: datetime | None) -> DeliveryStatus:
-    if message is None:  # never queued (a document older than its delivery)
-        state = "sent" if emailed_at else "pending"
+    state = outbox_delivery_state(message, emailed_at=emailed_at)
+    if message is None:
         return DeliveryStatus(
             state=state, attempts=0, last_error="", next_attempt_at=None, emailed_at=emailed_at
         )
-    if message.status == OutboxMessage.Status.DELIVERED:
-        state = "sent"
-    elif message.status in (OutboxMessage.Status.FAILED, OutboxMessage.Status.UNCERTAIN):
-        state = "failed"  # uncertain: maybe sent, never resent blindly; last_error says what to check
-    elif message.status == OutboxMessage.Status.SENDING:
-        state = "pending"  # on its way this very moment
-    else:
-        state = "retrying" if message.attempts else "pending"
     return DeliveryStatus(
         state=state,
         attempts=message.attempts,
@@ -180,23 +172,12 @@ def _status(message: OutboxMessage | None, emailed_at: datetime | None) -> Deliv
     )
 
 
-def _latest_messages(*, kind: str, key: str, ids: list[int]) -> dict[int, OutboxMessage]:
-    """The latest delivery message per document id (a resend queues a newer one)."""
-    latest: dict[int, OutboxMessage] = {}
-    messages = OutboxMessage.objects.filter(kind=kind, **{f"payload__{key}__in": ids}).order_by(
-        "created_at", "pk"
-    )
-    for message in messages:
-        latest[message.payload[key]] = message
-    return latest
-
-
 def invoice_delivery_statuses(
     *, invoices: models.QuerySet[Invoice] | list[Invoice]
 ) -> dict[int, DeliveryStatus]:
     """Delivery status per invoice id, in one query for a whole list page."""
     invoices = list(invoices)
-    latest = _latest_messages(
+    latest = outbox_latest_messages(
         kind=INVOICE_DELIVERY, key="invoice_id", ids=[invoice.pk for invoice in invoices]
     )
     return {invoice.pk: _status(latest.get(invoice.pk), invoice.emailed_at) for invoice in invoices}
@@ -210,7 +191,7 @@ def credit_note_delivery_statuses(
     *, credit_notes: models.QuerySet[CreditNote] | list[CreditNote]
 ) -> dict[int, DeliveryStatus]:
     notes = list(credit_notes)
-    latest = _latest_messages(
+    latest = outbox_latest_messages(
         kind=CREDIT_NOTE_DELIVERY, key="credit_note_id", ids=[note.pk for note in notes]
     )
     return {note.pk: _status(latest.get(note.pk), note.emailed_at) for note in notes}

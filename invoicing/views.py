@@ -27,7 +27,8 @@ from o2c.errors import DomainError
 from o2c.parsing import content_disposition
 from o2c.roles import FINANCE, MANAGER, SALES, WAREHOUSE, has_role, role_required
 from o2c.tables import list_page
-from receivables import selectors as receivables_selectors
+from receivables.cash import selectors as cash_selectors
+from receivables.disputes import selectors as dispute_selectors
 
 ZERO = Decimal("0")
 
@@ -139,13 +140,13 @@ def invoice_detail(request, invoice_id: int):
 
 def _invoice_cash(invoice: Invoice) -> tuple[list, list]:
     """The payments applied to the invoice (reversed ones too) and its disputes, in three queries."""
-    payments = receivables_selectors.payment_list(filters={"allocations__invoice": invoice.pk}).distinct()
+    payments = cash_selectors.payment_list(filters={"allocations__invoice": invoice.pk}).distinct()
     allocations = sorted(
         (a for payment in payments for a in payment.allocations.all() if a.invoice_id == invoice.pk),
         key=lambda allocation: (allocation.applied_on, allocation.pk),
     )
     disputes = list(
-        receivables_selectors.dispute_list(filters={"invoice": invoice.pk}).order_by("opened_on", "pk")
+        dispute_selectors.dispute_list(filters={"invoice": invoice.pk}).order_by("opened_on", "pk")
     )
     return allocations, disputes
 
@@ -161,7 +162,7 @@ def credit_note_create(request, invoice_id: int):
     invoice = _invoice_or_404(invoice_id)
     credit_notes = list(selectors.credit_note_list(filters={"invoice": invoice.pk}).order_by("pk"))
     lines = _lines_with_credits(invoice, credit_notes)
-    open_disputes = list(receivables_selectors.open_disputes(invoice_id=invoice.pk))
+    open_disputes = list(dispute_selectors.open_disputes(invoice_id=invoice.pk))
     if request.method != "POST":
         if invoice.balance <= 0:
             messages.info(request, f"Nothing remains open on {invoice.number}: there is nothing to credit.")
@@ -228,7 +229,7 @@ def credit_note_detail(request, credit_note_id: int):
         "invoicing/credit_note_detail.html",
         {
             "note": note,
-            "disputes": list(receivables_selectors.dispute_list(filters={"credit_note": note.pk})),
+            "disputes": list(dispute_selectors.dispute_list(filters={"credit_note": note.pk})),
             "can_see_disputes": has_role(request.user, FINANCE),
         },
     )

@@ -86,3 +86,8 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence])
     response = StreamingHttpResponse(lines(), content_type=CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition(filename)
     return response
+
+
+def export_requested(request) -> bool:
+    """A page asked for its CSV: `?export=csv` (as the pages say) or `?format=csv` (as the API says)."""
+    return "csv" in (request.GET.get("format"), request.GET.get("export"))

@@ -2,7 +2,7 @@
 offline, with the company's letterhead and the customer's window address.
 
 The invoices and credit notes (invoicing/documents.py), the statements of account
-(receivables/statements.py) and the dunning letters (receivables/dunning_letters.py) build their
+(receivables/statements/documents.py) and the dunning letters (receivables/dunning/letters.py) build their
 own context and template; this module gives them the figures as documents print them, the
 company block (from settings), the recipient block (from a customer and a billing address) and
 `pdf_render`. Their templates extend templates/o2c/pdf/base.html, which lays out the shared parts

@@ -187,3 +187,33 @@ def _send_email(message: OutboxMessage) -> EmailToSend:
     """payload: to (list), subject, body."""
     payload = message.payload
     return EmailToSend(EmailMessage(subject=payload["subject"], body=payload["body"], to=payload["to"]))
+
+
+# --- What pages and the API show of a document's e-mail ------------------------------------------
+
+
+def outbox_latest_messages(*, kind: str, key: str, ids: list[int]) -> dict[int, OutboxMessage]:
+    """The latest message of `kind` per document id (`payload[key]`), in one query for a whole
+    page; a resend queues a newer one."""
+    latest: dict[int, OutboxMessage] = {}
+    messages = OutboxMessage.objects.filter(kind=kind, **{f"payload__{key}__in": ids}).order_by(
+        "created_at", "pk"
+    )
+    for message in messages:
+        latest[message.payload[key]] = message
+    return latest
+
+
+def outbox_delivery_state(message: OutboxMessage | None, *, emailed_at: datetime | None) -> str:
+    """The one mapping of a document's latest delivery message to what is shown of it: `sent`,
+    `pending` (queued, or on its way this very moment), `retrying` (failed at least once, tried
+    again later) or `failed` (gave up)."""
+    if message is None:  # never queued (a document older than its delivery)
+        return "sent" if emailed_at else "pending"
+    if message.status == OutboxMessage.Status.DELIVERED:
+        return "sent"
+    if message.status in (OutboxMessage.Status.FAILED, OutboxMessage.Status.UNCERTAIN):
+        return "failed"  # uncertain: maybe sent, never resent blindly; last_error says what to check
+    if message.status == OutboxMessage.Status.SENDING:
+        return "pending"
+    return "retrying" if message.attempts else "pending"

@@ -43,7 +43,12 @@ from orders import services as orders
 from orders.models import SalesOrder
 from receivables import selectors as receivables_selectors
 from receivables import services as receivables
-from receivables.allocation import allocation_propose
+from receivables.bank import services as bank_services
+from receivables.cash import selectors as cash_selectors
+from receivables.cash import services as cash
+from receivables.cash.allocation import allocation_propose
+from receivables.disputes import selectors as dispute_selectors
+from receivables.disputes import services as disputes
 from receivables.models import Dispute, Payment, WriteOff
 
 
@@ -197,7 +202,7 @@ def credit_note_issue(
     credits what the dispute names) or confirmed unrelated, so nobody is credited twice."""
     invoice = _invoice_lock(invoice_id=invoice_id)  # the invoice before its disputes
     if dispute_id is None:
-        open_disputes = list(receivables_selectors.open_disputes(invoice_id=invoice_id))
+        open_disputes = list(dispute_selectors.open_disputes(invoice_id=invoice_id))
         if open_disputes and not confirm_unrelated:
             listed = ", ".join(f"dispute {d.pk} for {d.amount}" for d in open_disputes)
             raise Conflict(
@@ -211,7 +216,7 @@ def credit_note_issue(
     if lines is None and amount is None:
         lines, amount = _dispute_credit(dispute=dispute)
     note = _credit_note(invoice=invoice, reason=reason, lines=lines, amount=amount, by=by)
-    receivables.dispute_close(
+    disputes.dispute_close(
         dispute=dispute,
         outcome=Dispute.Status.CREDITED,
         note=f"credited by {note.number}",
@@ -231,7 +236,7 @@ def _credit_note(*, invoice, reason: str, lines, amount, by) -> CreditNote:
 
 def _dispute_open_locked(*, dispute_id: int, invoice_id: int) -> Dispute:
     """An open dispute of the invoice, locked (after the invoice)."""
-    if not receivables_selectors.dispute_list().filter(pk=dispute_id, invoice_id=invoice_id).exists():
+    if not dispute_selectors.dispute_list().filter(pk=dispute_id, invoice_id=invoice_id).exists():
         raise DomainError(f"dispute {dispute_id} is not a dispute of this invoice", field="dispute")
     dispute = locks.dispute_lock(dispute_id=dispute_id)
     if dispute.status != Dispute.Status.OPEN:
@@ -368,7 +373,7 @@ def payment_record(
     received_on,
     reference: str = "",
     method: str = Payment.Method.BANK_TRANSFER,
-    allocations: list[receivables.AllocationInput] | None = None,
+    allocations: list[cash.AllocationInput] | None = None,
     confirm_duplicate: bool = False,
     currency: str | None = None,
     source: str = Payment.Source.MANUAL,
@@ -393,9 +398,9 @@ def payment_record(
 
     _customer_cash_lock(customer_id=customer_id, touches=touches, recheck=True)
     if allocations is None:  # the proposal made last, under the customer's lock
-        allocations = [receivables.AllocationInput(invoice_id=i, amount=a) for i, a in proposal]
+        allocations = [cash.AllocationInput(invoice_id=i, amount=a) for i, a in proposal]
     invoices = {i.pk: i for i in locks.invoices_lock(invoice_ids={a.invoice_id for a in allocations})}
-    payment, rows = receivables.payment_create(
+    payment, rows = cash.payment_create(
         customer_id=customer_id,
         amount=amount,
         method=method,
@@ -424,15 +429,15 @@ def _per_invoice(allocations) -> dict[int, Decimal]:
 
 
 @transaction.atomic
-def payment_apply(*, payment_id: int, allocations: list[receivables.AllocationInput], by=None) -> Payment:
+def payment_apply(*, payment_id: int, allocations: list[cash.AllocationInput], by=None) -> Payment:
     """Apply a payment's unapplied cash to invoices."""
-    customer_id = receivables_selectors.payment_get(payment_id=payment_id).customer_id
+    customer_id = cash_selectors.payment_get(payment_id=payment_id).customer_id
     _customer_cash_lock(
         customer_id=customer_id, touches=lambda: {a.invoice_id for a in allocations}, recheck=True
     )
     invoices = {i.pk: i for i in locks.invoices_lock(invoice_ids=[a.invoice_id for a in allocations])}
     payment = locks.payment_lock(payment_id=payment_id)
-    rows = receivables.payment_apply(payment=payment, invoices=invoices, allocations=allocations, by=by)
+    rows = cash.payment_apply(payment=payment, invoices=invoices, allocations=allocations, by=by)
     _settle(
         invoices=invoices, on=timezone.localdate(), paid=_per_invoice(rows), reference=payment.number, by=by
     )
@@ -443,7 +448,7 @@ def payment_apply(*, payment_id: int, allocations: list[receivables.AllocationIn
 @transaction.atomic
 def payment_reverse(*, payment_id: int, reason: str, by=None) -> Payment:
     """A bounced payment: its allocations undone, its postings reversed, invoices reopened."""
-    known = receivables_selectors.payment_get(payment_id=payment_id)
+    known = cash_selectors.payment_get(payment_id=payment_id)
     allocated: set[int] = set()
 
     def touches() -> set[int]:  # asked again under the customer's lock, so an application is seen
@@ -454,7 +459,7 @@ def payment_reverse(*, payment_id: int, reason: str, by=None) -> Payment:
     _customer_cash_lock(customer_id=known.customer_id, touches=touches)
     invoices = {i.pk: i for i in locks.invoices_lock(invoice_ids=allocated)}
     payment = locks.payment_lock(payment_id=payment_id)
-    back = receivables.payment_reverse(payment=payment, reason=reason, by=by)
+    back = cash.payment_reverse(payment=payment, reason=reason, by=by)
     _settle(
         invoices=invoices,
         on=payment.reversed_on,
@@ -469,14 +474,14 @@ def payment_reverse(*, payment_id: int, reason: str, by=None) -> Payment:
 def payment_refund(*, payment_id: int, amount, reason: str, by=None) -> Payment:
     """Pay a payment's unapplied cash back to the customer."""
     payment = locks.payment_lock(payment_id=payment_id)
-    return receivables.payment_refund(payment=payment, amount=amount, reason=reason, by=by)
+    return cash.payment_refund(payment=payment, amount=amount, reason=reason, by=by)
 
 
 @transaction.atomic
 def write_off(*, invoice_id: int, amount, reason: str, by) -> WriteOff:
     """A manager writes off a balance that will not be collected (Dr bad debt / Cr receivables)."""
     invoice = _invoice_lock(invoice_id=invoice_id)
-    written = receivables.write_off_create(invoice=invoice, amount=amount, reason=reason, by=by)
+    written = cash.write_off_create(invoice=invoice, amount=amount, reason=reason, by=by)
     _settle(
         invoices={invoice.pk: invoice},
         on=written.written_off_on,
@@ -495,14 +500,14 @@ def dispute_open(
     reason: str,
     note: str = "",
     customer_message: str = "",
-    lines: list[receivables.DisputeLineInput] | None = None,
+    lines: list[disputes.DisputeLineInput] | None = None,
     owner=None,
     by,
 ) -> Dispute:
     """A customer contests invoice lines (or a plain amount of the invoice): that part leaves
     dunning and shows apart in aging."""
     invoice = _invoice_lock(invoice_id=invoice_id)
-    return receivables.dispute_open(
+    return disputes.dispute_open(
         invoice=invoice,
         amount=amount,
         reason=reason,
@@ -522,7 +527,7 @@ def dispute_resolve(
     plain disputed amount; at most what is still open on the invoice), or rejected, or withdrawn
     by the customer. `note` is internal; the credit note says only the dispute's reference and
     the customer-facing message."""
-    invoice_id = receivables_selectors.dispute_list().values_list("invoice_id", flat=True).get(pk=dispute_id)
+    invoice_id = dispute_selectors.dispute_list().values_list("invoice_id", flat=True).get(pk=dispute_id)
     invoice = _invoice_lock(invoice_id=invoice_id)
     dispute = locks.dispute_lock(dispute_id=dispute_id)
     if outcome not in (
@@ -545,16 +550,14 @@ def dispute_resolve(
             amount=amount,
             by=by,
         )
-    return receivables.dispute_close(
-        dispute=dispute, outcome=outcome, note=note, credit_note=credit_note, by=by
-    )
+    return disputes.dispute_close(dispute=dispute, outcome=outcome, note=note, credit_note=credit_note, by=by)
 
 
 @transaction.atomic
 def payment_notification_receive(*, event: dict) -> tuple[Payment, bool]:
     """A payment provider's signed event (the signature is checked by the view): recorded once
     by its id, applied automatically. Returns (the payment, True when this call recorded it)."""
-    notification, created = receivables.notification_claim(event_id=str(event.get("id") or ""), payload=event)
+    notification, created = cash.notification_claim(event_id=str(event.get("id") or ""), payload=event)
     if not created:
         if notification.payment is None:
             raise Conflict(f"event {notification.event_id} is being recorded")
@@ -570,7 +573,7 @@ def payment_notification_receive(*, event: dict) -> tuple[Payment, bool]:
         source=Payment.Source.NOTIFICATION,
         note=f"provider event {notification.event_id}",
     )
-    receivables.notification_link(notification=notification, payment=payment)
+    cash.notification_link(notification=notification, payment=payment)
     return payment, True
 
 
@@ -681,7 +684,7 @@ def bank_line_record(*, line_id: int, by=None) -> Payment | None:
         reference=line.reference,
         method=Payment.Method.BANK_TRANSFER,
         allocations=[
-            receivables.AllocationInput(invoice_id=int(item["invoice"]), amount=Decimal(item["amount"]))
+            cash.AllocationInput(invoice_id=int(item["invoice"]), amount=Decimal(item["amount"]))
             for item in line.allocations
         ],
         confirm_duplicate=True,  # the line's fingerprint, not the reference, identifies it
@@ -689,5 +692,5 @@ def bank_line_record(*, line_id: int, by=None) -> Payment | None:
         note=f"bank statement {line.statement.file_name}, line {line.line_no}",
         by=by,
     )
-    receivables.bank_line_link_payment(line=line, payment=payment)
+    bank_services.bank_line_link_payment(line=line, payment=payment)
     return payment

@@ -37,7 +37,7 @@ urlpatterns = [
     path("warehouse/", include("fulfillment.urls")),
     path("invoices/", include("invoicing.urls")),
     path("cash/", include("receivables.urls")),
-    path("portal/", include("receivables.portal")),
+    path("portal/", include("receivables.portal.urls")),
     path("reports/", include("reporting.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -41,7 +41,8 @@ from orders.forms import (
 )
 from orders.models import TRANSITIONS, SalesOrder
 from orders.tables import OrderTable
-from receivables.selectors import dispute_list, payment_list
+from receivables.cash.selectors import payment_list
+from receivables.disputes.selectors import dispute_list
 
 SUGGESTIONS = 8
 STATUS = SalesOrder.Status

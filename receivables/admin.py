@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin
 
 from o2c.admin import ReadOnlyAdmin
-from receivables.dunning_letters import letter_template_error
+from receivables.dunning.letters import letter_template_error
 from receivables.models import (
     Dispute,
     DunningLevel,

@@ -7,4 +7,4 @@ class ReceivablesConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the outbox handler that a dunning run enqueues letters for.
-        from receivables import dunning_letters  # noqa: F401
+        from receivables.dunning import letters  # noqa: F401

@@ -1,5 +1,6 @@
-"""Receivables reads: customer positions (the credit check reads them), open invoices with their
-disputed amounts, payments, disputes, write-offs and the open-item ledger as of a date.
+"""Receivables reads shared by every concept: customer positions (the credit check reads them),
+open invoices with their disputed amounts and the open-item ledger as of a date. Payments and
+write-offs are read in cash/selectors.py, disputes in disputes/selectors.py.
 
 Positions come from the stored invoice balances and payments' unapplied amounts (equal to the
 open-item ledger's sums, which a test checks); anything "as of" a past date sums the ledger.
@@ -16,7 +17,6 @@ from django.db.models import (
     DecimalField,
     F,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -28,8 +28,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from invoicing.selectors import invoice_list, invoice_rows
-from receivables.allocation import OpenInvoice
-from receivables.models import Allocation, Dispute, DisputeLine, Payment, ReceivableEntry, WriteOff
+from receivables.cash.allocation import OpenInvoice
+from receivables.models import Dispute, Payment, ReceivableEntry
 
 ZERO = Decimal("0.00")
 _MONEY = DecimalField(max_digits=18, decimal_places=2)
@@ -140,49 +140,6 @@ def disputed_amounts(*, invoice_ids: list[int]) -> dict[int, Decimal]:
         .annotate(total=Sum("amount"))
         .values_list("invoice_id", "total")
     )
-
-
-def open_disputes(*, invoice_id: int) -> QuerySet[Dispute]:
-    """The open disputes of an invoice (a credit note made by hand asks to be linked to one)."""
-    return Dispute.objects.filter(invoice_id=invoice_id, status=Dispute.Status.OPEN).order_by("pk")
-
-
-def payment_list(*, filters: dict | None = None) -> QuerySet[Payment]:
-    payments = Payment.objects.select_related("customer", "created_by").prefetch_related(
-        Prefetch("allocations", queryset=Allocation.objects.select_related("invoice").order_by("pk"))
-    )
-    for name, value in (filters or {}).items():
-        if value in (None, ""):
-            continue
-        if name == "unapplied":
-            payments = (
-                payments.filter(unapplied_amount__gt=0) if value else payments.filter(unapplied_amount=0)
-            )
-        else:
-            payments = payments.filter(**{name: value})
-    return payments
-
-
-def payment_get(*, payment_id: int) -> Payment:
-    return payment_list().get(pk=payment_id)
-
-
-def dispute_list(*, filters: dict | None = None) -> QuerySet[Dispute]:
-    disputes = Dispute.objects.select_related(
-        "invoice", "customer", "owner", "opened_by", "credit_note"
-    ).prefetch_related(Prefetch("lines", queryset=DisputeLine.objects.select_related("invoice_line")))
-    for name, value in (filters or {}).items():
-        if value not in (None, ""):
-            disputes = disputes.filter(**{name: value})
-    return disputes
-
-
-def write_off_list(*, filters: dict | None = None) -> QuerySet[WriteOff]:
-    write_offs = WriteOff.objects.select_related("invoice", "customer", "created_by")
-    for name, value in (filters or {}).items():
-        if value not in (None, ""):
-            write_offs = write_offs.filter(**{name: value})
-    return write_offs
 
 
 def invoice_ledger_balances(

@@ -1,4 +1,4 @@
-"""Receivables tasks: Celery finds them here (each area's tasks live in its own module)."""
+"""Receivables tasks: Celery finds them here (each concept's tasks live in its package's tasks.py)."""
 
-from receivables.bank_tasks import bank_statement_record  # noqa: F401
-from receivables.dunning_tasks import dunning_daily, dunning_run_execute  # noqa: F401
+from receivables.bank.tasks import bank_statement_record  # noqa: F401
+from receivables.dunning.tasks import dunning_daily, dunning_run_execute  # noqa: F401

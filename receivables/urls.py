@@ -1,12 +1,12 @@
-"""The finance clerk's cash pages under /cash/: one module per area, one namespace."""
+"""The finance clerk's cash pages under /cash/: each concept's page routes, one namespace."""
 
-from receivables import pages_bank, pages_disputes, pages_dunning, pages_payments, pages_statements
+from django.urls import include, path
 
 app_name = "receivables"
 urlpatterns = [
-    *pages_payments.urlpatterns,
-    *pages_disputes.urlpatterns,
-    *pages_bank.urlpatterns,
-    *pages_dunning.urlpatterns,
-    *pages_statements.urlpatterns,
+    path("", include("receivables.cash.urls")),
+    path("", include("receivables.disputes.urls")),
+    path("", include("receivables.bank.urls")),
+    path("", include("receivables.dunning.urls")),
+    path("", include("receivables.statements.urls")),
 ]

@@ -32,7 +32,7 @@ from django.urls import NoReverseMatch, reverse
 
 from fulfillment.selectors import shipment_list
 from orders.selectors import order_list
-from receivables.selectors import dispute_list
+from receivables.disputes.selectors import dispute_list
 from reporting import charts
 from reporting.aging import BUCKET_LABELS, BUCKETS, AgingReport, AgingRow, aging_report, aging_totals
 from reporting.dso import ratio_days

@@ -1,3 +1,10 @@
-from receivables.api import dunning, statements, views
+"""The receivables API (API.md): each concept's routes."""
 
-urlpatterns = [*views.urlpatterns, *dunning.urlpatterns, *statements.urlpatterns]
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("receivables.cash.api.urls")),
+    path("", include("receivables.disputes.api.urls")),
+    path("", include("receivables.dunning.api.urls")),
+    path("", include("receivables.statements.api.urls")),
+]

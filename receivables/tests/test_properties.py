@@ -21,8 +21,8 @@ from hypothesis.stateful import (
 
 from o2c import pipeline
 from o2c.errors import DomainError
+from receivables.cash.services import AllocationInput
 from receivables.models import ReceivableEntry
-from receivables.services import AllocationInput
 from tests.books import assert_books_in_step
 from tests.builders import a_customer, an_invoice
 

@@ -20,7 +20,7 @@ import time_machine
 
 from ledger.selectors import account_balance
 from o2c import pipeline
-from receivables.services import AllocationInput
+from receivables.cash.services import AllocationInput
 from reporting.aging import aging_invoices, aging_report
 from reporting.dso import cei_report, dso_report
 from tests.builders import a_customer, an_invoice

@@ -22,7 +22,7 @@ import pytest
 import time_machine
 
 from o2c import pipeline
-from receivables.services import AllocationInput
+from receivables.cash.services import AllocationInput
 from reporting import dashboard
 from reporting.models import KpiSnapshot
 from reporting.snapshots import snapshot_take

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from ledger.selectors import account_balance
 from o2c import pipeline
 from o2c.errors import DomainError
+from receivables.cash.services import AllocationInput
 from receivables.models import Payment, ReceivableEntry
-from receivables.services import AllocationInput
 from reporting.aging import aging_report
 from tests.builders import a_customer, an_invoice
 

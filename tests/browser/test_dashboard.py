@@ -20,7 +20,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from o2c import pipeline
-from receivables.services import AllocationInput
+from receivables.cash.services import AllocationInput
 from tests.builders import a_customer, a_product, an_invoice, an_order, line, stock
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"

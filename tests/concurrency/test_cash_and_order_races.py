@@ -13,8 +13,8 @@ from o2c import pipeline
 from o2c.auth import api_token_issue
 from o2c.errors import Conflict
 from orders.models import SalesOrder
+from receivables.cash.services import AllocationInput
 from receivables.models import Payment
-from receivables.services import AllocationInput
 from tests.books import assert_books_in_step
 from tests.builders import a_customer, a_product, a_warehouse, an_invoice, an_order, line, stock
 from tests.concurrency import run_concurrently

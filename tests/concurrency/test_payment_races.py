@@ -11,8 +11,8 @@ from django.utils import timezone
 from o2c import pipeline
 from o2c.errors import Conflict
 from o2c.signing import signature_header
+from receivables.cash.services import AllocationInput
 from receivables.models import Allocation, Payment, PaymentNotification
-from receivables.services import AllocationInput
 from tests.books import assert_books_in_step
 from tests.builders import a_customer, an_invoice
 from tests.concurrency import run_concurrently

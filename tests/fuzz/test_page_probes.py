@@ -17,11 +17,11 @@ from customers.services import customer_create
 from o2c.errors import DomainError
 from o2c.forms import AmountField, DateField, IdField, QuantityField, id_suffix, param_id, param_text
 from o2c.parsing import content_disposition
-from receivables import bank_import
-from receivables.bankfiles import CsvMapping
-from receivables.dunning import as_of_clean
+from receivables.bank import services as bank_services
+from receivables.bank.files import CsvMapping
+from receivables.dunning.services import as_of_clean
 from receivables.models import Payment
-from receivables.statements import statement_period_clean
+from receivables.statements.selectors import statement_period_clean
 from reporting.operations import period_clean
 from tests.builders import a_customer, a_product, an_invoice, an_order, line, stock
 
@@ -91,7 +91,7 @@ def test_alloc_fields_that_name_no_invoice_id_are_left_out_of_a_bank_line(signed
     invoice = an_invoice(customer, "12.50")
     content = f"Date,Amount,Reference,Payer\n{date.today().isoformat()},12.50,{invoice.number},X\n".encode()
     mapping = CsvMapping(date_column="Date", amount_column="Amount", reference_column="Reference")
-    statement = bank_import.csv_import(
+    statement = bank_services.csv_import(
         file_name="b.csv", content=content, mapping=mapping, currency="EUR", by=None
     )
     line_ = statement.lines.get()

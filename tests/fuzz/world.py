@@ -17,9 +17,10 @@ from django.utils import timezone
 
 from o2c import pipeline
 from o2c.roles import FINANCE, MANAGER, SALES, WAREHOUSE
-from receivables import bank_import, dunning
-from receivables.bankfiles import CsvMapping
-from receivables.portal_links import portal_link_create
+from receivables.bank import services as bank_services
+from receivables.bank.files import CsvMapping
+from receivables.dunning import services as dunning_services
+from receivables.portal.services import portal_link_create
 from tests.builders import a_customer, a_product, a_warehouse, an_order, line, stock
 
 ZONE = timezone.get_default_timezone()
@@ -83,16 +84,16 @@ def world_build() -> World:
             allocations=[],
             by=finance,
         )
-        run = dunning.dunning_run(by=finance)
+        run = dunning_services.dunning_run(by=finance)
 
     content = f"Date,Amount,Reference,Payer\n{today.isoformat()},12.50,{invoice.number},Fuzz\n".encode()
     mapping = CsvMapping(
         date_column="Date", amount_column="Amount", reference_column="Reference", counterparty_column="Payer"
     )
-    statement = bank_import.csv_import(
+    statement = bank_services.csv_import(
         file_name="fuzz.csv", content=content, mapping=mapping, currency="EUR", by=finance
     )
-    pending = bank_import.pending_keep(b"Day;Sum;Text\n01.02.2026;1,00;x\n")
+    pending = bank_services.pending_keep(b"Day;Sum;Text\n01.02.2026;1,00;x\n")
     issued = portal_link_create(customer_id=buyer.pk, by=finance)
     world.ids = {
         "customer_id": buyer.pk,

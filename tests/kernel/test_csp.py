@@ -14,7 +14,7 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from o2c import pipeline
-from receivables.services import AllocationInput
+from receivables.cash.services import AllocationInput
 from tests.builders import a_customer, a_product, an_invoice, an_order, line, stock
 
 ROOT = Path(settings.BASE_DIR)

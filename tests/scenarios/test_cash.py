@@ -14,6 +14,7 @@ from django.utils import timezone
 from invoicing.models import Invoice
 from o2c import pipeline
 from orders.models import SalesOrder
+from receivables.cash.services import AllocationInput
 from receivables.models import Dispute
 from tests.books import assert_books_in_step
 from tests.builders import a_customer, a_product, an_order, line, stock
@@ -90,7 +91,7 @@ def test_order_to_cash_with_a_dispute(make_user):
     # The unapplied 29.00 goes to the invoice; the rest is written off by a manager.
     pipeline.payment_apply(
         payment_id=final.pk,
-        allocations=[pipeline.receivables.AllocationInput(invoice_id=invoice.pk, amount=Decimal("29.00"))],
+        allocations=[AllocationInput(invoice_id=invoice.pk, amount=Decimal("29.00"))],
         by=finance,
     )
     pipeline.write_off(

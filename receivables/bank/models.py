@@ -1,0 +1,98 @@
+"""Bank statements: the files imported, how to read a bank's CSV, and the lines to match."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from receivables.cash.models import Payment
+
+_AMOUNT = {"max_digits": 18, "decimal_places": 2}
+
+
+class BankColumnMapping(models.Model):
+    """How to read one bank's CSV statements, remembered by the file's header row."""
+
+    header_signature = models.CharField(max_length=64, unique=True)  # sha256 of the normalised header
+    name = models.CharField(max_length=100, blank=True)
+    delimiter = models.CharField(max_length=1, default=",")
+    date_column = models.CharField(max_length=100)
+    date_format = models.CharField(max_length=20, default="%Y-%m-%d")
+    amount_column = models.CharField(max_length=100)
+    decimal_comma = models.BooleanField(default=False)
+    reference_column = models.CharField(max_length=100)
+    counterparty_column = models.CharField(max_length=100, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.name or self.header_signature[:12]
+
+
+class BankStatement(models.Model):
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        CAMT053 = "camt053", "CAMT.053"
+
+    class Status(models.TextChoices):
+        REVIEW = "review", "To review"
+        RECORDING = "recording"
+        RECORDED = "recorded"
+        FAILED = "failed"
+
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64, unique=True)
+    format = models.CharField(max_length=10, choices=Format.choices)
+    mapping = models.ForeignKey(BankColumnMapping, null=True, blank=True, on_delete=models.SET_NULL)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REVIEW)
+    lines_total = models.PositiveIntegerField(default=0)
+    lines_done = models.PositiveIntegerField(default=0)  # progress of the recording task
+    error = models.TextField(blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class BankStatementLine(models.Model):
+    class Status(models.TextChoices):
+        UNMATCHED = "unmatched"
+        MATCHED = "matched"
+        CONFIRMED = "confirmed"
+        RECORDED = "recorded"
+        IGNORED = "ignored"
+        DUPLICATE = "duplicate", "Already recorded"
+
+    statement = models.ForeignKey(BankStatement, on_delete=models.CASCADE, related_name="lines")
+    line_no = models.PositiveIntegerField()
+    booking_date = models.DateField()
+    amount = models.DecimalField(**_AMOUNT)  # signed as on the statement: credits are positive
+    currency = models.CharField(max_length=3)
+    reference = models.CharField(max_length=500, blank=True)
+    counterparty = models.CharField(max_length=200, blank=True)
+    counterparty_account = models.CharField(max_length=50, blank=True)
+    bank_reference = models.CharField(max_length=100, blank=True)  # the bank's own id when it gives one
+    fingerprint = models.CharField(max_length=64, unique=True)  # the same line in another file is the same
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.UNMATCHED)
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    allocations = models.JSONField(default=list, blank=True)  # [{"invoice": id, "amount": "10.00"}]
+    match_note = models.CharField(max_length=200, blank=True)
+    payment = models.OneToOneField(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="statement_line"
+    )
+
+    class Meta:
+        ordering = ["statement", "line_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "line_no"], name="statement_line_unique_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement_id}/{self.line_no}"

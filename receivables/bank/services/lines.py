@@ -1,0 +1,126 @@
+"""Bank statement rows written: a statement with its lines, a line's status, customer and
+allocations, and the recording of confirmed lines (its progress and its end). A line becomes a
+payment through o2c.pipeline.bank_line_record."""
+
+from __future__ import annotations
+
+from o2c.errors import Conflict, DomainError
+from receivables.bank.models import BankColumnMapping, BankStatement, BankStatementLine
+from receivables.cash.models import Payment
+
+BankLine = BankStatementLine.Status
+BANK_LINES_OPEN = (BankLine.UNMATCHED, BankLine.MATCHED, BankLine.CONFIRMED)
+
+
+def bank_mapping_remember(*, header_signature: str, **fields) -> BankColumnMapping:
+    """How to read a bank's CSV layout (delimiter, columns, date format, decimal comma), kept by
+    the signature of its header row so that the next file from that bank maps itself."""
+    mapping, _ = BankColumnMapping.objects.update_or_create(
+        header_signature=header_signature, defaults=fields
+    )
+    return mapping
+
+
+def bank_statement_create(
+    *, file_name: str, file_sha256: str, format: str, mapping=None, lines: list[dict], by=None
+) -> BankStatement:
+    """A statement and its lines (each a dict of BankStatementLine fields, matched already)."""
+    statement = BankStatement.objects.create(
+        file_name=file_name[:255], file_sha256=file_sha256, format=format, mapping=mapping, uploaded_by=by
+    )
+    BankStatementLine.objects.bulk_create(
+        [BankStatementLine(statement=statement, line_no=no, **line) for no, line in enumerate(lines, 1)],
+        batch_size=1000,
+    )
+    bank_statement_settle(statement_id=statement.pk)
+    return statement
+
+
+def bank_line_set(
+    *, line: BankStatementLine, status: str, customer_id=None, allocations=None, note: str | None = None
+) -> BankStatementLine:
+    """The clerk's decision on a locked, not yet recorded line: its customer and allocations
+    ([{"invoice": id, "amount": "10.00"}]) and whether it is confirmed, only matched, or ignored."""
+    if line.status in (BankLine.RECORDED, BankLine.DUPLICATE) or line.payment_id:
+        raise Conflict(f"line {line.line_no} is {line.get_status_display().lower()}; it cannot change")
+    if line.statement.status == BankStatement.Status.RECORDING:
+        raise Conflict("the statement is being recorded; wait until it is done")
+    if status == BankLine.CONFIRMED and (line.amount <= 0 or not (customer_id or line.customer_id)):
+        raise DomainError("only a credit with a customer can be confirmed", field="customer")
+    line.status = status
+    if customer_id is not None:
+        line.customer_id = customer_id or None
+    if allocations is not None:
+        line.allocations = allocations
+    if note is not None:
+        line.match_note = note[:200]
+    line.save(update_fields=["status", "customer", "allocations", "match_note"])
+    bank_statement_settle(statement_id=line.statement_id)
+    return line
+
+
+def bank_lines_confirm_matched(*, statement_id: int) -> int:
+    """Confirm every matched credit of a statement at once; returns how many."""
+    if BankStatement.objects.filter(pk=statement_id, status=BankStatement.Status.RECORDING).exists():
+        raise Conflict("the statement is being recorded; wait until it is done")
+    return BankStatementLine.objects.filter(
+        statement_id=statement_id, status=BankLine.MATCHED, customer__isnull=False, amount__gt=0
+    ).update(status=BankLine.CONFIRMED)
+
+
+def bank_line_link_payment(*, line: BankStatementLine, payment: Payment) -> BankStatementLine:
+    line.payment = payment
+    line.status = BankLine.RECORDED
+    line.match_note = f"recorded as {payment.number}"
+    line.save(update_fields=["payment", "status", "match_note"])
+    return line
+
+
+def bank_line_refused(*, line_id: int, message: str) -> None:
+    """A confirmed line the payment step refused goes back to the clerk, with the reason."""
+    BankStatementLine.objects.filter(pk=line_id, status=BankLine.CONFIRMED).update(
+        status=BankLine.MATCHED, match_note=f"Not recorded: {message}"[:200]
+    )
+
+
+def bank_statement_recording_begin(*, statement_id: int) -> int:
+    """Mark the statement as being recorded, with its confirmed lines as the progress total.
+    A conditional update: a second click while it runs is refused."""
+    total = BankStatementLine.objects.filter(statement_id=statement_id, status=BankLine.CONFIRMED).count()
+    if not total:
+        raise DomainError("confirm at least one line first", field="lines")
+    started = BankStatement.objects.filter(
+        pk=statement_id, status__in=[BankStatement.Status.REVIEW, BankStatement.Status.FAILED]
+    ).update(status=BankStatement.Status.RECORDING, lines_total=total, lines_done=0, error="")
+    if not started:
+        raise Conflict("the statement is being recorded already")
+    return total
+
+
+def bank_statement_recording_total(*, statement_id: int) -> int:
+    return BankStatement.objects.values_list("lines_total", flat=True).get(pk=statement_id)
+
+
+def bank_statement_progress(*, statement_id: int, done: int) -> None:
+    """How many of the lines being recorded are done."""
+    BankStatement.objects.filter(pk=statement_id).update(lines_done=done)
+
+
+def _bank_statement_status(statement_id: int) -> str:
+    """Recorded when no line is left to decide, else to review."""
+    open_lines = BankStatementLine.objects.filter(statement_id=statement_id, status__in=BANK_LINES_OPEN)
+    return BankStatement.Status.REVIEW if open_lines.exists() else BankStatement.Status.RECORDED
+
+
+def bank_statement_settle(*, statement_id: int) -> None:
+    """The statement's status after the clerk changed a line (not while it is being recorded)."""
+    BankStatement.objects.filter(pk=statement_id).exclude(status=BankStatement.Status.RECORDING).update(
+        status=_bank_statement_status(statement_id)
+    )
+
+
+def bank_statement_recording_end(*, statement_id: int, error: str = "", broke_off: bool = False) -> None:
+    """The recording task is done: failed when it broke off, else recorded or back to review;
+    `error` says what the clerk should know (lines refused, or why it broke off)."""
+    status = BankStatement.Status.FAILED if broke_off else _bank_statement_status(statement_id)
+    BankStatement.objects.filter(pk=statement_id).update(status=status, error=error[:2000])

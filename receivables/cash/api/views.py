@@ -1,0 +1,203 @@
+"""Payments, write-offs and inbound payment notifications: the API of API.md."""
+
+from __future__ import annotations
+
+import django_filters
+from django.conf import settings
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, status
+from rest_framework.response import Response
+
+from customers.selectors import customer_list
+from invoicing.selectors import invoice_rows
+from o2c import pipeline
+from o2c.api import APIView, GenericAPIView, ListAPIView, RetrieveAPIView, role_permission
+from o2c.api_fields import DateFilter, FilterSet
+from o2c.errors import DomainError
+from o2c.parsing import parse_id_or_code
+from o2c.roles import FINANCE, MANAGER
+from o2c.signing import HEADER, SignatureError, signature_verify
+from receivables.cash import selectors
+from receivables.cash.api import serializers as s
+from receivables.cash.models import Payment
+from receivables.cash.services import AllocationInput
+
+CanCash = role_permission(FINANCE)
+CanWriteOff = role_permission(MANAGER)
+
+
+def _allocations(items) -> list[AllocationInput]:
+    return [AllocationInput(invoice_id=item["invoice"], amount=item["amount"]) for item in items]
+
+
+class PaymentFilter(FilterSet):
+    unapplied = django_filters.BooleanFilter(method="filter_unapplied")
+    received_from = DateFilter(field_name="received_on", lookup_expr="gte")
+    received_to = DateFilter(field_name="received_on", lookup_expr="lte")
+    number = django_filters.CharFilter(lookup_expr="iexact")
+
+    class Meta:
+        model = Payment
+        fields = ["customer", "status", "method", "source", "number"]
+
+    def filter_unapplied(self, queryset, name, value):
+        return queryset.filter(unapplied_amount__gt=0) if value else queryset.filter(unapplied_amount=0)
+
+
+def _payment_response(payment_id: int, code=status.HTTP_200_OK) -> Response:
+    return Response(s.PaymentOut(selectors.payment_get(payment_id=payment_id)).data, status=code)
+
+
+class PaymentListView(ListAPIView):
+    permission_classes = [CanCash]
+    serializer_class = s.PaymentOut
+    filterset_class = PaymentFilter
+    ordering_fields = ["id", "number", "received_on", "amount", "unapplied_amount"]
+    ordering = ["-id"]
+
+    def get_queryset(self):
+        return selectors.payment_list()
+
+    @extend_schema(request=s.PaymentIn, responses={201: s.PaymentOut})
+    def post(self, request):
+        body = s.PaymentIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        payment = pipeline.payment_record(
+            customer_id=data["customer"],
+            amount=data["amount"],
+            method=data["method"],
+            reference=data["reference"],
+            received_on=data["received_on"],
+            allocations=_allocations(data["allocations"]) if "allocations" in data else None,
+            confirm_duplicate=data["confirm_duplicate"],
+            source=Payment.Source.API,
+            note=data["note"],
+            by=request.user,
+        )
+        return _payment_response(payment.pk, status.HTTP_201_CREATED)
+
+
+class PaymentDetailView(RetrieveAPIView):
+    permission_classes = [CanCash]
+    serializer_class = s.PaymentOut
+
+    def get_queryset(self):
+        return selectors.payment_list()
+
+
+class _PaymentAction(GenericAPIView):
+    permission_classes = [CanCash]
+    serializer_class = s.PaymentOut
+    body_class = None
+
+    def get_queryset(self):
+        return selectors.payment_list()
+
+    def post(self, request, pk: int):
+        payment = self.get_object()
+        body = self.body_class(data=request.data)
+        body.is_valid(raise_exception=True)
+        self.run(payment_id=payment.pk, data=body.validated_data, by=request.user)
+        return _payment_response(payment.pk)
+
+
+@extend_schema(request=s.ApplyIn, responses=s.PaymentOut)
+class PaymentApplyView(_PaymentAction):
+    body_class = s.ApplyIn
+
+    def run(self, *, payment_id, data, by):
+        pipeline.payment_apply(payment_id=payment_id, allocations=_allocations(data["allocations"]), by=by)
+
+
+@extend_schema(request=s.ReversalIn, responses=s.PaymentOut)
+class PaymentReverseView(_PaymentAction):
+    body_class = s.ReversalIn
+
+    def run(self, *, payment_id, data, by):
+        pipeline.payment_reverse(payment_id=payment_id, reason=data["reason"], by=by)
+
+
+@extend_schema(request=s.RefundIn, responses=s.PaymentOut)
+class PaymentRefundView(_PaymentAction):
+    body_class = s.RefundIn
+
+    def run(self, *, payment_id, data, by):
+        pipeline.payment_refund(payment_id=payment_id, amount=data["amount"], reason=data["reason"], by=by)
+
+
+def invoice_id_known(invoice_id: int) -> int:
+    """The id of an invoice that exists, else a DomainError naming `invoice`."""
+    if not invoice_rows().filter(pk=invoice_id).exists():
+        raise DomainError(f"invoice {invoice_id} does not exist", field="invoice")
+    return invoice_id
+
+
+class WriteOffListView(ListAPIView):
+    serializer_class = s.WriteOffOut
+    filterset_fields = ["customer", "invoice"]
+    ordering = ["-id"]
+
+    def get_permissions(self):
+        return [CanWriteOff()] if self.request.method == "POST" else [CanCash()]
+
+    def get_queryset(self):
+        return selectors.write_off_list()
+
+    @extend_schema(request=s.WriteOffIn, responses={201: s.WriteOffOut})
+    def post(self, request):
+        body = s.WriteOffIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        written = pipeline.write_off(
+            invoice_id=invoice_id_known(data["invoice"]),
+            amount=data["amount"],
+            reason=data["reason"],
+            by=request.user,
+        )
+        return Response(s.WriteOffOut(selectors.write_off_list().get(pk=written.pk)).data, status=201)
+
+
+class PaymentNotificationView(APIView):
+    """A payment provider's event. No token: the `X-O2C-Signature` header is its authentication
+    (HMAC-SHA256 of "<t>.<raw body>" with O2C_PAYMENT_NOTIFICATION_SECRET, at most 5 minutes old).
+    The same event id is recorded once: a repeat answers 200 with the first payment."""
+
+    authentication_classes: list = []
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        request=s.PaymentNotificationIn,
+        responses={201: s.PaymentNotificationOut, 200: s.PaymentNotificationOut},
+        parameters=[OpenApiParameter(HEADER, str, OpenApiParameter.HEADER, required=True)],
+        auth=[],
+    )
+    def post(self, request):
+        raw = request._request.body  # the exact bytes that were signed, read before parsing
+        try:
+            signature_verify(
+                secret=settings.O2C_PAYMENT_NOTIFICATION_SECRET, header=request.headers.get(HEADER), body=raw
+            )
+        except SignatureError as error:
+            return Response({"signature": [str(error)]}, status=status.HTTP_400_BAD_REQUEST)
+        body = s.PaymentNotificationIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        event = dict(body.validated_data)
+        reference = parse_id_or_code(event["customer"], field="customer")
+        lookup = {"pk": reference} if isinstance(reference, int) else {"code__iexact": reference}
+        customer = customer_list().filter(**lookup).first()
+        if customer is None:
+            return Response({"customer": [f"customer {reference} does not exist"]}, status=400)
+        event["customer"] = customer.pk
+        payment, recorded = pipeline.payment_notification_receive(
+            event={**event, "amount": str(event["amount"]), "received_on": event["received_on"].isoformat()}
+        )
+        return Response(
+            {
+                "id": event["id"],
+                "payment": payment.pk,
+                "payment_number": payment.number,
+                "recorded": recorded,
+            },
+            status=status.HTTP_201_CREATED if recorded else status.HTTP_200_OK,
+        )

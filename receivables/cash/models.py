@@ -1,0 +1,159 @@
+"""Cash: payments received, their allocations to invoices, write-offs and inbound payment
+provider notifications."""
+
+from __future__ import annotations
+
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+_AMOUNT = {"max_digits": 18, "decimal_places": 2}
+
+
+class Payment(models.Model):
+    class Method(models.TextChoices):
+        BANK_TRANSFER = "bank_transfer", "Bank transfer"
+        DIRECT_DEBIT = "direct_debit", "Direct debit"
+        CARD = "card", "Card"
+        CHEQUE = "cheque", "Cheque"
+        CASH = "cash", "Cash"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        POSTED = "posted"
+        REVERSED = "reversed"
+
+    class Source(models.TextChoices):
+        MANUAL = "manual"
+        API = "api"
+        BANK_STATEMENT = "bank_statement", "Bank statement"
+        NOTIFICATION = "notification", "Payment provider"
+
+    number = models.CharField(max_length=30, unique=True)
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="payments")
+    currency = models.CharField(max_length=3)
+    amount = models.DecimalField(**_AMOUNT)
+    amount_applied = models.DecimalField(**_AMOUNT, default=0)
+    amount_refunded = models.DecimalField(**_AMOUNT, default=0)
+    unapplied_amount = models.DecimalField(**_AMOUNT)
+    method = models.CharField(max_length=20, choices=Method.choices, default=Method.BANK_TRANSFER)
+    reference = models.CharField(max_length=200, blank=True)
+    received_on = models.DateField(db_index=True)
+    note = models.CharField(max_length=500, blank=True)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.MANUAL)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.POSTED, db_index=True)
+    reversed_on = models.DateField(null=True, blank=True)
+    reversal_reason = models.CharField(max_length=500, blank=True)
+    # The latest date of its cash rows: a payment with nothing unapplied had unapplied cash at a
+    # past date only if that date is before this one (aging as of a date skips the rest).
+    last_movement_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+        indexes = [
+            models.Index(fields=["customer", "received_on"], name="payment_customer_date"),
+            models.Index(
+                fields=["customer"], condition=Q(unapplied_amount__gt=0), name="payment_with_unapplied_cash"
+            ),
+            models.Index(
+                fields=["last_movement_on", "received_on"],
+                include=["id", "customer"],
+                condition=Q(unapplied_amount=0),
+                name="payment_used_by_date",
+            ),
+            models.Index(
+                fields=["received_on"],
+                include=["id", "customer"],
+                condition=Q(unapplied_amount__gt=0),
+                name="payment_unapplied_by_date",
+            ),
+            models.Index(
+                fields=["reversed_on"],
+                condition=Q(reversed_on__isnull=False),
+                name="payment_reversed_by_date",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount_applied__gte=0, amount_refunded__gte=0, unapplied_amount__gte=0),
+                name="payment_parts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        status="posted",
+                        unapplied_amount=F("amount") - F("amount_applied") - F("amount_refunded"),
+                    )
+                    | Q(status="reversed", amount_applied=0, amount_refunded=0, unapplied_amount=0)
+                ),
+                name="payment_unapplied_is_amount_less_applied_and_refunded",
+            ),
+        ]
+        triggers = [pgtrigger.Protect(name="payment_never_deleted", operation=pgtrigger.Delete)]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Allocation(models.Model):
+    """Part of a payment applied to an invoice; a reversal dates it, never deletes it."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="allocations")
+    invoice = models.ForeignKey("invoicing.Invoice", on_delete=models.PROTECT, related_name="allocations")
+    amount = models.DecimalField(**_AMOUNT)
+    applied_on = models.DateField()
+    reversed_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_amount_positive")]
+        triggers = [pgtrigger.Protect(name="allocation_never_deleted", operation=pgtrigger.Delete)]
+
+    def __str__(self) -> str:
+        return f"{self.payment_id} → {self.invoice_id}: {self.amount}"
+
+
+class WriteOff(models.Model):
+    invoice = models.ForeignKey("invoicing.Invoice", on_delete=models.PROTECT, related_name="write_offs")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="write_offs")
+    amount = models.DecimalField(**_AMOUNT)
+    reason = models.CharField(max_length=500)
+    written_off_on = models.DateField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-written_off_on", "-pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="write_off_amount_positive")]
+        triggers = [
+            pgtrigger.Protect(name="write_off_immutable", operation=pgtrigger.Update | pgtrigger.Delete)
+        ]
+
+    def __str__(self) -> str:
+        return f"write-off {self.amount} on {self.invoice_id}"
+
+
+class PaymentNotification(models.Model):
+    """An inbound payment provider event, recorded once by its id."""
+
+    event_id = models.CharField(max_length=200, unique=True)
+    payload = models.JSONField()
+    payment = models.OneToOneField(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="notification"
+    )
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.event_id

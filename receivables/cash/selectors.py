@@ -1,0 +1,35 @@
+"""Cash reads: payments (with their allocations) and write-offs."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from receivables.cash.models import Allocation, Payment, WriteOff
+
+
+def payment_list(*, filters: dict | None = None) -> QuerySet[Payment]:
+    payments = Payment.objects.select_related("customer", "created_by").prefetch_related(
+        Prefetch("allocations", queryset=Allocation.objects.select_related("invoice").order_by("pk"))
+    )
+    for name, value in (filters or {}).items():
+        if value in (None, ""):
+            continue
+        if name == "unapplied":
+            payments = (
+                payments.filter(unapplied_amount__gt=0) if value else payments.filter(unapplied_amount=0)
+            )
+        else:
+            payments = payments.filter(**{name: value})
+    return payments
+
+
+def payment_get(*, payment_id: int) -> Payment:
+    return payment_list().get(pk=payment_id)
+
+
+def write_off_list(*, filters: dict | None = None) -> QuerySet[WriteOff]:
+    write_offs = WriteOff.objects.select_related("invoice", "customer", "created_by")
+    for name, value in (filters or {}).items():
+        if value not in (None, ""):
+            write_offs = write_offs.filter(**{name: value})
+    return write_offs

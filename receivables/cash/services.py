@@ -1,0 +1,396 @@
+"""Cash writes: payments (record, apply, reverse, refund), write-offs and inbound payment
+notifications.
+
+Each function runs inside the caller's transaction (the steps in o2c/pipeline.py) on invoices the
+caller has locked (`o2c.locks.invoices_lock`, primary-key order); a payment's own row is
+locked here. Every change writes its open-item rows and its journal entry together, so the
+subledger and the ledger never part: receivables (1100) = Σ open invoice balances and customer
+advances (2100) = Σ unapplied cash, at every commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from customers.models import Customer
+from ledger.services import LineSpec, journal_entry_post, posting_date_check
+from o2c.errors import Conflict, DomainError
+from o2c.money import ZERO
+from o2c.numbering import document_number_next
+from receivables.cash.models import Allocation, Payment, PaymentNotification, WriteOff
+from receivables.models import ReceivableEntry
+from receivables.services import amount_clean, receivable_entries_add
+
+Kind = ReceivableEntry.Kind
+
+
+@dataclass(frozen=True)
+class AllocationInput:
+    invoice_id: int
+    amount: Decimal
+
+
+# ── payments ─────────────────────────────────────────────────────────────────────────────────────
+
+
+def _duplicate_check(*, customer: Customer, reference: str, amount: Decimal, received_on: date) -> None:
+    """Refuse a payment that repeats one already recorded, unless the clerk confirmed it. An
+    advisory lock on the payment's identity makes two identical concurrent requests queue."""
+    key = f"payment:{customer.pk}:{reference.strip().lower()}:{amount}:{received_on.isoformat()}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+    earlier = (
+        Payment.objects.filter(
+            customer=customer,
+            reference__iexact=reference.strip(),
+            amount=amount,
+            received_on=received_on,
+            status=Payment.Status.POSTED,
+        )
+        .values_list("number", flat=True)
+        .first()
+    )
+    if earlier:
+        raise DomainError(
+            f"{earlier} already records {amount} {customer.currency} from {customer.code} with reference "
+            f"{reference or '(none)'} on {received_on}; confirm to record it again",
+            field="confirm_duplicate",
+            code="duplicate_payment",
+        )
+
+
+def _allocations_clean(
+    *, payment_customer: Customer, currency: str, invoices: dict, allocations: Sequence[AllocationInput]
+) -> list[tuple[object, Decimal]]:
+    """Merge allocations per invoice and check each against the locked invoice."""
+    merged: dict[int, Decimal] = {}
+    for item in allocations:
+        amount = amount_clean(item.amount, field="allocations")
+        merged[item.invoice_id] = merged.get(item.invoice_id, ZERO) + amount
+    result = []
+    for invoice_id, amount in merged.items():
+        invoice = invoices.get(invoice_id)
+        if invoice is None or invoice.customer_id != payment_customer.pk:
+            raise DomainError(
+                f"invoice {invoice_id} is not an invoice of {payment_customer.code}", field="allocations"
+            )
+        if invoice.currency != currency:
+            raise DomainError(
+                f"{invoice.number} is in {invoice.currency}, the payment in {currency}", field="allocations"
+            )
+        if amount > invoice.balance:
+            raise Conflict(f"{amount} exceeds the {invoice.balance} open on {invoice.number}")
+        result.append((invoice, amount))
+    return result
+
+
+def _apply(*, payment: Payment, allocations: list[tuple[object, Decimal]], on: date, by) -> list[Allocation]:
+    """Allocation rows and their open-item pairs, dated `on` — or the invoice's issue date when
+    the cash came before the invoice (it was unapplied until then)."""
+    rows, entries = [], []
+    for invoice, amount in allocations:
+        day = max(on, invoice.issue_date)
+        rows.append(
+            Allocation(payment=payment, invoice=invoice, amount=amount, applied_on=day, created_by=by)
+        )
+        common = {"customer_id": payment.customer_id, "currency": payment.currency, "entry_date": day}
+        entries.append(
+            ReceivableEntry(kind=Kind.ALLOCATION, amount=-amount, invoice=invoice, payment=payment, **common)
+        )
+        entries.append(ReceivableEntry(kind=Kind.ALLOCATION, amount=amount, payment=payment, **common))
+    Allocation.objects.bulk_create(rows)
+    receivable_entries_add(entries)
+    return rows
+
+
+def payment_create(
+    *,
+    customer_id: int,
+    amount,
+    method: str = Payment.Method.BANK_TRANSFER,
+    reference: str = "",
+    received_on: date,
+    invoices: dict,
+    allocations: Sequence[AllocationInput],
+    currency: str | None = None,
+    confirm_duplicate: bool = False,
+    source: str = Payment.Source.MANUAL,
+    note: str = "",
+    by=None,
+) -> tuple[Payment, list[Allocation]]:
+    """Record a payment and apply it as `allocations` say, to `invoices` (id → invoice, locked by
+    the caller); post Dr bank / Cr receivables (applied) / Cr customer advances (unapplied)."""
+    customer = Customer.objects.filter(pk=customer_id).first()
+    if customer is None:
+        raise DomainError(f"customer {customer_id} does not exist", field="customer")
+    amount = amount_clean(amount)
+    if currency and currency.upper() != customer.currency:
+        raise DomainError(f"{customer.code} pays in {customer.currency}, not {currency}", field="currency")
+    if method not in Payment.Method.values:
+        raise DomainError(f"method must be one of {', '.join(Payment.Method.values)}", field="method")
+    if received_on > timezone.localdate():
+        raise DomainError("a payment cannot be received in the future", field="received_on")
+    posting_date_check(on=received_on, field="received_on")  # before anything is written
+    reference = (reference or "").strip()[:200]
+    if not confirm_duplicate:
+        _duplicate_check(customer=customer, reference=reference, amount=amount, received_on=received_on)
+    applied = _allocations_clean(
+        payment_customer=customer, currency=customer.currency, invoices=invoices, allocations=allocations
+    )
+    applied_total = sum((part for _, part in applied), ZERO)
+    if applied_total > amount:
+        raise DomainError(f"{applied_total} allocated but the payment is {amount}", field="allocations")
+    payment = Payment.objects.create(
+        number=document_number_next(series="payment", on=received_on),
+        customer=customer,
+        currency=customer.currency,
+        amount=amount,
+        amount_applied=applied_total,
+        unapplied_amount=amount - applied_total,
+        method=method,
+        reference=reference,
+        received_on=received_on,
+        note=note[:500],
+        source=source,
+        last_movement_on=max([received_on, *(invoice.issue_date for invoice, _ in applied)]),
+        created_by=by,
+    )
+    ReceivableEntry.objects.create(
+        customer=customer,
+        kind=Kind.PAYMENT,
+        entry_date=received_on,
+        amount=-amount,
+        currency=payment.currency,
+        payment=payment,
+    )
+    rows = _apply(payment=payment, allocations=applied, on=received_on, by=by)
+    applied_then = sum((row.amount for row in rows if row.applied_on == received_on), ZERO)
+    journal_entry_post(
+        entry_date=received_on,
+        memo=f"Payment {payment.number} from {customer.code}" + (f" ({reference})" if reference else ""),
+        lines=[
+            LineSpec(account="bank", debit=amount),
+            *([LineSpec(account="receivables", credit=applied_then)] if applied_then else []),
+            *(
+                [LineSpec(account="customer_advances", credit=amount - applied_then)]
+                if applied_then < amount
+                else []
+            ),
+        ],
+        source="payment",
+        source_reference=payment.number,
+        by=by,
+    )
+    for row in rows:  # cash received before the invoice: an advance until the invoice date
+        if row.applied_on != received_on:
+            _post_application(payment=payment, amount=row.amount, on=row.applied_on, by=by)
+    return payment, rows
+
+
+def _post_application(*, payment: Payment, amount: Decimal, on: date, by) -> None:
+    journal_entry_post(
+        entry_date=on,
+        memo=f"Unapplied cash of {payment.number} applied",
+        lines=[
+            LineSpec(account="customer_advances", debit=amount),
+            LineSpec(account="receivables", credit=amount),
+        ],
+        source="payment",
+        source_reference=payment.number,
+        by=by,
+    )
+
+
+def payment_apply(
+    *, payment: Payment, invoices: dict, allocations: Sequence[AllocationInput], by=None
+) -> list[Allocation]:
+    """Apply unapplied cash of a locked payment to invoices (locked): Dr advances / Cr receivables."""
+    if payment.status != Payment.Status.POSTED:
+        raise Conflict(f"{payment.number} is reversed")
+    if not allocations:
+        raise DomainError("give at least one allocation", field="allocations")
+    applied = _allocations_clean(
+        payment_customer=payment.customer,
+        currency=payment.currency,
+        invoices=invoices,
+        allocations=allocations,
+    )
+    total = sum((part for _, part in applied), ZERO)
+    if total > payment.unapplied_amount:
+        raise Conflict(
+            f"{total} to apply but only {payment.unapplied_amount} of {payment.number} is unapplied"
+        )
+    today = timezone.localdate()
+    rows = _apply(payment=payment, allocations=applied, on=today, by=by)
+    payment.amount_applied += total
+    payment.unapplied_amount -= total
+    payment.last_movement_on = max(filter(None, [payment.last_movement_on, today]))
+    payment.save(update_fields=["amount_applied", "unapplied_amount", "last_movement_on"])
+    _post_application(payment=payment, amount=total, on=today, by=by)
+    return rows
+
+
+def payment_reverse(*, payment: Payment, reason: str, by=None) -> dict[int, Decimal]:
+    """Reverse a bounced payment (locked, its invoices locked too): its allocations are undone,
+    its postings reversed. Returns what each invoice gets back (invoice id → amount)."""
+    if payment.status == Payment.Status.REVERSED:
+        raise Conflict(f"{payment.number} is already reversed")
+    if payment.amount_refunded > 0:
+        raise Conflict(f"{payment.number} was partly refunded; it cannot be reversed")
+    if not (reason or "").strip():
+        raise DomainError("give the reason for the reversal", field="reason")
+    today = timezone.localdate()
+    active = list(payment.allocations.filter(reversed_on__isnull=True).order_by("pk"))
+    back: dict[int, Decimal] = {}
+    entries = []
+    common = {"customer_id": payment.customer_id, "currency": payment.currency, "entry_date": today}
+    for allocation in active:
+        back[allocation.invoice_id] = back.get(allocation.invoice_id, ZERO) + allocation.amount
+        entries.append(
+            ReceivableEntry(
+                kind=Kind.ALLOCATION_REVERSAL,
+                amount=allocation.amount,
+                invoice_id=allocation.invoice_id,
+                payment=payment,
+                **common,
+            )
+        )
+        entries.append(
+            ReceivableEntry(
+                kind=Kind.ALLOCATION_REVERSAL, amount=-allocation.amount, payment=payment, **common
+            )
+        )
+    entries.append(
+        ReceivableEntry(kind=Kind.PAYMENT_REVERSAL, amount=payment.amount, payment=payment, **common)
+    )
+    receivable_entries_add(entries)
+    Allocation.objects.filter(pk__in=[a.pk for a in active]).update(reversed_on=today)
+    applied, unapplied = payment.amount_applied, payment.unapplied_amount
+    payment.status = Payment.Status.REVERSED
+    payment.amount_applied = payment.unapplied_amount = ZERO
+    payment.reversed_on = today
+    payment.reversal_reason = reason.strip()[:500]
+    payment.last_movement_on = max(filter(None, [payment.last_movement_on, today]))
+    payment.save(
+        update_fields=[
+            "status",
+            "amount_applied",
+            "unapplied_amount",
+            "reversed_on",
+            "reversal_reason",
+            "last_movement_on",
+        ]
+    )
+    journal_entry_post(
+        entry_date=today,
+        memo=f"Payment {payment.number} reversed: {payment.reversal_reason}"[:500],
+        lines=[
+            *([LineSpec(account="receivables", debit=applied)] if applied else []),
+            *([LineSpec(account="customer_advances", debit=unapplied)] if unapplied else []),
+            LineSpec(account="bank", credit=payment.amount),
+        ],
+        source="payment_reversal",
+        source_reference=payment.number,
+        by=by,
+    )
+    return back
+
+
+def payment_refund(*, payment: Payment, amount, reason: str, by=None) -> Payment:
+    """Pay unapplied cash back to the customer (locked payment): Dr advances / Cr bank."""
+    amount = amount_clean(amount)
+    if payment.status != Payment.Status.POSTED:
+        raise Conflict(f"{payment.number} is reversed")
+    if amount > payment.unapplied_amount:
+        raise Conflict(
+            f"{amount} to refund but only {payment.unapplied_amount} of {payment.number} is unapplied"
+        )
+    if not (reason or "").strip():
+        raise DomainError("give the reason for the refund", field="reason")
+    today = timezone.localdate()
+    ReceivableEntry.objects.create(
+        customer_id=payment.customer_id,
+        kind=Kind.REFUND,
+        entry_date=today,
+        amount=amount,
+        currency=payment.currency,
+        payment=payment,
+    )
+    payment.amount_refunded += amount
+    payment.unapplied_amount -= amount
+    payment.last_movement_on = max(filter(None, [payment.last_movement_on, today]))
+    payment.save(update_fields=["amount_refunded", "unapplied_amount", "last_movement_on"])
+    journal_entry_post(
+        entry_date=today,
+        memo=f"Refund of {payment.number}: {reason.strip()}"[:500],
+        lines=[LineSpec(account="customer_advances", debit=amount), LineSpec(account="bank", credit=amount)],
+        source="refund",
+        source_reference=payment.number,
+        by=by,
+    )
+    return payment
+
+
+# ── write-offs ───────────────────────────────────────────────────────────────────────────────────
+
+
+def write_off_create(*, invoice, amount, reason: str, by=None) -> WriteOff:
+    """Write off part or all of a locked invoice's balance: Dr bad debt / Cr receivables."""
+    amount = amount_clean(amount)
+    if not (reason or "").strip():
+        raise DomainError("give the reason for the write-off", field="reason")
+    if amount > invoice.balance:
+        raise Conflict(f"{amount} exceeds the {invoice.balance} open on {invoice.number}")
+    today = timezone.localdate()
+    write_off = WriteOff.objects.create(
+        invoice=invoice,
+        customer_id=invoice.customer_id,
+        amount=amount,
+        reason=reason.strip()[:500],
+        written_off_on=today,
+        created_by=by,
+    )
+    ReceivableEntry.objects.create(
+        customer_id=invoice.customer_id,
+        kind=Kind.WRITE_OFF,
+        entry_date=today,
+        amount=-amount,
+        currency=invoice.currency,
+        invoice=invoice,
+        write_off=write_off,
+    )
+    journal_entry_post(
+        entry_date=today,
+        memo=f"Write-off on {invoice.number}: {write_off.reason}"[:500],
+        lines=[LineSpec(account="bad_debt", debit=amount), LineSpec(account="receivables", credit=amount)],
+        source="write_off",
+        source_reference=invoice.number,
+        by=by,
+    )
+    return write_off
+
+
+# ── inbound payment notifications ────────────────────────────────────────────────────────────────
+
+
+def notification_claim(*, event_id: str, payload: dict) -> tuple[PaymentNotification, bool]:
+    """Record a provider event once by its id. A concurrent twin waits on the unique index and
+    then finds the first one: (the notification, True when this call recorded it)."""
+    if not event_id or len(event_id) > 200:
+        raise DomainError("the event id is missing or longer than 200 characters", field="id")
+    try:
+        with transaction.atomic():
+            return PaymentNotification.objects.create(event_id=event_id, payload=payload), True
+    except IntegrityError:
+        return PaymentNotification.objects.select_related("payment").get(event_id=event_id), False
+
+
+def notification_link(*, notification: PaymentNotification, payment: Payment) -> None:
+    notification.payment = payment
+    notification.save(update_fields=["payment"])

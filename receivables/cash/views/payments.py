@@ -1,0 +1,297 @@
+"""The finance clerk's payment pages: the list of payments, and one payment with its actions
+(apply unapplied cash, refund it, reverse a bounced payment). The entry page is entry.py.
+
+Thin views (STYLE.md rule 1): parse, check the role, call one pipeline step, render. Pages
+propose with `receivables.cash.allocation.allocation_propose` over the same open items the
+payment service uses, so what the clerk sees is what the service would do; the clerk may change
+it, and what is saved is exactly what the inputs say.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from customers.selectors import customer_list
+from o2c import pipeline
+from o2c.csv import csv_response, export_requested
+from o2c.errors import DomainError
+from o2c.roles import FINANCE, role_required
+from receivables import selectors as receivables_selectors
+from receivables.cash import selectors
+from receivables.cash.allocation import allocation_propose
+from receivables.cash.forms import (
+    APPLY_PREFIX,
+    PaymentApplyForm,
+    PaymentFilterForm,
+    PaymentRefundForm,
+    PaymentReverseForm,
+)
+from receivables.cash.models import Payment
+
+PAGE_SIZE = 50
+ZERO = Decimal("0.00")
+SORTS = {
+    "number": "number",
+    "date": "received_on",
+    "customer": "customer__code",
+    "amount": "amount",
+    "unapplied": "unapplied_amount",
+}
+CSV_HEADER = [
+    "number",
+    "received_on",
+    "customer_code",
+    "customer_name",
+    "currency",
+    "amount",
+    "amount_applied",
+    "amount_refunded",
+    "unapplied_amount",
+    "method",
+    "reference",
+    "source",
+    "status",
+    "reversed_on",
+    "reversal_reason",
+    "invoices",
+]
+TEMPLATE_DETAIL = "receivables/payments/detail.html"
+
+
+def _payment_or_404(payment_id: int) -> Payment:
+    try:
+        return selectors.payment_get(payment_id=payment_id)
+    except Payment.DoesNotExist:
+        raise Http404("no such payment") from None
+
+
+def open_invoices_shown(customer) -> list:
+    """The customer's open invoices, oldest due first, with `days_overdue` and `disputed`."""
+    if customer is None:
+        return []
+    return list(receivables_selectors.open_invoices(customer_id=customer.pk).prefetch_related(None))
+
+
+def allocation_proposal(invoices: list, amount: Decimal | None, reference: str) -> dict[int, Decimal]:
+    """The service's own rule: invoice numbers in the reference first, then oldest due first."""
+    if not invoices or amount is None or amount <= 0:
+        return {}
+    return dict(
+        allocation_propose(
+            invoices=receivables_selectors.open_items(invoices), amount=amount, reference=reference or ""
+        )
+    )
+
+
+# --- the list -----------------------------------------------------------------------------------
+
+
+@role_required(FINANCE)
+def payment_list(request):
+    form = PaymentFilterForm(request.GET or None)
+    cleaned = form.cleaned_data if form.is_valid() else {}
+    filters = {
+        "status": cleaned.get("status"),
+        "received_on__gte": cleaned.get("received_from"),
+        "received_on__lte": cleaned.get("received_to"),
+        "unapplied": True if cleaned.get("unapplied") else None,
+    }
+    if cleaned.get("customer"):
+        filters["customer__in"] = customer_list(search=cleaned["customer"]).values("pk")
+    payments = selectors.payment_list(filters=filters)
+    if cleaned.get("q"):
+        payments = payments.filter(Q(number__icontains=cleaned["q"]) | Q(reference__icontains=cleaned["q"]))
+    sort = request.GET.get("sort", "-date")
+    if sort.lstrip("-") not in SORTS:
+        sort = "-date"
+    payments = payments.order_by(("-" if sort.startswith("-") else "") + SORTS[sort.lstrip("-")], "-pk")
+    if export_requested(request):
+        return csv_response(
+            "payments.csv", CSV_HEADER, (_csv_row(payment) for payment in payments.iterator(chunk_size=500))
+        )
+    page = Paginator(payments, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    for name in ("page", "sort", "format", "export"):
+        query.pop(name, None)
+    columns = {
+        key: {
+            "label": label,
+            "active": sort.lstrip("-") == key,
+            "descending": sort == f"-{key}",
+            "next": f"-{key}" if sort != f"-{key}" else key,
+        }
+        for key, label in (
+            ("number", "Number"),
+            ("date", "Received"),
+            ("customer", "Customer"),
+            ("amount", "Amount"),
+            ("unapplied", "Unapplied"),
+        )
+    }
+    return render(
+        request,
+        "receivables/payments/list.html",
+        {"form": form, "page": page, "columns": columns, "query": query.urlencode(), "sort": sort},
+    )
+
+
+def _csv_row(payment: Payment) -> list:
+    return [
+        payment.number,
+        payment.received_on,
+        payment.customer.code,
+        payment.customer.name,
+        payment.currency,
+        payment.amount,
+        payment.amount_applied,
+        payment.amount_refunded,
+        payment.unapplied_amount,
+        payment.method,
+        payment.reference,
+        payment.source,
+        payment.status,
+        payment.reversed_on or "",
+        payment.reversal_reason,
+        " ".join(
+            f"{allocation.invoice.number}:{allocation.amount}"
+            for allocation in payment.allocations.all()
+            if allocation.reversed_on is None
+        ),
+    ]
+
+
+# --- one payment and its actions ----------------------------------------------------------------
+
+
+def _actions(payment: Payment) -> dict[str, bool]:
+    """What may be done to the payment now (the services refuse the rest too)."""
+    posted = payment.status == Payment.Status.POSTED
+    return {
+        "apply": posted and payment.unapplied_amount > 0,
+        "refund": posted and payment.unapplied_amount > 0,
+        "reverse": posted and payment.amount_refunded == 0,
+    }
+
+
+def _render_detail(request, payment: Payment, *, opened: str = "", **forms):
+    actions = _actions(payment)
+    invoices = open_invoices_shown(payment.customer) if actions["apply"] else []
+    apply_form = forms.get("apply_form")
+    if apply_form is None and actions["apply"]:
+        proposal = allocation_proposal(invoices, payment.unapplied_amount, payment.reference)
+        apply_form = PaymentApplyForm(
+            payment=payment,
+            invoices=invoices,
+            initial={f"{APPLY_PREFIX}{invoice_id}": f"{part:.2f}" for invoice_id, part in proposal.items()},
+        )
+    refund_form = forms.get("refund_form") or (
+        PaymentRefundForm(payment=payment, initial={"amount": payment.unapplied_amount})
+        if actions["refund"]
+        else None
+    )
+    reverse_form = forms.get("reverse_form") or (PaymentReverseForm() if actions["reverse"] else None)
+    allocations = list(payment.allocations.all())
+    return render(
+        request,
+        TEMPLATE_DETAIL,
+        {
+            "payment": payment,
+            "allocations": allocations,
+            "active_allocations": [a for a in allocations if a.reversed_on is None],
+            "actions": actions,
+            "any_action": any(actions.values()),
+            "apply_form": apply_form,
+            "apply_rows": [
+                {"invoice": invoice, "field": apply_form.apply_field(invoice.pk)} for invoice in invoices
+            ]
+            if apply_form
+            else [],
+            "refund_form": refund_form,
+            "reverse_form": reverse_form,
+            "opened": opened,
+        },
+    )
+
+
+@role_required(FINANCE)
+@require_GET
+def payment_detail(request, payment_id: int):
+    return _render_detail(request, _payment_or_404(payment_id))
+
+
+@role_required(FINANCE)
+@require_POST
+def payment_apply(request, payment_id: int):
+    payment = _payment_or_404(payment_id)
+    if not _actions(payment)["apply"]:
+        messages.error(request, f"{payment.number} has no unapplied cash to apply.")
+        return redirect("receivables:payment-detail", payment_id=payment.pk)
+    form = PaymentApplyForm(request.POST, payment=payment, invoices=open_invoices_shown(payment.customer))
+    if form.is_valid():
+        try:
+            pipeline.payment_apply(payment_id=payment.pk, allocations=form.allocations(), by=request.user)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(
+                request,
+                f"{form.applied_total} {payment.currency} of {payment.number}'s unapplied cash applied.",
+            )
+            return redirect("receivables:payment-detail", payment_id=payment.pk)
+    return _render_detail(request, payment, opened="apply", apply_form=form)
+
+
+@role_required(FINANCE)
+@require_POST
+def payment_refund(request, payment_id: int):
+    payment = _payment_or_404(payment_id)
+    if not _actions(payment)["refund"]:
+        messages.error(request, f"{payment.number} has no unapplied cash to refund.")
+        return redirect("receivables:payment-detail", payment_id=payment.pk)
+    form = PaymentRefundForm(request.POST, payment=payment)
+    if form.is_valid():
+        try:
+            pipeline.payment_refund(
+                payment_id=payment.pk,
+                amount=form.cleaned_data["amount"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(
+                request, f"{form.cleaned_data['amount']} {payment.currency} of {payment.number} refunded."
+            )
+            return redirect("receivables:payment-detail", payment_id=payment.pk)
+    return _render_detail(request, payment, opened="refund", refund_form=form)
+
+
+@role_required(FINANCE)
+@require_POST
+def payment_reverse(request, payment_id: int):
+    payment = _payment_or_404(payment_id)
+    if not _actions(payment)["reverse"]:
+        messages.error(request, f"{payment.number} cannot be reversed.")
+        return redirect("receivables:payment-detail", payment_id=payment.pk)
+    form = PaymentReverseForm(request.POST)
+    if form.is_valid():
+        try:
+            pipeline.payment_reverse(
+                payment_id=payment.pk, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(
+                request, f"{payment.number} reversed: its allocations are undone and its invoices open again."
+            )
+            return redirect("receivables:payment-detail", payment_id=payment.pk)
+    return _render_detail(request, payment, opened="reverse", reverse_form=form)

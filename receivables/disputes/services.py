@@ -1,0 +1,153 @@
+"""Dispute writes: open a dispute on a locked invoice (by line or as an amount), assign it, close it.
+
+A credit note that resolves a dispute is the pipeline's step (o2c.pipeline.dispute_resolve)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from invoicing.selectors import invoice_lines_left, line_credit
+from o2c.errors import Conflict, DomainError
+from o2c.money import ZERO
+from o2c.roles import FINANCE, has_role
+from receivables.disputes.models import Dispute, DisputeLine
+from receivables.services import amount_clean
+
+
+def _open_disputed(invoice_id: int) -> Decimal:
+    return (
+        Dispute.objects.filter(invoice_id=invoice_id, status=Dispute.Status.OPEN).aggregate(
+            total=Sum("amount")
+        )["total"]
+        or ZERO
+    )
+
+
+def dispute_owner_check(owner) -> None:
+    """A dispute is followed up by finance: its owner is an active finance user (or a manager or an
+    admin); a warehouse or sales user is refused, naming `owner`."""
+    if owner is not None and not (owner.is_active and has_role(owner, FINANCE)):
+        raise DomainError(
+            f"{owner.get_username()} is not a finance user; a dispute is owned by finance or a manager",
+            field="owner",
+            code="owner_not_finance",
+        )
+
+
+@dataclass(frozen=True)
+class DisputeLineInput:
+    """An invoice line a dispute is about: a quantity of it or a gross amount of it."""
+
+    invoice_line_id: int
+    quantity: Decimal | None = None
+    amount: Decimal | None = None
+
+
+def _dispute_lines(*, invoice, lines: Sequence[DisputeLineInput]) -> list[DisputeLine]:
+    """The disputed lines priced as a credit note would credit them, each within what is left
+    of its line (less what open disputes already name of it)."""
+    left = invoice_lines_left(invoice_id=invoice.pk)
+    in_dispute = dict(
+        DisputeLine.objects.filter(dispute__invoice_id=invoice.pk, dispute__status=Dispute.Status.OPEN)
+        .values("invoice_line_id")
+        .annotate(total=Sum("amount"))
+        .values_list("invoice_line_id", "total")
+    )
+    result, seen = [], set()
+    for item in lines:
+        line_left = left.get(item.invoice_line_id)
+        if line_left is None:
+            raise DomainError(
+                f"invoice line {item.invoice_line_id} is not on {invoice.number}", field="lines"
+            )
+        if item.invoice_line_id in seen:
+            raise DomainError(f"line {line_left.line.position} is named twice", field="lines")
+        seen.add(item.invoice_line_id)
+        amount = None if item.amount is None else amount_clean(item.amount, field="lines")
+        net, tax = line_credit(
+            left=line_left, currency=invoice.currency, quantity=item.quantity, amount=amount
+        )
+        gross = net + tax
+        if gross <= 0:
+            raise DomainError(f"line {line_left.line.position} is free of charge", field="lines")
+        already = in_dispute.get(item.invoice_line_id) or ZERO
+        if gross + already > line_left.total:
+            raise Conflict(
+                f"line {line_left.line.position}: {already} of its {line_left.total} is already in dispute"
+            )
+        result.append(DisputeLine(invoice_line_id=item.invoice_line_id, quantity=item.quantity, amount=gross))
+    return result
+
+
+def dispute_open(
+    *,
+    invoice,
+    amount=None,
+    reason: str,
+    note: str = "",
+    customer_message: str = "",
+    lines: Sequence[DisputeLineInput] | None = None,
+    owner=None,
+    by=None,
+) -> Dispute:
+    """Dispute part of a locked invoice's balance, by line (a quantity or an amount of each) or
+    as a plain amount; that part leaves dunning until resolved. With lines, the amount is their
+    sum (an amount given too must equal it)."""
+    dispute_owner_check(owner or by)
+    if reason not in Dispute.Reason.values:
+        raise DomainError(f"reason must be one of {', '.join(Dispute.Reason.values)}", field="reason")
+    if invoice.balance <= 0:
+        raise Conflict(f"{invoice.number} is settled; there is nothing to dispute")
+    disputed_lines = _dispute_lines(invoice=invoice, lines=lines) if lines else []
+    if disputed_lines:
+        total = sum((line.amount for line in disputed_lines), ZERO)
+        if amount not in (None, "") and amount_clean(amount) != total:
+            raise DomainError(f"the lines named come to {total}, not {amount}", field="amount")
+        amount = total
+    elif amount in (None, ""):
+        raise DomainError("name the disputed lines or give the amount", field="amount")
+    else:
+        amount = amount_clean(amount)
+    undisputed = invoice.balance - _open_disputed(invoice.pk)
+    if amount > undisputed:
+        raise Conflict(f"{amount} exceeds the {undisputed} of {invoice.number} not already in dispute")
+    dispute = Dispute.objects.create(
+        invoice=invoice,
+        customer_id=invoice.customer_id,
+        amount=amount,
+        reason=reason,
+        note=note or "",
+        customer_message=(customer_message or "").strip()[:300],
+        owner=owner or by,
+        opened_on=timezone.localdate(),
+        opened_by=by,
+    )
+    for line in disputed_lines:
+        line.dispute = dispute
+    DisputeLine.objects.bulk_create(disputed_lines)
+    return dispute
+
+
+def dispute_close(*, dispute: Dispute, outcome: str, note: str = "", credit_note=None, by=None) -> Dispute:
+    """Close an open (locked) dispute as credited, rejected or withdrawn."""
+    if dispute.status != Dispute.Status.OPEN:
+        raise Conflict(f"dispute {dispute.pk} is already {dispute.get_status_display().lower()}")
+    dispute.status = outcome
+    dispute.resolution_note = note or ""
+    dispute.resolved_on = timezone.localdate()
+    dispute.resolved_by = by
+    dispute.credit_note = credit_note
+    dispute.save(update_fields=["status", "resolution_note", "resolved_on", "resolved_by", "credit_note"])
+    return dispute
+
+
+def dispute_assign(*, dispute: Dispute, owner) -> Dispute:
+    dispute_owner_check(owner)
+    dispute.owner = owner
+    dispute.save(update_fields=["owner"])
+    return dispute

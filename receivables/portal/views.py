@@ -1,0 +1,128 @@
+"""The customer portal: a signed link shows one customer its open invoices, their PDFs, its
+statement and how to pay. No login and nothing to change: every page is a GET, read for the
+customer the link belongs to and no other (another customer's invoice is a 404, as is a missing
+one). A refused link (tampered, unknown, revoked, expired) gets a page saying so, never data.
+
+Responses are not cached or indexed and send no Referer, so the token stays where it was sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from invoicing.documents import invoice_pdf_render
+from invoicing.selectors import invoice_list
+from o2c.documents import company_block
+from o2c.money import ZERO
+from o2c.parsing import content_disposition
+from receivables.portal.services import PortalLinkRefused, portal_link_verify
+from receivables.selectors import open_invoices, unapplied_cash_ledger
+from receivables.statements.documents import payment_reference
+from receivables.statements.selectors import statement_get
+from receivables.statements.views import statement_pdf_response, statement_period_from_request
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def portal_page(view: Callable) -> Callable:
+    """Verify the token first: a refused link renders the refusal (404 for a link that never was
+    valid, 403 for a revoked or expired one); a live one calls `view(request, link, ...)`."""
+
+    @require_GET
+    @wraps(view)
+    def wrapped(request, token: str, *args, **kwargs):
+        try:
+            link = portal_link_verify(token=token)
+        except PortalLinkRefused as refused:
+            status = 404 if refused.code == "invalid" else 403
+            response = render(
+                request,
+                "receivables/portal/refused.html",
+                {"reason": refused.reason, "code": refused.code, "company": company_block()},
+                status=status,
+            )
+            return _private(response)
+        return _private(view(request, link, token, *args, **kwargs))
+
+    return wrapped
+
+
+def _context(link, token: str, **extra) -> dict:
+    return {"link": link, "customer": link.customer, "token": token, "company": company_block(), **extra}
+
+
+@portal_page
+def overview(request, link, token: str):
+    customer = link.customer
+    invoices = list(open_invoices(customer_id=customer.pk).prefetch_related(None))
+    for invoice in invoices:
+        invoice.payment_reference = payment_reference(
+            customer_code=customer.code, invoice_numbers=[invoice.number]
+        )
+    total = sum((invoice.balance for invoice in invoices), ZERO)
+    overdue = sum((invoice.balance for invoice in invoices if invoice.days_overdue), ZERO)
+    disputed = sum((min(invoice.disputed, invoice.balance) for invoice in invoices), ZERO)
+    unapplied = unapplied_cash_ledger(customer_ids=[customer.pk])
+    return render(
+        request,
+        "receivables/portal/overview.html",
+        _context(
+            link,
+            token,
+            invoices=invoices,
+            total=total,
+            overdue=overdue,
+            unapplied=unapplied,
+            disputed=disputed,
+            balance_due=total - unapplied,
+            payment_reference=payment_reference(
+                customer_code=customer.code, invoice_numbers=[invoice.number for invoice in invoices]
+            ),
+            section="invoices",
+        ),
+    )
+
+
+@portal_page
+def invoice_pdf(request, link, token: str, invoice_id: int):
+    invoice = (
+        invoice_list(filters={"customer_id": link.customer_id, "pk": invoice_id})
+        .prefetch_related(None)
+        .first()
+    )
+    if invoice is None:  # another customer's invoice is not found either
+        raise Http404("no such invoice")
+    content = None
+    if invoice.pdf and invoice.pdf.storage.exists(invoice.pdf.name):
+        with invoice.pdf.storage.open(invoice.pdf.name, "rb") as stored:
+            content = stored.read()
+    if content is None:
+        content = invoice_pdf_render(invoice=invoice)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(f"{invoice.number}.pdf", inline=True)
+    return response
+
+
+@portal_page
+def statement(request, link, token: str):
+    form, period_from, period_to = statement_period_from_request(request)
+    statement = None
+    if period_from is not None:
+        statement = statement_get(customer=link.customer, period_from=period_from, period_to=period_to)
+        if request.GET.get("export") == "pdf":
+            return statement_pdf_response(statement)
+    return render(
+        request,
+        "receivables/portal/statement.html",
+        _context(link, token, form=form, statement=statement, section="statement"),
+    )
