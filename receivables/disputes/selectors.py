@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from receivables.disputes.models import Dispute, DisputeLine
 
@@ -19,4 +23,14 @@ def dispute_list(*, filters: dict | None = None) -> QuerySet[Dispute]:
     for name, value in (filters or {}).items():
         if value not in (None, ""):
             disputes = disputes.filter(**{name: value})
+    return disputes
+
+
+def disputes_with_age(*, disputes: Iterable[Any]) -> list[Any]:
+    """Each dispute with `days_open`: until it was resolved, or until today."""
+    today = timezone.localdate()
+    disputes = list(disputes)
+    for dispute in disputes:
+        end = dispute.resolved_on or today
+        dispute.days_open = (end - dispute.opened_on).days
     return disputes
