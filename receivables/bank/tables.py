@@ -76,7 +76,10 @@ class StatementTable(ListTable):
 
     class Meta(ListTable.Meta):
         order_by = ("-uploaded",)
-        attrs = {**ListTable.Meta.attrs, "data-testid": "statements"}
+        attrs = {
+            "class": "table table-sm table-hover mb-0 align-middle list-table statements",
+            "data-testid": "statements",
+        }
         row_attrs = {"data-testid": "statement-row"}
         empty_text = "No statements yet: upload your bank's CSV export or CAMT.053 file above."
 
