@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from o2c import pipeline
@@ -33,7 +34,14 @@ LIST_PAGES = [
     ("/invoices/", "finance"),
     ("/invoices/credit-notes/", "finance"),
     ("/ledger/journal/", "finance"),
+    ("/cash/payments/", "finance"),
+    ("/cash/disputes/", "finance"),
+    ("/cash/bank/", "finance"),
+    ("/cash/dunning/notices/", "finance"),
 ]
+# lists whose rows take more than a round of documents to build (a statement file, a dunning run):
+# their cost is checked with no rows here and with rows by their own tests
+NOT_BUILT = {"/cash/bank/", "/cash/dunning/notices/"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -60,8 +68,12 @@ def a_round_of_documents() -> None:
     picked = an_order(a_customer(), line(goods, "2"), submit=True)
     an_order(a_customer(), line(goods, "1"), submit=True)  # waits in the pick queue
     pipeline.shipment_create(order_id=picked.pk, lines=None, by=None)
-    invoice = an_invoice(a_customer(), "50.00")
+    buyer = a_customer()
+    invoice = an_invoice(buyer, "50.00")
     pipeline.credit_note_issue(invoice_id=invoice.pk, reason="returned", by=None)
+    disputed = an_invoice(buyer, "80.00")
+    pipeline.dispute_open(invoice_id=disputed.pk, amount="30.00", reason="damaged", by=None)
+    pipeline.payment_record(customer_id=buyer.pk, amount="20.00", received_on=timezone.localdate())
 
 
 def queries_of(client, url: str) -> int:
@@ -84,7 +96,7 @@ def test_every_list_page_costs_the_same_queries_with_one_row_and_with_many(
         with django_assert_max_num_queries(12):
             response = clients[role].get(url)
         assert response.status_code == 200
-        assert len(response.context["page"]) > 1, url
+        assert url in NOT_BUILT or len(response.context["page"]) > 1, url
         assert queries_of(clients[role], url) == with_one[url], url
 
 
