@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
 from o2c.money import ZERO
 from o2c.tables import AmountColumn, DateColumn, ListTable
@@ -103,7 +104,7 @@ class NoticeTable(ListTable):
 
     def render_days_overdue(self, record: DunningNotice) -> str:
         return format_html_join(
-            format_html("<br>"), "{}", ((line.days_overdue,) for line in record.lines.all())
+            mark_safe("<br>"), "{}", ((line.days_overdue,) for line in record.lines.all())
         )
 
     def render_email(self, record: Any) -> str:
