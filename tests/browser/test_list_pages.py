@@ -2,14 +2,16 @@
 keyboard, under the Content-Security-Policy (conftest.py fails the test on a refusal), and
 screenshots of the lists for a look."""
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from o2c import pipeline
 from tests.browser.test_csp import log_in, user_with_password
-from tests.builders import a_customer, a_product, an_order, line, stock
+from tests.builders import a_customer, a_product, an_invoice, an_order, line, stock
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
@@ -66,6 +68,14 @@ def test_the_orders_list_sorts_and_filters_from_the_keyboard(page: Page, live_se
 
 def test_other_lists_render_under_the_policy(page: Page, live_server, make_user, orders):
     pipeline.shipment_create(order_id=orders[0].pk, lines=None, by=None)
+    invoice = an_invoice(orders[0].customer, "120.00")
+    pipeline.dispute_open(invoice_id=invoice.pk, amount="20.00", reason="damaged", by=None)
+    pipeline.payment_record(
+        customer_id=orders[0].customer_id,
+        amount=Decimal("50.00"),
+        received_on=timezone.localdate(),
+        reference="=1+1",
+    )
     user_with_password(make_user, "manager", "mia")
     log_in(page, live_server.url, "mia")
     for name, path, testid in (
@@ -77,6 +87,10 @@ def test_other_lists_render_under_the_policy(page: Page, live_server, make_user,
         ("shipments", "/warehouse/shipments/", "shipments"),
         ("invoices", "/invoices/", "invoices"),
         ("journal", "/ledger/journal/", "journal"),
+        ("payments", "/cash/payments/", "payments"),
+        ("disputes", "/cash/disputes/", "disputes"),
+        ("bank-statements", "/cash/bank/", "statements"),
+        ("dunning-notices", "/cash/dunning/notices/", "notices"),
     ):
         page.goto(f"{live_server.url}{path}")
         expect(page.get_by_test_id(testid)).to_be_visible()
