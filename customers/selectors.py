@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -64,15 +64,25 @@ def customer_get(*, customer_id: int) -> Customer:
     return Customer.objects.get(pk=customer_id)
 
 
+# A customer's credit position (balance, exposure, headroom…) is for credit to say: master data
+# imports no stage, so credit hands its reader in at start-up (credit/apps.py; decision 0040).
+PositionsReader = Callable[..., dict[int, Any]]
+_positions_reader: PositionsReader | None = None
+
+
+def positions_reader_set(reader: PositionsReader) -> None:
+    """Install the reader of credit positions (`reader(customers=[...])` → {customer id: position})."""
+    global _positions_reader
+    _positions_reader = reader
+
+
 def customers_with_positions(*, customers: Sequence[Customer]) -> list[Customer]:
     """`customers`, each with `credit_position` (balance, exposure, headroom…) set, read for all of
     them at once by the credit selectors: a page of customers costs a fixed number of queries."""
-    # Imported here: the credit selectors read customers too; a module-level import both ways
-    # would be a cycle.
-    from credit.selectors import customer_positions
-
+    if _positions_reader is None:
+        raise RuntimeError("no reader of credit positions: is the credit app installed?")
     customers = list(customers)
-    positions = customer_positions(customers=customers) if customers else {}
+    positions = _positions_reader(customers=customers) if customers else {}
     for customer in customers:
         customer.credit_position = positions[customer.pk]
     return customers

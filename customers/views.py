@@ -1,13 +1,14 @@
 """Customer pages: the list, one customer (master data, credit position, open orders, history),
 and the create and edit forms. Warehouse staff may look; sales and finance edit; the credit
-terms are finance's."""
+terms are finance's. The open orders are a fragment of orders/ that the page includes
+(`{% customer_open_orders %}`, orders/templatetags/order_fragments.py): master data imports no
+stage."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 
 from customers import selectors, services
 from customers.forms import COMMON_CURRENCIES, CustomerFilterForm, CustomerForm
@@ -16,9 +17,6 @@ from customers.tables import CustomerTable
 from o2c.errors import DomainError
 from o2c.roles import FINANCE, SALES, WAREHOUSE, has_role, role_required
 from o2c.tables import list_page
-from orders.selectors import order_list
-
-OPEN_ORDER_STATUSES = ["draft", "on_hold", "open"]
 
 
 def _customer_or_404(customer_id: int) -> Customer:
@@ -26,13 +24,6 @@ def _customer_or_404(customer_id: int) -> Customer:
         return selectors.customer_get(customer_id=customer_id)
     except Customer.DoesNotExist:
         raise Http404("no such customer") from None
-
-
-def _order_url(order_id: int) -> str | None:
-    try:
-        return reverse("orders:detail", args=[order_id])
-    except NoReverseMatch:  # the order pages arrive with the order-capture issue
-        return None
 
 
 def _form_context(form: CustomerForm) -> dict:
@@ -64,16 +55,12 @@ def customer_list(request):
 def customer_detail(request, customer_id: int):
     customer = _customer_or_404(customer_id)
     customer = selectors.customers_with_positions(customers=[customer])[0]
-    open_orders = order_list(
-        filters={"customer_id": customer.pk, "status__in": OPEN_ORDER_STATUSES}
-    ).order_by("-order_date", "-pk")
     return render(
         request,
         "customers/detail.html",
         {
             "customer": customer,
             "position": customer.credit_position,
-            "open_orders": [(order, _order_url(order.pk)) for order in open_orders],
             "history": selectors.customer_history(customer=customer),
             "can_edit": has_role(request.user, SALES, FINANCE),
         },

@@ -1,6 +1,6 @@
 """Allocation: reserve stock for approved orders, release it on cancellation, and give new
 stock to backorders oldest order first. Stock levels are locked in product order; the caller
-(o2c/pipeline.py) has already locked the order headers, so locks are always taken
+(o2c/pipeline/) has already locked the order headers, so locks are always taken
 order headers → customer → stock levels."""
 
 from __future__ import annotations

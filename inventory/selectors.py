@@ -3,7 +3,7 @@ moves. Every list costs a fixed number of queries, however many rows it has."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -106,18 +106,28 @@ def stock_level_list(
     return levels.order_by("product__sku", "warehouse__code")
 
 
+# What open orders wait for, per (product id, warehouse id), is for the orders to say: master data
+# imports no stage, so orders hands its reader in at start-up (orders/apps.py; decision 0040).
+BackorderedReader = Callable[..., dict[tuple[int, int], Decimal]]
+_backordered_reader: BackorderedReader | None = None
+
+
+def backordered_reader_set(reader: BackorderedReader) -> None:
+    """Install the reader of backordered quantities (`reader(warehouse_id=...)`)."""
+    global _backordered_reader
+    _backordered_reader = reader
+
+
 def stock_levels_with_backorders(
     *, levels: Sequence[StockLevel], warehouse_id: int | None = None
 ) -> list[StockLevel]:
     """`levels`, each with `backordered` set: what open orders wait for there (one query)."""
-    # Imported here: the order selectors read inventory too, and a module-level import both
-    # ways would be a cycle.
-    from orders.selectors import backordered_quantities
-
     levels = list(levels)
     if not levels:
         return levels
-    backordered = backordered_quantities(warehouse_id=warehouse_id)
+    if _backordered_reader is None:
+        raise RuntimeError("no reader of backordered quantities: is the orders app installed?")
+    backordered = _backordered_reader(warehouse_id=warehouse_id)
     for level in levels:
         level.backordered = backordered.get((level.product_id, level.warehouse_id), ZERO_QUANTITY)
     return levels

@@ -180,3 +180,33 @@ def line_credit(
         return left.net, left.tax
     net = min(round_money(amount * 100 / (100 + line.tax_rate), currency), left.net)
     return net, amount - net
+
+
+def invoice_quantities_on_approval(*, order) -> dict[int, Decimal]:
+    """What an approved order invoices at once: all of it when it has service lines only;
+    nothing otherwise (its goods are invoiced as they ship)."""
+    if order.lines.filter(is_stock=True).exists():
+        return {}
+    return {line.pk: line.quantity for line in order.lines.all()}
+
+
+def invoice_quantities_on_shipment(*, order, shipped: dict[int, Decimal]) -> dict[int, Decimal]:
+    """What a shipment invoices: the quantities shipped, with the order's service lines not yet
+    invoiced (so they go on its first shipment's invoice)."""
+    services_to_bill = {
+        line.pk: line.quantity - line.quantity_invoiced
+        for line in order.lines.filter(is_stock=False)
+        if line.quantity_invoiced < line.quantity
+    }
+    return {**shipped, **services_to_bill}
+
+
+def invoice_order_ids(*, invoice_ids) -> set[int]:
+    """The orders of `invoice_ids`."""
+    return set(invoice_rows().filter(pk__in=list(invoice_ids)).values_list("order_id", flat=True))
+
+
+def invoice_parties(*, invoice_id: int) -> dict | None:
+    """The order and customer of an invoice (`order_id`, `customer_id`), None when it does not
+    exist: what a step locks before the invoice."""
+    return invoice_rows().filter(pk=invoice_id).values("order_id", "customer_id").first()

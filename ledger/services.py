@@ -228,3 +228,24 @@ def journal_entry_reverse(
         by=by,
         reversal_of=entry,
     )
+
+
+def stock_receipt_post(
+    *, entry_date: date, quantity: Decimal, sku: str, unit_cost: Decimal, reference: str = "", by=None
+) -> JournalEntry | None:
+    """Goods in at standard cost: Dr inventory / Cr goods received. A receipt worth nothing (no
+    standard cost) posts nothing."""
+    value = round_money(quantity * unit_cost)
+    if value <= 0:
+        return None
+    return journal_entry_post(
+        entry_date=entry_date,
+        memo=f"Receipt of {quantity} × {sku}" + (f" ({reference})" if reference else ""),
+        lines=[
+            LineSpec(account="inventory", debit=value),
+            LineSpec(account="goods_received", credit=value),
+        ],
+        source="stock_receipt",
+        source_reference=reference[:60],
+        by=by,
+    )

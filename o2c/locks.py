@@ -17,7 +17,7 @@ the rows of one kind in primary-key order (stock levels: warehouse, then product
 Journal entries (`journal_entry_lock`), the ledger settings row (`ledger_settings_lock`), report
 deliveries and outbox messages are locked alone.
 A step that learns only later that it needs a row of an earlier kind either took it up front
-(o2c/pipeline.py: a payment locks the orders of the customer's open invoices before the
+(o2c/pipeline/cash.py: a payment locks the orders of the customer's open invoices before the
 customer) or takes it with SKIP LOCKED, never waiting for it.
 
 Every lock is `of=("self",)`: a `select_related` join reads the related row but never locks it

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "invoicing",
     "receivables",
     "reporting",
+    "demo",  # above the pipeline: the demo data of `make run` (manage.py seed_demo)
 ]
 
 MIDDLEWARE = [

@@ -139,3 +139,21 @@ def order_delivery_address(*, order: SalesOrder) -> DeliveryAddress:
         if (text or "").strip():
             return DeliveryAddress(text=text.strip(), source=source)
     return DeliveryAddress(text="", source=None)
+
+
+def held_order_ids(*, customer_id: int) -> QuerySet:
+    """The ids of a customer's orders on credit hold, oldest submission first."""
+    return (
+        order_list(filters={"customer_id": customer_id, "status": SalesOrder.Status.ON_HOLD})
+        .order_by("submitted_at", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def backordered_order_ids(*, product_ids, warehouse_id: int) -> set[int]:
+    """Open orders waiting for any of `product_ids` in `warehouse_id`."""
+    return {
+        line.order_id
+        for product_id in product_ids
+        for line in backordered_lines(product_id=product_id, warehouse_id=warehouse_id)
+    }

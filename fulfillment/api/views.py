@@ -1,4 +1,4 @@
-"""The shipment API of API.md: thin views over o2c/pipeline.py."""
+"""The shipment API of API.md: thin views over o2c/pipeline/."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status

@@ -1,4 +1,4 @@
-"""The order API of API.md: thin views over o2c/pipeline.py and orders/services.py."""
+"""The order API of API.md: thin views over o2c/pipeline/ and orders/services/."""
 
 from collections.abc import Callable
 

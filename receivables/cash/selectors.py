@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db.models import Prefetch, QuerySet
 
+from receivables.cash.allocation import allocation_propose
 from receivables.cash.models import Allocation, Payment, WriteOff
+from receivables.selectors import open_items_of
 
 
 def payment_list(*, filters: dict | None = None) -> QuerySet[Payment]:
@@ -33,3 +37,19 @@ def write_off_list(*, filters: dict | None = None) -> QuerySet[WriteOff]:
         if value not in (None, ""):
             write_offs = write_offs.filter(**{name: value})
     return write_offs
+
+
+def allocation_proposal(*, customer_id: int, amount: Decimal, reference: str) -> list[tuple[int, Decimal]]:
+    """Which open invoices of the customer a payment of `amount` settles, and by how much: the
+    invoice numbers in the reference first, then oldest due first."""
+    return allocation_propose(
+        invoices=open_items_of(customer_id=customer_id), amount=amount, reference=reference
+    )
+
+
+def allocation_totals(allocations) -> dict[int, Decimal]:
+    """The amount allocated per invoice."""
+    totals: dict[int, Decimal] = {}
+    for allocation in allocations:
+        totals[allocation.invoice_id] = totals.get(allocation.invoice_id, Decimal("0")) + allocation.amount
+    return totals

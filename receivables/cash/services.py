@@ -1,7 +1,7 @@
 """Cash writes: payments (record, apply, reverse, refund), write-offs and inbound payment
 notifications.
 
-Each function runs inside the caller's transaction (the steps in o2c/pipeline.py) on invoices the
+Each function runs inside the caller's transaction (the steps in o2c/pipeline/) on invoices the
 caller has locked (`o2c.locks.invoices_lock`, primary-key order); a payment's own row is
 locked here. Every change writes its open-item rows and its journal entry together, so the
 subledger and the ledger never part: receivables (1100) = Σ open invoice balances and customer

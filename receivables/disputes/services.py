@@ -15,6 +15,7 @@ from invoicing.selectors import invoice_lines_left, line_credit
 from o2c.errors import Conflict, DomainError
 from o2c.money import ZERO
 from o2c.roles import FINANCE, has_role
+from receivables.disputes import selectors
 from receivables.disputes.models import Dispute, DisputeLine
 from receivables.services import amount_clean
 
@@ -133,10 +134,60 @@ def dispute_open(
     return dispute
 
 
+# What a dispute can be resolved as: a credit note ("credit_note" is the API's word for it),
+# rejected, or withdrawn by the customer.
+DISPUTE_OUTCOMES = {
+    "credit_note": Dispute.Status.CREDITED,
+    Dispute.Status.CREDITED: Dispute.Status.CREDITED,
+    Dispute.Status.REJECTED: Dispute.Status.REJECTED,
+    Dispute.Status.WITHDRAWN: Dispute.Status.WITHDRAWN,
+}
+
+
+def dispute_outcome_clean(outcome: str) -> str:
+    """The status a dispute resolved as `outcome` ends in; refuses any other word."""
+    if outcome not in DISPUTE_OUTCOMES:
+        raise DomainError("outcome must be credit_note, rejected or withdrawn", field="outcome")
+    return DISPUTE_OUTCOMES[outcome]
+
+
+def dispute_check_open(*, dispute: Dispute, field: str | None = None) -> None:
+    if dispute.status != Dispute.Status.OPEN:
+        raise Conflict(f"dispute {dispute.pk} is already {dispute.get_status_display().lower()}", field=field)
+
+
+def dispute_check_of_invoice(*, dispute_id: int, invoice_id: int) -> None:
+    if not selectors.dispute_list().filter(pk=dispute_id, invoice_id=invoice_id).exists():
+        raise DomainError(f"dispute {dispute_id} is not a dispute of this invoice", field="dispute")
+
+
+def disputes_check_none_open(*, invoice_id: int, confirm_unrelated: bool) -> None:
+    """A credit note on an invoice with open disputes is linked to one of them or confirmed
+    unrelated, so nobody is credited twice."""
+    open_disputes = list(selectors.open_disputes(invoice_id=invoice_id))
+    if open_disputes and not confirm_unrelated:
+        listed = ", ".join(f"dispute {d.pk} for {d.amount}" for d in open_disputes)
+        raise Conflict(
+            f"the invoice has open disputes ({listed}): link the credit note to one, or confirm "
+            "that it is unrelated",
+            field="dispute",
+            code="open_dispute",
+        )
+
+
+def dispute_credit_note_reason(*, dispute: Dispute, customer_message: str = "") -> str:
+    """The customer-facing reason of a credit note resolving a dispute: a neutral reference (the
+    dispute's id and reason category) and the message meant for the customer, never the internal
+    notes."""
+    message = (customer_message or dispute.customer_message).strip()
+    return f"Dispute {dispute.pk} ({dispute.get_reason_display().lower()})" + (
+        f": {message}" if message else ""
+    )
+
+
 def dispute_close(*, dispute: Dispute, outcome: str, note: str = "", credit_note=None, by=None) -> Dispute:
     """Close an open (locked) dispute as credited, rejected or withdrawn."""
-    if dispute.status != Dispute.Status.OPEN:
-        raise Conflict(f"dispute {dispute.pk} is already {dispute.get_status_display().lower()}")
+    dispute_check_open(dispute=dispute)
     dispute.status = outcome
     dispute.resolution_note = note or ""
     dispute.resolved_on = timezone.localdate()

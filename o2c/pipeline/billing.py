@@ -1,0 +1,121 @@
+"""Billing: the invoice of what an order delivers, credit notes, and what a settlement changes
+(invoice balances, then their orders' payment status). The other phases call these helpers; the
+one step here is `credit_note_issue`."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+
+from invoicing import selectors as invoicing_selectors
+from invoicing import services as invoicing
+from invoicing.models import CreditNote
+from o2c import locks
+from orders import services as orders
+from orders.models import SalesOrder
+from receivables import services as receivables
+from receivables.disputes import selectors as dispute_selectors
+from receivables.disputes import services as disputes
+from receivables.models import Dispute
+
+
+def invoice_issue(*, order: SalesOrder, quantities: dict[int, Decimal], shipment=None, by) -> None:
+    """Invoice `quantities` of the order's lines: the invoice, its open item, the order's invoiced
+    quantities and payment status."""
+    invoice = invoicing.invoice_create(order=order, quantities=quantities, shipment=shipment, by=by)
+    receivables.receivable_record_invoice(invoice=invoice)
+    orders.order_record_invoice(order=order, invoiced=quantities, reference=invoice.number, by=by)
+    orders_settle(order_ids=[order.pk], on=invoice.issue_date, reference=invoice.number, by=by)
+
+
+def invoice_lock(*, invoice_id: int):
+    """An invoice in the lock order: its order, its customer (KEY SHARE: what the write-off's or
+    credit note's foreign key takes), then the invoice."""
+    row = invoicing_selectors.invoice_parties(invoice_id=invoice_id)
+    if row is not None:
+        locks.order_lock(order_id=row["order_id"])
+        locks.customer_share_lock(customer_id=row["customer_id"])
+    return locks.invoice_lock(invoice_id=invoice_id)
+
+
+def orders_settle(*, order_ids, on: date, reference: str, by) -> None:
+    """The payment status of the orders whose invoices were settled (closed when fully paid)."""
+    order_ids = sorted(set(order_ids))
+    figures = invoicing_selectors.order_settlements(order_ids=order_ids)
+    for order in locks.orders_lock(order_ids=order_ids):
+        orders.order_record_settlement(order=order, **figures[order.pk], on=on, reference=reference, by=by)
+
+
+def invoices_settle(
+    *, invoices: dict, on: date, paid: dict[int, Decimal] | None = None, written_off=None, reference: str, by
+) -> None:
+    """Invoice balances and statuses (movements dated `on`), then their orders' payment status."""
+    touched, on_orders = set(), on
+    for invoice_id in {*(paid or {}), *(written_off or {})}:
+        on_orders = max(on_orders, invoices[invoice_id].issue_date)  # never before the invoice
+    for invoice_id, amount in (paid or {}).items():
+        invoicing.invoice_settle(invoice=invoices[invoice_id], paid=amount, on=on)
+        touched.add(invoices[invoice_id].order_id)
+    for invoice_id, amount in (written_off or {}).items():
+        invoicing.invoice_settle(invoice=invoices[invoice_id], written_off=amount, on=on)
+        touched.add(invoices[invoice_id].order_id)
+    if touched:
+        orders_settle(order_ids=touched, on=on_orders, reference=reference, by=by)
+
+
+@transaction.atomic
+def credit_note_issue(
+    *,
+    invoice_id: int,
+    reason: str,
+    lines=None,
+    amount=None,
+    dispute_id: int | None = None,
+    confirm_unrelated: bool = False,
+    by,
+) -> CreditNote:
+    """A credit note on an invoice: posted, numbered, delivered like an invoice; it enters the
+    open-item ledger and the order's payment status follows. On an invoice with an open dispute
+    it is linked to the dispute (which it resolves as credited; without lines or an amount it
+    credits what the dispute names) or confirmed unrelated, so nobody is credited twice."""
+    invoice = invoice_lock(invoice_id=invoice_id)  # the invoice before its disputes
+    if dispute_id is None:
+        disputes.disputes_check_none_open(invoice_id=invoice_id, confirm_unrelated=confirm_unrelated)
+        return credit_note_create(invoice=invoice, reason=reason, lines=lines, amount=amount, by=by)
+    disputes.dispute_check_of_invoice(dispute_id=dispute_id, invoice_id=invoice_id)
+    dispute = locks.dispute_lock(dispute_id=dispute_id)  # after the invoice
+    disputes.dispute_check_open(dispute=dispute, field="dispute")
+    if lines is None and amount is None:
+        lines, amount = dispute_credit(dispute=dispute)
+    note = credit_note_create(invoice=invoice, reason=reason, lines=lines, amount=amount, by=by)
+    disputes.dispute_close(
+        dispute=dispute,
+        outcome=Dispute.Status.CREDITED,
+        note=f"credited by {note.number}",
+        credit_note=note,
+        by=by,
+    )
+    return note
+
+
+def credit_note_create(*, invoice, reason: str, lines, amount, by) -> CreditNote:
+    """A credit note on `invoice`, locked by the caller (`invoice_lock`): the note, its open item,
+    the order's payment status."""
+    note = invoicing.credit_note_create(invoice=invoice, reason=reason, lines=lines, amount=amount, by=by)
+    receivables.receivable_record_credit_note(credit_note=note)
+    orders_settle(order_ids=[note.invoice.order_id], on=note.issue_date, reference=note.number, by=by)
+    return note
+
+
+def dispute_credit(*, dispute: Dispute) -> tuple[list[invoicing.CreditLineInput] | None, Decimal | None]:
+    """What a credit note resolving `dispute` credits (receivables/disputes decides), as the credit note's
+    lines or amount."""
+    credit = dispute_selectors.dispute_credit(dispute=dispute)
+    if credit.lines is None:
+        return None, credit.amount
+    return [
+        invoicing.CreditLineInput(line.invoice_line_id, quantity=line.quantity, amount=line.amount)
+        for line in credit.lines
+    ], None

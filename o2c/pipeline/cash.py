@@ -1,0 +1,225 @@
+"""The cash phase: payments recorded, applied, reversed and refunded, from the clerk, a payment
+provider's notification or a bank statement line; then the customer's held orders are checked
+again."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import transaction
+from django.utils import timezone
+
+from inventory import services as inventory
+from invoicing import selectors as invoicing_selectors
+from o2c import locks
+from o2c.errors import Conflict, DomainError
+from o2c.pipeline.billing import invoices_settle
+from o2c.pipeline.order import held_orders_recheck
+from orders import selectors as order_selectors
+from receivables import services as receivables
+from receivables.bank import services as bank_services
+from receivables.cash import selectors as cash_selectors
+from receivables.cash import services as cash
+from receivables.models import Payment
+
+
+def _customer_cash_lock(*, customer_id: int, touches, recheck: bool = False) -> None:
+    """Everything a cash step of a customer may touch, in the lock order: the orders of the
+    invoices it settles (`touches()`, their ids) and the customer's held orders, then the
+    customer, then (with `recheck`) the stock its held orders would allocate. The invoices come
+    after, from the step itself.
+
+    The orders are read before they are locked; `touches()` is asked again once the customer is
+    locked, and when it names an order not locked yet (a proposal that moved, an order put on hold
+    meanwhile) the savepoint gives the locks back and it starts again. Once the customer is
+    locked exclusively, no invoice, write-off, credit note or dispute of the customer can be
+    written until commit (each takes the customer's key share first), so a proposal made then
+    stays true, and the customer's other open invoices need no lock."""
+    for _ in range(10):  # each round waits for the step that moved the proposal to commit
+        order_ids = _cash_order_ids(customer_id=customer_id, invoice_ids=touches())
+        with transaction.atomic():  # a savepoint: rolled back, it releases its row locks
+            locks.orders_lock(order_ids=order_ids)
+            try:
+                locks.customer_lock(customer_id=customer_id)
+            except ObjectDoesNotExist:
+                raise DomainError(f"customer {customer_id} does not exist", field="customer") from None
+            if _cash_order_ids(customer_id=customer_id, invoice_ids=touches()) <= order_ids:
+                break
+            transaction.set_rollback(True)
+    else:
+        raise Conflict(f"the orders of customer {customer_id} keep changing; try again")
+    if recheck:
+        held = order_selectors.held_order_ids(customer_id=customer_id)
+        for warehouse_id, product_ids in order_selectors.stock_products_by_warehouse(order_ids=held).items():
+            inventory.stock_levels_lock(product_ids=product_ids, warehouse_id=warehouse_id)
+
+
+def _cash_order_ids(*, customer_id: int, invoice_ids) -> set[int]:
+    """The orders of `invoice_ids` and the customer's held orders (re-checked after a payment)."""
+    return invoicing_selectors.invoice_order_ids(invoice_ids=invoice_ids) | set(
+        order_selectors.held_order_ids(customer_id=customer_id)
+    )
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    customer_id: int,
+    amount,
+    received_on,
+    reference: str = "",
+    method: str = Payment.Method.BANK_TRANSFER,
+    allocations: list[cash.AllocationInput] | None = None,
+    confirm_duplicate: bool = False,
+    currency: str | None = None,
+    source: str = Payment.Source.MANUAL,
+    note: str = "",
+    by=None,
+) -> Payment:
+    """A payment from a customer: applied as the clerk says, or automatically (invoice number in
+    the reference first, then oldest due first); the rest stays unapplied cash. Postings, invoice
+    balances and order payment status in one transaction; then the customer's held orders are
+    checked again."""
+    proposal: list = []
+
+    def touches() -> set[int]:
+        if allocations is not None:
+            return {a.invoice_id for a in allocations}
+        proposal[:] = cash_selectors.allocation_proposal(
+            customer_id=customer_id, amount=receivables.amount_clean(amount), reference=reference
+        )
+        return {invoice_id for invoice_id, _ in proposal}
+
+    _customer_cash_lock(customer_id=customer_id, touches=touches, recheck=True)
+    if allocations is None:  # the proposal made last, under the customer's lock
+        allocations = [cash.AllocationInput(invoice_id=i, amount=a) for i, a in proposal]
+    invoices = {i.pk: i for i in locks.invoices_lock(invoice_ids={a.invoice_id for a in allocations})}
+    payment, rows = cash.payment_create(
+        customer_id=customer_id,
+        amount=amount,
+        method=method,
+        reference=reference,
+        received_on=received_on,
+        invoices=invoices,
+        allocations=allocations,
+        currency=currency,
+        confirm_duplicate=confirm_duplicate,
+        source=source,
+        note=note,
+        by=by,
+    )
+    invoices_settle(
+        invoices=invoices,
+        on=payment.received_on,
+        paid=cash_selectors.allocation_totals(rows),
+        reference=payment.number,
+        by=by,
+    )
+    held_orders_recheck(customer_id=customer_id, by=by)
+    return payment
+
+
+@transaction.atomic
+def payment_apply(*, payment_id: int, allocations: list[cash.AllocationInput], by=None) -> Payment:
+    """Apply a payment's unapplied cash to invoices."""
+    customer_id = cash_selectors.payment_get(payment_id=payment_id).customer_id
+    _customer_cash_lock(
+        customer_id=customer_id, touches=lambda: {a.invoice_id for a in allocations}, recheck=True
+    )
+    invoices = {i.pk: i for i in locks.invoices_lock(invoice_ids=[a.invoice_id for a in allocations])}
+    payment = locks.payment_lock(payment_id=payment_id)
+    rows = cash.payment_apply(payment=payment, invoices=invoices, allocations=allocations, by=by)
+    invoices_settle(
+        invoices=invoices,
+        on=timezone.localdate(),
+        paid=cash_selectors.allocation_totals(rows),
+        reference=payment.number,
+        by=by,
+    )
+    held_orders_recheck(customer_id=payment.customer_id, by=by)
+    return payment
+
+
+@transaction.atomic
+def payment_reverse(*, payment_id: int, reason: str, by=None) -> Payment:
+    """A bounced payment: its allocations undone, its postings reversed, invoices reopened."""
+    known = cash_selectors.payment_get(payment_id=payment_id)
+    allocated: set[int] = set()
+
+    def touches() -> set[int]:  # asked again under the customer's lock, so an application is seen
+        allocated.clear()
+        allocated.update(known.allocations.values_list("invoice_id", flat=True))
+        return allocated
+
+    _customer_cash_lock(customer_id=known.customer_id, touches=touches)
+    invoices = {i.pk: i for i in locks.invoices_lock(invoice_ids=allocated)}
+    payment = locks.payment_lock(payment_id=payment_id)
+    back = cash.payment_reverse(payment=payment, reason=reason, by=by)
+    invoices_settle(
+        invoices=invoices,
+        on=payment.reversed_on,
+        paid={i: -amount for i, amount in back.items()},
+        reference=payment.number,
+        by=by,
+    )
+    return payment
+
+
+@transaction.atomic
+def payment_refund(*, payment_id: int, amount, reason: str, by=None) -> Payment:
+    """Pay a payment's unapplied cash back to the customer."""
+    payment = locks.payment_lock(payment_id=payment_id)
+    return cash.payment_refund(payment=payment, amount=amount, reason=reason, by=by)
+
+
+@transaction.atomic
+def payment_notification_receive(*, event: dict) -> tuple[Payment, bool]:
+    """A payment provider's signed event (the signature is checked by the view): recorded once
+    by its id, applied automatically. Returns (the payment, True when this call recorded it)."""
+    notification, created = cash.notification_claim(event_id=str(event.get("id") or ""), payload=event)
+    if not created:
+        if notification.payment is None:
+            raise Conflict(f"event {notification.event_id} is being recorded")
+        return notification.payment, False
+    payment = payment_record(
+        customer_id=event["customer"],
+        amount=event["amount"],
+        currency=event.get("currency"),
+        reference=event.get("reference", ""),
+        received_on=date.fromisoformat(event["received_on"]),
+        method=Payment.Method.OTHER,
+        confirm_duplicate=True,  # the provider's event id, not the reference, identifies it
+        source=Payment.Source.NOTIFICATION,
+        note=f"provider event {notification.event_id}",
+    )
+    cash.notification_link(notification=notification, payment=payment)
+    return payment, True
+
+
+@transaction.atomic
+def bank_line_record(*, line_id: int, by=None) -> Payment | None:
+    """A confirmed bank statement line becomes a payment applied as the clerk confirmed it, once:
+    the line is locked first and a line already recorded is skipped (None)."""
+    line = locks.bank_line_lock(line_id=line_id)
+    if line.payment_id or line.status != line.Status.CONFIRMED:
+        return None
+    payment = payment_record(
+        customer_id=line.customer_id,
+        amount=line.amount,
+        currency=line.currency,
+        received_on=line.booking_date,
+        reference=line.reference,
+        method=Payment.Method.BANK_TRANSFER,
+        allocations=[
+            cash.AllocationInput(invoice_id=int(item["invoice"]), amount=Decimal(item["amount"]))
+            for item in line.allocations
+        ],
+        confirm_duplicate=True,  # the line's fingerprint, not the reference, identifies it
+        source=Payment.Source.BANK_STATEMENT,
+        note=f"bank statement {line.statement.file_name}, line {line.line_no}",
+        by=by,
+    )
+    bank_services.bank_line_link_payment(line=line, payment=payment)
+    return payment

@@ -1,0 +1,106 @@
+"""The order phase: entry, submission (credit check, then allocation), credit holds, and
+cancellation."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from credit import services as credit
+from fulfillment import services as fulfillment
+from invoicing import selectors as invoicing_selectors
+from o2c import locks
+from o2c.pipeline.billing import invoice_issue
+from o2c.pipeline.fulfilment import backorders_allocate
+from orders import selectors as order_selectors
+from orders import services as orders
+from orders.models import SalesOrder
+
+
+@transaction.atomic
+def order_place(*, by, submit: bool = False, **fields) -> SalesOrder:
+    """A sales order from the order entry page or the API: a draft, submitted at once if asked."""
+    order = orders.order_create(by=by, **fields)
+    if submit:
+        return order_submit(order_id=order.pk, by=by)
+    return order
+
+
+@transaction.atomic
+def order_submit(*, order_id: int, by) -> SalesOrder:
+    """Credit check (locks the customer), then allocation of what is in stock."""
+    order = locks.order_lock(order_id=order_id)
+    orders.order_check_submittable(order=order)
+    decision = credit.credit_check(order=order, by=by)
+    orders.order_mark_submitted(order=order, approved=decision.approved, reason=decision.reason, by=by)
+    if decision.approved:
+        _after_approval(order=order, by=by)
+    return order
+
+
+def _after_approval(*, order: SalesOrder, by) -> None:
+    """Allocate the stock lines; an order of services only is invoiced at once."""
+    orders.order_record_reservations(order=order, reserved=fulfillment.order_allocate(order=order), by=by)
+    quantities = invoicing_selectors.invoice_quantities_on_approval(order=order)
+    if quantities:
+        invoice_issue(order=order, quantities=quantities, by=by)
+
+
+@transaction.atomic
+def hold_release(*, order_id: int, note: str, by) -> SalesOrder:
+    """Finance releases a credit hold; the order goes on to allocation."""
+    order = locks.order_lock(order_id=order_id)
+    orders.order_release_hold(order=order, note=note, by=by)
+    credit.credit_decide_manually(order=order, release=True, note=note, by=by)
+    _after_approval(order=order, by=by)
+    return order
+
+
+@transaction.atomic
+def hold_reject(*, order_id: int, note: str, by) -> SalesOrder:
+    """Finance rejects a credit hold: the order is cancelled."""
+    order = locks.order_lock(order_id=order_id)
+    orders.order_reject_hold(order=order, note=note, by=by)
+    credit.credit_decide_manually(order=order, release=False, note=note, by=by)
+    return order
+
+
+@transaction.atomic
+def held_orders_recheck(*, customer_id: int, by=None) -> list[SalesOrder]:
+    """Check a customer's held orders again (after a payment); approved ones are allocated."""
+    approved = []
+    held_ids = list(order_selectors.held_order_ids(customer_id=customer_id))
+    locked = {
+        order.pk: order for order in locks.orders_lock(order_ids=sorted(held_ids))
+    }  # before the customer
+    for order_id in held_ids:
+        order = locked[order_id]
+        if order.status != SalesOrder.Status.ON_HOLD:
+            continue
+        decision = credit.credit_check(order=order, by=by)
+        if decision.approved:
+            orders.order_release_hold(order=order, note=f"re-checked: {decision.reason}", by=by)
+            orders.order_record_reservations(
+                order=order, reserved=fulfillment.order_allocate(order=order), by=by
+            )
+            approved.append(order)
+    return approved
+
+
+@transaction.atomic
+def order_cancel(*, order_id: int, reason: str, by) -> SalesOrder:
+    """Release the reservations, cancel, and hand the freed stock to backorders oldest first;
+    refused once anything has shipped."""
+    order = order_selectors.order_list().get(pk=order_id)
+    product_ids = order_selectors.reserved_product_ids(order_id=order_id)
+    waiting = order_selectors.backordered_order_ids(product_ids=product_ids, warehouse_id=order.warehouse_id)
+    locks.orders_lock(order_ids=sorted({order_id, *waiting}))  # one lock order with receipts
+    order = locks.order_lock(order_id=order_id)
+    orders.order_check_cancellable(order=order)
+    fulfillment.shipments_cancel_open(order=order)
+    released = fulfillment.order_deallocate(order=order)
+    orders.order_cancel(order=order, reason=reason, released=released, by=by)
+    for product_id in product_ids:
+        backorders_allocate(
+            product_id=product_id, warehouse_id=order.warehouse_id, order_ids=waiting - {order_id}, by=by
+        )
+    return order

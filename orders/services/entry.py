@@ -1,0 +1,227 @@
+"""Order entry: create and edit drafts (lines priced, checked and stored)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from customers.models import Customer
+from inventory.models import Product, Warehouse
+from o2c import locks
+from o2c.errors import Conflict, DomainError
+from o2c.money import ZERO, line_amounts, round_quantity
+from o2c.numbering import sequence_number_next
+from o2c.parsing import MAX_AMOUNT
+from orders.models import SalesOrder, SalesOrderLine
+from orders.services.events import event_record as _event
+
+MAX_QUANTITY = Decimal("1000000000")  # 10^9 units on one line is a typo, not an order
+MAX_LINES = 500
+
+
+@dataclass(frozen=True)
+class LineInput:
+    product_id: int
+    quantity: Decimal
+    unit_price: Decimal | None = None  # defaults to the product's list price
+    discount_percent: Decimal = ZERO
+
+
+def _resolve_customer(customer_id: int) -> Customer:
+    customer = Customer.objects.filter(pk=customer_id).first()
+    if customer is None:
+        raise DomainError(f"customer {customer_id} does not exist", field="customer")
+    return customer
+
+
+def _resolve_currency(customer: Customer, currency: str | None) -> str:
+    if currency and currency != customer.currency:
+        raise DomainError(
+            f"customer {customer.code} is billed in {customer.currency}, not {currency}", field="currency"
+        )
+    if customer.currency != settings.O2C_BASE_CURRENCY:
+        # Exchange rates arrive with the multi-currency work; until then no rate exists for any date.
+        raise DomainError(
+            f"no exchange rate {customer.currency}/{settings.O2C_BASE_CURRENCY} is recorded for today",
+            field="currency",
+        )
+    return customer.currency
+
+
+def _resolve_warehouse(warehouse_id: int | None) -> Warehouse:
+    if warehouse_id is not None:
+        warehouse = Warehouse.objects.filter(pk=warehouse_id).first()
+        if warehouse is None:
+            raise DomainError(f"warehouse {warehouse_id} does not exist", field="warehouse")
+        return warehouse
+    warehouse = Warehouse.objects.order_by("pk").first()
+    if warehouse is None:
+        raise DomainError("no warehouse exists yet; create one first", field="warehouse")
+    return warehouse
+
+
+def _build_lines(order: SalesOrder, customer: Customer, lines: Sequence[LineInput]) -> list[SalesOrderLine]:
+    if not lines:
+        raise DomainError("an order needs at least one line", field="lines")
+    if len(lines) > MAX_LINES:
+        raise DomainError(f"an order has at most {MAX_LINES} lines", field="lines")
+    products = Product.objects.in_bulk({line.product_id for line in lines})
+    built = []
+    for position, line in enumerate(lines, start=1):
+        product = products.get(line.product_id)
+        if product is None:
+            raise DomainError(f"line {position}: product {line.product_id} does not exist", field="lines")
+        if not product.active:
+            raise DomainError(f"line {position}: product {product.sku} is no longer sold", field="lines")
+        quantity = Decimal(line.quantity)
+        if quantity <= 0:
+            raise DomainError(f"line {position}: the quantity must be positive", field="lines")
+        if quantity > MAX_QUANTITY:
+            raise DomainError(f"line {position}: at most {MAX_QUANTITY} units per line", field="lines")
+        if round_quantity(quantity) != quantity:
+            raise DomainError(f"line {position}: quantities have at most 3 decimals", field="lines")
+        discount = Decimal(line.discount_percent or 0)
+        if not ZERO <= discount <= 100:
+            raise DomainError(f"line {position}: the discount is between 0 and 100 %", field="lines")
+        unit_price = product.unit_price if line.unit_price is None else Decimal(line.unit_price)
+        if unit_price < 0:
+            raise DomainError(f"line {position}: the unit price cannot be negative", field="lines")
+        if unit_price > MAX_AMOUNT:
+            raise DomainError(
+                f"line {position}: the unit price is at most {MAX_AMOUNT}",
+                field="lines",
+                code="amount_too_large",
+            )
+        tax_rate = ZERO if customer.tax_exempt else product.tax_rate
+        amounts = line_amounts(
+            quantity=quantity,
+            unit_price=unit_price,
+            discount_percent=discount,
+            tax_rate=tax_rate,
+            currency=order.currency,
+        )
+        if amounts.total > MAX_AMOUNT:  # 10^9 units at 10^10 would overflow every column and sum
+            raise DomainError(
+                f"line {position}: the line total {amounts.total} is more than {MAX_AMOUNT}",
+                field="lines",
+                code="amount_too_large",
+            )
+        built.append(
+            SalesOrderLine(
+                order=order,
+                position=position,
+                product=product,
+                description=product.name,
+                is_stock=product.kind == Product.Kind.STOCK,
+                quantity=quantity,
+                unit_price=unit_price,
+                discount_percent=discount,
+                tax_rate=tax_rate,
+                net_amount=amounts.net,
+                tax_amount=amounts.tax,
+                total_amount=amounts.total,
+            )
+        )
+    total = sum((line.total_amount for line in built), ZERO)
+    if total > MAX_AMOUNT:
+        raise DomainError(
+            f"the order total {total} is more than {MAX_AMOUNT}; split the order",
+            field="lines",
+            code="amount_too_large",
+        )
+    return built
+
+
+def _store_lines(order: SalesOrder, lines: list[SalesOrderLine]) -> None:
+    SalesOrderLine.objects.bulk_create(lines)
+    order.net_total = sum((line.net_amount for line in lines), ZERO)
+    order.tax_total = sum((line.tax_amount for line in lines), ZERO)
+    order.total = order.net_total + order.tax_total
+    order.save(update_fields=["net_total", "tax_total", "total"])
+
+
+@transaction.atomic
+def order_create(
+    *,
+    customer_id: int,
+    lines: Sequence[LineInput],
+    by=None,
+    requested_delivery_date: date | None = None,
+    customer_reference: str = "",
+    ship_to: str | None = None,
+    warehouse_id: int | None = None,
+    currency: str | None = None,
+) -> SalesOrder:
+    """A draft order, its lines priced and rounded once each, its totals their sums."""
+    customer = _resolve_customer(customer_id)
+    today = timezone.localdate()
+    if requested_delivery_date and requested_delivery_date < today:
+        raise DomainError("the requested delivery date is in the past", field="requested_delivery_date")
+    order = SalesOrder(
+        customer=customer,
+        warehouse=_resolve_warehouse(warehouse_id),
+        currency=_resolve_currency(customer, currency),
+        order_date=today,
+        requested_delivery_date=requested_delivery_date,
+        customer_reference=customer_reference,
+        ship_to=customer.shipping_address if ship_to is None else ship_to,
+        created_by=by,
+    )
+    lines_built = _build_lines(order, customer, lines)
+    # Numbered once the input is valid: a refused order draws no number (docs/decisions/0022).
+    order.number = sequence_number_next(series="order", on=today)
+    order.save()
+    _store_lines(order, lines_built)
+    _event(order, "created", by=by, detail=f"{len(lines_built)} lines, total {order.total} {order.currency}")
+    return order
+
+
+_UNSET = object()
+
+
+@transaction.atomic
+def order_update(
+    *,
+    order_id: int,
+    by=None,
+    lines: Sequence[LineInput] | None = None,
+    requested_delivery_date=_UNSET,
+    customer_reference: str | None = None,
+    ship_to: str | None = None,
+    warehouse_id: int | None = None,
+) -> SalesOrder:
+    """Edit a draft; any other status is a 409."""
+    order = locks.order_lock(order_id=order_id)
+    if order.status != SalesOrder.Status.DRAFT:
+        raise Conflict(
+            f"order {order.number} is {order.get_status_display().lower()} and can no longer be edited"
+        )
+    changed = []
+    if requested_delivery_date is not _UNSET:
+        if requested_delivery_date and requested_delivery_date < timezone.localdate():
+            raise DomainError("the requested delivery date is in the past", field="requested_delivery_date")
+        order.requested_delivery_date = requested_delivery_date
+        changed.append("requested delivery date")
+    if customer_reference is not None:
+        order.customer_reference = customer_reference
+        changed.append("customer reference")
+    if ship_to is not None:
+        order.ship_to = ship_to
+        changed.append("ship-to")
+    if warehouse_id is not None:
+        order.warehouse = _resolve_warehouse(warehouse_id)
+        changed.append("warehouse")
+    order.save()
+    if lines is not None:
+        new_lines = _build_lines(order, order.customer, lines)
+        order.lines.all().delete()
+        _store_lines(order, new_lines)
+        changed.append("lines")
+    _event(order, "edited", by=by, detail=", ".join(changed))
+    return order
