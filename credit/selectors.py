@@ -6,18 +6,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from credit.models import CreditDecision
-from customers.models import Customer
+from o2c.money import ZERO_CENTS as ZERO
 from orders.selectors import order_list, uninvoiced_order_values
 from receivables.selectors import receivables_positions
 
-ZERO = Decimal("0.00")
+if TYPE_CHECKING:
+    from customers.models import Customer
+    from orders.models import SalesOrder
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ def _latest_decision() -> QuerySet[CreditDecision]:
     return CreditDecision.objects.filter(order=OuterRef("pk")).order_by("-decided_at", "-pk")
 
 
-def with_latest_decision(orders: QuerySet) -> QuerySet:
+def with_latest_decision(orders: QuerySet[SalesOrder]) -> QuerySet[SalesOrder]:
     """Annotate each order with its latest decision's id, outcome, reason, exposure and limit."""
     latest = _latest_decision()
     return orders.annotate(
@@ -83,7 +85,7 @@ def with_latest_decision(orders: QuerySet) -> QuerySet:
     )
 
 
-def hold_queue() -> QuerySet:
+def hold_queue() -> QuerySet[SalesOrder]:
     """Orders on hold, oldest first, with the decision that held them (its figures annotated too,
     so that the queue sorts by any of them)."""
     latest = _latest_decision()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Count,
@@ -23,10 +23,14 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from fulfillment.models import Shipment, ShipmentLine
+from o2c.money import ZERO
 from orders.selectors import order_list
 
+if TYPE_CHECKING:
+    from orders.models import SalesOrder
 
-def shipment_list(*, filters: dict | None = None) -> QuerySet[Shipment]:
+
+def shipment_list(*, filters: dict[str, Any] | None = None) -> QuerySet[Shipment]:
     shipments = Shipment.objects.select_related(
         "order", "order__customer", "warehouse", "invoice", "packed_by", "shipped_by", "delivered_by"
     ).prefetch_related(
@@ -44,11 +48,10 @@ def shipment_get(*, shipment_id: int) -> Shipment:
     return shipment_list().get(pk=shipment_id)
 
 
-ZERO = Decimal("0")
 OPEN_SHIPMENT_STATUSES = (Shipment.Status.PICKING, Shipment.Status.PACKED)
 
 
-def orders_ready_to_pick() -> QuerySet:
+def orders_ready_to_pick() -> QuerySet[SalesOrder]:
     """Open orders with stock allocated and not yet on an open (picking or packed) shipment,
     the oldest requested delivery date first (orders without one last).
 
@@ -67,7 +70,7 @@ def orders_ready_to_pick() -> QuerySet:
         .annotate(total=Sum("quantity"))
         .values("total")
     )
-    quantity = DecimalField(max_digits=15, decimal_places=3)
+    quantity: DecimalField[Decimal, Decimal] = DecimalField(max_digits=15, decimal_places=3)
     return (
         order_list(filters={"status": "open"})
         .annotate(

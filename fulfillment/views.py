@@ -8,8 +8,6 @@ field error, never a 500.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404
@@ -32,6 +30,7 @@ from invoicing.selectors import credit_note_list
 from o2c import pipeline
 from o2c.csv import csv_response
 from o2c.errors import DomainError
+from o2c.money import ZERO
 from o2c.roles import FINANCE, SALES, WAREHOUSE, has_role, role_required
 from o2c.states import transitions_from
 from o2c.tables import list_page
@@ -39,7 +38,6 @@ from orders.selectors import DeliveryAddress, order_delivery_address, order_list
 
 LATE_ROWS = 200
 STATUS = Shipment.Status
-ZERO = Decimal("0")
 
 
 def _shipment_or_404(shipment_id: int) -> Shipment:

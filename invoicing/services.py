@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Sum
@@ -25,6 +26,12 @@ from o2c.numbering import document_number_next
 from o2c.outbox import outbox_enqueue
 from o2c.parsing import MAX_AMOUNT
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from fulfillment.models import Shipment
+    from orders.models import SalesOrder
+
 CENTS = Decimal("0.01")
 
 
@@ -32,7 +39,13 @@ def _share(amount: Decimal, part: Decimal, whole: Decimal, currency: str) -> Dec
     return round_money(amount * part / whole, currency)
 
 
-def invoice_create(*, order, quantities: dict[int, Decimal], shipment=None, by=None) -> Invoice:
+def invoice_create(
+    *,
+    order: SalesOrder,
+    quantities: dict[int, Decimal],
+    shipment: Shipment | None = None,
+    by: User | None = None,
+) -> Invoice:
     """Invoice `quantities` (order line id → quantity) of `order`, post it (Dr receivables /
     Cr revenue / Cr VAT payable) and queue its delivery. The caller holds the order's lock."""
     if not quantities:
@@ -44,7 +57,7 @@ def invoice_create(*, order, quantities: dict[int, Decimal], shipment=None, by=N
         .values("order_line_id")
         .annotate(net=Sum("net_amount"), tax=Sum("tax_amount"))
     }
-    lines = []
+    lines: list[InvoiceLine] = []
     for position, (line_id, quantity) in enumerate(sorted(quantities.items()), start=1):
         line = order_lines[line_id]
         if line.quantity_invoiced + quantity > line.quantity:
@@ -93,8 +106,8 @@ def invoice_create(*, order, quantities: dict[int, Decimal], shipment=None, by=N
         status=Invoice.Status.OPEN if net_total + tax_total > 0 else Invoice.Status.PAID,
         last_movement_on=issue_date,
     )
-    for line in lines:
-        line.invoice = invoice
+    for invoice_line in lines:
+        invoice_line.invoice = invoice
     InvoiceLine.objects.bulk_create(lines)
     _post(
         entry_date=issue_date,
@@ -111,7 +124,18 @@ def invoice_create(*, order, quantities: dict[int, Decimal], shipment=None, by=N
     return invoice
 
 
-def _post(*, entry_date, memo, reference, source, receivables, revenue, vat, credit: bool, by) -> None:
+def _post(
+    *,
+    entry_date: date,
+    memo: str,
+    reference: str,
+    source: str,
+    receivables: Decimal,
+    revenue: Decimal,
+    vat: Decimal,
+    credit: bool,
+    by: User | None,
+) -> None:
     """An invoice: Dr receivables / Cr revenue / Cr VAT; a credit note: the reverse. A zero
     document (free goods and services) posts nothing: there is no amount to post, and its number
     is the trail (decision record 0025)."""
@@ -165,7 +189,7 @@ def credit_note_create(
     reason: str,
     lines: list[CreditLineInput] | None = None,
     amount: Decimal | None = None,
-    by=None,
+    by: User | None = None,
 ) -> CreditNote:
     """Credit a locked invoice in full (neither lines nor amount), by line and quantity, or by an
     amount split over the invoice's tax rates; never more than remains open on it."""

@@ -24,13 +24,12 @@ from invoicing.models import CreditNote, Invoice
 from invoicing.tables import CreditNoteTable, InvoiceTable
 from o2c import pipeline
 from o2c.errors import DomainError
+from o2c.money import ZERO
 from o2c.parsing import content_disposition
 from o2c.roles import FINANCE, MANAGER, SALES, WAREHOUSE, has_role, role_required
 from o2c.tables import list_page
 from receivables.cash import selectors as cash_selectors
 from receivables.disputes import selectors as dispute_selectors
-
-ZERO = Decimal("0")
 
 
 def _invoice_or_404(invoice_id: int) -> Invoice:

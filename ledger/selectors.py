@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -11,9 +11,7 @@ from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from ledger.models import Account, JournalEntry, LedgerSettings
-from o2c.money import ZERO
-
-ZERO_CENTS = Decimal("0.00")
+from o2c.money import ZERO, ZERO_CENTS
 
 
 @dataclass(frozen=True)
@@ -42,7 +40,9 @@ def trial_balance(*, as_of: date | None = None) -> TrialBalance:
     """Each account's net balance from entries dated on or before `as_of`, in the debit or the
     credit column; one GROUP BY query."""
     dated = Q(lines__entry__date__lte=as_of) if as_of else Q()
-    money = DecimalField(max_digits=28, decimal_places=2)  # a sum of lines, not one line
+    money: DecimalField[Decimal, Decimal] = DecimalField(
+        max_digits=28, decimal_places=2
+    )  # a sum of lines, not one line
     accounts = Account.objects.annotate(
         debit_sum=Coalesce(Sum("lines__debit", filter=dated), Value(ZERO), output_field=money),
         credit_sum=Coalesce(Sum("lines__credit", filter=dated), Value(ZERO), output_field=money),
@@ -75,7 +75,8 @@ def account_balance(*, key: str, as_of: date | None = None) -> Decimal:
         debit=Coalesce(Sum("lines__debit", filter=dated), Value(ZERO)),
         credit=Coalesce(Sum("lines__credit", filter=dated), Value(ZERO)),
     )
-    return totals["debit"] - totals["credit"]
+    balance: Decimal = totals["debit"] - totals["credit"]
+    return balance
 
 
 def journal_entry_list(
@@ -125,7 +126,7 @@ JOURNAL_EXPORT_COLUMNS = [
 ]
 
 
-def journal_export_rows(entries) -> Iterator[dict[str, str]]:
+def journal_export_rows(entries: Iterable[JournalEntry]) -> Iterator[dict[str, str]]:
     """One row per journal line (JOURNAL_EXPORT_COLUMNS): the export an accounting package imports."""
     for entry in entries:
         for line in entry.lines.all():

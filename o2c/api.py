@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime
 import io
 import logging
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -18,6 +20,7 @@ from django.db import DataError, InterfaceError, OperationalError, transaction
 from django.http import Http404
 from django.utils import timezone
 from rest_framework import exceptions, generics, permissions, renderers, status, views
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from o2c import idempotency
@@ -28,6 +31,12 @@ from o2c.roles import has_role
 
 logger = logging.getLogger(__name__)
 
+# The mixins below extend DRF's APIView; for the type checker they derive from it.
+if TYPE_CHECKING:
+    _MixinBase = views.APIView
+else:
+    _MixinBase = object
+
 # The database is away (restarting, failing over, unreachable): the client should retry.
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 10
@@ -37,7 +46,7 @@ DATABASE_UNAVAILABLE = {
 }
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, plus domain errors (400/409 naming the field) and Django's own errors."""
     # Services run in their own transaction, so a refused request has already left nothing
     # behind; IdempotentMixin rolls back its request-wide transaction on any non-2xx response.
@@ -71,18 +80,18 @@ def role_permission(*roles: str) -> type[permissions.BasePermission]:
     class HasRole(permissions.BasePermission):
         message = f"this action is for {', '.join(roles)}"
 
-        def has_permission(self, request, view) -> bool:
+        def has_permission(self, request: Request, view: Any) -> bool:
             return bool(request.user and request.user.is_authenticated and has_role(request.user, *roles))
 
     HasRole.__name__ = f"HasRole_{'_'.join(roles)}"
     return HasRole
 
 
-class InputCheckMixin:
+class InputCheckMixin(_MixinBase):
     """Refuses, once for every API view, what no query parameter or header may carry: NUL and
     other control characters (PostgreSQL text cannot hold NUL; a search for it was a 500)."""
 
-    def initial(self, request, *args, **kwargs):
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         for name, values in request.query_params.lists():
             for value in [name, *values]:
                 try:
@@ -92,23 +101,23 @@ class InputCheckMixin:
         super().initial(request, *args, **kwargs)
 
 
-class UTCTimestampsMixin:
+class UTCTimestampsMixin(_MixinBase):
     """API.md: timestamps are ISO 8601 UTC, whatever the company's time zone."""
 
-    def initial(self, request, *args, **kwargs):
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         timezone.activate(datetime.UTC)
         super().initial(request, *args, **kwargs)
 
-    def finalize_response(self, request, response, *args, **kwargs):
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().finalize_response(request, response, *args, **kwargs)
         timezone.deactivate()
         return response
 
 
-class IdempotentMixin:
+class IdempotentMixin(_MixinBase):
     """Applies `Idempotency-Key` to POSTs: the view runs in one transaction with its stored response."""
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         if request.method != "POST" or idempotency.HEADER not in request.META:
             return super().dispatch(request, *args, **kwargs)
         with transaction.atomic():
@@ -127,7 +136,7 @@ class IdempotentMixin:
                 transaction.set_rollback(True)
             return response
 
-    def initial(self, request, *args, **kwargs):
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # authentication, permissions, throttles
         key = request.META.get(idempotency.HEADER) if request.method == "POST" else None
         if not key or not request.user.is_authenticated:
@@ -139,7 +148,7 @@ class IdempotentMixin:
         except DomainError as error:
             raise exceptions.ValidationError(error.as_dict()) from None
         fingerprint = idempotency.request_fingerprint(
-            method=request.method, path=request.path, body=request._request.body
+            method=str(request.method), path=request.path, body=request._request.body
         )
         outcome = idempotency.idempotency_begin(user_id=request.user.pk, key=key, fingerprint=fingerprint)
         if outcome.kind == "in_flight":
@@ -156,7 +165,7 @@ class IdempotentMixin:
             "fingerprint": fingerprint,
         }
 
-    def handle_exception(self, exc):
+    def handle_exception(self, exc: Exception) -> Any:
         if isinstance(exc, IdempotentReplay):
             record = exc.record
             response = Response(
@@ -168,7 +177,7 @@ class IdempotentMixin:
 
 
 class IdempotentReplay(Exception):
-    def __init__(self, record):
+    def __init__(self, record: Any) -> None:
         super().__init__("replay")
         self.record = record
 
@@ -189,24 +198,26 @@ class APIView(InputCheckMixin, UTCTimestampsMixin, IdempotentMixin, views.APIVie
     pass
 
 
-class GenericAPIView(InputCheckMixin, UTCTimestampsMixin, IdempotentMixin, generics.GenericAPIView):
+class GenericAPIView(InputCheckMixin, UTCTimestampsMixin, IdempotentMixin, generics.GenericAPIView[Any]):
     pass
 
 
-class ListAPIView(InputCheckMixin, UTCTimestampsMixin, IdempotentMixin, generics.ListAPIView):
+class ListAPIView(InputCheckMixin, UTCTimestampsMixin, IdempotentMixin, generics.ListAPIView[Any]):
     pass
 
 
-class ListCreateAPIView(InputCheckMixin, UTCTimestampsMixin, IdempotentMixin, generics.ListCreateAPIView):
+class ListCreateAPIView(
+    InputCheckMixin, UTCTimestampsMixin, IdempotentMixin, generics.ListCreateAPIView[Any]
+):
     pass
 
 
-class RetrieveAPIView(InputCheckMixin, UTCTimestampsMixin, IdempotentMixin, generics.RetrieveAPIView):
+class RetrieveAPIView(InputCheckMixin, UTCTimestampsMixin, IdempotentMixin, generics.RetrieveAPIView[Any]):
     pass
 
 
 class RetrieveUpdateAPIView(
-    InputCheckMixin, UTCTimestampsMixin, IdempotentMixin, generics.RetrieveUpdateAPIView
+    InputCheckMixin, UTCTimestampsMixin, IdempotentMixin, generics.RetrieveUpdateAPIView[Any]
 ):
     pass
 
@@ -221,7 +232,12 @@ class CSVRenderer(renderers.BaseRenderer):
     format = "csv"
     charset = "utf-8"
 
-    def render(self, data, accepted_media_type=None, renderer_context=None):
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
         if isinstance(data, dict) and "results" in data:
             data = data["results"]
         if not isinstance(data, list):  # an error body
@@ -235,5 +251,5 @@ class CSVRenderer(renderers.BaseRenderer):
         return buffer.getvalue().encode(self.charset)
 
 
-def wants_csv(request) -> bool:
+def wants_csv(request: Request) -> bool:
     return getattr(getattr(request, "accepted_renderer", None), "format", None) == "csv"

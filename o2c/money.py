@@ -15,7 +15,9 @@ from babel.numbers import get_currency_precision
 
 from o2c.errors import CurrencyMismatch, DomainError
 
-ZERO = Decimal("0")
+ZERO = Decimal("0")  # prints "0": quantities, counts, amounts compared or summed without places
+ZERO_CENTS = Decimal("0.00")  # prints "0.00": an amount of money shown or summed with its cents
+ZERO_QUANTITY = Decimal("0.000")  # prints "0.000": a quantity with its three places
 CENT = Decimal("0.01")
 QUANTITY_PLACES = Decimal("0.001")
 

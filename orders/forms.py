@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from django import forms
 
-from inventory.models import Product
 from o2c.errors import DomainError
 from o2c.forms import DateField, IdField
 from o2c.money import ZERO, LineAmounts, line_amounts, round_money
@@ -246,7 +245,7 @@ def order_preview(
             line.problem = "discount is 0–100 %"
         elif quantity is not None and quantity <= 0:
             line.problem = "quantity must be positive"
-        if product.kind == Product.Kind.SERVICE:
+        if not product.is_stock:
             line.stock = "service"
         else:
             line.available = availability.get(product.pk, ZERO)

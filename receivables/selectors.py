@@ -8,31 +8,32 @@ open-item ledger's sums, which a test checks); anything "as of" a past date sums
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import (
-    Case,
-    DecimalField,
     F,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from invoicing.selectors import invoice_list, invoice_rows
+from o2c.money import ZERO_CENTS as ZERO
 from receivables.cash.allocation import OpenInvoice
 from receivables.models import Dispute, Payment, ReceivableEntry
+from receivables.open_items.selectors import MONEY as _MONEY
+from receivables.open_items.selectors import disputed_capped, past_due_q
 
-ZERO = Decimal("0.00")
-_MONEY = DecimalField(max_digits=18, decimal_places=2)
+if TYPE_CHECKING:
+    from invoicing.models import Invoice
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class ReceivablesPosition:
     disputed: Decimal = ZERO
 
 
-def open_disputed_subquery() -> Subquery:
+def open_disputed_subquery() -> Coalesce:
     """Per invoice (OuterRef "pk"): the amount in open disputes."""
     return Coalesce(
         Subquery(
@@ -61,22 +62,17 @@ def open_disputed_subquery() -> Subquery:
 def receivables_positions(*, customer_ids: list[int], grace_days: int = 0) -> dict[int, ReceivablesPosition]:
     """Open balance, overdue undisputed (due more than `grace_days` ago), unapplied cash and
     disputed amount per customer, in two queries."""
-    overdue_before = timezone.localdate() - timedelta(days=grace_days)
+    past_due = past_due_q(as_of=timezone.localdate(), grace_days=grace_days)
     rows = {
         row["customer_id"]: row
         for row in invoice_rows()
         .filter(customer_id__in=customer_ids, balance__gt=0)
-        .annotate(disputed=open_disputed_subquery())
-        .annotate(
-            disputed_open=Case(When(disputed__gt=F("balance"), then=F("balance")), default=F("disputed")),
-        )
+        .annotate(disputed_open=disputed_capped(balance=F("balance"), disputed=open_disputed_subquery()))
         .values("customer_id")
         .annotate(
             open_balance=Sum("balance"),
             disputed=Sum("disputed_open"),
-            overdue=Sum(
-                F("balance") - F("disputed_open"), filter=Q(due_date__lt=overdue_before), output_field=_MONEY
-            ),
+            overdue=Sum(F("balance") - F("disputed_open"), filter=past_due, output_field=_MONEY),
         )
     }
     cash = dict(
@@ -97,7 +93,7 @@ def receivables_positions(*, customer_ids: list[int], grace_days: int = 0) -> di
     return positions
 
 
-def open_invoices(*, customer_id: int) -> QuerySet:
+def open_invoices(*, customer_id: int) -> QuerySet[Invoice]:
     """A customer's invoices with a balance, oldest due first, with `days_overdue` and `disputed`."""
     return (
         invoice_list(filters={"customer_id": customer_id})
@@ -107,7 +103,7 @@ def open_invoices(*, customer_id: int) -> QuerySet:
     )
 
 
-def open_items(invoices) -> list[OpenInvoice]:
+def open_items(invoices: Iterable[Invoice]) -> list[OpenInvoice]:
     """Invoices (annotated with `disputed` or not) as the allocation proposal takes them."""
     return [
         OpenInvoice(

@@ -7,9 +7,9 @@ customer's unapplied cash (−Σ its cash rows up to D). `total` = buckets + dis
 the customers' net position, which the ledger's receivables (1100) plus customer advances (2100)
 equal on every date.
 
-Only invoices that can be open on D are read: those still open today, and settled ones whose last
-movement is after D (`Invoice.last_movement_on`, partial indexes on both sets); the same for
-payments' unapplied cash. One SQL statement; no Python loop over invoices.
+The open items, their buckets and the disputed cap come from receivables.open_items (one owner
+for the statement, dunning, credit exposure and this report); unapplied cash is read here the same
+way (`Payment.last_movement_on`). One SQL statement; no Python loop over invoices.
 """
 
 from __future__ import annotations
@@ -20,46 +20,12 @@ from decimal import Decimal
 
 from django.db import connection
 
-ZERO = Decimal("0.00")
-BUCKETS = ("current", "days_1_30", "days_31_60", "days_61_90", "days_over_90")
-BUCKET_LABELS = {
-    "current": "Current",
-    "days_1_30": "1–30",
-    "days_31_60": "31–60",
-    "days_61_90": "61–90",
-    "days_over_90": "Over 90",
-}
-SORTS = (*BUCKETS, "disputed", "unapplied", "total", "code", "name")
+from o2c.money import ZERO_CENTS as ZERO
+from o2c.money import round_money
+from receivables.open_items.selectors import BUCKETS, OPEN_ITEMS_SQL, bucket_of
 
-# Invoices that may be open on %(as_of)s, with their balance then and the part in open disputes.
-_OPEN_ON = """
-candidates AS (
-    SELECT id, customer_id, due_date FROM invoicing_invoice
-     WHERE balance > 0 AND issue_date <= %(as_of)s
-    UNION ALL
-    SELECT id, customer_id, due_date FROM invoicing_invoice
-     WHERE balance = 0 AND last_movement_on > %(as_of)s AND issue_date <= %(as_of)s
-),
-open_items AS (
-    SELECT c.id AS invoice_id, c.customer_id, c.due_date, %(as_of)s::date - c.due_date AS days_past_due,
-           SUM(e.amount) AS balance
-      FROM candidates c
-      JOIN receivables_receivableentry e ON e.invoice_id = c.id AND e.entry_date <= %(as_of)s
-     GROUP BY c.id, c.customer_id, c.due_date
-    HAVING SUM(e.amount) <> 0
-),
-disputed AS (
-    SELECT d.invoice_id, SUM(d.amount) AS amount
-      FROM receivables_dispute d
-      JOIN open_items o ON o.invoice_id = d.invoice_id
-     WHERE d.opened_on <= %(as_of)s AND (d.resolved_on IS NULL OR d.resolved_on > %(as_of)s)
-     GROUP BY d.invoice_id
-),
-items AS (
-    SELECT o.*, LEAST(GREATEST(o.balance, 0), COALESCE(d.amount, 0)) AS disputed
-      FROM open_items o LEFT JOIN disputed d ON d.invoice_id = o.invoice_id
-)
-"""
+SORTS = (*BUCKETS, "disputed", "unapplied", "total", "code", "name")
+AGING_CSV_COLUMNS = ["customer", "code", "name", *BUCKETS, "disputed", "unapplied", "total"]
 
 _CASH_ON = """
 cash_candidates AS (
@@ -79,17 +45,15 @@ cash AS (
 )
 """
 
-_BUCKET_SUMS = """
-    SUM(balance - disputed) FILTER (WHERE days_past_due <= 0) AS current,
-    SUM(balance - disputed) FILTER (WHERE days_past_due BETWEEN 1 AND 30) AS days_1_30,
-    SUM(balance - disputed) FILTER (WHERE days_past_due BETWEEN 31 AND 60) AS days_31_60,
-    SUM(balance - disputed) FILTER (WHERE days_past_due BETWEEN 61 AND 90) AS days_61_90,
-    SUM(balance - disputed) FILTER (WHERE days_past_due > 90) AS days_over_90,
-    SUM(disputed) AS disputed
-"""
+_BUCKET_SUMS = ",\n".join(
+    [
+        *(f"SUM(balance - disputed) FILTER (WHERE bucket = '{key}') AS {key}" for key in BUCKETS),
+        "SUM(disputed) AS disputed",
+    ]
+)
 
 _BY_CUSTOMER = f"""
-WITH {_OPEN_ON}, {_CASH_ON},
+WITH {OPEN_ITEMS_SQL}, {_CASH_ON},
 by_customer AS (
     SELECT customer_id, {_BUCKET_SUMS} FROM items GROUP BY customer_id
 )
@@ -103,12 +67,12 @@ SELECT cu.id, cu.code, cu.name, cu.currency,
 """
 
 _TOTALS = f"""
-WITH {_OPEN_ON}, {_CASH_ON}
+WITH {OPEN_ITEMS_SQL}, {_CASH_ON}
 SELECT {_BUCKET_SUMS}, (SELECT COALESCE(SUM(unapplied), 0) FROM cash) AS unapplied FROM items
 """
 
 _INVOICES = f"""
-WITH {_OPEN_ON}
+WITH {OPEN_ITEMS_SQL}
 SELECT i.id, i.number, i.issue_date, i.due_date, items.days_past_due, i.total, items.balance,
        items.disputed, i.currency
   FROM items JOIN invoicing_invoice i ON i.id = items.invoice_id
@@ -201,19 +165,7 @@ class AgingInvoice:
 
     @property
     def bucket(self) -> str:
-        return bucket_of(self.days_past_due)
-
-
-def bucket_of(days_past_due: int) -> str:
-    if days_past_due <= 0:
-        return "current"
-    if days_past_due <= 30:
-        return "days_1_30"
-    if days_past_due <= 60:
-        return "days_31_60"
-    if days_past_due <= 90:
-        return "days_61_90"
-    return "days_over_90"
+        return bucket_of(days_past_due=self.days_past_due)
 
 
 def aging_invoices(*, as_of: date, customer_id: int | None = None) -> list[AgingInvoice]:
@@ -221,3 +173,9 @@ def aging_invoices(*, as_of: date, customer_id: int | None = None) -> list[Aging
     with connection.cursor() as cursor:
         cursor.execute(_INVOICES, {"as_of": as_of, "customer_id": customer_id})
         return [AgingInvoice(*row) for row in cursor.fetchall()]
+
+
+def aging_csv_row(row: AgingRow) -> list:
+    """A customer's (or the total's) line of the aging CSV, page and API alike."""
+    amounts = [*row.buckets().values(), row.disputed, row.unapplied, row.total]
+    return [row.customer_id, row.code, row.name, *(round_money(amount) for amount in amounts)]

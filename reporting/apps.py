@@ -7,4 +7,4 @@ class ReportingConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the outbox handler that the daily report e-mails are queued for.
-        from reporting import subscriptions  # noqa: F401
+        from reporting.subscriptions import services  # noqa: F401

@@ -8,6 +8,7 @@ notes issued in it, tax included (receivables include tax too).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -18,7 +19,6 @@ from django.db import connection
 from o2c.money import round_places
 from reporting.aging import AgingRow, aging_totals
 
-ZERO = Decimal("0.00")
 COUNTBACK_MAX_MONTHS = 24
 
 _SALES = """
@@ -42,6 +42,28 @@ def credit_sales(*, start: date, end: date) -> Decimal:
         return cursor.fetchone()[0]
 
 
+_SALES_WINDOWS = """
+SELECT p.end_d,
+       COALESCE((SELECT SUM(total) FROM invoicing_invoice WHERE issue_date BETWEEN p.start_d AND p.end_d), 0)
+     - COALESCE((SELECT SUM(total) FROM invoicing_creditnote WHERE issue_date BETWEEN p.start_d AND p.end_d), 0)
+  FROM unnest(%(starts)s::date[], %(ends)s::date[]) AS p(start_d, end_d)
+"""
+
+
+def credit_sales_windows(*, ends: Sequence[date], days: int) -> dict[date, Decimal]:
+    """reporting.dso.credit_sales over the `days` days ending on each date, in one statement."""
+    if not ends:
+        return {}
+    starts = [end - timedelta(days=days - 1) for end in ends]
+    return dict(_fetch_all(_SALES_WINDOWS, {"starts": starts, "ends": list(ends)}))
+
+
+def _fetch_all(sql: str, params: dict) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def month_periods(as_of: date, first: int, count: int) -> list[tuple[int, date, date]]:
     """Month-long periods ending on `as_of`, going back: k=0 is (as_of − 1 month, as_of]."""
     return [
@@ -56,14 +78,34 @@ def ratio_days(numerator: Decimal, denominator: Decimal, days: int) -> Decimal |
     return round_places(numerator / denominator * days, 1)
 
 
-def countback_dso(*, as_of: date, receivables: Decimal) -> Decimal | None:
-    """Walk back month by month from `as_of`, taking each month's credit sales out of the
-    receivables; whole months count their days, the last one its share. None without sales."""
-    left, days = receivables, Decimal(0)
-    if left <= 0:
-        return Decimal("0.0")
-    for first in range(0, COUNTBACK_MAX_MONTHS, 6):
-        periods = month_periods(as_of, first, 6)
+@dataclass(frozen=True)
+class CountbackMonth:
+    start: date
+    end: date
+    credit_sales: Decimal
+    receivables_before: Decimal  # what was still to be covered when the walk reached this month
+    days: Decimal  # the days it adds to the count-back DSO
+
+    @property
+    def length(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def whole(self) -> bool:
+        return self.days == self.length
+
+
+def countback_walk(*, as_of: date, receivables: Decimal, batch_months: int = 6) -> list[CountbackMonth]:
+    """The count-back walk: back month by month from `as_of` (at most COUNTBACK_MAX_MONTHS),
+    taking each month's credit sales out of the receivables; a whole month counts its days, the
+    last one its share. The months' sales are read `batch_months` at a time (one query each), so
+    that a short walk reads little. Empty when nothing is receivable."""
+    months: list[CountbackMonth] = []
+    if receivables <= 0:
+        return months
+    left = receivables
+    for first in range(0, COUNTBACK_MAX_MONTHS, batch_months):
+        periods = month_periods(as_of, first, min(batch_months, COUNTBACK_MAX_MONTHS - first))
         with connection.cursor() as cursor:
             cursor.execute(
                 _MONTHLY_SALES,
@@ -75,16 +117,22 @@ def countback_dso(*, as_of: date, receivables: Decimal) -> Decimal | None:
             )
             sales = dict(cursor.fetchall())
         for k, start, end in periods:
-            length = (end - start).days + 1
+            length = Decimal((end - start).days + 1)
             month_sales = sales[k]
-            if month_sales <= 0:
-                days += length
-                continue
-            if left > month_sales:
+            if month_sales > 0 and left <= month_sales:
+                months.append(CountbackMonth(start, end, month_sales, left, left / month_sales * length))
+                return months
+            months.append(CountbackMonth(start, end, month_sales, left, length))
+            if month_sales > 0:
                 left -= month_sales
-                days += length
-            else:
-                return round_places(days + left / month_sales * length, 1)
+    return months
+
+
+def countback_dso(*, as_of: date, receivables: Decimal) -> Decimal | None:
+    """The count-back DSO: the days of `countback_walk`, one decimal. None without sales."""
+    if receivables <= 0:
+        return Decimal("0.0")
+    days = sum((month.days for month in countback_walk(as_of=as_of, receivables=receivables)), Decimal(0))
     return round_places(days, 1) if days else None
 
 

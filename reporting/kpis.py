@@ -23,10 +23,10 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from o2c.money import round_places
+from o2c.money import ZERO_CENTS, round_places
 from reporting.aging import aging_totals
 from reporting.dso import cei_report, countback_dso, credit_sales, ratio_days
-from reporting.operations import percent
+from reporting.operations.period import percent
 
 _CYCLE = """
 SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY paid_on - order_date),
@@ -130,11 +130,11 @@ class KPIs:
     orders_on_hold: int
     orders_on_hold_value: Decimal
     # the aging buckets (undisputed) of `receivables`, stored with the snapshot for the charts
-    aging_current: Decimal = Decimal("0.00")
-    aging_1_30: Decimal = Decimal("0.00")
-    aging_31_60: Decimal = Decimal("0.00")
-    aging_61_90: Decimal = Decimal("0.00")
-    aging_over_90: Decimal = Decimal("0.00")
+    aging_current: Decimal = ZERO_CENTS
+    aging_1_30: Decimal = ZERO_CENTS
+    aging_31_60: Decimal = ZERO_CENTS
+    aging_61_90: Decimal = ZERO_CENTS
+    aging_over_90: Decimal = ZERO_CENTS
 
     def as_dict(self) -> dict:
         return asdict(self)

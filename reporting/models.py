@@ -3,7 +3,7 @@
 The reports themselves are computed from the other apps' tables (reporting/aging.py, dso.py,
 kpis.py); these tables only keep what must be remembered: a day's KPIs, so that trends cost one
 indexed read (reporting/snapshots.py), and who gets the daily e-mail report and which day's report
-each has already been sent (reporting/report_email.py).
+each has already been sent (reporting/subscriptions/daily_report.py).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Beat's crontabs are in CELERY_TIMEZONE (UTC); the dates are the company's (TIME_ZONE). Both
 tasks take no arguments and are safe to run twice: a snapshot is an upsert of its date, and a
-subscriber gets one scheduled report per date (reporting/subscriptions.py).
+subscriber gets one scheduled report per date (reporting/subscriptions/services.py).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from o2c.celery import app
-from reporting import snapshots, subscriptions
+from reporting import snapshots
+from reporting.subscriptions import services as subscriptions
 
 _TRANSIENT = (OperationalError, InterfaceError, ConnectionError)
 

@@ -1,6 +1,22 @@
-"""Report pages under /reports/: one module per area, one namespace."""
+"""Report pages under /reports/, one namespace: the financial reports (reporting/views), the
+operational ones (reporting/operations) and the daily report's subscription."""
 
-from reporting import pages_operations, pages_reports, pages_subscriptions
+from django.urls import path
+
+from reporting.operations.urls import urlpatterns as operations_urlpatterns
+from reporting.subscriptions.urls import urlpatterns as subscriptions_urlpatterns
+from reporting.views import index
+from reporting.views.aging import aging, aging_customer
+from reporting.views.dso import dso
+from reporting.views.kpis import kpi_page
 
 app_name = "reporting"
-urlpatterns = [*pages_reports.urlpatterns, *pages_operations.urlpatterns, *pages_subscriptions.urlpatterns]
+urlpatterns = [
+    path("", index, name="index"),
+    path("aging/", aging, name="aging"),
+    path("aging/customers/<int:customer_id>/", aging_customer, name="aging-customer"),
+    path("dso/", dso, name="dso"),
+    path("kpis/", kpi_page, name="kpis"),
+    *operations_urlpatterns,
+    *subscriptions_urlpatterns,
+]

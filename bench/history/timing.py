@@ -161,7 +161,7 @@ def time_pages(*, runs: int, today: date, log) -> list[dict]:
     )
     if KpiSnapshot and not stored:
         # what the nightly task would have stored: the month-ends of the DSO trend and the day the
-        # tiles compare with (reporting/dashboard.py); taken for this timing, deleted after it
+        # tiles compare with (reporting/dashboard/); taken for this timing, deleted after it
         first_of_month = today.replace(day=1)
         days = [first_of_month - relativedelta(months=k) - timedelta(days=1) for k in range(12)]
         days.append(today - timedelta(days=30))

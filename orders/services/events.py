@@ -3,11 +3,18 @@ table and writes its event row in the same transaction."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from o2c.states import transition_check
 from orders.models import TRANSITIONS, OrderEvent, SalesOrder
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def event_record(order: SalesOrder, event: str, *, by=None, from_status: str = "", detail: str = "") -> None:
+
+def event_record(
+    order: SalesOrder, event: str, *, by: User | None = None, from_status: str = "", detail: str = ""
+) -> None:
     OrderEvent.objects.create(
         order=order,
         event=event,
@@ -18,7 +25,9 @@ def event_record(order: SalesOrder, event: str, *, by=None, from_status: str = "
     )
 
 
-def status_set(order: SalesOrder, target: str, *, event: str, by=None, detail: str = "") -> None:
+def status_set(
+    order: SalesOrder, target: str, *, event: str, by: User | None = None, detail: str = ""
+) -> None:
     transition_check(label=f"order {order.number}", current=order.status, target=target, allowed=TRANSITIONS)
     previous = order.status
     order.status = target

@@ -21,13 +21,13 @@ from django.db.models.functions import Lower, Upper
 
 from customers.selectors import customer_list
 from invoicing.selectors import invoice_rows
+from o2c.money import ZERO_CENTS as ZERO
 from o2c.numbering import SERIES
 from receivables.bank.files import StatementLine
 from receivables.bank.models import BankStatementLine
 from receivables.cash.allocation import OpenInvoice, allocation_propose, referenced
 from receivables.selectors import open_disputed_subquery, open_items
 
-ZERO = Decimal("0.00")
 Line = BankStatementLine.Status
 
 

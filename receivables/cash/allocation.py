@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-ZERO = Decimal("0.00")
+from o2c.money import ZERO_CENTS as ZERO
+from receivables.open_items.selectors import disputed_capped_amount
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def allocation_propose(
         room = (
             invoice.balance
             if invoice.invoice_id in named_ids
-            else invoice.balance - min(invoice.disputed, invoice.balance)
+            else invoice.balance - disputed_capped_amount(balance=invoice.balance, disputed=invoice.disputed)
         )
         part = min(room, left)
         if part > 0:

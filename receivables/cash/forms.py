@@ -19,11 +19,11 @@ from o2c import forms as o2c_forms
 from o2c import parsing
 from o2c.errors import DomainError
 from o2c.forms import BootstrapForm, DateField, IdField, id_suffix
+from o2c.money import ZERO_CENTS as ZERO
 from o2c.tables import FilterForm
 from receivables.cash.models import Payment
 from receivables.cash.services import AllocationInput
 
-ZERO = Decimal("0.00")
 APPLY_PREFIX = "apply_"
 AMOUNT_HELP = "e.g. 1250.00"
 

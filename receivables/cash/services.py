@@ -14,11 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from customers.models import Customer
+from customers.selectors import customer_get
 from ledger.services import LineSpec, journal_entry_post, posting_date_check
 from o2c.errors import Conflict, DomainError
 from o2c.money import ZERO
@@ -26,6 +28,12 @@ from o2c.numbering import document_number_next
 from receivables.cash.models import Allocation, Payment, PaymentNotification, WriteOff
 from receivables.models import ReceivableEntry
 from receivables.services import amount_clean, receivable_entries_add
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from customers.models import Customer
+    from invoicing.models import Invoice
 
 Kind = ReceivableEntry.Kind
 
@@ -66,8 +74,12 @@ def _duplicate_check(*, customer: Customer, reference: str, amount: Decimal, rec
 
 
 def _allocations_clean(
-    *, payment_customer: Customer, currency: str, invoices: dict, allocations: Sequence[AllocationInput]
-) -> list[tuple[object, Decimal]]:
+    *,
+    payment_customer: Customer,
+    currency: str,
+    invoices: dict[int, Invoice],
+    allocations: Sequence[AllocationInput],
+) -> list[tuple[Invoice, Decimal]]:
     """Merge allocations per invoice and check each against the locked invoice."""
     merged: dict[int, Decimal] = {}
     for item in allocations:
@@ -90,7 +102,9 @@ def _allocations_clean(
     return result
 
 
-def _apply(*, payment: Payment, allocations: list[tuple[object, Decimal]], on: date, by) -> list[Allocation]:
+def _apply(
+    *, payment: Payment, allocations: list[tuple[Invoice, Decimal]], on: date, by: User | None
+) -> list[Allocation]:
     """Allocation rows and their open-item pairs, dated `on` — or the invoice's issue date when
     the cash came before the invoice (it was unapplied until then)."""
     rows, entries = [], []
@@ -112,23 +126,24 @@ def _apply(*, payment: Payment, allocations: list[tuple[object, Decimal]], on: d
 def payment_create(
     *,
     customer_id: int,
-    amount,
+    amount: Decimal | str,
     method: str = Payment.Method.BANK_TRANSFER,
     reference: str = "",
     received_on: date,
-    invoices: dict,
+    invoices: dict[int, Invoice],
     allocations: Sequence[AllocationInput],
     currency: str | None = None,
     confirm_duplicate: bool = False,
     source: str = Payment.Source.MANUAL,
     note: str = "",
-    by=None,
+    by: User | None = None,
 ) -> tuple[Payment, list[Allocation]]:
     """Record a payment and apply it as `allocations` say, to `invoices` (id → invoice, locked by
     the caller); post Dr bank / Cr receivables (applied) / Cr customer advances (unapplied)."""
-    customer = Customer.objects.filter(pk=customer_id).first()
-    if customer is None:
-        raise DomainError(f"customer {customer_id} does not exist", field="customer")
+    try:
+        customer = customer_get(customer_id=customer_id)
+    except ObjectDoesNotExist:
+        raise DomainError(f"customer {customer_id} does not exist", field="customer") from None
     amount = amount_clean(amount)
     if currency and currency.upper() != customer.currency:
         raise DomainError(f"{customer.code} pays in {customer.currency}, not {currency}", field="currency")
@@ -193,7 +208,7 @@ def payment_create(
     return payment, rows
 
 
-def _post_application(*, payment: Payment, amount: Decimal, on: date, by) -> None:
+def _post_application(*, payment: Payment, amount: Decimal, on: date, by: User | None) -> None:
     journal_entry_post(
         entry_date=on,
         memo=f"Unapplied cash of {payment.number} applied",
@@ -208,7 +223,11 @@ def _post_application(*, payment: Payment, amount: Decimal, on: date, by) -> Non
 
 
 def payment_apply(
-    *, payment: Payment, invoices: dict, allocations: Sequence[AllocationInput], by=None
+    *,
+    payment: Payment,
+    invoices: dict[int, Invoice],
+    allocations: Sequence[AllocationInput],
+    by: User | None = None,
 ) -> list[Allocation]:
     """Apply unapplied cash of a locked payment to invoices (locked): Dr advances / Cr receivables."""
     if payment.status != Payment.Status.POSTED:
@@ -236,7 +255,7 @@ def payment_apply(
     return rows
 
 
-def payment_reverse(*, payment: Payment, reason: str, by=None) -> dict[int, Decimal]:
+def payment_reverse(*, payment: Payment, reason: str, by: User | None = None) -> dict[int, Decimal]:
     """Reverse a bounced payment (locked, its invoices locked too): its allocations are undone,
     its postings reversed. Returns what each invoice gets back (invoice id → amount)."""
     if payment.status == Payment.Status.REVERSED:
@@ -302,7 +321,9 @@ def payment_reverse(*, payment: Payment, reason: str, by=None) -> dict[int, Deci
     return back
 
 
-def payment_refund(*, payment: Payment, amount, reason: str, by=None) -> Payment:
+def payment_refund(
+    *, payment: Payment, amount: Decimal | str, reason: str, by: User | None = None
+) -> Payment:
     """Pay unapplied cash back to the customer (locked payment): Dr advances / Cr bank."""
     amount = amount_clean(amount)
     if payment.status != Payment.Status.POSTED:
@@ -340,7 +361,9 @@ def payment_refund(*, payment: Payment, amount, reason: str, by=None) -> Payment
 # ── write-offs ───────────────────────────────────────────────────────────────────────────────────
 
 
-def write_off_create(*, invoice, amount, reason: str, by=None) -> WriteOff:
+def write_off_create(
+    *, invoice: Invoice, amount: Decimal | str, reason: str, by: User | None = None
+) -> WriteOff:
     """Write off part or all of a locked invoice's balance: Dr bad debt / Cr receivables."""
     amount = amount_clean(amount)
     if not (reason or "").strip():
@@ -379,7 +402,7 @@ def write_off_create(*, invoice, amount, reason: str, by=None) -> WriteOff:
 # ── inbound payment notifications ────────────────────────────────────────────────────────────────
 
 
-def notification_claim(*, event_id: str, payload: dict) -> tuple[PaymentNotification, bool]:
+def notification_claim(*, event_id: str, payload: dict[str, Any]) -> tuple[PaymentNotification, bool]:
     """Record a provider event once by its id. A concurrent twin waits on the unique index and
     then finds the first one: (the notification, True when this call recorded it)."""
     if not event_id or len(event_id) > 200:

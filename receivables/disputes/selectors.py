@@ -20,7 +20,7 @@ def open_disputes(*, invoice_id: int) -> QuerySet[Dispute]:
     return Dispute.objects.filter(invoice_id=invoice_id, status=Dispute.Status.OPEN).order_by("pk")
 
 
-def dispute_list(*, filters: dict | None = None) -> QuerySet[Dispute]:
+def dispute_list(*, filters: dict[str, Any] | None = None) -> QuerySet[Dispute]:
     disputes = Dispute.objects.select_related(
         "invoice", "customer", "owner", "opened_by", "credit_note"
     ).prefetch_related(Prefetch("lines", queryset=DisputeLine.objects.select_related("invoice_line")))

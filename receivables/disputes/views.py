@@ -6,8 +6,6 @@ Thin views (STYLE.md rule 1): parse, check the role, call one pipeline step, ren
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
@@ -20,6 +18,7 @@ from invoicing.selectors import invoice_get, invoice_lines_left
 from o2c import pipeline
 from o2c.errors import DomainError
 from o2c.forms import param_id, param_next
+from o2c.money import ZERO_CENTS as ZERO
 from o2c.roles import FINANCE, MANAGER, role_required
 from o2c.tables import list_page
 from receivables import selectors as receivables_selectors
@@ -29,7 +28,6 @@ from receivables.disputes.forms import DisputeFilterForm, DisputeForm, DisputeRe
 from receivables.disputes.models import Dispute
 from receivables.disputes.tables import DisputeTable, user_label
 
-ZERO = Decimal("0.00")
 OUTCOME_DONE = {
     Dispute.Status.CREDITED: "resolved by credit note",
     Dispute.Status.REJECTED: "rejected",

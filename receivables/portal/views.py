@@ -20,6 +20,7 @@ from invoicing.selectors import invoice_list
 from o2c.documents import company_block
 from o2c.money import ZERO
 from o2c.parsing import content_disposition
+from receivables.open_items.selectors import disputed_capped_amount
 from receivables.portal.services import PortalLinkRefused, portal_link_verify
 from receivables.selectors import open_invoices, unapplied_cash_ledger
 from receivables.statements.documents import payment_reference
@@ -71,7 +72,10 @@ def overview(request, link, token: str):
         )
     total = sum((invoice.balance for invoice in invoices), ZERO)
     overdue = sum((invoice.balance for invoice in invoices if invoice.days_overdue), ZERO)
-    disputed = sum((min(invoice.disputed, invoice.balance) for invoice in invoices), ZERO)
+    disputed = sum(
+        (disputed_capped_amount(balance=invoice.balance, disputed=invoice.disputed) for invoice in invoices),
+        ZERO,
+    )
     unapplied = unapplied_cash_ledger(customer_ids=[customer.pk])
     return render(
         request,

@@ -8,7 +8,8 @@ from decimal import Decimal
 from babel.numbers import format_decimal
 
 from o2c.documents import LOCALE, company_block, document_date, pdf_render, recipient_block
-from receivables.statements.selectors import ZERO, Statement
+from o2c.money import ZERO_CENTS as ZERO
+from receivables.statements.selectors import Statement
 
 
 def _date(value: date | None) -> str:

@@ -19,21 +19,22 @@ currency: all its documents are.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, DecimalField, F, Min, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import F, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
-from customers.models import Customer
-from invoicing.selectors import invoice_rows
 from o2c.errors import DomainError
+from o2c.money import ZERO_CENTS as ZERO
 from o2c.parsing import date_check
-from receivables.models import Dispute, ReceivableEntry
+from receivables.models import ReceivableEntry
+from receivables.open_items.selectors import AGING_BUCKETS, MONEY, bucket_sums, open_items_as_of
 
-ZERO = Decimal("0.00")
-_MONEY = DecimalField(max_digits=18, decimal_places=2)
+if TYPE_CHECKING:
+    from customers.models import Customer
+
 Kind = ReceivableEntry.Kind
 
 # The rows that are movements on a statement; allocation rows come in pairs that cancel out.
@@ -44,13 +45,6 @@ MOVEMENT_KINDS = (
     Kind.REFUND,
     Kind.PAYMENT_REVERSAL,
     Kind.WRITE_OFF,
-)
-AGING_BUCKETS = (
-    ("current", "Current"),
-    ("days_1_30", "1–30 days"),
-    ("days_31_60", "31–60 days"),
-    ("days_61_90", "61–90 days"),
-    ("days_over_90", "Over 90 days"),
 )
 
 
@@ -134,7 +128,7 @@ class Aging:
         return self.days_1_30 + self.days_31_60 + self.days_61_90 + self.days_over_90
 
     def buckets(self) -> list[tuple[str, str, Decimal]]:
-        return [(key, label, getattr(self, key)) for key, label in AGING_BUCKETS]
+        return [(bucket.key, bucket.label_days, getattr(self, bucket.key)) for bucket in AGING_BUCKETS]
 
 
 @dataclass(frozen=True)
@@ -181,7 +175,7 @@ def statement_get(*, customer: Customer, period_from: date, period_to: date) -> 
     opening = totals["opening"] or ZERO
     closing = totals["closing"] or ZERO
     movements = _movements(rows=rows, period_from=period_from, period_to=period_to, opening=opening)
-    open_invoices = _open_invoices_as_of(customer_id=customer.pk, as_of=period_to)
+    open_invoices = open_items_as_of(as_of=period_to, customer=customer)
     aging = _aging(open_invoices, as_of=period_to, unapplied=-(totals["cash"] or ZERO))
     open_items = [
         OpenItem(
@@ -211,7 +205,9 @@ def statement_get(*, customer: Customer, period_from: date, period_to: date) -> 
     )
 
 
-def _movements(*, rows, period_from: date, period_to: date, opening: Decimal) -> list[Movement]:
+def _movements(
+    *, rows: QuerySet[ReceivableEntry], period_from: date, period_to: date, opening: Decimal
+) -> list[Movement]:
     grouped = list(
         rows.filter(entry_date__gte=period_from, entry_date__lte=period_to, kind__in=MOVEMENT_KINDS)
         .values(
@@ -264,7 +260,7 @@ def _allocations_by_payment(*, payment_ids: list[int], until: date) -> dict[int,
     return {payment_id: tuple(items) for payment_id, items in result.items()}
 
 
-def _movement(row: dict, *, balance: Decimal, allocations: tuple[Allocated, ...]) -> Movement:
+def _movement(row: dict[str, Any], *, balance: Decimal, allocations: tuple[Allocated, ...]) -> Movement:
     kind = row["kind"]
     invoice_number, payment_number = row["invoice__number"] or "", row["payment__number"] or ""
     reference = ""
@@ -312,63 +308,11 @@ def _movement(row: dict, *, balance: Decimal, allocations: tuple[Allocated, ...]
     )
 
 
-def _open_invoices_as_of(*, customer_id: int, as_of: date):
-    """The customer's invoices with a balance as of `as_of`, annotated with `balance_as_of` (their
-    rows up to that date) and `disputed_as_of` (in disputes open then, at most the balance)."""
-    balance = Subquery(
-        ReceivableEntry.objects.filter(invoice=OuterRef("pk"), entry_date__lte=as_of)
-        .values("invoice")
-        .annotate(total=Sum("amount"))
-        .values("total")[:1],
-        output_field=_MONEY,
-    )
-    disputed = Subquery(
-        Dispute.objects.filter(invoice=OuterRef("pk"), opened_on__lte=as_of)
-        .filter(Q(resolved_on__isnull=True) | Q(resolved_on__gt=as_of))
-        .values("invoice")
-        .annotate(total=Sum("amount"))
-        .values("total")[:1],
-        output_field=_MONEY,
-    )
-    return (
-        invoice_rows()
-        .filter(customer_id=customer_id)
-        .annotate(
-            balance_as_of=Coalesce(balance, Value(ZERO), output_field=_MONEY),
-            disputed_open=Coalesce(disputed, Value(ZERO), output_field=_MONEY),
-        )
-        .exclude(balance_as_of=0)
-        .annotate(
-            disputed_as_of=Case(
-                When(balance_as_of__lte=0, then=Value(ZERO)),
-                When(disputed_open__gt=F("balance_as_of"), then=F("balance_as_of")),
-                default=F("disputed_open"),
-                output_field=_MONEY,
-            )
-        )
-    )
-
-
-def _aging(open_invoices, *, as_of: date, unapplied: Decimal) -> Aging:
+def _aging(open_invoices: QuerySet[Any], *, as_of: date, unapplied: Decimal) -> Aging:
     """Buckets by days past due as of `as_of` (due on `as_of` is current), in one aggregate."""
-    undisputed = F("balance_as_of") - F("disputed_as_of")
-
-    def due(after: int | None, until: int | None) -> Q:
-        """Due between `until` and `after` days before `as_of` (inclusive of `until`)."""
-        condition = Q()
-        if until is not None:
-            condition &= Q(due_date__lte=as_of - timedelta(days=until))
-        if after is not None:
-            condition &= Q(due_date__gt=as_of - timedelta(days=after))
-        return condition
-
     sums = open_invoices.aggregate(
-        current=Sum(undisputed, filter=Q(due_date__gte=as_of), output_field=_MONEY),
-        days_1_30=Sum(undisputed, filter=due(31, 1), output_field=_MONEY),
-        days_31_60=Sum(undisputed, filter=due(61, 31), output_field=_MONEY),
-        days_61_90=Sum(undisputed, filter=due(91, 61), output_field=_MONEY),
-        days_over_90=Sum(undisputed, filter=due(None, 91), output_field=_MONEY),
-        disputed=Sum("disputed_as_of", output_field=_MONEY),
+        **bucket_sums(as_of=as_of, amount=F("balance_as_of") - F("disputed_as_of")),
+        disputed=Sum("disputed_as_of", output_field=MONEY),
     )
     return Aging(as_of=as_of, unapplied=unapplied, **{name: value or ZERO for name, value in sums.items()})
 

@@ -1,3 +1,11 @@
-from reporting.api import operations, reports
+from django.urls import path
 
-urlpatterns = [*reports.urlpatterns, *operations.urlpatterns]
+from reporting.api.views import AgingView, DSOView, KPIsView
+from reporting.operations.api.urls import urlpatterns as operations_urlpatterns
+
+urlpatterns = [
+    path("reports/aging/", AgingView.as_view(), name="api-report-aging"),
+    path("reports/dso/", DSOView.as_view(), name="api-report-dso"),
+    path("reports/kpis/", KPIsView.as_view(), name="api-report-kpis"),
+    *operations_urlpatterns,
+]

@@ -37,6 +37,8 @@ DELTA (no limit).
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -197,3 +199,9 @@ def build_history() -> dict:
         "invoices": {"inv1": inv1, "inv2": inv2, "inv3": inv3, "inv4": inv4},
         "credit_notes": {"cn1": cn1, "cn2": d2.credit_note},
     }
+
+
+def csv_of(response) -> list[dict]:
+    """The rows of a CSV response (page or API), as dicts by column."""
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.DictReader(io.StringIO(response.content.decode())))

@@ -25,9 +25,9 @@ from o2c.models import OutboxMessage
 from o2c.outbox import outbox_relay
 from o2c.roles import FINANCE, MANAGER, SALES, WAREHOUSE
 from reporting.models import KpiSnapshot, ReportDelivery, ReportSubscription
-from reporting.report_email import daily_report_build, daily_report_html, daily_report_pdf
 from reporting.snapshots import snapshot_take
-from reporting.subscriptions import daily_reports_send, report_subscription_set
+from reporting.subscriptions.daily_report import daily_report_build, daily_report_html, daily_report_pdf
+from reporting.subscriptions.services import daily_reports_send, report_subscription_set
 from reporting.tasks import daily_report_send
 from reporting.tests.test_aging_and_dso import history, on  # noqa: F401 (the fixture)
 from tests.browser.conftest import CHROMIUM, browser_type_launch_args  # noqa: F401 (Debian's Chromium)

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from reporting.aging import aging_totals
-from reporting.dashboard import AgingOn, aging_history, month_ends
+from reporting.dashboard.selectors import AgingOn, aging_history, month_ends
 from reporting.snapshots import snapshot_take
 from reporting.tests.test_aging_and_dso import history as hand_computed_history
 

@@ -22,7 +22,7 @@ from receivables.bank.files import CsvMapping
 from receivables.dunning.services import as_of_clean
 from receivables.models import Payment
 from receivables.statements.selectors import statement_period_clean
-from reporting.operations import period_clean
+from reporting.operations.period import period_clean
 from tests.builders import a_customer, a_product, an_invoice, an_order, line, stock
 
 pytestmark = pytest.mark.django_db

@@ -4,15 +4,20 @@ payment through o2c.pipeline.bank_line_record."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from o2c.errors import Conflict, DomainError
 from receivables.bank.models import BankColumnMapping, BankStatement, BankStatementLine
 from receivables.cash.models import Payment
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 BankLine = BankStatementLine.Status
 BANK_LINES_OPEN = (BankLine.UNMATCHED, BankLine.MATCHED, BankLine.CONFIRMED)
 
 
-def bank_mapping_remember(*, header_signature: str, **fields) -> BankColumnMapping:
+def bank_mapping_remember(*, header_signature: str, **fields: Any) -> BankColumnMapping:
     """How to read a bank's CSV layout (delimiter, columns, date format, decimal comma), kept by
     the signature of its header row so that the next file from that bank maps itself."""
     mapping, _ = BankColumnMapping.objects.update_or_create(
@@ -22,7 +27,13 @@ def bank_mapping_remember(*, header_signature: str, **fields) -> BankColumnMappi
 
 
 def bank_statement_create(
-    *, file_name: str, file_sha256: str, format: str, mapping=None, lines: list[dict], by=None
+    *,
+    file_name: str,
+    file_sha256: str,
+    format: str,
+    mapping: BankColumnMapping | None = None,
+    lines: list[dict[str, Any]],
+    by: User | None = None,
 ) -> BankStatement:
     """A statement and its lines (each a dict of BankStatementLine fields, matched already)."""
     statement = BankStatement.objects.create(
@@ -37,7 +48,12 @@ def bank_statement_create(
 
 
 def bank_line_set(
-    *, line: BankStatementLine, status: str, customer_id=None, allocations=None, note: str | None = None
+    *,
+    line: BankStatementLine,
+    status: str,
+    customer_id: int | None = None,
+    allocations: list[dict[str, Any]] | None = None,
+    note: str | None = None,
 ) -> BankStatementLine:
     """The clerk's decision on a locked, not yet recorded line: its customer and allocations
     ([{"invoice": id, "amount": "10.00"}]) and whether it is confirmed, only matched, or ignored."""

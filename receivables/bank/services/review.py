@@ -3,6 +3,8 @@ the customer and the allocations; confirm every matched line at once."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.db import transaction
 
 from customers.selectors import customer_list
@@ -13,6 +15,9 @@ from o2c.money import ZERO
 from receivables.bank.models import BankStatementLine
 from receivables.bank.services.lines import bank_line_set, bank_lines_confirm_matched, bank_statement_settle
 from receivables.services import amount_clean
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 Line = BankStatementLine.Status
 
@@ -28,7 +33,7 @@ def line_decide(
     customer_code: str | None = None,
     allocations: dict[int, str] | None = None,
     confirm: bool = False,
-    by=None,
+    by: User | None = None,
 ) -> BankStatementLine:
     """Confirm, unconfirm, ignore or restore a line, or save the clerk's customer and
     allocations for it (and confirm it with `confirm`)."""
@@ -76,7 +81,9 @@ def line_decide(
     )
 
 
-def _allocations_checked(*, line, customer_id: int, allocations: dict[int, str]) -> list[dict]:
+def _allocations_checked(
+    *, line: BankStatementLine, customer_id: int, allocations: dict[int, str]
+) -> list[dict[str, Any]]:
     """The clerk's amounts per invoice: positive, on open invoices of the customer, each within
     the balance, together within the line's amount. Blank or zero amounts leave an invoice out."""
     wanted = {}

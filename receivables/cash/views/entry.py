@@ -6,8 +6,6 @@ Thin views (STYLE.md rule 1): parse, check the role, call one pipeline step, ren
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.shortcuts import redirect, render
@@ -18,13 +16,12 @@ from customers.selectors import customer_get, customer_list
 from o2c import pipeline
 from o2c.errors import DomainError
 from o2c.forms import param_id, param_text
+from o2c.money import ZERO_CENTS as ZERO
 from o2c.roles import FINANCE, role_required
 from receivables import selectors as receivables_selectors
 from receivables.cash.forms import APPLY_PREFIX, PaymentEntryForm, allocation_basis, parse_amount
 from receivables.cash.models import Payment
 from receivables.cash.views.payments import allocation_proposal, open_invoices_shown
-
-ZERO = Decimal("0.00")
 
 SUGGESTIONS = 8
 

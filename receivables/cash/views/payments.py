@@ -35,7 +35,6 @@ from receivables.cash.forms import (
 from receivables.cash.models import Payment
 from receivables.cash.tables import PaymentTable
 
-ZERO = Decimal("0.00")
 TEMPLATE_DETAIL = "receivables/payments/detail.html"
 
 

@@ -22,14 +22,15 @@ from django.utils import dateformat, timezone
 from weasyprint import HTML
 
 from invoicing.documents import OfflineURLFetcher, document_amount, document_date
+from o2c.money import ZERO_CENTS as ZERO
 from o2c.money import round_places
-from reporting.aging import BUCKET_LABELS, BUCKETS, AgingRow, aging_report
+from receivables.open_items.selectors import BUCKET_LABELS, BUCKETS
+from reporting.aging import AgingRow, aging_report
 from reporting.kpis import KPIs, kpis
 from reporting.snapshots import DEFAULT_DAYS, snapshot_kpis
 
 COMPARE_DAYS = 30
 TOP_CUSTOMERS = 10
-ZERO = Decimal("0.00")
 
 # (field of KPIs, label, kind, which way is better: "lower", "higher" or "" for neither)
 KPI_ROWS = (

@@ -12,7 +12,7 @@
 
 The period defaults to the last twelve months. Every table answers `?format=csv` (or the house's
 `?export=csv`; `&table=` picks one where a page has two). The figures come from
-reporting.operations: SQL aggregates, a fixed number of queries per page.
+reporting.operations (one module per report): SQL aggregates, a fixed number of queries per page.
 """
 
 from __future__ import annotations
@@ -23,15 +23,20 @@ from dateutil.relativedelta import relativedelta
 from django import forms
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.urls import path
 from django.utils import timezone
 
 from o2c.csv import csv_response
 from o2c.errors import DomainError
 from o2c.forms import BootstrapForm, DateField
 from o2c.roles import FINANCE, role_required
-from reporting import charts, operations
-from reporting.operations import Period
+from reporting import charts
+from reporting.operations.cash import cash_report
+from reporting.operations.credit_holds import credit_hold_report
+from reporting.operations.cycle_times import cycle_time_report
+from reporting.operations.disputes import dispute_report
+from reporting.operations.fulfilment import fulfilment_report
+from reporting.operations.period import Period, month_label, period_clean, period_default
+from reporting.operations.sales import NOT_BY_PRODUCT, SALES_VIEWS, sales_report
 
 PAGE_SIZE = 100
 TOP = 10  # bars in the customer and product rankings
@@ -63,7 +68,7 @@ def _presets(today) -> list[tuple[str, Period]]:
     first = today.replace(day=1)
     quarter = first - relativedelta(months=(first.month - 1) % 3)
     return [
-        ("Last 12 months", operations.period_default(today=today)),
+        ("Last 12 months", period_default(today=today)),
         ("This year", Period(today.replace(month=1, day=1), today)),
         ("Last year", Period(date(today.year - 1, 1, 1), date(today.year - 1, 12, 31))),
         ("Last quarter", Period(quarter - relativedelta(months=3), quarter - relativedelta(days=1))),
@@ -75,7 +80,7 @@ def _period(request) -> tuple[Period | None, PeriodForm]:
     """The period of the query string (the last twelve months by default) and the bound form; no
     period when the input is refused (the form then carries the message)."""
     today = timezone.localdate()
-    default = operations.period_default(today=today)
+    default = period_default(today=today)
     data = request.GET.copy()
     if not data.get("start") and not data.get("end"):
         data["start"], data["end"] = default.start.isoformat(), default.end.isoformat()
@@ -83,9 +88,7 @@ def _period(request) -> tuple[Period | None, PeriodForm]:
     if not form.is_valid():
         return None, form
     try:
-        period = operations.period_clean(
-            start=form.cleaned_data["start"], end=form.cleaned_data["end"], today=today
-        )
+        period = period_clean(start=form.cleaned_data["start"], end=form.cleaned_data["end"], today=today)
     except DomainError as refusal:
         form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
         if refusal.field in form.fields:
@@ -111,10 +114,6 @@ def _csv(name: str, table: tuple[list[str], list[list]]):
     return csv_response(name, header, rows)
 
 
-def _month(month) -> str:
-    return month.strftime("%b %Y")
-
-
 def _figure(value, unit: str = "") -> str:
     """A key figure for a tile: thousands separated, "–" when there is none."""
     if value is None:
@@ -131,12 +130,12 @@ def cycle_times(request):
     period, form = _period(request)
     if period is None:
         return _page(request, "cycle_times.html", {}, None, form)
-    report = operations.cycle_time_report(start=period.start, end=period.end)
+    report = cycle_time_report(start=period.start, end=period.end)
     if _wants_csv(request):
         return _csv(f"cycle-times-{period.slug}.csv", report.table())
     chart = charts.line_chart(
         title="Order to cash, days, by month paid",
-        categories=[_month(row.month) for row in report.months],
+        categories=[month_label(row.month, style="long") for row in report.months],
         series=[
             charts.Series("Median", [row.median_days for row in report.months]),
             charts.Series("p90", [row.p90_days for row in report.months]),
@@ -162,12 +161,12 @@ def fulfilment(request):
     period, form = _period(request)
     if period is None:
         return _page(request, "fulfilment.html", {}, None, form)
-    report = operations.fulfilment_report(start=period.start, end=period.end)
+    report = fulfilment_report(start=period.start, end=period.end)
     if _wants_csv(request):
         table = request.GET.get("table", "months")
         table = table if table in report.TABLES else "months"
         return _csv(f"fulfilment-{table}-{period.slug}.csv", report.table(table))
-    labels = [_month(row.month) for row in report.months]
+    labels = [month_label(row.month, style="long") for row in report.months]
     rates = charts.line_chart(
         title="On-time delivery and first-shipment fill, % by month",
         categories=labels,
@@ -230,7 +229,7 @@ def fulfilment(request):
 
 @role_required(FINANCE)
 def credit_holds(request):
-    report = operations.credit_hold_report()
+    report = credit_hold_report()
     if _wants_csv(request):
         return _csv(f"credit-holds-{timezone.localdate().isoformat()}.csv", report.table())
     page = Paginator(report.orders, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -249,7 +248,7 @@ def disputes(request):
     period, form = _period(request)
     if period is None:
         return _page(request, "disputes.html", {}, None, form)
-    report = operations.dispute_report(start=period.start, end=period.end)
+    report = dispute_report(start=period.start, end=period.end)
     if _wants_csv(request):
         table = request.GET.get("table", "reasons")
         table = table if table in report.TABLES else "reasons"
@@ -270,7 +269,7 @@ def cash(request):
     period, form = _period(request)
     if period is None:
         return _page(request, "cash.html", {}, None, form)
-    report = operations.cash_report(start=period.start, end=period.end)
+    report = cash_report(start=period.start, end=period.end)
     if _wants_csv(request):
         return _csv(f"cash-collected-{period.slug}.csv", report.table())
     chart = charts.bar_chart(
@@ -295,17 +294,17 @@ def cash(request):
 def sales(request):
     period, form = _period(request)
     by = request.GET.get("by", "month")
-    by = by if by in operations.SALES_VIEWS else "month"
+    by = by if by in SALES_VIEWS else "month"
     context = {"by": by, "views": SALES_VIEW_LABELS}
     if period is None:
         return _page(request, "sales.html", context, None, form)
-    report = operations.sales_report(start=period.start, end=period.end, by=by)
+    report = sales_report(start=period.start, end=period.end, by=by)
     if _wants_csv(request):
         return _csv(f"sales-by-{by}-{period.slug}.csv", report.table())
     if by == "month":
         chart = charts.bar_chart(
             title="Net sales by month",
-            categories=[_month(row.month) for row in report.rows],
+            categories=[month_label(row.month, style="long") for row in report.rows],
             values=[row.net_sales for row in report.rows],
             chart_id="sales-chart",
             width=WIDE,
@@ -333,16 +332,6 @@ def sales(request):
         "chart": chart,
         "page": page,
         "kpis": kpis,
-        "not_by_product": operations.NOT_BY_PRODUCT,
+        "not_by_product": NOT_BY_PRODUCT,
     }
     return _page(request, "sales.html", context, period, form)
-
-
-urlpatterns = [
-    path("cycle-times/", cycle_times, name="cycle-times"),
-    path("fulfilment/", fulfilment, name="fulfilment"),
-    path("credit-holds/", credit_holds, name="credit-holds"),
-    path("disputes/", disputes, name="disputes"),
-    path("cash/", cash, name="cash"),
-    path("sales/", sales, name="sales"),
-]

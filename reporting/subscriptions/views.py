@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
@@ -24,13 +24,13 @@ from o2c.errors import DomainError
 from o2c.forms import BootstrapForm, DateField
 from o2c.parsing import content_disposition
 from o2c.roles import FINANCE, role_required
-from reporting.report_email import (
+from reporting.subscriptions.daily_report import (
     daily_report_build,
     daily_report_filename,
     daily_report_html,
     daily_report_pdf,
 )
-from reporting.subscriptions import (
+from reporting.subscriptions.services import (
     daily_report_send_now,
     report_deliveries_recent,
     report_subscription_get,
@@ -168,6 +168,3 @@ def _subscription_post(request):
         return _page(request, ReportDateForm(initial={"as_of": timezone.localdate()}), status=400)
     messages.error(request, "Unknown action.")
     return _page(request, ReportDateForm(initial={"as_of": timezone.localdate()}), status=400)
-
-
-urlpatterns = [path("subscription/", subscription, name="subscription")]

@@ -1,33 +1,15 @@
-"""The operational report API (API.md, ledger and reports), for finance and managers:
-
-- `GET /reports/cycle-times/?start=&end=`: order-to-cash days, total and by month;
-- `GET /reports/fulfilment/?start=&end=`: order-to-ship, first-shipment fill, on-time delivery by
-  month and in total; backorders now by product (`?format=csv&table=backorders` for those);
-- `GET /reports/credit-holds/`: the orders on credit hold now, oldest first, with count, value and
-  time on hold;
-- `GET /reports/disputes/?start=&end=`: open disputes on `end` by days open, and by reason
-  (`?format=csv&table=ages` for the ages);
-- `GET /reports/cash/?start=&end=`: cash collected per ISO week;
-- `GET /reports/sales/?start=&end=&by=month|customer|product`: net sales, tax and gross.
-
-The period defaults to the last twelve months (see reporting.operations.period_clean); a bad one is
-a 400 naming the field. Decimals are strings; `?format=csv` answers the report's table as CSV (the
-same columns as the page's export).
-"""
+"""The operational report API's input and output serializers (API.md, ledger and reports)."""
 
 from __future__ import annotations
 
-from django.urls import path
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.renderers import JSONRenderer
-from rest_framework.response import Response
 
-from o2c.api import APIView, CSVRenderer, role_permission, wants_csv
 from o2c.api_fields import DateField
-from o2c.csv import CsvTable, csv_table
-from o2c.roles import FINANCE
-from reporting import operations
+from reporting.operations.disputes import DisputeReport
+from reporting.operations.fulfilment import FulfilmentReport
+from reporting.operations.period import month_label, period_clean
+from reporting.operations.sales import SALES_VIEWS
 
 _MONEY = {"max_digits": 18, "decimal_places": 2}
 _DAYS = {"max_digits": 10, "decimal_places": 1, "allow_null": True}
@@ -43,13 +25,13 @@ class PeriodQuery(serializers.Serializer):
     end = DateField(required=False, help_text="last day (default: today)")
 
     def validate(self, attrs):
-        attrs["period"] = operations.period_clean(start=attrs.get("start"), end=attrs.get("end"))
+        attrs["period"] = period_clean(start=attrs.get("start"), end=attrs.get("end"))
         return attrs
 
 
 class FulfilmentQuery(PeriodQuery):
     table = serializers.ChoiceField(
-        choices=operations.FulfilmentReport.TABLES,
+        choices=FulfilmentReport.TABLES,
         default="months",
         help_text="the table ?format=csv answers",
     )
@@ -57,12 +39,12 @@ class FulfilmentQuery(PeriodQuery):
 
 class DisputeQuery(PeriodQuery):
     table = serializers.ChoiceField(
-        choices=operations.DisputeReport.TABLES, default="reasons", help_text="the table ?format=csv answers"
+        choices=DisputeReport.TABLES, default="reasons", help_text="the table ?format=csv answers"
     )
 
 
 class SalesQuery(PeriodQuery):
-    by = serializers.ChoiceField(choices=operations.SALES_VIEWS, default="month")
+    by = serializers.ChoiceField(choices=SALES_VIEWS, default="month")
 
 
 # ── output ───────────────────────────────────────────────────────────────────────────────────────
@@ -73,7 +55,7 @@ class MonthField(serializers.Field):
     """A month as "YYYY-MM"."""
 
     def to_representation(self, value):
-        return operations.month_label(value)
+        return month_label(value)
 
 
 class PeriodOut(serializers.Serializer):
@@ -235,7 +217,7 @@ class SalesRowOut(SalesFiguresOut):
     name = serializers.CharField()
 
     def get_month(self, row) -> str | None:
-        return operations.month_label(row.month) if row.month else None
+        return month_label(row.month) if row.month else None
 
 
 class SalesOut(serializers.Serializer):
@@ -243,117 +225,3 @@ class SalesOut(serializers.Serializer):
     by = serializers.CharField()
     total = SalesFiguresOut()
     rows = SalesRowOut(many=True)
-
-
-# ── views ────────────────────────────────────────────────────────────────────────────────────────
-
-
-def _csv_rows(table: tuple[list[str], list[list]]) -> CsvTable:
-    header, rows = table
-    return csv_table(header, (dict(zip(header, row, strict=True)) for row in rows))
-
-
-class _ReportView(APIView):
-    permission_classes = [role_permission(FINANCE)]
-    renderer_classes = [JSONRenderer, CSVRenderer]
-    query_class: type[serializers.Serializer] = PeriodQuery
-
-    def query(self, request) -> dict:
-        query = self.query_class(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        return query.validated_data
-
-
-class CycleTimesView(_ReportView):
-    """Order-to-cash days (order date → fully paid) of the orders fully paid in the period: average,
-    median and p90, in total and by month paid."""
-
-    @extend_schema(parameters=[PeriodQuery], responses=CycleTimesOut)
-    def get(self, request):
-        period = self.query(request)["period"]
-        report = operations.cycle_time_report(start=period.start, end=period.end)
-        if wants_csv(request):
-            return Response(_csv_rows(report.table()))
-        return Response(CycleTimesOut(report).data)
-
-
-class FulfilmentView(_ReportView):
-    """Order-to-ship days and first-shipment fill rate (orders whose first shipment left in the period),
-    on-time delivery (shipments delivered in it), by month and in total; backorders now by product."""
-
-    query_class = FulfilmentQuery
-
-    @extend_schema(parameters=[FulfilmentQuery], responses=FulfilmentOut)
-    def get(self, request):
-        query = self.query(request)
-        period = query["period"]
-        report = operations.fulfilment_report(start=period.start, end=period.end)
-        if wants_csv(request):
-            return Response(_csv_rows(report.table(query["table"])))
-        return Response(FulfilmentOut(report).data)
-
-
-class CreditHoldsView(_ReportView):
-    """The orders on credit hold now, oldest hold first: count, value, average and longest time on hold."""
-
-    @extend_schema(responses=CreditHoldsOut)
-    def get(self, request):
-        report = operations.credit_hold_report()
-        if wants_csv(request):
-            return Response(_csv_rows(report.table()))
-        return Response(CreditHoldsOut(report).data)
-
-
-class DisputesView(_ReportView):
-    """Disputes open on `end` by days open (0–7, 8–30, 31–60, over 60), and per reason those opened and
-    resolved (credit note, rejected, withdrawn) in the period and still open at its end."""
-
-    query_class = DisputeQuery
-
-    @extend_schema(parameters=[DisputeQuery], responses=DisputesOut)
-    def get(self, request):
-        query = self.query(request)
-        period = query["period"]
-        report = operations.dispute_report(start=period.start, end=period.end)
-        if wants_csv(request):
-            return Response(_csv_rows(report.table(query["table"])))
-        return Response(DisputesOut(report).data)
-
-
-class CashView(_ReportView):
-    """Cash collected per ISO week (Monday first): payments by the date received less reversals by the
-    date reversed; refunds of unapplied cash apart."""
-
-    @extend_schema(parameters=[PeriodQuery], responses=CashOut)
-    def get(self, request):
-        period = self.query(request)["period"]
-        report = operations.cash_report(start=period.start, end=period.end)
-        if wants_csv(request):
-            return Response(_csv_rows(report.table()))
-        return Response(CashOut(report).data)
-
-
-class SalesView(_ReportView):
-    """Net sales, tax and gross by month, customer or product: invoice lines by the invoice's issue date
-    less credit note lines by the credit note's (credits for an amount: product null)."""
-
-    query_class = SalesQuery
-
-    @extend_schema(parameters=[SalesQuery], responses=SalesOut)
-    def get(self, request):
-        query = self.query(request)
-        period = query["period"]
-        report = operations.sales_report(start=period.start, end=period.end, by=query["by"])
-        if wants_csv(request):
-            return Response(_csv_rows(report.table()))
-        return Response(SalesOut(report).data)
-
-
-urlpatterns = [
-    path("reports/cycle-times/", CycleTimesView.as_view(), name="api-report-cycle-times"),
-    path("reports/fulfilment/", FulfilmentView.as_view(), name="api-report-fulfilment"),
-    path("reports/credit-holds/", CreditHoldsView.as_view(), name="api-report-credit-holds"),
-    path("reports/disputes/", DisputesView.as_view(), name="api-report-disputes"),
-    path("reports/cash/", CashView.as_view(), name="api-report-cash"),
-    path("reports/sales/", SalesView.as_view(), name="api-report-sales"),
-]

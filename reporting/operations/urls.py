@@ -1,0 +1,12 @@
+from django.urls import path
+
+from reporting.operations.views import cash, credit_holds, cycle_times, disputes, fulfilment, sales
+
+urlpatterns = [
+    path("cycle-times/", cycle_times, name="cycle-times"),
+    path("fulfilment/", fulfilment, name="fulfilment"),
+    path("credit-holds/", credit_holds, name="credit-holds"),
+    path("disputes/", disputes, name="disputes"),
+    path("cash/", cash, name="cash"),
+    path("sales/", sales, name="sales"),
+]

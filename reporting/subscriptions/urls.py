@@ -1,0 +1,5 @@
+from django.urls import path
+
+from reporting.subscriptions.views import subscription
+
+urlpatterns = [path("subscription/", subscription, name="subscription")]
