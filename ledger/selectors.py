@@ -85,7 +85,10 @@ def journal_entry_list(
     account: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
+    search: str | None = None,
 ) -> QuerySet[JournalEntry]:
+    """Journal entries, latest first, filtered by `source`, an `account` (code or key) on one of
+    their lines, a date range and `search` (entry number, memo or source reference)."""
     entries = JournalEntry.objects.select_related("posted_by", "reversal_of").prefetch_related(
         "lines__account"
     )
@@ -97,6 +100,10 @@ def journal_entry_list(
         entries = entries.filter(date__gte=date_from)
     if date_to:
         entries = entries.filter(date__lte=date_to)
+    if search:
+        entries = entries.filter(
+            Q(number__icontains=search) | Q(memo__icontains=search) | Q(source_reference__icontains=search)
+        )
     return entries.order_by("-date", "-pk")
 
 

@@ -3,11 +3,13 @@ resolving a dispute credits."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from o2c.errors import Conflict
 from receivables.disputes.models import Dispute, DisputeLine
@@ -72,3 +74,13 @@ def dispute_credit(*, dispute: Dispute) -> DisputeCredit:
         if line.amount - cut > 0:
             result.append(DisputeCreditLine(line.invoice_line_id, amount=line.amount - cut))
     return DisputeCredit(lines=list(reversed(result)), amount=None)
+
+
+def disputes_with_age(*, disputes: Iterable[Any]) -> list[Any]:
+    """Each dispute with `days_open`: until it was resolved, or until today."""
+    today = timezone.localdate()
+    disputes = list(disputes)
+    for dispute in disputes:
+        end = dispute.resolved_on or today
+        dispute.days_open = (end - dispute.opened_on).days
+    return disputes
