@@ -8,6 +8,8 @@ two orders cannot both pass against the same headroom.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 
 from credit.errors import CreditErrorCode
@@ -16,10 +18,15 @@ from credit.selectors import customer_position
 from o2c import locks
 from o2c.errors import DomainError
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from orders.models import SalesOrder
+
 Outcome, Rule = CreditDecision.Outcome, CreditDecision.Rule
 
 
-def credit_check(*, order, by=None) -> CreditDecision:
+def credit_check(*, order: SalesOrder, by: User | None = None) -> CreditDecision:
     """Decide on `order` (locked by the caller) and store the decision with its figures."""
     customer = locks.customer_lock(customer_id=order.customer_id)
     position = customer_position(customer=customer, exclude_order_id=order.pk)
@@ -59,7 +66,7 @@ def credit_check(*, order, by=None) -> CreditDecision:
     )
 
 
-def credit_decide_manually(*, order, release: bool, note: str, by) -> CreditDecision:
+def credit_decide_manually(*, order: SalesOrder, release: bool, note: str, by: User | None) -> CreditDecision:
     """Finance releases a hold (the order goes on to allocation) or rejects it (cancelled), always
     saying why: a decision without a note is refused, whichever way it comes in."""
     if not (note or "").strip():

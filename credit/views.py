@@ -9,55 +9,21 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from credit import selectors
+from credit.tables import HoldTable
 from o2c import pipeline
-from o2c.csv import csv_response
 from o2c.errors import DomainError
 from o2c.forms import param_next
 from o2c.parsing import text_check
 from o2c.roles import FINANCE, role_required
+from o2c.tables import list_page
 
-PAGE_SIZE = 50
 NOTE_MAX = 500
-CSV_HEADER = [
-    "order",
-    "customer_code",
-    "customer_name",
-    "on_hold_since",
-    "days_on_hold",
-    "currency",
-    "order_total",
-    "reason",
-    "open_receivables",
-    "other_open_orders",
-    "this_order",
-    "exposure",
-    "credit_limit",
-    "over_limit_by",
-]
-
-
-def _with_figures(orders) -> list:
-    """Each held order with `decision`, `held_since` (date), `days_on_hold` and `over_limit_by`."""
-    orders = list(orders)
-    decisions = selectors.decisions_by_id(decision_ids=[order.credit_decision_id for order in orders])
-    today = timezone.localdate()
-    for order in orders:
-        order.decision = decisions.get(order.credit_decision_id)
-        held_at = order.decision.decided_at if order.decision else order.submitted_at or order.created_at
-        order.held_since = timezone.localdate(held_at)
-        order.days_on_hold = (today - order.held_since).days
-        limit = order.decision.credit_limit if order.decision else None
-        over = order.decision.exposure - limit if order.decision and limit is not None else None
-        order.over_limit_by = over if over is not None and over > 0 else None
-    return orders
 
 
 def _customer_links() -> bool:
@@ -70,37 +36,13 @@ def _customer_links() -> bool:
 
 @role_required(FINANCE)
 def hold_queue(request):
-    orders = selectors.hold_queue()
-    if request.GET.get("export") == "csv":
-        return csv_response(
-            "credit-holds.csv", CSV_HEADER, (_csv_row(order) for order in _with_figures(orders))
-        )
-    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return list_page(
         request,
-        "credit/hold_queue.html",
-        {"page": page, "orders": _with_figures(page), "customers_linked": _customer_links()},
+        HoldTable(selectors.hold_queue()),
+        template="credit/hold_queue.html",
+        records_name="orders",
+        context={"customers_linked": _customer_links()},
     )
-
-
-def _csv_row(order) -> list:
-    decision = order.decision
-    return [
-        order.number,
-        order.customer.code,
-        order.customer.name,
-        order.held_since,
-        order.days_on_hold,
-        order.currency,
-        order.total,
-        decision.reason if decision else "",
-        decision.open_receivables if decision else "",
-        decision.open_orders if decision else "",
-        decision.order_total if decision else "",
-        decision.exposure if decision else "",
-        decision.credit_limit if decision and decision.credit_limit is not None else "",
-        order.over_limit_by or "",
-    ]
 
 
 def _note_problem(note: str, *, verb: str) -> str | None:
@@ -128,7 +70,7 @@ def _decide(request, order_id: int, step, *, verb: str, outcome: str):
             return render(
                 request, "credit/hold_queue.html#row-done", {"order": order, "verb": verb, "outcome": outcome}
             )
-        held = _with_figures(selectors.hold_queue().filter(pk=order_id))
+        held = selectors.held_orders_with_figures(orders=selectors.hold_queue().filter(pk=order_id))
         context = {"error": error, "note": note, "customers_linked": _customer_links()}
         if not held:  # decided meanwhile by someone else
             return render(request, "credit/hold_queue.html#row-gone", {**context, "order_id": order_id})

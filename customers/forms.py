@@ -11,6 +11,7 @@ from django import forms
 from customers import services
 from o2c.errors import DomainError
 from o2c.forms import AmountField, BootstrapForm
+from o2c.tables import FilterForm
 
 COMMON_CURRENCIES = ("EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "JPY")
 
@@ -22,7 +23,7 @@ def _domain_check(check, **kwargs):
         raise forms.ValidationError(error.message, code=error.code) from None
 
 
-class CustomerFilterForm(forms.Form):
+class CustomerFilterForm(FilterForm):
     q = forms.CharField(
         required=False,
         label="Search",
@@ -39,12 +40,6 @@ class CustomerFilterForm(forms.Form):
     def __init__(self, *args, currencies: list[str] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["currency"].choices = [("", "Any"), *((code, code) for code in currencies)]
-        for field in self.fields.values():
-            field.widget.attrs["class"] = (
-                "form-select form-select-sm"
-                if isinstance(field.widget, forms.Select)
-                else "form-control form-control-sm"
-            )
 
 
 class CustomerForm(BootstrapForm):

@@ -84,7 +84,7 @@ def customers_with_positions(*, customers: Sequence[Customer]) -> list[Customer]
     customers = list(customers)
     positions = _positions_reader(customers=customers) if customers else {}
     for customer in customers:
-        customer.credit_position = positions[customer.pk]
+        customer.credit_position = positions[customer.pk]  # type: ignore[attr-defined]
     return customers
 
 
@@ -122,7 +122,8 @@ def _history_label(name: str) -> str:
     if name in _LABELS:
         return _LABELS[name]
     try:
-        return str(Customer._meta.get_field(name).verbose_name).capitalize()
+        field = Customer._meta.get_field(name)
+        return str(field.verbose_name).capitalize()  # type: ignore[union-attr]  # a column
     except FieldDoesNotExist:
         return name
 
@@ -145,7 +146,7 @@ def customer_history(*, customer: Customer) -> list[CustomerChange]:
     user_ids = {
         (event.pgh_context or {}).get("user") for event in events if (event.pgh_context or {}).get("user")
     }
-    usernames = dict(
+    usernames: dict[Any, str] = dict(
         get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "username") if user_ids else []
     )
     history = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel.numbers import list_currencies
 from django.conf import settings
@@ -25,6 +25,9 @@ from o2c.errors import DomainError, KernelErrorCode
 from o2c.money import is_rounded, round_money
 from o2c.parsing import MAX_AMOUNT, parse_decimal, text_check
 from o2c.roles import FINANCE, has_role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 CREDIT_TERMS_FIELDS = ("credit_limit", "blocked", "dunning_enabled")
 EDITABLE_FIELDS = (
@@ -168,7 +171,7 @@ def _fields_clean(fields: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _credit_terms_check(*, changed: list[str], by) -> None:
+def _credit_terms_check(*, changed: list[str], by: User | None) -> None:
     """`by` None is the system itself (demo data, imports); a user needs finance or manager."""
     forbidden = [name for name in CREDIT_TERMS_FIELDS if name in changed]
     if forbidden and by is not None and not has_role(by, FINANCE):
@@ -203,7 +206,7 @@ def customer_create(
     vat_number: str = "",
     billing_address: str = "",
     shipping_address: str = "",
-    by=None,
+    by: User | None = None,
 ) -> Customer:
     """A new customer. Without `credit_limit` it takes `default_credit_limit()`; `credit_limit=None`
     (unlimited), another limit, `blocked` or no dunning need finance or a manager (`by` None is the
@@ -243,7 +246,7 @@ def customer_create(
 
 
 @transaction.atomic
-def customer_update(*, customer_id: int, by, **fields: Any) -> Customer:
+def customer_update(*, customer_id: int, by: User | None, **fields: Any) -> Customer:
     """Change the master data in `fields` (only those given); returns the customer.
 
     Locks the row first, so a concurrent change of the credit limit is not lost. The credit

@@ -7,63 +7,16 @@ stage."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
 from customers import selectors, services
 from customers.forms import COMMON_CURRENCIES, CustomerFilterForm, CustomerForm
 from customers.models import Customer
-from o2c.csv import csv_response
+from customers.tables import CustomerTable
 from o2c.errors import DomainError
 from o2c.roles import FINANCE, SALES, WAREHOUSE, has_role, role_required
-
-PAGE_SIZE = 50
-# (sort key, header) of the list's sortable columns, in display order
-LIST_COLUMNS = [
-    ("code", "Code"),
-    ("name", "Name"),
-    ("email", "E-mail"),
-    ("currency", "Currency"),
-    ("payment_terms_days", "Terms"),
-    ("credit_limit", "Credit limit"),
-    ("blocked", "Status"),
-]
-CSV_HEADER = [
-    "code",
-    "name",
-    "email",
-    "currency",
-    "payment_terms_days",
-    "credit_limit",
-    "blocked",
-    "dunning_enabled",
-    "tax_exempt",
-    "vat_number",
-    "balance",
-    "open_orders_value",
-    "exposure",
-    "overdue_amount",
-    "unapplied_cash",
-]
-
-
-def _sortable_columns(current: str) -> list[dict]:
-    columns = []
-    for key, label in LIST_COLUMNS:
-        active = current.lstrip("-") == key
-        descending = active and current.startswith("-")
-        columns.append(
-            {
-                "key": key,
-                "label": label,
-                "active": active,
-                "descending": descending,
-                "next": key if descending or not active else f"-{key}",
-                "numeric": key in ("payment_terms_days", "credit_limit"),
-            }
-        )
-    return columns
+from o2c.tables import list_page
 
 
 def _customer_or_404(customer_id: int) -> Customer:
@@ -84,48 +37,17 @@ def _apply_domain_error(form: CustomerForm, error: DomainError) -> None:
 @role_required(SALES, WAREHOUSE, FINANCE)
 def customer_list(request):
     form = CustomerFilterForm(request.GET or None, currencies=selectors.customer_currencies())
-    filters = form.cleaned_data if form.is_valid() else {}
-    sort = request.GET.get("sort", "name")
-    if sort.lstrip("-") not in selectors.ORDERING_FIELDS:
-        sort = "name"
+    filters = form.values
     customers = selectors.customer_list(
         filters={"blocked": filters.get("blocked"), "currency": filters.get("currency")},
         search=filters.get("q") or None,
-        ordering=sort,
     )
-    if request.GET.get("export") == "csv":
-        rows = (
-            [
-                customer.code,
-                customer.name,
-                customer.email,
-                customer.currency,
-                customer.payment_terms_days,
-                customer.credit_limit if customer.credit_limit is not None else "",
-                customer.blocked,
-                customer.dunning_enabled,
-                customer.tax_exempt,
-                customer.vat_number,
-                customer.credit_position.balance,
-                customer.credit_position.open_orders_value,
-                customer.credit_position.exposure,
-                customer.credit_position.overdue_amount,
-                customer.credit_position.unapplied_cash,
-            ]
-            for customer in selectors.customers_with_positions(customers=customers)
-        )
-        return csv_response("customers.csv", CSV_HEADER, rows)
-    page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.customers_with_positions(customers=page.object_list)
-    return render(
+    return list_page(
         request,
-        "customers/list.html",
-        {
-            "form": form,
-            "page": page,
-            "columns": _sortable_columns(sort),
-            "can_edit": has_role(request.user, SALES, FINANCE),
-        },
+        CustomerTable(customers),
+        template="customers/list.html",
+        filters=form,
+        context={"can_edit": has_role(request.user, SALES, FINANCE)},
     )
 
 

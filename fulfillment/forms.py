@@ -12,6 +12,7 @@ from fulfillment.models import Shipment
 from inventory.selectors import warehouse_list
 from o2c.errors import DomainError
 from o2c.forms import BootstrapForm, DateField, QuantityField
+from o2c.tables import FilterForm
 
 
 def _warehouse_choices() -> list[tuple[str, str]]:
@@ -25,8 +26,7 @@ class DomainErrorsMixin:
         self.add_error(error.field if error.field in self.fields else None, error.message)
 
 
-class PickQueueFilterForm(BootstrapForm):
-    small = True
+class PickQueueFilterForm(FilterForm):
     q = forms.CharField(
         required=False,
         label="Order or customer",

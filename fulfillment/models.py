@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from o2c.models import StatusEvent
 
 
 class Shipment(models.Model):
@@ -44,6 +48,17 @@ class Shipment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
+    # The allowed status changes (STYLE.md rule 3, o2c.states.transition).
+    TRANSITIONS: ClassVar[frozenset[tuple[str, str]]] = frozenset(
+        {
+            (Status.PICKING, Status.PACKED),
+            (Status.PACKED, Status.SHIPPED),
+            (Status.SHIPPED, Status.DELIVERED),
+            (Status.PICKING, Status.CANCELLED),
+            (Status.PACKED, Status.CANCELLED),
+        }
+    )
+
     class Meta:
         ordering = ["-pk"]
         indexes = [
@@ -69,15 +84,6 @@ class Shipment(models.Model):
         return self.number
 
 
-TRANSITIONS = {
-    (Shipment.Status.PICKING, Shipment.Status.PACKED),
-    (Shipment.Status.PACKED, Shipment.Status.SHIPPED),
-    (Shipment.Status.SHIPPED, Shipment.Status.DELIVERED),
-    (Shipment.Status.PICKING, Shipment.Status.CANCELLED),
-    (Shipment.Status.PACKED, Shipment.Status.CANCELLED),
-}
-
-
 class ShipmentLine(models.Model):
     shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="lines")
     order_line = models.ForeignKey(
@@ -95,3 +101,12 @@ class ShipmentLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shipment_id}: {self.quantity} of {self.product_id}"
+
+
+class ShipmentEvent(StatusEvent):
+    """The shipment's timeline: picked, packed, shipped, delivered or cancelled, by whom and when."""
+
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="events")
+
+    def __str__(self) -> str:
+        return f"{self.shipment_id} {self.event}"

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
 from django.db.models import (
+    Count,
     DecimalField,
     ExpressionWrapper,
     F,
@@ -20,8 +26,11 @@ from fulfillment.models import Shipment, ShipmentLine
 from o2c.money import ZERO
 from orders.selectors import order_list
 
+if TYPE_CHECKING:
+    from orders.models import SalesOrder
 
-def shipment_list(*, filters: dict | None = None) -> QuerySet[Shipment]:
+
+def shipment_list(*, filters: dict[str, Any] | None = None) -> QuerySet[Shipment]:
     shipments = Shipment.objects.select_related(
         "order", "order__customer", "warehouse", "invoice", "packed_by", "shipped_by", "delivered_by"
     ).prefetch_related(
@@ -42,7 +51,7 @@ def shipment_get(*, shipment_id: int) -> Shipment:
 OPEN_SHIPMENT_STATUSES = (Shipment.Status.PICKING, Shipment.Status.PACKED)
 
 
-def orders_ready_to_pick() -> QuerySet:
+def orders_ready_to_pick() -> QuerySet[SalesOrder]:
     """Open orders with stock allocated and not yet on an open (picking or packed) shipment,
     the oldest requested delivery date first (orders without one last).
 
@@ -61,7 +70,7 @@ def orders_ready_to_pick() -> QuerySet:
         .annotate(total=Sum("quantity"))
         .values("total")
     )
-    quantity = DecimalField(max_digits=15, decimal_places=3)
+    quantity: DecimalField[Decimal, Decimal] = DecimalField(max_digits=15, decimal_places=3)
     return (
         order_list(filters={"status": "open"})
         .annotate(
@@ -84,3 +93,57 @@ def orders_ready_to_pick() -> QuerySet:
         )
         .order_by(F("requested_delivery_date").asc(nulls_last=True), "submitted_at", "pk")
     )
+
+
+def orders_with_lines_to_pick(*, orders: Iterable[Any], today: date) -> list[Any]:
+    """Each order with `lines_to_pick` (its stock lines, each with `to_pick`) and `is_late`,
+    from what `orders_ready_to_pick` prefetched."""
+    orders = list(orders)
+    for order in orders:
+        order.lines_to_pick = []
+        for line in order.lines.all():
+            if not line.is_stock:
+                continue
+            on_open = sum((shipped.quantity for shipped in line.open_shipment_lines), ZERO)
+            line.to_pick = line.quantity_reserved - on_open
+            if line.to_pick > 0:
+                order.lines_to_pick.append(line)
+        requested = order.requested_delivery_date
+        order.is_late = order.late or bool(requested and requested < today)
+    return orders
+
+
+def with_line_totals(shipments: QuerySet[Shipment]) -> QuerySet[Shipment]:
+    """Shipments annotated with `line_total` (lines) and `unit_total` (quantity), so that a list
+    sorts by them."""
+    lines = ShipmentLine.objects.filter(shipment=OuterRef("pk")).order_by().values("shipment")
+    quantity: DecimalField[Decimal, Decimal] = DecimalField(max_digits=15, decimal_places=3)
+    return shipments.annotate(
+        line_total=Coalesce(Subquery(lines.annotate(n=Count("pk")).values("n")), Value(0)),
+        unit_total=Coalesce(
+            Subquery(lines.annotate(q=Sum("quantity")).values("q")), Value(ZERO), output_field=quantity
+        ),
+    )
+
+
+def shipment_invoice_number(shipment: Shipment) -> str:
+    """The number of the shipment's invoice, "" before it has one."""
+    invoice = getattr(shipment, "invoice", None)  # the reverse one-to-one raises when absent
+    return str(invoice.number) if invoice is not None else ""
+
+
+def shipments_with_figures(*, shipments: Iterable[Any], today: date) -> list[Any]:
+    """Each shipment with `is_late`, `line_count`, `units` and `invoice_number` (from what the
+    selector prefetched)."""
+    shipments = list(shipments)
+    for shipment in shipments:
+        lines = list(shipment.lines.all())
+        shipment.line_count = len(lines)
+        shipment.units = sum((line.quantity for line in lines), ZERO)
+        shipment.invoice_number = shipment_invoice_number(shipment)
+        shipment.is_late = shipment.late or bool(
+            shipment.status == Shipment.Status.SHIPPED
+            and shipment.estimated_delivery
+            and shipment.estimated_delivery < today
+        )
+    return shipments

@@ -7,23 +7,30 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
 
 from fulfillment.errors import FulfillmentErrorCode
-from fulfillment.models import TRANSITIONS, Shipment, ShipmentLine
+from fulfillment.models import Shipment, ShipmentLine
 from inventory.services import stock_issue, stock_levels_lock, stock_release, stock_reserve
 from ledger.services import LineSpec, journal_entry_post
 from o2c.errors import Conflict, DomainError, KernelErrorCode
 from o2c.money import ZERO, round_money
 from o2c.numbering import sequence_number_next
-from o2c.states import transition_check
+from o2c.states import transition, transition_assert, transition_rows
 from orders.selectors import backordered_lines, order_delivery_address
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def order_allocate(*, order) -> dict[int, Decimal]:
+    from inventory.models import StockLevel
+    from orders.models import SalesOrder, SalesOrderLine
+
+
+def order_allocate(*, order: SalesOrder) -> dict[int, Decimal]:
     """Reserve what is available for each open stock line; returns the quantity per line id."""
     lines = [
         line
@@ -44,7 +51,7 @@ def order_allocate(*, order) -> dict[int, Decimal]:
     }
 
 
-def order_deallocate(*, order) -> dict[int, Decimal]:
+def order_deallocate(*, order: SalesOrder) -> dict[int, Decimal]:
     """Give back everything reserved for the order; returns the quantity per line id."""
     product_ids = list(order.lines.filter(quantity_reserved__gt=0).values_list("product_id", flat=True))
     if not product_ids:
@@ -81,7 +88,7 @@ def backorders_allocate(
 # --- Shipments ------------------------------------------------------------------------------------
 
 
-def _pickable(order) -> dict[int, tuple]:
+def _pickable(order: SalesOrder) -> dict[int, tuple[SalesOrderLine, Decimal]]:
     """Per stock line: (line, quantity allocated and not yet on an open shipment)."""
     on_open_shipments = {
         row["order_line_id"]: row["total"]
@@ -98,7 +105,9 @@ def _pickable(order) -> dict[int, tuple]:
     }
 
 
-def shipment_create(*, order, lines: dict[int, Decimal] | None = None, by=None) -> Shipment:
+def shipment_create(
+    *, order: SalesOrder, lines: dict[int, Decimal] | None = None, by: User | None = None
+) -> Shipment:
     """A pick list for allocated quantities (all of them, or the chosen lines and quantities)."""
     if order.status != "open":
         raise Conflict(
@@ -157,7 +166,7 @@ def shipment_create(*, order, lines: dict[int, Decimal] | None = None, by=None) 
     return shipment
 
 
-def _delivery_address(order) -> str:
+def _delivery_address(order: SalesOrder) -> str:
     address = order_delivery_address(order=order)
     if address.source is None:
         raise Conflict(
@@ -169,7 +178,7 @@ def _delivery_address(order) -> str:
     return address.text
 
 
-def shipment_address_ensure(*, shipment: Shipment, order) -> str:
+def shipment_address_ensure(*, shipment: Shipment, order: SalesOrder) -> str:
     """A locked shipment about to leave has an address: its own, or (a pick list made before
     addresses were kept) the order's delivery address now; refused when there is none."""
     if not shipment.ship_to.strip():
@@ -178,25 +187,20 @@ def shipment_address_ensure(*, shipment: Shipment, order) -> str:
     return shipment.ship_to
 
 
-def _move(shipment: Shipment, target: str) -> None:
-    transition_check(
-        label=f"shipment {shipment.number}", current=shipment.status, target=target, allowed=TRANSITIONS
-    )
-    shipment.status = target
-
-
-def shipment_pack(*, shipment: Shipment, by=None) -> Shipment:
-    _move(shipment, Shipment.Status.PACKED)
+def shipment_pack(*, shipment: Shipment, by: User | None = None) -> Shipment:
+    transition_assert(shipment, Shipment.Status.PACKED)
     shipment.packed_at, shipment.packed_by = timezone.now(), by
-    shipment.save(update_fields=["status", "packed_at", "packed_by"])
+    transition(shipment, Shipment.Status.PACKED, by=by, update_fields=["packed_at", "packed_by"])
     return shipment
 
 
-def shipment_issue_stock(*, shipment: Shipment, levels: dict | None = None, by=None) -> dict[int, Decimal]:
+def shipment_issue_stock(
+    *, shipment: Shipment, levels: dict[int, StockLevel] | None = None, by: User | None = None
+) -> dict[int, Decimal]:
     """Issue the shipment's goods from stock and post their cost (Dr cost of goods sold / Cr
     inventory at standard cost); returns the shipped quantity per order line. `levels`: the
     shipment's stock levels when the caller has locked them already (per product)."""
-    _move(shipment, Shipment.Status.SHIPPED)  # checked before any stock moves
+    transition_assert(shipment, Shipment.Status.SHIPPED)  # before any stock moves
     lines = list(shipment.lines.select_related("product").order_by("product_id", "pk"))
     if levels is None:
         levels = stock_levels_lock(
@@ -220,44 +224,53 @@ def shipment_issue_stock(*, shipment: Shipment, levels: dict | None = None, by=N
 
 
 def shipment_mark_shipped(
-    *, shipment: Shipment, carrier: str, tracking_number: str, estimated_delivery: date | None, by=None
+    *,
+    shipment: Shipment,
+    carrier: str,
+    tracking_number: str,
+    estimated_delivery: date | None,
+    by: User | None = None,
 ) -> Shipment:
     if not carrier.strip():
         raise DomainError("name the carrier", field="carrier", code=KernelErrorCode.REQUIRED)
-    shipment.status = Shipment.Status.SHIPPED
+    transition_assert(shipment, Shipment.Status.SHIPPED)
     shipment.carrier = carrier.strip()
     shipment.tracking_number = tracking_number.strip()
     shipment.estimated_delivery = estimated_delivery
     shipment.shipped_at, shipment.shipped_by = timezone.now(), by
-    shipment.save(
-        update_fields=[
-            "status",
-            "carrier",
-            "tracking_number",
-            "estimated_delivery",
-            "shipped_at",
-            "shipped_by",
-        ]
+    transition(
+        shipment,
+        Shipment.Status.SHIPPED,
+        by=by,
+        reason=" ".join(filter(None, [shipment.carrier, shipment.tracking_number])),
+        update_fields=["carrier", "tracking_number", "estimated_delivery", "shipped_at", "shipped_by"],
     )
     return shipment
 
 
-def shipment_deliver(*, shipment: Shipment, delivered_at: datetime | None = None, by=None) -> Shipment:
-    _move(shipment, Shipment.Status.DELIVERED)
+def shipment_deliver(
+    *, shipment: Shipment, delivered_at: datetime | None = None, by: User | None = None
+) -> Shipment:
+    transition_assert(shipment, Shipment.Status.DELIVERED)
     shipment.delivered_at, shipment.delivered_by = delivered_at or timezone.now(), by
     shipment.late = bool(
         shipment.estimated_delivery
         and timezone.localdate(shipment.delivered_at) > shipment.estimated_delivery
     )
-    shipment.save(update_fields=["status", "delivered_at", "delivered_by", "late"])
+    transition(
+        shipment, Shipment.Status.DELIVERED, by=by, update_fields=["delivered_at", "delivered_by", "late"]
+    )
     return shipment
 
 
-def shipments_cancel_open(*, order) -> int:
+def shipments_cancel_open(*, order: SalesOrder, reason: str = "", by: User | None = None) -> int:
     """Cancel the order's pick lists that have not left (before the order is cancelled)."""
-    return Shipment.objects.filter(
-        order_id=order.pk, status__in=[Shipment.Status.PICKING, Shipment.Status.PACKED]
-    ).update(status=Shipment.Status.CANCELLED)
+    return transition_rows(
+        Shipment.objects.filter(order_id=order.pk),
+        Shipment.Status.CANCELLED,
+        by=by,
+        reason=reason or f"order {order.number} cancelled",
+    )
 
 
 def shipments_flag_late(*, today: date) -> int:

@@ -9,7 +9,6 @@ field error, never a 500.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -25,7 +24,8 @@ from fulfillment.forms import (
     ShipForm,
     ShipmentFilterForm,
 )
-from fulfillment.models import TRANSITIONS, Shipment
+from fulfillment.models import Shipment
+from fulfillment.tables import SHIPMENT_CSV_HEADER, PickQueueTable, ShipmentTable, shipment_csv_row
 from invoicing.selectors import credit_note_list
 from o2c import pipeline
 from o2c.csv import csv_response
@@ -33,45 +33,11 @@ from o2c.errors import DomainError
 from o2c.money import ZERO
 from o2c.roles import FINANCE, SALES, WAREHOUSE, has_role, role_required
 from o2c.states import transitions_from
+from o2c.tables import list_page
 from orders.selectors import DeliveryAddress, order_delivery_address, order_list
 
-PAGE_SIZE = 50
 LATE_ROWS = 200
 STATUS = Shipment.Status
-QUEUE_CSV_HEADER = [
-    "order",
-    "customer_code",
-    "customer_name",
-    "requested_delivery_date",
-    "late",
-    "warehouse",
-    "line",
-    "sku",
-    "description",
-    "to_pick",
-]
-SHIPMENT_CSV_HEADER = [
-    "number",
-    "status",
-    "order",
-    "customer_code",
-    "customer_name",
-    "warehouse",
-    "created_at",
-    "carrier",
-    "tracking_number",
-    "estimated_delivery",
-    "shipped_at",
-    "delivered_at",
-    "late",
-    "invoice",
-    "lines",
-    "quantity",
-]
-
-
-def _filters(form) -> dict:
-    return form.cleaned_data if form.is_valid() else {}
 
 
 def _shipment_or_404(shipment_id: int) -> Shipment:
@@ -84,68 +50,29 @@ def _shipment_or_404(shipment_id: int) -> Shipment:
 # --- the pick queue -----------------------------------------------------------------------------
 
 
-def _with_lines_to_pick(orders, *, today) -> list:
-    """Each order with `lines_to_pick` (its stock lines, each with `to_pick`) and `is_late`,
-    from what `orders_ready_to_pick` prefetched."""
-    orders = list(orders)
-    for order in orders:
-        order.lines_to_pick = []
-        for line in order.lines.all():
-            if not line.is_stock:
-                continue
-            on_open = sum((shipped.quantity for shipped in line.open_shipment_lines), ZERO)
-            line.to_pick = line.quantity_reserved - on_open
-            if line.to_pick > 0:
-                order.lines_to_pick.append(line)
-        requested = order.requested_delivery_date
-        order.is_late = order.late or bool(requested and requested < today)
-    return orders
-
-
 @role_required(WAREHOUSE)
 def pick_queue(request):
     form = PickQueueFilterForm(request.GET or None)
-    filters = _filters(form)
+    filters = form.values
     orders = selectors.orders_ready_to_pick()
     if filters.get("warehouse"):
         orders = orders.filter(warehouse_id=filters["warehouse"])
     if filters.get("q"):
         customers = customer_list(search=filters["q"]).values("pk")
         orders = orders.filter(Q(number__icontains=filters["q"]) | Q(customer__in=customers))
-    today = timezone.localdate()
-    if request.GET.get("export") == "csv":
-        return csv_response(
-            "pick-queue.csv",
-            QUEUE_CSV_HEADER,
-            (
-                [
-                    order.number,
-                    order.customer.code,
-                    order.customer.name,
-                    order.requested_delivery_date or "",
-                    "yes" if order.is_late else "no",
-                    order.warehouse.code,
-                    line.position,
-                    line.product.sku,
-                    line.description,
-                    line.to_pick,
-                ]
-                for order in _with_lines_to_pick(orders, today=today)
-                for line in order.lines_to_pick
-            ),
-        )
-    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return list_page(
         request,
-        "fulfillment/pick_queue.html",
-        {"form": form, "page": page, "orders": _with_lines_to_pick(page, today=today)},
+        PickQueueTable(orders),
+        template="fulfillment/pick_queue.html",
+        filters=form,
+        records_name="orders",
     )
 
 
 def _order_to_pick(order_id: int):
     """The open order with what is left to pick, or None when nothing is (404 if no such order)."""
-    ready = _with_lines_to_pick(
-        selectors.orders_ready_to_pick().filter(pk=order_id), today=timezone.localdate()
+    ready = selectors.orders_with_lines_to_pick(
+        orders=selectors.orders_ready_to_pick().filter(pk=order_id), today=timezone.localdate()
     )
     if ready:
         return ready[0]
@@ -195,28 +122,10 @@ def _late_shipments(today) -> Q:
     return Q(late=True) | Q(status=STATUS.SHIPPED, estimated_delivery__lt=today)
 
 
-def _with_figures(shipments, *, today) -> list:
-    """Each shipment with `is_late`, `line_count`, `units` and `invoice_number` (from what the
-    selector prefetched)."""
-    shipments = list(shipments)
-    for shipment in shipments:
-        lines = list(shipment.lines.all())
-        shipment.line_count = len(lines)
-        shipment.units = sum((line.quantity for line in lines), ZERO)
-        shipment.invoice_number = _invoice_number(shipment)
-        shipment.is_late = shipment.late or bool(
-            shipment.status == STATUS.SHIPPED
-            and shipment.estimated_delivery
-            and shipment.estimated_delivery < today
-        )
-    return shipments
-
-
 @role_required(SALES, WAREHOUSE, FINANCE)
 def shipment_list(request):
     form = ShipmentFilterForm(request.GET or None)
-    filters = _filters(form)
-    today = timezone.localdate()
+    filters = form.values
     shipments = selectors.shipment_list(filters={"warehouse_id": filters.get("warehouse")})
     if filters.get("q"):
         shipments = shipments.filter(
@@ -227,7 +136,7 @@ def shipment_list(request):
             order__customer__in=customer_list(search=filters["customer"]).values("pk")
         )
     if filters.get("late") is not None:
-        late = _late_shipments(today)
+        late = _late_shipments(timezone.localdate())
         shipments = shipments.filter(late) if filters["late"] else shipments.exclude(late)
     counts = {
         row["status"]: row["count"]
@@ -235,60 +144,22 @@ def shipment_list(request):
     }
     if filters.get("status"):
         shipments = shipments.filter(status=filters["status"])
-    if request.GET.get("export") == "csv":
-        return csv_response(
-            "shipments.csv",
-            SHIPMENT_CSV_HEADER,
-            (_shipment_csv_row(shipment) for shipment in _with_figures(shipments, today=today)),
-        )
-    page = Paginator(shipments, PAGE_SIZE).get_page(request.GET.get("page"))
     tabs = [
         {"value": "", "label": "All", "count": sum(counts.values())},
         *({"value": value, "label": label, "count": counts.get(value, 0)} for value, label in STATUS.choices),
     ]
-    return render(
+    return list_page(
         request,
-        "fulfillment/shipment_list.html",
-        {
-            "form": form,
-            "page": page,
-            "shipments": _with_figures(page, today=today),
-            "tabs": tabs,
-            "status": filters.get("status") or "",
-        },
+        ShipmentTable(selectors.with_line_totals(shipments)),
+        template="fulfillment/shipment_list.html",
+        filters=form,
+        records_name="shipments",
+        context={"tabs": tabs, "status": filters.get("status") or ""},
     )
 
 
-def _invoice_number(shipment: Shipment) -> str:
-    try:
-        return shipment.invoice.number
-    except Shipment.invoice.RelatedObjectDoesNotExist:
-        return ""
-
-
-def _shipment_csv_row(shipment: Shipment) -> list:
-    return [
-        shipment.number,
-        shipment.status,
-        shipment.order.number,
-        shipment.order.customer.code,
-        shipment.order.customer.name,
-        shipment.warehouse.code,
-        shipment.created_at.isoformat(),
-        shipment.carrier,
-        shipment.tracking_number,
-        shipment.estimated_delivery or "",
-        shipment.shipped_at.isoformat() if shipment.shipped_at else "",
-        shipment.delivered_at.isoformat() if shipment.delivered_at else "",
-        "yes" if shipment.is_late else "no",
-        shipment.invoice_number,
-        shipment.line_count,
-        shipment.units,
-    ]
-
-
 def _render_detail(request, shipment: Shipment, *, ship_form=None, deliver_form=None):
-    targets = transitions_from(shipment.status, TRANSITIONS)
+    targets = transitions_from(shipment.status, Shipment.TRANSITIONS)
     warehouse = has_role(request.user, WAREHOUSE)
     actions = {
         "pack": warehouse and STATUS.PACKED in targets,
@@ -296,7 +167,7 @@ def _render_detail(request, shipment: Shipment, *, ship_form=None, deliver_form=
         "deliver": warehouse and STATUS.DELIVERED in targets,
         "print": warehouse and shipment.status in (STATUS.PICKING, STATUS.PACKED),
     }
-    (shipment,) = _with_figures([shipment], today=timezone.localdate())
+    (shipment,) = selectors.shipments_with_figures(shipments=[shipment], today=timezone.localdate())
     return render(
         request,
         "fulfillment/shipment_detail.html",
@@ -370,7 +241,7 @@ def shipment_ship(request, shipment_id: int):
         result = _run(request, pipeline.shipment_ship, shipment_id, **form.cleaned_data)
         if not isinstance(result, DomainError):
             shipped = _shipment_or_404(shipment_id)
-            invoice = _invoice_number(shipped)
+            invoice = selectors.shipment_invoice_number(shipped)
             messages.success(
                 request,
                 f"{shipped.number} shipped with {shipped.carrier}"
@@ -450,10 +321,10 @@ def late(request):
         return csv_response(
             "late-shipments.csv",
             SHIPMENT_CSV_HEADER,
-            (_shipment_csv_row(shipment) for shipment in _with_figures(shipments, today=today)),
+            map(shipment_csv_row, selectors.shipments_with_figures(shipments=shipments, today=today)),
         )
     # the page shows the first LATE_ROWS of each; the CSV export has them all
-    shipments = _with_figures(shipments[: LATE_ROWS + 1], today=today)
+    shipments = selectors.shipments_with_figures(shipments=shipments[: LATE_ROWS + 1], today=today)
     orders = list(orders[: LATE_ROWS + 1])
     for shipment in shipments:
         eta = shipment.estimated_delivery

@@ -10,6 +10,7 @@ from django import forms
 from inventory import selectors
 from inventory.models import Product, StockMove
 from o2c.forms import BootstrapForm, QuantityField
+from o2c.tables import FilterForm
 
 MAX_RECEIPT_QUANTITY = Decimal("1000000000")
 
@@ -21,8 +22,7 @@ def _warehouse_choices() -> list[tuple[str, str]]:
     ]
 
 
-class ProductFilterForm(BootstrapForm):
-    small = True
+class ProductFilterForm(FilterForm):
     q = forms.CharField(
         required=False,
         label="Search",
@@ -37,8 +37,7 @@ class ProductFilterForm(BootstrapForm):
     )
 
 
-class StockFilterForm(BootstrapForm):
-    small = True
+class StockFilterForm(FilterForm):
     q = forms.CharField(
         required=False,
         label="Product",

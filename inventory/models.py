@@ -34,6 +34,11 @@ class Product(models.Model):
     def __str__(self) -> str:
         return f"{self.sku} {self.name}"
 
+    @property
+    def is_stock(self) -> bool:
+        """Stock goods are reserved, picked and shipped; services are only invoiced."""
+        return self.kind == self.Kind.STOCK
+
 
 class Warehouse(models.Model):
     code = models.CharField(max_length=20, unique=True)

@@ -3,15 +3,16 @@ moves. Every list costs a fixed number of queries, however many rows it has."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import (
     Case,
     DecimalField,
     ExpressionWrapper,
     F,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -25,7 +26,9 @@ from django.db.models.functions import Coalesce
 from inventory.models import Product, StockLevel, StockMove, Warehouse
 from o2c.money import ZERO_QUANTITY
 
-QUANTITY = DecimalField(max_digits=15, decimal_places=3)
+M = TypeVar("M", bound=Model)
+
+QUANTITY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=15, decimal_places=3)
 PRODUCT_ORDERING_FIELDS = (
     "sku",
     "name",
@@ -39,7 +42,7 @@ PRODUCT_ORDERING_FIELDS = (
 STOCK_ORDERING_FIELDS = ("product__sku", "warehouse__code", "on_hand", "reserved", "available")
 
 
-def _filtered(queryset: QuerySet, filters: dict[str, Any] | None, allowed: dict[str, str]) -> QuerySet:
+def _filtered(queryset: QuerySet[M], filters: dict[str, Any] | None, allowed: dict[str, str]) -> QuerySet[M]:
     """Apply `filters` whose names are in `allowed` (name → lookup); empty values are ignored."""
     for name, value in (filters or {}).items():
         if value in (None, ""):
@@ -129,7 +132,7 @@ def stock_levels_with_backorders(
         raise RuntimeError("no reader of backordered quantities: is the orders app installed?")
     backordered = _backordered_reader(warehouse_id=warehouse_id)
     for level in levels:
-        level.backordered = backordered.get((level.product_id, level.warehouse_id), ZERO_QUANTITY)
+        level.backordered = backordered.get((level.product_id, level.warehouse_id), ZERO_QUANTITY)  # type: ignore[attr-defined]
     return levels
 
 
@@ -153,15 +156,15 @@ def stock_move_list(
     return moves.order_by("-created_at", "-pk")
 
 
-def stock_available(*, product_ids, warehouse_id: int | None) -> dict[int, Decimal]:
+def stock_available(*, product_ids: Iterable[int | None], warehouse_id: int | None) -> dict[int, Decimal]:
     """On hand − reserved per product in one warehouse, in one query."""
     ids = {pid for pid in product_ids if pid}
     if not ids or not warehouse_id:
         return {}
     levels = stock_level_list(filters={"warehouse": warehouse_id}).filter(product_id__in=ids)
-    return dict(levels.values_list("product_id", "available_quantity"))
+    return dict(levels.values_list("product_id", "available_quantity"))  # type: ignore[misc]  # an annotation
 
 
-def products_by_id(*, product_ids) -> dict[int, Product]:
+def products_by_id(*, product_ids: Iterable[int | None]) -> dict[int, Product]:
     ids = {pid for pid in product_ids if pid}
     return product_list().in_bulk(ids) if ids else {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -12,6 +13,9 @@ from o2c import locks
 from o2c.errors import DomainError, KernelErrorCode
 from o2c.money import round_quantity
 from o2c.parsing import MAX_AMOUNT
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @transaction.atomic
@@ -100,7 +104,7 @@ def stock_release(*, level: StockLevel, quantity: Decimal) -> None:
 
 @transaction.atomic
 def stock_receive(
-    *, product_id: int, warehouse_id: int, quantity: Decimal, reference: str = "", by=None
+    *, product_id: int, warehouse_id: int, quantity: Decimal, reference: str = "", by: User | None = None
 ) -> StockMove:
     """Goods in: a receipt move and `on_hand` up by the same quantity, in one transaction."""
     quantity = round_quantity(Decimal(quantity))
@@ -133,7 +137,7 @@ def stock_receive(
 PRODUCT_FIELDS = ("sku", "name", "kind", "unit_price", "tax_rate", "standard_cost", "active")
 
 
-def _product_fields_check(fields: dict) -> None:
+def _product_fields_check(fields: dict[str, Any]) -> None:
     """The rules of a product's master data; raises a DomainError naming the field."""
     unknown = sorted(set(fields) - set(PRODUCT_FIELDS))
     if unknown:
@@ -161,7 +165,7 @@ def _product_fields_check(fields: dict) -> None:
 
 
 @transaction.atomic
-def product_update(*, product_id: int, **fields) -> Product:
+def product_update(*, product_id: int, **fields: Any) -> Product:
     """Change the fields given of a product (locked first). A product that holds or has
     reserved stock cannot become a service: its stock would be stranded."""
     _product_fields_check(fields)
@@ -192,7 +196,9 @@ def product_update(*, product_id: int, **fields) -> Product:
     return product
 
 
-def stock_issue(*, level: StockLevel, quantity: Decimal, reference: str = "", by=None) -> StockMove:
+def stock_issue(
+    *, level: StockLevel, quantity: Decimal, reference: str = "", by: User | None = None
+) -> StockMove:
     """Goods out of a locked stock level, from what was reserved: `on_hand` and `reserved` down
     by the same quantity and an issue move, so the move ledger still sums to `on_hand`."""
     if quantity <= 0:

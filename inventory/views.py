@@ -3,74 +3,43 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from inventory import selectors
 from inventory.forms import GoodsReceiptForm, ProductFilterForm, StockFilterForm, StockMoveFilterForm
+from inventory.tables import ProductTable, StockMoveTable, StockTable
 from o2c import pipeline
-from o2c.csv import csv_response
 from o2c.errors import DomainError
 from o2c.forms import param_id, param_text
 from o2c.roles import FINANCE, SALES, WAREHOUSE, has_role, role_required
-
-PAGE_SIZE = 50
-
-
-def _filters(form) -> dict:
-    return form.cleaned_data if form.is_valid() else {}
+from o2c.tables import list_page
 
 
 @role_required(SALES, WAREHOUSE, FINANCE)
 def product_list(request):
     form = ProductFilterForm(request.GET or None)
-    filters = _filters(form)
+    filters = form.values
     products = selectors.product_list(
         filters={"kind": filters.get("kind"), "active": filters.get("active")},
         search=filters.get("q") or None,
     )
-    if request.GET.get("export") == "csv":
-        header = ["sku", "name", "kind", "unit_price", "tax_rate", "standard_cost", "active", "available"]
-        rows = (
-            [p.sku, p.name, p.kind, p.unit_price, p.tax_rate, p.standard_cost, p.active, p.available]
-            for p in products
-        )
-        return csv_response("products.csv", header, rows)
-    page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "inventory/products.html", {"form": form, "page": page})
+    return list_page(request, ProductTable(products), template="inventory/products.html", filters=form)
 
 
 @role_required(SALES, WAREHOUSE, FINANCE)
 def stock(request):
     form = StockFilterForm(request.GET or None)
-    filters = _filters(form)
+    filters = form.values
     warehouse_id = filters.get("warehouse")
     levels = selectors.stock_level_list(filters={"warehouse": warehouse_id}, search=filters.get("q") or None)
-    if request.GET.get("export") == "csv":
-        header = ["sku", "product", "warehouse", "on_hand", "reserved", "available", "backordered"]
-        rows = (
-            [
-                level.product.sku,
-                level.product.name,
-                level.warehouse.code,
-                level.on_hand,
-                level.reserved,
-                level.available,
-                level.backordered,
-            ]
-            for level in selectors.stock_levels_with_backorders(levels=levels, warehouse_id=warehouse_id)
-        )
-        return csv_response("stock.csv", header, rows)
-    page = Paginator(levels, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.stock_levels_with_backorders(
-        levels=page.object_list, warehouse_id=warehouse_id
-    )
-    return render(
+    return list_page(
         request,
-        "inventory/stock.html",
-        {"form": form, "page": page, "can_receive": has_role(request.user, WAREHOUSE)},
+        StockTable(levels, warehouse_id=warehouse_id),
+        template="inventory/stock.html",
+        filters=form,
+        context={"can_receive": has_role(request.user, WAREHOUSE)},
     )
 
 
@@ -153,26 +122,9 @@ def stock_panel(request):
 @role_required(WAREHOUSE, FINANCE)
 def stock_moves(request):
     form = StockMoveFilterForm(request.GET or None)
-    filters = _filters(form)
+    filters = form.values
     moves = selectors.stock_move_list(
         filters={"warehouse": filters.get("warehouse"), "kind": filters.get("kind")},
         search=filters.get("q") or None,
     )
-    if request.GET.get("export") == "csv":
-        header = ["created_at", "kind", "sku", "product", "warehouse", "quantity", "reference", "by"]
-        rows = (
-            [
-                move.created_at.isoformat(),
-                move.kind,
-                move.product.sku,
-                move.product.name,
-                move.warehouse.code,
-                move.quantity,
-                move.reference,
-                move.created_by.username if move.created_by else "",
-            ]
-            for move in moves
-        )
-        return csv_response("stock-moves.csv", header, rows)
-    page = Paginator(moves, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "inventory/moves.html", {"form": form, "page": page})
+    return list_page(request, StockMoveTable(moves), template="inventory/moves.html", filters=form)

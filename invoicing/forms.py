@@ -11,13 +11,13 @@ from invoicing.models import Invoice
 from invoicing.services import CreditLineInput
 from o2c.errors import DomainError
 from o2c.forms import AmountField, BootstrapForm, QuantityField
+from o2c.tables import FilterForm
 
 FULL, LINES, AMOUNT = "full", "lines", "amount"
 UNRELATED = "unrelated"
 
 
-class InvoiceFilterForm(BootstrapForm):
-    small = True
+class InvoiceFilterForm(FilterForm):
     q = forms.CharField(
         required=False,
         label="Number",
@@ -35,8 +35,7 @@ class InvoiceFilterForm(BootstrapForm):
     )
 
 
-class CreditNoteFilterForm(BootstrapForm):
-    small = True
+class CreditNoteFilterForm(FilterForm):
     q = forms.CharField(
         required=False,
         label="Number",

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+
+from o2c.models import StatusEvent
 
 _AMOUNT = {"max_digits": 18, "decimal_places": 2}
 
@@ -43,6 +47,25 @@ class Invoice(models.Model):
     pdf = models.FileField(upload_to="invoices/%Y/", blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # The status follows the amounts (invoicing.services): open until something is settled, paid,
+    # credited or written off when the balance reaches zero, and back to open or partly paid when a
+    # payment is reversed. A credited invoice (nothing paid) has nothing left that could move.
+    TRANSITIONS: ClassVar[frozenset[tuple[str, str]]] = frozenset(
+        {
+            (Status.OPEN, Status.PARTIALLY_PAID),
+            (Status.OPEN, Status.PAID),
+            (Status.OPEN, Status.CREDITED),
+            (Status.OPEN, Status.WRITTEN_OFF),
+            (Status.PARTIALLY_PAID, Status.OPEN),  # its payment bounced
+            (Status.PARTIALLY_PAID, Status.PAID),
+            (Status.PARTIALLY_PAID, Status.WRITTEN_OFF),
+            (Status.PAID, Status.OPEN),  # a payment bounced
+            (Status.PAID, Status.PARTIALLY_PAID),
+            (Status.WRITTEN_OFF, Status.OPEN),  # a payment bounced after the rest was written off
+            (Status.WRITTEN_OFF, Status.PARTIALLY_PAID),
+        }
+    )
 
     class Meta:
         ordering = ["-issue_date", "-pk"]
@@ -107,6 +130,16 @@ class Invoice(models.Model):
         return self.number
 
 
+class InvoiceEvent(StatusEvent):
+    """The invoice's status changes: who settled, credited or reversed what, when, and the
+    document that did it (in `detail`)."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="events")
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id} {self.event}"
+
+
 class InvoiceLine(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
     position = models.PositiveSmallIntegerField()
@@ -141,6 +174,9 @@ class InvoiceLine(models.Model):
 
 
 class CreditNote(models.Model):
+    """Issued and immutable from its first moment: it has no status, so no transitions
+    (docs/decisions/0037)."""
+
     number = models.CharField(max_length=30, unique=True)
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="credit_notes")
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="credit_notes")

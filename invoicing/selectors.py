@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, DateField, F, Func, IntegerField, Prefetch, QuerySet, Sum, Value, When
 from django.utils import timezone
@@ -13,10 +15,13 @@ from invoicing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from o2c.errors import Conflict, DomainError, KernelErrorCode
 from o2c.money import ZERO, round_money
 
+if TYPE_CHECKING:
+    from orders.models import SalesOrder
+
 OPEN_STATUSES = (Invoice.Status.OPEN, Invoice.Status.PARTIALLY_PAID)
 
 
-def invoice_list(*, filters: dict | None = None, overdue: bool | None = None) -> QuerySet[Invoice]:
+def invoice_list(*, filters: dict[str, Any] | None = None, overdue: bool | None = None) -> QuerySet[Invoice]:
     """Invoices with their lines and `days_overdue` (0 when not due or settled)."""
     today = timezone.localdate()
     invoices = (
@@ -76,7 +81,7 @@ def tax_summary(invoice: Invoice) -> list[dict[str, Decimal]]:
     return [rates[rate] for rate in sorted(rates)]
 
 
-def credit_note_list(*, filters: dict | None = None) -> QuerySet[CreditNote]:
+def credit_note_list(*, filters: dict[str, Any] | None = None) -> QuerySet[CreditNote]:
     notes = CreditNote.objects.select_related("invoice", "customer").prefetch_related(
         Prefetch("lines", queryset=CreditNoteLine.objects.order_by("pk")), "disputes"
     )
@@ -185,6 +190,7 @@ def line_credit(
                 code=InvoicingErrorCode.CREDIT_EXCEEDS_LINE,
             )
         return net, tax
+    assert amount is not None  # one of the two is given (checked above)
     if amount <= 0:
         raise DomainError(
             f"line {line.position}: the amount must be positive",
@@ -202,7 +208,7 @@ def line_credit(
     return net, amount - net
 
 
-def invoice_quantities_on_approval(*, order) -> dict[int, Decimal]:
+def invoice_quantities_on_approval(*, order: SalesOrder) -> dict[int, Decimal]:
     """What an approved order invoices at once: all of it when it has service lines only;
     nothing otherwise (its goods are invoiced as they ship)."""
     if order.lines.filter(is_stock=True).exists():
@@ -210,7 +216,7 @@ def invoice_quantities_on_approval(*, order) -> dict[int, Decimal]:
     return {line.pk: line.quantity for line in order.lines.all()}
 
 
-def invoice_quantities_on_shipment(*, order, shipped: dict[int, Decimal]) -> dict[int, Decimal]:
+def invoice_quantities_on_shipment(*, order: SalesOrder, shipped: dict[int, Decimal]) -> dict[int, Decimal]:
     """What a shipment invoices: the quantities shipped, with the order's service lines not yet
     invoiced (so they go on its first shipment's invoice)."""
     services_to_bill = {
@@ -221,12 +227,12 @@ def invoice_quantities_on_shipment(*, order, shipped: dict[int, Decimal]) -> dic
     return {**shipped, **services_to_bill}
 
 
-def invoice_order_ids(*, invoice_ids) -> set[int]:
+def invoice_order_ids(*, invoice_ids: Iterable[int]) -> set[int]:
     """The orders of `invoice_ids`."""
     return set(invoice_rows().filter(pk__in=list(invoice_ids)).values_list("order_id", flat=True))
 
 
-def invoice_parties(*, invoice_id: int) -> dict | None:
+def invoice_parties(*, invoice_id: int) -> Mapping[str, Any] | None:
     """The order and customer of an invoice (`order_id`, `customer_id`), None when it does not
     exist: what a step locks before the invoice."""
     return invoice_rows().filter(pk=invoice_id).values("order_id", "customer_id").first()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Sum
@@ -24,6 +25,13 @@ from o2c.errors import Conflict, DomainError, KernelErrorCode
 from o2c.money import ZERO, round_money
 from o2c.numbering import document_number_next
 from o2c.outbox import outbox_enqueue
+from o2c.states import transition
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from fulfillment.models import Shipment
+    from orders.models import SalesOrder
 from o2c.parsing import parse_amount
 
 CENTS = Decimal("0.01")
@@ -33,7 +41,13 @@ def _share(amount: Decimal, part: Decimal, whole: Decimal, currency: str) -> Dec
     return round_money(amount * part / whole, currency)
 
 
-def invoice_create(*, order, quantities: dict[int, Decimal], shipment=None, by=None) -> Invoice:
+def invoice_create(
+    *,
+    order: SalesOrder,
+    quantities: dict[int, Decimal],
+    shipment: Shipment | None = None,
+    by: User | None = None,
+) -> Invoice:
     """Invoice `quantities` (order line id → quantity) of `order`, post it (Dr receivables /
     Cr revenue / Cr VAT payable) and queue its delivery. The caller holds the order's lock."""
     if not quantities:
@@ -45,7 +59,7 @@ def invoice_create(*, order, quantities: dict[int, Decimal], shipment=None, by=N
         .values("order_line_id")
         .annotate(net=Sum("net_amount"), tax=Sum("tax_amount"))
     }
-    lines = []
+    lines: list[InvoiceLine] = []
     for position, (line_id, quantity) in enumerate(sorted(quantities.items()), start=1):
         line = order_lines[line_id]
         if line.quantity_invoiced + quantity > line.quantity:
@@ -98,8 +112,8 @@ def invoice_create(*, order, quantities: dict[int, Decimal], shipment=None, by=N
         status=Invoice.Status.OPEN if net_total + tax_total > 0 else Invoice.Status.PAID,
         last_movement_on=issue_date,
     )
-    for line in lines:
-        line.invoice = invoice
+    for invoice_line in lines:
+        invoice_line.invoice = invoice
     InvoiceLine.objects.bulk_create(lines)
     _post(
         entry_date=issue_date,
@@ -116,7 +130,18 @@ def invoice_create(*, order, quantities: dict[int, Decimal], shipment=None, by=N
     return invoice
 
 
-def _post(*, entry_date, memo, reference, source, receivables, revenue, vat, credit: bool, by) -> None:
+def _post(
+    *,
+    entry_date: date,
+    memo: str,
+    reference: str,
+    source: str,
+    receivables: Decimal,
+    revenue: Decimal,
+    vat: Decimal,
+    credit: bool,
+    by: User | None,
+) -> None:
     """An invoice: Dr receivables / Cr revenue / Cr VAT; a credit note: the reverse. A zero
     document (free goods and services) posts nothing: there is no amount to post, and its number
     is the trail (decision record 0025)."""
@@ -147,10 +172,17 @@ class CreditLineInput:
 
 
 def invoice_settle(
-    *, invoice: Invoice, on: date, paid: Decimal = ZERO, written_off: Decimal = ZERO
+    *,
+    invoice: Invoice,
+    on: date,
+    paid: Decimal = ZERO,
+    written_off: Decimal = ZERO,
+    reference: str = "",
+    by: User | None = None,
 ) -> Invoice:
     """Record payments applied (negative when a payment is reversed) and write-offs dated `on` on a
-    locked invoice; its balance and status follow. Never below zero nor above the total (CHECKs)."""
+    locked invoice; its balance and status follow. Never below zero nor above the total (CHECKs).
+    `reference`: the payment or write-off, for the invoice's event row."""
     balance = invoice.balance - paid - written_off
     if balance < 0:
         raise Conflict(
@@ -160,9 +192,14 @@ def invoice_settle(
     invoice.amount_paid += paid
     invoice.amount_written_off += written_off
     invoice.balance = balance
-    invoice.status = _status(invoice)
     invoice.last_movement_on = max(filter(None, [invoice.last_movement_on, on]))
-    invoice.save(update_fields=["amount_paid", "amount_written_off", "balance", "status", "last_movement_on"])
+    _save_settled(
+        invoice,
+        ["amount_paid", "amount_written_off", "balance", "last_movement_on"],
+        by=by,
+        reason=reference,
+        event="payment_reversed" if paid < 0 else "",
+    )
     return invoice
 
 
@@ -173,7 +210,7 @@ def credit_note_create(
     reason: str,
     lines: list[CreditLineInput] | None = None,
     amount: Decimal | None = None,
-    by=None,
+    by: User | None = None,
 ) -> CreditNote:
     """Credit a locked invoice in full (neither lines nor amount), by line and quantity, or by an
     amount split over the invoice's tax rates; never more than remains open on it."""
@@ -230,9 +267,8 @@ def credit_note_create(
     CreditNoteLine.objects.bulk_create(credit_lines)
     invoice.amount_credited += total
     invoice.balance -= total
-    invoice.status = _status(invoice)
     invoice.last_movement_on = max(filter(None, [invoice.last_movement_on, issue_date]))
-    invoice.save(update_fields=["amount_credited", "balance", "status", "last_movement_on"])
+    _save_settled(invoice, ["amount_credited", "balance", "last_movement_on"], by=by, reason=note.number)
     _post(
         entry_date=issue_date,
         memo=f"Credit note {note.number} on {invoice.number}: {note.reason}"[:500],
@@ -246,6 +282,18 @@ def credit_note_create(
     )
     outbox_enqueue(kind="credit_note_delivery", payload={"credit_note_id": note.pk})
     return note
+
+
+def _save_settled(
+    invoice: Invoice, fields: list[str], *, by: User | None, reason: str, event: str = ""
+) -> None:
+    """Save a settled invoice's amounts; when its status follows them elsewhere, through the
+    transition table with an event row."""
+    status = _status(invoice)
+    if status == invoice.status:
+        invoice.save(update_fields=fields)
+    else:
+        transition(invoice, status, by=by, reason=reason, event=event, update_fields=fields)
 
 
 def _status(invoice: Invoice) -> str:

@@ -11,69 +11,25 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from customers.selectors import customer_list
 from invoicing import selectors
-from invoicing.delivery import (
-    credit_note_delivery_statuses,
-    invoice_delivery_status,
-    invoice_delivery_statuses,
-)
+from invoicing.delivery import credit_note_delivery_statuses, invoice_delivery_status
 from invoicing.documents import credit_note_pdf_render, invoice_pdf_render
 from invoicing.forms import CreditNoteFilterForm, CreditNoteForm, InvoiceFilterForm
 from invoicing.models import CreditNote, Invoice
+from invoicing.tables import CreditNoteTable, InvoiceTable
 from o2c import pipeline
-from o2c.csv import csv_response
 from o2c.errors import DomainError
 from o2c.money import ZERO
 from o2c.parsing import content_disposition
 from o2c.roles import FINANCE, MANAGER, SALES, WAREHOUSE, has_role, role_required
+from o2c.tables import list_page
 from receivables.cash import selectors as cash_selectors
 from receivables.disputes import selectors as dispute_selectors
-
-PAGE_SIZE = 50
-INVOICE_CSV_HEADER = [
-    "number",
-    "issue_date",
-    "due_date",
-    "customer_code",
-    "customer_name",
-    "order",
-    "shipment",
-    "customer_reference",
-    "currency",
-    "net_total",
-    "tax_total",
-    "total",
-    "amount_paid",
-    "amount_credited",
-    "amount_written_off",
-    "balance",
-    "days_overdue",
-    "status",
-    "emailed_at",
-]
-CREDIT_NOTE_CSV_HEADER = [
-    "number",
-    "issue_date",
-    "invoice",
-    "customer_code",
-    "customer_name",
-    "currency",
-    "net_total",
-    "tax_total",
-    "total",
-    "reason",
-    "emailed_at",
-]
-
-
-def _filters(form) -> dict:
-    return form.cleaned_data if form.is_valid() else {}
 
 
 def _invoice_or_404(invoice_id: int) -> Invoice:
@@ -109,7 +65,7 @@ def _pdf_response(document: Invoice | CreditNote, render_pdf) -> HttpResponse:
 @role_required(SALES, WAREHOUSE, FINANCE)
 def invoice_list(request):
     form = InvoiceFilterForm(request.GET or None)
-    filters = _filters(form)
+    filters = form.values
     selection = {"status": filters.get("status")}
     if filters.get("customer"):
         selection["customer__in"] = customer_list(search=filters["customer"]).values("pk")
@@ -121,40 +77,13 @@ def invoice_list(request):
         invoices = invoices.filter(
             Q(number__icontains=filters["q"]) | Q(order__number__icontains=filters["q"])
         )
-    if request.GET.get("export") == "csv":
-        return csv_response(
-            "invoices.csv", INVOICE_CSV_HEADER, (_invoice_csv_row(invoice) for invoice in invoices.iterator())
-        )
-    page = Paginator(invoices, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page)
-    deliveries = invoice_delivery_statuses(invoices=rows)
-    for invoice in rows:
-        invoice.delivery = deliveries[invoice.pk]
-    return render(request, "invoicing/invoice_list.html", {"form": form, "page": page, "invoices": rows})
-
-
-def _invoice_csv_row(invoice: Invoice) -> list:
-    return [
-        invoice.number,
-        invoice.issue_date,
-        invoice.due_date,
-        invoice.customer.code,
-        invoice.customer.name,
-        invoice.order.number,
-        invoice.shipment.number if invoice.shipment else "",
-        invoice.customer_reference,
-        invoice.currency,
-        invoice.net_total,
-        invoice.tax_total,
-        invoice.total,
-        invoice.amount_paid,
-        invoice.amount_credited,
-        invoice.amount_written_off,
-        invoice.balance,
-        invoice.days_overdue,
-        invoice.status,
-        invoice.emailed_at.isoformat() if invoice.emailed_at else "",
-    ]
+    return list_page(
+        request,
+        InvoiceTable(invoices),
+        template="invoicing/invoice_list.html",
+        filters=form,
+        records_name="invoices",
+    )
 
 
 def _lines_with_credits(invoice: Invoice, credit_notes: list[CreditNote]) -> list:
@@ -272,25 +201,20 @@ def credit_note_create(request, invoice_id: int):
 @role_required(SALES, WAREHOUSE, FINANCE)
 def credit_note_list(request):
     form = CreditNoteFilterForm(request.GET or None)
-    filters = _filters(form)
+    filters = form.values
     selection = {}
     if filters.get("customer"):
         selection["customer__in"] = customer_list(search=filters["customer"]).values("pk")
     notes = selectors.credit_note_list(filters=selection).prefetch_related(None)
     if filters.get("q"):
         notes = notes.filter(Q(number__icontains=filters["q"]) | Q(invoice__number__icontains=filters["q"]))
-    if request.GET.get("export") == "csv":
-        return csv_response(
-            "credit-notes.csv",
-            CREDIT_NOTE_CSV_HEADER,
-            (_credit_note_csv_row(note) for note in notes.iterator()),
-        )
-    page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page)
-    deliveries = credit_note_delivery_statuses(credit_notes=rows)
-    for note in rows:
-        note.delivery = deliveries[note.pk]
-    return render(request, "invoicing/credit_note_list.html", {"form": form, "page": page, "notes": rows})
+    return list_page(
+        request,
+        CreditNoteTable(notes),
+        template="invoicing/credit_note_list.html",
+        filters=form,
+        records_name="notes",
+    )
 
 
 @role_required(SALES, WAREHOUSE, FINANCE)
@@ -308,22 +232,6 @@ def credit_note_detail(request, credit_note_id: int):
             "can_see_disputes": has_role(request.user, FINANCE),
         },
     )
-
-
-def _credit_note_csv_row(note: CreditNote) -> list:
-    return [
-        note.number,
-        note.issue_date,
-        note.invoice.number,
-        note.customer.code,
-        note.customer.name,
-        note.currency,
-        note.net_total,
-        note.tax_total,
-        note.total,
-        note.reason,
-        note.emailed_at.isoformat() if note.emailed_at else "",
-    ]
 
 
 @role_required(SALES, WAREHOUSE, FINANCE)

@@ -1,6 +1,7 @@
 from django import forms
 
 from o2c.forms import BootstrapForm, DateField
+from o2c.tables import FilterForm
 
 
 class AsOfForm(forms.Form):
@@ -10,7 +11,13 @@ class AsOfForm(forms.Form):
     )
 
 
-class JournalFilterForm(forms.Form):
+class JournalFilterForm(FilterForm):
+    q = forms.CharField(
+        required=False,
+        label="Search",
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": "entry, memo or reference"}),
+    )
     source = forms.CharField(required=False)
     account = forms.CharField(required=False, help_text="code or key")
     date_from = DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -40,7 +40,9 @@ def trial_balance(*, as_of: date | None = None) -> TrialBalance:
     """Each account's net balance from entries dated on or before `as_of`, in the debit or the
     credit column; one GROUP BY query."""
     dated = Q(lines__entry__date__lte=as_of) if as_of else Q()
-    money = DecimalField(max_digits=28, decimal_places=2)  # a sum of lines, not one line
+    money: DecimalField[Decimal, Decimal] = DecimalField(
+        max_digits=28, decimal_places=2
+    )  # a sum of lines, not one line
     accounts = Account.objects.annotate(
         debit_sum=Coalesce(Sum("lines__debit", filter=dated), Value(ZERO), output_field=money),
         credit_sum=Coalesce(Sum("lines__credit", filter=dated), Value(ZERO), output_field=money),
@@ -73,7 +75,8 @@ def account_balance(*, key: str, as_of: date | None = None) -> Decimal:
         debit=Coalesce(Sum("lines__debit", filter=dated), Value(ZERO)),
         credit=Coalesce(Sum("lines__credit", filter=dated), Value(ZERO)),
     )
-    return totals["debit"] - totals["credit"]
+    balance: Decimal = totals["debit"] - totals["credit"]
+    return balance
 
 
 def journal_entry_list(
@@ -82,7 +85,10 @@ def journal_entry_list(
     account: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
+    search: str | None = None,
 ) -> QuerySet[JournalEntry]:
+    """Journal entries, latest first, filtered by `source`, an `account` (code or key) on one of
+    their lines, a date range and `search` (entry number, memo or source reference)."""
     entries = JournalEntry.objects.select_related("posted_by", "reversal_of").prefetch_related(
         "lines__account"
     )
@@ -94,6 +100,10 @@ def journal_entry_list(
         entries = entries.filter(date__gte=date_from)
     if date_to:
         entries = entries.filter(date__lte=date_to)
+    if search:
+        entries = entries.filter(
+            Q(number__icontains=search) | Q(memo__icontains=search) | Q(source_reference__icontains=search)
+        )
     return entries.order_by("-date", "-pk")
 
 
@@ -116,7 +126,7 @@ JOURNAL_EXPORT_COLUMNS = [
 ]
 
 
-def journal_export_rows(entries) -> Iterator[dict[str, str]]:
+def journal_export_rows(entries: Iterable[JournalEntry]) -> Iterator[dict[str, str]]:
     """One row per journal line (JOURNAL_EXPORT_COLUMNS): the export an accounting package imports."""
     for entry in entries:
         for line in entry.lines.all():

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -22,6 +23,9 @@ from o2c.money import ZERO, round_money
 from o2c.numbering import document_number_next
 from o2c.parsing import MAX_AMOUNT, date_check
 from o2c.roles import MANAGER, has_role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @dataclass(frozen=True)
@@ -135,7 +139,7 @@ def posting_date_check(*, on: date, field: str = "date") -> date:
 
 
 @transaction.atomic
-def lock_date_set(*, lock_date: date | None, by) -> LedgerSettings:
+def lock_date_set(*, lock_date: date | None, by: User | None) -> LedgerSettings:
     """Finance locks the books up to `lock_date` (inclusive). The lock date moves forward only,
     and is a past day (today's documents post today); moving it back or clearing it reopens
     closed periods, so only a manager (or admin) may."""
@@ -151,7 +155,7 @@ def lock_date_set(*, lock_date: date | None, by) -> LedgerSettings:
     row = locks.ledger_settings_lock()
     current = row.lock_date
     backwards = current is not None and (lock_date is None or lock_date < current)
-    if backwards and not (by is None or has_role(by, MANAGER)):
+    if backwards and current is not None and not (by is None or has_role(by, MANAGER)):
         raise DomainError(
             f"the books are locked up to {current.isoformat()}; only a manager may reopen them",
             field="lock_date",
@@ -172,7 +176,7 @@ def journal_entry_post(
     lines: Sequence[LineSpec],
     source: str = "manual",
     source_reference: str = "",
-    by=None,
+    by: User | None = None,
     reversal_of: JournalEntry | None = None,
     date_field: str = "date",
 ) -> JournalEntry:
@@ -210,7 +214,7 @@ def journal_entry_post(
 
 @transaction.atomic
 def journal_entry_reverse(
-    *, entry_id: int, reason: str, by=None, entry_date: date | None = None
+    *, entry_id: int, reason: str, by: User | None = None, entry_date: date | None = None
 ) -> JournalEntry:
     """Post the mirror image of an entry: the only way to undo a posting."""
     entry = locks.journal_entry_lock(entry_id=entry_id)
@@ -251,7 +255,13 @@ def journal_entry_reverse(
 
 
 def stock_receipt_post(
-    *, entry_date: date, quantity: Decimal, sku: str, unit_cost: Decimal, reference: str = "", by=None
+    *,
+    entry_date: date,
+    quantity: Decimal,
+    sku: str,
+    unit_cost: Decimal,
+    reference: str = "",
+    by: User | None = None,
 ) -> JournalEntry | None:
     """Goods in at standard cost: Dr inventory / Cr goods received. A receipt worth nothing (no
     standard cost) posts nothing."""

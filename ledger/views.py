@@ -1,13 +1,14 @@
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from ledger import selectors, services
 from ledger.forms import AsOfForm, JournalFilterForm, LockDateForm
+from ledger.tables import JournalTable
 from o2c.csv import csv_response
 from o2c.errors import DomainError
 from o2c.roles import FINANCE, role_required
+from o2c.tables import list_page
 
 
 @role_required(FINANCE)
@@ -27,19 +28,15 @@ def trial_balance(request):
 @role_required(FINANCE)
 def journal(request):
     form = JournalFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = form.values
     entries = selectors.journal_entry_list(
         source=filters.get("source") or None,
         account=filters.get("account") or None,
         date_from=filters.get("date_from"),
         date_to=filters.get("date_to"),
+        search=filters.get("q") or None,
     )
-    if request.GET.get("export") == "csv":
-        columns = selectors.JOURNAL_EXPORT_COLUMNS
-        rows = selectors.journal_export_rows(entries)
-        return csv_response("journal.csv", columns, ([row[c] for c in columns] for row in rows))
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "ledger/journal.html", {"form": form, "page": page})
+    return list_page(request, JournalTable(entries), template="ledger/journal.html", filters=form)
 
 
 @role_required(FINANCE)

@@ -13,7 +13,9 @@ import functools
 import importlib
 import io
 import logging
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.conf import settings
@@ -24,6 +26,7 @@ from django.http import Http404
 from django.utils import timezone
 from rest_framework import exceptions, generics, permissions, renderers, status, views
 from rest_framework.fields import get_error_detail
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from o2c import idempotency
@@ -34,6 +37,12 @@ from o2c.roles import has_role
 
 logger = logging.getLogger(__name__)
 
+# The mixins below extend DRF's APIView; for the type checker they derive from it.
+if TYPE_CHECKING:
+    _MixinBase = views.APIView
+else:
+    _MixinBase = object
+
 # The database is away (restarting, failing over, unreachable): the client should retry.
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 10
@@ -43,9 +52,8 @@ DATABASE_UNAVAILABLE = {
 }
 
 
-def exception_handler(exc, context):
-    """DRF's handler, plus domain errors (400/409 naming the field) and Django's own errors; every
-    error body carries its machine code (`error_body`)."""
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler, plus domain errors (400/409 naming the field) and Django's own errors."""
     # Services run in their own transaction, so a refused request has already left nothing
     # behind; IdempotentMixin rolls back its request-wide transaction on any non-2xx response.
     if isinstance(exc, DomainError):
@@ -121,18 +129,18 @@ def role_permission(*roles: str) -> type[permissions.BasePermission]:
     class HasRole(permissions.BasePermission):
         message = f"this action is for {', '.join(roles)}"
 
-        def has_permission(self, request, view) -> bool:
+        def has_permission(self, request: Request, view: Any) -> bool:
             return bool(request.user and request.user.is_authenticated and has_role(request.user, *roles))
 
     HasRole.__name__ = f"HasRole_{'_'.join(roles)}"
     return HasRole
 
 
-class InputCheckMixin:
+class InputCheckMixin(_MixinBase):
     """Refuses, once for every API view, what no query parameter or header may carry: NUL and
     other control characters (PostgreSQL text cannot hold NUL; a search for it was a 500)."""
 
-    def initial(self, request, *args, **kwargs):
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         for name, values in request.query_params.lists():
             for value in [name, *values]:
                 try:
@@ -142,34 +150,34 @@ class InputCheckMixin:
         super().initial(request, *args, **kwargs)
 
 
-class JSONErrorsMixin:
+class JSONErrorsMixin(_MixinBase):
     """An error answers in JSON even when `?format=csv` was asked for: a client reads its body and
     its `code` the same way everywhere (decision 0038)."""
 
-    def handle_exception(self, exc):
+    def handle_exception(self, exc: Exception) -> Response:
         if isinstance(getattr(self.request, "accepted_renderer", None), CSVRenderer):
             self.request.accepted_renderer = renderers.JSONRenderer()
             self.request.accepted_media_type = renderers.JSONRenderer.media_type
         return super().handle_exception(exc)
 
 
-class UTCTimestampsMixin:
+class UTCTimestampsMixin(_MixinBase):
     """API.md: timestamps are ISO 8601 UTC, whatever the company's time zone."""
 
-    def initial(self, request, *args, **kwargs):
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         timezone.activate(datetime.UTC)
         super().initial(request, *args, **kwargs)
 
-    def finalize_response(self, request, response, *args, **kwargs):
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().finalize_response(request, response, *args, **kwargs)
         timezone.deactivate()
         return response
 
 
-class IdempotentMixin:
+class IdempotentMixin(_MixinBase):
     """Applies `Idempotency-Key` to POSTs: the view runs in one transaction with its stored response."""
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         if request.method != "POST" or idempotency.HEADER not in request.META:
             return super().dispatch(request, *args, **kwargs)
         with transaction.atomic():
@@ -188,7 +196,7 @@ class IdempotentMixin:
                 transaction.set_rollback(True)
             return response
 
-    def initial(self, request, *args, **kwargs):
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # authentication, permissions, throttles
         key = request.META.get(idempotency.HEADER) if request.method == "POST" else None
         if not key or not request.user.is_authenticated:
@@ -202,7 +210,7 @@ class IdempotentMixin:
         except DomainError as error:
             raise exceptions.ValidationError(error.as_dict(), code=error.code) from None
         fingerprint = idempotency.request_fingerprint(
-            method=request.method, path=request.path, body=request._request.body
+            method=str(request.method), path=request.path, body=request._request.body
         )
         outcome = idempotency.idempotency_begin(user_id=request.user.pk, key=key, fingerprint=fingerprint)
         if outcome.kind == "in_flight":
@@ -219,7 +227,7 @@ class IdempotentMixin:
             "fingerprint": fingerprint,
         }
 
-    def handle_exception(self, exc):
+    def handle_exception(self, exc: Exception) -> Any:
         if isinstance(exc, IdempotentReplay):
             record = exc.record
             response = Response(
@@ -231,7 +239,7 @@ class IdempotentMixin:
 
 
 class IdempotentReplay(Exception):
-    def __init__(self, record):
+    def __init__(self, record: Any) -> None:
         super().__init__("replay")
         self.record = record
 
@@ -253,31 +261,31 @@ class APIView(InputCheckMixin, JSONErrorsMixin, UTCTimestampsMixin, IdempotentMi
 
 
 class GenericAPIView(
-    InputCheckMixin, JSONErrorsMixin, UTCTimestampsMixin, IdempotentMixin, generics.GenericAPIView
+    InputCheckMixin, JSONErrorsMixin, UTCTimestampsMixin, IdempotentMixin, generics.GenericAPIView[Any]
 ):
     pass
 
 
 class ListAPIView(
-    InputCheckMixin, JSONErrorsMixin, UTCTimestampsMixin, IdempotentMixin, generics.ListAPIView
+    InputCheckMixin, JSONErrorsMixin, UTCTimestampsMixin, IdempotentMixin, generics.ListAPIView[Any]
 ):
     pass
 
 
 class ListCreateAPIView(
-    InputCheckMixin, JSONErrorsMixin, UTCTimestampsMixin, IdempotentMixin, generics.ListCreateAPIView
+    InputCheckMixin, JSONErrorsMixin, UTCTimestampsMixin, IdempotentMixin, generics.ListCreateAPIView[Any]
 ):
     pass
 
 
 class RetrieveAPIView(
-    InputCheckMixin, JSONErrorsMixin, UTCTimestampsMixin, IdempotentMixin, generics.RetrieveAPIView
+    InputCheckMixin, JSONErrorsMixin, UTCTimestampsMixin, IdempotentMixin, generics.RetrieveAPIView[Any]
 ):
     pass
 
 
 class RetrieveUpdateAPIView(
-    InputCheckMixin, JSONErrorsMixin, UTCTimestampsMixin, IdempotentMixin, generics.RetrieveUpdateAPIView
+    InputCheckMixin, JSONErrorsMixin, UTCTimestampsMixin, IdempotentMixin, generics.RetrieveUpdateAPIView[Any]
 ):
     pass
 
@@ -292,7 +300,12 @@ class CSVRenderer(renderers.BaseRenderer):
     format = "csv"
     charset = "utf-8"
 
-    def render(self, data, accepted_media_type=None, renderer_context=None):
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
         if isinstance(data, dict) and "results" in data:
             data = data["results"]
         if not isinstance(data, list):  # an error body
@@ -306,5 +319,5 @@ class CSVRenderer(renderers.BaseRenderer):
         return buffer.getvalue().encode(self.charset)
 
 
-def wants_csv(request) -> bool:
+def wants_csv(request: Request) -> bool:
     return getattr(getattr(request, "accepted_renderer", None), "format", None) == "csv"

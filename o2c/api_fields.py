@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import codecs
 import datetime
+from collections.abc import Callable, Mapping
 from decimal import Decimal
+from typing import IO, Any, cast
 
 import django_filters
 from django import forms
@@ -21,7 +23,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django_filters import rest_framework as drf_filters
 from rest_framework import exceptions, parsers, serializers
-from rest_framework.parsers import get_encoding
+from rest_framework.parsers import get_encoding  # type: ignore[attr-defined]  # not in the stubs
 from rest_framework.utils import json
 
 from o2c.errors import DomainError
@@ -42,7 +44,7 @@ from o2c.parsing import (
 MAX_JSON_DEPTH = 32
 
 
-def _parsed(parse, value, **kwargs):
+def _parsed(parse: Callable[..., Any], value: Any, **kwargs: Any) -> Any:
     """Run a parsing helper, its DomainError becoming this field's validation error."""
     try:
         return parse(value, field="value", **kwargs)
@@ -56,24 +58,24 @@ def _parsed(parse, value, **kwargs):
 class IdField(serializers.IntegerField):
     """A primary key: a positive integer (or its ASCII digits) within a bigint."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(**kwargs)
 
-    def to_internal_value(self, data):
-        return _parsed(parse_id, data)
+    def to_internal_value(self, data: Any) -> int:
+        return cast(int, _parsed(parse_id, data))
 
 
 class DateField(serializers.DateField):
     """A date as `YYYY-MM-DD` in ASCII digits, in the years 1900–2200; written zero-padded."""
 
-    def to_internal_value(self, value):
+    def to_internal_value(self, value: Any) -> datetime.date:
         if isinstance(value, datetime.datetime):
             self.fail("datetime")
-        return _parsed(parse_date, value)
+        return cast(datetime.date, _parsed(parse_date, value))
 
-    def to_representation(self, value):
+    def to_representation(self, value: Any) -> Any:
         if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
             return value.isoformat()
         return super().to_representation(value)
@@ -82,7 +84,7 @@ class DateField(serializers.DateField):
 class DateTimeField(serializers.DateTimeField):
     """DRF's ISO 8601 date and time, in the years 1900–2200."""
 
-    def to_internal_value(self, value):
+    def to_internal_value(self, value: Any) -> datetime.datetime:
         if isinstance(value, str):
             text_check(value, field=self.field_name or "value")
         parsed = super().to_internal_value(value)
@@ -95,22 +97,23 @@ class ParsedDecimalField(serializers.DecimalField):
     `decimal_places` decimals, between `min_value` and `max_value`. API.md's form is a string; a
     JSON number arrives as the Decimal it spells (`JSONParser` below), never through a float."""
 
-    def __init__(self, *, maximum: Decimal, places: int, **kwargs):
+    def __init__(self, *, maximum: Decimal, places: int, **kwargs: Any) -> None:
         kwargs.setdefault("max_value", maximum)
         whole_digits = len(str(int(kwargs["max_value"])))
         super().__init__(max_digits=whole_digits + places, decimal_places=places, **kwargs)
 
-    def to_internal_value(self, data):
-        minimum = self.min_value if self.min_value is not None else -self.max_value
-        return _parsed(
-            parse_decimal, data, places=self.decimal_places, maximum=self.max_value, minimum=minimum
+    def to_internal_value(self, data: Any) -> Decimal:
+        minimum = self.min_value if self.min_value is not None else -cast(Decimal, self.max_value)
+        return cast(
+            Decimal,
+            _parsed(parse_decimal, data, places=self.decimal_places, maximum=self.max_value, minimum=minimum),
         )
 
 
 class AmountField(ParsedDecimalField):
     """A money amount: two decimals, at most `MAX_AMOUNT`; more than zero unless `min_value` says."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", Decimal("0.01"))
         super().__init__(maximum=MAX_AMOUNT, places=2, **kwargs)
 
@@ -118,7 +121,7 @@ class AmountField(ParsedDecimalField):
 class QuantityField(ParsedDecimalField):
     """A quantity: three decimals, at most `MAX_QUANTITY`; more than zero unless `min_value` says."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", Decimal("0.001"))
         super().__init__(maximum=MAX_QUANTITY, places=3, **kwargs)
 
@@ -126,7 +129,7 @@ class QuantityField(ParsedDecimalField):
 class PercentField(ParsedDecimalField):
     """A percentage from 0 to 100 with two decimals (a tax rate, a discount)."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", Decimal("0"))
         super().__init__(maximum=Decimal("100"), places=2, **kwargs)
 
@@ -134,19 +137,19 @@ class PercentField(ParsedDecimalField):
 class TextField(serializers.CharField):
     """DRF's `CharField`, refusing control characters (line breaks and tabs when `multiline`)."""
 
-    def __init__(self, *, multiline: bool = False, **kwargs):
+    def __init__(self, *, multiline: bool = False, **kwargs: Any) -> None:
         self.multiline = multiline
         super().__init__(**kwargs)
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: Any) -> str:
         value = super().to_internal_value(data)
-        return _parsed(text_check, value, multiline=self.multiline)
+        return cast(str, _parsed(text_check, value, multiline=self.multiline))
 
 
 # ── filters ─────────────────────────────────────────────────────────────────────────────────────
 
 
-def _form_parsed(parse, value):
+def _form_parsed(parse: Callable[..., Any], value: Any) -> Any:
     try:
         return parse(value, field="value")
     except DomainError as error:
@@ -154,20 +157,20 @@ def _form_parsed(parse, value):
 
 
 class IdFormField(forms.IntegerField):
-    def to_python(self, value):
-        return _form_parsed(parse_optional_id, value)
+    def to_python(self, value: Any) -> int | None:
+        return cast(int | None, _form_parsed(parse_optional_id, value))
 
 
 class IdChoiceFormField(django_filters.fields.ModelChoiceField):
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         if value in self.empty_values or (self.null_label is not None and value == self.null_value):
             return super().to_python(value)
         return super().to_python(str(_form_parsed(parse_id, value)))
 
 
 class DateFormField(forms.DateField):
-    def to_python(self, value):
-        return _form_parsed(parse_optional_date, value)
+    def to_python(self, value: Any) -> datetime.date | None:
+        return cast(datetime.date | None, _form_parsed(parse_optional_date, value))
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -188,7 +191,7 @@ class DateFilter(django_filters.DateFilter):
     field_class = DateFormField
 
 
-_FILTER_DEFAULTS = {
+_FILTER_DEFAULTS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
     **drf_filters.FilterSet.FILTER_DEFAULTS,
     models.AutoField: {"filter_class": IdFilter},
     models.BigAutoField: {"filter_class": IdFilter},
@@ -219,13 +222,15 @@ class JSONParser(parsers.JSONParser):
     nesting deeper than `MAX_JSON_DEPTH` (Python's decoder recurses), and NUL in any string
     (PostgreSQL text cannot hold it)."""
 
-    def parse(self, stream, media_type=None, parser_context=None):
+    def parse(
+        self, stream: IO[Any], media_type: str | None = None, parser_context: Mapping[str, Any] | None = None
+    ) -> Any:
         encoding = get_encoding(parser_context or {})
         try:
             # A JSON number with a fraction becomes the Decimal it spells, never a float: `12.5`
             # reaches an amount field as exactly Decimal("12.5") (strings stay the documented form).
             data = json.load(
-                codecs.getreader(encoding)(stream),
+                codecs.getreader(encoding)(stream),  # type: ignore[arg-type]  # a text stream
                 parse_float=Decimal,
                 parse_constant=json.strict_constant,  # NaN and Infinity are not numbers here
             )
@@ -237,9 +242,9 @@ class JSONParser(parsers.JSONParser):
         return data
 
 
-def _json_check(data) -> None:
+def _json_check(data: Any) -> None:
     """Walk `data` without recursion: depth and NUL bytes."""
-    pending = [(data, 1)]
+    pending: list[tuple[Any, int]] = [(data, 1)]
     while pending:
         value, depth = pending.pop()
         if depth > MAX_JSON_DEPTH:

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -24,7 +25,7 @@ class TokenView(APIView):
         responses=inline_serializer("TokenOut", {"token": serializers.CharField()}),
         auth=[],
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         credentials = AuthTokenSerializer(data=request.data, context={"request": request})
         credentials.is_valid(raise_exception=True)
         return Response({"token": api_token_issue(user=credentials.validated_data["user"])})

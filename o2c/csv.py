@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
-from django.http import StreamingHttpResponse
+from django.http import HttpRequest, StreamingHttpResponse
 
 from o2c.parsing import content_disposition
 
@@ -41,31 +41,35 @@ def csv_cell(value: Any) -> Any:
     return text
 
 
+class _Writable(Protocol):
+    def write(self, value: str, /) -> Any: ...
+
+
 class CsvWriter:
     """`csv.writer` whose every cell passes through `csv_cell`; `writerow` returns what the
     stream's `write` returns (the line itself for a streaming response)."""
 
-    def __init__(self, stream) -> None:
+    def __init__(self, stream: _Writable) -> None:
         self._writer = csv.writer(stream)
 
-    def writerow(self, row: Iterable[Any]):
+    def writerow(self, row: Iterable[Any]) -> Any:
         return self._writer.writerow([csv_cell(value) for value in row])
 
 
-def csv_writer(stream) -> CsvWriter:
+def csv_writer(stream: _Writable) -> CsvWriter:
     return CsvWriter(stream)
 
 
-class CsvTable(list):
+class CsvTable(list[dict[str, Any]]):
     """Rows (dicts) for the API's CSV renderer with their columns, so that an empty table still
     has its header row."""
 
-    def __init__(self, columns: Sequence[str], rows: Iterable[dict]) -> None:
+    def __init__(self, columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
         super().__init__(rows)
         self.columns = list(columns)
 
 
-def csv_table(columns: Sequence[str], rows: Iterable[dict]) -> CsvTable:
+def csv_table(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> CsvTable:
     return CsvTable(columns, rows)
 
 
@@ -74,11 +78,13 @@ class _Echo:
         return value
 
 
-def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> StreamingHttpResponse:
+def csv_response(
+    filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> StreamingHttpResponse:
     """A CSV download: the header row (always, even without rows), then the rows, streamed."""
     writer = csv_writer(_Echo())
 
-    def lines():
+    def lines() -> Iterator[Any]:
         yield writer.writerow(header)
         for row in rows:
             yield writer.writerow(row)
@@ -88,6 +94,6 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence])
     return response
 
 
-def export_requested(request) -> bool:
+def export_requested(request: HttpRequest) -> bool:
     """A page asked for its CSV: `?export=csv` (as the pages say) or `?format=csv` (as the API says)."""
     return "csv" in (request.GET.get("format"), request.GET.get("export"))

@@ -19,6 +19,7 @@ import threading
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
 
 from babel.numbers import format_currency
 from django.conf import settings
@@ -28,6 +29,9 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+if TYPE_CHECKING:
+    from customers.models import Customer
+
 DATE_FORMAT = "j M Y"  # 23 Nov 2026: unambiguous for customers in every country
 LOCALE = "en_US"  # how figures are grouped on every document: 1,290.00
 
@@ -36,7 +40,7 @@ class OfflineURLFetcher(URLFetcher):
     """Refuses every URL except inline `data:` ones: a template can never make a PDF wait on
     (or leak to) a remote server."""
 
-    def fetch(self, url, headers=None):
+    def fetch(self, url: str, headers: Any = None) -> Any:
         if url.startswith("data:"):
             return super().fetch(url, headers)
         raise ValueError(f"PDF rendering fetches nothing: {url} refused")
@@ -57,7 +61,7 @@ def address_lines_of(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def company_block() -> dict:
+def company_block() -> dict[str, Any]:
     """The sender, from settings: letterhead, the sender line above the window address, footer."""
     address_lines = address_lines_of(settings.O2C_COMPANY_ADDRESS)
     return {
@@ -79,7 +83,7 @@ class Party:
     vat_number: str = ""
 
 
-def recipient_block(*, customer, billing_address: str = "", with_vat_number: bool = True) -> Party:
+def recipient_block(*, customer: Customer, billing_address: str = "", with_vat_number: bool = True) -> Party:
     """The customer's window address: its name, then `billing_address` (the customer's own when
     empty) without a first line repeating the name; its VAT ID unless `with_vat_number` is off."""
     address = address_lines_of(billing_address or customer.billing_address)
@@ -106,9 +110,9 @@ def font_config() -> FontConfiguration:
 def html_pdf_render(html: str) -> bytes:
     """An HTML document as an A4 PDF (the page size is the stylesheet's), fetching nothing."""
     document = HTML(string=html, url_fetcher=OfflineURLFetcher(), base_url="about:blank")
-    return document.write_pdf(font_config=font_config())
+    return cast(bytes, document.write_pdf(font_config=font_config()))
 
 
-def pdf_render(template: str, context: dict) -> bytes:
+def pdf_render(template: str, context: dict[str, Any]) -> bytes:
     """The Django template `template` rendered with `context`, as a PDF."""
     return html_pdf_render(render_to_string(template, context))

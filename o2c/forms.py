@@ -9,9 +9,13 @@ error naming the field, or a filter left out, never a 500."""
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
+from typing import Any, cast
 
 from django import forms
+from django.http import HttpRequest, QueryDict
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from o2c import parsing
@@ -23,7 +27,7 @@ class BootstrapForm(forms.Form):
 
     small = False
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         size = "-sm" if self.small else ""
         for field in self.fields.values():
@@ -36,7 +40,7 @@ class BootstrapForm(forms.Form):
                 css = f"form-control form-control{size}" if size else "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
-    def full_clean(self):
+    def full_clean(self) -> None:
         super().full_clean()
         for name in self.errors:
             if name in self.fields:
@@ -54,7 +58,7 @@ class BootstrapForm(forms.Form):
 class IdField(forms.IntegerField):
     """A primary key (usually a hidden input): ASCII digits that fit a bigint, or a form error."""
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> int | None:
         if value in self.empty_values:
             return None
         try:
@@ -67,7 +71,7 @@ class DateField(forms.DateField):
     """A date in the years every report, statement and document supports (1900–2200), so no
     `date ± timedelta` further down can overflow."""
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> date | None:
         value = super().to_python(value)
         if value is None:
             return None
@@ -84,11 +88,11 @@ class _BoundedDecimalField(forms.DecimalField):
 
     default_maximum = parsing.MAX_AMOUNT
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_value", self.default_maximum)
         super().__init__(**kwargs)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # the stubs give DecimalField IntegerField's
         if value in self.empty_values:
             return None
         if isinstance(value, str):
@@ -99,7 +103,7 @@ class _BoundedDecimalField(forms.DecimalField):
                 field="",
                 places=self.decimal_places if self.decimal_places is not None else 2,
                 maximum=max(
-                    self.default_maximum, self.max_value or 0
+                    self.default_maximum, cast(Decimal, self.max_value or 0)
                 ),  # the field's own range: its validators
             )
         except DomainError as error:
@@ -114,7 +118,7 @@ class _BoundedDecimalField(forms.DecimalField):
 class AmountField(_BoundedDecimalField):
     """Money: two decimals at most, within `MAX_AMOUNT` (what every sum of amounts can hold)."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_digits", 12)
         kwargs.setdefault("decimal_places", 2)
         super().__init__(**kwargs)
@@ -125,7 +129,7 @@ class QuantityField(_BoundedDecimalField):
 
     default_maximum = parsing.MAX_QUANTITY
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_digits", 12)
         kwargs.setdefault("decimal_places", 3)
         super().__init__(**kwargs)
@@ -134,7 +138,7 @@ class QuantityField(_BoundedDecimalField):
 # ── query parameters read without a form ─────────────────────────────────────────────────────────
 
 
-def param_id(data, name: str) -> int | None:
+def param_id(data: QueryDict | Mapping[str, Any], name: str) -> int | None:
     """An optional id from `request.GET` or `request.POST`; anything but an id counts as absent
     (a filter or a preselection left out)."""
     try:
@@ -154,7 +158,7 @@ def id_suffix(name: str, prefix: str) -> int | None:
         return None
 
 
-def param_next(request, *, default: str) -> str:
+def param_next(request: HttpRequest, *, default: str) -> str:
     """Where to go back to after a POST (`next`): a path on this site, else `default`. Only a path
     is taken (never a view name for `redirect` to reverse, nor another host)."""
     target = request.POST.get("next", "")
@@ -170,7 +174,7 @@ def param_next(request, *, default: str) -> str:
     return default
 
 
-def param_date(data, name: str) -> date | None:
+def param_date(data: QueryDict | Mapping[str, Any], name: str) -> date | None:
     """An optional `YYYY-MM-DD` date in the supported years; anything else counts as absent."""
     try:
         return parsing.parse_optional_date(data.get(name), field=name)
@@ -178,7 +182,7 @@ def param_date(data, name: str) -> date | None:
         return None
 
 
-def param_text(data, name: str, *, max_length: int = 200) -> str:
+def param_text(data: QueryDict | Mapping[str, Any], name: str, *, max_length: int = 200) -> str:
     """Free text such as a type-ahead search, stripped; text with NUL or another control
     character (which PostgreSQL refuses, or no name holds) counts as empty."""
     value = (data.get(name) or "").strip()[:max_length]

@@ -21,10 +21,12 @@ def broker_status() -> str:
     url = settings.CELERY_BROKER_URL
     if not url:
         return "not configured"
-    from kombu import Connection
+    from kombu import Connection  # type: ignore[attr-defined]  # kombu is not typed
 
     try:
-        with Connection(url, connect_timeout=2, transport_options={"socket_timeout": 2}) as broker:
+        with Connection(  # type: ignore[no-untyped-call]
+            url, connect_timeout=2, transport_options={"socket_timeout": 2}
+        ) as broker:
             broker.ensure_connection(max_retries=1, timeout=2)
     except Exception as error:
         return f"error: {type(error).__name__}"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -63,7 +64,15 @@ def idempotency_begin(*, user_id: int, key: str, fingerprint: str) -> Outcome:
 
 
 def idempotency_store(
-    *, user_id: int, key: str, method: str, path: str, fingerprint: str, status_code: int, body, headers: dict
+    *,
+    user_id: int,
+    key: str,
+    method: str,
+    path: str,
+    fingerprint: str,
+    status_code: int,
+    body: Any,
+    headers: dict[str, str],
 ) -> IdempotencyRecord:
     """Remember a successful response; call in the same transaction as the request's effect."""
     return IdempotencyRecord.objects.create(

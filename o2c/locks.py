@@ -31,23 +31,37 @@ This is the kernel: it does not import the apps' models, it asks the app registr
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.apps import apps
 from django.db import connections
 from django.db.models import Model, QuerySet
 
+if TYPE_CHECKING:  # types only: at run time the models come from the app registry
+    from customers.models import Customer
+    from fulfillment.models import Shipment
+    from inventory.models import Product, StockLevel
+    from invoicing.models import Invoice
+    from ledger.models import JournalEntry, LedgerSettings
+    from orders.models import SalesOrder
+    from receivables.models import BankStatementLine, Dispute, Payment
+    from reporting.models import ReportDelivery
 
-def _model(label: str) -> type[Model]:
+M = TypeVar("M", bound=Model)
+
+
+def _model(label: str) -> Any:
+    """The model class of `label` (typed by each caller's return annotation)."""
     return apps.get_model(label)
 
 
-def lock(queryset: QuerySet, *, skip_locked: bool = False) -> list:
+def lock(queryset: QuerySet[M], *, skip_locked: bool = False) -> list[M]:
     """The rows of `queryset` locked in primary-key order (with `skip_locked`, only those no other
     transaction holds); its own table's rows only."""
     return list(queryset.select_for_update(skip_locked=skip_locked, of=("self",)).order_by("pk"))
 
 
-def lock_one(queryset: QuerySet, **lookup) -> Model:
+def lock_one(queryset: QuerySet[M], **lookup: Any) -> M:
     """The one row of `queryset` matching `lookup`, locked (DoesNotExist when there is none)."""
     return queryset.select_for_update(of=("self",)).get(**lookup)
 
@@ -55,13 +69,13 @@ def lock_one(queryset: QuerySet, **lookup) -> Model:
 # ── 1. orders ─────────────────────────────────────────────────────────────────────────────────────
 
 
-def order_lock(*, order_id: int):
+def order_lock(*, order_id: int) -> SalesOrder:
     """The order header (its customer read along, not locked): every change of an order starts
     here, header before lines."""
     return lock_one(_model("orders.SalesOrder").objects.select_related("customer"), pk=order_id)
 
 
-def orders_lock(*, order_ids: Iterable[int], skip_locked: bool = False) -> list:
+def orders_lock(*, order_ids: Iterable[int], skip_locked: bool = False) -> list[SalesOrder]:
     """Several order headers in primary-key order (with `skip_locked`, those no one else holds)."""
     headers = _model("orders.SalesOrder").objects.filter(pk__in=list(order_ids))
     return lock(headers, skip_locked=skip_locked)
@@ -70,14 +84,14 @@ def orders_lock(*, order_ids: Iterable[int], skip_locked: bool = False) -> list:
 # ── 2. shipments ──────────────────────────────────────────────────────────────────────────────────
 
 
-def shipment_lock(*, shipment_id: int):
+def shipment_lock(*, shipment_id: int) -> Shipment:
     return lock_one(_model("fulfillment.Shipment").objects, pk=shipment_id)
 
 
 # ── 3. the customer ───────────────────────────────────────────────────────────────────────────────
 
 
-def customer_lock(*, customer_id: int):
+def customer_lock(*, customer_id: int) -> Customer:
     """The customer row: the credit check takes it so that two orders of one customer are checked
     one after the other against the same headroom; a payment takes it before its invoices."""
     return lock_one(_model("customers.Customer").objects, pk=customer_id)
@@ -102,12 +116,12 @@ def customer_share_lock(*, customer_id: int) -> None:
 # ── 4. invoices ───────────────────────────────────────────────────────────────────────────────────
 
 
-def invoice_lock(*, invoice_id: int):
+def invoice_lock(*, invoice_id: int) -> Invoice:
     """One invoice (its customer read along, not locked)."""
     return lock_one(_model("invoicing.Invoice").objects.select_related("customer"), pk=invoice_id)
 
 
-def invoices_lock(*, invoice_ids: Iterable[int]) -> list:
+def invoices_lock(*, invoice_ids: Iterable[int]) -> list[Invoice]:
     """Invoices in primary-key order."""
     return lock(_model("invoicing.Invoice").objects.filter(pk__in=list(invoice_ids)))
 
@@ -115,17 +129,17 @@ def invoices_lock(*, invoice_ids: Iterable[int]) -> list:
 # ── 5. payments ───────────────────────────────────────────────────────────────────────────────────
 
 
-def payment_lock(*, payment_id: int):
+def payment_lock(*, payment_id: int) -> Payment:
     """One payment (its customer read along, not locked)."""
     return lock_one(_model("receivables.Payment").objects.select_related("customer"), pk=payment_id)
 
 
-def dispute_lock(*, dispute_id: int):
+def dispute_lock(*, dispute_id: int) -> Dispute:
     """One dispute (its invoice read along, not locked: lock the invoice first)."""
     return lock_one(_model("receivables.Dispute").objects.select_related("invoice"), pk=dispute_id)
 
 
-def bank_line_lock(*, line_id: int, statement_id: int | None = None):
+def bank_line_lock(*, line_id: int, statement_id: int | None = None) -> BankStatementLine:
     """One bank statement line (its statement read along, not locked)."""
     lines = _model("receivables.BankStatementLine").objects.select_related("statement")
     if statement_id is not None:
@@ -136,7 +150,7 @@ def bank_line_lock(*, line_id: int, statement_id: int | None = None):
 # ── 8. stock ──────────────────────────────────────────────────────────────────────────────────────
 
 
-def stock_levels_lock(*, product_ids: Iterable[int], warehouse_id: int) -> dict:
+def stock_levels_lock(*, product_ids: Iterable[int], warehouse_id: int) -> dict[int, StockLevel]:
     """The existing stock levels of `product_ids` in one warehouse, in product order (the one lock
     order for stock): product id → level."""
     levels = _model("inventory.StockLevel").objects.filter(
@@ -146,18 +160,18 @@ def stock_levels_lock(*, product_ids: Iterable[int], warehouse_id: int) -> dict:
     return {level.product_id: level for level in locked}
 
 
-def stock_level_lock(*, product_id: int, warehouse_id: int):
+def stock_level_lock(*, product_id: int, warehouse_id: int) -> StockLevel:
     return lock_one(_model("inventory.StockLevel").objects, product_id=product_id, warehouse_id=warehouse_id)
 
 
-def product_lock(*, product_id: int):
+def product_lock(*, product_id: int) -> Product:
     return lock_one(_model("inventory.Product").objects, pk=product_id)
 
 
 # ── 9. number series ──────────────────────────────────────────────────────────────────────────────
 
 
-def number_series_lock(*, names: Iterable[str]) -> list:
+def number_series_lock(*, names: Iterable[str]) -> list[Model]:
     """The counter rows of document series (`invoice-2026`) in name order, before a step that
     posts a journal entry (JE) and only later numbers its document (INV): the series of the
     document is then held before the journal's, as everywhere else. The rows must exist
@@ -169,21 +183,21 @@ def number_series_lock(*, names: Iterable[str]) -> list:
 # ── locked alone ──────────────────────────────────────────────────────────────────────────────────
 
 
-def journal_entry_lock(*, entry_id: int):
+def journal_entry_lock(*, entry_id: int) -> JournalEntry:
     return lock_one(_model("ledger.JournalEntry").objects, pk=entry_id)
 
 
-def ledger_settings_lock():
+def ledger_settings_lock() -> LedgerSettings:
     """The ledger's one settings row (the lock date), while finance moves it."""
     return lock_one(_model("ledger.LedgerSettings").objects.all(), pk=1)
 
 
-def report_delivery_lock(*, delivery_id: int):
+def report_delivery_lock(*, delivery_id: int) -> ReportDelivery:
     """A daily report delivery (its user read along, not locked)."""
     return lock_one(_model("reporting.ReportDelivery").objects.select_related("user"), pk=delivery_id)
 
 
-def outbox_message_next(*, queryset: QuerySet):
+def outbox_message_next(*, queryset: QuerySet[M]) -> M | None:
     """The first message of `queryset` (in its own ordering) that no other relay holds, locked;
     None when there is none (SKIP LOCKED: relays never wait for each other)."""
     return queryset.select_for_update(skip_locked=True, of=("self",)).first()

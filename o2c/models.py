@@ -1,4 +1,5 @@
-"""Tables of the shared kernel: remembered idempotent responses and the transactional outbox."""
+"""Tables of the shared kernel: remembered idempotent responses, the transactional outbox, and
+the abstract event row every document's timeline shares (o2c/states.py)."""
 
 from __future__ import annotations
 
@@ -76,3 +77,24 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.status})"
+
+
+class StatusEvent(models.Model):
+    """One step on a document's timeline: who did what, when, from which status to which, and why.
+
+    Each document has its own event table (OrderEvent, ShipmentEvent, InvoiceEvent, …) made from
+    this one, with a foreign key to the document whose `related_name` is `events`:
+    `o2c.states.transition` writes a row for every status change. Rows with an empty
+    `to_status` record other steps (created, edited, allocated). `detail` holds the reason.
+    """
+
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    event = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]

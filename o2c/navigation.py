@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from o2c.roles import FINANCE, MANAGER, ROLE_LABELS, SALES, WAREHOUSE, has_role, user_roles
@@ -52,7 +54,7 @@ NAVIGATION: tuple[NavItem, ...] = (
 )
 
 
-def navigation_for(user) -> list[dict]:
+def navigation_for(user: Any) -> list[dict[str, Any]]:
     items = []
     for item in NAVIGATION:
         if not has_role(user, *item.roles):
@@ -65,7 +67,7 @@ def navigation_for(user) -> list[dict]:
     return items
 
 
-def navigation(request) -> dict:
+def navigation(request: HttpRequest) -> dict[str, Any]:
     """Context processor: `company_name`, `nav_items` and `user_role_labels` for the base template."""
     company = {"company_name": settings.O2C_COMPANY_NAME}
     user = getattr(request, "user", None)
@@ -80,9 +82,9 @@ def navigation(request) -> dict:
     }
 
 
-def nav_groups(items: list[dict]) -> list[dict]:
+def nav_groups(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Items by group, in table order: a group of one is a link, a larger one a menu."""
-    groups: dict[str, list[dict]] = {}
+    groups: dict[str, list[dict[str, Any]]] = {}
     for item in items:
         groups.setdefault(item["group"] or item["label"], []).append(item)
     return [{"label": label, "items": members} for label, members in groups.items()]

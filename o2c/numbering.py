@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.apps import apps
+from django.apps.registry import Apps
 from django.db import connection
 from sequences import get_next_value
 
@@ -43,7 +44,9 @@ def series_name(*, series: str, year: int) -> str:
     return f"{series}-{year}"
 
 
-def number_series_ensure(*, years: Iterable[int], series: Iterable[str] = GAPLESS, registry=apps) -> int:
+def number_series_ensure(
+    *, years: Iterable[int], series: Iterable[str] = GAPLESS, registry: Apps = apps
+) -> int:
     """Create the counter rows of the gapless `series` for `years` that do not exist yet, at 0 (the
     first number is 1); rows that exist are left as they are. Safe to repeat and to run beside
     transactions that take numbers. Returns how many rows were created."""
@@ -55,7 +58,7 @@ def number_series_ensure(*, years: Iterable[int], series: Iterable[str] = GAPLES
     return len(missing)
 
 
-def number_series_prepare(*, today: date, registry=apps) -> int:
+def number_series_prepare(*, today: date, registry: Apps = apps) -> int:
     """The series of this year and the next: what the migration, the beat task and `seed_demo`
     run."""
     return number_series_ensure(years=[today.year, today.year + 1], registry=registry)

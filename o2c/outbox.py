@@ -47,7 +47,7 @@ class EmailToSend:
     accepted it (called with the time, in the transaction that marks the message delivered)."""
 
     email: EmailMessage
-    sent: Callable[[datetime], None] | None = None
+    sent: Callable[[datetime], object] | None = None
 
 
 Handler = Callable[[OutboxMessage], EmailToSend | None]

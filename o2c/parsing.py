@@ -37,7 +37,7 @@ _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\Z")
 
 
-def parse_id(value, *, field: str) -> int:
+def parse_id(value: object, *, field: str) -> int:
     """A primary key: a positive int, or a string of ASCII digits that fits a bigint."""
     if isinstance(value, bool):
         raise DomainError("must be an id (a positive whole number)", field=field, code=Code.INVALID_ID)
@@ -52,7 +52,7 @@ def parse_id(value, *, field: str) -> int:
     return number
 
 
-def parse_optional_id(value, *, field: str) -> int | None:
+def parse_optional_id(value: object, *, field: str) -> int | None:
     """`parse_id`, with None or an empty string meaning no id."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -70,7 +70,7 @@ def date_check(value: date, *, field: str) -> date:
     return value
 
 
-def parse_date(value, *, field: str) -> date:
+def parse_date(value: object, *, field: str) -> date:
     """A date as `YYYY-MM-DD` (ASCII digits only), in the supported years."""
     if isinstance(value, date):
         return date_check(value, field=field)
@@ -84,14 +84,14 @@ def parse_date(value, *, field: str) -> date:
     return date_check(parsed, field=field)
 
 
-def parse_optional_date(value, *, field: str) -> date | None:
+def parse_optional_date(value: object, *, field: str) -> date | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     return parse_date(value, field=field)
 
 
 def parse_decimal(
-    value,
+    value: object,
     *,
     field: str,
     places: int = 2,
@@ -126,7 +126,7 @@ def parse_decimal(
     return number
 
 
-def parse_amount(value, *, field: str, positive: bool = True) -> Decimal:
+def parse_amount(value: object, *, field: str, positive: bool = True) -> Decimal:
     """A money amount: at most two decimals, within `MAX_AMOUNT`; positive unless told."""
     amount = parse_decimal(value, field=field, minimum=None if not positive else Decimal("0"))
     if positive and amount <= 0:
@@ -134,7 +134,7 @@ def parse_amount(value, *, field: str, positive: bool = True) -> Decimal:
     return amount
 
 
-def parse_quantity(value, *, field: str) -> Decimal:
+def parse_quantity(value: object, *, field: str) -> Decimal:
     """A positive quantity with at most three decimals."""
     quantity = parse_decimal(value, field=field, places=3, maximum=MAX_QUANTITY, minimum=Decimal("0"))
     if quantity <= 0:

@@ -10,9 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+
+if TYPE_CHECKING:
+    from django.apps.registry import Apps
+    from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 SALES, WAREHOUSE, FINANCE, MANAGER, ADMIN = "sales", "warehouse", "finance", "manager", "admin"
 ROLES = (SALES, WAREHOUSE, FINANCE, MANAGER, ADMIN)
@@ -42,7 +47,9 @@ _CREDIT_DECISIONS = ["credit.add_creditdecision"]
 _VIEW_BILLING = [
     "fulfillment.view_shipment",
     "fulfillment.view_shipmentline",
+    "fulfillment.view_shipmentevent",
     "invoicing.view_invoice",
+    "invoicing.view_invoiceevent",
     "invoicing.view_invoiceline",
     "invoicing.view_creditnote",
     "invoicing.view_creditnoteline",
@@ -51,14 +58,18 @@ _SHIPPING = ["fulfillment.add_shipment", "fulfillment.change_shipment"]
 _CREDIT_NOTES = ["invoicing.add_creditnote"]
 _VIEW_CASH = [
     "receivables.view_payment",
+    "receivables.view_paymentevent",
     "receivables.view_allocation",
     "receivables.view_receivableentry",
     "receivables.view_dispute",
+    "receivables.view_disputeevent",
     "receivables.view_writeoff",
     "receivables.view_dunninglevel",
     "receivables.view_dunningrun",
     "receivables.view_dunningnotice",
     "receivables.view_bankstatement",
+    "receivables.view_bankstatementevent",
+    "receivables.view_bankstatementlineevent",
     "receivables.view_portallink",
 ]
 _CASH = [
@@ -140,7 +151,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
-def user_roles(user) -> frozenset[str]:
+def user_roles(user: Any) -> frozenset[str]:
     """The role names of `user`, read once per request object."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
@@ -154,7 +165,7 @@ def user_roles(user) -> frozenset[str]:
     return cached
 
 
-def has_role(user, *roles: str) -> bool:
+def has_role(user: Any, *roles: str) -> bool:
     """True when `user` holds one of `roles`, directly or through manager or admin."""
     held = user_roles(user)
     if ADMIN in held:
@@ -164,7 +175,7 @@ def has_role(user, *roles: str) -> bool:
     return bool(held.intersection(roles))
 
 
-def primary_role(user) -> str | None:
+def primary_role(user: Any) -> str | None:
     held = user_roles(user)
     for role in (ADMIN, MANAGER, FINANCE, SALES, WAREHOUSE):
         if role in held:
@@ -172,24 +183,24 @@ def primary_role(user) -> str | None:
     return None
 
 
-def role_required(*roles: str) -> Callable:
+def role_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Page decorator: anonymous users go to the login page, other roles get a 403."""
 
-    def decorator(view: Callable) -> Callable:
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         @login_required
-        def wrapped(request, *args, **kwargs):
+        def wrapped(request: Any, *args: Any, **kwargs: Any) -> Any:
             if not has_role(request.user, *roles):
                 raise PermissionDenied(f"this page is for {', '.join(roles)}")
             return view(request, *args, **kwargs)
 
-        wrapped.required_roles = roles
+        wrapped.required_roles = roles  # type: ignore[attr-defined]  # a mark on the view
         return wrapped
 
     return decorator
 
 
-def roles_sync(apps=None) -> dict[str, int]:
+def roles_sync(apps: Apps | None = None) -> dict[str, int]:
     """Create the role groups and give each exactly its permissions; returns counts per role.
 
     Permissions of models that do not exist yet (an early migration on a fresh database) are
@@ -218,17 +229,17 @@ def roles_sync(apps=None) -> dict[str, int]:
     return counts
 
 
-def ensure_permissions_exist(apps) -> None:
+def ensure_permissions_exist(apps: Apps) -> None:
     """Create the model permissions now (Django would only after the whole migrate run)."""
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        app_config.models_module = True  # type: ignore[assignment]  # any truthy value
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
 
 
-def roles_sync_migration(apps, schema_editor) -> None:
+def roles_sync_migration(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     """The RunPython step of every migration that adds models the roles work with."""
     ensure_permissions_exist(apps)
     roles_sync(apps)

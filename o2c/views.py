@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -19,7 +21,7 @@ from o2c.roles import FINANCE, MANAGER, ROLE_LABELS, SALES, WAREHOUSE, primary_r
 from reporting import dashboard
 
 # What each role's home page offers; later issues fill in the pages behind the cards.
-HOME_CARDS = {
+HOME_CARDS: dict[str, dict[str, Any]] = {
     SALES: {
         "intro": "Enter and follow orders, look up customers and stock.",
         "cards": [
@@ -79,7 +81,7 @@ HOME_CARDS = {
 }
 
 # The dashboard shown above the cards, per role (issue 7).
-DASHBOARDS = {
+DASHBOARDS: dict[str, Callable[..., Any]] = {
     MANAGER: dashboard.manager_dashboard,
     FINANCE: dashboard.finance_dashboard,
     SALES: dashboard.sales_dashboard,
@@ -87,25 +89,30 @@ DASHBOARDS = {
 
 
 @login_required
-def home(request):
+def home(request: HttpRequest) -> HttpResponseBase:
     role = primary_role(request.user)
     if role is None:
         return HttpResponseForbidden("Your account has no role yet; ask an administrator to give you one.")
     return redirect(f"home-{role}")
 
 
-def _role_home(role: str):
+def _role_home(role: str) -> Callable[..., HttpResponse]:
     @role_required(role)
-    def view(request):
+    def view(request: HttpRequest) -> HttpResponse:
         spec = HOME_CARDS[role]
-        cards = []
+        cards: list[dict[str, Any]] = []
         for title, text, url_name in spec["cards"]:
             try:
                 url = reverse(url_name)
             except NoReverseMatch:
                 url = None
             cards.append({"title": title, "text": text, "url": url})
-        context = {"role": role, "role_label": ROLE_LABELS[role], "intro": spec["intro"], "cards": cards}
+        context: dict[str, Any] = {
+            "role": role,
+            "role_label": ROLE_LABELS[role],
+            "intro": spec["intro"],
+            "cards": cards,
+        }
         today = timezone.localdate()
         if role in DASHBOARDS:  # the figures of the role's dashboard (reporting/dashboard/)
             context["dashboard"] = DASHBOARDS[role](today=today, user=request.user)
@@ -123,7 +130,7 @@ home_manager = _role_home(MANAGER)
 
 @never_cache
 @require_GET
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     healthy, body = health.health()
     return JsonResponse(body, status=200 if healthy else 503)
 
@@ -138,13 +145,14 @@ was lost half-way: try again in a few seconds.</p>
 """
 
 
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponse:
     """`handler500`: a database that is away (restarting, failing over) is a 503 with
     Retry-After, JSON on the API and a plain page elsewhere, rendered without the database;
     any other error is Django's 500 (decision 0030)."""
     error = sys.exc_info()[1]
     if not isinstance(error, DATABASE_ERRORS):
         return defaults.server_error(request)
+    response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse(DATABASE_UNAVAILABLE, status=503)
     else:

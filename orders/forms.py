@@ -13,11 +13,11 @@ from decimal import Decimal
 
 from django import forms
 
-from inventory.models import Product
 from o2c.errors import DomainError, KernelErrorCode
 from o2c.forms import DateField, IdField
 from o2c.money import ZERO, LineAmounts, line_amounts, round_money
 from o2c.parsing import MAX_AMOUNT, MAX_QUANTITY, parse_decimal, parse_optional_id
+from o2c.tables import FilterForm
 from orders.models import SalesOrder
 from orders.services import LineInput
 
@@ -30,7 +30,6 @@ ERROR_FIELDS = {
     "customer_reference": "customer_reference",
     "ship_to": "ship_to",
 }
-SORTS = {"number": "number", "date": "order_date", "total": "total"}
 
 
 @dataclass(frozen=True)
@@ -254,7 +253,7 @@ def order_preview(
             line.problem = "discount is 0–100 %"
         elif quantity is not None and quantity <= 0:
             line.problem = "quantity must be positive"
-        if product.kind == Product.Kind.SERVICE:
+        if not product.is_stock:
             line.stock = "service"
         else:
             line.available = availability.get(product.pk, ZERO)
@@ -287,9 +286,16 @@ def order_preview(
 # --- the order list ---------------------------------------------------------------------------
 
 
-class OrderFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Number", max_length=30)
-    customer = forms.CharField(required=False, label="Customer", max_length=100)
+class OrderFilterForm(FilterForm):
+    q = forms.CharField(
+        required=False, label="Number", max_length=30, widget=forms.TextInput(attrs={"placeholder": "SO-…"})
+    )
+    customer = forms.CharField(
+        required=False,
+        label="Customer",
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": "Code or name", "type": "search"}),
+    )
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *SalesOrder.Status.choices])
     fulfillment_status = forms.ChoiceField(
         required=False, label="Fulfilment", choices=[("", "Any fulfilment"), *SalesOrder.Fulfillment.choices]

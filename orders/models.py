@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+
+from o2c.models import StatusEvent
 
 
 class SalesOrder(models.Model):
@@ -58,6 +62,23 @@ class SalesOrder(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     late = models.BooleanField(default=False, help_text="requested date passed before it shipped")
 
+    # The allowed status changes (STYLE.md rule 3, o2c.states.transition); the same table decides
+    # which buttons a page shows.
+    TRANSITIONS: ClassVar[frozenset[tuple[str, str]]] = frozenset(
+        {
+            (Status.DRAFT, Status.ON_HOLD),
+            (Status.DRAFT, Status.OPEN),
+            (Status.DRAFT, Status.CANCELLED),
+            (Status.ON_HOLD, Status.OPEN),
+            (Status.ON_HOLD, Status.CANCELLED),
+            (Status.OPEN, Status.ON_HOLD),
+            (Status.OPEN, Status.FULFILLED),
+            (Status.OPEN, Status.CANCELLED),
+            (Status.FULFILLED, Status.CLOSED),
+            (Status.CLOSED, Status.FULFILLED),  # its payment bounced
+        }
+    )
+
     class Meta:
         ordering = ["-pk"]
         indexes = [
@@ -82,21 +103,6 @@ class SalesOrder(models.Model):
 
     def __str__(self) -> str:
         return self.number
-
-
-# The allowed status changes (STYLE.md rule 3); the same table decides which buttons a page shows.
-TRANSITIONS = {
-    (SalesOrder.Status.DRAFT, SalesOrder.Status.ON_HOLD),
-    (SalesOrder.Status.DRAFT, SalesOrder.Status.OPEN),
-    (SalesOrder.Status.DRAFT, SalesOrder.Status.CANCELLED),
-    (SalesOrder.Status.ON_HOLD, SalesOrder.Status.OPEN),
-    (SalesOrder.Status.ON_HOLD, SalesOrder.Status.CANCELLED),
-    (SalesOrder.Status.OPEN, SalesOrder.Status.ON_HOLD),
-    (SalesOrder.Status.OPEN, SalesOrder.Status.FULFILLED),
-    (SalesOrder.Status.OPEN, SalesOrder.Status.CANCELLED),
-    (SalesOrder.Status.FULFILLED, SalesOrder.Status.CLOSED),
-    (SalesOrder.Status.CLOSED, SalesOrder.Status.FULFILLED),  # its payment bounced
-}
 
 
 class SalesOrderLine(models.Model):
@@ -154,19 +160,12 @@ class SalesOrderLine(models.Model):
         return f"{self.order_id}/{self.position}"
 
 
-class OrderEvent(models.Model):
+class OrderEvent(StatusEvent):
     """The order's timeline: who did what, when, from which status to which, and why."""
 
     order = models.ForeignKey(SalesOrder, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    event = models.CharField(max_length=40)
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12, blank=True)
-    detail = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(StatusEvent.Meta):
         indexes = [  # the orders that were ever on hold, for the hold count on a past date
             models.Index(
                 fields=["order"], include=["at"], condition=Q(to_status="on_hold"), name="orderevent_on_hold"

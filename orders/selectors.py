@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
@@ -16,7 +18,7 @@ from orders.models import OrderEvent, SalesOrder, SalesOrderLine
 EXPOSURE_STATUSES = (SalesOrder.Status.OPEN, SalesOrder.Status.FULFILLED)
 
 
-def order_list(*, filters: dict | None = None) -> QuerySet[SalesOrder]:
+def order_list(*, filters: dict[str, Any] | None = None) -> QuerySet[SalesOrder]:
     orders = SalesOrder.objects.select_related("customer", "warehouse", "created_by")
     for field, value in (filters or {}).items():
         if value not in (None, ""):
@@ -93,7 +95,7 @@ def order_events(*, order_id: int) -> QuerySet[OrderEvent]:
     return OrderEvent.objects.filter(order_id=order_id).select_related("actor").order_by("at", "pk")
 
 
-def stock_products_by_warehouse(*, order_ids) -> dict[int, list[int]]:
+def stock_products_by_warehouse(*, order_ids: Iterable[int]) -> dict[int, list[int]]:
     """The stock products of `order_ids` per warehouse (warehouse id → product ids in order):
     the stock levels a step that may allocate these orders locks in their place."""
     products: dict[int, set[int]] = {}
@@ -141,7 +143,7 @@ def order_delivery_address(*, order: SalesOrder) -> DeliveryAddress:
     return DeliveryAddress(text="", source=None)
 
 
-def held_order_ids(*, customer_id: int) -> QuerySet:
+def held_order_ids(*, customer_id: int) -> QuerySet[SalesOrder, int]:
     """The ids of a customer's orders on credit hold, oldest submission first."""
     return (
         order_list(filters={"customer_id": customer_id, "status": SalesOrder.Status.ON_HOLD})
@@ -150,7 +152,7 @@ def held_order_ids(*, customer_id: int) -> QuerySet:
     )
 
 
-def backordered_order_ids(*, product_ids, warehouse_id: int) -> set[int]:
+def backordered_order_ids(*, product_ids: Iterable[int], warehouse_id: int) -> set[int]:
     """Open orders waiting for any of `product_ids` in `warehouse_id`."""
     return {
         line.order_id

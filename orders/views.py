@@ -13,7 +13,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -25,15 +24,14 @@ from fulfillment.selectors import shipment_list
 from inventory.selectors import product_list, products_by_id, stock_available, warehouse_list
 from invoicing.selectors import credit_note_list, invoice_rows
 from o2c import pipeline
-from o2c.csv import csv_response
 from o2c.errors import DomainError
 from o2c.forms import param_id, param_text
 from o2c.parsing import parse_optional_id
 from o2c.roles import FINANCE, SALES, WAREHOUSE, has_role, role_required
 from o2c.states import transitions_from
+from o2c.tables import list_page
 from orders import selectors, services
 from orders.forms import (
-    SORTS,
     LinePreview,
     LineRow,
     OrderEntryForm,
@@ -41,31 +39,12 @@ from orders.forms import (
     ReasonForm,
     order_preview,
 )
-from orders.models import TRANSITIONS, SalesOrder
+from orders.models import SalesOrder
+from orders.tables import OrderTable
 from receivables.cash.selectors import payment_list
 from receivables.disputes.selectors import dispute_list
 
-PAGE_SIZE = 50
 SUGGESTIONS = 8
-CSV_HEADER = [
-    "number",
-    "order_date",
-    "customer_code",
-    "customer_name",
-    "status",
-    "fulfillment_status",
-    "billing_status",
-    "payment_status",
-    "requested_delivery_date",
-    "customer_reference",
-    "warehouse",
-    "currency",
-    "net_total",
-    "tax_total",
-    "total",
-    "credit_outcome",
-    "credit_reason",
-]
 STATUS = SalesOrder.Status
 
 
@@ -263,7 +242,7 @@ def product_search(request):
 @role_required(SALES, WAREHOUSE, FINANCE)
 def order_list(request):
     form = OrderFilterForm(request.GET or None)
-    cleaned = form.cleaned_data if form.is_valid() else {}
+    cleaned = form.values
     filters = {
         "status": cleaned.get("status"),
         "fulfillment_status": cleaned.get("fulfillment_status"),
@@ -271,61 +250,14 @@ def order_list(request):
     }
     if cleaned.get("customer"):
         filters["customer__in"] = customer_list(search=cleaned["customer"]).values("pk")
-    sort = request.GET.get("sort", "-date")
-    if sort.lstrip("-") not in SORTS:
-        sort = "-date"
-    field = ("-" if sort.startswith("-") else "") + SORTS[sort.lstrip("-")]
-    orders = with_latest_decision(selectors.order_list(filters=filters)).order_by(field, "-pk")
-    if request.GET.get("export") == "csv":
-        return csv_response("orders.csv", CSV_HEADER, (_csv_row(order) for order in orders.iterator()))
-    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
-    columns = [
-        {
-            "key": key,
-            "label": label,
-            "active": sort.lstrip("-") == key,
-            "descending": sort == f"-{key}",
-            "next": f"-{key}" if sort != f"-{key}" else key,
-        }
-        for key, label in (("number", "Number"), ("date", "Date"), ("total", "Total"))
-    ]
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("sort", None)
-    return render(
+    table = OrderTable(with_latest_decision(selectors.order_list(filters=filters)))
+    return list_page(
         request,
-        "orders/order_list.html",
-        {
-            "form": form,
-            "page": page,
-            "columns": {column["key"]: column for column in columns},
-            "query": query.urlencode(),
-            "customers_linked": _url_or_none("customers:list") is not None,
-            "can_create": has_role(request.user, SALES),
-        },
+        table,
+        template="orders/order_list.html",
+        filters=form,
+        context={"can_create": has_role(request.user, SALES)},
     )
-
-
-def _csv_row(order: SalesOrder) -> list:
-    return [
-        order.number,
-        order.order_date,
-        order.customer.code,
-        order.customer.name,
-        order.status,
-        order.fulfillment_status,
-        order.billing_status,
-        order.payment_status,
-        order.requested_delivery_date or "",
-        order.customer_reference,
-        order.warehouse.code,
-        order.currency,
-        order.net_total,
-        order.tax_total,
-        order.total,
-        order.credit_outcome or "",
-        order.credit_reason or "",
-    ]
 
 
 # --- one order and its actions ------------------------------------------------------------------
@@ -334,7 +266,7 @@ def _csv_row(order: SalesOrder) -> list:
 @role_required(SALES, WAREHOUSE, FINANCE)
 def order_detail(request, order_id: int):
     order = _order_or_404(order_id)
-    targets = transitions_from(order.status, TRANSITIONS)
+    targets = transitions_from(order.status, SalesOrder.TRANSITIONS)
     lines = list(order.lines.all())
     shipped = any(line.quantity_shipped > 0 for line in lines)
     sales, finance = has_role(request.user, SALES), has_role(request.user, FINANCE)

@@ -16,9 +16,15 @@ import pgtrigger
 from django.db import models
 from django.db.models import Q
 
-from receivables.bank.models import BankColumnMapping, BankStatement, BankStatementLine
-from receivables.cash.models import Allocation, Payment, PaymentNotification, WriteOff
-from receivables.disputes.models import Dispute, DisputeLine
+from receivables.bank.models import (
+    BankColumnMapping,
+    BankStatement,
+    BankStatementEvent,
+    BankStatementLine,
+    BankStatementLineEvent,
+)
+from receivables.cash.models import Allocation, Payment, PaymentEvent, PaymentNotification, WriteOff
+from receivables.disputes.models import Dispute, DisputeEvent, DisputeLine
 from receivables.dunning.models import DunningLevel, DunningNotice, DunningNoticeLine, DunningRun
 from receivables.portal.models import PortalLink
 
@@ -26,14 +32,18 @@ __all__ = [
     "Allocation",
     "BankColumnMapping",
     "BankStatement",
+    "BankStatementEvent",
     "BankStatementLine",
+    "BankStatementLineEvent",
     "Dispute",
+    "DisputeEvent",
     "DisputeLine",
     "DunningLevel",
     "DunningNotice",
     "DunningNoticeLine",
     "DunningRun",
     "Payment",
+    "PaymentEvent",
     "PaymentNotification",
     "PortalLink",
     "ReceivableEntry",

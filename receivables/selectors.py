@@ -8,9 +8,11 @@ open-item ledger's sums, which a test checks); anything "as of" a past date sums
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     F,
@@ -30,6 +32,9 @@ from receivables.models import Dispute, Payment, ReceivableEntry
 from receivables.open_items.selectors import MONEY as _MONEY
 from receivables.open_items.selectors import disputed_capped, past_due_q
 
+if TYPE_CHECKING:
+    from invoicing.models import Invoice
+
 
 @dataclass(frozen=True)
 class ReceivablesPosition:
@@ -39,7 +44,7 @@ class ReceivablesPosition:
     disputed: Decimal = ZERO
 
 
-def open_disputed_subquery() -> Subquery:
+def open_disputed_subquery() -> Coalesce:
     """Per invoice (OuterRef "pk"): the amount in open disputes."""
     return Coalesce(
         Subquery(
@@ -88,7 +93,7 @@ def receivables_positions(*, customer_ids: list[int], grace_days: int = 0) -> di
     return positions
 
 
-def open_invoices(*, customer_id: int) -> QuerySet:
+def open_invoices(*, customer_id: int) -> QuerySet[Invoice]:
     """A customer's invoices with a balance, oldest due first, with `days_overdue` and `disputed`."""
     return (
         invoice_list(filters={"customer_id": customer_id})
@@ -98,7 +103,7 @@ def open_invoices(*, customer_id: int) -> QuerySet:
     )
 
 
-def open_items(invoices) -> list[OpenInvoice]:
+def open_items(invoices: Iterable[Invoice]) -> list[OpenInvoice]:
     """Invoices (annotated with `disputed` or not) as the allocation proposal takes them."""
     return [
         OpenInvoice(

@@ -8,14 +8,18 @@ bank statement lines in bank/services/.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from o2c.parsing import parse_amount
 from receivables.models import ReceivableEntry
 
+if TYPE_CHECKING:
+    from invoicing.models import CreditNote, Invoice
+
 Kind = ReceivableEntry.Kind
 
 
-def receivable_record_invoice(*, invoice) -> None:
+def receivable_record_invoice(*, invoice: Invoice) -> None:
     """The invoice's own row (+ its total), written when it is issued."""
     if invoice.total > 0:
         ReceivableEntry.objects.create(
@@ -28,7 +32,7 @@ def receivable_record_invoice(*, invoice) -> None:
         )
 
 
-def receivable_record_credit_note(*, credit_note) -> None:
+def receivable_record_credit_note(*, credit_note: CreditNote) -> None:
     ReceivableEntry.objects.create(
         customer_id=credit_note.customer_id,
         kind=Kind.CREDIT_NOTE,
@@ -44,6 +48,6 @@ def receivable_entries_add(rows: list[ReceivableEntry]) -> None:
     ReceivableEntry.objects.bulk_create([row for row in rows if row.amount])
 
 
-def amount_clean(value, *, field: str = "amount") -> Decimal:
+def amount_clean(value: object, *, field: str = "amount") -> Decimal:
     """A positive amount of money: o2c.parsing's one rule (two decimals, at most MAX_AMOUNT)."""
     return parse_amount(value, field=field)

@@ -4,24 +4,33 @@ one step here is `credit_note_issue`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from invoicing import selectors as invoicing_selectors
 from invoicing import services as invoicing
-from invoicing.models import CreditNote
 from o2c import locks
 from orders import services as orders
-from orders.models import SalesOrder
 from receivables import services as receivables
 from receivables.disputes import selectors as dispute_selectors
 from receivables.disputes import services as disputes
 from receivables.models import Dispute
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def invoice_issue(*, order: SalesOrder, quantities: dict[int, Decimal], shipment=None, by) -> None:
+    from fulfillment.models import Shipment
+    from invoicing.models import CreditNote, Invoice
+    from orders.models import SalesOrder
+
+
+def invoice_issue(
+    *, order: SalesOrder, quantities: dict[int, Decimal], shipment: Shipment | None = None, by: User | None
+) -> None:
     """Invoice `quantities` of the order's lines: the invoice, its open item, the order's invoiced
     quantities and payment status."""
     invoice = invoicing.invoice_create(order=order, quantities=quantities, shipment=shipment, by=by)
@@ -30,7 +39,7 @@ def invoice_issue(*, order: SalesOrder, quantities: dict[int, Decimal], shipment
     orders_settle(order_ids=[order.pk], on=invoice.issue_date, reference=invoice.number, by=by)
 
 
-def invoice_lock(*, invoice_id: int):
+def invoice_lock(*, invoice_id: int) -> Invoice:
     """An invoice in the lock order: its order, its customer (KEY SHARE: what the write-off's or
     credit note's foreign key takes), then the invoice."""
     row = invoicing_selectors.invoice_parties(invoice_id=invoice_id)
@@ -40,7 +49,7 @@ def invoice_lock(*, invoice_id: int):
     return locks.invoice_lock(invoice_id=invoice_id)
 
 
-def orders_settle(*, order_ids, on: date, reference: str, by) -> None:
+def orders_settle(*, order_ids: Iterable[int], on: date, reference: str, by: User | None) -> None:
     """The payment status of the orders whose invoices were settled (closed when fully paid)."""
     order_ids = sorted(set(order_ids))
     figures = invoicing_selectors.order_settlements(order_ids=order_ids)
@@ -49,17 +58,25 @@ def orders_settle(*, order_ids, on: date, reference: str, by) -> None:
 
 
 def invoices_settle(
-    *, invoices: dict, on: date, paid: dict[int, Decimal] | None = None, written_off=None, reference: str, by
+    *,
+    invoices: dict[int, Invoice],
+    on: date,
+    paid: dict[int, Decimal] | None = None,
+    written_off: dict[int, Decimal] | None = None,
+    reference: str,
+    by: User | None,
 ) -> None:
     """Invoice balances and statuses (movements dated `on`), then their orders' payment status."""
     touched, on_orders = set(), on
     for invoice_id in {*(paid or {}), *(written_off or {})}:
         on_orders = max(on_orders, invoices[invoice_id].issue_date)  # never before the invoice
     for invoice_id, amount in (paid or {}).items():
-        invoicing.invoice_settle(invoice=invoices[invoice_id], paid=amount, on=on)
+        invoicing.invoice_settle(invoice=invoices[invoice_id], paid=amount, on=on, reference=reference, by=by)
         touched.add(invoices[invoice_id].order_id)
     for invoice_id, amount in (written_off or {}).items():
-        invoicing.invoice_settle(invoice=invoices[invoice_id], written_off=amount, on=on)
+        invoicing.invoice_settle(
+            invoice=invoices[invoice_id], written_off=amount, on=on, reference=reference, by=by
+        )
         touched.add(invoices[invoice_id].order_id)
     if touched:
         orders_settle(order_ids=touched, on=on_orders, reference=reference, by=by)
@@ -70,11 +87,11 @@ def credit_note_issue(
     *,
     invoice_id: int,
     reason: str,
-    lines=None,
-    amount=None,
+    lines: list[invoicing.CreditLineInput] | None = None,
+    amount: Decimal | None = None,
     dispute_id: int | None = None,
     confirm_unrelated: bool = False,
-    by,
+    by: User | None,
 ) -> CreditNote:
     """A credit note on an invoice: posted, numbered, delivered like an invoice; it enters the
     open-item ledger and the order's payment status follows. On an invoice with an open dispute
@@ -100,7 +117,14 @@ def credit_note_issue(
     return note
 
 
-def credit_note_create(*, invoice, reason: str, lines, amount, by) -> CreditNote:
+def credit_note_create(
+    *,
+    invoice: Invoice,
+    reason: str,
+    lines: list[invoicing.CreditLineInput] | None,
+    amount: Decimal | None,
+    by: User | None,
+) -> CreditNote:
     """A credit note on `invoice`, locked by the caller (`invoice_lock`): the note, its open item,
     the order's payment status."""
     note = invoicing.credit_note_create(invoice=invoice, reason=reason, lines=lines, amount=amount, by=by)

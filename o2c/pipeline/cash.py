@@ -4,8 +4,10 @@ again."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
@@ -25,8 +27,15 @@ from receivables.cash import services as cash
 from receivables.cash.errors import CashErrorCode
 from receivables.models import Payment
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def _customer_cash_lock(*, customer_id: int, touches, recheck: bool = False) -> None:
+    pass
+
+
+def _customer_cash_lock(
+    *, customer_id: int, touches: Callable[[], Iterable[int]], recheck: bool = False
+) -> None:
     """Everything a cash step of a customer may touch, in the lock order: the orders of the
     invoices it settles (`touches()`, their ids) and the customer's held orders, then the
     customer, then (with `recheck`) the stock its held orders would allocate. The invoices come
@@ -64,7 +73,7 @@ def _customer_cash_lock(*, customer_id: int, touches, recheck: bool = False) -> 
             inventory.stock_levels_lock(product_ids=product_ids, warehouse_id=warehouse_id)
 
 
-def _cash_order_ids(*, customer_id: int, invoice_ids) -> set[int]:
+def _cash_order_ids(*, customer_id: int, invoice_ids: Iterable[int]) -> set[int]:
     """The orders of `invoice_ids` and the customer's held orders (re-checked after a payment)."""
     return invoicing_selectors.invoice_order_ids(invoice_ids=invoice_ids) | set(
         order_selectors.held_order_ids(customer_id=customer_id)
@@ -75,8 +84,8 @@ def _cash_order_ids(*, customer_id: int, invoice_ids) -> set[int]:
 def payment_record(
     *,
     customer_id: int,
-    amount,
-    received_on,
+    amount: Decimal | str,
+    received_on: date,
     reference: str = "",
     method: str = Payment.Method.BANK_TRANSFER,
     allocations: list[cash.AllocationInput] | None = None,
@@ -84,13 +93,13 @@ def payment_record(
     currency: str | None = None,
     source: str = Payment.Source.MANUAL,
     note: str = "",
-    by=None,
+    by: User | None = None,
 ) -> Payment:
     """A payment from a customer: applied as the clerk says, or automatically (invoice number in
     the reference first, then oldest due first); the rest stays unapplied cash. Postings, invoice
     balances and order payment status in one transaction; then the customer's held orders are
     checked again."""
-    proposal: list = []
+    proposal: list[tuple[int, Decimal]] = []
 
     def touches() -> set[int]:
         if allocations is not None:
@@ -130,7 +139,9 @@ def payment_record(
 
 
 @transaction.atomic
-def payment_apply(*, payment_id: int, allocations: list[cash.AllocationInput], by=None) -> Payment:
+def payment_apply(
+    *, payment_id: int, allocations: list[cash.AllocationInput], by: User | None = None
+) -> Payment:
     """Apply a payment's unapplied cash to invoices."""
     customer_id = cash_selectors.payment_get(payment_id=payment_id).customer_id
     _customer_cash_lock(
@@ -151,7 +162,7 @@ def payment_apply(*, payment_id: int, allocations: list[cash.AllocationInput], b
 
 
 @transaction.atomic
-def payment_reverse(*, payment_id: int, reason: str, by=None) -> Payment:
+def payment_reverse(*, payment_id: int, reason: str, by: User | None = None) -> Payment:
     """A bounced payment: its allocations undone, its postings reversed, invoices reopened."""
     known = cash_selectors.payment_get(payment_id=payment_id)
     allocated: set[int] = set()
@@ -167,7 +178,7 @@ def payment_reverse(*, payment_id: int, reason: str, by=None) -> Payment:
     back = cash.payment_reverse(payment=payment, reason=reason, by=by)
     invoices_settle(
         invoices=invoices,
-        on=payment.reversed_on,
+        on=payment.reversed_on,  # type: ignore[arg-type]  # set by the reversal just made
         paid={i: -amount for i, amount in back.items()},
         reference=payment.number,
         by=by,
@@ -176,14 +187,14 @@ def payment_reverse(*, payment_id: int, reason: str, by=None) -> Payment:
 
 
 @transaction.atomic
-def payment_refund(*, payment_id: int, amount, reason: str, by=None) -> Payment:
+def payment_refund(*, payment_id: int, amount: Decimal | str, reason: str, by: User | None = None) -> Payment:
     """Pay a payment's unapplied cash back to the customer."""
     payment = locks.payment_lock(payment_id=payment_id)
     return cash.payment_refund(payment=payment, amount=amount, reason=reason, by=by)
 
 
 @transaction.atomic
-def payment_notification_receive(*, event: dict) -> tuple[Payment, bool]:
+def payment_notification_receive(*, event: dict[str, Any]) -> tuple[Payment, bool]:
     """A payment provider's signed event (the signature is checked by the view): recorded once
     by its id, applied automatically. Returns (the payment, True when this call recorded it)."""
     notification, created = cash.notification_claim(event_id=str(event.get("id") or ""), payload=event)
@@ -209,14 +220,14 @@ def payment_notification_receive(*, event: dict) -> tuple[Payment, bool]:
 
 
 @transaction.atomic
-def bank_line_record(*, line_id: int, by=None) -> Payment | None:
+def bank_line_record(*, line_id: int, by: User | None = None) -> Payment | None:
     """A confirmed bank statement line becomes a payment applied as the clerk confirmed it, once:
     the line is locked first and a line already recorded is skipped (None)."""
     line = locks.bank_line_lock(line_id=line_id)
     if line.payment_id or line.status != line.Status.CONFIRMED:
         return None
     payment = payment_record(
-        customer_id=line.customer_id,
+        customer_id=line.customer_id,  # type: ignore[arg-type]  # a confirmed line has its customer
         amount=line.amount,
         currency=line.currency,
         received_on=line.booking_date,
@@ -231,5 +242,5 @@ def bank_line_record(*, line_id: int, by=None) -> Payment | None:
         note=f"bank statement {line.statement.file_name}, line {line.line_no}",
         by=by,
     )
-    bank_services.bank_line_link_payment(line=line, payment=payment)
+    bank_services.bank_line_link_payment(line=line, payment=payment, by=by)
     return payment

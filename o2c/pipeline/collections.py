@@ -3,6 +3,9 @@ withdrawn)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 
 from o2c import locks
@@ -10,11 +13,18 @@ from o2c.pipeline.billing import credit_note_create, dispute_credit, invoice_loc
 from receivables.cash import services as cash
 from receivables.disputes import selectors as dispute_selectors
 from receivables.disputes import services as disputes
-from receivables.models import Dispute, WriteOff
+from receivables.models import Dispute
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from receivables.models import WriteOff
+
+    pass
 
 
 @transaction.atomic
-def write_off(*, invoice_id: int, amount, reason: str, by) -> WriteOff:
+def write_off(*, invoice_id: int, amount: Decimal | str, reason: str, by: User | None) -> WriteOff:
     """A manager writes off a balance that will not be collected (Dr bad debt / Cr receivables)."""
     invoice = invoice_lock(invoice_id=invoice_id)
     written = cash.write_off_create(invoice=invoice, amount=amount, reason=reason, by=by)
@@ -32,13 +42,13 @@ def write_off(*, invoice_id: int, amount, reason: str, by) -> WriteOff:
 def dispute_open(
     *,
     invoice_id: int,
-    amount=None,
+    amount: Decimal | str | None = None,
     reason: str,
     note: str = "",
     customer_message: str = "",
     lines: list[disputes.DisputeLineInput] | None = None,
-    owner=None,
-    by,
+    owner: User | None = None,
+    by: User | None,
 ) -> Dispute:
     """A customer contests invoice lines (or a plain amount of the invoice): that part leaves
     dunning and shows apart in aging."""
@@ -57,7 +67,7 @@ def dispute_open(
 
 @transaction.atomic
 def dispute_resolve(
-    *, dispute_id: int, outcome: str, note: str = "", customer_message: str = "", by
+    *, dispute_id: int, outcome: str, note: str = "", customer_message: str = "", by: User | None
 ) -> Dispute:
     """Close a dispute: by a credit note for the disputed lines at their own tax rates (or the
     plain disputed amount; at most what is still open on the invoice), or rejected, or withdrawn

@@ -3,16 +3,16 @@ shipped), delivery, goods in and backorders."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
 from fulfillment import selectors as fulfillment_selectors
 from fulfillment import services as fulfillment
-from fulfillment.models import Shipment
 from inventory import services as inventory
-from inventory.models import StockMove
 from invoicing import selectors as invoicing_selectors
 from ledger import services as ledger
 from o2c import locks, numbering
@@ -20,22 +20,33 @@ from o2c.pipeline.billing import invoice_issue
 from orders import selectors as order_selectors
 from orders import services as orders
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from fulfillment.models import Shipment
+    from inventory.models import StockMove
+
 
 @transaction.atomic
-def shipment_create(*, order_id: int, lines: dict[int, Decimal] | None = None, by) -> Shipment:
+def shipment_create(*, order_id: int, lines: dict[int, Decimal] | None = None, by: User | None) -> Shipment:
     """A pick list for what is allocated (all of it, or chosen lines and quantities)."""
     order = locks.order_lock(order_id=order_id)
     return fulfillment.shipment_create(order=order, lines=lines, by=by)
 
 
 @transaction.atomic
-def shipment_pack(*, shipment_id: int, by) -> Shipment:
+def shipment_pack(*, shipment_id: int, by: User | None) -> Shipment:
     return fulfillment.shipment_pack(shipment=locks.shipment_lock(shipment_id=shipment_id), by=by)
 
 
 @transaction.atomic
 def shipment_ship(
-    *, shipment_id: int, carrier: str, tracking_number: str = "", estimated_delivery=None, by
+    *,
+    shipment_id: int,
+    carrier: str,
+    tracking_number: str = "",
+    estimated_delivery: date | None = None,
+    by: User | None,
 ) -> Shipment:
     """Stock issue (and its cost), then the order's shipped quantities, then the invoice of what
     shipped (with the order's service lines on its first shipment) and its postings: one
@@ -45,7 +56,8 @@ def shipment_ship(
     shipment = locks.shipment_lock(shipment_id=shipment_id)
     locks.customer_share_lock(customer_id=order.customer_id)  # the invoice's foreign key, in its place
     levels = inventory.stock_levels_lock(
-        product_ids=shipment.lines.values_list("product_id", flat=True), warehouse_id=shipment.warehouse_id
+        product_ids=list(shipment.lines.values_list("product_id", flat=True)),
+        warehouse_id=shipment.warehouse_id,
     )
     numbering.number_series_hold(series="invoice", on=timezone.localdate())  # before the cost's JE
     orders.order_check_shippable(order=order)
@@ -68,20 +80,20 @@ def shipment_ship(
 
 
 @transaction.atomic
-def shipment_deliver(*, shipment_id: int, delivered_at=None, by) -> Shipment:
+def shipment_deliver(*, shipment_id: int, delivered_at: datetime | None = None, by: User | None) -> Shipment:
     return fulfillment.shipment_deliver(
         shipment=locks.shipment_lock(shipment_id=shipment_id), delivered_at=delivered_at, by=by
     )
 
 
-def late_flags_refresh(*, today) -> tuple[int, int]:
+def late_flags_refresh(*, today: date) -> tuple[int, int]:
     """Flag shipments past their estimated delivery and orders past their requested date."""
     return fulfillment.shipments_flag_late(today=today), orders.orders_flag_late(today=today)
 
 
 @transaction.atomic
 def stock_receive(
-    *, product_id: int, warehouse_id: int, quantity: Decimal, reference: str = "", by=None
+    *, product_id: int, warehouse_id: int, quantity: Decimal, reference: str = "", by: User | None = None
 ) -> StockMove:
     """Goods in at standard cost (Dr inventory / Cr goods received), then backorders are
     allocated oldest order first."""
@@ -103,14 +115,14 @@ def stock_receive(
 
 
 @transaction.atomic
-def backorders_refill(*, product_id: int, warehouse_id: int, by=None) -> None:
+def backorders_refill(*, product_id: int, warehouse_id: int, by: User | None = None) -> None:
     """Give stock that sits available to waiting backorders (run periodically as a safety net)."""
     waiting = order_selectors.backordered_order_ids(product_ids=[product_id], warehouse_id=warehouse_id)
     locked = {order.pk for order in locks.orders_lock(order_ids=sorted(waiting))}
     backorders_allocate(product_id=product_id, warehouse_id=warehouse_id, order_ids=locked, by=by)
 
 
-def backorders_allocate(*, product_id: int, warehouse_id: int, order_ids: set[int], by) -> None:
+def backorders_allocate(*, product_id: int, warehouse_id: int, order_ids: set[int], by: User | None) -> None:
     """Available stock to backorders, oldest order first. `order_ids` (open orders waiting for
     the product) were locked before the stock; orders that went into backorder since are taken
     too when their header is free (SKIP LOCKED keeps the lock order safe); one held elsewhere

@@ -3,6 +3,8 @@ cancellation."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.db import transaction
 
 from credit import services as credit
@@ -15,9 +17,12 @@ from orders import selectors as order_selectors
 from orders import services as orders
 from orders.models import SalesOrder
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 @transaction.atomic
-def order_place(*, by, submit: bool = False, **fields) -> SalesOrder:
+def order_place(*, by: User | None, submit: bool = False, **fields: Any) -> SalesOrder:
     """A sales order from the order entry page or the API: a draft, submitted at once if asked."""
     order = orders.order_create(by=by, **fields)
     if submit:
@@ -26,7 +31,7 @@ def order_place(*, by, submit: bool = False, **fields) -> SalesOrder:
 
 
 @transaction.atomic
-def order_submit(*, order_id: int, by) -> SalesOrder:
+def order_submit(*, order_id: int, by: User | None) -> SalesOrder:
     """Credit check (locks the customer), then allocation of what is in stock."""
     order = locks.order_lock(order_id=order_id)
     orders.order_check_submittable(order=order)
@@ -37,7 +42,7 @@ def order_submit(*, order_id: int, by) -> SalesOrder:
     return order
 
 
-def _after_approval(*, order: SalesOrder, by) -> None:
+def _after_approval(*, order: SalesOrder, by: User | None) -> None:
     """Allocate the stock lines; an order of services only is invoiced at once."""
     orders.order_record_reservations(order=order, reserved=fulfillment.order_allocate(order=order), by=by)
     quantities = invoicing_selectors.invoice_quantities_on_approval(order=order)
@@ -46,7 +51,7 @@ def _after_approval(*, order: SalesOrder, by) -> None:
 
 
 @transaction.atomic
-def hold_release(*, order_id: int, note: str, by) -> SalesOrder:
+def hold_release(*, order_id: int, note: str, by: User | None) -> SalesOrder:
     """Finance releases a credit hold; the order goes on to allocation."""
     order = locks.order_lock(order_id=order_id)
     orders.order_release_hold(order=order, note=note, by=by)
@@ -56,7 +61,7 @@ def hold_release(*, order_id: int, note: str, by) -> SalesOrder:
 
 
 @transaction.atomic
-def hold_reject(*, order_id: int, note: str, by) -> SalesOrder:
+def hold_reject(*, order_id: int, note: str, by: User | None) -> SalesOrder:
     """Finance rejects a credit hold: the order is cancelled."""
     order = locks.order_lock(order_id=order_id)
     orders.order_reject_hold(order=order, note=note, by=by)
@@ -65,7 +70,7 @@ def hold_reject(*, order_id: int, note: str, by) -> SalesOrder:
 
 
 @transaction.atomic
-def held_orders_recheck(*, customer_id: int, by=None) -> list[SalesOrder]:
+def held_orders_recheck(*, customer_id: int, by: User | None = None) -> list[SalesOrder]:
     """Check a customer's held orders again (after a payment); approved ones are allocated."""
     approved = []
     held_ids = list(order_selectors.held_order_ids(customer_id=customer_id))
@@ -87,7 +92,7 @@ def held_orders_recheck(*, customer_id: int, by=None) -> list[SalesOrder]:
 
 
 @transaction.atomic
-def order_cancel(*, order_id: int, reason: str, by) -> SalesOrder:
+def order_cancel(*, order_id: int, reason: str, by: User | None) -> SalesOrder:
     """Release the reservations, cancel, and hand the freed stock to backorders oldest first;
     refused once anything has shipped."""
     order = order_selectors.order_list().get(pk=order_id)
@@ -96,7 +101,7 @@ def order_cancel(*, order_id: int, reason: str, by) -> SalesOrder:
     locks.orders_lock(order_ids=sorted({order_id, *waiting}))  # one lock order with receipts
     order = locks.order_lock(order_id=order_id)
     orders.order_check_cancellable(order=order)
-    fulfillment.shipments_cancel_open(order=order)
+    fulfillment.shipments_cancel_open(order=order, reason=reason, by=by)
     released = fulfillment.order_deallocate(order=order)
     orders.order_cancel(order=order, reason=reason, released=released, by=by)
     for product_id in product_ids:

@@ -6,14 +6,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.utils import timezone
 
 from customers.models import Customer
+from customers.selectors import customer_get
 from inventory.errors import InventoryErrorCode
-from inventory.models import Product, Warehouse
+from inventory.models import Warehouse
+from inventory.selectors import products_by_id, warehouse_list
 from o2c import locks
 from o2c.errors import Conflict, DomainError, KernelErrorCode
 from o2c.money import ZERO, line_amounts, round_quantity
@@ -22,6 +26,12 @@ from o2c.parsing import MAX_AMOUNT
 from orders.errors import OrderErrorCode
 from orders.models import SalesOrder, SalesOrderLine
 from orders.services.events import event_record as _event
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from customers.models import Customer
+    from inventory.models import Warehouse
 
 MAX_QUANTITY = Decimal("1000000000")  # 10^9 units on one line is a typo, not an order
 MAX_LINES = 500
@@ -36,12 +46,12 @@ class LineInput:
 
 
 def _resolve_customer(customer_id: int) -> Customer:
-    customer = Customer.objects.filter(pk=customer_id).first()
-    if customer is None:
+    try:
+        return customer_get(customer_id=customer_id)
+    except ObjectDoesNotExist:
         raise DomainError(
             f"customer {customer_id} does not exist", field="customer", code=KernelErrorCode.DOES_NOT_EXIST
-        )
-    return customer
+        ) from None
 
 
 def _resolve_currency(customer: Customer, currency: str | None) -> str:
@@ -63,7 +73,7 @@ def _resolve_currency(customer: Customer, currency: str | None) -> str:
 
 def _resolve_warehouse(warehouse_id: int | None) -> Warehouse:
     if warehouse_id is not None:
-        warehouse = Warehouse.objects.filter(pk=warehouse_id).first()
+        warehouse = warehouse_list().filter(pk=warehouse_id).first()
         if warehouse is None:
             raise DomainError(
                 f"warehouse {warehouse_id} does not exist",
@@ -71,7 +81,7 @@ def _resolve_warehouse(warehouse_id: int | None) -> Warehouse:
                 code=KernelErrorCode.DOES_NOT_EXIST,
             )
         return warehouse
-    warehouse = Warehouse.objects.order_by("pk").first()
+    warehouse = warehouse_list().order_by("pk").first()
     if warehouse is None:
         raise DomainError(
             "no warehouse exists yet; create one first", field="warehouse", code=OrderErrorCode.NO_WAREHOUSE
@@ -86,7 +96,7 @@ def _build_lines(order: SalesOrder, customer: Customer, lines: Sequence[LineInpu
         raise DomainError(
             f"an order has at most {MAX_LINES} lines", field="lines", code=KernelErrorCode.TOO_MANY_LINES
         )
-    products = Product.objects.in_bulk({line.product_id for line in lines})
+    products = products_by_id(product_ids={line.product_id for line in lines})
     built = []
     for position, line in enumerate(lines, start=1):
         product = products.get(line.product_id)
@@ -161,7 +171,7 @@ def _build_lines(order: SalesOrder, customer: Customer, lines: Sequence[LineInpu
                 position=position,
                 product=product,
                 description=product.name,
-                is_stock=product.kind == Product.Kind.STOCK,
+                is_stock=product.is_stock,
                 quantity=quantity,
                 unit_price=unit_price,
                 discount_percent=discount,
@@ -194,7 +204,7 @@ def order_create(
     *,
     customer_id: int,
     lines: Sequence[LineInput],
-    by=None,
+    by: User | None = None,
     requested_delivery_date: date | None = None,
     customer_reference: str = "",
     ship_to: str | None = None,
@@ -236,9 +246,9 @@ _UNSET = object()
 def order_update(
     *,
     order_id: int,
-    by=None,
+    by: User | None = None,
     lines: Sequence[LineInput] | None = None,
-    requested_delivery_date=_UNSET,
+    requested_delivery_date: Any = _UNSET,
     customer_reference: str | None = None,
     ship_to: str | None = None,
     warehouse_id: int | None = None,

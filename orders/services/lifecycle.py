@@ -5,16 +5,20 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
 from o2c.errors import Conflict, DomainError, KernelErrorCode
 from o2c.money import ZERO
-from o2c.states import transition_check
+from o2c.states import transition_assert
 from orders.errors import OrderErrorCode
-from orders.models import TRANSITIONS, SalesOrder, SalesOrderLine
+from orders.models import SalesOrder, SalesOrderLine
 from orders.services.events import event_record as _event
 from orders.services.events import status_set as _set_status
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def order_check_submittable(*, order: SalesOrder) -> None:
@@ -25,21 +29,23 @@ def order_check_submittable(*, order: SalesOrder) -> None:
         )
 
 
-def order_mark_submitted(*, order: SalesOrder, approved: bool, reason: str, by=None) -> SalesOrder:
+def order_mark_submitted(
+    *, order: SalesOrder, approved: bool, reason: str, by: User | None = None
+) -> SalesOrder:
     order.submitted_at = timezone.now()
     target = SalesOrder.Status.OPEN if approved else SalesOrder.Status.ON_HOLD
     _set_status(order, target, event="approved" if approved else "credit_hold", by=by, detail=reason)
     return order
 
 
-def order_release_hold(*, order: SalesOrder, note: str, by=None) -> SalesOrder:
+def order_release_hold(*, order: SalesOrder, note: str, by: User | None = None) -> SalesOrder:
     if order.status != SalesOrder.Status.ON_HOLD:
         raise Conflict(f"order {order.number} is not on hold", code=OrderErrorCode.ORDER_NOT_ON_HOLD)
     _set_status(order, SalesOrder.Status.OPEN, event="hold_released", by=by, detail=note)
     return order
 
 
-def order_reject_hold(*, order: SalesOrder, note: str, by=None) -> SalesOrder:
+def order_reject_hold(*, order: SalesOrder, note: str, by: User | None = None) -> SalesOrder:
     if order.status != SalesOrder.Status.ON_HOLD:
         raise Conflict(f"order {order.number} is not on hold", code=OrderErrorCode.ORDER_NOT_ON_HOLD)
     _set_status(order, SalesOrder.Status.CANCELLED, event="hold_rejected", by=by, detail=note)
@@ -47,7 +53,7 @@ def order_reject_hold(*, order: SalesOrder, note: str, by=None) -> SalesOrder:
 
 
 def order_record_reservations(
-    *, order: SalesOrder, reserved: dict[int, Decimal], by=None, event: str = "allocated"
+    *, order: SalesOrder, reserved: dict[int, Decimal], by: User | None = None, event: str = "allocated"
 ) -> None:
     """Store what allocation reserved per line; the rest of each open stock line is backordered."""
     lines = list(order.lines.filter(is_stock=True).order_by("pk"))
@@ -78,7 +84,9 @@ def _fulfillment_status(stock_lines: list[SalesOrderLine]) -> str:
     return SalesOrder.Fulfillment.UNALLOCATED
 
 
-def order_cancel(*, order: SalesOrder, reason: str, released: dict[int, Decimal], by=None) -> SalesOrder:
+def order_cancel(
+    *, order: SalesOrder, reason: str, released: dict[int, Decimal], by: User | None = None
+) -> SalesOrder:
     """Cancel after the pipeline released the reservations; refused once anything shipped."""
     order_check_cancellable(order=order)
     order.lines.update(quantity_reserved=ZERO, quantity_backordered=ZERO)
@@ -96,12 +104,7 @@ def order_check_cancellable(*, order: SalesOrder) -> None:
             f"order {order.number} has shipped goods and cannot be cancelled",
             code=OrderErrorCode.ORDER_NOT_CANCELLABLE,
         )
-    transition_check(
-        label=f"order {order.number}",
-        current=order.status,
-        target=SalesOrder.Status.CANCELLED,
-        allowed=TRANSITIONS,
-    )
+    transition_assert(order, SalesOrder.Status.CANCELLED)
 
 
 def order_check_shippable(*, order: SalesOrder) -> None:
@@ -113,7 +116,9 @@ def order_check_shippable(*, order: SalesOrder) -> None:
         )
 
 
-def order_record_shipment(*, order: SalesOrder, shipped: dict[int, Decimal], reference: str, by=None) -> None:
+def order_record_shipment(
+    *, order: SalesOrder, shipped: dict[int, Decimal], reference: str, by: User | None = None
+) -> None:
     """Shipped quantities leave the reservation and count as shipped."""
     lines = list(order.lines.filter(pk__in=shipped).order_by("pk"))
     for line in lines:
@@ -133,7 +138,9 @@ def order_record_shipment(*, order: SalesOrder, shipped: dict[int, Decimal], ref
     _complete_if_done(order, by=by)
 
 
-def order_record_invoice(*, order: SalesOrder, invoiced: dict[int, Decimal], reference: str, by=None) -> None:
+def order_record_invoice(
+    *, order: SalesOrder, invoiced: dict[int, Decimal], reference: str, by: User | None = None
+) -> None:
     """Invoiced quantities per line; the billing status follows."""
     lines = list(order.lines.order_by("pk"))
     for line in lines:
@@ -155,7 +162,7 @@ def order_record_invoice(*, order: SalesOrder, invoiced: dict[int, Decimal], ref
     _complete_if_done(order, by=by)
 
 
-def _complete_if_done(order: SalesOrder, *, by=None) -> None:
+def _complete_if_done(order: SalesOrder, *, by: User | None = None) -> None:
     """An open order whose goods are all shipped and whose lines are all invoiced is fulfilled."""
     stock_done = (
         order.fulfillment_status == SalesOrder.Fulfillment.SHIPPED
@@ -176,7 +183,7 @@ def order_record_settlement(
     open_balance: Decimal,
     settled: Decimal,
     on: date,
-    by=None,
+    by: User | None = None,
     reference: str = "",
 ) -> None:
     """The payment status from the order's invoices (their total, what is still open on them and

@@ -1,4 +1,5 @@
-"""Bank statement page forms: the upload and the column mapping of a new CSV layout."""
+"""Bank statement page forms: the upload, the column mapping of a new CSV layout, and the filter
+bars of the statements and of a statement's lines."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from django.conf import settings
 from customers.selectors import customer_currencies
 from o2c.errors import DomainError
 from o2c.forms import BootstrapForm
+from o2c.tables import FilterForm
 from receivables.bank.files import DATE_FORMATS, CsvMapping
+from receivables.bank.models import BankStatement, BankStatementLine
 
 
 def _currency_choices() -> list[tuple[str, str]]:
@@ -65,3 +68,30 @@ class MappingForm(BootstrapForm):
 
 def field_error(form: forms.Form, refusal: DomainError) -> None:
     form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+
+
+class StatementFilterForm(FilterForm):
+    """The statements list's filter bar: the file name, the statement's status."""
+
+    q = forms.CharField(
+        required=False,
+        label="File",
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": "file name"}),
+    )
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *BankStatement.Status.choices])
+
+
+class LineFilterForm(FilterForm):
+    """The statement's lines: a search over counterparty and references; the status tabs above
+    the lines set `status`, which a search keeps."""
+
+    q = forms.CharField(
+        required=False,
+        label="Search",
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": "counterparty or reference"}),
+    )
+    status = forms.ChoiceField(
+        required=False, choices=[("", ""), *BankStatementLine.Status.choices], widget=forms.HiddenInput
+    )

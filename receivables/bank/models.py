@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from itertools import permutations
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 
+from o2c.models import StatusEvent
 from receivables.cash.models import Payment
 
 _AMOUNT = {"max_digits": 18, "decimal_places": 2}
@@ -52,6 +56,22 @@ class BankStatement(models.Model):
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    # To review while any line is undecided, recorded when none is; recording while the task
+    # turns confirmed lines into payments, failed when it broke off (o2c.states.transition_rows).
+    TRANSITIONS: ClassVar[frozenset[tuple[str, str]]] = frozenset(
+        {
+            (Status.REVIEW, Status.RECORDING),
+            (Status.REVIEW, Status.RECORDED),
+            (Status.RECORDED, Status.REVIEW),  # an ignored line restored
+            (Status.RECORDING, Status.RECORDED),
+            (Status.RECORDING, Status.REVIEW),
+            (Status.RECORDING, Status.FAILED),
+            (Status.FAILED, Status.RECORDING),
+            (Status.FAILED, Status.REVIEW),
+            (Status.FAILED, Status.RECORDED),
+        }
+    )
+
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
 
@@ -88,6 +108,16 @@ class BankStatementLine(models.Model):
         Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="statement_line"
     )
 
+    # The clerk moves an undecided line freely between unmatched, matched, confirmed and ignored;
+    # a confirmed line becomes recorded with its payment. Recorded and duplicate lines are final
+    # (a duplicate is one from the start).
+    TRANSITIONS: ClassVar[frozenset[tuple[str, str]]] = frozenset(
+        {
+            *permutations((Status.UNMATCHED, Status.MATCHED, Status.CONFIRMED, Status.IGNORED), 2),
+            (Status.CONFIRMED, Status.RECORDED),
+        }
+    )
+
     class Meta:
         ordering = ["statement", "line_no"]
         constraints = [
@@ -96,3 +126,21 @@ class BankStatementLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.statement_id}/{self.line_no}"
+
+
+class BankStatementEvent(StatusEvent):
+    """The statement's status changes: recording started, ended, failed, or settled by a line."""
+
+    statement = models.ForeignKey(BankStatement, on_delete=models.CASCADE, related_name="events")
+
+    def __str__(self) -> str:
+        return f"{self.statement_id} {self.event}"
+
+
+class BankStatementLineEvent(StatusEvent):
+    """A line's status changes: who confirmed, ignored or restored it, and its payment."""
+
+    line = models.ForeignKey(BankStatementLine, on_delete=models.CASCADE, related_name="events")
+
+    def __str__(self) -> str:
+        return f"{self.line_id} {self.event}"

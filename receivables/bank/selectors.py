@@ -3,9 +3,11 @@ numbers of their allocations), one line, and the lines confirmed for recording."
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from invoicing.selectors import invoice_rows
 from o2c.money import ZERO
@@ -14,7 +16,7 @@ from receivables.bank.models import BankStatement, BankStatementLine
 Line = BankStatementLine.Status
 
 
-def statement_list():
+def statement_list() -> QuerySet[BankStatement]:
     """Statements with their line counts and credit totals (one query)."""
     return (
         BankStatement.objects.select_related("uploaded_by", "mapping")
@@ -32,7 +34,7 @@ def statement_get(*, statement_id: int) -> BankStatement:
     return BankStatement.objects.select_related("uploaded_by", "mapping").get(pk=statement_id)
 
 
-def statement_counts(*, statement_id: int) -> dict[str, dict]:
+def statement_counts(*, statement_id: int) -> dict[str, dict[str, Any]]:
     """Per line status: how many lines and their total."""
     counts = {status: {"count": 0, "total": ZERO} for status in Line.values}
     for row in (
@@ -44,17 +46,17 @@ def statement_counts(*, statement_id: int) -> dict[str, dict]:
     return counts
 
 
-def statement_lines(*, statement_id: int, status: str | None = None):
+def statement_lines(*, statement_id: int, status: str | None = None) -> QuerySet[BankStatementLine]:
     lines = BankStatementLine.objects.filter(statement_id=statement_id).select_related("customer", "payment")
     if status:
         lines = lines.filter(status=status)
     return lines.order_by("line_no")
 
 
-def lines_with_invoices(lines) -> list[BankStatementLine]:
+def lines_with_invoices(lines: Iterable[Any]) -> list[BankStatementLine]:
     """The lines, each with `allocation_rows` [(invoice number, Decimal amount)], reading the
     invoice numbers of all of them in one query."""
-    lines = list(lines)
+    lines = list(lines)  # each line gets the figures the page shows
     ids = {int(item["invoice"]) for line in lines for item in line.allocations}
     numbers = dict(invoice_rows().filter(pk__in=ids).values_list("pk", "number")) if ids else {}
     for line in lines:

@@ -23,7 +23,7 @@ from receivables.bank.selectors import confirmed_line_ids
 def bank_statement_record_start(*, statement_id: int, by=None) -> int:
     """Start recording the statement's confirmed lines; returns how many there are."""
     with transaction.atomic():
-        total = services.bank_statement_recording_begin(statement_id=statement_id)
+        total = services.bank_statement_recording_begin(statement_id=statement_id, by=by)
         user_id = getattr(by, "pk", None)
         transaction.on_commit(lambda: bank_statement_record.delay(statement_id, user_id), robust=True)
     return total
@@ -45,7 +45,7 @@ def bank_statement_record(statement_id: int, user_id: int | None = None) -> int:
                 if pipeline.bank_line_record(line_id=line_id, by=by) is not None:
                     recorded += 1
             except DomainError as refusal:  # Conflict too: the line goes back to the clerk
-                services.bank_line_refused(line_id=line_id, message=refusal.message)
+                services.bank_line_refused(line_id=line_id, message=refusal.message, by=by)
                 refused += 1
             done = min(done + 1, total)
             services.bank_statement_progress(statement_id=statement_id, done=done)
@@ -54,6 +54,7 @@ def bank_statement_record(statement_id: int, user_id: int | None = None) -> int:
             statement_id=statement_id,
             error=f"Recording stopped after {recorded} payments: {error}",
             broke_off=True,
+            by=by,
         )
         raise
     services.bank_statement_recording_end(
@@ -63,5 +64,6 @@ def bank_statement_record(statement_id: int, user_id: int | None = None) -> int:
             if refused
             else ""
         ),
+        by=by,
     )
     return recorded

@@ -20,6 +20,7 @@ from o2c import parsing
 from o2c.errors import DomainError
 from o2c.forms import BootstrapForm, DateField, IdField, id_suffix
 from o2c.money import ZERO_CENTS as ZERO
+from o2c.tables import FilterForm
 from receivables.cash.models import Payment
 from receivables.cash.services import AllocationInput
 
@@ -330,8 +331,7 @@ class PaymentReverseForm(BootstrapForm):
         domain_error_to(self, error, {"reason": "reason"})
 
 
-class PaymentFilterForm(BootstrapForm):
-    small = True
+class PaymentFilterForm(FilterForm):
     q = forms.CharField(
         required=False,
         label="Number or reference",

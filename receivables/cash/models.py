@@ -3,10 +3,14 @@ provider notifications."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+
+from o2c.models import StatusEvent
 
 _AMOUNT = {"max_digits": 18, "decimal_places": 2}
 
@@ -52,6 +56,9 @@ class Payment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # A bounced payment is reversed (o2c.states.transition); nothing brings it back.
+    TRANSITIONS: ClassVar[frozenset[tuple[str, str]]] = frozenset({(Status.POSTED, Status.REVERSED)})
 
     class Meta:
         ordering = ["-received_on", "-pk"]
@@ -99,6 +106,15 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class PaymentEvent(StatusEvent):
+    """The payment's status changes: who reversed it, when, and why."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="events")
+
+    def __str__(self) -> str:
+        return f"{self.payment_id} {self.event}"
 
 
 class Allocation(models.Model):

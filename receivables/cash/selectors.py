@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, QuerySet
 
@@ -10,8 +12,11 @@ from receivables.cash.allocation import allocation_propose
 from receivables.cash.models import Allocation, Payment, WriteOff
 from receivables.selectors import open_items_of
 
+if TYPE_CHECKING:
+    from receivables.cash.services import AllocationInput
 
-def payment_list(*, filters: dict | None = None) -> QuerySet[Payment]:
+
+def payment_list(*, filters: dict[str, Any] | None = None) -> QuerySet[Payment]:
     payments = Payment.objects.select_related("customer", "created_by").prefetch_related(
         Prefetch("allocations", queryset=Allocation.objects.select_related("invoice").order_by("pk"))
     )
@@ -31,7 +36,7 @@ def payment_get(*, payment_id: int) -> Payment:
     return payment_list().get(pk=payment_id)
 
 
-def write_off_list(*, filters: dict | None = None) -> QuerySet[WriteOff]:
+def write_off_list(*, filters: dict[str, Any] | None = None) -> QuerySet[WriteOff]:
     write_offs = WriteOff.objects.select_related("invoice", "customer", "created_by")
     for name, value in (filters or {}).items():
         if value not in (None, ""):
@@ -47,7 +52,7 @@ def allocation_proposal(*, customer_id: int, amount: Decimal, reference: str) ->
     )
 
 
-def allocation_totals(allocations) -> dict[int, Decimal]:
+def allocation_totals(allocations: Iterable[AllocationInput | Allocation]) -> dict[int, Decimal]:
     """The amount allocated per invoice."""
     totals: dict[int, Decimal] = {}
     for allocation in allocations:

@@ -14,19 +14,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from customers.models import Customer
+from customers.selectors import customer_get
 from ledger.services import LineSpec, journal_entry_post, posting_date_check
 from o2c.errors import Conflict, DomainError, KernelErrorCode
 from o2c.money import ZERO
 from o2c.numbering import document_number_next
+from o2c.states import transition
 from receivables.cash.errors import CashErrorCode
 from receivables.cash.models import Allocation, Payment, PaymentNotification, WriteOff
 from receivables.models import ReceivableEntry
 from receivables.services import amount_clean, receivable_entries_add
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from customers.models import Customer
+    from invoicing.models import Invoice
 
 Kind = ReceivableEntry.Kind
 
@@ -67,8 +76,12 @@ def _duplicate_check(*, customer: Customer, reference: str, amount: Decimal, rec
 
 
 def _allocations_clean(
-    *, payment_customer: Customer, currency: str, invoices: dict, allocations: Sequence[AllocationInput]
-) -> list[tuple[object, Decimal]]:
+    *,
+    payment_customer: Customer,
+    currency: str,
+    invoices: dict[int, Invoice],
+    allocations: Sequence[AllocationInput],
+) -> list[tuple[Invoice, Decimal]]:
     """Merge allocations per invoice and check each against the locked invoice."""
     merged: dict[int, Decimal] = {}
     for item in allocations:
@@ -98,7 +111,9 @@ def _allocations_clean(
     return result
 
 
-def _apply(*, payment: Payment, allocations: list[tuple[object, Decimal]], on: date, by) -> list[Allocation]:
+def _apply(
+    *, payment: Payment, allocations: list[tuple[Invoice, Decimal]], on: date, by: User | None
+) -> list[Allocation]:
     """Allocation rows and their open-item pairs, dated `on` — or the invoice's issue date when
     the cash came before the invoice (it was unapplied until then)."""
     rows, entries = [], []
@@ -120,25 +135,26 @@ def _apply(*, payment: Payment, allocations: list[tuple[object, Decimal]], on: d
 def payment_create(
     *,
     customer_id: int,
-    amount,
+    amount: Decimal | str,
     method: str = Payment.Method.BANK_TRANSFER,
     reference: str = "",
     received_on: date,
-    invoices: dict,
+    invoices: dict[int, Invoice],
     allocations: Sequence[AllocationInput],
     currency: str | None = None,
     confirm_duplicate: bool = False,
     source: str = Payment.Source.MANUAL,
     note: str = "",
-    by=None,
+    by: User | None = None,
 ) -> tuple[Payment, list[Allocation]]:
     """Record a payment and apply it as `allocations` say, to `invoices` (id → invoice, locked by
     the caller); post Dr bank / Cr receivables (applied) / Cr customer advances (unapplied)."""
-    customer = Customer.objects.filter(pk=customer_id).first()
-    if customer is None:
+    try:
+        customer = customer_get(customer_id=customer_id)
+    except ObjectDoesNotExist:
         raise DomainError(
             f"customer {customer_id} does not exist", field="customer", code=KernelErrorCode.DOES_NOT_EXIST
-        )
+        ) from None
     amount = amount_clean(amount)
     if currency and currency.upper() != customer.currency:
         raise DomainError(
@@ -219,7 +235,7 @@ def payment_create(
     return payment, rows
 
 
-def _post_application(*, payment: Payment, amount: Decimal, on: date, by) -> None:
+def _post_application(*, payment: Payment, amount: Decimal, on: date, by: User | None) -> None:
     journal_entry_post(
         entry_date=on,
         memo=f"Unapplied cash of {payment.number} applied",
@@ -234,7 +250,11 @@ def _post_application(*, payment: Payment, amount: Decimal, on: date, by) -> Non
 
 
 def payment_apply(
-    *, payment: Payment, invoices: dict, allocations: Sequence[AllocationInput], by=None
+    *,
+    payment: Payment,
+    invoices: dict[int, Invoice],
+    allocations: Sequence[AllocationInput],
+    by: User | None = None,
 ) -> list[Allocation]:
     """Apply unapplied cash of a locked payment to invoices (locked): Dr advances / Cr receivables."""
     if payment.status != Payment.Status.POSTED:
@@ -263,7 +283,7 @@ def payment_apply(
     return rows
 
 
-def payment_reverse(*, payment: Payment, reason: str, by=None) -> dict[int, Decimal]:
+def payment_reverse(*, payment: Payment, reason: str, by: User | None = None) -> dict[int, Decimal]:
     """Reverse a bounced payment (locked, its invoices locked too): its allocations are undone,
     its postings reversed. Returns what each invoice gets back (invoice id → amount)."""
     if payment.status == Payment.Status.REVERSED:
@@ -302,20 +322,22 @@ def payment_reverse(*, payment: Payment, reason: str, by=None) -> dict[int, Deci
     receivable_entries_add(entries)
     Allocation.objects.filter(pk__in=[a.pk for a in active]).update(reversed_on=today)
     applied, unapplied = payment.amount_applied, payment.unapplied_amount
-    payment.status = Payment.Status.REVERSED
     payment.amount_applied = payment.unapplied_amount = ZERO
     payment.reversed_on = today
     payment.reversal_reason = reason.strip()[:500]
     payment.last_movement_on = max(filter(None, [payment.last_movement_on, today]))
-    payment.save(
+    transition(
+        payment,
+        Payment.Status.REVERSED,
+        by=by,
+        reason=payment.reversal_reason,
         update_fields=[
-            "status",
             "amount_applied",
             "unapplied_amount",
             "reversed_on",
             "reversal_reason",
             "last_movement_on",
-        ]
+        ],
     )
     journal_entry_post(
         entry_date=today,
@@ -332,7 +354,9 @@ def payment_reverse(*, payment: Payment, reason: str, by=None) -> dict[int, Deci
     return back
 
 
-def payment_refund(*, payment: Payment, amount, reason: str, by=None) -> Payment:
+def payment_refund(
+    *, payment: Payment, amount: Decimal | str, reason: str, by: User | None = None
+) -> Payment:
     """Pay unapplied cash back to the customer (locked payment): Dr advances / Cr bank."""
     amount = amount_clean(amount)
     if payment.status != Payment.Status.POSTED:
@@ -371,7 +395,9 @@ def payment_refund(*, payment: Payment, amount, reason: str, by=None) -> Payment
 # ── write-offs ───────────────────────────────────────────────────────────────────────────────────
 
 
-def write_off_create(*, invoice, amount, reason: str, by=None) -> WriteOff:
+def write_off_create(
+    *, invoice: Invoice, amount: Decimal | str, reason: str, by: User | None = None
+) -> WriteOff:
     """Write off part or all of a locked invoice's balance: Dr bad debt / Cr receivables."""
     amount = amount_clean(amount)
     if not (reason or "").strip():
@@ -413,7 +439,7 @@ def write_off_create(*, invoice, amount, reason: str, by=None) -> WriteOff:
 # ── inbound payment notifications ────────────────────────────────────────────────────────────────
 
 
-def notification_claim(*, event_id: str, payload: dict) -> tuple[PaymentNotification, bool]:
+def notification_claim(*, event_id: str, payload: dict[str, Any]) -> tuple[PaymentNotification, bool]:
     """Record a provider event once by its id. A concurrent twin waits on the unique index and
     then finds the first one: (the notification, True when this call recorded it)."""
     if not event_id or len(event_id) > 200:

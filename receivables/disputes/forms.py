@@ -12,6 +12,7 @@ from django.db.models import Q
 from o2c.errors import DomainError
 from o2c.forms import BootstrapForm
 from o2c.roles import ADMIN, FINANCE, MANAGER
+from o2c.tables import FilterForm
 from receivables.cash.forms import AmountField, domain_error_to
 from receivables.disputes.models import Dispute
 from receivables.disputes.services import DisputeLineInput
@@ -164,8 +165,7 @@ class DisputeResolveForm(BootstrapForm):
         domain_error_to(self, error, {"outcome": "outcome"})
 
 
-class DisputeFilterForm(BootstrapForm):
-    small = True
+class DisputeFilterForm(FilterForm):
     status = forms.ChoiceField(
         required=False, choices=[("", "Any status"), *Dispute.Status.choices], label="Status"
     )

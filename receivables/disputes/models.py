@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from o2c.models import StatusEvent
 
 _AMOUNT = {"max_digits": 18, "decimal_places": 2}
 
@@ -51,6 +55,11 @@ class Dispute(models.Model):
         "invoicing.CreditNote", null=True, blank=True, on_delete=models.PROTECT, related_name="disputes"
     )
 
+    # An open dispute is resolved once: credited (a credit note), rejected or withdrawn.
+    TRANSITIONS: ClassVar[frozenset[tuple[str, str]]] = frozenset(
+        {(Status.OPEN, Status.CREDITED), (Status.OPEN, Status.REJECTED), (Status.OPEN, Status.WITHDRAWN)}
+    )
+
     class Meta:
         ordering = ["opened_on", "pk"]
         indexes = [
@@ -68,6 +77,15 @@ class Dispute(models.Model):
 
     def __str__(self) -> str:
         return f"dispute {self.pk} on {self.invoice_id}"
+
+
+class DisputeEvent(StatusEvent):
+    """The dispute's status changes: who resolved it, when, how and why."""
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.PROTECT, related_name="events")
+
+    def __str__(self) -> str:
+        return f"{self.dispute_id} {self.event}"
 
 
 class DisputeLine(models.Model):

@@ -3,10 +3,13 @@ resolving a dispute credits."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from o2c.errors import Conflict
 from receivables.disputes.errors import DisputeErrorCode
@@ -18,7 +21,7 @@ def open_disputes(*, invoice_id: int) -> QuerySet[Dispute]:
     return Dispute.objects.filter(invoice_id=invoice_id, status=Dispute.Status.OPEN).order_by("pk")
 
 
-def dispute_list(*, filters: dict | None = None) -> QuerySet[Dispute]:
+def dispute_list(*, filters: dict[str, Any] | None = None) -> QuerySet[Dispute]:
     disputes = Dispute.objects.select_related(
         "invoice", "customer", "owner", "opened_by", "credit_note"
     ).prefetch_related(Prefetch("lines", queryset=DisputeLine.objects.select_related("invoice_line")))
@@ -75,3 +78,13 @@ def dispute_credit(*, dispute: Dispute) -> DisputeCredit:
         if line.amount - cut > 0:
             result.append(DisputeCreditLine(line.invoice_line_id, amount=line.amount - cut))
     return DisputeCredit(lines=list(reversed(result)), amount=None)
+
+
+def disputes_with_age(*, disputes: Iterable[Any]) -> list[Any]:
+    """Each dispute with `days_open`: until it was resolved, or until today."""
+    today = timezone.localdate()
+    disputes = list(disputes)
+    for dispute in disputes:
+        end = dispute.resolved_on or today
+        dispute.days_open = (end - dispute.opened_on).days
+    return disputes

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -15,10 +16,16 @@ from invoicing.selectors import invoice_lines_left, line_credit
 from o2c.errors import Conflict, DomainError, KernelErrorCode
 from o2c.money import ZERO
 from o2c.roles import FINANCE, has_role
+from o2c.states import transition, transition_assert
 from receivables.disputes import selectors
 from receivables.disputes.errors import DisputeErrorCode
 from receivables.disputes.models import Dispute, DisputeLine
 from receivables.services import amount_clean
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from invoicing.models import CreditNote, Invoice
 
 
 def _open_disputed(invoice_id: int) -> Decimal:
@@ -30,7 +37,7 @@ def _open_disputed(invoice_id: int) -> Decimal:
     )
 
 
-def dispute_owner_check(owner) -> None:
+def dispute_owner_check(owner: User | None) -> None:
     """A dispute is followed up by finance: its owner is an active finance user (or a manager or an
     admin); a warehouse or sales user is refused, naming `owner`."""
     if owner is not None and not (owner.is_active and has_role(owner, FINANCE)):
@@ -50,7 +57,7 @@ class DisputeLineInput:
     amount: Decimal | None = None
 
 
-def _dispute_lines(*, invoice, lines: Sequence[DisputeLineInput]) -> list[DisputeLine]:
+def _dispute_lines(*, invoice: Invoice, lines: Sequence[DisputeLineInput]) -> list[DisputeLine]:
     """The disputed lines priced as a credit note would credit them, each within what is left
     of its line (less what open disputes already name of it)."""
     left = invoice_lines_left(invoice_id=invoice.pk)
@@ -99,14 +106,14 @@ def _dispute_lines(*, invoice, lines: Sequence[DisputeLineInput]) -> list[Disput
 
 def dispute_open(
     *,
-    invoice,
-    amount=None,
+    invoice: Invoice,
+    amount: Decimal | str | None = None,
     reason: str,
     note: str = "",
     customer_message: str = "",
     lines: Sequence[DisputeLineInput] | None = None,
-    owner=None,
-    by=None,
+    owner: User | None = None,
+    by: User | None = None,
 ) -> Dispute:
     """Dispute part of a locked invoice's balance, by line (a quantity or an amount of each) or
     as a plain amount; that part leaves dunning until resolved. With lines, the amount is their
@@ -224,19 +231,32 @@ def dispute_credit_note_reason(*, dispute: Dispute, customer_message: str = "") 
     )
 
 
-def dispute_close(*, dispute: Dispute, outcome: str, note: str = "", credit_note=None, by=None) -> Dispute:
+def dispute_close(
+    *,
+    dispute: Dispute,
+    outcome: str,
+    note: str = "",
+    credit_note: CreditNote | None = None,
+    by: User | None = None,
+) -> Dispute:
     """Close an open (locked) dispute as credited, rejected or withdrawn."""
     dispute_check_open(dispute=dispute)
-    dispute.status = outcome
+    transition_assert(dispute, outcome)
     dispute.resolution_note = note or ""
     dispute.resolved_on = timezone.localdate()
     dispute.resolved_by = by
     dispute.credit_note = credit_note
-    dispute.save(update_fields=["status", "resolution_note", "resolved_on", "resolved_by", "credit_note"])
+    transition(
+        dispute,
+        outcome,
+        by=by,
+        reason=dispute.resolution_note,
+        update_fields=["resolution_note", "resolved_on", "resolved_by", "credit_note"],
+    )
     return dispute
 
 
-def dispute_assign(*, dispute: Dispute, owner) -> Dispute:
+def dispute_assign(*, dispute: Dispute, owner: User | None) -> Dispute:
     dispute_owner_check(owner)
     dispute.owner = owner
     dispute.save(update_fields=["owner"])

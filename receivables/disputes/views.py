@@ -8,65 +8,31 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from customers.selectors import customer_list
 from invoicing.selectors import invoice_get, invoice_lines_left
 from o2c import pipeline
-from o2c.csv import csv_response, export_requested
 from o2c.errors import DomainError
 from o2c.forms import param_id, param_next
 from o2c.money import ZERO_CENTS as ZERO
 from o2c.roles import FINANCE, MANAGER, role_required
+from o2c.tables import list_page
 from receivables import selectors as receivables_selectors
 from receivables.cash.forms import WriteOffForm
 from receivables.disputes import selectors
 from receivables.disputes.forms import DisputeFilterForm, DisputeForm, DisputeResolveForm
 from receivables.disputes.models import Dispute
+from receivables.disputes.tables import DisputeTable, user_label
 
-PAGE_SIZE = 50
-SORTS = {"age": ("opened_on", "pk"), "amount": ("-amount", "pk"), "customer": ("customer__code", "opened_on")}
-CSV_HEADER = [
-    "id",
-    "opened_on",
-    "days_open",
-    "status",
-    "owner",
-    "customer_code",
-    "customer_name",
-    "invoice",
-    "currency",
-    "amount",
-    "invoice_balance",
-    "reason",
-    "note",
-    "resolved_on",
-    "resolution_note",
-    "credit_note",
-]
 OUTCOME_DONE = {
     Dispute.Status.CREDITED: "resolved by credit note",
     Dispute.Status.REJECTED: "rejected",
     Dispute.Status.WITHDRAWN: "withdrawn",
 }
-
-
-def _user_label(user) -> str:
-    return (user.get_full_name() or user.username) if user else ""
-
-
-def _with_age(disputes) -> list:
-    today = timezone.localdate()
-    disputes = list(disputes)
-    for dispute in disputes:
-        end = dispute.resolved_on or today
-        dispute.days_open = (end - dispute.opened_on).days
-    return disputes
 
 
 def _dispute_or_404(dispute_id: int) -> Dispute:
@@ -95,60 +61,20 @@ def dispute_list(request):
     if "status" not in data:
         data["status"] = Dispute.Status.OPEN  # the work list: open disputes, unless asked otherwise
     form = DisputeFilterForm(data)
-    cleaned = form.cleaned_data if form.is_valid() else {"status": Dispute.Status.OPEN}
+    cleaned = form.values or {"status": Dispute.Status.OPEN}
     filters = {"status": cleaned.get("status"), "reason": cleaned.get("reason")}
     if cleaned.get("mine"):
         filters["owner"] = request.user.pk
     if cleaned.get("customer"):
         filters["customer__in"] = customer_list(search=cleaned["customer"]).values("pk")
-    sort = request.GET.get("sort", "age")
-    if sort not in SORTS:
-        sort = "age"
-    disputes = selectors.dispute_list(filters=filters).order_by(*SORTS[sort])
-    if export_requested(request):
-        return csv_response(
-            "disputes.csv",
-            CSV_HEADER,
-            (_csv_row(dispute) for dispute in _with_age(disputes.prefetch_related(None).iterator())),
-        )
-    page = Paginator(disputes, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    for name in ("page", "sort", "format", "export"):
-        query.pop(name, None)
-    return render(
+    return list_page(
         request,
-        "receivables/disputes/list.html",
-        {
-            "form": form,
-            "page": page,
-            "disputes": _with_age(page),
-            "sort": sort,
-            "query": query.urlencode(),
-            "resolve_form": DisputeResolveForm(),
-            "list_url": request.get_full_path(),
-        },
+        DisputeTable(selectors.dispute_list(filters=filters)),
+        template="receivables/disputes/list.html",
+        filters=form,
+        records_name="disputes",
+        context={"resolve_form": DisputeResolveForm(), "list_url": request.get_full_path()},
     )
-
-
-def _csv_row(dispute: Dispute) -> list:
-    return [
-        dispute.pk,
-        dispute.opened_on,
-        dispute.days_open,
-        dispute.status,
-        _user_label(dispute.owner),
-        dispute.customer.code,
-        dispute.customer.name,
-        dispute.invoice.number,
-        dispute.invoice.currency,
-        dispute.amount,
-        dispute.invoice.balance,
-        dispute.reason,
-        dispute.note,
-        dispute.resolved_on or "",
-        dispute.resolution_note,
-        dispute.credit_note.number if dispute.credit_note else "",
-    ]
 
 
 # --- one dispute, resolving it ------------------------------------------------------------------
@@ -159,10 +85,12 @@ def _render_detail(request, dispute: Dispute, form: DisputeResolveForm | None = 
         request,
         "receivables/disputes/detail.html",
         {
-            "dispute": _with_age([dispute])[0],
+            "dispute": selectors.disputes_with_age(disputes=[dispute])[0],
             "form": form or (DisputeResolveForm() if dispute.status == Dispute.Status.OPEN else None),
-            "others": _with_age(
-                selectors.dispute_list(filters={"invoice": dispute.invoice_id}).exclude(pk=dispute.pk)
+            "others": selectors.disputes_with_age(
+                disputes=selectors.dispute_list(filters={"invoice": dispute.invoice_id}).exclude(
+                    pk=dispute.pk
+                )
             ),
         },
     )
@@ -210,7 +138,11 @@ def dispute_resolve(request, dispute_id: int):
         return render(
             request,
             "receivables/disputes/list.html#row",
-            {"dispute": _with_age([_dispute_or_404(dispute.pk)])[0], "resolve_form": form, "row_form": form},
+            {
+                "dispute": selectors.disputes_with_age(disputes=[_dispute_or_404(dispute.pk)])[0],
+                "resolve_form": form,
+                "row_form": form,
+            },
         )
     return _render_detail(request, dispute, form)
 
@@ -262,7 +194,7 @@ def dispute_new(request):
                 messages.success(
                     request,
                     f"Dispute {dispute.pk} opened on {invoice.number} for {dispute.amount} {invoice.currency} "
-                    f"({dispute.get_reason_display().lower()}), owned by {_user_label(dispute.owner)}; "
+                    f"({dispute.get_reason_display().lower()}), owned by {user_label(dispute.owner)}; "
                     "that amount is out of dunning until it is resolved.",
                 )
                 return redirect("invoicing:detail", invoice_id=invoice.pk)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from o2c.forms import BootstrapForm, DateField
+from o2c.tables import FilterForm
 
 
 class PreviewForm(BootstrapForm):
@@ -18,8 +19,7 @@ class PreviewForm(BootstrapForm):
     )
 
 
-class NoticeFilterForm(BootstrapForm):
-    small = True
+class NoticeFilterForm(FilterForm):
     customer = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Customer")
     level = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Level")
 

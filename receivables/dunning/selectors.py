@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Case,
@@ -27,6 +28,9 @@ from o2c.money import ZERO
 from receivables.dunning.models import DunningLevel, DunningNotice, DunningNoticeLine, DunningRun
 from receivables.open_items.selectors import disputed_capped
 from receivables.selectors import open_disputed_subquery
+
+if TYPE_CHECKING:
+    from invoicing.models import Invoice
 
 
 @dataclass(frozen=True)
@@ -93,11 +97,13 @@ def _days_between(as_of: date) -> Func:
     )
 
 
-def due_invoice_rows(*, as_of: date, levels: list[DunningLevel], customer_id: int | None = None) -> QuerySet:
+def due_invoice_rows(
+    *, as_of: date, levels: list[DunningLevel], customer_id: int | None = None
+) -> QuerySet[Invoice, dict[str, Any]]:
     """The due invoices of `as_of` (see the module docstring) as dicts, by customer then oldest
     due first; `reached_days` names the level reached by its `days_overdue`. One query."""
     if not levels:
-        return invoice_rows().none().values()
+        return invoice_rows().none().values()  # type: ignore[return-value]  # rows as dicts
     by_days = sorted(levels, key=lambda level: level.days_overdue, reverse=True)
     reached = Case(
         *[
@@ -146,7 +152,7 @@ def due_invoice_rows(*, as_of: date, levels: list[DunningLevel], customer_id: in
     ).order_by("customer__name", "customer_id", "due_date", "pk")
 
 
-def due_notice_of(rows: list[dict], levels_by_days: dict[int, DunningLevel]) -> DueNotice:
+def due_notice_of(rows: list[dict[str, Any]], levels_by_days: dict[int, DunningLevel]) -> DueNotice:
     """One customer's notice from its due rows, at the highest level they reached, in that
     invoice's currency (a customer billed in two currencies gets the other's on the next run)."""
     top = max(rows, key=lambda row: row["reached_days"])
@@ -181,7 +187,7 @@ def dunning_preview(*, as_of: date, customer_id: int | None = None) -> list[DueN
     """Who would get which notice on `as_of`, with which invoices: nothing is written."""
     levels = dunning_level_list(active=True)
     levels_by_days = {level.days_overdue: level for level in levels}
-    per_customer: dict[int, list[dict]] = defaultdict(list)
+    per_customer: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in due_invoice_rows(as_of=as_of, levels=levels, customer_id=customer_id):
         per_customer[row["customer_id"]].append(row)
     return [due_notice_of(rows, levels_by_days) for rows in per_customer.values()]
@@ -195,7 +201,7 @@ def dunning_run_get(*, run_id: int) -> DunningRun:
     return dunning_run_list().get(pk=run_id)
 
 
-def dunning_notice_list(*, filters: dict | None = None) -> QuerySet[DunningNotice]:
+def dunning_notice_list(*, filters: dict[str, Any] | None = None) -> QuerySet[DunningNotice]:
     """Notices with their customer, level, run and lines (invoice and level of each): a list
     page reads them in a fixed number of queries."""
     notices = DunningNotice.objects.select_related("customer", "level", "run").prefetch_related(

@@ -27,6 +27,7 @@ a preview may be, to see who would get what on that day.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -42,10 +43,13 @@ from receivables.dunning.letters import DUNNING_NOTICE_DELIVERY
 from receivables.dunning.models import DunningLevel, DunningNotice, DunningNoticeLine, DunningRun
 from receivables.dunning.selectors import due_invoice_rows, due_notice_of, dunning_level_list
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 # ── input ────────────────────────────────────────────────────────────────────────────────────────
 
 
-def as_of_clean(value, *, allow_future: bool = False) -> date:
+def as_of_clean(value: object, *, allow_future: bool = False) -> date:
     """The run's date: today when empty; a `date` or `YYYY-MM-DD`; not in the future for a run."""
     today = timezone.localdate()
     if value in (None, ""):
@@ -68,7 +72,7 @@ def as_of_clean(value, *, allow_future: bool = False) -> date:
 # ── the run ──────────────────────────────────────────────────────────────────────────────────────
 
 
-def dunning_run_start(*, as_of=None, by=None) -> DunningRun:
+def dunning_run_start(*, as_of: date | str | None = None, by: User | None = None) -> DunningRun:
     """A run row (status running) for `as_of` (today when empty); `dunning_run_execute` does the
     work — at once (API, beat task) or in a task whose progress the page shows."""
     return DunningRun.objects.create(as_of=as_of_clean(as_of), started_by=by)
@@ -107,7 +111,7 @@ def dunning_run_execute(*, run_id: int) -> DunningRun:
     return run
 
 
-def dunning_run(*, as_of=None, by=None) -> DunningRun:
+def dunning_run(*, as_of: date | str | None = None, by: User | None = None) -> DunningRun:
     """Start and execute a run at once."""
     run = dunning_run_start(as_of=as_of, by=by)
     return dunning_run_execute(run_id=run.pk)

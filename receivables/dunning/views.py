@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,13 +25,14 @@ from o2c.forms import param_id
 from o2c.money import ZERO
 from o2c.parsing import content_disposition
 from o2c.roles import FINANCE, role_required
+from o2c.tables import list_page
 from receivables.dunning import selectors, services
 from receivables.dunning.forms import NoticeFilterForm, PreviewForm
 from receivables.dunning.letters import letter_filename, letter_pdf, notice_delivery_states
 from receivables.dunning.models import DunningRun
+from receivables.dunning.tables import NoticeTable
 from receivables.dunning.tasks import dunning_run_execute
 
-PAGE_SIZE = 50
 RUNS_SHOWN = 15
 PREVIEW_CSV_HEADER = [
     "customer_code",
@@ -60,20 +60,6 @@ RUNS_CSV_HEADER = [
     "notices_sent",
 ]
 LEVELS_CSV_HEADER = ["level", "name", "days_overdue", "subject", "blocks_customer", "active"]
-NOTICES_CSV_HEADER = [
-    "notice",
-    "as_of",
-    "customer_code",
-    "customer_name",
-    "level",
-    "level_name",
-    "invoices",
-    "currency",
-    "amount_due",
-    "disputed",
-    "emailed_at",
-    "run",
-]
 
 
 def _admin_url(name: str, *args) -> str | None:
@@ -263,48 +249,23 @@ def notice_list(request):
     customers = customer_list().filter(dunning_notices__isnull=False).distinct().order_by("code")
     levels = selectors.dunning_level_list()
     form = NoticeFilterForm(request.GET or None, customers=customers, levels=levels)
-    filters = form.cleaned_data if form.is_valid() else {}
-    run_id = param_id(request.GET, "run")
+    filters = form.values
     notices = selectors.dunning_notice_list(
         filters={
             "customer_id": filters.get("customer"),
             "level_id": filters.get("level"),
-            "run_id": run_id,
+            "run_id": param_id(request.GET, "run"),
         }
     )
-    if request.GET.get("export") == "csv":
-        return csv_response(
-            "dunning-notices.csv", NOTICES_CSV_HEADER, (_notice_csv_row(notice) for notice in notices)
-        )
-    page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page)
-    states = notice_delivery_states(notices=rows)
-    for notice in rows:
-        notice.delivery = states[notice.pk]
     selected = next((c for c in customers if c.pk == filters.get("customer")), None)
-    return render(
+    return list_page(
         request,
-        "receivables/dunning/notices.html",
-        {"form": form, "page": page, "notices": rows, "customer": selected},
+        NoticeTable(notices),
+        template="receivables/dunning/notices.html",
+        filters=form,
+        records_name="notices",
+        context={"customer": selected},
     )
-
-
-def _notice_csv_row(notice) -> list:
-    lines = list(notice.lines.all())
-    return [
-        notice.pk,
-        notice.as_of,
-        notice.customer.code,
-        notice.customer.name,
-        notice.level.level,
-        notice.level.name,
-        " ".join(line.invoice.number for line in lines),
-        notice.currency,
-        notice.total,
-        sum((line.disputed for line in lines), ZERO),
-        notice.emailed_at.isoformat() if notice.emailed_at else "",
-        notice.run_id or "",
-    ]
 
 
 @role_required(FINANCE)

@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Case,
@@ -43,10 +43,12 @@ from django.db.models import (
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce, Greatest, Least
 
-from customers.models import Customer
 from invoicing.selectors import invoice_rows
 from o2c.money import ZERO_CENTS
 from receivables.models import Dispute, ReceivableEntry
+
+if TYPE_CHECKING:
+    from customers.models import Customer
 
 MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=18, decimal_places=2)
 

@@ -10,16 +10,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 from django.utils import timezone
 
-from customers.models import Customer
+from customers.selectors import customer_get
 from o2c.errors import Conflict, DomainError, KernelErrorCode
 from receivables.portal.errors import PortalErrorCode
 from receivables.portal.models import PortalLink
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 SALT = "o2c.portal"
 MAX_DAYS = 366
@@ -45,13 +50,14 @@ def portal_link_token(*, link: PortalLink) -> str:
     return signing.dumps({"link": link.pk}, salt=SALT)
 
 
-def portal_link_create(*, customer_id: int, days: int | None = None, by=None) -> IssuedLink:
+def portal_link_create(*, customer_id: int, days: int | None = None, by: User | None = None) -> IssuedLink:
     """A new link for the customer, valid `days` (O2C_PORTAL_LINK_DAYS by default)."""
-    customer = Customer.objects.filter(pk=customer_id).first()
-    if customer is None:
+    try:
+        customer = customer_get(customer_id=customer_id)
+    except ObjectDoesNotExist:
         raise DomainError(
             f"customer {customer_id} does not exist", field="customer", code=KernelErrorCode.DOES_NOT_EXIST
-        )
+        ) from None
     days = settings.O2C_PORTAL_LINK_DAYS if days is None else days
     if not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
         raise DomainError(

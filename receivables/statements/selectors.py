@@ -21,8 +21,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import F, Min, Q, Sum
+from django.db.models import F, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
 from customers.models import Customer
@@ -31,6 +32,9 @@ from o2c.money import ZERO_CENTS as ZERO
 from o2c.parsing import date_check
 from receivables.models import ReceivableEntry
 from receivables.open_items.selectors import AGING_BUCKETS, MONEY, bucket_sums, open_items_as_of
+
+if TYPE_CHECKING:
+    from customers.models import Customer
 
 Kind = ReceivableEntry.Kind
 
@@ -210,7 +214,9 @@ def statement_get(*, customer: Customer, period_from: date, period_to: date) -> 
     )
 
 
-def _movements(*, rows, period_from: date, period_to: date, opening: Decimal) -> list[Movement]:
+def _movements(
+    *, rows: QuerySet[ReceivableEntry], period_from: date, period_to: date, opening: Decimal
+) -> list[Movement]:
     grouped = list(
         rows.filter(entry_date__gte=period_from, entry_date__lte=period_to, kind__in=MOVEMENT_KINDS)
         .values(
@@ -263,7 +269,7 @@ def _allocations_by_payment(*, payment_ids: list[int], until: date) -> dict[int,
     return {payment_id: tuple(items) for payment_id, items in result.items()}
 
 
-def _movement(row: dict, *, balance: Decimal, allocations: tuple[Allocated, ...]) -> Movement:
+def _movement(row: dict[str, Any], *, balance: Decimal, allocations: tuple[Allocated, ...]) -> Movement:
     kind = row["kind"]
     invoice_number, payment_number = row["invoice__number"] or "", row["payment__number"] or ""
     reference = ""
@@ -311,7 +317,7 @@ def _movement(row: dict, *, balance: Decimal, allocations: tuple[Allocated, ...]
     )
 
 
-def _aging(open_invoices, *, as_of: date, unapplied: Decimal) -> Aging:
+def _aging(open_invoices: QuerySet[Any], *, as_of: date, unapplied: Decimal) -> Aging:
     """Buckets by days past due as of `as_of` (due on `as_of` is current), in one aggregate."""
     sums = open_invoices.aggregate(
         **bucket_sums(as_of=as_of, amount=F("balance_as_of") - F("disputed_as_of")),

@@ -10,17 +10,18 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from customers.models import Customer
 from customers.selectors import customer_get
 from o2c.csv import csv_response
 from o2c.errors import DomainError
@@ -31,6 +32,9 @@ from receivables.portal.services import portal_link_create, portal_link_revoke
 from receivables.statements.documents import statement_pdf_render
 from receivables.statements.forms import PortalLinkForm, StatementPeriodForm
 from receivables.statements.selectors import Statement, statement_get, statement_period_clean
+
+if TYPE_CHECKING:
+    from customers.models import Customer
 
 STATEMENT_CSV_HEADER = ["date", "kind", "document", "description", "due_date", "debit", "credit", "balance"]
 PORTAL_LINK_CSV_HEADER = [
@@ -95,7 +99,7 @@ def _statement_csv(statement: Statement):
 def _customer_or_404(customer_id: int) -> Customer:
     try:
         return customer_get(customer_id=customer_id)
-    except Customer.DoesNotExist:
+    except ObjectDoesNotExist:
         raise Http404("no such customer") from None
 
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Q, Sum
@@ -218,7 +219,7 @@ def top_overdue(*, report: AgingReport, limit: int = TOP_OVERDUE) -> list[Overdu
     aging report already read."""
     rows = [
         OverdueCustomer(
-            customer_id=row.customer_id,
+            customer_id=row.customer_id,  # type: ignore[arg-type]  # customer rows have their id
             code=row.code,
             name=row.name,
             overdue=row.overdue,
@@ -247,7 +248,7 @@ class ListPanel:
     """A count, an amount where it makes sense, and the oldest few rows."""
 
     count: int
-    rows: list = field(default_factory=list)
+    rows: list[Any] = field(default_factory=list)
     value: Decimal | None = None
     average_days: Decimal | None = None
 
@@ -260,7 +261,7 @@ def late_shipments(*, today: date, limit: int = OLDEST) -> ListPanel:
     count = late.count()
     rows = list(late.prefetch_related(None).order_by("estimated_delivery", "pk")[:limit])
     for shipment in rows:
-        shipment.days_late = (
+        shipment.days_late = (  # type: ignore[attr-defined]  # for the panel
             (today - shipment.estimated_delivery).days if shipment.estimated_delivery else None
         )
     return ListPanel(count=count, rows=rows)
@@ -274,7 +275,7 @@ def late_orders(*, today: date, limit: int = OLDEST) -> ListPanel:
     rows = list(late.order_by("requested_delivery_date", "submitted_at", "pk")[:limit])
     for order in rows:
         requested = order.requested_delivery_date
-        order.days_late = (today - requested).days if requested else None
+        order.days_late = (today - requested).days if requested else None  # type: ignore[attr-defined]
     return ListPanel(count=summary["count"], rows=rows, value=summary["value"] or ZERO)
 
 

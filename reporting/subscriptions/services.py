@@ -15,6 +15,7 @@ a subscriber who loses the role simply stops getting the report.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -29,15 +30,18 @@ from reporting.errors import ReportingErrorCode
 from reporting.models import ReportDelivery, ReportSubscription
 from reporting.subscriptions.daily_report import daily_report_build, daily_report_email
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 DAILY_REPORT = "daily_report"
 REPORT_ROLES = (FINANCE, MANAGER)
 
 
-def report_subscription_get(*, user) -> ReportSubscription | None:
+def report_subscription_get(*, user: User) -> ReportSubscription | None:
     return ReportSubscription.objects.filter(user=user).first()
 
 
-def report_subscription_set(*, user, active: bool) -> ReportSubscription:
+def report_subscription_set(*, user: User, active: bool) -> ReportSubscription:
     """Subscribe `user` to the daily report, or end the subscription (the row stays, inactive)."""
     if active:
         if not has_role(user, *REPORT_ROLES):
@@ -90,7 +94,7 @@ def daily_reports_send(*, as_of: date) -> int:
 
 
 @transaction.atomic
-def daily_report_send_now(*, user, as_of: date) -> ReportDelivery:
+def daily_report_send_now(*, user: User, as_of: date) -> ReportDelivery:
     """The report of `as_of` to `user` now (the subscription page's button), subscribed or not."""
     if not has_role(user, *REPORT_ROLES):
         raise DomainError(
@@ -117,7 +121,7 @@ def daily_report_send_now(*, user, as_of: date) -> ReportDelivery:
 def daily_report_deliver(message: OutboxMessage) -> EmailToSend | None:
     delivery = locks.report_delivery_lock(delivery_id=message.payload["delivery_id"])
     if delivery.sent_at is not None:  # a redelivered message: the e-mail went out already
-        return
+        return None
     user = delivery.user
     if not user.email:
         raise DomainError(
@@ -138,5 +142,5 @@ def daily_report_deliver(message: OutboxMessage) -> EmailToSend | None:
     )
 
 
-def report_deliveries_recent(*, user, limit: int = 10) -> list[ReportDelivery]:
+def report_deliveries_recent(*, user: User, limit: int = 10) -> list[ReportDelivery]:
     return list(ReportDelivery.objects.filter(user=user).order_by("-created_at", "-pk")[:limit])

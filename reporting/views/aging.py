@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django import forms
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
-from customers.models import Customer
 from customers.selectors import customer_get
 from o2c.csv import csv_response
 from o2c.money import ZERO_CENTS as ZERO
@@ -21,6 +22,9 @@ from receivables.selectors import unapplied_cash_ledger
 from reporting.aging import AGING_CSV_COLUMNS, SORTS, AgingRow, aging_csv_row, aging_invoices, aging_report
 from reporting.forms import DEFAULT_SORT, AgingForm, AsOfFirstForm, form_bound
 from reporting.views import PAGE_SIZE, local_today, wants_csv
+
+if TYPE_CHECKING:
+    from customers.models import Customer
 
 TEXT_SORTS = ("code", "name")
 AGING_INVOICE_CSV_COLUMNS = [
@@ -156,7 +160,7 @@ def aging(request):
 def _customer_or_404(customer_id: int) -> Customer:
     try:
         return customer_get(customer_id=customer_id)
-    except Customer.DoesNotExist:
+    except ObjectDoesNotExist:
         raise Http404("no such customer") from None
 
 

@@ -4,16 +4,22 @@ payment through o2c.pipeline.bank_line_record."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from o2c.errors import Conflict, DomainError
+from o2c.states import transition, transition_rows
 from receivables.bank.errors import BankErrorCode
 from receivables.bank.models import BankColumnMapping, BankStatement, BankStatementLine
 from receivables.cash.models import Payment
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 BankLine = BankStatementLine.Status
 BANK_LINES_OPEN = (BankLine.UNMATCHED, BankLine.MATCHED, BankLine.CONFIRMED)
 
 
-def bank_mapping_remember(*, header_signature: str, **fields) -> BankColumnMapping:
+def bank_mapping_remember(*, header_signature: str, **fields: Any) -> BankColumnMapping:
     """How to read a bank's CSV layout (delimiter, columns, date format, decimal comma), kept by
     the signature of its header row so that the next file from that bank maps itself."""
     mapping, _ = BankColumnMapping.objects.update_or_create(
@@ -23,7 +29,13 @@ def bank_mapping_remember(*, header_signature: str, **fields) -> BankColumnMappi
 
 
 def bank_statement_create(
-    *, file_name: str, file_sha256: str, format: str, mapping=None, lines: list[dict], by=None
+    *,
+    file_name: str,
+    file_sha256: str,
+    format: str,
+    mapping: BankColumnMapping | None = None,
+    lines: list[dict[str, Any]],
+    by: User | None = None,
 ) -> BankStatement:
     """A statement and its lines (each a dict of BankStatementLine fields, matched already)."""
     statement = BankStatement.objects.create(
@@ -33,12 +45,18 @@ def bank_statement_create(
         [BankStatementLine(statement=statement, line_no=no, **line) for no, line in enumerate(lines, 1)],
         batch_size=1000,
     )
-    bank_statement_settle(statement_id=statement.pk)
+    bank_statement_settle(statement_id=statement.pk, by=by)
     return statement
 
 
 def bank_line_set(
-    *, line: BankStatementLine, status: str, customer_id=None, allocations=None, note: str | None = None
+    *,
+    line: BankStatementLine,
+    status: str,
+    customer_id: int | None = None,
+    allocations: list[dict[str, Any]] | None = None,
+    note: str | None = None,
+    by: User | None = None,
 ) -> BankStatementLine:
     """The clerk's decision on a locked, not yet recorded line: its customer and allocations
     ([{"invoice": id, "amount": "10.00"}]) and whether it is confirmed, only matched, or ignored."""
@@ -57,45 +75,59 @@ def bank_line_set(
             field="customer",
             code=BankErrorCode.CONFIRM_NEEDS_CUSTOMER,
         )
-    line.status = status
     if customer_id is not None:
         line.customer_id = customer_id or None
     if allocations is not None:
         line.allocations = allocations
     if note is not None:
         line.match_note = note[:200]
-    line.save(update_fields=["status", "customer", "allocations", "match_note"])
-    bank_statement_settle(statement_id=line.statement_id)
+    fields = ["customer", "allocations", "match_note"]
+    if status == line.status:  # the clerk corrected the customer or the allocations only
+        line.save(update_fields=fields)
+    else:
+        transition(line, status, by=by, reason=note or "", update_fields=fields)
+    bank_statement_settle(statement_id=line.statement_id, by=by)
     return line
 
 
-def bank_lines_confirm_matched(*, statement_id: int) -> int:
+def bank_lines_confirm_matched(*, statement_id: int, by: User | None = None) -> int:
     """Confirm every matched credit of a statement at once; returns how many."""
     if BankStatement.objects.filter(pk=statement_id, status=BankStatement.Status.RECORDING).exists():
         raise Conflict(
             "the statement is being recorded; wait until it is done", code=BankErrorCode.STATEMENT_RECORDING
         )
-    return BankStatementLine.objects.filter(
-        statement_id=statement_id, status=BankLine.MATCHED, customer__isnull=False, amount__gt=0
-    ).update(status=BankLine.CONFIRMED)
-
-
-def bank_line_link_payment(*, line: BankStatementLine, payment: Payment) -> BankStatementLine:
-    line.payment = payment
-    line.status = BankLine.RECORDED
-    line.match_note = f"recorded as {payment.number}"
-    line.save(update_fields=["payment", "status", "match_note"])
-    return line
-
-
-def bank_line_refused(*, line_id: int, message: str) -> None:
-    """A confirmed line the payment step refused goes back to the clerk, with the reason."""
-    BankStatementLine.objects.filter(pk=line_id, status=BankLine.CONFIRMED).update(
-        status=BankLine.MATCHED, match_note=f"Not recorded: {message}"[:200]
+    return transition_rows(
+        BankStatementLine.objects.filter(
+            statement_id=statement_id, status=BankLine.MATCHED, customer__isnull=False, amount__gt=0
+        ),
+        BankLine.CONFIRMED,
+        by=by,
+        reason="every matched line confirmed at once",
     )
 
 
-def bank_statement_recording_begin(*, statement_id: int) -> int:
+def bank_line_link_payment(
+    *, line: BankStatementLine, payment: Payment, by: User | None = None
+) -> BankStatementLine:
+    line.payment = payment
+    line.match_note = f"recorded as {payment.number}"
+    transition(line, BankLine.RECORDED, by=by, reason=payment.number, update_fields=["payment", "match_note"])
+    return line
+
+
+def bank_line_refused(*, line_id: int, message: str, by: User | None = None) -> None:
+    """A confirmed line the payment step refused goes back to the clerk, with the reason."""
+    transition_rows(
+        BankStatementLine.objects.filter(pk=line_id, status=BankLine.CONFIRMED),
+        BankLine.MATCHED,
+        by=by,
+        reason=message,
+        event="refused",
+        values={"match_note": f"Not recorded: {message}"[:200]},
+    )
+
+
+def bank_statement_recording_begin(*, statement_id: int, by: User | None = None) -> int:
     """Mark the statement as being recorded, with its confirmed lines as the progress total.
     A conditional update: a second click while it runs is refused."""
     total = BankStatementLine.objects.filter(statement_id=statement_id, status=BankLine.CONFIRMED).count()
@@ -103,9 +135,13 @@ def bank_statement_recording_begin(*, statement_id: int) -> int:
         raise DomainError(
             "confirm at least one line first", field="lines", code=BankErrorCode.NOTHING_CONFIRMED
         )
-    started = BankStatement.objects.filter(
-        pk=statement_id, status__in=[BankStatement.Status.REVIEW, BankStatement.Status.FAILED]
-    ).update(status=BankStatement.Status.RECORDING, lines_total=total, lines_done=0, error="")
+    started = transition_rows(  # from review or failed, by the table
+        BankStatement.objects.filter(pk=statement_id),
+        BankStatement.Status.RECORDING,
+        by=by,
+        reason=f"confirmed lines: {total}",
+        values={"lines_total": total, "lines_done": 0, "error": ""},
+    )
     if not started:
         raise Conflict("the statement is being recorded already", code=BankErrorCode.STATEMENT_RECORDING)
     return total
@@ -126,15 +162,21 @@ def _bank_statement_status(statement_id: int) -> str:
     return BankStatement.Status.REVIEW if open_lines.exists() else BankStatement.Status.RECORDED
 
 
-def bank_statement_settle(*, statement_id: int) -> None:
+def bank_statement_settle(*, statement_id: int, by: User | None = None) -> None:
     """The statement's status after the clerk changed a line (not while it is being recorded)."""
-    BankStatement.objects.filter(pk=statement_id).exclude(status=BankStatement.Status.RECORDING).update(
-        status=_bank_statement_status(statement_id)
+    transition_rows(
+        BankStatement.objects.filter(pk=statement_id).exclude(status=BankStatement.Status.RECORDING),
+        _bank_statement_status(statement_id),
+        by=by,
     )
 
 
-def bank_statement_recording_end(*, statement_id: int, error: str = "", broke_off: bool = False) -> None:
+def bank_statement_recording_end(
+    *, statement_id: int, error: str = "", broke_off: bool = False, by: User | None = None
+) -> None:
     """The recording task is done: failed when it broke off, else recorded or back to review;
     `error` says what the clerk should know (lines refused, or why it broke off)."""
     status = BankStatement.Status.FAILED if broke_off else _bank_statement_status(statement_id)
-    BankStatement.objects.filter(pk=statement_id).update(status=status, error=error[:2000])
+    statement = BankStatement.objects.filter(pk=statement_id)
+    if not transition_rows(statement, status, by=by, reason=error, values={"error": error[:2000]}):
+        statement.update(error=error[:2000])  # a task run again finds it ended: only the message

@@ -3,6 +3,8 @@ the customer and the allocations; confirm every matched line at once."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.db import transaction
 
 from customers.selectors import customer_list
@@ -15,6 +17,9 @@ from receivables.bank.models import BankStatementLine
 from receivables.bank.services.lines import bank_line_set, bank_lines_confirm_matched, bank_statement_settle
 from receivables.cash.errors import CashErrorCode
 from receivables.services import amount_clean
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 Line = BankStatementLine.Status
 
@@ -30,7 +35,7 @@ def line_decide(
     customer_code: str | None = None,
     allocations: dict[int, str] | None = None,
     confirm: bool = False,
-    by=None,
+    by: User | None = None,
 ) -> BankStatementLine:
     """Confirm, unconfirm, ignore or restore a line, or save the clerk's customer and
     allocations for it (and confirm it with `confirm`)."""
@@ -44,17 +49,17 @@ def line_decide(
             raise DomainError(
                 "choose the customer first", field="customer", code=BankErrorCode.CONFIRM_NEEDS_CUSTOMER
             )
-        return bank_line_set(line=line, status=Line.CONFIRMED)
+        return bank_line_set(line=line, status=Line.CONFIRMED, by=by)
     if action == "unconfirm":
-        return bank_line_set(line=line, status=Line.MATCHED if line.customer_id else Line.UNMATCHED)
+        return bank_line_set(line=line, status=Line.MATCHED if line.customer_id else Line.UNMATCHED, by=by)
     if action == "ignore":
-        return bank_line_set(line=line, status=Line.IGNORED)
+        return bank_line_set(line=line, status=Line.IGNORED, by=by)
     if action == "restore":
         if line.amount <= 0:
             raise Conflict(
                 "a debit is not a customer payment; it stays ignored", code=BankErrorCode.DEBIT_NOT_A_PAYMENT
             )
-        return bank_line_set(line=line, status=Line.MATCHED if line.customer_id else Line.UNMATCHED)
+        return bank_line_set(line=line, status=Line.MATCHED if line.customer_id else Line.UNMATCHED, by=by)
     if line.amount <= 0:
         raise Conflict(
             "a debit is not a customer payment; it cannot go to a customer",
@@ -68,6 +73,7 @@ def line_decide(
             customer_id=0,
             allocations=[],
             note="customer cleared by the clerk",
+            by=by,
         )
     customer = customer_list(filters={"code": code}).first()
     if customer is None:
@@ -90,10 +96,13 @@ def line_decide(
         customer_id=customer.pk,
         allocations=chosen,
         note=f"{customer.code} and allocations chosen by {who}",
+        by=by,
     )
 
 
-def _allocations_checked(*, line, customer_id: int, allocations: dict[int, str]) -> list[dict]:
+def _allocations_checked(
+    *, line: BankStatementLine, customer_id: int, allocations: dict[int, str]
+) -> list[dict[str, Any]]:
     """The clerk's amounts per invoice: positive, on open invoices of the customer, each within
     the balance, together within the line's amount. Blank or zero amounts leave an invoice out."""
     wanted = {}
@@ -132,8 +141,8 @@ def _allocations_checked(*, line, customer_id: int, allocations: dict[int, str])
 
 
 @transaction.atomic
-def matched_confirm(*, statement_id: int) -> int:
+def matched_confirm(*, statement_id: int, by: User | None = None) -> int:
     """Confirm every matched line of the statement at once."""
-    confirmed = bank_lines_confirm_matched(statement_id=statement_id)
-    bank_statement_settle(statement_id=statement_id)
+    confirmed = bank_lines_confirm_matched(statement_id=statement_id, by=by)
+    bank_statement_settle(statement_id=statement_id, by=by)
     return confirmed

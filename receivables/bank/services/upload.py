@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -37,6 +38,9 @@ from receivables.bank.matching import lines_match
 from receivables.bank.models import BankColumnMapping, BankStatement, BankStatementLine
 from receivables.bank.services.lines import bank_mapping_remember, bank_statement_create
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 Line = BankStatementLine.Status
 MAX_FILE_BYTES = 10 * 1024 * 1024
 PENDING_FOLDER = "bank-uploads"
@@ -57,7 +61,9 @@ class Upload:
 # ── upload ───────────────────────────────────────────────────────────────────────────────────────
 
 
-def statement_upload(*, file_name: str, content: bytes, currency: str, remap: bool = False, by) -> Upload:
+def statement_upload(
+    *, file_name: str, content: bytes, currency: str, remap: bool = False, by: User | None
+) -> Upload:
     """Import a CAMT.053 file, or a CSV whose layout a remembered mapping knows; a CSV of a new
     layout (or with `remap`) is kept aside until the clerk maps its columns (csv_import)."""
     if not content:
@@ -107,7 +113,13 @@ def mapping_known(table: CsvTable) -> BankColumnMapping | None:
 
 
 def csv_import(
-    *, file_name: str, content: bytes, mapping: CsvMapping, currency: str, mapping_name: str = "", by
+    *,
+    file_name: str,
+    content: bytes,
+    mapping: CsvMapping,
+    currency: str,
+    mapping_name: str = "",
+    by: User | None,
 ) -> BankStatement:
     """Read a CSV by `mapping`, remember the mapping for its header, and import it. A file that
     does not read saves nothing, not even the mapping."""
@@ -144,7 +156,13 @@ def csv_import(
 
 
 def _statement_create(
-    *, file_name: str, sha: str, format: str, lines: list[StatementLine], mapping=None, by
+    *,
+    file_name: str,
+    sha: str,
+    format: str,
+    lines: list[StatementLine],
+    mapping: BankColumnMapping | None = None,
+    by: User | None,
 ) -> tuple[BankStatement, bool]:
     """The statement with its lines matched, in one transaction. Imports queue behind one
     advisory lock, so two overlapping files uploaded at once still import each line once."""
@@ -226,7 +244,8 @@ def pending_read(sha: str) -> bytes:
             code=BankErrorCode.FILE_GONE,
         )
     with default_storage.open(name, "rb") as stored:
-        return stored.read()
+        content: bytes = stored.read()
+        return content
 
 
 def pending_discard(sha: str) -> None:

@@ -11,55 +11,25 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
-from o2c.csv import csv_response
 from o2c.errors import DomainError
 from o2c.parsing import safe_filename
 from o2c.roles import FINANCE, role_required
+from o2c.tables import list_page
 from receivables.bank import selectors, services
 from receivables.bank.files import csv_lines, csv_read, mapping_guess
-from receivables.bank.forms import MappingForm, UploadForm, field_error
+from receivables.bank.forms import LineFilterForm, MappingForm, StatementFilterForm, UploadForm, field_error
 from receivables.bank.models import BankStatement, BankStatementLine
+from receivables.bank.tables import LineTable, StatementTable
 from receivables.bank.tasks import bank_statement_record_start
 
-PAGE_SIZE = 50
-LINES_PAGE_SIZE = 100
 Line = BankStatementLine.Status
-STATEMENT_CSV_HEADER = [
-    "id",
-    "file_name",
-    "format",
-    "uploaded_at",
-    "uploaded_by",
-    "status",
-    "lines",
-    "credits",
-    "recorded",
-    "to_confirm",
-]
-LINE_CSV_HEADER = [
-    "line",
-    "booking_date",
-    "amount",
-    "currency",
-    "counterparty",
-    "counterparty_account",
-    "reference",
-    "bank_reference",
-    "status",
-    "customer_code",
-    "customer_name",
-    "allocations",
-    "unapplied",
-    "note",
-    "payment",
-]
 
 
 # ── statements and upload ────────────────────────────────────────────────────────────────────────
@@ -93,33 +63,22 @@ def bank_statements(request):
             else:
                 messages.success(request, _imported_message(result.statement))
             return redirect("receivables:bank-statement", statement_id=result.statement.pk)
+    filters = StatementFilterForm(request.GET or None)
+    values = filters.values
     statements = selectors.statement_list()
-    if request.GET.get("export") == "csv":
-        return csv_response(
-            "bank-statements.csv", STATEMENT_CSV_HEADER, (_statement_row(s) for s in statements.iterator())
-        )
-    page = Paginator(statements, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    if values.get("q"):
+        statements = statements.filter(file_name__icontains=values["q"])
+    if values.get("status"):
+        statements = statements.filter(status=values["status"])
+    return list_page(
         request,
-        "receivables/bank/statement_list.html",
-        {"form": form, "page": page, "statements": list(page)},
+        StatementTable(statements),
+        template="receivables/bank/statement_list.html",
+        filters=filters,
+        records_name="statements",
+        context={"form": form},
         status=400 if form.errors else 200,
     )
-
-
-def _statement_row(statement: BankStatement) -> list:
-    return [
-        statement.pk,
-        statement.file_name,
-        statement.format,
-        statement.uploaded_at.isoformat(),
-        statement.uploaded_by.username if statement.uploaded_by else "",
-        statement.status,
-        statement.line_count,
-        statement.credits or "0.00",
-        statement.recorded,
-        statement.to_confirm,
-    ]
 
 
 def _imported_message(statement: BankStatement) -> str:
@@ -225,37 +184,24 @@ def review_context(statement: BankStatement, **extra) -> dict:
 @role_required(FINANCE)
 def bank_statement(request, statement_id: int):
     statement = statement_or_404(statement_id)
-    status = request.GET.get("status") if request.GET.get("status") in Line.values else ""
+    filters = LineFilterForm(request.GET or None)
+    values = filters.values
+    status = values.get("status") or ""
     lines = selectors.statement_lines(statement_id=statement.pk, status=status or None)
-    if request.GET.get("export") == "csv":
-        rows = (_line_row(line) for line in selectors.lines_with_invoices(lines))
-        return csv_response(f"bank-statement-{statement.pk}.csv", LINE_CSV_HEADER, rows)
-    page = Paginator(lines, LINES_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    if values.get("q"):
+        lines = lines.filter(
+            Q(counterparty__icontains=values["q"])
+            | Q(reference__icontains=values["q"])
+            | Q(bank_reference__icontains=values["q"])
+        )
+    return list_page(
         request,
-        "receivables/bank/statement.html",
-        review_context(statement, page=page, lines=selectors.lines_with_invoices(page), status=status),
+        LineTable(lines, statement=statement),
+        template="receivables/bank/statement.html",
+        filters=filters,
+        records_name="lines",
+        context=review_context(statement, status=status),
     )
-
-
-def _line_row(line: BankStatementLine) -> list:
-    return [
-        line.line_no,
-        line.booking_date,
-        line.amount,
-        line.currency,
-        line.counterparty,
-        line.counterparty_account,
-        line.reference,
-        line.bank_reference,
-        line.status,
-        line.customer.code if line.customer else "",
-        line.customer.name if line.customer else "",
-        "; ".join(f"{number} {amount}" for number, amount in line.allocation_rows),
-        line.unapplied if line.customer else "",
-        line.match_note,
-        line.payment.number if line.payment else "",
-    ]
 
 
 @role_required(FINANCE)
@@ -263,7 +209,7 @@ def _line_row(line: BankStatementLine) -> list:
 def bank_confirm_matched(request, statement_id: int):
     statement = statement_or_404(statement_id)
     try:
-        confirmed = services.matched_confirm(statement_id=statement.pk)
+        confirmed = services.matched_confirm(statement_id=statement.pk, by=request.user)
     except DomainError as refusal:
         messages.error(request, refusal.message)
     else:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -20,9 +19,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from customers.selectors import customer_list
 from o2c import pipeline
-from o2c.csv import csv_response, export_requested
 from o2c.errors import DomainError
 from o2c.roles import FINANCE, role_required
+from o2c.tables import list_page
 from receivables import selectors as receivables_selectors
 from receivables.cash import selectors
 from receivables.cash.allocation import allocation_propose
@@ -34,33 +33,8 @@ from receivables.cash.forms import (
     PaymentReverseForm,
 )
 from receivables.cash.models import Payment
+from receivables.cash.tables import PaymentTable
 
-PAGE_SIZE = 50
-SORTS = {
-    "number": "number",
-    "date": "received_on",
-    "customer": "customer__code",
-    "amount": "amount",
-    "unapplied": "unapplied_amount",
-}
-CSV_HEADER = [
-    "number",
-    "received_on",
-    "customer_code",
-    "customer_name",
-    "currency",
-    "amount",
-    "amount_applied",
-    "amount_refunded",
-    "unapplied_amount",
-    "method",
-    "reference",
-    "source",
-    "status",
-    "reversed_on",
-    "reversal_reason",
-    "invoices",
-]
 TEMPLATE_DETAIL = "receivables/payments/detail.html"
 
 
@@ -95,7 +69,7 @@ def allocation_proposal(invoices: list, amount: Decimal | None, reference: str) 
 @role_required(FINANCE)
 def payment_list(request):
     form = PaymentFilterForm(request.GET or None)
-    cleaned = form.cleaned_data if form.is_valid() else {}
+    cleaned = form.values
     filters = {
         "status": cleaned.get("status"),
         "received_on__gte": cleaned.get("received_from"),
@@ -107,63 +81,7 @@ def payment_list(request):
     payments = selectors.payment_list(filters=filters)
     if cleaned.get("q"):
         payments = payments.filter(Q(number__icontains=cleaned["q"]) | Q(reference__icontains=cleaned["q"]))
-    sort = request.GET.get("sort", "-date")
-    if sort.lstrip("-") not in SORTS:
-        sort = "-date"
-    payments = payments.order_by(("-" if sort.startswith("-") else "") + SORTS[sort.lstrip("-")], "-pk")
-    if export_requested(request):
-        return csv_response(
-            "payments.csv", CSV_HEADER, (_csv_row(payment) for payment in payments.iterator(chunk_size=500))
-        )
-    page = Paginator(payments, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    for name in ("page", "sort", "format", "export"):
-        query.pop(name, None)
-    columns = {
-        key: {
-            "label": label,
-            "active": sort.lstrip("-") == key,
-            "descending": sort == f"-{key}",
-            "next": f"-{key}" if sort != f"-{key}" else key,
-        }
-        for key, label in (
-            ("number", "Number"),
-            ("date", "Received"),
-            ("customer", "Customer"),
-            ("amount", "Amount"),
-            ("unapplied", "Unapplied"),
-        )
-    }
-    return render(
-        request,
-        "receivables/payments/list.html",
-        {"form": form, "page": page, "columns": columns, "query": query.urlencode(), "sort": sort},
-    )
-
-
-def _csv_row(payment: Payment) -> list:
-    return [
-        payment.number,
-        payment.received_on,
-        payment.customer.code,
-        payment.customer.name,
-        payment.currency,
-        payment.amount,
-        payment.amount_applied,
-        payment.amount_refunded,
-        payment.unapplied_amount,
-        payment.method,
-        payment.reference,
-        payment.source,
-        payment.status,
-        payment.reversed_on or "",
-        payment.reversal_reason,
-        " ".join(
-            f"{allocation.invoice.number}:{allocation.amount}"
-            for allocation in payment.allocations.all()
-            if allocation.reversed_on is None
-        ),
-    ]
+    return list_page(request, PaymentTable(payments), template="receivables/payments/list.html", filters=form)
 
 
 # --- one payment and its actions ----------------------------------------------------------------

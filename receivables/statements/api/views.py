@@ -8,6 +8,9 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -15,7 +18,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import renderers, status
 from rest_framework.response import Response
 
-from customers.models import Customer
 from customers.selectors import customer_get
 from o2c.api import APIView, role_permission
 from o2c.parsing import content_disposition
@@ -29,6 +31,9 @@ from receivables.statements.api.serializers import (
 )
 from receivables.statements.documents import statement_pdf_render
 from receivables.statements.selectors import statement_get, statement_period_clean
+
+if TYPE_CHECKING:
+    from customers.models import Customer
 
 
 class PDFRenderer(renderers.BaseRenderer):
@@ -46,7 +51,7 @@ class PDFRenderer(renderers.BaseRenderer):
 def _customer(pk: int) -> Customer:
     try:
         return customer_get(customer_id=pk)
-    except Customer.DoesNotExist:
+    except ObjectDoesNotExist:
         raise Http404("no such customer") from None
 
 

@@ -1,4 +1,4 @@
-"""Order pages: entry with its live preview, the list, one order and its actions.
+"""The order entry page with its live preview, and editing a draft.
 
 State is built through the services and the pipeline, never by writing rows."""
 
@@ -6,137 +6,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
-from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from customers.services import customer_create
 from inventory.models import StockLevel
-from inventory.services import product_create, warehouse_create
 from o2c import pipeline
 from orders.models import SalesOrder
 from orders.services import LineInput
+from orders.tests.pages import LINES, NEW, a_customer, entry_data, login, place, text_of
 
 pytestmark = pytest.mark.django_db
-
-NEW = reverse("orders:create")
-LINES = reverse("orders:entry-lines")
-
-
-@pytest.fixture
-def warehouse():
-    return warehouse_create(code="MAIN", name="Main warehouse")
-
-
-@pytest.fixture
-def widget(warehouse):
-    product = product_create(
-        sku="WID-100", name="Widget", unit_price=Decimal("19.99"), tax_rate=Decimal("19.00")
-    )
-    pipeline.stock_receive(product_id=product.pk, warehouse_id=warehouse.pk, quantity=Decimal("10"))
-    return product
-
-
-@pytest.fixture
-def consulting():
-    return product_create(
-        sku="SRV-1",
-        name="Consulting hour",
-        unit_price=Decimal("120.00"),
-        tax_rate=Decimal("19.00"),
-        kind="service",
-    )
-
-
-def a_customer(code="ACME", credit_limit=None, **fields):
-    return customer_create(
-        code=code,
-        name=fields.pop("name", f"{code} Trading GmbH"),
-        email=f"ap@{code.lower()}.example",
-        credit_limit=Decimal(credit_limit) if credit_limit is not None else None,
-        shipping_address=fields.pop("shipping_address", f"{code} Dock 1\n10115 Berlin"),
-        **fields,
-    )
-
-
-def login(client, make_user, role="sales", username=None):
-    user = make_user(role, username)
-    client.force_login(user)
-    return user
-
-
-def entry_data(customer, warehouse, *lines, submit="0", **header):
-    """The entry form as the page posts it: header fields and parallel line lists."""
-    data = {
-        "customer": str(customer.pk) if customer else "",
-        "warehouse": str(warehouse.pk),
-        "requested_delivery_date": header.get("requested_delivery_date", ""),
-        "customer_reference": header.get("customer_reference", ""),
-        "ship_to": header.get("ship_to", "Dock 7"),
-        "submit": submit,
-        "line_key": [],
-        "line_product": [],
-        "line_product_query": [],
-        "line_quantity": [],
-        "line_unit_price": [],
-        "line_discount": [],
-    }
-    for key, (product_id, quantity, price, discount) in enumerate(lines, start=1):
-        data["line_key"].append(str(key))
-        data["line_product"].append(str(product_id) if product_id else "")
-        data["line_product_query"].append("")
-        data["line_quantity"].append(quantity)
-        data["line_unit_price"].append(price)
-        data["line_discount"].append(discount)
-    return data
-
-
-class _TextOf(HTMLParser):
-    """The text inside the element whose id or data-testid is `name` (partials carry no context)."""
-
-    def __init__(self, name: str):
-        super().__init__()
-        self.name, self.depth, self.parts = name, 0, []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if self.depth:
-            self.depth += 1
-        elif self.name in (attrs.get("id"), attrs.get("data-testid")):
-            self.depth = 1
-
-    def handle_endtag(self, tag):
-        if self.depth:
-            self.depth -= 1
-
-    def handle_data(self, data):
-        if self.depth:
-            self.parts.append(data)
-
-
-def text_of_html(html: str, name: str) -> str:
-    parser = _TextOf(name)
-    parser.feed(html)
-    return " ".join(" ".join(parser.parts).split())
-
-
-def text_of(response, name: str) -> str:
-    return text_of_html(response.content.decode(), name)
-
-
-def place(customer, warehouse, product, quantity="2", *, submit=False):
-    return pipeline.order_place(
-        by=None,
-        submit=submit,
-        customer_id=customer.pk,
-        lines=[LineInput(product_id=product.pk, quantity=Decimal(quantity))],
-        warehouse_id=warehouse.pk,
-    )
-
-
-# --- entry page ---------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -361,112 +242,3 @@ def test_a_submitted_order_cannot_be_edited(client, make_user, warehouse, widget
     order = place(a_customer(), warehouse, widget, "1", submit=True)
     response = client.get(reverse("orders:edit", args=[order.pk]), follow=True)
     assert "can no longer be edited" in response.content.decode()
-
-
-# --- list ---------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("count", [3, 15])
-def test_the_list_costs_a_fixed_number_of_queries(
-    client, make_user, warehouse, widget, count, django_assert_max_num_queries
-):
-    login(client, make_user, "finance")
-    customers = [a_customer(f"C{index:02d}") for index in range(3)]
-    for index in range(count):
-        place(customers[index % 3], warehouse, widget, "1", submit=index % 2 == 0)
-    with django_assert_max_num_queries(8):
-        response = client.get(reverse("orders:list"))
-    assert response.status_code == 200
-    assert len(response.context["page"]) == count
-
-
-def test_the_list_filters_sorts_and_exports(client, make_user, warehouse, widget):
-    login(client, make_user, "warehouse")
-    acme, bolt = a_customer("ACME"), a_customer("BOLT", name="Bolt & Nut AG")
-    small = place(acme, warehouse, widget, "1")
-    big = place(bolt, warehouse, widget, "5", submit=True)
-    url = reverse("orders:list")
-    assert [o.pk for o in client.get(url, {"sort": "total"}).context["page"]] == [small.pk, big.pk]
-    assert [o.pk for o in client.get(url, {"sort": "-total"}).context["page"]] == [big.pk, small.pk]
-    assert [o.pk for o in client.get(url, {"status": "draft"}).context["page"]] == [small.pk]
-    assert [o.pk for o in client.get(url, {"customer": "nut"}).context["page"]] == [big.pk]
-    assert [o.pk for o in client.get(url, {"fulfillment_status": "allocated"}).context["page"]] == [big.pk]
-    assert [o.pk for o in client.get(url, {"q": small.number[-3:]}).context["page"]] == [small.pk]
-    export = client.get(url, {"customer": "bolt", "export": "csv"})
-    rows = b"".join(export.streaming_content).decode().splitlines()
-    assert rows[0].startswith("number,order_date,customer_code")
-    assert len(rows) == 2 and rows[1].startswith(big.number) and "within limit" not in rows[1]
-    assert "no credit limit" in rows[1]
-
-
-def test_the_list_is_closed_to_users_without_a_role(client, make_user):
-    login(client, make_user, None)
-    assert client.get(reverse("orders:list")).status_code == 403
-
-
-# --- one order ----------------------------------------------------------------------------------
-
-
-def test_the_order_page_shows_lines_decision_and_timeline(client, make_user, warehouse, widget):
-    login(client, make_user, "warehouse")
-    order = place(a_customer(credit_limit="10.00"), warehouse, widget, "2", submit=True)
-    response = client.get(reverse("orders:detail", args=[order.pk]))
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert order.number in html and "limit exceeded by" in html and "Credit hold" in html
-    assert response.context["actions"] == {"edit": False, "submit": False, "cancel": False, "decide": False}
-    assert client.get(reverse("orders:detail", args=[999_999])).status_code == 404
-
-
-def test_the_buttons_follow_the_transitions_and_the_role(client, make_user, warehouse, widget):
-    customer = a_customer(credit_limit="10.00")
-    draft = place(customer, warehouse, widget, "1")
-    held = place(customer, warehouse, widget, "1", submit=True)
-    login(client, make_user, "sales")
-    assert client.get(reverse("orders:detail", args=[draft.pk])).context["actions"] == {
-        "edit": True,
-        "submit": True,
-        "cancel": True,
-        "decide": False,
-    }
-    assert client.get(reverse("orders:detail", args=[held.pk])).context["actions"]["decide"] is False
-    login(client, make_user, "finance")
-    actions = client.get(reverse("orders:detail", args=[held.pk])).context["actions"]
-    assert actions == {"edit": False, "submit": False, "cancel": False, "decide": True}
-
-
-def test_submit_from_the_order_page(client, make_user, warehouse, widget):
-    login(client, make_user)
-    order = place(a_customer(), warehouse, widget, "2")
-    response = client.post(reverse("orders:submit", args=[order.pk]), follow=True)
-    order.refresh_from_db()
-    assert order.status == SalesOrder.Status.OPEN
-    assert f"{order.number} approved" in response.content.decode()
-    again = client.post(reverse("orders:submit", args=[order.pk]), follow=True)
-    assert "cannot be submitted again" in again.content.decode()  # a Conflict is a message, not a 500
-
-
-def test_cancel_from_the_order_page_releases_the_reservations(client, make_user, warehouse, widget):
-    login(client, make_user)
-    order = place(a_customer(), warehouse, widget, "4", submit=True)
-    assert StockLevel.objects.get(product=widget).reserved == Decimal("4")
-    url = reverse("orders:cancel", args=[order.pk])
-    assert "Give a reason" in client.post(url, {"reason": ""}, follow=True).content.decode()
-    response = client.post(url, {"reason": "customer withdrew"}, follow=True)
-    order.refresh_from_db()
-    assert order.status == SalesOrder.Status.CANCELLED
-    assert StockLevel.objects.get(product=widget).reserved == Decimal("0")
-    assert "cancelled" in response.content.decode()
-    again = client.post(url, {"reason": "twice"}, follow=True)
-    assert "cannot become cancelled" in again.content.decode()
-
-
-@pytest.mark.parametrize("role", ["warehouse", "finance"])
-def test_only_sales_act_on_orders(client, make_user, warehouse, widget, role):
-    login(client, make_user, role)
-    order = place(a_customer(), warehouse, widget, "1")
-    assert client.post(reverse("orders:submit", args=[order.pk])).status_code == 403
-    assert client.post(reverse("orders:cancel", args=[order.pk]), {"reason": "x"}).status_code == 403
-    assert client.get(reverse("orders:edit", args=[order.pk])).status_code == 403
-    order.refresh_from_db()
-    assert order.status == SalesOrder.Status.DRAFT
