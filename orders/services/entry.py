@@ -13,10 +13,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.utils import timezone
 
-from customers.models import Customer
 from customers.selectors import customer_get
 from inventory.errors import InventoryErrorCode
-from inventory.models import Warehouse
 from inventory.selectors import products_by_id, warehouse_list
 from o2c import locks
 from o2c.errors import Conflict, DomainError, KernelErrorCode

@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import F, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
-from customers.models import Customer
 from o2c.errors import DomainError, KernelErrorCode
 from o2c.money import ZERO_CENTS as ZERO
 from o2c.parsing import date_check
