@@ -57,7 +57,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     # Services run in their own transaction, so a refused request has already left nothing
     # behind; IdempotentMixin rolls back its request-wide transaction on any non-2xx response.
     if isinstance(exc, DomainError):
-        return Response(error_body(exc.as_dict(), code=exc.code), status=exc.status_code)
+        return Response(error_body(exc.as_dict(), code=str(exc.code)), status=exc.status_code)
     if isinstance(exc, DATABASE_ERRORS):
         logger.error("database unavailable, answered 503: %s", exc)
         return Response(
@@ -89,7 +89,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
-def error_body(data: dict, *, code: str) -> dict:
+def error_body(data: Mapping[str, Any], *, code: str) -> dict[str, Any]:
     """API.md's error body (`{"field": ["message"]}` or `{"detail": "message"}`) with its machine
     code added as `"code"`; when a field named `code` is itself in error (customers, products,
     warehouses and accounts have one), `"code"` keeps that field's messages as API.md says and
@@ -97,13 +97,13 @@ def error_body(data: dict, *, code: str) -> dict:
     return {**data, ("error_code" if "code" in data else "code"): code}
 
 
-def _first_code(codes, *, status: int) -> str:
+def _first_code(codes: Any, *, status: int) -> str:
     """The code of the first error in `exc.get_codes()` (a code, or lists and dicts of them, in the
     order the serializer's fields are declared), if it is one of ours; else the generic one."""
     while isinstance(codes, list | dict) and codes:
         codes = next(iter(codes.values())) if isinstance(codes, dict) else codes[0]
     if isinstance(codes, str) and codes in known_error_codes():
-        return codes
+        return str(codes)
     logger.warning("an error code outside the ErrorCode enums: %r", codes)
     return KernelErrorCode.INVALID if status == 400 else KernelErrorCode.ERROR
 

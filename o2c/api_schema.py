@@ -5,6 +5,8 @@ so no view has to declare them one by one."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from o2c.api import known_error_codes
 
 HTTP_METHODS = ("get", "put", "post", "patch", "delete", "head", "options", "trace")
@@ -16,7 +18,7 @@ CODE_REF = {"$ref": "#/components/schemas/ErrorCode"}
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 
 
-def error_code_schema() -> dict:
+def error_code_schema() -> dict[str, Any]:
     """The enum of every code, with the enum (hence the app) that owns each listed."""
     owners: dict[str, list[str]] = {}
     for code, enum in known_error_codes().items():
@@ -61,7 +63,7 @@ ERROR_SCHEMA = {
 }
 
 
-def error_responses(result: dict, generator, request, public) -> dict:
+def error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
     """Add `ErrorCode` and `Error` to the components and the 400 and 409 answers to every
     operation (keeping an operation's own description of them)."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
