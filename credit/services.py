@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 
+from credit.errors import CreditErrorCode
 from credit.models import CreditDecision
 from credit.selectors import customer_position
 from o2c import locks
@@ -72,7 +73,7 @@ def credit_decide_manually(*, order: SalesOrder, release: bool, note: str, by: U
         raise DomainError(
             f"write a note saying why the hold is {'released' if release else 'rejected'}",
             field="note",
-            code="note_required",
+            code=CreditErrorCode.NOTE_REQUIRED,
         )
     customer = locks.customer_lock(customer_id=order.customer_id)
     position = customer_position(customer=customer, exclude_order_id=order.pk)

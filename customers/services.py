@@ -18,9 +18,10 @@ from django.db import IntegrityError, transaction
 from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
+from customers.errors import CreditTermsForbidden, CustomerErrorCode
 from customers.models import Customer
 from o2c import locks
-from o2c.errors import DomainError
+from o2c.errors import DomainError, KernelErrorCode
 from o2c.money import is_rounded, round_money
 from o2c.parsing import MAX_AMOUNT, parse_decimal, text_check
 from o2c.roles import FINANCE, has_role
@@ -75,23 +76,6 @@ def default_credit_limit() -> Decimal:
     )
 
 
-class CreditTermsForbidden(DomainError):
-    """A user without finance (or manager) rights tried to change a customer's credit terms."""
-
-    code = "credit_terms_forbidden"
-    status_code = 403
-
-    def __init__(self, fields: list[str]):
-        self.fields = fields
-        super().__init__(f"only finance or a manager may change {', '.join(fields)}", field=fields[0])
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "detail": self.message,
-            **{field: ["only finance or a manager may change this"] for field in self.fields},
-        }
-
-
 def vat_number_clean(*, vat_number: str) -> str:
     """The VAT number in its compact form ("DE 811 907 980" → "DE811907980"); "" stays "".
 
@@ -108,13 +92,13 @@ def vat_number_clean(*, vat_number: str) -> str:
             raise DomainError(
                 f"{compact} is not a valid VAT number: {reason}",
                 field="vat_number",
-                code="invalid_vat_number",
+                code=CustomerErrorCode.INVALID_VAT_NUMBER,
             ) from None
     if not _OTHER_VAT.match(compact):
         raise DomainError(
             "a VAT number starts with its two-letter country code, followed by letters and digits",
             field="vat_number",
-            code="invalid_vat_number",
+            code=CustomerErrorCode.INVALID_VAT_NUMBER,
         )
     return compact
 
@@ -128,9 +112,17 @@ def code_clean(*, code: str) -> str:
 
 def currency_clean(*, currency: str) -> str:
     if not (isinstance(currency, str) and len(currency) == 3 and currency.isalpha() and currency.isupper()):
-        raise DomainError("an ISO 4217 code: three capital letters, like EUR", field="currency")
+        raise DomainError(
+            "an ISO 4217 code: three capital letters, like EUR",
+            field="currency",
+            code=KernelErrorCode.INVALID_CURRENCY,
+        )
     if currency not in list_currencies():
-        raise DomainError(f"{currency} is not a known ISO 4217 currency", field="currency")
+        raise DomainError(
+            f"{currency} is not a known ISO 4217 currency",
+            field="currency",
+            code=KernelErrorCode.INVALID_CURRENCY,
+        )
     return currency
 
 
@@ -138,13 +130,15 @@ def _fields_clean(fields: dict[str, Any]) -> dict[str, Any]:
     """Validate and normalise the master data in `fields`; raises a DomainError naming the field."""
     unknown = sorted(set(fields) - set(EDITABLE_FIELDS))
     if unknown:
-        raise DomainError(f"unknown customer field {unknown[0]}", field=unknown[0])
+        raise DomainError(
+            f"unknown customer field {unknown[0]}", field=unknown[0], code=KernelErrorCode.UNKNOWN_FIELD
+        )
     cleaned = dict(fields)
     for name in ("code", "name", "email"):
         if name in cleaned:
             cleaned[name] = (cleaned[name] or "").strip()
             if not cleaned[name]:
-                raise DomainError("this field may not be blank", field=name)
+                raise DomainError("this field may not be blank", field=name, code=KernelErrorCode.BLANK)
     if "code" in cleaned:
         cleaned["code"] = code_clean(code=cleaned["code"])
     if "currency" in cleaned:
@@ -155,7 +149,9 @@ def _fields_clean(fields: dict[str, Any]) -> dict[str, Any]:
         days = cleaned["payment_terms_days"]
         if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= MAX_PAYMENT_TERMS_DAYS:
             raise DomainError(
-                f"payment terms are 0 to {MAX_PAYMENT_TERMS_DAYS} days", field="payment_terms_days"
+                f"payment terms are 0 to {MAX_PAYMENT_TERMS_DAYS} days",
+                field="payment_terms_days",
+                code=KernelErrorCode.OUT_OF_RANGE,
             )
     if cleaned.get("credit_limit") is not None:
         limit = Decimal(cleaned["credit_limit"])
@@ -163,9 +159,14 @@ def _fields_clean(fields: dict[str, Any]) -> dict[str, Any]:
             raise DomainError(
                 f"a credit limit is zero or more, at most {MAX_CREDIT_LIMIT} (empty for unlimited)",
                 field="credit_limit",
+                code=KernelErrorCode.OUT_OF_RANGE,
             )
         if not is_rounded(limit):
-            raise DomainError("a credit limit has at most 2 decimal places", field="credit_limit")
+            raise DomainError(
+                "a credit limit has at most 2 decimal places",
+                field="credit_limit",
+                code=KernelErrorCode.TOO_MANY_DECIMALS,
+            )
         cleaned["credit_limit"] = round_money(limit)
     return cleaned
 
@@ -183,7 +184,11 @@ def _save(customer: Customer, *, update_fields: list[str] | None = None) -> None
         with transaction.atomic():  # a savepoint: a concurrent duplicate code is a 400, not a 500
             customer.save(update_fields=update_fields)
     except IntegrityError:
-        raise DomainError(f"a customer with code {customer.code} already exists", field="code") from None
+        raise DomainError(
+            f"a customer with code {customer.code} already exists",
+            field="code",
+            code=CustomerErrorCode.DUPLICATE_CUSTOMER_CODE,
+        ) from None
 
 
 @transaction.atomic
@@ -230,7 +235,11 @@ def customer_create(
         changed=[name for name, default in defaults.items() if fields[name] != default], by=by
     )
     if Customer.objects.filter(code=fields["code"]).exists():
-        raise DomainError(f"a customer with code {fields['code']} already exists", field="code")
+        raise DomainError(
+            f"a customer with code {fields['code']} already exists",
+            field="code",
+            code=CustomerErrorCode.DUPLICATE_CUSTOMER_CODE,
+        )
     customer = Customer(**fields)
     _save(customer)
     return customer
@@ -249,7 +258,11 @@ def customer_update(*, customer_id: int, by: User | None, **fields: Any) -> Cust
     if not changed:
         return customer
     if "code" in changed and Customer.objects.filter(code=cleaned["code"]).exclude(pk=customer.pk).exists():
-        raise DomainError(f"a customer with code {cleaned['code']} already exists", field="code")
+        raise DomainError(
+            f"a customer with code {cleaned['code']} already exists",
+            field="code",
+            code=CustomerErrorCode.DUPLICATE_CUSTOMER_CODE,
+        )
     for name in changed:
         setattr(customer, name, cleaned[name])
     _save(customer, update_fields=[*changed, "updated_at"])

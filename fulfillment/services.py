@@ -13,10 +13,11 @@ from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
 
+from fulfillment.errors import FulfillmentErrorCode
 from fulfillment.models import Shipment, ShipmentLine
 from inventory.services import stock_issue, stock_levels_lock, stock_release, stock_reserve
 from ledger.services import LineSpec, journal_entry_post
-from o2c.errors import Conflict, DomainError
+from o2c.errors import Conflict, DomainError, KernelErrorCode
 from o2c.money import ZERO, round_money
 from o2c.numbering import sequence_number_next
 from o2c.states import transition, transition_assert, transition_rows
@@ -109,30 +110,45 @@ def shipment_create(
 ) -> Shipment:
     """A pick list for allocated quantities (all of them, or the chosen lines and quantities)."""
     if order.status != "open":
-        raise Conflict(f"order {order.number} is {order.status.replace('_', ' ')} and cannot be shipped")
+        raise Conflict(
+            f"order {order.number} is {order.status.replace('_', ' ')} and cannot be shipped",
+            code=KernelErrorCode.ORDER_NOT_SHIPPABLE,
+        )
     pickable = _pickable(order)
     if lines is None:
         wanted = {line_id: quantity for line_id, (_, quantity) in pickable.items() if quantity > 0}
         if not wanted:
-            raise Conflict(f"order {order.number} has nothing allocated to ship")
+            raise Conflict(
+                f"order {order.number} has nothing allocated to ship",
+                code=FulfillmentErrorCode.NOTHING_TO_SHIP,
+            )
     else:
         wanted = {}
         for line_id, quantity in lines.items():
             if line_id not in pickable:
                 raise DomainError(
-                    f"order line {line_id} is not a stock line of {order.number}", field="lines"
+                    f"order line {line_id} is not a stock line of {order.number}",
+                    field="lines",
+                    code=FulfillmentErrorCode.NOT_A_STOCK_LINE,
                 )
             line, available = pickable[line_id]
             if quantity <= 0:
-                raise DomainError(f"line {line.position}: the quantity must be positive", field="lines")
+                raise DomainError(
+                    f"line {line.position}: the quantity must be positive",
+                    field="lines",
+                    code=KernelErrorCode.NOT_POSITIVE,
+                )
             if quantity > available:
                 raise DomainError(
                     f"line {line.position}: {quantity} requested but only {available} allocated and not yet picked",
                     field="lines",
+                    code=FulfillmentErrorCode.PICK_EXCEEDS_ALLOCATED,
                 )
             wanted[line_id] = quantity
         if not wanted:
-            raise DomainError("choose at least one line to ship", field="lines")
+            raise DomainError(
+                "choose at least one line to ship", field="lines", code=FulfillmentErrorCode.NOTHING_TO_SHIP
+            )
     ship_to = _delivery_address(order)
     shipment = Shipment.objects.create(
         number=sequence_number_next(series="shipment", on=timezone.localdate()),
@@ -157,7 +173,7 @@ def _delivery_address(order: SalesOrder) -> str:
             f"order {order.number} has no delivery address, and its customer {order.customer.code} has "
             "neither a shipping nor a billing address: enter the ship-to first",
             field="ship_to",
-            code="no_delivery_address",
+            code=FulfillmentErrorCode.NO_DELIVERY_ADDRESS,
         )
     return address.text
 
@@ -216,7 +232,7 @@ def shipment_mark_shipped(
     by: User | None = None,
 ) -> Shipment:
     if not carrier.strip():
-        raise DomainError("name the carrier", field="carrier")
+        raise DomainError("name the carrier", field="carrier", code=KernelErrorCode.REQUIRED)
     transition_assert(shipment, Shipment.Status.SHIPPED)
     shipment.carrier = carrier.strip()
     shipment.tracking_number = tracking_number.strip()

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
+from inventory.errors import InventoryErrorCode
 from inventory.models import Product, StockLevel, StockMove, Warehouse
 from o2c import locks
-from o2c.errors import DomainError
+from o2c.errors import DomainError, KernelErrorCode
 from o2c.money import round_quantity
 from o2c.parsing import MAX_AMOUNT
 
@@ -29,7 +30,9 @@ def product_create(
     active: bool = True,
 ) -> Product:
     if Product.objects.filter(sku=sku).exists():
-        raise DomainError(f"a product with SKU {sku} already exists", field="sku")
+        raise DomainError(
+            f"a product with SKU {sku} already exists", field="sku", code=InventoryErrorCode.DUPLICATE_SKU
+        )
     product = Product(
         sku=sku,
         name=name,
@@ -47,7 +50,11 @@ def product_create(
 @transaction.atomic
 def warehouse_create(*, code: str, name: str) -> Warehouse:
     if Warehouse.objects.filter(code=code).exists():
-        raise DomainError(f"a warehouse with code {code} already exists", field="code")
+        raise DomainError(
+            f"a warehouse with code {code} already exists",
+            field="code",
+            code=InventoryErrorCode.DUPLICATE_WAREHOUSE_CODE,
+        )
     return Warehouse.objects.create(code=code, name=name)
 
 
@@ -86,7 +93,11 @@ def stock_release(*, level: StockLevel, quantity: Decimal) -> None:
     if quantity <= 0:
         return
     if quantity > level.reserved:
-        raise DomainError(f"cannot release {quantity}: only {level.reserved} reserved", field="quantity")
+        raise DomainError(
+            f"cannot release {quantity}: only {level.reserved} reserved",
+            field="quantity",
+            code=InventoryErrorCode.RELEASE_EXCEEDS_RESERVED,
+        )
     level.reserved -= quantity
     level.save(update_fields=["reserved"])
 
@@ -98,12 +109,18 @@ def stock_receive(
     """Goods in: a receipt move and `on_hand` up by the same quantity, in one transaction."""
     quantity = round_quantity(Decimal(quantity))
     if quantity <= 0:
-        raise DomainError("a receipt adds a positive quantity", field="quantity")
+        raise DomainError(
+            "a receipt adds a positive quantity", field="quantity", code=KernelErrorCode.NOT_POSITIVE
+        )
     product = Product.objects.filter(pk=product_id).first()
     if product is None:
-        raise DomainError("unknown product", field="product")
+        raise DomainError("unknown product", field="product", code=KernelErrorCode.DOES_NOT_EXIST)
     if product.kind != Product.Kind.STOCK:
-        raise DomainError(f"{product.sku} is a service and holds no stock", field="product")
+        raise DomainError(
+            f"{product.sku} is a service and holds no stock",
+            field="product",
+            code=InventoryErrorCode.SERVICE_HOLDS_NO_STOCK,
+        )
     level = stock_level_lock(product_id=product_id, warehouse_id=warehouse_id)
     level.on_hand += quantity
     level.save(update_fields=["on_hand"])
@@ -124,19 +141,27 @@ def _product_fields_check(fields: dict[str, Any]) -> None:
     """The rules of a product's master data; raises a DomainError naming the field."""
     unknown = sorted(set(fields) - set(PRODUCT_FIELDS))
     if unknown:
-        raise DomainError(f"unknown product field {unknown[0]}", field=unknown[0])
+        raise DomainError(
+            f"unknown product field {unknown[0]}", field=unknown[0], code=KernelErrorCode.UNKNOWN_FIELD
+        )
     for name in ("sku", "name"):
         if name in fields and not str(fields[name]).strip():
-            raise DomainError("this field may not be blank", field=name)
+            raise DomainError("this field may not be blank", field=name, code=KernelErrorCode.BLANK)
     if "kind" in fields and fields["kind"] not in Product.Kind.values:
-        raise DomainError(f"kind is one of {', '.join(Product.Kind.values)}", field="kind")
+        raise DomainError(
+            f"kind is one of {', '.join(Product.Kind.values)}",
+            field="kind",
+            code=KernelErrorCode.INVALID_CHOICE,
+        )
     for name in ("unit_price", "standard_cost"):
         if name in fields and Decimal(fields[name]) < 0:
-            raise DomainError("may not be negative", field=name)
+            raise DomainError("may not be negative", field=name, code=KernelErrorCode.OUT_OF_RANGE)
         if name in fields and Decimal(fields[name]) > MAX_AMOUNT:
-            raise DomainError(f"is at most {MAX_AMOUNT}", field=name, code="amount_too_large")
+            raise DomainError(f"is at most {MAX_AMOUNT}", field=name, code=KernelErrorCode.AMOUNT_TOO_LARGE)
     if "tax_rate" in fields and not Decimal(0) <= Decimal(fields["tax_rate"]) <= Decimal(100):
-        raise DomainError("a tax rate is a percentage from 0 to 100", field="tax_rate")
+        raise DomainError(
+            "a tax rate is a percentage from 0 to 100", field="tax_rate", code=KernelErrorCode.OUT_OF_RANGE
+        )
 
 
 @transaction.atomic
@@ -149,13 +174,21 @@ def product_update(*, product_id: int, **fields: Any) -> Product:
     if not changed:
         return product
     if "sku" in changed and Product.objects.filter(sku=fields["sku"]).exclude(pk=product.pk).exists():
-        raise DomainError(f"a product with SKU {fields['sku']} already exists", field="sku")
+        raise DomainError(
+            f"a product with SKU {fields['sku']} already exists",
+            field="sku",
+            code=InventoryErrorCode.DUPLICATE_SKU,
+        )
     if (
         "kind" in changed
         and fields["kind"] == Product.Kind.SERVICE
         and StockLevel.objects.filter(product=product).exclude(on_hand=0, reserved=0).exists()
     ):
-        raise DomainError(f"{product.sku} holds stock and cannot become a service", field="kind")
+        raise DomainError(
+            f"{product.sku} holds stock and cannot become a service",
+            field="kind",
+            code=InventoryErrorCode.PRODUCT_HOLDS_STOCK,
+        )
     for name in changed:
         setattr(product, name, fields[name])
     product.full_clean(validate_unique=False)
@@ -169,10 +202,14 @@ def stock_issue(
     """Goods out of a locked stock level, from what was reserved: `on_hand` and `reserved` down
     by the same quantity and an issue move, so the move ledger still sums to `on_hand`."""
     if quantity <= 0:
-        raise DomainError("an issue takes a positive quantity", field="quantity")
+        raise DomainError(
+            "an issue takes a positive quantity", field="quantity", code=KernelErrorCode.NOT_POSITIVE
+        )
     if quantity > level.reserved or quantity > level.on_hand:
         raise DomainError(
-            f"cannot issue {quantity}: {level.reserved} reserved, {level.on_hand} on hand", field="quantity"
+            f"cannot issue {quantity}: {level.reserved} reserved, {level.on_hand} on hand",
+            field="quantity",
+            code=InventoryErrorCode.INSUFFICIENT_STOCK,
         )
     level.on_hand -= quantity
     level.reserved -= quantity

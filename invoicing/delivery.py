@@ -31,7 +31,7 @@ from django.db import connection, models
 
 from invoicing.documents import credit_note_pdf_render, document_amount, document_date, invoice_pdf_render
 from invoicing.models import CreditNote, Invoice
-from o2c.errors import DomainError
+from o2c.errors import DomainError, KernelErrorCode
 from o2c.models import OutboxMessage
 from o2c.outbox import EmailToSend, outbox_delivery_state, outbox_handler, outbox_latest_messages
 
@@ -125,7 +125,11 @@ def _email(
 ) -> EmailToSend:
     recipient = document.customer.email
     if not recipient:
-        raise DomainError(f"customer {document.customer.code} has no billing email address", field="email")
+        raise DomainError(
+            f"customer {document.customer.code} has no billing email address",
+            field="email",
+            code=KernelErrorCode.NO_BILLING_EMAIL,
+        )
     email = EmailMessage(
         subject=subject,
         body=body,

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Case, DateField, F, Func, IntegerField, Prefetch, QuerySet, Sum, Value, When
 from django.utils import timezone
 
+from invoicing.errors import InvoicingErrorCode
 from invoicing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
-from o2c.errors import Conflict, DomainError
+from o2c.errors import Conflict, DomainError, KernelErrorCode
 from o2c.money import ZERO, round_money
 
 if TYPE_CHECKING:
@@ -162,26 +163,45 @@ def line_credit(
     the line's own tax rate). Refused beyond what is left of the line."""
     line = left.line
     if (quantity is None) == (amount is None):
-        raise DomainError(f"line {line.position}: give a quantity or an amount", field="lines")
+        raise DomainError(
+            f"line {line.position}: give a quantity or an amount",
+            field="lines",
+            code=InvoicingErrorCode.QUANTITY_OR_AMOUNT,
+        )
     if quantity is not None:
         if quantity <= 0:
-            raise DomainError(f"line {line.position}: the quantity must be positive", field="lines")
+            raise DomainError(
+                f"line {line.position}: the quantity must be positive",
+                field="lines",
+                code=KernelErrorCode.NOT_POSITIVE,
+            )
         if quantity > left.quantity:
             raise Conflict(
-                f"line {line.position}: {quantity} to credit but only {left.quantity} not yet credited"
+                f"line {line.position}: {quantity} to credit but only {left.quantity} not yet credited",
+                code=InvoicingErrorCode.CREDIT_EXCEEDS_LINE,
             )
         if quantity == left.quantity:
             return left.net, left.tax
         net = round_money(line.net_amount * quantity / line.quantity, currency)
         tax = round_money(line.tax_amount * quantity / line.quantity, currency)
         if net > left.net or tax > left.tax:
-            raise Conflict(f"line {line.position}: more than is left of it would be credited")
+            raise Conflict(
+                f"line {line.position}: more than is left of it would be credited",
+                code=InvoicingErrorCode.CREDIT_EXCEEDS_LINE,
+            )
         return net, tax
     assert amount is not None  # one of the two is given (checked above)
     if amount <= 0:
-        raise DomainError(f"line {line.position}: the amount must be positive", field="lines")
+        raise DomainError(
+            f"line {line.position}: the amount must be positive",
+            field="lines",
+            code=KernelErrorCode.NOT_POSITIVE,
+        )
     if amount > left.total:
-        raise Conflict(f"line {line.position}: {amount} to credit but only {left.total} of it is left")
+        raise Conflict(
+            f"line {line.position}: {amount} to credit but only {left.total} of it is left",
+            code=InvoicingErrorCode.CREDIT_EXCEEDS_LINE,
+        )
     if amount == left.total:
         return left.net, left.tax
     net = min(round_money(amount * 100 / (100 + line.tax_rate), currency), left.net)

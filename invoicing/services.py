@@ -17,14 +17,14 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from invoicing.errors import InvoicingErrorCode
 from invoicing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from invoicing.selectors import LineLeft, invoice_lines_left, line_credit
 from ledger.services import LineSpec, journal_entry_post
-from o2c.errors import Conflict, DomainError
+from o2c.errors import Conflict, DomainError, KernelErrorCode
 from o2c.money import ZERO, round_money
 from o2c.numbering import document_number_next
 from o2c.outbox import outbox_enqueue
-from o2c.parsing import MAX_AMOUNT
 from o2c.states import transition
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from fulfillment.models import Shipment
     from orders.models import SalesOrder
+from o2c.parsing import parse_amount
 
 CENTS = Decimal("0.01")
 
@@ -50,7 +51,7 @@ def invoice_create(
     """Invoice `quantities` (order line id → quantity) of `order`, post it (Dr receivables /
     Cr revenue / Cr VAT payable) and queue its delivery. The caller holds the order's lock."""
     if not quantities:
-        raise DomainError("nothing to invoice", field="lines")
+        raise DomainError("nothing to invoice", field="lines", code=InvoicingErrorCode.NOTHING_TO_INVOICE)
     order_lines = {line.pk: line for line in order.lines.select_related("product").filter(pk__in=quantities)}
     already = {
         row["order_line_id"]: row
@@ -62,7 +63,11 @@ def invoice_create(
     for position, (line_id, quantity) in enumerate(sorted(quantities.items()), start=1):
         line = order_lines[line_id]
         if line.quantity_invoiced + quantity > line.quantity:
-            raise DomainError(f"line {line.position} would be invoiced beyond its quantity", field="lines")
+            raise DomainError(
+                f"line {line.position} would be invoiced beyond its quantity",
+                field="lines",
+                code=InvoicingErrorCode.INVOICE_EXCEEDS_ORDER,
+            )
         if line.quantity_invoiced + quantity == line.quantity:  # completes the line: the remainder
             previous = already.get(line_id, {"net": ZERO, "tax": ZERO})
             net = line.net_amount - (previous["net"] or ZERO)
@@ -180,7 +185,10 @@ def invoice_settle(
     `reference`: the payment or write-off, for the invoice's event row."""
     balance = invoice.balance - paid - written_off
     if balance < 0:
-        raise Conflict(f"{paid + written_off} exceeds the {invoice.balance} open on {invoice.number}")
+        raise Conflict(
+            f"{paid + written_off} exceeds the {invoice.balance} open on {invoice.number}",
+            code=InvoicingErrorCode.SETTLEMENT_EXCEEDS_BALANCE,
+        )
     invoice.amount_paid += paid
     invoice.amount_written_off += written_off
     invoice.balance = balance
@@ -207,26 +215,37 @@ def credit_note_create(
     """Credit a locked invoice in full (neither lines nor amount), by line and quantity, or by an
     amount split over the invoice's tax rates; never more than remains open on it."""
     if not reason.strip():
-        raise DomainError("give the reason for the credit note", field="reason")
+        raise DomainError(
+            "give the reason for the credit note", field="reason", code=KernelErrorCode.REQUIRED
+        )
     if lines and amount is not None:
-        raise DomainError("credit either lines or an amount, not both", field="amount")
+        raise DomainError(
+            "credit either lines or an amount, not both",
+            field="amount",
+            code=InvoicingErrorCode.LINES_OR_AMOUNT,
+        )
     if lines:
         credit_lines = _credit_by_lines(invoice, lines)
     else:
-        gross = invoice.balance if amount is None else Decimal(amount)
-        if not gross.is_finite() or gross <= 0:
-            raise DomainError("the amount to credit must be positive", field="amount")
-        if gross > MAX_AMOUNT:
-            raise DomainError(f"the amount is at most {MAX_AMOUNT}", field="amount", code="amount_too_large")
+        gross = invoice.balance if amount is None else parse_amount(amount, field="amount")
         if round_money(gross, invoice.currency) != gross:
-            raise DomainError("the amount has at most two decimals", field="amount")
+            raise DomainError(
+                f"{invoice.currency} amounts have fewer decimals",
+                field="amount",
+                code=KernelErrorCode.TOO_MANY_DECIMALS,
+            )
         credit_lines = _credit_by_amount(invoice, gross)
     total = sum((line.total_amount for line in credit_lines), ZERO)
     if total <= 0:
-        raise DomainError("the lines chosen are free of charge; there is nothing to credit", field="lines")
+        raise DomainError(
+            "the lines chosen are free of charge; there is nothing to credit",
+            field="lines",
+            code=InvoicingErrorCode.NOTHING_TO_CREDIT,
+        )
     if total > invoice.balance:
         raise Conflict(
-            f"a credit of {total} exceeds the {invoice.balance} that remains open on {invoice.number}"
+            f"a credit of {total} exceeds the {invoice.balance} that remains open on {invoice.number}",
+            code=InvoicingErrorCode.CREDIT_EXCEEDS_BALANCE,
         )
     net_total = sum((line.net_amount for line in credit_lines), ZERO)
     tax_total = total - net_total
@@ -295,7 +314,9 @@ def _credit_by_lines(invoice: Invoice, lines: list[CreditLineInput]) -> list[Cre
         line_left = left.get(item.invoice_line_id)
         if line_left is None:
             raise DomainError(
-                f"invoice line {item.invoice_line_id} is not on {invoice.number}", field="lines"
+                f"invoice line {item.invoice_line_id} is not on {invoice.number}",
+                field="lines",
+                code=InvoicingErrorCode.LINE_NOT_ON_INVOICE,
             )
         quantity = None if item.quantity is None else Decimal(item.quantity)
         amount = None if item.amount is None else Decimal(item.amount)
@@ -325,7 +346,8 @@ def _credit_by_amount(invoice: Invoice, gross: Decimal) -> list[CreditNoteLine]:
     """Split a gross amount over the invoice's tax rates in proportion to their gross."""
     if gross > invoice.balance:
         raise Conflict(
-            f"a credit of {gross} exceeds the {invoice.balance} that remains open on {invoice.number}"
+            f"a credit of {gross} exceeds the {invoice.balance} that remains open on {invoice.number}",
+            code=InvoicingErrorCode.CREDIT_EXCEEDS_BALANCE,
         )
     by_rate = list(invoice.lines.values("tax_rate").annotate(gross=Sum("total_amount")).order_by("tax_rate"))
     result, left = [], gross

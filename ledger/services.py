@@ -14,10 +14,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from ledger.errors import LedgerErrorCode
 from ledger.models import Account, JournalEntry, JournalLine, LedgerSettings
 from ledger.selectors import lock_date_get
 from o2c import locks
-from o2c.errors import Conflict, DomainError, UnbalancedEntry
+from o2c.errors import Conflict, DomainError, KernelErrorCode, UnbalancedEntry
 from o2c.money import ZERO, round_money
 from o2c.numbering import document_number_next
 from o2c.parsing import MAX_AMOUNT, date_check
@@ -52,7 +53,11 @@ def _accounts_for(lines: Sequence[LineSpec]) -> dict[str, Account]:
             found[account.key] = account
     missing = sorted(names - found.keys())
     if missing:
-        raise DomainError(f"unknown or inactive account: {', '.join(missing)}", field="lines")
+        raise DomainError(
+            f"unknown or inactive account: {', '.join(missing)}",
+            field="lines",
+            code=LedgerErrorCode.UNKNOWN_ACCOUNT,
+        )
     return found
 
 
@@ -63,15 +68,27 @@ def _validate(lines: Sequence[LineSpec]) -> None:
     for number, line in enumerate(lines, start=1):
         debit, credit = Decimal(line.debit), Decimal(line.credit)
         if debit < 0 or credit < 0:
-            raise DomainError(f"line {number}: amounts are never negative", field="lines")
+            raise DomainError(
+                f"line {number}: amounts are never negative", field="lines", code=KernelErrorCode.OUT_OF_RANGE
+            )
         if (debit > 0) == (credit > 0):
-            raise DomainError(f"line {number}: give either a debit or a credit", field="lines")
+            raise DomainError(
+                f"line {number}: give either a debit or a credit",
+                field="lines",
+                code=LedgerErrorCode.DEBIT_OR_CREDIT,
+            )
         if debit > MAX_AMOUNT or credit > MAX_AMOUNT:
             raise DomainError(
-                f"line {number}: an amount is at most {MAX_AMOUNT}", field="lines", code="amount_too_large"
+                f"line {number}: an amount is at most {MAX_AMOUNT}",
+                field="lines",
+                code=KernelErrorCode.AMOUNT_TOO_LARGE,
             )
         if round_money(debit, base) != debit or round_money(credit, base) != credit:
-            raise DomainError(f"line {number}: amounts are rounded to cents before posting", field="lines")
+            raise DomainError(
+                f"line {number}: amounts are rounded to cents before posting",
+                field="lines",
+                code=KernelErrorCode.TOO_MANY_DECIMALS,
+            )
     total_debit = sum((Decimal(line.debit) for line in lines), ZERO)
     total_credit = sum((Decimal(line.credit) for line in lines), ZERO)
     if total_debit != total_credit:
@@ -102,21 +119,21 @@ def posting_date_check(*, on: date, field: str = "date") -> date:
         raise DomainError(
             f"the books start on {settings.O2C_BOOKS_START.isoformat()}; nothing is posted before",
             field=field,
-            code="before_books_start",
+            code=LedgerErrorCode.BEFORE_BOOKS_START,
         )
     latest = latest_posting_date()
     if on > latest:
         raise DomainError(
             f"a posting date is at most a year ahead ({latest.isoformat()})",
             field=field,
-            code="date_too_far_ahead",
+            code=LedgerErrorCode.DATE_TOO_FAR_AHEAD,
         )
     lock_date = lock_date_get()
     if lock_date is not None and on <= lock_date:
         raise DomainError(
             f"the books are locked up to {lock_date.isoformat()}; post on a later date",
             field=field,
-            code="period_locked",
+            code=LedgerErrorCode.PERIOD_LOCKED,
         )
     return on
 
@@ -132,7 +149,7 @@ def lock_date_set(*, lock_date: date | None, by: User | None) -> LedgerSettings:
             raise DomainError(
                 "the lock date is a past day: today's documents are still being posted",
                 field="lock_date",
-                code="lock_date_not_past",
+                code=LedgerErrorCode.LOCK_DATE_NOT_PAST,
             )
     LedgerSettings.objects.get_or_create(pk=1)
     row = locks.ledger_settings_lock()
@@ -142,7 +159,7 @@ def lock_date_set(*, lock_date: date | None, by: User | None) -> LedgerSettings:
         raise DomainError(
             f"the books are locked up to {current.isoformat()}; only a manager may reopen them",
             field="lock_date",
-            code="lock_date_backwards",
+            code=LedgerErrorCode.LOCK_DATE_BACKWARDS,
         )
     if lock_date != current:
         row.lock_date = lock_date
@@ -202,15 +219,18 @@ def journal_entry_reverse(
     """Post the mirror image of an entry: the only way to undo a posting."""
     entry = locks.journal_entry_lock(entry_id=entry_id)
     if entry.reversal_of_id is not None:
-        raise Conflict(f"{entry.number} is itself a reversal and cannot be reversed")
+        raise Conflict(
+            f"{entry.number} is itself a reversal and cannot be reversed",
+            code=LedgerErrorCode.REVERSAL_NOT_REVERSIBLE,
+        )
     if JournalEntry.objects.filter(reversal_of=entry).exists():
-        raise Conflict(f"{entry.number} is already reversed")
+        raise Conflict(f"{entry.number} is already reversed", code=LedgerErrorCode.ALREADY_REVERSED)
     entry_date = entry_date or timezone.localdate()
     if entry_date < entry.date:
         raise DomainError(
             f"a reversal is dated on or after its original ({entry.date.isoformat()})",
             field="date",
-            code="reversal_before_original",
+            code=LedgerErrorCode.REVERSAL_BEFORE_ORIGINAL,
         )
     lines = [
         LineSpec(

@@ -9,23 +9,29 @@ through o2c/api_fields.py. A database that is away is a 503, not a 500 (decision
 from __future__ import annotations
 
 import datetime
+import functools
+import importlib
 import io
 import logging
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, InterfaceError, OperationalError, transaction
 from django.http import Http404
 from django.utils import timezone
 from rest_framework import exceptions, generics, permissions, renderers, status, views
+from rest_framework.fields import get_error_detail
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from o2c import idempotency
 from o2c.csv import csv_writer
-from o2c.errors import DomainError
+from o2c.errors import DomainError, ErrorCode, KernelErrorCode, error_codes
 from o2c.parsing import text_check
 from o2c.roles import has_role
 
@@ -42,7 +48,7 @@ DATABASE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 10
 DATABASE_UNAVAILABLE = {
     "detail": "the database is unavailable for a moment; try again (with the same Idempotency-Key)",
-    "code": "database_unavailable",
+    "code": KernelErrorCode.DATABASE_UNAVAILABLE,
 }
 
 
@@ -51,7 +57,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     # Services run in their own transaction, so a refused request has already left nothing
     # behind; IdempotentMixin rolls back its request-wide transaction on any non-2xx response.
     if isinstance(exc, DomainError):
-        return Response(exc.as_dict(), status=exc.status_code)
+        return Response(error_body(exc.as_dict(), code=str(exc.code)), status=exc.status_code)
     if isinstance(exc, DATABASE_ERRORS):
         logger.error("database unavailable, answered 503: %s", exc)
         return Response(
@@ -60,18 +66,61 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
     if isinstance(exc, DjangoValidationError):
+        # DRF's own conversion keeps each message's code (`unique`, `max_length`, …)
         exc = exceptions.ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+            get_error_detail(exc) if hasattr(exc, "error_dict") else {"detail": get_error_detail(exc)}
         )
     elif isinstance(exc, DataError):
         # a value the column cannot hold (an amount of 10^20, say): bad input, not a crash
         logger.info("data error turned into 400: %s", exc)
-        exc = exceptions.ValidationError({"detail": "a value is out of range for its field"})
+        exc = exceptions.ValidationError(
+            {"detail": "a value is out of range for its field"}, code=KernelErrorCode.OUT_OF_RANGE
+        )
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
-    return views.exception_handler(exc, context)
+    response = views.exception_handler(exc, context)
+    if response is not None and isinstance(exc, exceptions.APIException):
+        data = response.data
+        if isinstance(data, list):  # `raise ValidationError("…")` outside a serializer
+            data = {"detail": " ".join(str(message) for message in data)}
+        response.data = error_body(data, code=_first_code(exc.get_codes(), status=response.status_code))
+    return response
+
+
+def error_body(data: Mapping[str, Any], *, code: str) -> dict[str, Any]:
+    """API.md's error body (`{"field": ["message"]}` or `{"detail": "message"}`) with its machine
+    code added as `"code"`; when a field named `code` is itself in error (customers, products,
+    warehouses and accounts have one), `"code"` keeps that field's messages as API.md says and
+    the machine code travels as `"error_code"` (decision 0038)."""
+    return {**data, ("error_code" if "code" in data else "code"): code}
+
+
+def _first_code(codes: Any, *, status: int) -> str:
+    """The code of the first error in `exc.get_codes()` (a code, or lists and dicts of them, in the
+    order the serializer's fields are declared), if it is one of ours; else the generic one."""
+    while isinstance(codes, list | dict) and codes:
+        codes = next(iter(codes.values())) if isinstance(codes, dict) else codes[0]
+    if isinstance(codes, str) and codes in known_error_codes():
+        return str(codes)
+    logger.warning("an error code outside the ErrorCode enums: %r", codes)
+    return KernelErrorCode.INVALID if status == 400 else KernelErrorCode.ERROR
+
+
+@functools.cache
+def known_error_codes() -> dict[str, type[ErrorCode]]:
+    """Every code of every app: the schema's enum. The `errors` modules of the project's apps and
+    of their concept packages (`receivables/cash/errors.py`) are imported first."""
+    for app in apps.get_app_configs():
+        root = Path(app.path)
+        if not root.is_relative_to(settings.BASE_DIR):
+            continue
+        for path in sorted(root.rglob("errors.py")):
+            package = path.parent.relative_to(root).parts
+            if "tests" not in package and "migrations" not in package:
+                importlib.import_module(".".join((app.name, *package, "errors")))
+    return error_codes()
 
 
 def role_permission(*roles: str) -> type[permissions.BasePermission]:
@@ -97,8 +146,19 @@ class InputCheckMixin(_MixinBase):
                 try:
                     text_check(value, field=name)
                 except DomainError as error:
-                    raise exceptions.ValidationError(error.as_dict()) from None
+                    raise exceptions.ValidationError(error.as_dict(), code=error.code) from None
         super().initial(request, *args, **kwargs)
+
+
+class JSONErrorsMixin(_MixinBase):
+    """An error answers in JSON even when `?format=csv` was asked for: a client reads its body and
+    its `code` the same way everywhere (decision 0038)."""
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(getattr(self.request, "accepted_renderer", None), CSVRenderer):
+            self.request.accepted_renderer = renderers.JSONRenderer()
+            self.request.accepted_media_type = renderers.JSONRenderer.media_type
+        return super().handle_exception(exc)
 
 
 class UTCTimestampsMixin(_MixinBase):
@@ -142,11 +202,13 @@ class IdempotentMixin(_MixinBase):
         if not key or not request.user.is_authenticated:
             return
         if len(key) > idempotency.MAX_KEY_LENGTH:
-            raise exceptions.ValidationError({"Idempotency-Key": ["at most 255 characters"]})
+            raise exceptions.ValidationError(
+                {"Idempotency-Key": ["at most 255 characters"]}, code=KernelErrorCode.MAX_LENGTH
+            )
         try:
             text_check(key, field="Idempotency-Key")
         except DomainError as error:
-            raise exceptions.ValidationError(error.as_dict()) from None
+            raise exceptions.ValidationError(error.as_dict(), code=error.code) from None
         fingerprint = idempotency.request_fingerprint(
             method=str(request.method), path=request.path, body=request._request.body
         )
@@ -185,39 +247,45 @@ class IdempotentReplay(Exception):
 class IdempotencyConflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "a request with this Idempotency-Key is still in flight"
-    default_code = "idempotency_in_flight"
+    default_code = KernelErrorCode.IDEMPOTENCY_IN_FLIGHT
 
 
 class IdempotencyMismatch(exceptions.APIException):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_detail = "this Idempotency-Key was used with a different request body"
-    default_code = "idempotency_key_reused"
+    default_code = KernelErrorCode.IDEMPOTENCY_KEY_REUSED
 
 
-class APIView(InputCheckMixin, UTCTimestampsMixin, IdempotentMixin, views.APIView):
+class APIView(InputCheckMixin, JSONErrorsMixin, UTCTimestampsMixin, IdempotentMixin, views.APIView):
     pass
 
 
-class GenericAPIView(InputCheckMixin, UTCTimestampsMixin, IdempotentMixin, generics.GenericAPIView[Any]):
-    pass
-
-
-class ListAPIView(InputCheckMixin, UTCTimestampsMixin, IdempotentMixin, generics.ListAPIView[Any]):
-    pass
-
-
-class ListCreateAPIView(
-    InputCheckMixin, UTCTimestampsMixin, IdempotentMixin, generics.ListCreateAPIView[Any]
+class GenericAPIView(
+    InputCheckMixin, JSONErrorsMixin, UTCTimestampsMixin, IdempotentMixin, generics.GenericAPIView[Any]
 ):
     pass
 
 
-class RetrieveAPIView(InputCheckMixin, UTCTimestampsMixin, IdempotentMixin, generics.RetrieveAPIView[Any]):
+class ListAPIView(
+    InputCheckMixin, JSONErrorsMixin, UTCTimestampsMixin, IdempotentMixin, generics.ListAPIView[Any]
+):
+    pass
+
+
+class ListCreateAPIView(
+    InputCheckMixin, JSONErrorsMixin, UTCTimestampsMixin, IdempotentMixin, generics.ListCreateAPIView[Any]
+):
+    pass
+
+
+class RetrieveAPIView(
+    InputCheckMixin, JSONErrorsMixin, UTCTimestampsMixin, IdempotentMixin, generics.RetrieveAPIView[Any]
+):
     pass
 
 
 class RetrieveUpdateAPIView(
-    InputCheckMixin, UTCTimestampsMixin, IdempotentMixin, generics.RetrieveUpdateAPIView[Any]
+    InputCheckMixin, JSONErrorsMixin, UTCTimestampsMixin, IdempotentMixin, generics.RetrieveUpdateAPIView[Any]
 ):
     pass
 

@@ -13,7 +13,7 @@ from functools import cache
 
 from babel.numbers import get_currency_precision
 
-from o2c.errors import CurrencyMismatch, DomainError
+from o2c.errors import CurrencyMismatch, DomainError, KernelErrorCode
 
 ZERO = Decimal("0")  # prints "0": quantities, counts, amounts compared or summed without places
 ZERO_CENTS = Decimal("0.00")  # prints "0.00": an amount of money shown or summed with its cents
@@ -35,9 +35,13 @@ def to_decimal(value: str | int | Decimal, *, field: str = "amount") -> Decimal:
     try:
         result = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
     except (InvalidOperation, ValueError):
-        raise DomainError(f"'{value}' is not a number", field=field) from None
+        raise DomainError(
+            f"'{value}' is not a number", field=field, code=KernelErrorCode.INVALID_NUMBER
+        ) from None
     if not result.is_finite():
-        raise DomainError(f"'{value}' is not a finite number", field=field)
+        raise DomainError(
+            f"'{value}' is not a finite number", field=field, code=KernelErrorCode.INVALID_NUMBER
+        )
     return result
 
 
@@ -77,7 +81,11 @@ class Money:
         if not isinstance(self.amount, Decimal):
             object.__setattr__(self, "amount", to_decimal(self.amount))
         if len(self.currency) != 3 or not self.currency.isupper():
-            raise DomainError(f"'{self.currency}' is not an ISO 4217 currency code", field="currency")
+            raise DomainError(
+                f"'{self.currency}' is not an ISO 4217 currency code",
+                field="currency",
+                code=KernelErrorCode.INVALID_CURRENCY,
+            )
 
     @classmethod
     def zero(cls, currency: str) -> Money:

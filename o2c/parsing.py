@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from urllib.parse import quote
 
 from o2c.errors import DomainError
+from o2c.errors import KernelErrorCode as Code
 
 # Business dates the application accepts anywhere (documents, reports, statements, files).
 MIN_YEAR = 1900
@@ -39,15 +40,15 @@ _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\Z")
 def parse_id(value: object, *, field: str) -> int:
     """A primary key: a positive int, or a string of ASCII digits that fits a bigint."""
     if isinstance(value, bool):
-        raise DomainError("must be an id (a positive whole number)", field=field)
+        raise DomainError("must be an id (a positive whole number)", field=field, code=Code.INVALID_ID)
     if isinstance(value, int):
         number = value
     elif isinstance(value, str) and _ASCII_DIGITS.match(value.strip()):
         number = int(value.strip())
     else:
-        raise DomainError("must be an id (a positive whole number)", field=field)
+        raise DomainError("must be an id (a positive whole number)", field=field, code=Code.INVALID_ID)
     if not 1 <= number <= MAX_ID:
-        raise DomainError("must be an id (a positive whole number)", field=field)
+        raise DomainError("must be an id (a positive whole number)", field=field, code=Code.INVALID_ID)
     return number
 
 
@@ -63,7 +64,9 @@ def date_check(value: date, *, field: str) -> date:
     if isinstance(value, datetime):
         value = value.date()
     if not MIN_DATE <= value <= MAX_DATE:
-        raise DomainError(f"must be a date between {MIN_YEAR} and {MAX_YEAR}", field=field)
+        raise DomainError(
+            f"must be a date between {MIN_YEAR} and {MAX_YEAR}", field=field, code=Code.DATE_OUT_OF_RANGE
+        )
     return value
 
 
@@ -73,11 +76,11 @@ def parse_date(value: object, *, field: str) -> date:
         return date_check(value, field=field)
     match = _ISO_DATE.match(value.strip()) if isinstance(value, str) else None
     if not match:
-        raise DomainError("must be a date as YYYY-MM-DD", field=field)
+        raise DomainError("must be a date as YYYY-MM-DD", field=field, code=Code.INVALID_DATE)
     try:
         parsed = date(*(int(part) for part in match.groups()))
     except ValueError:
-        raise DomainError("must be a date as YYYY-MM-DD", field=field) from None
+        raise DomainError("must be a date as YYYY-MM-DD", field=field, code=Code.INVALID_DATE) from None
     return date_check(parsed, field=field)
 
 
@@ -99,7 +102,9 @@ def parse_decimal(
     finite, at most `places` decimals, and `minimum` ≤ value ≤ `maximum` (by default no more
     than `maximum` in absolute value). Floats are refused: they are already inexact."""
     if isinstance(value, bool | float):
-        raise DomainError('must be a number written as a string, such as "12.50"', field=field)
+        raise DomainError(
+            'must be a number written as a string, such as "12.50"', field=field, code=Code.INVALID_NUMBER
+        )
     if isinstance(value, Decimal):
         number = value
     elif isinstance(value, int):
@@ -108,16 +113,16 @@ def parse_decimal(
         try:
             number = Decimal(value.strip())
         except InvalidOperation:
-            raise DomainError("must be a number", field=field) from None
+            raise DomainError("must be a number", field=field, code=Code.INVALID_NUMBER) from None
     else:
-        raise DomainError("must be a number", field=field)
+        raise DomainError("must be a number", field=field, code=Code.INVALID_NUMBER)
     if not number.is_finite():
-        raise DomainError("must be a finite number", field=field)
+        raise DomainError("must be a finite number", field=field, code=Code.INVALID_NUMBER)
     low = -maximum if minimum is None else minimum
     if number > maximum or number < low:
-        raise DomainError(f"must be between {low} and {maximum}", field=field)
+        raise DomainError(f"must be between {low} and {maximum}", field=field, code=Code.OUT_OF_RANGE)
     if number != number.quantize(Decimal(1).scaleb(-places)):
-        raise DomainError(f"has at most {places} decimals", field=field)
+        raise DomainError(f"has at most {places} decimals", field=field, code=Code.TOO_MANY_DECIMALS)
     return number
 
 
@@ -125,7 +130,7 @@ def parse_amount(value: object, *, field: str, positive: bool = True) -> Decimal
     """A money amount: at most two decimals, within `MAX_AMOUNT`; positive unless told."""
     amount = parse_decimal(value, field=field, minimum=None if not positive else Decimal("0"))
     if positive and amount <= 0:
-        raise DomainError("must be more than zero", field=field)
+        raise DomainError("must be more than zero", field=field, code=Code.NOT_POSITIVE)
     return amount
 
 
@@ -133,7 +138,7 @@ def parse_quantity(value: object, *, field: str) -> Decimal:
     """A positive quantity with at most three decimals."""
     quantity = parse_decimal(value, field=field, places=3, maximum=MAX_QUANTITY, minimum=Decimal("0"))
     if quantity <= 0:
-        raise DomainError("must be more than zero", field=field)
+        raise DomainError("must be more than zero", field=field, code=Code.NOT_POSITIVE)
     return quantity
 
 
@@ -142,7 +147,7 @@ def text_check(value: str, *, field: str, multiline: bool = False) -> str:
     allowed = {"\n", "\r", "\t"} if multiline else set()
     for char in value:
         if char not in allowed and unicodedata.category(char) in ("Cc", "Cs"):
-            raise DomainError("contains a control character", field=field)
+            raise DomainError("contains a control character", field=field, code=Code.CONTROL_CHARACTER)
     return value
 
 

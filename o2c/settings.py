@@ -287,6 +287,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # the `Error` body with its `ErrorCode` enum as every operation's 400 and 409 (decision 0038)
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "o2c.api_schema.error_responses",
+    ],
 }
 
 # --- Production hardening (DEBUG off): `manage.py check --deploy` reports nothing ---------------

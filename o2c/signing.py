@@ -9,13 +9,19 @@ import hmac
 import re
 import time
 
+from o2c.errors import KernelErrorCode
+
 HEADER = "X-O2C-Signature"
 TOLERANCE_SECONDS = 300
 _TIMESTAMP = re.compile(r"[0-9]{1,12}\Z")
 
 
 class SignatureError(Exception):
-    pass
+    """A refused signature, with the machine code the API answers (decision 0038)."""
+
+    def __init__(self, message: str, *, code: KernelErrorCode):
+        super().__init__(message)
+        self.code = code
 
 
 def signature_header(*, secret: str, body: bytes, timestamp: int | None = None) -> str:
@@ -34,9 +40,12 @@ def signature_verify(
 ) -> None:
     """Raise SignatureError unless `header` signs `body` with `secret` within `tolerance` seconds."""
     if not secret:
-        raise SignatureError("payment notifications are not configured (O2C_PAYMENT_NOTIFICATION_SECRET)")
+        raise SignatureError(
+            "payment notifications are not configured (O2C_PAYMENT_NOTIFICATION_SECRET)",
+            code=KernelErrorCode.SIGNATURE_NOT_CONFIGURED,
+        )
     if not header:
-        raise SignatureError(f"the {HEADER} header is missing")
+        raise SignatureError(f"the {HEADER} header is missing", code=KernelErrorCode.SIGNATURE_MISSING)
     parts: dict[str, list[str]] = {}
     for item in header.split(","):
         key, _, value = item.strip().partition("=")
@@ -46,12 +55,17 @@ def signature_verify(
     # (compare_digest refuses non-ASCII str).
     timestamp = parts.get("t", [""])[0]
     if not _TIMESTAMP.match(timestamp):
-        raise SignatureError(f"the {HEADER} header has no timestamp t=")
+        raise SignatureError(
+            f"the {HEADER} header has no timestamp t=", code=KernelErrorCode.SIGNATURE_MALFORMED
+        )
     t = int(timestamp)
     now = time.time() if now is None else now
     if abs(now - t) > tolerance:
-        raise SignatureError(f"the signature timestamp is more than {tolerance // 60} minutes away from now")
+        raise SignatureError(
+            f"the signature timestamp is more than {tolerance // 60} minutes away from now",
+            code=KernelErrorCode.SIGNATURE_EXPIRED,
+        )
     expected = hmac.new(secret.encode(), f"{t}.".encode() + body, hashlib.sha256).hexdigest().encode()
     candidates = [candidate.encode("utf-8", "replace") for candidate in parts.get("v1", [])]
     if not any(hmac.compare_digest(expected, candidate) for candidate in candidates):
-        raise SignatureError("the signature does not match the body")
+        raise SignatureError("the signature does not match the body", code=KernelErrorCode.SIGNATURE_MISMATCH)

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django import forms
 
-from o2c.errors import DomainError
+from o2c.errors import DomainError, KernelErrorCode
 from o2c.forms import DateField, IdField
 from o2c.money import ZERO, LineAmounts, line_amounts, round_money
 from o2c.parsing import MAX_AMOUNT, MAX_QUANTITY, parse_decimal, parse_optional_id
@@ -123,9 +123,15 @@ class OrderEntryForm(forms.Form):
         inputs = []
         for position, row in enumerate((row for row in self.rows if not row.blank), start=1):
             if row.product_id is None:
-                raise DomainError(f"line {position}: pick a product from the list", field="lines")
+                raise DomainError(
+                    f"line {position}: pick a product from the list",
+                    field="lines",
+                    code=KernelErrorCode.REQUIRED,
+                )
             if not row.quantity:
-                raise DomainError(f"line {position}: enter a quantity", field="lines")
+                raise DomainError(
+                    f"line {position}: enter a quantity", field="lines", code=KernelErrorCode.REQUIRED
+                )
             try:
                 inputs.append(
                     LineInput(
@@ -140,7 +146,9 @@ class OrderEntryForm(forms.Form):
             except DomainError as error:
                 problem = "is not a number" if "number" in error.message else error.message
                 raise DomainError(
-                    f"line {position}: the {_LINE_LABELS[error.field]} {problem}", field="lines"
+                    f"line {position}: the {_LINE_LABELS[error.field]} {problem}",
+                    field="lines",
+                    code=error.code,
                 ) from None
         return inputs
 

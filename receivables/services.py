@@ -7,12 +7,10 @@ bank statement lines in bank/services/.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from o2c.errors import DomainError
-from o2c.money import is_rounded
-from o2c.parsing import MAX_AMOUNT
+from o2c.parsing import parse_amount
 from receivables.models import ReceivableEntry
 
 if TYPE_CHECKING:
@@ -51,14 +49,5 @@ def receivable_entries_add(rows: list[ReceivableEntry]) -> None:
 
 
 def amount_clean(value: object, *, field: str = "amount") -> Decimal:
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        raise DomainError(f"{value!r} is not an amount", field=field) from None
-    if not amount.is_finite() or amount <= 0:
-        raise DomainError("the amount must be positive", field=field)
-    if not is_rounded(amount):
-        raise DomainError("the amount has at most two decimals", field=field)
-    if amount > MAX_AMOUNT:
-        raise DomainError(f"the amount is at most {MAX_AMOUNT}", field=field, code="amount_too_large")
-    return amount
+    """A positive amount of money: o2c.parsing's one rule (two decimals, at most MAX_AMOUNT)."""
+    return parse_amount(value, field=field)

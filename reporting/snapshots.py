@@ -24,7 +24,8 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from o2c.errors import DomainError
+from o2c.errors import DomainError, KernelErrorCode
+from reporting.errors import ReportingErrorCode
 from reporting.kpis import KPIs, kpis
 from reporting.models import KpiSnapshot
 
@@ -94,14 +95,22 @@ def snapshots_backfill(
     With `missing_only`, dates that have one are left alone. `progress(done, total, day)` is
     called after each date. Returns (rows created, rows overwritten)."""
     if start > end:
-        raise DomainError("the first date is after the last one", field="start")
+        raise DomainError(
+            "the first date is after the last one", field="start", code=KernelErrorCode.PERIOD_REVERSED
+        )
     if end > timezone.localdate():
         raise DomainError(
-            "the last date is in the future: a snapshot is of a day that has begun", field="end"
+            "the last date is in the future: a snapshot is of a day that has begun",
+            field="end",
+            code=ReportingErrorCode.REPORT_DATE_IN_FUTURE,
         )
     total = (end - start).days + 1
     if total > MAX_BACKFILL_DAYS:
-        raise DomainError(f"at most {MAX_BACKFILL_DAYS} days at a time", field="start")
+        raise DomainError(
+            f"at most {MAX_BACKFILL_DAYS} days at a time",
+            field="start",
+            code=ReportingErrorCode.PERIOD_TOO_LONG,
+        )
     existing = set(KpiSnapshot.objects.filter(date__range=(start, end)).values_list("date", flat=True))
     wanted = [day for day in _dates(start, end) if not (missing_only and day in existing)]
     batch: list[KpiSnapshot] = []

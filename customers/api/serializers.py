@@ -17,7 +17,7 @@ def _domain_check(check, **kwargs):
     try:
         return check(**kwargs)
     except DomainError as error:
-        raise serializers.ValidationError(error.message) from None
+        raise serializers.ValidationError(error.message, code=error.code) from None
 
 
 class CustomerIn(serializers.Serializer):

@@ -8,6 +8,7 @@ import pytest
 
 from customers.models import Customer
 from customers.services import customer_create
+from tests.errors import error_code
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +83,7 @@ def test_the_default_credit_limit_comes_from_the_setting(api_client_for, setting
 def test_sales_cannot_create_an_unlimited_customer(api_client_for):
     response = api_client_for("sales").post(URL, {**ACME, "credit_limit": None}, format="json")
     assert response.status_code == 403
-    assert "credit_limit" in response.json()
+    assert "credit_limit" in response.json() and error_code(response) == "credit_terms_forbidden"
     assert not Customer.objects.exists()
 
 
@@ -90,6 +91,7 @@ def test_sales_cannot_make_a_customer_unlimited(api_client_for):
     customer = a_customer()
     response = api_client_for("sales").patch(f"{URL}{customer.pk}/", {"credit_limit": None}, format="json")
     assert response.status_code == 403 and "credit_limit" in response.json()
+    assert error_code(response) == "credit_terms_forbidden"
     customer.refresh_from_db()
     assert customer.credit_limit == Decimal("0.00")
 
@@ -118,26 +120,27 @@ def test_put_is_not_offered(api_client_for):
 
 
 @pytest.mark.parametrize(
-    ("change", "field"),
+    ("change", "field", "code"),
     [
-        ({"vat_number": "DE123456789"}, "vat_number"),
-        ({"vat_number": "123"}, "vat_number"),
-        ({"currency": "XYZ"}, "currency"),
-        ({"currency": "eur"}, "currency"),
-        ({"credit_limit": "-1.00"}, "credit_limit"),
-        ({"credit_limit": "abc"}, "credit_limit"),
-        ({"credit_limit": "1e400"}, "credit_limit"),
-        ({"payment_terms_days": 366}, "payment_terms_days"),
-        ({"email": "not-an-address"}, "email"),
-        ({"code": ""}, "code"),
-        ({"code": "C1"}, "code"),  # taken
+        ({"vat_number": "DE123456789"}, "vat_number", "invalid_vat_number"),
+        ({"vat_number": "123"}, "vat_number", "invalid_vat_number"),
+        ({"currency": "XYZ"}, "currency", "invalid_currency"),
+        ({"currency": "eur"}, "currency", "invalid_currency"),
+        ({"credit_limit": "-1.00"}, "credit_limit", "out_of_range"),
+        ({"credit_limit": "abc"}, "credit_limit", "invalid_number"),
+        ({"credit_limit": "1e400"}, "credit_limit", "invalid_number"),
+        ({"payment_terms_days": 366}, "payment_terms_days", "max_value"),
+        ({"email": "not-an-address"}, "email", "invalid"),
+        ({"code": ""}, "code", "blank"),
+        ({"code": "C1"}, "code", "duplicate_customer_code"),  # taken
     ],
 )
-def test_bad_input_is_a_400_naming_the_field_and_saves_nothing(api_client_for, change, field):
+def test_bad_input_is_a_400_naming_the_field_and_saves_nothing(api_client_for, change, field, code):
     a_customer("C1")
     response = api_client_for("finance").post(URL, {**ACME, **change}, format="json")
     assert response.status_code == 400, response.content
     assert field in response.json()
+    assert error_code(response) == code
     assert list(Customer.objects.values_list("code", flat=True)) == ["C1"]
 
 
@@ -145,9 +148,13 @@ def test_bad_patch_is_a_400_naming_the_field_and_changes_nothing(api_client_for)
     a_customer("C1")
     customer = a_customer("C2")
     client = api_client_for("finance")
-    for change, field in [({"code": "C1"}, "code"), ({"vat_number": "FR00000000000"}, "vat_number")]:
+    for change, field, code in [
+        ({"code": "C1"}, "code", "duplicate_customer_code"),
+        ({"vat_number": "FR00000000000"}, "vat_number", "invalid_vat_number"),
+    ]:
         response = client.patch(f"{URL}{customer.pk}/", {**change, "name": "Changed"}, format="json")
         assert response.status_code == 400 and field in response.json(), response.content
+        assert error_code(response) == code
     customer.refresh_from_db()
     assert (customer.code, customer.name) == ("C2", "Customer C2")
 
@@ -164,7 +171,7 @@ def test_sales_cannot_change_the_credit_terms(api_client_for, change, field):
     customer = a_customer(credit_limit=Decimal("100.00"))
     response = api_client_for("sales").patch(f"{URL}{customer.pk}/", {**change, "name": "X"}, format="json")
     assert response.status_code == 403
-    assert field in response.json()["detail"]
+    assert field in response.json() and error_code(response) == "credit_terms_forbidden"
     customer.refresh_from_db()
     assert (customer.name, customer.credit_limit, customer.blocked, customer.dunning_enabled) == (
         "Customer C1",
@@ -176,7 +183,8 @@ def test_sales_cannot_change_the_credit_terms(api_client_for, change, field):
 
 def test_sales_cannot_create_a_customer_with_a_credit_limit(api_client_for):
     response = api_client_for("sales").post(URL, ACME, format="json")
-    assert response.status_code == 403 and "credit_limit" in response.json()["detail"]
+    assert response.status_code == 403 and "credit_limit" in response.json()
+    assert error_code(response) == "credit_terms_forbidden"
     assert not Customer.objects.exists()
 
 
@@ -256,3 +264,13 @@ def test_the_schema_describes_the_customer_endpoints(client):
     schema = yaml.safe_load(client.get("/api/schema/").content)
     assert {"get", "post"} <= set(schema["paths"]["/api/v1/customers/"])
     assert {"get", "patch"} <= set(schema["paths"]["/api/v1/customers/{id}/"])
+
+
+def test_an_error_on_the_code_field_keeps_api_md_shape_and_moves_the_machine_code(api_client_for):
+    """API.md: `{"code": ["message"]}`; the machine code then travels as `error_code` (0038)."""
+    a_customer("C1")
+    response = api_client_for("finance").post(URL, {**ACME, "code": "C1"}, format="json")
+    body = response.json()
+    assert response.status_code == 400 and set(body) == {"code", "error_code"}
+    assert isinstance(body["code"], list) and all(isinstance(message, str) for message in body["code"])
+    assert body["error_code"] == "duplicate_customer_code"

@@ -10,6 +10,7 @@ from fulfillment.models import Shipment
 from o2c import pipeline
 from o2c.api import GenericAPIView, ListAPIView, RetrieveAPIView, role_permission
 from o2c.api_fields import FilterSet
+from o2c.errors import DomainError, KernelErrorCode
 from o2c.roles import FINANCE, SALES, WAREHOUSE
 from orders.selectors import order_list
 
@@ -50,8 +51,8 @@ class ShipmentListView(ListAPIView):
             for line in data["lines"]:
                 lines[line["order_line"]] = lines.get(line["order_line"], 0) + line["quantity"]
         if not order_list().filter(pk=data["order"]).exists():
-            return Response(
-                {"order": [f"order {data['order']} does not exist"]}, status=status.HTTP_400_BAD_REQUEST
+            raise DomainError(
+                f"order {data['order']} does not exist", field="order", code=KernelErrorCode.DOES_NOT_EXIST
             )
         shipment = pipeline.shipment_create(order_id=data["order"], lines=lines, by=request.user)
         return _shipment_response(shipment.pk, status.HTTP_201_CREATED)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from inventory.errors import InventoryErrorCode
 from inventory.models import Product, StockLevel, StockMove, Warehouse
 from o2c.api_fields import AmountField, PercentField, QuantityField, TextField
 
@@ -94,9 +95,14 @@ class StockReceiptIn(serializers.Serializer):
 
     def validate_product(self, product: Product) -> Product:
         if product.kind != Product.Kind.STOCK:
-            raise serializers.ValidationError(f"{product.sku} is a service and holds no stock")
+            raise serializers.ValidationError(
+                f"{product.sku} is a service and holds no stock",
+                code=InventoryErrorCode.SERVICE_HOLDS_NO_STOCK,
+            )
         if not product.active:
-            raise serializers.ValidationError(f"{product.sku} is inactive")
+            raise serializers.ValidationError(
+                f"{product.sku} is inactive", code=InventoryErrorCode.INACTIVE_PRODUCT
+            )
         return product
 
 

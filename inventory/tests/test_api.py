@@ -7,6 +7,7 @@ import pytest
 from inventory.models import Product, StockLevel, StockMove, Warehouse
 from inventory.services import product_create, warehouse_create
 from o2c import pipeline
+from tests.errors import error_code
 
 pytestmark = pytest.mark.django_db
 
@@ -83,28 +84,30 @@ def test_a_product_holding_stock_cannot_become_a_service(api_client_for):
         f"/api/v1/products/{product.pk}/", {"kind": "service"}, format="json"
     )
     assert response.status_code == 400 and "kind" in response.json()
+    assert error_code(response) == "product_holds_stock"
     product.refresh_from_db()
     assert product.kind == "stock"
 
 
 @pytest.mark.parametrize(
-    ("change", "field"),
+    ("change", "field", "code"),
     [
-        ({"sku": "P1"}, "sku"),  # taken
-        ({"tax_rate": "100.01"}, "tax_rate"),
-        ({"tax_rate": "-1"}, "tax_rate"),
-        ({"unit_price": "-0.01"}, "unit_price"),
-        ({"unit_price": "abc"}, "unit_price"),
-        ({"standard_cost": "1.005"}, "standard_cost"),
-        ({"kind": "gadget"}, "kind"),
-        ({"name": ""}, "name"),
+        ({"sku": "P1"}, "sku", "duplicate_sku"),  # taken
+        ({"tax_rate": "100.01"}, "tax_rate", "out_of_range"),
+        ({"tax_rate": "-1"}, "tax_rate", "out_of_range"),
+        ({"unit_price": "-0.01"}, "unit_price", "out_of_range"),
+        ({"unit_price": "abc"}, "unit_price", "invalid_number"),
+        ({"standard_cost": "1.005"}, "standard_cost", "too_many_decimals"),
+        ({"kind": "gadget"}, "kind", "invalid_choice"),
+        ({"name": ""}, "name", "blank"),
     ],
 )
-def test_bad_product_input_is_a_400_naming_the_field(api_client_for, change, field):
+def test_bad_product_input_is_a_400_naming_the_field(api_client_for, change, field, code):
     a_product("P1")
     response = api_client_for("manager").post("/api/v1/products/", {**ESPRESSO, **change}, format="json")
     assert response.status_code == 400, response.content
     assert field in response.json()
+    assert error_code(response) == code
     assert list(Product.objects.values_list("sku", flat=True)) == ["P1"]
 
 
@@ -113,6 +116,7 @@ def test_patching_a_taken_sku_is_a_400(api_client_for):
     other = a_product("P2")
     response = api_client_for("manager").patch(f"/api/v1/products/{other.pk}/", {"sku": "P1"}, format="json")
     assert response.status_code == 400 and "sku" in response.json()
+    assert error_code(response) == "duplicate_sku"
 
 
 @pytest.mark.parametrize("role", ["sales", "warehouse", "finance"])
@@ -165,6 +169,7 @@ def test_manager_creates_a_warehouse_and_everyone_lists_them(api_client_for):
         "/api/v1/warehouses/", {"code": "EAST", "name": "Other"}, format="json"
     )
     assert again.status_code == 400 and "code" in again.json()
+    assert error_code(again) == "duplicate_warehouse_code"  # as `error_code`: `code` is the field
     listed = api_client_for("warehouse").get("/api/v1/warehouses/").json()
     assert [row["code"] for row in listed["results"]] == ["EAST"]
 
@@ -209,7 +214,8 @@ def test_stock_levels_with_sku_code_and_backorders(api_client_for):
         row["warehouse_code"] for row in client.get(f"/api/v1/stock/?warehouse={main.pk}").json()["results"]
     ] == ["MAIN"]
     assert client.get(f"/api/v1/stock/?product={product.pk + 1000}").json()["count"] == 0
-    assert client.get("/api/v1/stock/?warehouse=abc").status_code == 400
+    refused = client.get("/api/v1/stock/?warehouse=abc")
+    assert refused.status_code == 400 and error_code(refused) == "invalid_id"
 
 
 def test_the_stock_list_runs_a_bounded_number_of_queries(api_client_for, django_assert_max_num_queries):
@@ -263,24 +269,24 @@ def test_a_receipt_is_idempotent_with_a_key(api_client_for):
 
 
 @pytest.mark.parametrize(
-    ("change", "field"),
+    ("change", "field", "code"),
     [
-        ({"quantity": "0"}, "quantity"),
-        ({"quantity": "-5"}, "quantity"),
-        ({"quantity": "1000000000000000"}, "quantity"),
-        ({"quantity": 10**15}, "quantity"),
-        ({"quantity": "1000000000.001"}, "quantity"),
-        ({"quantity": "abc"}, "quantity"),
-        ({"quantity": "NaN"}, "quantity"),
-        ({"quantity": "1.0005"}, "quantity"),
-        ({"product": "service"}, "product"),
-        ({"product": "inactive"}, "product"),
-        ({"product": 999999}, "product"),
-        ({"warehouse": 999999}, "warehouse"),
-        ({"warehouse": None}, "warehouse"),
+        ({"quantity": "0"}, "quantity", "out_of_range"),
+        ({"quantity": "-5"}, "quantity", "out_of_range"),
+        ({"quantity": "1000000000000000"}, "quantity", "out_of_range"),
+        ({"quantity": 10**15}, "quantity", "out_of_range"),
+        ({"quantity": "1000000000.001"}, "quantity", "out_of_range"),
+        ({"quantity": "abc"}, "quantity", "invalid_number"),
+        ({"quantity": "NaN"}, "quantity", "invalid_number"),
+        ({"quantity": "1.0005"}, "quantity", "too_many_decimals"),
+        ({"product": "service"}, "product", "service_holds_no_stock"),
+        ({"product": "inactive"}, "product", "inactive_product"),
+        ({"product": 999999}, "product", "does_not_exist"),
+        ({"warehouse": 999999}, "warehouse", "does_not_exist"),
+        ({"warehouse": None}, "warehouse", "null"),
     ],
 )
-def test_bad_receipts_are_a_400_naming_the_field_and_change_nothing(api_client_for, change, field):
+def test_bad_receipts_are_a_400_naming_the_field_and_change_nothing(api_client_for, change, field, code):
     products = {
         "stock": a_product("P1"),
         "service": a_product("SVC", kind="service"),
@@ -292,6 +298,7 @@ def test_bad_receipts_are_a_400_naming_the_field_and_change_nothing(api_client_f
     response = api_client_for("warehouse").post("/api/v1/stock/receipts/", body, format="json")
     assert response.status_code == 400, response.content
     assert field in response.json()
+    assert error_code(response) == code
     assert not StockMove.objects.exists() and not StockLevel.objects.exists()
 
 

@@ -4,6 +4,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from invoicing.errors import InvoicingErrorCode
 from invoicing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from invoicing.selectors import tax_summary
 from o2c.api_fields import AmountField, IdField, QuantityField, TextField
@@ -116,7 +117,9 @@ class CreditLineIn(serializers.Serializer):
 
     def validate(self, attrs):
         if ("quantity" in attrs) == ("amount" in attrs):
-            raise serializers.ValidationError("give the quantity or the amount of the line")
+            raise serializers.ValidationError(
+                "give the quantity or the amount of the line", code=InvoicingErrorCode.QUANTITY_OR_AMOUNT
+            )
         return attrs
 
 

@@ -9,10 +9,12 @@ from rest_framework.response import Response
 
 from invoicing import selectors
 from invoicing.api import serializers as s
+from invoicing.errors import InvoicingErrorCode
 from invoicing.models import Invoice
 from o2c import pipeline
 from o2c.api import ListAPIView, RetrieveAPIView, role_permission
 from o2c.api_fields import FilterSet
+from o2c.errors import DomainError, KernelErrorCode
 from o2c.parsing import content_disposition, parse_id_or_code
 from o2c.roles import FINANCE, SALES, WAREHOUSE
 from receivables.selectors import open_disputed_subquery
@@ -102,16 +104,17 @@ class CreditNoteListView(ListAPIView):
         data = body.validated_data
         reference = data["invoice"].strip()
         if reference.upper().startswith("CN-"):
-            return Response(
-                {"invoice": [f"{reference} is a credit note; only invoices can be credited"]},
-                status=status.HTTP_400_BAD_REQUEST,
+            raise DomainError(
+                f"{reference} is a credit note; only invoices can be credited",
+                field="invoice",
+                code=InvoicingErrorCode.NOT_AN_INVOICE,
             )
         invoice_id = parse_id_or_code(reference, field="invoice")
         lookup = {"pk": invoice_id} if isinstance(invoice_id, int) else {"number__iexact": invoice_id}
         invoice = selectors.invoice_list().filter(**lookup).first()
         if invoice is None:
-            return Response(
-                {"invoice": [f"invoice {reference} does not exist"]}, status=status.HTTP_400_BAD_REQUEST
+            raise DomainError(
+                f"invoice {reference} does not exist", field="invoice", code=KernelErrorCode.DOES_NOT_EXIST
             )
         note = pipeline.credit_note_issue(
             invoice_id=invoice.pk,

@@ -7,6 +7,7 @@ import pytest
 
 from ledger.models import Account, JournalEntry, JournalLine
 from ledger.services import LineSpec, journal_entry_post
+from tests.errors import error_code
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +38,7 @@ def test_a_manual_entry_beyond_the_amount_bound_is_refused(api_client_for):
     # Issue 11: two 9,999,999,999,999,999.99 lines were accepted, then the trial balance answered 500.
     response = api_client_for("finance").post(ENTRIES, manual(PROBE), format="json")
     assert response.status_code == 400 and "lines" in response.json()
+    assert error_code(response) == "out_of_range"
     assert not JournalEntry.objects.exists()
 
 
@@ -44,7 +46,7 @@ def test_the_largest_amount_is_accepted(api_client_for):
     response = api_client_for("finance").post(ENTRIES, manual("9999999999.99"), format="json")
     assert response.status_code == 201, response.content
     over = api_client_for("finance", "f2").post(ENTRIES, manual("10000000000.00"), format="json")
-    assert over.status_code == 400 and "lines" in over.json()
+    assert over.status_code == 400 and "lines" in over.json() and error_code(over) == "out_of_range"
 
 
 def _posted_before_the_bound(amount: str) -> None:

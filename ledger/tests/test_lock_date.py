@@ -16,6 +16,7 @@ from ledger.services import LineSpec
 from o2c.errors import DomainError
 from receivables.models import DunningRun, Payment
 from tests.builders import a_customer, a_product, a_warehouse, an_invoice, stock
+from tests.errors import error_code
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +36,8 @@ def refusal(call) -> tuple[str | None, str]:
 @pytest.mark.parametrize(
     "on, code",
     [
-        (date(1, 1, 1), "invalid"),
-        (date(9999, 12, 31), "invalid"),
+        (date(1, 1, 1), "date_out_of_range"),
+        (date(9999, 12, 31), "date_out_of_range"),
         (date(1900, 1, 1), "before_books_start"),
         (date(1999, 12, 31), "before_books_start"),
     ],
@@ -142,6 +143,7 @@ def test_the_lock_date_api(api_client_for):
     )
     back = finance.put("/api/v1/ledger/lock-date/", {"lock_date": None}, format="json")
     assert back.status_code == 400 and "lock_date" in back.json()
+    assert error_code(back) == "lock_date_backwards"
     assert api_client_for("sales").get("/api/v1/ledger/lock-date/").status_code == 403
     manual = {
         "date": "2026-10-31",
@@ -150,9 +152,11 @@ def test_the_lock_date_api(api_client_for):
     }
     refused = finance.post("/api/v1/ledger/entries/", manual, format="json")
     assert refused.status_code == 400 and "date" in refused.json()
+    assert error_code(refused) == "period_locked"
     for day in ("0001-01-01", "9999-12-31"):
         far = finance.post("/api/v1/ledger/entries/", {**manual, "date": day}, format="json")
         assert far.status_code == 400 and "date" in far.json()
+        assert error_code(far) == "date_out_of_range"
     assert not JournalEntry.objects.exists()
 
 
@@ -163,13 +167,21 @@ def test_the_lock_date_is_in_the_schema(client):
     assert {"get", "put"} <= set(schema["paths"]["/api/v1/ledger/lock-date/"])
 
 
-@pytest.mark.parametrize("received_on", ["1900-01-01", "0001-01-01", "1999-12-31"])
-def test_a_payment_dated_before_the_books_is_a_400_naming_received_on(api_client_for, received_on):
+@pytest.mark.parametrize(
+    "received_on, code",
+    [
+        ("1900-01-01", "before_books_start"),
+        ("0001-01-01", "date_out_of_range"),
+        ("1999-12-31", "before_books_start"),
+    ],
+)
+def test_a_payment_dated_before_the_books_is_a_400_naming_received_on(api_client_for, received_on, code):
     customer = a_customer()
     an_invoice(customer, "100.00")
     body = {"customer": customer.pk, "amount": "10.00", "reference": "R1", "received_on": received_on}
     response = api_client_for("finance").post("/api/v1/payments/", body, format="json")
     assert response.status_code == 400 and "received_on" in response.json()
+    assert error_code(response) == code
     assert not Payment.objects.exists()
 
 
@@ -179,6 +191,7 @@ def test_a_payment_in_a_locked_period_is_a_400_naming_received_on(api_client_for
     body = {"customer": customer.pk, "amount": "10.00", "reference": "R1", "received_on": "2026-10-15"}
     response = api_client_for("finance").post("/api/v1/payments/", body, format="json")
     assert response.status_code == 400 and "received_on" in response.json()
+    assert error_code(response) == "period_locked"
     assert not Payment.objects.exists()
 
 
@@ -186,6 +199,7 @@ def test_a_payment_in_a_locked_period_is_a_400_naming_received_on(api_client_for
 def test_a_dunning_run_as_of_year_100_is_a_400(api_client_for, as_of):
     response = api_client_for("finance").post("/api/v1/dunning/runs/", {"as_of": as_of}, format="json")
     assert response.status_code == 400 and "as_of" in response.json()
+    assert error_code(response) == "date_out_of_range"
     assert not DunningRun.objects.exists()
 
 
@@ -213,6 +227,7 @@ def test_a_reversal_dated_before_its_original_is_a_400_naming_date(api_client_fo
         f"/api/v1/ledger/entries/{original.pk}/reverse/", {"reason": "x", "date": "2026-11-01"}, format="json"
     )
     assert response.status_code == 400 and "date" in response.json()
+    assert error_code(response) == "reversal_before_original"
     assert JournalEntry.objects.count() == 1
 
 
@@ -239,4 +254,5 @@ def test_a_payment_notification_dated_before_the_books_is_a_400(client, settings
         headers={HEADER: signature_header(secret="s3cret", body=body)},
     )
     assert response.status_code == 400 and "received_on" in response.json()
+    assert error_code(response) == "before_books_start"
     assert not Payment.objects.exists()

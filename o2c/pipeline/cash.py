@@ -16,7 +16,7 @@ from django.utils import timezone
 from inventory import services as inventory
 from invoicing import selectors as invoicing_selectors
 from o2c import locks
-from o2c.errors import Conflict, DomainError
+from o2c.errors import Conflict, DomainError, KernelErrorCode
 from o2c.pipeline.billing import invoices_settle
 from o2c.pipeline.order import held_orders_recheck
 from orders import selectors as order_selectors
@@ -24,6 +24,7 @@ from receivables import services as receivables
 from receivables.bank import services as bank_services
 from receivables.cash import selectors as cash_selectors
 from receivables.cash import services as cash
+from receivables.cash.errors import CashErrorCode
 from receivables.models import Payment
 
 if TYPE_CHECKING:
@@ -53,12 +54,19 @@ def _customer_cash_lock(
             try:
                 locks.customer_lock(customer_id=customer_id)
             except ObjectDoesNotExist:
-                raise DomainError(f"customer {customer_id} does not exist", field="customer") from None
+                raise DomainError(
+                    f"customer {customer_id} does not exist",
+                    field="customer",
+                    code=KernelErrorCode.DOES_NOT_EXIST,
+                ) from None
             if _cash_order_ids(customer_id=customer_id, invoice_ids=touches()) <= order_ids:
                 break
             transaction.set_rollback(True)
     else:
-        raise Conflict(f"the orders of customer {customer_id} keep changing; try again")
+        raise Conflict(
+            f"the orders of customer {customer_id} keep changing; try again",
+            code=KernelErrorCode.CONCURRENT_CHANGE,
+        )
     if recheck:
         held = order_selectors.held_order_ids(customer_id=customer_id)
         for warehouse_id, product_ids in order_selectors.stock_products_by_warehouse(order_ids=held).items():
@@ -192,7 +200,9 @@ def payment_notification_receive(*, event: dict[str, Any]) -> tuple[Payment, boo
     notification, created = cash.notification_claim(event_id=str(event.get("id") or ""), payload=event)
     if not created:
         if notification.payment is None:
-            raise Conflict(f"event {notification.event_id} is being recorded")
+            raise Conflict(
+                f"event {notification.event_id} is being recorded", code=CashErrorCode.NOTIFICATION_IN_FLIGHT
+            )
         return notification.payment, False
     payment = payment_record(
         customer_id=event["customer"],

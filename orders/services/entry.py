@@ -14,12 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from customers.selectors import customer_get
+from inventory.errors import InventoryErrorCode
 from inventory.selectors import products_by_id, warehouse_list
 from o2c import locks
-from o2c.errors import Conflict, DomainError
+from o2c.errors import Conflict, DomainError, KernelErrorCode
 from o2c.money import ZERO, line_amounts, round_quantity
 from o2c.numbering import sequence_number_next
 from o2c.parsing import MAX_AMOUNT
+from orders.errors import OrderErrorCode
 from orders.models import SalesOrder, SalesOrderLine
 from orders.services.events import event_record as _event
 
@@ -45,19 +47,24 @@ def _resolve_customer(customer_id: int) -> Customer:
     try:
         return customer_get(customer_id=customer_id)
     except ObjectDoesNotExist:
-        raise DomainError(f"customer {customer_id} does not exist", field="customer") from None
+        raise DomainError(
+            f"customer {customer_id} does not exist", field="customer", code=KernelErrorCode.DOES_NOT_EXIST
+        ) from None
 
 
 def _resolve_currency(customer: Customer, currency: str | None) -> str:
     if currency and currency != customer.currency:
         raise DomainError(
-            f"customer {customer.code} is billed in {customer.currency}, not {currency}", field="currency"
+            f"customer {customer.code} is billed in {customer.currency}, not {currency}",
+            field="currency",
+            code=KernelErrorCode.CURRENCY_MISMATCH,
         )
     if customer.currency != settings.O2C_BASE_CURRENCY:
         # Exchange rates arrive with the multi-currency work; until then no rate exists for any date.
         raise DomainError(
             f"no exchange rate {customer.currency}/{settings.O2C_BASE_CURRENCY} is recorded for today",
             field="currency",
+            code=OrderErrorCode.NO_EXCHANGE_RATE,
         )
     return customer.currency
 
@@ -66,45 +73,81 @@ def _resolve_warehouse(warehouse_id: int | None) -> Warehouse:
     if warehouse_id is not None:
         warehouse = warehouse_list().filter(pk=warehouse_id).first()
         if warehouse is None:
-            raise DomainError(f"warehouse {warehouse_id} does not exist", field="warehouse")
+            raise DomainError(
+                f"warehouse {warehouse_id} does not exist",
+                field="warehouse",
+                code=KernelErrorCode.DOES_NOT_EXIST,
+            )
         return warehouse
     warehouse = warehouse_list().order_by("pk").first()
     if warehouse is None:
-        raise DomainError("no warehouse exists yet; create one first", field="warehouse")
+        raise DomainError(
+            "no warehouse exists yet; create one first", field="warehouse", code=OrderErrorCode.NO_WAREHOUSE
+        )
     return warehouse
 
 
 def _build_lines(order: SalesOrder, customer: Customer, lines: Sequence[LineInput]) -> list[SalesOrderLine]:
     if not lines:
-        raise DomainError("an order needs at least one line", field="lines")
+        raise DomainError("an order needs at least one line", field="lines", code=OrderErrorCode.NO_LINES)
     if len(lines) > MAX_LINES:
-        raise DomainError(f"an order has at most {MAX_LINES} lines", field="lines")
+        raise DomainError(
+            f"an order has at most {MAX_LINES} lines", field="lines", code=KernelErrorCode.TOO_MANY_LINES
+        )
     products = products_by_id(product_ids={line.product_id for line in lines})
     built = []
     for position, line in enumerate(lines, start=1):
         product = products.get(line.product_id)
         if product is None:
-            raise DomainError(f"line {position}: product {line.product_id} does not exist", field="lines")
+            raise DomainError(
+                f"line {position}: product {line.product_id} does not exist",
+                field="lines",
+                code=KernelErrorCode.DOES_NOT_EXIST,
+            )
         if not product.active:
-            raise DomainError(f"line {position}: product {product.sku} is no longer sold", field="lines")
+            raise DomainError(
+                f"line {position}: product {product.sku} is no longer sold",
+                field="lines",
+                code=InventoryErrorCode.INACTIVE_PRODUCT,
+            )
         quantity = Decimal(line.quantity)
         if quantity <= 0:
-            raise DomainError(f"line {position}: the quantity must be positive", field="lines")
+            raise DomainError(
+                f"line {position}: the quantity must be positive",
+                field="lines",
+                code=KernelErrorCode.NOT_POSITIVE,
+            )
         if quantity > MAX_QUANTITY:
-            raise DomainError(f"line {position}: at most {MAX_QUANTITY} units per line", field="lines")
+            raise DomainError(
+                f"line {position}: at most {MAX_QUANTITY} units per line",
+                field="lines",
+                code=KernelErrorCode.OUT_OF_RANGE,
+            )
         if round_quantity(quantity) != quantity:
-            raise DomainError(f"line {position}: quantities have at most 3 decimals", field="lines")
+            raise DomainError(
+                f"line {position}: quantities have at most 3 decimals",
+                field="lines",
+                code=KernelErrorCode.TOO_MANY_DECIMALS,
+            )
         discount = Decimal(line.discount_percent or 0)
         if not ZERO <= discount <= 100:
-            raise DomainError(f"line {position}: the discount is between 0 and 100 %", field="lines")
+            raise DomainError(
+                f"line {position}: the discount is between 0 and 100 %",
+                field="lines",
+                code=KernelErrorCode.OUT_OF_RANGE,
+            )
         unit_price = product.unit_price if line.unit_price is None else Decimal(line.unit_price)
         if unit_price < 0:
-            raise DomainError(f"line {position}: the unit price cannot be negative", field="lines")
+            raise DomainError(
+                f"line {position}: the unit price cannot be negative",
+                field="lines",
+                code=KernelErrorCode.OUT_OF_RANGE,
+            )
         if unit_price > MAX_AMOUNT:
             raise DomainError(
                 f"line {position}: the unit price is at most {MAX_AMOUNT}",
                 field="lines",
-                code="amount_too_large",
+                code=KernelErrorCode.AMOUNT_TOO_LARGE,
             )
         tax_rate = ZERO if customer.tax_exempt else product.tax_rate
         amounts = line_amounts(
@@ -118,7 +161,7 @@ def _build_lines(order: SalesOrder, customer: Customer, lines: Sequence[LineInpu
             raise DomainError(
                 f"line {position}: the line total {amounts.total} is more than {MAX_AMOUNT}",
                 field="lines",
-                code="amount_too_large",
+                code=KernelErrorCode.AMOUNT_TOO_LARGE,
             )
         built.append(
             SalesOrderLine(
@@ -141,7 +184,7 @@ def _build_lines(order: SalesOrder, customer: Customer, lines: Sequence[LineInpu
         raise DomainError(
             f"the order total {total} is more than {MAX_AMOUNT}; split the order",
             field="lines",
-            code="amount_too_large",
+            code=KernelErrorCode.AMOUNT_TOO_LARGE,
         )
     return built
 
@@ -170,7 +213,11 @@ def order_create(
     customer = _resolve_customer(customer_id)
     today = timezone.localdate()
     if requested_delivery_date and requested_delivery_date < today:
-        raise DomainError("the requested delivery date is in the past", field="requested_delivery_date")
+        raise DomainError(
+            "the requested delivery date is in the past",
+            field="requested_delivery_date",
+            code=OrderErrorCode.DELIVERY_DATE_IN_PAST,
+        )
     order = SalesOrder(
         customer=customer,
         warehouse=_resolve_warehouse(warehouse_id),
@@ -208,12 +255,17 @@ def order_update(
     order = locks.order_lock(order_id=order_id)
     if order.status != SalesOrder.Status.DRAFT:
         raise Conflict(
-            f"order {order.number} is {order.get_status_display().lower()} and can no longer be edited"
+            f"order {order.number} is {order.get_status_display().lower()} and can no longer be edited",
+            code=OrderErrorCode.ORDER_NOT_EDITABLE,
         )
     changed = []
     if requested_delivery_date is not _UNSET:
         if requested_delivery_date and requested_delivery_date < timezone.localdate():
-            raise DomainError("the requested delivery date is in the past", field="requested_delivery_date")
+            raise DomainError(
+                "the requested delivery date is in the past",
+                field="requested_delivery_date",
+                code=OrderErrorCode.DELIVERY_DATE_IN_PAST,
+            )
         order.requested_delivery_date = requested_delivery_date
         changed.append("requested delivery date")
     if customer_reference is not None:

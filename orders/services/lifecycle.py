@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from o2c.errors import Conflict, DomainError
+from o2c.errors import Conflict, DomainError, KernelErrorCode
 from o2c.money import ZERO
 from o2c.states import transition_assert
+from orders.errors import OrderErrorCode
 from orders.models import SalesOrder, SalesOrderLine
 from orders.services.events import event_record as _event
 from orders.services.events import status_set as _set_status
@@ -23,7 +24,8 @@ if TYPE_CHECKING:
 def order_check_submittable(*, order: SalesOrder) -> None:
     if order.status != SalesOrder.Status.DRAFT:
         raise Conflict(
-            f"order {order.number} is {order.get_status_display().lower()} and cannot be submitted again"
+            f"order {order.number} is {order.get_status_display().lower()} and cannot be submitted again",
+            code=OrderErrorCode.ORDER_NOT_SUBMITTABLE,
         )
 
 
@@ -38,14 +40,14 @@ def order_mark_submitted(
 
 def order_release_hold(*, order: SalesOrder, note: str, by: User | None = None) -> SalesOrder:
     if order.status != SalesOrder.Status.ON_HOLD:
-        raise Conflict(f"order {order.number} is not on hold")
+        raise Conflict(f"order {order.number} is not on hold", code=OrderErrorCode.ORDER_NOT_ON_HOLD)
     _set_status(order, SalesOrder.Status.OPEN, event="hold_released", by=by, detail=note)
     return order
 
 
 def order_reject_hold(*, order: SalesOrder, note: str, by: User | None = None) -> SalesOrder:
     if order.status != SalesOrder.Status.ON_HOLD:
-        raise Conflict(f"order {order.number} is not on hold")
+        raise Conflict(f"order {order.number} is not on hold", code=OrderErrorCode.ORDER_NOT_ON_HOLD)
     _set_status(order, SalesOrder.Status.CANCELLED, event="hold_rejected", by=by, detail=note)
     return order
 
@@ -98,14 +100,20 @@ def order_cancel(
 
 def order_check_cancellable(*, order: SalesOrder) -> None:
     if order.lines.filter(quantity_shipped__gt=0).exists():
-        raise Conflict(f"order {order.number} has shipped goods and cannot be cancelled")
+        raise Conflict(
+            f"order {order.number} has shipped goods and cannot be cancelled",
+            code=OrderErrorCode.ORDER_NOT_CANCELLABLE,
+        )
     transition_assert(order, SalesOrder.Status.CANCELLED)
 
 
 def order_check_shippable(*, order: SalesOrder) -> None:
     """Goods ship only for an open order (not one on hold, cancelled or closed meanwhile)."""
     if order.status != SalesOrder.Status.OPEN:
-        raise Conflict(f"order {order.number} is {order.status.replace('_', ' ')}; its goods cannot ship")
+        raise Conflict(
+            f"order {order.number} is {order.status.replace('_', ' ')}; its goods cannot ship",
+            code=KernelErrorCode.ORDER_NOT_SHIPPABLE,
+        )
 
 
 def order_record_shipment(
@@ -119,6 +127,7 @@ def order_record_shipment(
             raise DomainError(
                 f"line {line.position}: {quantity} to ship but only {line.quantity_reserved} allocated",
                 field="lines",
+                code=OrderErrorCode.SHIP_EXCEEDS_ALLOCATED,
             )
         line.quantity_reserved -= quantity
         line.quantity_shipped += quantity
@@ -137,7 +146,11 @@ def order_record_invoice(
     for line in lines:
         line.quantity_invoiced += invoiced.get(line.pk, ZERO)
         if line.quantity_invoiced > line.quantity:
-            raise DomainError(f"line {line.position} would be invoiced beyond its quantity", field="lines")
+            raise DomainError(
+                f"line {line.position} would be invoiced beyond its quantity",
+                field="lines",
+                code=OrderErrorCode.ORDER_LINE_OVER_INVOICED,
+            )
     SalesOrderLine.objects.bulk_update(lines, ["quantity_invoiced"])
     invoiced_lines = sum(1 for line in lines if line.quantity_invoiced >= line.quantity)
     if invoiced_lines == len(lines):

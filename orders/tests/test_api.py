@@ -8,6 +8,7 @@ import pytest
 from inventory.models import StockLevel
 from orders.models import SalesOrder, SalesOrderLine
 from tests.builders import a_customer, a_product, a_warehouse, an_order, line, stock
+from tests.errors import error_code
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +88,7 @@ def test_finance_releases_a_hold_and_sales_may_not(api_client_for, catalog):
     assert released.status_code == 200 and released.json()["status"] == "open"
     assert released.json()["credit_decision"]["outcome"] == "released"
     again = api_client_for("manager").post(url, {"note": "again"}, format="json")
-    assert again.status_code == 409 and "not on hold" in again.json()["detail"]
+    assert again.status_code == 409 and error_code(again) == "order_not_on_hold"
 
 
 def test_reject_cancels(api_client_for, catalog):
@@ -105,10 +106,8 @@ def test_cancel_releases_reservations(api_client_for, catalog):
     )
     assert response.status_code == 200 and response.json()["status"] == "cancelled"
     assert StockLevel.objects.get(product=catalog["espresso"]).reserved == 0
-    assert (
-        api_client_for("sales", "s2").post(f"{ORDERS}{order.pk}/cancel/", {}, format="json").status_code
-        == 400
-    )
+    no_reason = api_client_for("sales", "s2").post(f"{ORDERS}{order.pk}/cancel/", {}, format="json")
+    assert no_reason.status_code == 400 and error_code(no_reason) == "required"
 
 
 @pytest.mark.parametrize("role", ["warehouse", "finance"])
@@ -119,31 +118,33 @@ def test_only_sales_and_managers_create_orders(api_client_for, catalog, role):
 
 
 @pytest.mark.parametrize(
-    ("lines", "extra", "field"),
+    ("lines", "extra", "field", "code"),
     [
-        ([], {}, "lines"),
-        ([{"product": "P", "quantity": "0"}], {}, "lines"),
-        ([{"product": "P", "quantity": "-2"}], {}, "lines"),
-        ([{"product": "P", "quantity": "1000000000000000"}], {}, "lines"),
-        ([{"product": "P", "quantity": "12,5"}], {}, "lines"),
-        ([{"product": "P", "quantity": "abc"}], {}, "lines"),
-        ([{"product": "P", "quantity": "1", "discount_percent": "100.5"}], {}, "lines"),
-        ([{"product": "P", "quantity": "1", "unit_price": "1e3x"}], {}, "lines"),
-        ([{"product": 999999, "quantity": "1"}], {}, "lines"),
-        ([{"product": "RETIRED", "quantity": "1"}], {}, "lines"),
-        ([{"product": "P", "quantity": "1"}], {"currency": "USD"}, "currency"),
-        ([{"product": "P", "quantity": "1"}], {"customer": 999999}, "customer"),
+        ([], {}, "lines", "empty"),
+        ([{"product": "P", "quantity": "0"}], {}, "lines", "out_of_range"),
+        ([{"product": "P", "quantity": "-2"}], {}, "lines", "out_of_range"),
+        ([{"product": "P", "quantity": "1000000000000000"}], {}, "lines", "out_of_range"),
+        ([{"product": "P", "quantity": "12,5"}], {}, "lines", "invalid_number"),
+        ([{"product": "P", "quantity": "abc"}], {}, "lines", "invalid_number"),
+        ([{"product": "P", "quantity": "1", "discount_percent": "100.5"}], {}, "lines", "out_of_range"),
+        ([{"product": "P", "quantity": "1", "unit_price": "1e3x"}], {}, "lines", "invalid_number"),
+        ([{"product": 999999, "quantity": "1"}], {}, "lines", "does_not_exist"),
+        ([{"product": "RETIRED", "quantity": "1"}], {}, "lines", "inactive_product"),
+        ([{"product": "P", "quantity": "1"}], {"currency": "USD"}, "currency", "currency_mismatch"),
+        ([{"product": "P", "quantity": "1"}], {"customer": 999999}, "customer", "does_not_exist"),
         (
             [{"product": "P", "quantity": "1"}],
             {"requested_delivery_date": "2020-01-01"},
             "requested_delivery_date",
+            "delivery_date_in_past",
         ),
         (
             [{"product": "P", "quantity": "1"}],
             {"requested_delivery_date": "tomorrow"},
             "requested_delivery_date",
+            "invalid_date",
         ),
-        ([{"product": "P", "quantity": "1"}], {"warehouse": 999999}, "warehouse"),
+        ([{"product": "P", "quantity": "1"}], {"warehouse": 999999}, "warehouse", "does_not_exist"),
     ],
     ids=[
         "no-lines",
@@ -163,7 +164,9 @@ def test_only_sales_and_managers_create_orders(api_client_for, catalog, role):
         "unknown-warehouse",
     ],
 )
-def test_bad_input_is_a_400_naming_the_field_and_saves_nothing(api_client_for, catalog, lines, extra, field):
+def test_bad_input_is_a_400_naming_the_field_and_saves_nothing(
+    api_client_for, catalog, lines, extra, field, code
+):
     retired = a_product(sku="OLD", active=False)
     ids = {"P": catalog["espresso"].pk, "RETIRED": retired.pk}
     for item in lines:
@@ -174,6 +177,7 @@ def test_bad_input_is_a_400_naming_the_field_and_saves_nothing(api_client_for, c
 
     assert response.status_code == 400, response.content
     assert field in response.json(), response.json()
+    assert error_code(response) == code
     assert SalesOrder.objects.count() == 0 and SalesOrderLine.objects.count() == 0
 
 
@@ -191,10 +195,12 @@ def test_patch_edits_a_draft_and_is_409_once_submitted(api_client_for, catalog):
     client.post(f"{ORDERS}{order.pk}/submit/", format="json")
     refused = client.patch(f"{ORDERS}{order.pk}/", {"customer_reference": "PO-10"}, format="json")
     assert refused.status_code == 409
+    assert set(refused.json()) == {"detail", "code"} and error_code(refused) == "order_not_editable"
     # only a service line is left: approval invoiced it and the order is fulfilled
-    assert refused.json() == {"detail": f"order {order.number} is fulfilled and can no longer be edited"}
+    order.refresh_from_db()
+    assert order.status == SalesOrder.Status.FULFILLED
     resubmit = client.post(f"{ORDERS}{order.pk}/submit/", format="json")
-    assert resubmit.status_code == 409
+    assert resubmit.status_code == 409 and error_code(resubmit) == "order_not_submittable"
 
 
 def test_filters_and_404(api_client_for, catalog):
@@ -238,11 +244,15 @@ def test_refused_orders_draw_no_number(api_client_for, catalog):
     customer = a_customer(credit_limit="100000.00")
     good = {"product": catalog["service"].pk, "quantity": "1"}
     first = client.post(ORDERS, order_body(customer, good, submit=True), format="json").json()["number"]
-    for refused in (
-        order_body(customer, {"product": catalog["service"].pk, "quantity": "0"}, submit=True),
-        order_body(customer, good, warehouse=999999, submit=True),
+    for refused, code in (
+        (
+            order_body(customer, {"product": catalog["service"].pk, "quantity": "0"}, submit=True),
+            "out_of_range",
+        ),
+        (order_body(customer, good, warehouse=999999, submit=True), "does_not_exist"),
     ):
-        assert client.post(ORDERS, refused, format="json").status_code == 400
+        response = client.post(ORDERS, refused, format="json")
+        assert response.status_code == 400 and error_code(response) == code
     second = client.post(ORDERS, order_body(customer, good, submit=True), format="json").json()["number"]
 
     head, serial = first.rsplit("-", 1)
@@ -256,19 +266,26 @@ def test_a_hold_decision_needs_a_note(api_client_for, catalog, action, body):
     order = an_order(a_customer(credit_limit="10.00"), line(catalog["espresso"], "1"), submit=True)
     response = api_client_for("finance").post(f"{ORDERS}{order.pk}/{action}/", body, format="json")
     assert response.status_code == 400 and "note" in response.json()
+    assert error_code(response) == ("required" if not body else "blank")
     order.refresh_from_db()
     assert order.status == "on_hold" and not order.credit_decisions.filter(rule="manual").exists()
 
 
 @pytest.mark.parametrize(
-    "quantity, unit_price",
+    "quantity, unit_price, code",
     [
-        ("999999999", "9999999999.99"),  # the largest quantity at the largest price: 10^19
-        ("1", "10000000000.00"),  # a unit price beyond MAX_AMOUNT
-        ("2", "9999999999.99"),  # a line total beyond MAX_AMOUNT
+        (
+            "999999999",
+            "9999999999.99",
+            "amount_too_large",
+        ),  # the largest quantity at the largest price: 10^19
+        ("1", "10000000000.00", "out_of_range"),  # a unit price beyond MAX_AMOUNT (the field's bound)
+        ("2", "9999999999.99", "amount_too_large"),  # a line total beyond MAX_AMOUNT
     ],
 )
-def test_an_order_line_beyond_the_amount_bound_is_refused(api_client_for, catalog, quantity, unit_price):
+def test_an_order_line_beyond_the_amount_bound_is_refused(
+    api_client_for, catalog, quantity, unit_price, code
+):
     # Issue 11: amounts are bounded so that every line, document and sum fits its column.
     body = order_body(
         a_customer(credit_limit=None),
@@ -281,6 +298,7 @@ def test_an_order_line_beyond_the_amount_bound_is_refused(api_client_for, catalo
     )
     response = api_client_for("sales").post(ORDERS, body, format="json")
     assert response.status_code == 400 and "lines" in response.json()
+    assert error_code(response) == code
     assert not SalesOrder.objects.exists()
 
 
@@ -289,6 +307,7 @@ def test_an_order_total_beyond_the_amount_bound_is_refused(api_client_for, catal
     body = order_body(a_customer(credit_limit=None), half, half)
     response = api_client_for("sales").post(ORDERS, body, format="json")
     assert response.status_code == 400 and "lines" in response.json()
+    assert error_code(response) == "amount_too_large"
     assert not SalesOrder.objects.exists()
 
 

@@ -76,14 +76,16 @@ def test_bad_lines_are_refused_naming_the_field_and_nothing_is_saved(make_lines,
 def test_inactive_products_and_foreign_currencies_are_refused():
     customer = a_customer()
     retired = a_product(active=False)
-    with pytest.raises(DomainError, match="no longer sold"):
+    with pytest.raises(DomainError, match="no longer sold") as retired_refused:
         an_order(customer, line(retired, "1"))
+    assert retired_refused.value.code == "inactive_product"
     with pytest.raises(DomainError) as refused:
         services.order_create(customer_id=customer.pk, lines=[line(a_product(), "1")], currency="USD")
-    assert refused.value.field == "currency"
+    assert (refused.value.field, refused.value.code) == ("currency", "currency_mismatch")
     dollar_customer = a_customer(currency="USD")
-    with pytest.raises(DomainError, match="exchange rate"):
+    with pytest.raises(DomainError, match="exchange rate") as no_rate:
         an_order(dollar_customer, line(a_product(), "1"))
+    assert no_rate.value.code == "no_exchange_rate"
     assert SalesOrder.objects.count() == 0
 
 
@@ -95,8 +97,9 @@ def test_only_drafts_can_be_edited():
     assert (order.total, order.customer_reference, order.lines.count()) == (Decimal("20.00"), "PO-77", 1)
 
     submitted = an_order(customer, line(product, "1"), submit=True)
-    with pytest.raises(Conflict, match="can no longer be edited"):
+    with pytest.raises(Conflict, match="can no longer be edited") as not_editable:
         services.order_update(order_id=submitted.pk, lines=[line(product, "2")])
+    assert not_editable.value.code == "order_not_editable"
 
 
 class TestTotalsProperty(HypothesisTestCase):

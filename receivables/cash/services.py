@@ -22,10 +22,11 @@ from django.utils import timezone
 
 from customers.selectors import customer_get
 from ledger.services import LineSpec, journal_entry_post, posting_date_check
-from o2c.errors import Conflict, DomainError
+from o2c.errors import Conflict, DomainError, KernelErrorCode
 from o2c.money import ZERO
 from o2c.numbering import document_number_next
 from o2c.states import transition
+from receivables.cash.errors import CashErrorCode
 from receivables.cash.models import Allocation, Payment, PaymentNotification, WriteOff
 from receivables.models import ReceivableEntry
 from receivables.services import amount_clean, receivable_entries_add
@@ -70,7 +71,7 @@ def _duplicate_check(*, customer: Customer, reference: str, amount: Decimal, rec
             f"{earlier} already records {amount} {customer.currency} from {customer.code} with reference "
             f"{reference or '(none)'} on {received_on}; confirm to record it again",
             field="confirm_duplicate",
-            code="duplicate_payment",
+            code=CashErrorCode.DUPLICATE_PAYMENT,
         )
 
 
@@ -91,14 +92,21 @@ def _allocations_clean(
         invoice = invoices.get(invoice_id)
         if invoice is None or invoice.customer_id != payment_customer.pk:
             raise DomainError(
-                f"invoice {invoice_id} is not an invoice of {payment_customer.code}", field="allocations"
+                f"invoice {invoice_id} is not an invoice of {payment_customer.code}",
+                field="allocations",
+                code=CashErrorCode.INVOICE_OF_OTHER_CUSTOMER,
             )
         if invoice.currency != currency:
             raise DomainError(
-                f"{invoice.number} is in {invoice.currency}, the payment in {currency}", field="allocations"
+                f"{invoice.number} is in {invoice.currency}, the payment in {currency}",
+                field="allocations",
+                code=KernelErrorCode.CURRENCY_MISMATCH,
             )
         if amount > invoice.balance:
-            raise Conflict(f"{amount} exceeds the {invoice.balance} open on {invoice.number}")
+            raise Conflict(
+                f"{amount} exceeds the {invoice.balance} open on {invoice.number}",
+                code=CashErrorCode.ALLOCATION_EXCEEDS_BALANCE,
+            )
         result.append((invoice, amount))
     return result
 
@@ -144,14 +152,28 @@ def payment_create(
     try:
         customer = customer_get(customer_id=customer_id)
     except ObjectDoesNotExist:
-        raise DomainError(f"customer {customer_id} does not exist", field="customer") from None
+        raise DomainError(
+            f"customer {customer_id} does not exist", field="customer", code=KernelErrorCode.DOES_NOT_EXIST
+        ) from None
     amount = amount_clean(amount)
     if currency and currency.upper() != customer.currency:
-        raise DomainError(f"{customer.code} pays in {customer.currency}, not {currency}", field="currency")
+        raise DomainError(
+            f"{customer.code} pays in {customer.currency}, not {currency}",
+            field="currency",
+            code=KernelErrorCode.CURRENCY_MISMATCH,
+        )
     if method not in Payment.Method.values:
-        raise DomainError(f"method must be one of {', '.join(Payment.Method.values)}", field="method")
+        raise DomainError(
+            f"method must be one of {', '.join(Payment.Method.values)}",
+            field="method",
+            code=KernelErrorCode.INVALID_CHOICE,
+        )
     if received_on > timezone.localdate():
-        raise DomainError("a payment cannot be received in the future", field="received_on")
+        raise DomainError(
+            "a payment cannot be received in the future",
+            field="received_on",
+            code=CashErrorCode.PAYMENT_DATE_IN_FUTURE,
+        )
     posting_date_check(on=received_on, field="received_on")  # before anything is written
     reference = (reference or "").strip()[:200]
     if not confirm_duplicate:
@@ -161,7 +183,11 @@ def payment_create(
     )
     applied_total = sum((part for _, part in applied), ZERO)
     if applied_total > amount:
-        raise DomainError(f"{applied_total} allocated but the payment is {amount}", field="allocations")
+        raise DomainError(
+            f"{applied_total} allocated but the payment is {amount}",
+            field="allocations",
+            code=CashErrorCode.ALLOCATIONS_EXCEED_AMOUNT,
+        )
     payment = Payment.objects.create(
         number=document_number_next(series="payment", on=received_on),
         customer=customer,
@@ -232,9 +258,9 @@ def payment_apply(
 ) -> list[Allocation]:
     """Apply unapplied cash of a locked payment to invoices (locked): Dr advances / Cr receivables."""
     if payment.status != Payment.Status.POSTED:
-        raise Conflict(f"{payment.number} is reversed")
+        raise Conflict(f"{payment.number} is reversed", code=CashErrorCode.PAYMENT_REVERSED)
     if not allocations:
-        raise DomainError("give at least one allocation", field="allocations")
+        raise DomainError("give at least one allocation", field="allocations", code=KernelErrorCode.REQUIRED)
     applied = _allocations_clean(
         payment_customer=payment.customer,
         currency=payment.currency,
@@ -244,7 +270,8 @@ def payment_apply(
     total = sum((part for _, part in applied), ZERO)
     if total > payment.unapplied_amount:
         raise Conflict(
-            f"{total} to apply but only {payment.unapplied_amount} of {payment.number} is unapplied"
+            f"{total} to apply but only {payment.unapplied_amount} of {payment.number} is unapplied",
+            code=CashErrorCode.EXCEEDS_UNAPPLIED,
         )
     today = timezone.localdate()
     rows = _apply(payment=payment, allocations=applied, on=today, by=by)
@@ -260,11 +287,14 @@ def payment_reverse(*, payment: Payment, reason: str, by: User | None = None) ->
     """Reverse a bounced payment (locked, its invoices locked too): its allocations are undone,
     its postings reversed. Returns what each invoice gets back (invoice id → amount)."""
     if payment.status == Payment.Status.REVERSED:
-        raise Conflict(f"{payment.number} is already reversed")
+        raise Conflict(f"{payment.number} is already reversed", code=CashErrorCode.PAYMENT_REVERSED)
     if payment.amount_refunded > 0:
-        raise Conflict(f"{payment.number} was partly refunded; it cannot be reversed")
+        raise Conflict(
+            f"{payment.number} was partly refunded; it cannot be reversed",
+            code=CashErrorCode.PAYMENT_REFUNDED,
+        )
     if not (reason or "").strip():
-        raise DomainError("give the reason for the reversal", field="reason")
+        raise DomainError("give the reason for the reversal", field="reason", code=KernelErrorCode.REQUIRED)
     today = timezone.localdate()
     active = list(payment.allocations.filter(reversed_on__isnull=True).order_by("pk"))
     back: dict[int, Decimal] = {}
@@ -330,13 +360,14 @@ def payment_refund(
     """Pay unapplied cash back to the customer (locked payment): Dr advances / Cr bank."""
     amount = amount_clean(amount)
     if payment.status != Payment.Status.POSTED:
-        raise Conflict(f"{payment.number} is reversed")
+        raise Conflict(f"{payment.number} is reversed", code=CashErrorCode.PAYMENT_REVERSED)
     if amount > payment.unapplied_amount:
         raise Conflict(
-            f"{amount} to refund but only {payment.unapplied_amount} of {payment.number} is unapplied"
+            f"{amount} to refund but only {payment.unapplied_amount} of {payment.number} is unapplied",
+            code=CashErrorCode.EXCEEDS_UNAPPLIED,
         )
     if not (reason or "").strip():
-        raise DomainError("give the reason for the refund", field="reason")
+        raise DomainError("give the reason for the refund", field="reason", code=KernelErrorCode.REQUIRED)
     today = timezone.localdate()
     ReceivableEntry.objects.create(
         customer_id=payment.customer_id,
@@ -370,9 +401,12 @@ def write_off_create(
     """Write off part or all of a locked invoice's balance: Dr bad debt / Cr receivables."""
     amount = amount_clean(amount)
     if not (reason or "").strip():
-        raise DomainError("give the reason for the write-off", field="reason")
+        raise DomainError("give the reason for the write-off", field="reason", code=KernelErrorCode.REQUIRED)
     if amount > invoice.balance:
-        raise Conflict(f"{amount} exceeds the {invoice.balance} open on {invoice.number}")
+        raise Conflict(
+            f"{amount} exceeds the {invoice.balance} open on {invoice.number}",
+            code=CashErrorCode.WRITE_OFF_EXCEEDS_BALANCE,
+        )
     today = timezone.localdate()
     write_off = WriteOff.objects.create(
         invoice=invoice,
@@ -409,7 +443,11 @@ def notification_claim(*, event_id: str, payload: dict[str, Any]) -> tuple[Payme
     """Record a provider event once by its id. A concurrent twin waits on the unique index and
     then finds the first one: (the notification, True when this call recorded it)."""
     if not event_id or len(event_id) > 200:
-        raise DomainError("the event id is missing or longer than 200 characters", field="id")
+        raise DomainError(
+            "the event id is missing or longer than 200 characters",
+            field="id",
+            code=CashErrorCode.INVALID_EVENT_ID,
+        )
     try:
         with transaction.atomic():
             return PaymentNotification.objects.create(event_id=event_id, payload=payload), True

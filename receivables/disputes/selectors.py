@@ -12,6 +12,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from o2c.errors import Conflict
+from receivables.disputes.errors import DisputeErrorCode
 from receivables.disputes.models import Dispute, DisputeLine
 
 
@@ -52,7 +53,10 @@ def dispute_credit(*, dispute: Dispute) -> DisputeCredit:
     split over the invoice's tax rates (decision record 0026)."""
     balance = dispute.invoice.balance
     if balance <= 0:
-        raise Conflict(f"{dispute.invoice.number} is settled; there is nothing left to credit")
+        raise Conflict(
+            f"{dispute.invoice.number} is settled; there is nothing left to credit",
+            code=DisputeErrorCode.INVOICE_SETTLED,
+        )
     named = list(dispute.lines.order_by("pk"))
     if not named:
         return DisputeCredit(lines=None, amount=min(dispute.amount, balance))

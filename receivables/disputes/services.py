@@ -13,11 +13,12 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from invoicing.selectors import invoice_lines_left, line_credit
-from o2c.errors import Conflict, DomainError
+from o2c.errors import Conflict, DomainError, KernelErrorCode
 from o2c.money import ZERO
 from o2c.roles import FINANCE, has_role
 from o2c.states import transition, transition_assert
 from receivables.disputes import selectors
+from receivables.disputes.errors import DisputeErrorCode
 from receivables.disputes.models import Dispute, DisputeLine
 from receivables.services import amount_clean
 
@@ -43,7 +44,7 @@ def dispute_owner_check(owner: User | None) -> None:
         raise DomainError(
             f"{owner.get_username()} is not a finance user; a dispute is owned by finance or a manager",
             field="owner",
-            code="owner_not_finance",
+            code=DisputeErrorCode.OWNER_NOT_FINANCE,
         )
 
 
@@ -71,10 +72,16 @@ def _dispute_lines(*, invoice: Invoice, lines: Sequence[DisputeLineInput]) -> li
         line_left = left.get(item.invoice_line_id)
         if line_left is None:
             raise DomainError(
-                f"invoice line {item.invoice_line_id} is not on {invoice.number}", field="lines"
+                f"invoice line {item.invoice_line_id} is not on {invoice.number}",
+                field="lines",
+                code=DisputeErrorCode.DISPUTED_LINE_NOT_ON_INVOICE,
             )
         if item.invoice_line_id in seen:
-            raise DomainError(f"line {line_left.line.position} is named twice", field="lines")
+            raise DomainError(
+                f"line {line_left.line.position} is named twice",
+                field="lines",
+                code=DisputeErrorCode.LINE_NAMED_TWICE,
+            )
         seen.add(item.invoice_line_id)
         amount = None if item.amount is None else amount_clean(item.amount, field="lines")
         net, tax = line_credit(
@@ -82,11 +89,16 @@ def _dispute_lines(*, invoice: Invoice, lines: Sequence[DisputeLineInput]) -> li
         )
         gross = net + tax
         if gross <= 0:
-            raise DomainError(f"line {line_left.line.position} is free of charge", field="lines")
+            raise DomainError(
+                f"line {line_left.line.position} is free of charge",
+                field="lines",
+                code=DisputeErrorCode.LINE_FREE_OF_CHARGE,
+            )
         already = in_dispute.get(item.invoice_line_id) or ZERO
         if gross + already > line_left.total:
             raise Conflict(
-                f"line {line_left.line.position}: {already} of its {line_left.total} is already in dispute"
+                f"line {line_left.line.position}: {already} of its {line_left.total} is already in dispute",
+                code=DisputeErrorCode.LINE_ALREADY_DISPUTED,
             )
         result.append(DisputeLine(invoice_line_id=item.invoice_line_id, quantity=item.quantity, amount=gross))
     return result
@@ -108,22 +120,37 @@ def dispute_open(
     sum (an amount given too must equal it)."""
     dispute_owner_check(owner or by)
     if reason not in Dispute.Reason.values:
-        raise DomainError(f"reason must be one of {', '.join(Dispute.Reason.values)}", field="reason")
+        raise DomainError(
+            f"reason must be one of {', '.join(Dispute.Reason.values)}",
+            field="reason",
+            code=KernelErrorCode.INVALID_CHOICE,
+        )
     if invoice.balance <= 0:
-        raise Conflict(f"{invoice.number} is settled; there is nothing to dispute")
+        raise Conflict(
+            f"{invoice.number} is settled; there is nothing to dispute", code=DisputeErrorCode.INVOICE_SETTLED
+        )
     disputed_lines = _dispute_lines(invoice=invoice, lines=lines) if lines else []
     if disputed_lines:
         total = sum((line.amount for line in disputed_lines), ZERO)
         if amount not in (None, "") and amount_clean(amount) != total:
-            raise DomainError(f"the lines named come to {total}, not {amount}", field="amount")
+            raise DomainError(
+                f"the lines named come to {total}, not {amount}",
+                field="amount",
+                code=DisputeErrorCode.LINES_AMOUNT_MISMATCH,
+            )
         amount = total
     elif amount in (None, ""):
-        raise DomainError("name the disputed lines or give the amount", field="amount")
+        raise DomainError(
+            "name the disputed lines or give the amount", field="amount", code=KernelErrorCode.REQUIRED
+        )
     else:
         amount = amount_clean(amount)
     undisputed = invoice.balance - _open_disputed(invoice.pk)
     if amount > undisputed:
-        raise Conflict(f"{amount} exceeds the {undisputed} of {invoice.number} not already in dispute")
+        raise Conflict(
+            f"{amount} exceeds the {undisputed} of {invoice.number} not already in dispute",
+            code=DisputeErrorCode.DISPUTE_EXCEEDS_UNDISPUTED,
+        )
     dispute = Dispute.objects.create(
         invoice=invoice,
         customer_id=invoice.customer_id,
@@ -154,18 +181,30 @@ DISPUTE_OUTCOMES = {
 def dispute_outcome_clean(outcome: str) -> str:
     """The status a dispute resolved as `outcome` ends in; refuses any other word."""
     if outcome not in DISPUTE_OUTCOMES:
-        raise DomainError("outcome must be credit_note, rejected or withdrawn", field="outcome")
+        raise DomainError(
+            "outcome must be credit_note, rejected or withdrawn",
+            field="outcome",
+            code=KernelErrorCode.INVALID_CHOICE,
+        )
     return DISPUTE_OUTCOMES[outcome]
 
 
 def dispute_check_open(*, dispute: Dispute, field: str | None = None) -> None:
     if dispute.status != Dispute.Status.OPEN:
-        raise Conflict(f"dispute {dispute.pk} is already {dispute.get_status_display().lower()}", field=field)
+        raise Conflict(
+            f"dispute {dispute.pk} is already {dispute.get_status_display().lower()}",
+            field=field,
+            code=DisputeErrorCode.DISPUTE_CLOSED,
+        )
 
 
 def dispute_check_of_invoice(*, dispute_id: int, invoice_id: int) -> None:
     if not selectors.dispute_list().filter(pk=dispute_id, invoice_id=invoice_id).exists():
-        raise DomainError(f"dispute {dispute_id} is not a dispute of this invoice", field="dispute")
+        raise DomainError(
+            f"dispute {dispute_id} is not a dispute of this invoice",
+            field="dispute",
+            code=DisputeErrorCode.DISPUTE_OF_OTHER_INVOICE,
+        )
 
 
 def disputes_check_none_open(*, invoice_id: int, confirm_unrelated: bool) -> None:
@@ -178,7 +217,7 @@ def disputes_check_none_open(*, invoice_id: int, confirm_unrelated: bool) -> Non
             f"the invoice has open disputes ({listed}): link the credit note to one, or confirm "
             "that it is unrelated",
             field="dispute",
-            code="open_dispute",
+            code=DisputeErrorCode.OPEN_DISPUTE,
         )
 
 

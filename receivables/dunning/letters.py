@@ -28,7 +28,7 @@ from django.template import TemplateSyntaxError, engines
 from django.template.loader import render_to_string
 
 from o2c.documents import company_block, document_amount, document_date, html_pdf_render, recipient_block
-from o2c.errors import DomainError
+from o2c.errors import DomainError, KernelErrorCode
 from o2c.models import OutboxMessage
 from o2c.outbox import EmailToSend, outbox_delivery_state, outbox_handler, outbox_latest_messages
 from receivables.dunning.models import DunningLevel, DunningNotice, DunningNoticeLine
@@ -213,7 +213,11 @@ def dunning_notice_deliver(message: OutboxMessage) -> EmailToSend | None:
         return
     recipient = notice.customer.email
     if not recipient:
-        raise DomainError(f"customer {notice.customer.code} has no billing email address", field="email")
+        raise DomainError(
+            f"customer {notice.customer.code} has no billing email address",
+            field="email",
+            code=KernelErrorCode.NO_BILLING_EMAIL,
+        )
     email = EmailMessage(
         subject=f"{notice.level.subject} from {settings.O2C_COMPANY_NAME}",
         body=email_body(notice=notice),

@@ -38,6 +38,7 @@ from o2c import locks
 from o2c.errors import DomainError
 from o2c.outbox import outbox_enqueue
 from o2c.parsing import parse_date
+from receivables.dunning.errors import DunningErrorCode
 from receivables.dunning.letters import DUNNING_NOTICE_DELIVERY
 from receivables.dunning.models import DunningLevel, DunningNotice, DunningNoticeLine, DunningRun
 from receivables.dunning.selectors import due_invoice_rows, due_notice_of, dunning_level_list
@@ -57,7 +58,11 @@ def as_of_clean(value: object, *, allow_future: bool = False) -> date:
         value = value.date()
     parsed = parse_date(value, field="as_of")  # YYYY-MM-DD in 1900–2200
     if not allow_future and parsed > today:
-        raise DomainError(f"a dunning run cannot be dated after today ({today.isoformat()})", field="as_of")
+        raise DomainError(
+            f"a dunning run cannot be dated after today ({today.isoformat()})",
+            field="as_of",
+            code=DunningErrorCode.DUNNING_DATE_IN_FUTURE,
+        )
     return parsed
 
 

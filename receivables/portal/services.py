@@ -19,7 +19,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from customers.selectors import customer_get
-from o2c.errors import Conflict, DomainError
+from o2c.errors import Conflict, DomainError, KernelErrorCode
+from receivables.portal.errors import PortalErrorCode
 from receivables.portal.models import PortalLink
 
 if TYPE_CHECKING:
@@ -54,10 +55,14 @@ def portal_link_create(*, customer_id: int, days: int | None = None, by: User | 
     try:
         customer = customer_get(customer_id=customer_id)
     except ObjectDoesNotExist:
-        raise DomainError(f"customer {customer_id} does not exist", field="customer") from None
+        raise DomainError(
+            f"customer {customer_id} does not exist", field="customer", code=KernelErrorCode.DOES_NOT_EXIST
+        ) from None
     days = settings.O2C_PORTAL_LINK_DAYS if days is None else days
     if not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
-        raise DomainError(f"a link is valid for 1 to {MAX_DAYS} days", field="days")
+        raise DomainError(
+            f"a link is valid for 1 to {MAX_DAYS} days", field="days", code=KernelErrorCode.OUT_OF_RANGE
+        )
     link = PortalLink.objects.create(
         customer=customer, expires_at=timezone.now() + timedelta(days=days), created_by=by
     )
@@ -71,9 +76,15 @@ def portal_link_revoke(*, link_id: int, customer_id: int) -> PortalLink:
     )
     link = PortalLink.objects.filter(pk=link_id, customer_id=customer_id).first()
     if link is None:
-        raise DomainError(f"portal link {link_id} is not a link of this customer", field="link")
+        raise DomainError(
+            f"portal link {link_id} is not a link of this customer",
+            field="link",
+            code=PortalErrorCode.LINK_OF_OTHER_CUSTOMER,
+        )
     if not revoked:
-        raise Conflict(f"portal link {link_id} was already revoked")
+        raise Conflict(
+            f"portal link {link_id} was already revoked", code=PortalErrorCode.LINK_ALREADY_REVOKED
+        )
     return link
 
 

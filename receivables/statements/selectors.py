@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import F, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
-from o2c.errors import DomainError
+from o2c.errors import DomainError, KernelErrorCode
 from o2c.money import ZERO_CENTS as ZERO
 from o2c.parsing import date_check
 from receivables.models import ReceivableEntry
@@ -158,14 +158,22 @@ def statement_period_clean(*, period_from: date | None, period_to: date | None) 
     period_to = date_check(period_to or timezone.localdate(), field="to")
     period_from = date_check(period_from, field="from") if period_from else period_to.replace(month=1, day=1)
     if period_from > period_to:
-        raise DomainError(f"the period starts ({period_from}) after it ends ({period_to})", field="from")
+        raise DomainError(
+            f"the period starts ({period_from}) after it ends ({period_to})",
+            field="from",
+            code=KernelErrorCode.PERIOD_REVERSED,
+        )
     return period_from, period_to
 
 
 def statement_get(*, customer: Customer, period_from: date, period_to: date) -> Statement:
     """The statement of `customer` for [period_from, period_to] (see the module docstring)."""
     if period_from > period_to:
-        raise DomainError(f"the period starts ({period_from}) after it ends ({period_to})", field="from")
+        raise DomainError(
+            f"the period starts ({period_from}) after it ends ({period_to})",
+            field="from",
+            code=KernelErrorCode.PERIOD_REVERSED,
+        )
     rows = ReceivableEntry.objects.filter(customer_id=customer.pk)
     totals = rows.filter(entry_date__lte=period_to).aggregate(
         opening=Sum("amount", filter=Q(entry_date__lt=period_from)),

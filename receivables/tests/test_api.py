@@ -11,6 +11,7 @@ from o2c.signing import signature_header
 from receivables.models import Payment, PaymentNotification
 from tests.books import assert_books_in_step
 from tests.builders import a_customer, an_invoice
+from tests.errors import error_code
 
 pytestmark = pytest.mark.django_db
 SECRET = "test-notification-secret"  # o2c/settings_test.py
@@ -90,7 +91,7 @@ def test_explicit_allocations_apply_reverse_and_refund(finance):
         {"allocations": [{"invoice": first.pk, "amount": "40.00"}]},
         format="json",
     )
-    assert over.status_code == 409 and "only 10.00" in over.json()["detail"]
+    assert over.status_code == 409 and error_code(over) == "exceeds_unapplied"
     refund = finance.post(
         f"/api/v1/payments/{payment['id']}/refund/", {"amount": "10.00", "reason": "asked"}, format="json"
     )
@@ -114,18 +115,22 @@ def test_reverse_a_bounced_payment(finance):
     assert response.json()["allocations"][0]["reversed_on"] == today
     assert finance.get(f"/api/v1/invoices/{invoice.pk}/").json()["balance"] == "100.00"
     again = finance.post(f"/api/v1/payments/{payment['id']}/reverse/", {"reason": "again"}, format="json")
-    assert again.status_code == 409
+    assert again.status_code == 409 and error_code(again) == "payment_reversed"
 
 
 @pytest.mark.parametrize(
-    ("body", "field"),
+    ("body", "field", "code"),
     [
-        ({"amount": "10.00", "received_on": "2026-01-01"}, "customer"),
-        ({"customer": 999999, "amount": "10.00", "received_on": "2026-01-01"}, "customer"),
-        ({"customer": "X", "amount": "-1", "received_on": "2026-01-01"}, "amount"),
-        ({"customer": "X", "amount": "ten", "received_on": "2026-01-01"}, "amount"),
-        ({"customer": "X", "amount": "10.00", "received_on": "yesterday"}, "received_on"),
-        ({"customer": "X", "amount": "10.00", "received_on": "2026-01-01", "method": "gold"}, "method"),
+        ({"amount": "10.00", "received_on": "2026-01-01"}, "customer", "required"),
+        ({"customer": 999999, "amount": "10.00", "received_on": "2026-01-01"}, "customer", "does_not_exist"),
+        ({"customer": "X", "amount": "-1", "received_on": "2026-01-01"}, "amount", "out_of_range"),
+        ({"customer": "X", "amount": "ten", "received_on": "2026-01-01"}, "amount", "invalid_number"),
+        ({"customer": "X", "amount": "10.00", "received_on": "yesterday"}, "received_on", "invalid_date"),
+        (
+            {"customer": "X", "amount": "10.00", "received_on": "2026-01-01", "method": "gold"},
+            "method",
+            "invalid_choice",
+        ),
         (
             {
                 "customer": "X",
@@ -134,6 +139,7 @@ def test_reverse_a_bounced_payment(finance):
                 "allocations": [{"invoice": 999999, "amount": "5.00"}],
             },
             "allocations",
+            "invoice_of_other_customer",
         ),
         (
             {
@@ -143,15 +149,17 @@ def test_reverse_a_bounced_payment(finance):
                 "allocations": [{"invoice": "abc"}],
             },
             "allocations",
+            "invalid_id",
         ),
     ],
 )
-def test_bad_payments_get_400_naming_the_field(finance, body, field):
+def test_bad_payments_get_400_naming_the_field(finance, body, field, code):
     customer = a_customer()
     body = {key: (customer.pk if value == "X" else value) for key, value in body.items()}
     response = finance.post("/api/v1/payments/", body, format="json")
     assert response.status_code == 400, response.content
     assert field in response.json()
+    assert error_code(response) == code
     assert Payment.objects.count() == 0
 
 
@@ -161,6 +169,7 @@ def test_a_duplicate_is_refused_until_confirmed(finance):
     assert finance.post("/api/v1/payments/", body, format="json").status_code == 201
     refused = finance.post("/api/v1/payments/", body, format="json")
     assert refused.status_code == 400 and "confirm_duplicate" in refused.json()
+    assert error_code(refused) == "duplicate_payment"
     assert (
         finance.post("/api/v1/payments/", {**body, "confirm_duplicate": True}, format="json").status_code
         == 201
@@ -254,13 +263,16 @@ def test_a_notification_records_one_payment_however_often_it_comes(client):
 def test_a_wrong_or_stale_signature_is_refused_and_records_nothing(client):
     customer = a_customer()
     wrong = notify(client, an_event(customer), secret="not-the-secret")
-    assert wrong.status_code == 400 and "does not match" in wrong.json()["signature"][0]
+    assert wrong.status_code == 400 and "signature" in wrong.json()
+    assert error_code(wrong) == "signature_mismatch"
     stale = notify(client, an_event(customer), timestamp=int(time.time()) - 301)
-    assert stale.status_code == 400 and "5 minutes" in stale.json()["signature"][0]
+    assert stale.status_code == 400 and "signature" in stale.json()
+    assert error_code(stale) == "signature_expired"
     future = notify(client, an_event(customer), timestamp=int(time.time()) + 400)
-    assert future.status_code == 400
+    assert future.status_code == 400 and error_code(future) == "signature_expired"
     missing = notify(client, an_event(customer), header="")
-    assert missing.status_code == 400 and "missing" in missing.json()["signature"][0]
+    assert missing.status_code == 400 and "signature" in missing.json()
+    assert error_code(missing) == "signature_missing"
     raw = json.dumps(an_event(customer)).encode()
     tampered = client.post(
         "/api/v1/payment-notifications/",
@@ -268,7 +280,7 @@ def test_a_wrong_or_stale_signature_is_refused_and_records_nothing(client):
         content_type="application/json",
         HTTP_X_O2C_SIGNATURE=signature_header(secret=SECRET, body=raw),
     )
-    assert tampered.status_code == 400
+    assert tampered.status_code == 400 and error_code(tampered) == "signature_mismatch"
     assert Payment.objects.count() == 0 and PaymentNotification.objects.count() == 0
 
 
@@ -276,10 +288,13 @@ def test_a_signed_but_invalid_event_names_the_field(client):
     customer = a_customer()
     bad_currency = notify(client, {**an_event(customer), "currency": "JPY"})
     assert bad_currency.status_code == 400 and "currency" in bad_currency.json()
+    assert error_code(bad_currency) == "currency_mismatch"
     unknown = notify(client, {**an_event(customer), "customer": "NOPE"})
     assert unknown.status_code == 400 and "customer" in unknown.json()
+    assert error_code(unknown) == "does_not_exist"
     no_amount = notify(client, {key: v for key, v in an_event(customer).items() if key != "amount"})
     assert no_amount.status_code == 400 and "amount" in no_amount.json()
+    assert error_code(no_amount) == "required"
     assert Payment.objects.count() == 0 and PaymentNotification.objects.count() == 0
     assert notify(client, an_event(customer)).status_code == 201  # the same id later, valid: recorded
 
@@ -305,6 +320,7 @@ def test_a_dispute_owner_must_be_finance(api_client_for, make_user, finance, rol
     body = {"invoice": invoice.pk, "amount": "25.00", "reason": "damaged", "owner": outsider.pk}
     refused = finance.post("/api/v1/disputes/", body, format="json")
     assert refused.status_code == 400 and "owner" in refused.json()
+    assert error_code(refused) == "owner_not_finance"
     assert finance.get("/api/v1/disputes/").json()["count"] == 0
 
 
@@ -323,10 +339,10 @@ def test_payments_and_write_offs_beyond_the_amount_bound_are_a_400(api_client_fo
     invoice = an_invoice(customer, "100.00")
     body = {"customer": customer.pk, "amount": amount, "reference": "R1", "received_on": "2026-01-02"}
     paid = finance.post("/api/v1/payments/", body, format="json")
-    assert paid.status_code == 400 and "amount" in paid.json()
+    assert paid.status_code == 400 and "amount" in paid.json() and error_code(paid) == "out_of_range"
     manager = api_client_for("manager")
     written = manager.post(
         "/api/v1/write-offs/", {"invoice": invoice.pk, "amount": amount, "reason": "x"}, format="json"
     )
-    assert written.status_code == 400 and "amount" in written.json()
+    assert written.status_code == 400 and "amount" in written.json() and error_code(written) == "out_of_range"
     assert not Payment.objects.exists()

@@ -24,9 +24,10 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from o2c.errors import DomainError
+from o2c.errors import DomainError, KernelErrorCode
 from o2c.money import round_places
 from o2c.parsing import date_check
+from reporting.errors import ReportingErrorCode
 
 PERIOD_MAX_DAYS = 3660  # ten years: bounds the month and week tables
 DEFAULT_MONTHS = 12
@@ -74,9 +75,15 @@ def period_clean(*, start: date | None, end: date | None, today: date | None = N
     end = date_check(end or today or timezone.localdate(), field="end")
     start = date_check(start, field="start") if start else period_default(today=end).start
     if start > end:
-        raise DomainError(f"the start ({start}) is after the end ({end})", field="start")
+        raise DomainError(
+            f"the start ({start}) is after the end ({end})",
+            field="start",
+            code=KernelErrorCode.PERIOD_REVERSED,
+        )
     if (end - start).days > PERIOD_MAX_DAYS:
-        raise DomainError("a report covers at most ten years", field="start")
+        raise DomainError(
+            "a report covers at most ten years", field="start", code=ReportingErrorCode.PERIOD_TOO_LONG
+        )
     return Period(start=start, end=end)
 
 

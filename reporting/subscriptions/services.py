@@ -26,6 +26,7 @@ from o2c.errors import DomainError
 from o2c.models import OutboxMessage
 from o2c.outbox import EmailToSend, outbox_enqueue, outbox_handler
 from o2c.roles import ADMIN, FINANCE, MANAGER, has_role
+from reporting.errors import ReportingErrorCode
 from reporting.models import ReportDelivery, ReportSubscription
 from reporting.subscriptions.daily_report import daily_report_build, daily_report_email
 
@@ -44,9 +45,17 @@ def report_subscription_set(*, user: User, active: bool) -> ReportSubscription:
     """Subscribe `user` to the daily report, or end the subscription (the row stays, inactive)."""
     if active:
         if not has_role(user, *REPORT_ROLES):
-            raise DomainError("the daily report is for finance and managers", field="active")
+            raise DomainError(
+                "the daily report is for finance and managers",
+                field="active",
+                code=ReportingErrorCode.REPORT_NOT_ALLOWED,
+            )
         if not user.email:
-            raise DomainError("your user has no e-mail address to send the report to", field="email")
+            raise DomainError(
+                "your user has no e-mail address to send the report to",
+                field="email",
+                code=ReportingErrorCode.NO_EMAIL_ADDRESS,
+            )
     subscription, _ = ReportSubscription.objects.update_or_create(user=user, defaults={"active": active})
     return subscription
 
@@ -88,11 +97,21 @@ def daily_reports_send(*, as_of: date) -> int:
 def daily_report_send_now(*, user: User, as_of: date) -> ReportDelivery:
     """The report of `as_of` to `user` now (the subscription page's button), subscribed or not."""
     if not has_role(user, *REPORT_ROLES):
-        raise DomainError("the daily report is for finance and managers", field="as_of")
+        raise DomainError(
+            "the daily report is for finance and managers",
+            field="as_of",
+            code=ReportingErrorCode.REPORT_NOT_ALLOWED,
+        )
     if not user.email:
-        raise DomainError("your user has no e-mail address to send the report to", field="email")
+        raise DomainError(
+            "your user has no e-mail address to send the report to",
+            field="email",
+            code=ReportingErrorCode.NO_EMAIL_ADDRESS,
+        )
     if as_of > timezone.localdate():
-        raise DomainError("the report date is in the future", field="as_of")
+        raise DomainError(
+            "the report date is in the future", field="as_of", code=ReportingErrorCode.REPORT_DATE_IN_FUTURE
+        )
     delivery = ReportDelivery.objects.create(user=user, report_date=as_of, scheduled=False)
     outbox_enqueue(kind=DAILY_REPORT, payload={"delivery_id": delivery.pk})
     return delivery
@@ -105,7 +124,11 @@ def daily_report_deliver(message: OutboxMessage) -> EmailToSend | None:
         return None
     user = delivery.user
     if not user.email:
-        raise DomainError(f"user {user.username} has no e-mail address", field="email")
+        raise DomainError(
+            f"user {user.username} has no e-mail address",
+            field="email",
+            code=ReportingErrorCode.NO_EMAIL_ADDRESS,
+        )
     report = daily_report_build(as_of=delivery.report_date)
     email = daily_report_email(
         report,

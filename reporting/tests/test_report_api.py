@@ -210,26 +210,26 @@ def test_kpis_csv(history, finance):
 
 
 @pytest.mark.parametrize(
-    ("url", "field"),
+    ("url", "field", "code"),
     [
-        ("/api/v1/reports/aging/?as_of=2026-13-01", "as_of"),
-        ("/api/v1/reports/aging/?as_of=yesterday", "as_of"),
-        ("/api/v1/reports/aging/?as_of=0001-01-01", "as_of"),
-        ("/api/v1/reports/aging/?sort=bogus", "sort"),
-        ("/api/v1/reports/dso/?as_of=2026-02-30", "as_of"),
-        ("/api/v1/reports/dso/?days=0", "days"),
-        ("/api/v1/reports/dso/?days=ninety", "days"),
-        ("/api/v1/reports/dso/?days=100000", "days"),
-        ("/api/v1/reports/kpis/?as_of=9999-12-31", "as_of"),
-        ("/api/v1/reports/kpis/?days=-5", "days"),
-        ("/api/v1/reports/kpis/?as_of=2026-1-1x&format=csv", "as_of"),
+        ("/api/v1/reports/aging/?as_of=2026-13-01", "as_of", "invalid_date"),
+        ("/api/v1/reports/aging/?as_of=yesterday", "as_of", "invalid_date"),
+        ("/api/v1/reports/aging/?as_of=0001-01-01", "as_of", "date_out_of_range"),
+        ("/api/v1/reports/aging/?sort=bogus", "sort", "invalid_choice"),
+        ("/api/v1/reports/dso/?as_of=2026-02-30", "as_of", "invalid_date"),
+        ("/api/v1/reports/dso/?days=0", "days", "min_value"),
+        ("/api/v1/reports/dso/?days=ninety", "days", "invalid"),
+        ("/api/v1/reports/dso/?days=100000", "days", "max_value"),
+        ("/api/v1/reports/kpis/?as_of=9999-12-31", "as_of", "date_out_of_range"),
+        ("/api/v1/reports/kpis/?days=-5", "days", "min_value"),
+        ("/api/v1/reports/kpis/?as_of=2026-1-1x&format=csv", "as_of", "invalid_date"),
     ],
 )
-def test_a_bad_parameter_is_a_400_naming_it(finance, url, field):
+def test_a_bad_parameter_is_a_400_naming_it(finance, url, field, code):
     response = finance.get(url)
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/json")  # also when CSV was asked for
-    assert list(response.json()) == [field]
+    assert response.json() == {field: response.json()[field], "code": code}
 
 
 @pytest.mark.parametrize("path", ["aging", "dso", "kpis"])

@@ -14,9 +14,11 @@ from rest_framework.test import APIClient
 
 from customers.models import Customer
 from invoicing.models import CreditNote
+from o2c.api import known_error_codes
 from o2c.signing import signature_header
 from receivables.models import Payment
 from tests.builders import a_customer, an_invoice
+from tests.errors import error_code
 
 pytestmark = pytest.mark.django_db
 SECRET = "test-notification-secret"  # o2c/settings_test.py
@@ -27,6 +29,7 @@ def _refused(response, field: str | None = None) -> dict:
     body = response.json()
     if field:
         assert field in body, body
+    assert error_code(response) in known_error_codes(), body  # decision 0038
     return body
 
 

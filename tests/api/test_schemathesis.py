@@ -9,7 +9,7 @@ finance), over a small book of documents built through the pipeline so that some
 Bounded and repeatable: `MAX_EXAMPLES` per operation and mode, derandomised, no shrinking; one test
 per mode so that `make test`'s two workers share the run (each pays the live server's database
 flush once). Checks: `not_a_server_error` everywhere (decision 0029 says why the conformance
-checks are not on).
+checks are not on), and that every 400 and 409 carries a code of the schema's enum (decision 0038).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
+from o2c.api import known_error_codes
 from o2c.auth import api_token_issue
 from tests import builders
 
@@ -32,7 +33,23 @@ pytestmark = [pytest.mark.schemathesis]
 
 MAX_EXAMPLES = 8
 OTHER_ROLES = ("sales", "warehouse", "finance")
-CHECKS = [not_a_server_error]
+
+
+def an_error_code_from_the_enum(ctx, response, case) -> None:
+    """Decision 0038: every 400 and 409 answer is JSON carrying a code of the `ErrorCode` enum
+    (as `code`, or as `error_code` when a field named `code` is the one in error)."""
+    if response.status_code not in (400, 409):
+        return
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    code = body.get("error_code", body.get("code")) if isinstance(body, dict) else None
+    if code not in known_error_codes():
+        raise AssertionError(f"{response.status_code} without a known error code: {str(body)[:300]}")
+
+
+CHECKS = [not_a_server_error, an_error_code_from_the_enum]
 
 
 def _api_schema() -> dict:

@@ -22,8 +22,9 @@ from decimal import Decimal
 
 from lxml import etree
 
-from o2c.errors import DomainError
+from o2c.errors import DomainError, KernelErrorCode
 from o2c.parsing import MAX_AMOUNT, date_check, parse_decimal
+from receivables.bank.errors import BankErrorCode
 from receivables.bank.files.lines import MAX_LINES, StatementLine
 
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -66,22 +67,27 @@ def camt053_lines(content: bytes) -> list[StatementLine]:
     from the network either."""
     if _DTD.search(content[:65536]):
         raise DomainError(
-            "the XML file declares a DTD or entities; a CAMT.053 statement does not", field="file"
+            "the XML file declares a DTD or entities; a CAMT.053 statement does not",
+            field="file",
+            code=BankErrorCode.INVALID_FILE,
         )
     try:
         root = etree.fromstring(content, parser=_XML_PARSER)
     except etree.XMLSyntaxError as error:
-        raise DomainError(f"the file is not well-formed XML: {error}", field="file") from None
+        raise DomainError(
+            f"the file is not well-formed XML: {error}", field="file", code=BankErrorCode.INVALID_FILE
+        ) from None
     root_namespace = etree.QName(root).namespace or ""
     if "camt.053" not in root_namespace and "camt.052" not in root_namespace:
         raise DomainError(
             f"the XML file is not a CAMT.053 bank statement (its namespace is '{root_namespace or 'none'}')",
             field="file",
+            code=BankErrorCode.INVALID_FILE,
         )
     camt = _Camt(root)
     statements = camt.all(root, "BkToCstmrStmt/Stmt") or camt.all(root, "BkToCstmrAcctRpt/Rpt")
     if not statements:
-        raise DomainError("the CAMT.053 file holds no statement", field="file")
+        raise DomainError("the CAMT.053 file holds no statement", field="file", code=BankErrorCode.EMPTY_FILE)
     lines: list[StatementLine] = []
     number = 0
     for statement in statements:
@@ -96,9 +102,12 @@ def camt053_lines(content: bytes) -> list[StatementLine]:
                 raise DomainError(
                     f"the file has more than {MAX_LINES} lines; import at most {MAX_LINES} at a time",
                     field="file",
+                    code=KernelErrorCode.TOO_MANY_LINES,
                 )
     if not lines:
-        raise DomainError("the CAMT.053 file has no booked entries", field="file")
+        raise DomainError(
+            "the CAMT.053 file has no booked entries", field="file", code=BankErrorCode.EMPTY_FILE
+        )
     return lines
 
 
@@ -116,6 +125,7 @@ def _camt_amount(camt: _Camt, element, path: str, *, where: str) -> tuple[Decima
             f"{where}: the amount '{raw[:40]}' cannot be read ({error.message}; "
             f"an amount is at most {MAX_AMOUNT} with two decimals)",
             field="file",
+            code=KernelErrorCode.INVALID_NUMBER,
         ) from None
     return amount, (found.get("Ccy") or "").strip().upper()[:3]
 
@@ -124,20 +134,26 @@ def _camt_entry_lines(camt: _Camt, entry, number: int, account_currency: str) ->
     where = f"entry {number}"
     booked = _camt_amount(camt, entry, "Amt", where=where)
     if booked is None:
-        raise DomainError(f"{where}: the entry has no amount (Amt)", field="file")
+        raise DomainError(
+            f"{where}: the entry has no amount (Amt)", field="file", code=BankErrorCode.INVALID_FILE
+        )
     amount, currency = booked
     currency = currency or account_currency
     direction = camt.text(entry, "CdtDbtInd").upper()
     if direction not in ("CRDT", "DBIT"):
         raise DomainError(
-            f"{where}: the credit/debit indicator is '{direction}', not CRDT or DBIT", field="file"
+            f"{where}: the credit/debit indicator is '{direction}', not CRDT or DBIT",
+            field="file",
+            code=BankErrorCode.INVALID_FILE,
         )
     raw_date = camt.text(entry, "BookgDt/Dt", "BookgDt/DtTm", "ValDt/Dt", "ValDt/DtTm")
     try:
         booking_date = date_check(date.fromisoformat(raw_date[:10]), field="file")
     except (ValueError, DomainError):
         raise DomainError(
-            f"{where}: the booking date '{raw_date[:40]}' cannot be read", field="file"
+            f"{where}: the booking date '{raw_date[:40]}' cannot be read",
+            field="file",
+            code=KernelErrorCode.INVALID_DATE,
         ) from None
     reversal = camt.text(entry, "RvslInd").lower() in ("true", "1")
     transactions = [tx for details in camt.all(entry, "NtryDtls") for tx in camt.all(details, "TxDtls")]

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from o2c.errors import DomainError
+from o2c.errors import DomainError, KernelErrorCode
 from o2c.money import round_money
+from receivables.bank.errors import BankErrorCode
 from receivables.bank.files.lines import MAX_LINES, StatementLine
 
 DELIMITERS = ",;\t|"
@@ -75,7 +76,9 @@ class CsvTable:
 
 def _text(content: bytes) -> str:
     if b"\x00" in content[:4096]:
-        raise DomainError("this is not a CSV file (it holds binary data)", field="file")
+        raise DomainError(
+            "this is not a CSV file (it holds binary data)", field="file", code=BankErrorCode.INVALID_FILE
+        )
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -83,7 +86,9 @@ def _text(content: bytes) -> str:
     if "\x00" in text:  # anywhere, not only in the sniffed start: the database cannot store it
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise DomainError(
-            f"line {line} of the file holds a NUL byte: this is not a text CSV export", field="file"
+            f"line {line} of the file holds a NUL byte: this is not a text CSV export",
+            field="file",
+            code=BankErrorCode.INVALID_FILE,
         )
     return text
 
@@ -99,6 +104,7 @@ def _delimiter(text: str) -> str:
             raise DomainError(
                 "no column separator found: the file should be a CSV with , ; tab or | between columns",
                 field="file",
+                code=BankErrorCode.INVALID_FILE,
             ) from None
         return best
 
@@ -109,7 +115,7 @@ def csv_read(content: bytes, *, delimiter: str | None = None) -> CsvTable:
     every column named."""
     text = _text(content)
     if not text.strip():
-        raise DomainError("the file is empty", field="file")
+        raise DomainError("the file is empty", field="file", code=BankErrorCode.EMPTY_FILE)
     delimiter = delimiter or _delimiter(text)
     try:
         rows = [
@@ -118,29 +124,47 @@ def csv_read(content: bytes, *, delimiter: str | None = None) -> CsvTable:
             if any(cell.strip() for cell in row)
         ]
     except csv.Error as error:
-        raise DomainError(f"the file is not valid CSV: {error}", field="file") from None
+        raise DomainError(
+            f"the file is not valid CSV: {error}", field="file", code=BankErrorCode.INVALID_FILE
+        ) from None
     width = Counter(len(cells) for _, cells in rows).most_common(1)[0][0]
     if width < 2:
         raise DomainError(
-            "the file has a single column: it should have date, amount and reference columns", field="file"
+            "the file has a single column: it should have date, amount and reference columns",
+            field="file",
+            code=BankErrorCode.INVALID_FILE,
         )
     start = next((index for index, (_, cells) in enumerate(rows) if len(cells) == width and all(cells)), None)
     if start is None:
-        raise DomainError(f"no header row found: no row names all of its {width} columns", field="file")
+        raise DomainError(
+            f"no header row found: no row names all of its {width} columns",
+            field="file",
+            code=BankErrorCode.INVALID_FILE,
+        )
     header = rows[start][1]
     if len({name.casefold() for name in header}) != len(header):
-        raise DomainError("the header row names a column twice: " + ", ".join(header), field="file")
+        raise DomainError(
+            "the header row names a column twice: " + ", ".join(header),
+            field="file",
+            code=BankErrorCode.INVALID_FILE,
+        )
     data = rows[start + 1 :]
     if not data:
-        raise DomainError("the file has a header row but no lines", field="file")
+        raise DomainError(
+            "the file has a header row but no lines", field="file", code=BankErrorCode.EMPTY_FILE
+        )
     if len(data) > MAX_LINES:
         raise DomainError(
-            f"the file has {len(data)} lines; import at most {MAX_LINES} at a time", field="file"
+            f"the file has {len(data)} lines; import at most {MAX_LINES} at a time",
+            field="file",
+            code=KernelErrorCode.TOO_MANY_LINES,
         )
     for number, cells in data:
         if len(cells) != width:
             raise DomainError(
-                f"row {number} has {len(cells)} columns where the header has {width}", field="file"
+                f"row {number} has {len(cells)} columns where the header has {width}",
+                field="file",
+                code=BankErrorCode.INVALID_FILE,
             )
     return CsvTable(delimiter=delimiter, header=header, rows=data)
 
@@ -238,16 +262,19 @@ def csv_lines(table: CsvTable, mapping: CsvMapping, *, currency: str) -> list[St
     for field_name, column in columns.items():
         if not column:
             if field_name != "counterparty_column":
-                raise DomainError("choose the column", field=field_name)
+                raise DomainError("choose the column", field=field_name, code=KernelErrorCode.REQUIRED)
             continue
         if column not in table.header:
             raise DomainError(
                 f"the file has no column '{column}'; its columns are: {', '.join(table.header)}",
                 field=field_name,
+                code=BankErrorCode.UNKNOWN_COLUMN,
             )
         index[field_name] = table.header.index(column)
     if mapping.date_format not in DATE_FORMATS:
-        raise DomainError("choose one of the date formats", field="date_format")
+        raise DomainError(
+            "choose one of the date formats", field="date_format", code=KernelErrorCode.INVALID_CHOICE
+        )
     lines = []
     for number, cells in table.rows:
         raw_date = cells[index["date_column"]]
@@ -256,6 +283,7 @@ def csv_lines(table: CsvTable, mapping: CsvMapping, *, currency: str) -> list[St
             raise DomainError(
                 f"row {number}: the date '{raw_date}' is not {DATE_FORMATS[mapping.date_format]}",
                 field="date_format",
+                code=KernelErrorCode.INVALID_DATE,
             )
         raw_amount = cells[index["amount_column"]]
         try:
@@ -263,10 +291,16 @@ def csv_lines(table: CsvTable, mapping: CsvMapping, *, currency: str) -> list[St
         except ValueError:
             hint = " (is the decimal separator a comma?)" if not mapping.decimal_comma else ""
             raise DomainError(
-                f"row {number}: '{raw_amount}' is not an amount{hint}", field="amount_column"
+                f"row {number}: '{raw_amount}' is not an amount{hint}",
+                field="amount_column",
+                code=KernelErrorCode.INVALID_NUMBER,
             ) from None
         if abs(amount) >= Decimal("1e15"):
-            raise DomainError(f"row {number}: the amount {raw_amount} is too large", field="amount_column")
+            raise DomainError(
+                f"row {number}: the amount {raw_amount} is too large",
+                field="amount_column",
+                code=KernelErrorCode.AMOUNT_TOO_LARGE,
+            )
         lines.append(
             StatementLine(
                 booking_date=booking_date,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from o2c.errors import Conflict, DomainError
 from o2c.states import transition, transition_rows
+from receivables.bank.errors import BankErrorCode
 from receivables.bank.models import BankColumnMapping, BankStatement, BankStatementLine
 from receivables.cash.models import Payment
 
@@ -60,11 +61,20 @@ def bank_line_set(
     """The clerk's decision on a locked, not yet recorded line: its customer and allocations
     ([{"invoice": id, "amount": "10.00"}]) and whether it is confirmed, only matched, or ignored."""
     if line.status in (BankLine.RECORDED, BankLine.DUPLICATE) or line.payment_id:
-        raise Conflict(f"line {line.line_no} is {line.get_status_display().lower()}; it cannot change")
+        raise Conflict(
+            f"line {line.line_no} is {line.get_status_display().lower()}; it cannot change",
+            code=BankErrorCode.BANK_LINE_FINAL,
+        )
     if line.statement.status == BankStatement.Status.RECORDING:
-        raise Conflict("the statement is being recorded; wait until it is done")
+        raise Conflict(
+            "the statement is being recorded; wait until it is done", code=BankErrorCode.STATEMENT_RECORDING
+        )
     if status == BankLine.CONFIRMED and (line.amount <= 0 or not (customer_id or line.customer_id)):
-        raise DomainError("only a credit with a customer can be confirmed", field="customer")
+        raise DomainError(
+            "only a credit with a customer can be confirmed",
+            field="customer",
+            code=BankErrorCode.CONFIRM_NEEDS_CUSTOMER,
+        )
     if customer_id is not None:
         line.customer_id = customer_id or None
     if allocations is not None:
@@ -83,7 +93,9 @@ def bank_line_set(
 def bank_lines_confirm_matched(*, statement_id: int, by: User | None = None) -> int:
     """Confirm every matched credit of a statement at once; returns how many."""
     if BankStatement.objects.filter(pk=statement_id, status=BankStatement.Status.RECORDING).exists():
-        raise Conflict("the statement is being recorded; wait until it is done")
+        raise Conflict(
+            "the statement is being recorded; wait until it is done", code=BankErrorCode.STATEMENT_RECORDING
+        )
     return transition_rows(
         BankStatementLine.objects.filter(
             statement_id=statement_id, status=BankLine.MATCHED, customer__isnull=False, amount__gt=0
@@ -120,7 +132,9 @@ def bank_statement_recording_begin(*, statement_id: int, by: User | None = None)
     A conditional update: a second click while it runs is refused."""
     total = BankStatementLine.objects.filter(statement_id=statement_id, status=BankLine.CONFIRMED).count()
     if not total:
-        raise DomainError("confirm at least one line first", field="lines")
+        raise DomainError(
+            "confirm at least one line first", field="lines", code=BankErrorCode.NOTHING_CONFIRMED
+        )
     started = transition_rows(  # from review or failed, by the table
         BankStatement.objects.filter(pk=statement_id),
         BankStatement.Status.RECORDING,
@@ -129,7 +143,7 @@ def bank_statement_recording_begin(*, statement_id: int, by: User | None = None)
         values={"lines_total": total, "lines_done": 0, "error": ""},
     )
     if not started:
-        raise Conflict("the statement is being recorded already")
+        raise Conflict("the statement is being recorded already", code=BankErrorCode.STATEMENT_RECORDING)
     return total
 
 

@@ -10,10 +10,12 @@ from django.db import transaction
 from customers.selectors import customer_list
 from invoicing.selectors import invoice_rows
 from o2c import locks
-from o2c.errors import Conflict, DomainError
+from o2c.errors import Conflict, DomainError, KernelErrorCode
 from o2c.money import ZERO
+from receivables.bank.errors import BankErrorCode
 from receivables.bank.models import BankStatementLine
 from receivables.bank.services.lines import bank_line_set, bank_lines_confirm_matched, bank_statement_settle
+from receivables.cash.errors import CashErrorCode
 from receivables.services import amount_clean
 
 if TYPE_CHECKING:
@@ -38,11 +40,15 @@ def line_decide(
     """Confirm, unconfirm, ignore or restore a line, or save the clerk's customer and
     allocations for it (and confirm it with `confirm`)."""
     if action not in ACTIONS:
-        raise DomainError(f"action must be one of {', '.join(ACTIONS)}", field="action")
+        raise DomainError(
+            f"action must be one of {', '.join(ACTIONS)}", field="action", code=KernelErrorCode.INVALID_CHOICE
+        )
     line = locks.bank_line_lock(line_id=line_id, statement_id=statement_id)
     if action == "confirm":
         if line.customer_id is None:
-            raise DomainError("choose the customer first", field="customer")
+            raise DomainError(
+                "choose the customer first", field="customer", code=BankErrorCode.CONFIRM_NEEDS_CUSTOMER
+            )
         return bank_line_set(line=line, status=Line.CONFIRMED, by=by)
     if action == "unconfirm":
         return bank_line_set(line=line, status=Line.MATCHED if line.customer_id else Line.UNMATCHED, by=by)
@@ -50,10 +56,15 @@ def line_decide(
         return bank_line_set(line=line, status=Line.IGNORED, by=by)
     if action == "restore":
         if line.amount <= 0:
-            raise Conflict("a debit is not a customer payment; it stays ignored")
+            raise Conflict(
+                "a debit is not a customer payment; it stays ignored", code=BankErrorCode.DEBIT_NOT_A_PAYMENT
+            )
         return bank_line_set(line=line, status=Line.MATCHED if line.customer_id else Line.UNMATCHED, by=by)
     if line.amount <= 0:
-        raise Conflict("a debit is not a customer payment; it cannot go to a customer")
+        raise Conflict(
+            "a debit is not a customer payment; it cannot go to a customer",
+            code=BankErrorCode.DEBIT_NOT_A_PAYMENT,
+        )
     code = (customer_code or "").strip()
     if not code:
         return bank_line_set(
@@ -66,10 +77,16 @@ def line_decide(
         )
     customer = customer_list(filters={"code": code}).first()
     if customer is None:
-        raise DomainError(f"there is no customer with the code {code}", field="customer")
+        raise DomainError(
+            f"there is no customer with the code {code}",
+            field="customer",
+            code=KernelErrorCode.DOES_NOT_EXIST,
+        )
     if customer.currency != line.currency:
         raise DomainError(
-            f"{customer.code} pays in {customer.currency}; the line is in {line.currency}", field="customer"
+            f"{customer.code} pays in {customer.currency}; the line is in {line.currency}",
+            field="customer",
+            code=KernelErrorCode.CURRENCY_MISMATCH,
         )
     chosen = _allocations_checked(line=line, customer_id=customer.pk, allocations=allocations or {})
     who = getattr(by, "username", "") or "the clerk"
@@ -103,16 +120,23 @@ def _allocations_checked(
         invoice = invoices.get(invoice_id)
         if invoice is None:
             raise DomainError(
-                f"invoice {invoice_id} is not an open invoice of this customer", field="allocations"
+                f"invoice {invoice_id} is not an open invoice of this customer",
+                field="allocations",
+                code=CashErrorCode.INVOICE_OF_OTHER_CUSTOMER,
             )
         if amount > invoice["balance"]:
             raise DomainError(
                 f"{amount} is more than the {invoice['balance']} open on {invoice['number']}",
                 field="allocations",
+                code=CashErrorCode.ALLOCATION_EXCEEDS_BALANCE,
             )
     total = sum(wanted.values(), ZERO)
     if total > line.amount:
-        raise DomainError(f"{total} allocated but the line is {line.amount}", field="allocations")
+        raise DomainError(
+            f"{total} allocated but the line is {line.amount}",
+            field="allocations",
+            code=CashErrorCode.ALLOCATIONS_EXCEED_AMOUNT,
+        )
     return [{"invoice": invoice_id, "amount": f"{amount:.2f}"} for invoice_id, amount in wanted.items()]
 
 

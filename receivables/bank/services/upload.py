@@ -20,7 +20,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 
-from o2c.errors import DomainError
+from o2c.errors import DomainError, KernelErrorCode
+from receivables.bank.errors import BankErrorCode
 from receivables.bank.files import (
     CsvMapping,
     CsvTable,
@@ -66,9 +67,13 @@ def statement_upload(
     """Import a CAMT.053 file, or a CSV whose layout a remembered mapping knows; a CSV of a new
     layout (or with `remap`) is kept aside until the clerk maps its columns (csv_import)."""
     if not content:
-        raise DomainError("the file is empty", field="file")
+        raise DomainError("the file is empty", field="file", code=BankErrorCode.EMPTY_FILE)
     if len(content) > MAX_FILE_BYTES:
-        raise DomainError(f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", field="file")
+        raise DomainError(
+            f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB",
+            field="file",
+            code=BankErrorCode.FILE_TOO_LARGE,
+        )
     sha = file_sha256(content)
     earlier = BankStatement.objects.filter(file_sha256=sha).first()
     if earlier is not None:
@@ -120,7 +125,11 @@ def csv_import(
     does not read saves nothing, not even the mapping."""
     currency = (currency or "").strip().upper()
     if not re.fullmatch(r"[A-Z]{3}", currency):
-        raise DomainError("give the statement's currency as a three-letter code", field="currency")
+        raise DomainError(
+            "give the statement's currency as a three-letter code",
+            field="currency",
+            code=KernelErrorCode.INVALID_CURRENCY,
+        )
     table = csv_read(content)
     lines = csv_lines(table, mapping, currency=currency)
     with transaction.atomic():
@@ -229,7 +238,11 @@ def pending_keep(content: bytes) -> str:
 def pending_read(sha: str) -> bytes:
     name = f"{PENDING_FOLDER}/{sha}.csv"
     if not _SHA.match(sha or "") or not default_storage.exists(name):
-        raise DomainError("the uploaded file is no longer there; upload it again", field="file")
+        raise DomainError(
+            "the uploaded file is no longer there; upload it again",
+            field="file",
+            code=BankErrorCode.FILE_GONE,
+        )
     with default_storage.open(name, "rb") as stored:
         content: bytes = stored.read()
         return content

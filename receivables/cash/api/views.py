@@ -13,7 +13,7 @@ from invoicing.selectors import invoice_rows
 from o2c import pipeline
 from o2c.api import APIView, GenericAPIView, ListAPIView, RetrieveAPIView, role_permission
 from o2c.api_fields import DateFilter, FilterSet
-from o2c.errors import DomainError
+from o2c.errors import DomainError, KernelErrorCode
 from o2c.parsing import parse_id_or_code
 from o2c.roles import FINANCE, MANAGER
 from o2c.signing import HEADER, SignatureError, signature_verify
@@ -129,7 +129,9 @@ class PaymentRefundView(_PaymentAction):
 def invoice_id_known(invoice_id: int) -> int:
     """The id of an invoice that exists, else a DomainError naming `invoice`."""
     if not invoice_rows().filter(pk=invoice_id).exists():
-        raise DomainError(f"invoice {invoice_id} does not exist", field="invoice")
+        raise DomainError(
+            f"invoice {invoice_id} does not exist", field="invoice", code=KernelErrorCode.DOES_NOT_EXIST
+        )
     return invoice_id
 
 
@@ -179,7 +181,7 @@ class PaymentNotificationView(APIView):
                 secret=settings.O2C_PAYMENT_NOTIFICATION_SECRET, header=request.headers.get(HEADER), body=raw
             )
         except SignatureError as error:
-            return Response({"signature": [str(error)]}, status=status.HTTP_400_BAD_REQUEST)
+            raise DomainError(str(error), field="signature", code=error.code) from None
         body = s.PaymentNotificationIn(data=request.data)
         body.is_valid(raise_exception=True)
         event = dict(body.validated_data)
@@ -187,7 +189,9 @@ class PaymentNotificationView(APIView):
         lookup = {"pk": reference} if isinstance(reference, int) else {"code__iexact": reference}
         customer = customer_list().filter(**lookup).first()
         if customer is None:
-            return Response({"customer": [f"customer {reference} does not exist"]}, status=400)
+            raise DomainError(
+                f"customer {reference} does not exist", field="customer", code=KernelErrorCode.DOES_NOT_EXIST
+            )
         event["customer"] = customer.pk
         payment, recorded = pipeline.payment_notification_receive(
             event={**event, "amount": str(event["amount"]), "received_on": event["received_on"].isoformat()}

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from o2c import pipeline
 from o2c.api import GenericAPIView, ListAPIView, RetrieveAPIView, role_permission
+from o2c.errors import DomainError, KernelErrorCode
 from o2c.roles import FINANCE
 from receivables.cash.api.views import invoice_id_known
 from receivables.disputes import selectors
@@ -37,7 +38,9 @@ class DisputeListView(ListAPIView):
         if "owner" in data:
             owner = get_user_model().objects.filter(pk=data["owner"], is_active=True).first()
             if owner is None:
-                return Response({"owner": [f"user {data['owner']} does not exist"]}, status=400)
+                raise DomainError(
+                    f"user {data['owner']} does not exist", field="owner", code=KernelErrorCode.DOES_NOT_EXIST
+                )
         dispute = pipeline.dispute_open(
             invoice_id=invoice_id_known(data["invoice"]),
             amount=data.get("amount"),

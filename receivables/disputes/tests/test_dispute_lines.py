@@ -29,6 +29,7 @@ from receivables.disputes.services import DisputeLineInput
 from receivables.models import Dispute
 from tests.books import assert_books_in_step
 from tests.builders import a_customer, a_product, an_order, line, stock
+from tests.errors import error_code
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -205,16 +206,16 @@ def test_the_api_takes_dispute_lines_and_answers_409_open_dispute(api_client_for
         },
         format="json",
     )
-    assert both.status_code == 400 and "amount" in both.json()
+    assert both.status_code == 400 and "amount" in both.json() and error_code(both) == "lines_amount_mismatch"
     neither = finance.post("/api/v1/disputes/", {"invoice": invoice.pk, "reason": "pricing"}, format="json")
-    assert neither.status_code == 400 and "amount" in neither.json()
+    assert neither.status_code == 400 and "amount" in neither.json() and error_code(neither) == "required"
 
     asked = finance.post(
         "/api/v1/credit-notes/",
         {"invoice": invoice.pk, "reason": "install", "amount": "238.00"},
         format="json",
     )
-    assert asked.status_code == 409 and "dispute" in asked.json()
+    assert asked.status_code == 409 and "dispute" in asked.json() and error_code(asked) == "open_dispute"
     assert Dispute.objects.get(pk=body["id"]).status == "open"
     linked = finance.post(
         "/api/v1/credit-notes/",

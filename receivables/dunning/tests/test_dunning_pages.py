@@ -18,6 +18,7 @@ from receivables.dunning.tests.builders import (
 )
 from receivables.models import DunningLevel, DunningNotice, DunningRun
 from tests.builders import an_invoice
+from tests.errors import error_code
 
 pytestmark = pytest.mark.django_db
 
@@ -61,8 +62,9 @@ def test_api_refuses_bad_dates_and_other_roles(clock, api_client_for):
 
     future = finance.post("/api/v1/dunning/runs/", {"as_of": "2999-01-01"}, format="json")
     garbage = finance.post("/api/v1/dunning/runs/", {"as_of": "soon"}, format="json")
-    assert (future.status_code, list(future.json())) == (400, ["as_of"])
-    assert (garbage.status_code, list(garbage.json())) == (400, ["as_of"])
+    assert (future.status_code, list(future.json())) == (400, ["as_of", "code"])
+    assert (garbage.status_code, list(garbage.json())) == (400, ["as_of", "code"])
+    assert (error_code(future), error_code(garbage)) == ("date_out_of_range", "invalid_date")
     assert sales.post("/api/v1/dunning/runs/", {}, format="json").status_code == 403
     assert sales.get("/api/v1/dunning/notices/").status_code == 403
     assert manager.post("/api/v1/dunning/runs/", {}, format="json").status_code == 201

@@ -18,6 +18,7 @@ from o2c import pipeline
 from receivables.models import PortalLink
 from receivables.portal.services import SALT, portal_link_create, portal_link_revoke
 from tests.builders import a_customer, an_invoice
+from tests.errors import error_code
 
 pytestmark = pytest.mark.django_db
 
@@ -284,7 +285,8 @@ def test_the_portal_link_api(accounts, api_client_for, client):
         < PortalLink.objects.get(pk=short["id"]).expires_at - timezone.now()
         <= timedelta(days=3)
     )
-    assert api.post(url, {"days": 0}, format="json").json().keys() == {"days"}
+    too_short = api.post(url, {"days": 0}, format="json")
+    assert too_short.json().keys() == {"days", "code"} and error_code(too_short) == "min_value"
     assert api.post("/api/v1/customers/999999/portal-link/", {}, format="json").status_code == 404
 
 

@@ -38,6 +38,7 @@ from receivables.cash.services import AllocationInput
 from receivables.statements.documents import payment_reference
 from receivables.statements.selectors import statement_get, statement_period_clean
 from tests.builders import a_customer, a_product, an_order, line
+from tests.errors import error_code
 
 pytestmark = pytest.mark.django_db
 
@@ -363,9 +364,11 @@ def test_the_statement_api_as_pdf(story, api_client_for):
 def test_the_statement_api_refuses_bad_input_and_roles(story, api_client_for):
     url = f"/api/v1/customers/{story['customer'].pk}/statement/"
     finance = api_client_for("finance", "api-finance")
-    assert finance.get(url, {"from": "yesterday"}).json().keys() == {"from"}
+    bad_date = finance.get(url, {"from": "yesterday"})
+    assert bad_date.json().keys() == {"from", "code"} and error_code(bad_date) == "invalid_date"
     backwards = finance.get(url, {"from": "2026-05-01", "to": "2026-04-01"})
     assert backwards.status_code == 400 and "from" in backwards.json()
+    assert error_code(backwards) == "period_reversed"
     pdf_error = finance.get(url, {"from": "nope", "format": "pdf"})
     assert pdf_error.status_code == 400 and pdf_error["Content-Type"] == "application/json"
     assert finance.get("/api/v1/customers/999999/statement/").status_code == 404

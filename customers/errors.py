@@ -1,0 +1,30 @@
+"""The customers app's error codes and its DomainError subclasses (decision 0038)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from o2c.errors import DomainError, ErrorCode
+
+
+class CustomerErrorCode(ErrorCode):
+    INVALID_VAT_NUMBER = "invalid_vat_number"
+    DUPLICATE_CUSTOMER_CODE = "duplicate_customer_code"
+    CREDIT_TERMS_FORBIDDEN = "credit_terms_forbidden"
+
+
+class CreditTermsForbidden(DomainError):
+    """A user without finance (or manager) rights tried to change a customer's credit terms."""
+
+    code = CustomerErrorCode.CREDIT_TERMS_FORBIDDEN
+    status_code = 403
+
+    def __init__(self, fields: list[str]):
+        self.fields = fields
+        super().__init__(f"only finance or a manager may change {', '.join(fields)}", field=fields[0])
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "detail": self.message,
+            **{field: ["only finance or a manager may change this"] for field in self.fields},
+        }
