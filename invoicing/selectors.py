@@ -91,10 +91,6 @@ def credit_note_list(*, filters: dict[str, Any] | None = None) -> QuerySet[Credi
     return notes
 
 
-def invoiced_totals(*, order_id: int) -> Decimal:
-    return Invoice.objects.filter(order_id=order_id).aggregate(total=Sum("total"))["total"] or Decimal("0.00")
-
-
 def order_settlements(*, order_ids: list[int]) -> dict[int, dict[str, Decimal]]:
     """Per order: `invoiced_total`, `open_balance` and `settled` (paid, credited, written off)."""
     rows = (

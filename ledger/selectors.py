@@ -107,10 +107,6 @@ def journal_entry_list(
     return entries.order_by("-date", "-pk")
 
 
-def account_list() -> QuerySet[Account]:
-    return Account.objects.order_by("code")
-
-
 JOURNAL_EXPORT_COLUMNS = [
     "entry",
     "date",

@@ -158,12 +158,3 @@ def unapplied_cash_ledger(*, customer_ids: list[int] | None = None, as_of: date 
     if as_of is not None:
         entries = entries.filter(entry_date__lte=as_of)
     return -(entries.aggregate(total=Sum("amount"))["total"] or ZERO)
-
-
-def subledger_totals() -> dict[str, Decimal]:
-    """What the ledger's control accounts must show: Σ open invoice balances (receivables) and
-    Σ unapplied cash (customer advances), from the stored figures."""
-    return {
-        "open_balances": invoice_rows().aggregate(total=Sum("balance"))["total"] or ZERO,
-        "unapplied_cash": Payment.objects.aggregate(total=Sum("unapplied_amount"))["total"] or ZERO,
-    }

@@ -1,7 +1,7 @@
 """The open-item ledger's writes, shared by every concept of receivables: the invoice's and the
 credit note's own rows, adding a batch of rows, and the one rule for a positive amount.
 
-Payments, write-offs and notifications are in cash/services.py, disputes in disputes/services.py,
+Payments, write-offs and notifications are in cash/services/, disputes in disputes/services.py,
 bank statement lines in bank/services/.
 """
 

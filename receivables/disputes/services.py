@@ -254,10 +254,3 @@ def dispute_close(
         update_fields=["resolution_note", "resolved_on", "resolved_by", "credit_note"],
     )
     return dispute
-
-
-def dispute_assign(*, dispute: Dispute, owner: User | None) -> Dispute:
-    dispute_owner_check(owner)
-    dispute.owner = owner
-    dispute.save(update_fields=["owner"])
-    return dispute

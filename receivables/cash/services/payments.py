@@ -1,5 +1,4 @@
-"""Cash writes: payments (record, apply, reverse, refund), write-offs and inbound payment
-notifications.
+"""Payments: record, apply, reverse, refund.
 
 Each function runs inside the caller's transaction (the steps in o2c/pipeline/) on invoices the
 caller has locked (`o2c.locks.invoices_lock`, primary-key order); a payment's own row is
@@ -14,10 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from customers.selectors import customer_get
@@ -27,7 +26,7 @@ from o2c.money import ZERO
 from o2c.numbering import document_number_next
 from o2c.states import transition
 from receivables.cash.errors import CashErrorCode
-from receivables.cash.models import Allocation, Payment, PaymentNotification, WriteOff
+from receivables.cash.models import Allocation, Payment
 from receivables.models import ReceivableEntry
 from receivables.services import amount_clean, receivable_entries_add
 
@@ -390,71 +389,3 @@ def payment_refund(
         by=by,
     )
     return payment
-
-
-# ── write-offs ───────────────────────────────────────────────────────────────────────────────────
-
-
-def write_off_create(
-    *, invoice: Invoice, amount: Decimal | str, reason: str, by: User | None = None
-) -> WriteOff:
-    """Write off part or all of a locked invoice's balance: Dr bad debt / Cr receivables."""
-    amount = amount_clean(amount)
-    if not (reason or "").strip():
-        raise DomainError("give the reason for the write-off", field="reason", code=KernelErrorCode.REQUIRED)
-    if amount > invoice.balance:
-        raise Conflict(
-            f"{amount} exceeds the {invoice.balance} open on {invoice.number}",
-            code=CashErrorCode.WRITE_OFF_EXCEEDS_BALANCE,
-        )
-    today = timezone.localdate()
-    write_off = WriteOff.objects.create(
-        invoice=invoice,
-        customer_id=invoice.customer_id,
-        amount=amount,
-        reason=reason.strip()[:500],
-        written_off_on=today,
-        created_by=by,
-    )
-    ReceivableEntry.objects.create(
-        customer_id=invoice.customer_id,
-        kind=Kind.WRITE_OFF,
-        entry_date=today,
-        amount=-amount,
-        currency=invoice.currency,
-        invoice=invoice,
-        write_off=write_off,
-    )
-    journal_entry_post(
-        entry_date=today,
-        memo=f"Write-off on {invoice.number}: {write_off.reason}"[:500],
-        lines=[LineSpec(account="bad_debt", debit=amount), LineSpec(account="receivables", credit=amount)],
-        source="write_off",
-        source_reference=invoice.number,
-        by=by,
-    )
-    return write_off
-
-
-# ── inbound payment notifications ────────────────────────────────────────────────────────────────
-
-
-def notification_claim(*, event_id: str, payload: dict[str, Any]) -> tuple[PaymentNotification, bool]:
-    """Record a provider event once by its id. A concurrent twin waits on the unique index and
-    then finds the first one: (the notification, True when this call recorded it)."""
-    if not event_id or len(event_id) > 200:
-        raise DomainError(
-            "the event id is missing or longer than 200 characters",
-            field="id",
-            code=CashErrorCode.INVALID_EVENT_ID,
-        )
-    try:
-        with transaction.atomic():
-            return PaymentNotification.objects.create(event_id=event_id, payload=payload), True
-    except IntegrityError:
-        return PaymentNotification.objects.select_related("payment").get(event_id=event_id), False
-
-
-def notification_link(*, notification: PaymentNotification, payment: Payment) -> None:
-    notification.payment = payment
-    notification.save(update_fields=["payment"])

@@ -1,0 +1,30 @@
+"""Cash writes: payments (record, apply, reverse, refund), write-offs and inbound payment
+notifications.
+
+Each function runs inside the caller's transaction (the steps in o2c/pipeline/) on invoices the
+caller has locked (`o2c.locks.invoices_lock`, primary-key order); a payment's own row is
+locked here. Every change writes its open-item rows and its journal entry together, so the
+subledger and the ledger never part: receivables (1100) = Σ open invoice balances and customer
+advances (2100) = Σ unapplied cash, at every commit.
+"""
+
+from receivables.cash.services.notifications import notification_claim, notification_link
+from receivables.cash.services.payments import (
+    AllocationInput,
+    payment_apply,
+    payment_create,
+    payment_refund,
+    payment_reverse,
+)
+from receivables.cash.services.write_offs import write_off_create
+
+__all__ = [
+    "AllocationInput",
+    "notification_claim",
+    "notification_link",
+    "payment_apply",
+    "payment_create",
+    "payment_refund",
+    "payment_reverse",
+    "write_off_create",
+]

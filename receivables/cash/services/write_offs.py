@@ -1,0 +1,64 @@
+"""Write-offs: part or all of a locked invoice's balance to bad debt, with its open-item row and
+journal entry."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+
+from ledger.services import LineSpec, journal_entry_post
+from o2c.errors import Conflict, DomainError, KernelErrorCode
+from receivables.cash.errors import CashErrorCode
+from receivables.cash.models import WriteOff
+from receivables.models import ReceivableEntry
+from receivables.services import amount_clean
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from invoicing.models import Invoice
+
+Kind = ReceivableEntry.Kind
+
+
+def write_off_create(
+    *, invoice: Invoice, amount: Decimal | str, reason: str, by: User | None = None
+) -> WriteOff:
+    """Write off part or all of a locked invoice's balance: Dr bad debt / Cr receivables."""
+    amount = amount_clean(amount)
+    if not (reason or "").strip():
+        raise DomainError("give the reason for the write-off", field="reason", code=KernelErrorCode.REQUIRED)
+    if amount > invoice.balance:
+        raise Conflict(
+            f"{amount} exceeds the {invoice.balance} open on {invoice.number}",
+            code=CashErrorCode.WRITE_OFF_EXCEEDS_BALANCE,
+        )
+    today = timezone.localdate()
+    write_off = WriteOff.objects.create(
+        invoice=invoice,
+        customer_id=invoice.customer_id,
+        amount=amount,
+        reason=reason.strip()[:500],
+        written_off_on=today,
+        created_by=by,
+    )
+    ReceivableEntry.objects.create(
+        customer_id=invoice.customer_id,
+        kind=Kind.WRITE_OFF,
+        entry_date=today,
+        amount=-amount,
+        currency=invoice.currency,
+        invoice=invoice,
+        write_off=write_off,
+    )
+    journal_entry_post(
+        entry_date=today,
+        memo=f"Write-off on {invoice.number}: {write_off.reason}"[:500],
+        lines=[LineSpec(account="bad_debt", debit=amount), LineSpec(account="receivables", credit=amount)],
+        source="write_off",
+        source_reference=invoice.number,
+        by=by,
+    )
+    return write_off
