@@ -23,9 +23,9 @@ from invoicing.forms import CreditNoteFilterForm, CreditNoteForm, InvoiceFilterF
 from invoicing.models import CreditNote, Invoice
 from invoicing.tables import CreditNoteTable, InvoiceTable
 from o2c import pipeline
+from o2c.documents import pdf_response
 from o2c.errors import DomainError
 from o2c.money import ZERO
-from o2c.parsing import content_disposition
 from o2c.roles import FINANCE, MANAGER, SALES, WAREHOUSE, has_role, role_required
 from o2c.tables import list_page
 from receivables.cash import selectors as cash_selectors
@@ -54,9 +54,7 @@ def _pdf_response(document: Invoice | CreditNote, render_pdf) -> HttpResponse:
             content = stored.read()
     if content is None:
         content = render_pdf()
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition(f"{document.number}.pdf", inline=True)
-    return response
+    return pdf_response(content, filename=f"{document.number}.pdf")
 
 
 # --- invoices -----------------------------------------------------------------------------------

@@ -23,11 +23,14 @@ from typing import TYPE_CHECKING, Any, cast
 
 from babel.numbers import format_currency
 from django.conf import settings
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import dateformat
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
+
+from o2c.parsing import content_disposition
 
 if TYPE_CHECKING:
     from customers.models import Customer
@@ -116,3 +119,11 @@ def html_pdf_render(html: str) -> bytes:
 def pdf_render(template: str, context: dict[str, Any]) -> bytes:
     """The Django template `template` rendered with `context`, as a PDF."""
     return html_pdf_render(render_to_string(template, context))
+
+
+def pdf_response(content: bytes, *, filename: str) -> HttpResponse:
+    """A PDF shown in the browser (inline), under an RFC 6266 file name: every PDF page and API
+    download answers through here."""
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(filename, inline=True)
+    return response

@@ -1,7 +1,6 @@
 """The invoicing API of API.md: invoices (read, PDF) and credit notes."""
 
 import django_filters
-from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -14,8 +13,9 @@ from invoicing.models import Invoice
 from o2c import pipeline
 from o2c.api import ListAPIView, RetrieveAPIView, role_permission
 from o2c.api_fields import FilterSet
+from o2c.documents import pdf_response
 from o2c.errors import DomainError, KernelErrorCode
-from o2c.parsing import content_disposition, parse_id_or_code
+from o2c.parsing import parse_id_or_code
 from o2c.roles import FINANCE, SALES, WAREHOUSE
 from receivables.selectors import open_disputed_subquery
 
@@ -79,9 +79,7 @@ class InvoicePdfView(RetrieveAPIView):
         # The stored document once delivery has rendered it; until then, rendered now (not stored:
         # storing is the delivery's job, so a GET changes nothing).
         content = invoice.pdf.read() if invoice.pdf else invoice_pdf_render(invoice=invoice)
-        response = HttpResponse(content, content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition(f"{invoice.number}.pdf", inline=True)
-        return response
+        return pdf_response(content, filename=f"{invoice.number}.pdf")
 
 
 class CreditNoteListView(ListAPIView):

@@ -20,10 +20,10 @@ from django.views.decorators.http import require_POST
 
 from customers.selectors import customer_list
 from o2c.csv import csv_response
+from o2c.documents import pdf_response
 from o2c.errors import DomainError
 from o2c.forms import param_id
 from o2c.money import ZERO
-from o2c.parsing import content_disposition
 from o2c.roles import FINANCE, role_required
 from o2c.tables import list_page
 from receivables.dunning import selectors, services
@@ -276,6 +276,4 @@ def notice_pdf(request, notice_id: int):
         notice = selectors.dunning_notice_get(notice_id=notice_id)
     except ObjectDoesNotExist:
         raise Http404("no such dunning notice") from None
-    response = HttpResponse(letter_pdf(notice=notice), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition(letter_filename(notice), inline=True)
-    return response
+    return pdf_response(letter_pdf(notice=notice), filename=letter_filename(notice))

@@ -17,9 +17,8 @@ from django.views.decorators.http import require_GET
 
 from invoicing.documents import invoice_pdf_render
 from invoicing.selectors import invoice_list
-from o2c.documents import company_block
+from o2c.documents import company_block, pdf_response
 from o2c.money import ZERO
-from o2c.parsing import content_disposition
 from receivables.open_items.selectors import disputed_capped_amount
 from receivables.portal.services import PortalLinkRefused, portal_link_verify
 from receivables.selectors import open_invoices, unapplied_cash_ledger
@@ -112,9 +111,7 @@ def invoice_pdf(request, link, token: str, invoice_id: int):
             content = stored.read()
     if content is None:
         content = invoice_pdf_render(invoice=invoice)
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition(f"{invoice.number}.pdf", inline=True)
-    return response
+    return pdf_response(content, filename=f"{invoice.number}.pdf")
 
 
 @portal_page

@@ -24,8 +24,8 @@ from django.views.decorators.http import require_POST
 
 from customers.selectors import customer_get
 from o2c.csv import csv_response
+from o2c.documents import pdf_response
 from o2c.errors import DomainError
-from o2c.parsing import content_disposition
 from o2c.roles import FINANCE, SALES, role_required
 from receivables.portal.selectors import portal_link_list, portal_link_status
 from receivables.portal.services import portal_link_create, portal_link_revoke
@@ -68,9 +68,7 @@ def statement_period_from_request(request) -> tuple[forms.Form, date | None, dat
 
 
 def statement_pdf_response(statement: Statement) -> HttpResponse:
-    response = HttpResponse(statement_pdf_render(statement=statement), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition(f"{_file_name(statement)}.pdf", inline=True)
-    return response
+    return pdf_response(statement_pdf_render(statement=statement), filename=f"{_file_name(statement)}.pdf")
 
 
 def _file_name(statement: Statement) -> str:

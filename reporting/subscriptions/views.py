@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from o2c.csv import csv_response
+from o2c.documents import pdf_response
 from o2c.errors import DomainError
 from o2c.forms import BootstrapForm, DateField
-from o2c.parsing import content_disposition
 from o2c.roles import FINANCE, role_required
 from reporting.subscriptions.daily_report import (
     daily_report_build,
@@ -116,9 +116,7 @@ def subscription(request):
         return _page(request, form, preview=frame)
     report = daily_report_build(as_of=form.cleaned_data["as_of"])
     if export == "pdf":
-        response = HttpResponse(daily_report_pdf(report), content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition(daily_report_filename(report), inline=True)
-        return response
+        return pdf_response(daily_report_pdf(report), filename=daily_report_filename(report))
     recipient = request.user.get_full_name() or request.user.username
     return _email_frame(daily_report_html(report, recipient_name=recipient))
 
