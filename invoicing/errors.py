@@ -10,7 +10,6 @@ class InvoicingErrorCode(ErrorCode):
     INVOICE_EXCEEDS_ORDER = "invoice_exceeds_order"
     SETTLEMENT_EXCEEDS_BALANCE = "settlement_exceeds_balance"
     LINES_OR_AMOUNT = "lines_or_amount"
-    QUANTITY_OR_AMOUNT = "quantity_or_amount"
     NOTHING_TO_CREDIT = "nothing_to_credit"
     CREDIT_EXCEEDS_BALANCE = "credit_exceeds_balance"
     CREDIT_EXCEEDS_LINE = "credit_exceeds_line"

@@ -162,7 +162,7 @@ def line_credit(
         raise DomainError(
             f"line {line.position}: give a quantity or an amount",
             field="lines",
-            code=InvoicingErrorCode.QUANTITY_OR_AMOUNT,
+            code=KernelErrorCode.QUANTITY_OR_AMOUNT,
         )
     if quantity is not None:
         if quantity <= 0:

@@ -26,7 +26,7 @@ from rest_framework import exceptions, parsers, serializers
 from rest_framework.parsers import get_encoding  # type: ignore[attr-defined]  # not in the stubs
 from rest_framework.utils import json
 
-from o2c.errors import DomainError
+from o2c.errors import DomainError, KernelErrorCode
 from o2c.parsing import (
     MAX_AMOUNT,
     MAX_ID,
@@ -256,3 +256,19 @@ def _json_check(data: Any) -> None:
             pending.extend((item, depth + 1) for item in value)
         elif isinstance(value, str) and "\x00" in value:
             raise exceptions.ParseError("JSON strings may not contain NUL characters")
+
+
+class InvoiceLinePartIn(serializers.Serializer[Any]):
+    """A part of an invoice line, by quantity or by gross amount (never both): what a credit note
+    credits or a dispute disputes of the line."""
+
+    invoice_line = IdField()
+    quantity = QuantityField(required=False)
+    amount = AmountField(required=False, help_text="gross, tax included")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("quantity" in attrs) == ("amount" in attrs):
+            raise serializers.ValidationError(
+                "give the quantity or the amount of the line", code=KernelErrorCode.QUANTITY_OR_AMOUNT
+            )
+        return attrs

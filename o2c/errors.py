@@ -37,6 +37,7 @@ class KernelErrorCode(ErrorCode):
     INVALID = "invalid"
     INVALID_TRANSITION = "invalid_transition"
     CURRENCY_MISMATCH = "currency_mismatch"
+    QUANTITY_OR_AMOUNT = "quantity_or_amount"  # a part of an invoice line: credited or disputed
     UNBALANCED_ENTRY = "unbalanced_entry"
     IMMUTABLE = "immutable"
     # o2c/parsing.py and o2c/money.py

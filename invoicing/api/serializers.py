@@ -4,10 +4,9 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from invoicing.errors import InvoicingErrorCode
 from invoicing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from invoicing.selectors import tax_summary
-from o2c.api_fields import AmountField, IdField, QuantityField, TextField
+from o2c.api_fields import AmountField, IdField, InvoiceLinePartIn, TextField
 from o2c.money import round_money
 
 
@@ -110,25 +109,12 @@ class InvoiceOut(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class CreditLineIn(serializers.Serializer):
-    invoice_line = IdField()
-    quantity = QuantityField(required=False)
-    amount = AmountField(required=False, help_text="gross")
-
-    def validate(self, attrs):
-        if ("quantity" in attrs) == ("amount" in attrs):
-            raise serializers.ValidationError(
-                "give the quantity or the amount of the line", code=InvoicingErrorCode.QUANTITY_OR_AMOUNT
-            )
-        return attrs
-
-
 class CreditNoteIn(serializers.Serializer):
     invoice = TextField(max_length=30, help_text="the invoice's id or number")
     reason = TextField(
         multiline=True, max_length=500, help_text="printed on the credit note: for the customer"
     )
-    lines = CreditLineIn(many=True, required=False, allow_empty=False, max_length=500)
+    lines = InvoiceLinePartIn(many=True, required=False, allow_empty=False, max_length=500)
     amount = AmountField(required=False)
     dispute = IdField(
         required=False,

@@ -1,18 +1,7 @@
 from rest_framework import serializers
 
-from o2c.api_fields import AmountField, IdField, QuantityField, TextField
+from o2c.api_fields import AmountField, IdField, InvoiceLinePartIn, TextField
 from receivables.disputes.models import Dispute
-
-
-class DisputeLineIn(serializers.Serializer):
-    invoice_line = IdField()
-    quantity = QuantityField(required=False)
-    amount = AmountField(required=False, help_text="gross, tax included")
-
-    def validate(self, attrs):
-        if ("quantity" in attrs) == ("amount" in attrs):
-            raise serializers.ValidationError("give the quantity or the amount of the line")
-        return attrs
 
 
 class DisputeIn(serializers.Serializer):
@@ -21,7 +10,7 @@ class DisputeIn(serializers.Serializer):
         required=False,
         help_text="a plain amount, split over the invoice's tax rates; the sum of `lines` when named",
     )
-    lines = DisputeLineIn(many=True, required=False, allow_empty=False, max_length=500)
+    lines = InvoiceLinePartIn(many=True, required=False, allow_empty=False, max_length=500)
     reason = serializers.ChoiceField(choices=Dispute.Reason.values)
     note = TextField(multiline=True, allow_blank=True, default="", max_length=4000, help_text="internal")
     customer_message = TextField(
