@@ -1,21 +1,149 @@
-"""The error answers in the OpenAPI schema (decision 0038): one `Error` component whose `code` is
-the `ErrorCode` enum of every code the project knows, declared as the 400 and 409 answer of every
-operation. A drf-spectacular postprocessing hook (`SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]`),
-so no view has to declare them one by one."""
+"""The OpenAPI schema says everything the API can answer (decisions 0038 and 0043).
+
+- `AutoSchema` (`REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]`) reads each view once and declares the
+  error answers it can really give, with the `Error` body: 400 on every operation (bodies,
+  parameters, and the query string every API view checks), 401 where a token is needed, 403 where
+  a role (or, for a browser session, CSRF) can be refused, 404 where a path names an object or a
+  list can be paged past its end, 409 on state-changing methods, 422 with the `Idempotency-Key`
+  header (and `Idempotent-Replayed` on the success answers) on the POSTs that honour it, 429 where
+  a throttle applies, 503 where the database can be away. Nothing per view: an endpoint added
+  later is covered by deriving from the base views of o2c/api.py, as every API view does.
+- Request bodies are JSON unless a view names its own parsers (an upload's multipart).
+- The postprocessing hook `error_responses` adds the `Error` and `ErrorCode` components.
+- o2c/api_schema_fields.py says what the parsing fields of o2c/api_fields.py accept.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from o2c.api import known_error_codes
+from drf_spectacular import openapi
+from rest_framework import permissions
+from rest_framework.authentication import SessionAuthentication
 
-HTTP_METHODS = ("get", "put", "post", "patch", "delete", "head", "options", "trace")
-ERROR_ANSWERS = {
-    "400": "Invalid input: the field in error with its messages, or `detail`; and the `code`.",
-    "409": "The object's state does not allow the action: `detail` and the `code`.",
-}
+from o2c import api_schema_fields  # noqa: F401  (registers the field extensions)
+from o2c.api import IdempotentMixin, InputCheckMixin, known_error_codes
+from o2c.idempotency import MAX_KEY_LENGTH, REPLAYED_HEADER
+
 CODE_REF = {"$ref": "#/components/schemas/ErrorCode"}
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
+# No control character (Unicode Cc) and no lone surrogate (Cs): what `o2c.parsing.text_check` refuses.
+NO_CONTROL_CHARACTER = "^[^\\u0000-\\u001f\\u007f-\\u009f\\ud800-\\udfff]*$"
+
+ANSWERS = {
+    "400": "Invalid input (the body, a parameter, a query string with a control character, the "
+    "`Idempotency-Key`): the fields in error with their messages, or `detail`; and the `code`.",
+    "401": "No token, or a token that is not valid (`Authorization: Token <key>`).",
+    "403": "The caller's role may not do this (or, for a browser session, the CSRF check failed).",
+    "404": "No such object, or one outside the caller's reach; for a list, a page past the last.",
+    "409": "The object's state does not allow the action, another request changed it meanwhile, or a "
+    "request with the same `Idempotency-Key` is still in flight: `detail` and the `code`.",
+    "422": "The `Idempotency-Key` was used within 24 hours with a different request "
+    "(`idempotency_key_reused`).",
+    "429": "Too many attempts: wait for the seconds in `Retry-After`.",
+    "503": "The database is away for a moment: retry after `Retry-After` seconds "
+    "(with the same `Idempotency-Key`).",
+}
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before retrying.",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 0},
+    }
+}
+IDEMPOTENCY_KEY = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "description": "Any string of your choice, unique per request you mean once: the same key with "
+    "the same body within 24 hours answers the first response again (header `Idempotent-Replayed: "
+    "true`) and changes nothing; with a different body it is a 422; while the first is still running, a "
+    "409. Only successful answers are remembered: after a 4xx, fix the request and send it again.",
+    "schema": {"type": "string", "maxLength": MAX_KEY_LENGTH, "pattern": NO_CONTROL_CHARACTER},
+}
+IDEMPOTENT_REPLAYED = {
+    REPLAYED_HEADER: {
+        "description": "`true` when this is the stored answer to an earlier request with the same "
+        "`Idempotency-Key`.",
+        "required": False,
+        "schema": {"type": "string", "enum": ["true"]},
+    }
+}
+UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+JSON = "application/json"
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's, plus what the project's API conventions answer (module docstring)."""
+
+    def map_parsers(self) -> list[Any]:
+        """The API's bodies are JSON (API.md); DRF's form parsers stay for the browsable API and are
+        not part of the contract. A view with its own parsers (an upload) keeps them."""
+        parsers = self.view.get_parsers()
+        if [type(parser) for parser in parsers] == list(self.view.settings.DEFAULT_PARSER_CLASSES):
+            return [JSON]
+        return list(super().map_parsers())
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None:
+            return None
+        authenticated = self._authenticated()
+        if not authenticated:
+            operation["security"] = []  # explicit: no scheme applies
+        if self._idempotent(authenticated):
+            operation.setdefault("parameters", []).append(dict(IDEMPOTENCY_KEY))
+            for status, response in operation["responses"].items():
+                if status.startswith("2"):
+                    response.setdefault("headers", {}).update(IDEMPOTENT_REPLAYED)
+        responses = operation["responses"]
+        for status in self._error_statuses(operation, authenticated):
+            declared = responses.get(status) or {}
+            responses[status] = {
+                "description": declared.get("description") or ANSWERS[status],
+                "content": {JSON: {"schema": ERROR_REF}},
+            }
+            if status in ("429", "503"):
+                responses[status]["headers"] = dict(RETRY_AFTER)
+        operation["responses"] = dict(sorted(responses.items()))
+        return operation
+
+    def _authenticated(self) -> bool:
+        """A token is needed: the view authenticates and does not let anyone in."""
+        allow_any = any(isinstance(p, permissions.AllowAny) for p in self.view.get_permissions())
+        return bool(self.view.get_authenticators()) and not allow_any
+
+    def _idempotent(self, authenticated: bool) -> bool:
+        """`IdempotentMixin` keys a request by its user: it applies to authenticated POSTs."""
+        return self.method == "POST" and authenticated and isinstance(self.view, IdempotentMixin)
+
+    def _role_refusable(self) -> bool:
+        """A permission beyond "authenticated" (a role), or a session whose CSRF check can fail."""
+        plain = (permissions.AllowAny, permissions.IsAuthenticated)
+        by_role = any(type(p) not in plain for p in self.view.get_permissions())
+        csrf = self.method in UNSAFE_METHODS and any(
+            isinstance(a, SessionAuthentication) for a in self.view.get_authenticators()
+        )
+        return by_role or csrf
+
+    def _error_statuses(self, operation: dict[str, Any], authenticated: bool) -> list[str]:
+        statuses = []
+        if isinstance(self.view, InputCheckMixin) or "requestBody" in operation or operation.get("parameters"):
+            statuses.append("400")
+        if authenticated:
+            statuses.append("401")
+            if self._role_refusable():
+                statuses.append("403")
+        if "{" in self.path or (self.method == "GET" and self._is_list_view() and self._get_paginator()):
+            statuses.append("404")
+        if self.method in UNSAFE_METHODS and (authenticated or "409" in operation["responses"]):
+            statuses.append("409")
+        if self._idempotent(authenticated):
+            statuses.append("422")
+        if self.view.get_throttles():
+            statuses.append("429")
+        statuses.append("503")  # o2c.api.exception_handler: the database is away
+        return statuses
 
 
 def error_code_schema() -> dict[str, Any]:
@@ -64,20 +192,9 @@ ERROR_SCHEMA = {
 
 
 def error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
-    """Add `ErrorCode` and `Error` to the components and the 400 and 409 answers to every
-    operation (keeping an operation's own description of them)."""
+    """The components the error answers refer to (`AutoSchema` declares the answers)."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["ErrorCode"] = error_code_schema()
     schemas["Error"] = ERROR_SCHEMA
-    for path in result.get("paths", {}).values():
-        for method, operation in path.items():
-            if method not in HTTP_METHODS:
-                continue
-            responses = operation.setdefault("responses", {})
-            for status, description in ERROR_ANSWERS.items():
-                declared = responses.get(status) or {}
-                responses[status] = {
-                    "description": declared.get("description") or description,
-                    "content": {"application/json": {"schema": ERROR_REF}},
-                }
     return result
+

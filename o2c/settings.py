@@ -269,7 +269,7 @@ REST_FRAMEWORK = {
         "o2c.api_fields.FilterBackend",  # ids and dates through o2c/parsing.py
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "o2c.api_schema.AutoSchema",  # the error answers, Idempotency-Key (0043)
     "EXCEPTION_HANDLER": "o2c.api.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
     "DATE_FORMAT": "iso-8601",  # date.isoformat(): always four digits (strftime's %Y gives "297")
@@ -287,7 +287,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    # the `Error` body with its `ErrorCode` enum as every operation's 400 and 409 (decision 0038)
+    # the `Error` and `ErrorCode` components of the error answers (decisions 0038, 0043)
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "o2c.api_schema.error_responses",

@@ -1,0 +1,125 @@
+"""What the input fields really accept, in the schema (decision 0043).
+
+A schema that says less than the parser checks lets a client (and schemathesis) send what is
+refused: a date in year 1, an amount of `""` or with three decimals, a name of blank spaces, a NUL.
+These drf-spectacular extensions describe, for request bodies, the rules of `o2c/parsing.py` that
+`o2c/api_fields.py` applies, and DRF's own for every `CharField`:
+
+- text: no NUL or lone surrogate (DRF), no control character (`TextField`, line breaks allowed
+  when `multiline`), and something other than spaces when blank is not allowed (DRF trims);
+- dates (`DateField`): `YYYY-MM-DD` in the years 1900–2200;
+- decimals (`AmountField`, `QuantityField`, `PercentField`): a string of ASCII digits with at most
+  the field's decimals, within its bounds, or the same as a JSON number (API.md writes strings;
+  the parser reads a number as the decimal it spells).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import build_basic_type
+from drf_spectacular.types import OpenApiTypes
+
+from o2c.parsing import MAX_YEAR, MIN_YEAR
+
+# Python's `str.strip()` drops these around a value before it is read (DRF's trim, parse_decimal).
+SPACE = "\\s"
+NUL_AND_SURROGATES = "\\u0000\\ud800-\\udfff"
+CONTROL = "\\u0000-\\u001f\\u007f-\\u009f\\ud800-\\udfff"  # Unicode Cc and Cs (text_check)
+CONTROL_BUT_LINE_BREAKS = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\ud800-\\udfff"
+
+
+def text_pattern(*, refused: str, blank: bool) -> str:
+    """Any text without the `refused` characters; with one that is not a space unless `blank`."""
+    if blank:
+        return f"^[^{refused}]*$"
+    return f"^[^{refused}]*[^{refused}{SPACE}][^{refused}]*$"
+
+
+def year_pattern() -> str:
+    """The years MIN_YEAR … MAX_YEAR as four digits (1900–2200)."""
+    assert (MIN_YEAR, MAX_YEAR) == (1900, 2200), "update the pattern with the years"
+    return "(19[0-9]{2}|2[01][0-9]{2}|2200)"
+
+
+def decimal_pattern(*, whole: int, places: int, positive: bool, negative: bool, power: bool = False) -> str:
+    """The strings `parse_decimal` reads as a number with at most `whole` digits before the point
+    and `places` after it: more than zero when `positive`, of any sign when `negative`. With
+    `power`, the largest is 10^(whole-1) (100 for a percentage) instead of `whole` nines."""
+    digits, point = "[0-9]", "\\."
+    fraction = f"({point}{digits}{{0,{places}}})?"
+    free = whole - 1 if power else whole  # the digits any value may have
+    if positive:  # a non-zero whole part, or a zero one and a fraction with a non-zero digit
+        alternatives = [f"[1-9]{digits}{{0,{free - 1}}}{fraction}"]
+        alternatives += [
+            f"0?{point}0{{{zeros}}}[1-9]{digits}{{0,{places - zeros - 1}}}" for zeros in range(places)
+        ]
+    else:
+        alternatives = [f"{digits}{{1,{free}}}{fraction}", f"{point}{digits}{{1,{places}}}"]
+    if power:
+        alternatives.append(f"1{'0' * (whole - 1)}({point}0{{0,{places}}})?")
+    sign = "[+-]?" if negative else "\\+?"
+    return f"^{SPACE}*{sign}0*({'|'.join(alternatives)}){SPACE}*$"
+
+
+class CharFieldExtension(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]
+    """Every DRF `CharField` (and so `TextField`, `EmailField`, …) in a request."""
+
+    target_class = "rest_framework.fields.CharField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema: Any, direction: str) -> Any:
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if direction != "request" or "pattern" in schema or "enum" in schema or "format" in schema:
+            return schema
+        field = self.target
+        if hasattr(field, "multiline"):  # o2c.api_fields.TextField
+            refused = CONTROL_BUT_LINE_BREAKS if field.multiline else CONTROL
+        else:
+            refused = NUL_AND_SURROGATES
+        blank = field.allow_blank or not field.trim_whitespace
+        schema["pattern"] = text_pattern(refused=refused, blank=blank)
+        return schema
+
+
+class DateFieldExtension(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]
+    target_class = "o2c.api_fields.DateField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema: Any, direction: str) -> Any:
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if direction == "request":
+            schema["pattern"] = f"^{year_pattern()}-[0-9]{{2}}-[0-9]{{2}}$"
+        return schema
+
+
+class DecimalFieldExtension(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]
+    target_class = "o2c.api_fields.ParsedDecimalField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema: Any, direction: str) -> Any:
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if direction != "request":
+            return schema
+        field = self.target
+        maximum = Decimal(field.max_value)
+        minimum = Decimal(field.min_value) if field.min_value is not None else -maximum
+        places = int(field.decimal_places)
+        step = Decimal(1).scaleb(-places)
+        whole = len(str(int(maximum)))
+        power = maximum == 10 ** (whole - 1)
+        assert power or maximum == 10**whole - step, f"a bound the pattern cannot say: {maximum}"
+        pattern = decimal_pattern(
+            whole=whole, places=places, positive=minimum > 0, negative=minimum < 0, power=power
+        )
+        text = {**build_basic_type(OpenApiTypes.STR), "format": "decimal", "pattern": pattern}
+        number = {
+            "type": "number",
+            "minimum": float(minimum),
+            "maximum": float(maximum),
+            "multipleOf": float(step),
+        }
+        described = {key: schema[key] for key in ("description", "default", "nullable") if key in schema}
+        return {"anyOf": [text, number], **described}
