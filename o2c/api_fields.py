@@ -209,9 +209,21 @@ class FilterSet(drf_filters.FilterSet):
 
 
 class FilterBackend(drf_filters.DjangoFilterBackend):
-    """`DjangoFilterBackend` whose automatic filter sets (`filterset_fields`) derive from ours."""
+    """`DjangoFilterBackend` whose automatic filter sets (`filterset_fields`) derive from ours, and
+    whose yes/no filters read `true` or `false` only: django-filter takes any other word for "no
+    filter", so `?blocked=no` listed every customer (decision 0043). Empty means no filter."""
 
     filterset_base = FilterSet
+
+    def get_filterset(self, request: Any, queryset: Any, view: Any) -> Any:
+        filterset = super().get_filterset(request, queryset, view)
+        for name, found in filterset.filters.items() if filterset is not None else ():
+            value = filterset.data.get(name)
+            if isinstance(found, django_filters.BooleanFilter) and value not in (None, "", "true", "false"):
+                raise exceptions.ValidationError(
+                    {name: ["must be true or false"]}, code=KernelErrorCode.INVALID
+                )
+        return filterset
 
 
 # ── bodies ──────────────────────────────────────────────────────────────────────────────────────

@@ -21,21 +21,24 @@ from drf_spectacular import openapi
 from rest_framework import permissions
 from rest_framework.authentication import SessionAuthentication
 
-from o2c import api_schema_fields  # noqa: F401  (registers the field extensions)
+from o2c import api_schema_fields
 from o2c.api import IdempotentMixin, InputCheckMixin, known_error_codes
+from o2c.api_fields import DateFilter, IdChoiceFilter, IdFilter
 from o2c.idempotency import MAX_KEY_LENGTH, REPLAYED_HEADER
+from o2c.parsing import MAX_ID
 
 CODE_REF = {"$ref": "#/components/schemas/ErrorCode"}
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
-# No control character (Unicode Cc) and no lone surrogate (Cs): what `o2c.parsing.text_check` refuses.
-NO_CONTROL_CHARACTER = "^[^\\u0000-\\u001f\\u007f-\\u009f\\ud800-\\udfff]*$"
+# No control character (Unicode Cc): what `o2c.parsing.text_check` refuses (api_schema_fields.py).
+NO_CONTROL_CHARACTER = f"^[^{api_schema_fields.CONTROL}]*$"
 
 ANSWERS = {
     "400": "Invalid input (the body, a parameter, a query string with a control character, the "
     "`Idempotency-Key`): the fields in error with their messages, or `detail`; and the `code`.",
     "401": "No token, or a token that is not valid (`Authorization: Token <key>`).",
     "403": "The caller's role may not do this (or, for a browser session, the CSRF check failed).",
-    "404": "No such object, or one outside the caller's reach; for a list, a page past the last.",
+    "404": "No such object, or one outside the caller's reach; for a list, a page past the last; "
+    "a `format` the operation does not render.",
     "409": "The object's state does not allow the action, another request changed it meanwhile, or a "
     "request with the same `Idempotency-Key` is still in flight: `detail` and the `code`.",
     "422": "The `Idempotency-Key` was used within 24 hours with a different request "
@@ -69,6 +72,9 @@ IDEMPOTENT_REPLAYED = {
         "schema": {"type": "string", "enum": ["true"]},
     }
 }
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+DATE = {"type": "string", "format": "date", "pattern": api_schema_fields.DATE_PATTERN}
+PAGE_SIZE = "Results per page, at most 500 (more is read as 500)."
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 JSON = "application/json"
 
@@ -88,6 +94,8 @@ class AutoSchema(openapi.AutoSchema):
         operation = super().get_operation(*args, **kwargs)
         if operation is None:
             return None
+        for parameter in operation.get("parameters", []):
+            self._parameter_tighten(parameter)
         authenticated = self._authenticated()
         if not authenticated:
             operation["security"] = []  # explicit: no scheme applies
@@ -107,6 +115,37 @@ class AutoSchema(openapi.AutoSchema):
                 responses[status]["headers"] = dict(RETRY_AFTER)
         operation["responses"] = dict(sorted(responses.items()))
         return operation
+
+    def _parameter_tighten(self, parameter: dict[str, Any]) -> None:
+        """A path or query parameter as the API reads it: path ids, filters through o2c/parsing.py
+        (ids, dates), pages, and no control character in any text (`InputCheckMixin`)."""
+        name, schema = parameter["name"], parameter.get("schema", {})
+        if parameter["in"] == "path" and schema.get("type") == "integer":
+            parameter["schema"] = {**schema, **ID}
+        if parameter["in"] != "query":
+            return
+        # an empty value is no value: no filter, the first page, the default (django-filter, DRF)
+        parameter["allowEmptyValue"] = True
+        if name in ("page", "page_size"):
+            parameter["schema"] = {"type": "integer", "minimum": 1}
+            if name == "page_size":
+                parameter["description"] = PAGE_SIZE
+        elif isinstance(self._filters().get(name), IdFilter | IdChoiceFilter):
+            parameter["schema"] = dict(ID)
+        elif isinstance(self._filters().get(name), DateFilter):
+            parameter["schema"] = dict(DATE)
+        elif schema.get("type") == "string" and not {"enum", "format", "pattern"} & set(schema):
+            parameter["schema"] = {**schema, "pattern": NO_CONTROL_CHARACTER}
+
+    def _filters(self) -> dict[str, Any]:
+        """The view's django-filter filters by name (none when it has no filter set)."""
+        if not hasattr(self, "_filters_found"):
+            self._filters_found: dict[str, Any] = {}
+            for backend in self.get_filter_backends():
+                if hasattr(backend, "get_filterset_class") and hasattr(self.view, "get_queryset"):
+                    filterset = backend.get_filterset_class(self.view, self.view.get_queryset())
+                    self._filters_found.update(filterset.base_filters if filterset else {})
+        return self._filters_found
 
     def _authenticated(self) -> bool:
         """A token is needed: the view authenticates and does not let anyone in."""
@@ -128,13 +167,21 @@ class AutoSchema(openapi.AutoSchema):
 
     def _error_statuses(self, operation: dict[str, Any], authenticated: bool) -> list[str]:
         statuses = []
-        if isinstance(self.view, InputCheckMixin) or "requestBody" in operation or operation.get("parameters"):
+        if (
+            isinstance(self.view, InputCheckMixin)
+            or "requestBody" in operation
+            or operation.get("parameters")
+        ):
             statuses.append("400")
         if authenticated:
             statuses.append("401")
             if self._role_refusable():
                 statuses.append("403")
-        if "{" in self.path or (self.method == "GET" and self._is_list_view() and self._get_paginator()):
+        paged = self.method == "GET" and self._is_list_view() and getattr(self.view, "pagination_class", None)
+        queried = {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
+        if (
+            "{" in self.path or paged or "format" in queried
+        ):  # a path id; a page past the last; no such format
             statuses.append("404")
         if self.method in UNSAFE_METHODS and (authenticated or "409" in operation["responses"]):
             statuses.append("409")
@@ -197,4 +244,3 @@ def error_responses(result: dict[str, Any], generator: Any, request: Any, public
     schemas["ErrorCode"] = error_code_schema()
     schemas["Error"] = ERROR_SCHEMA
     return result
-

@@ -288,6 +288,24 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # the `Error` and `ErrorCode` components of the error answers (decisions 0038, 0043)
+    # choices become enum components with stable names: one per set of values, named by its owner
+    # (otherwise drf-spectacular names them by field and serializer, `DisputeInReasonEnum`, …)
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "orders.models.SalesOrder.Status",
+        "OrderFulfillmentStatusEnum": "orders.models.SalesOrder.Fulfillment",
+        "OrderBillingStatusEnum": "orders.models.SalesOrder.Billing",
+        "OrderPaymentStatusEnum": "orders.models.SalesOrder.Payment",
+        "InvoiceStatusEnum": "invoicing.models.Invoice.Status",
+        "ShipmentStatusEnum": "fulfillment.models.Shipment.Status",
+        "PaymentMethodEnum": "receivables.cash.models.Payment.Method",
+        "PaymentStatusEnum": "receivables.cash.models.Payment.Status",
+        "PaymentSourceEnum": "receivables.cash.models.Payment.Source",
+        "DisputeStatusEnum": "receivables.disputes.models.Dispute.Status",
+        "DisputeReasonEnum": "receivables.disputes.models.Dispute.Reason",
+        "DisputeOutcomeEnum": ["credit_note", "rejected", "withdrawn"],
+        "DunningRunStatusEnum": "receivables.dunning.models.DunningRun.Status",
+        "ProductKindEnum": "inventory.models.Product.Kind",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "o2c.api_schema.error_responses",

@@ -12,7 +12,7 @@ class AllocationIn(serializers.Serializer):
 class PaymentIn(serializers.Serializer):
     customer = IdField()
     amount = AmountField()
-    method = serializers.ChoiceField(choices=Payment.Method.values, default=Payment.Method.BANK_TRANSFER)
+    method = serializers.ChoiceField(choices=Payment.Method.choices, default=Payment.Method.BANK_TRANSFER)
     reference = TextField(max_length=200, allow_blank=True, default="")
     received_on = DateField()
     allocations = AllocationIn(many=True, required=False, max_length=500)

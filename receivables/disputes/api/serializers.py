@@ -11,7 +11,7 @@ class DisputeIn(serializers.Serializer):
         help_text="a plain amount, split over the invoice's tax rates; the sum of `lines` when named",
     )
     lines = InvoiceLinePartIn(many=True, required=False, allow_empty=False, max_length=500)
-    reason = serializers.ChoiceField(choices=Dispute.Reason.values)
+    reason = serializers.ChoiceField(choices=Dispute.Reason.choices)
     note = TextField(multiline=True, allow_blank=True, default="", max_length=4000, help_text="internal")
     customer_message = TextField(
         multiline=True, allow_blank=True, default="", max_length=300, help_text="printed on the credit note"
