@@ -146,6 +146,11 @@ class TextField(serializers.CharField):
         return cast(str, _parsed(text_check, value, multiline=self.multiline))
 
 
+class IdOrCodeField(TextField):
+    """A reference that is a document's id (ASCII digits) or its code or number, read by the view
+    with `parsing.parse_id_or_code`; its own class so that the schema can say so."""
+
+
 # ── filters ─────────────────────────────────────────────────────────────────────────────────────
 
 
@@ -162,10 +167,22 @@ class IdFormField(forms.IntegerField):
 
 
 class IdChoiceFormField(django_filters.fields.ModelChoiceField):
+    """A related object by id: an id that names none is `does_not_exist`, as in a body (a filter
+    by a customer that is not there is refused, not read as "no filter")."""
+
     def to_python(self, value: Any) -> Any:
         if value in self.empty_values or (self.null_label is not None and value == self.null_value):
             return super().to_python(value)
-        return super().to_python(str(_form_parsed(parse_id, value)))
+        number = _form_parsed(parse_id, value)
+        try:
+            return super().to_python(str(number))
+        except DjangoValidationError as error:
+            if error.code != "invalid_choice":
+                raise
+            raise DjangoValidationError(
+                f"no such {self.queryset.model._meta.verbose_name} {number}",
+                code=KernelErrorCode.DOES_NOT_EXIST,
+            ) from None
 
 
 class DateFormField(forms.DateField):

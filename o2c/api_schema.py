@@ -116,6 +116,14 @@ class AutoSchema(openapi.AutoSchema):
         operation["responses"] = dict(sorted(responses.items()))
         return operation
 
+    def _map_basic_serializer(self, serializer: Any, direction: str) -> Any:
+        """A serializer's `requires_one_of = ("lines", "amount")`: one of them at least."""
+        schema = super()._map_basic_serializer(serializer, direction)  # type: ignore[no-untyped-call]
+        names = getattr(serializer, "requires_one_of", None)
+        if names and direction == "request":
+            schema["anyOf"] = [{"required": [name]} for name in names]
+        return schema
+
     def _parameter_tighten(self, parameter: dict[str, Any]) -> None:
         """A path or query parameter as the API reads it: path ids, filters through o2c/parsing.py
         (ids, dates), pages, and no control character in any text (`InputCheckMixin`)."""
@@ -141,9 +149,9 @@ class AutoSchema(openapi.AutoSchema):
         """The view's django-filter filters by name (none when it has no filter set)."""
         if not hasattr(self, "_filters_found"):
             self._filters_found: dict[str, Any] = {}
-            for backend in self.get_filter_backends():
+            for backend in self.get_filter_backends():  # classes
                 if hasattr(backend, "get_filterset_class") and hasattr(self.view, "get_queryset"):
-                    filterset = backend.get_filterset_class(self.view, self.view.get_queryset())
+                    filterset = backend().get_filterset_class(self.view, self.view.get_queryset())
                     self._filters_found.update(filterset.base_filters if filterset else {})
         return self._filters_found
 
@@ -241,6 +249,11 @@ ERROR_SCHEMA = {
 def error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
     """The components the error answers refer to (`AutoSchema` declares the answers)."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    for name, schema in schemas.items():
+        if name.endswith("Request") and schema.get("type") == "object":
+            # a request body is the fields the API reads: unknown ones are not part of the contract
+            # (the API ignores them; schemathesis sends them only to break a request)
+            schema.setdefault("additionalProperties", False)
     schemas["ErrorCode"] = error_code_schema()
     schemas["Error"] = ERROR_SCHEMA
     return result

@@ -33,9 +33,11 @@ CONTROL_BUT_LINE_BREAKS = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\
 
 
 def text_pattern(*, refused: str, blank: bool) -> str:
-    """Any text without the `refused` characters; with one that is not a space unless `blank`."""
+    """Text without the `refused` characters, with one that is not a space unless `blank`. When
+    blank is allowed, drf-spectacular adds the empty string as a `oneOf` branch of its own, so the
+    pattern asks for one character (else `""` would match both branches, which `oneOf` refuses)."""
     if blank:
-        return f"^[^{refused}]*$"
+        return f"^[^{refused}]+$"
     return f"^[^{refused}]*[^{refused}{SPACE}][^{refused}]*$"
 
 
@@ -84,6 +86,21 @@ class CharFieldExtension(OpenApiSerializerFieldExtension):  # type: ignore[no-un
         return schema
 
 
+class IdOrCodeFieldExtension(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]
+    """An id (ASCII digits, not zero) or a code (with something that is not a digit)."""
+
+    target_class = "o2c.api_fields.IdOrCodeField"
+    match_subclasses = True
+    priority = 1  # before CharFieldExtension
+
+    def map_serializer_field(self, auto_schema: Any, direction: str) -> Any:
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if direction == "request":
+            code = f"[^{CONTROL}]*[^{CONTROL}0-9{SPACE}][^{CONTROL}]*"
+            schema["pattern"] = f"^( *0*[1-9][0-9]{{0,17}} *|{code})$"
+        return schema
+
+
 class DateFieldExtension(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]
     target_class = "o2c.api_fields.DateField"
     match_subclasses = True
@@ -123,3 +140,24 @@ class DecimalFieldExtension(OpenApiSerializerFieldExtension):  # type: ignore[no
         }
         described = {key: schema[key] for key in ("description", "default", "nullable") if key in schema}
         return {"anyOf": [text, number], **described}
+
+
+class ListExtension(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]
+    """A list of lines (`many=True`) or values that may not be empty says `minItems: 1`; its
+    `max_length` (an order's 500 lines) says `maxItems`."""
+
+    target_class = "rest_framework.serializers.ListSerializer"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema: Any, direction: str) -> Any:
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if direction == "request" and schema.get("type") == "array":
+            if not getattr(self.target, "allow_empty", True):
+                schema.setdefault("minItems", 1)
+            if getattr(self.target, "max_length", None) is not None:
+                schema.setdefault("maxItems", self.target.max_length)
+        return schema
+
+
+class ListFieldExtension(ListExtension):  # type: ignore[no-untyped-call]
+    target_class = "rest_framework.fields.ListField"

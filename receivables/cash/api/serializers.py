@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from o2c.api_fields import AmountField, DateField, IdField, TextField
+from o2c.api_fields import AmountField, DateField, IdField, IdOrCodeField, TextField
 from receivables.models import Allocation, Payment, WriteOff
 
 
@@ -89,7 +89,7 @@ class WriteOffOut(serializers.ModelSerializer):
 
 class PaymentNotificationIn(serializers.Serializer):
     id = TextField(max_length=200)
-    customer = TextField(max_length=30, help_text="the customer's id (or its code)")
+    customer = IdOrCodeField(max_length=30, help_text="the customer's id (or its code)")
     amount = AmountField()
     currency = TextField(max_length=3)
     reference = TextField(max_length=200, allow_blank=True, default="")

@@ -5,6 +5,8 @@ from receivables.disputes.models import Dispute
 
 
 class DisputeIn(serializers.Serializer):
+    requires_one_of = ("lines", "amount")  # the schema says it (o2c.api_schema); the service checks it
+
     invoice = IdField()
     amount = AmountField(
         required=False,
@@ -39,8 +41,8 @@ class DisputeLineOut(serializers.Serializer):
 
 class DisputeOut(serializers.ModelSerializer):
     invoice_number = serializers.CharField(source="invoice.number")
-    owner = serializers.CharField(source="owner.username", default=None)
-    credit_note_number = serializers.CharField(source="credit_note.number", default=None)
+    owner = serializers.CharField(source="owner.username", default=None, allow_null=True)
+    credit_note_number = serializers.CharField(source="credit_note.number", default=None, allow_null=True)
     lines = DisputeLineOut(many=True)
 
     class Meta:
