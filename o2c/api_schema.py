@@ -124,6 +124,14 @@ class AutoSchema(openapi.AutoSchema):
             schema["anyOf"] = [{"required": [name]} for name in names]
         return schema
 
+    def _insert_field_validators(self, field: Any, schema: dict[str, Any]) -> None:
+        """drf-spectacular writes blank text as `oneOf: [the text, ""]` and leaves the `default`
+        in the first branch, where `""` does not fit it: the default goes beside the `oneOf`."""
+        super()._insert_field_validators(field, schema)  # type: ignore[no-untyped-call]
+        branches = schema.get("oneOf")
+        if branches and isinstance(branches[0], dict) and "default" in branches[0]:
+            schema["default"] = branches[0].pop("default")
+
     def _parameter_tighten(self, parameter: dict[str, Any]) -> None:
         """A path or query parameter as the API reads it: path ids, filters through o2c/parsing.py
         (ids, dates), pages, and no control character in any text (`InputCheckMixin`)."""
