@@ -142,13 +142,20 @@ class TextField(serializers.CharField):
         super().__init__(**kwargs)
 
     def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):  # DRF would write a number as its digits: not text
+            self.fail("invalid")
         value = super().to_internal_value(data)
         return cast(str, _parsed(text_check, value, multiline=self.multiline))
 
 
 class IdOrCodeField(TextField):
-    """A reference that is a document's id (ASCII digits) or its code or number, read by the view
-    with `parsing.parse_id_or_code`; its own class so that the schema can say so."""
+    """A reference that is a document's id (a number, or ASCII digits) or its code or number, read
+    by the view with `parsing.parse_id_or_code`; its own class so that the schema can say so."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if isinstance(data, int) and not isinstance(data, bool):
+            data = str(data)
+        return super().to_internal_value(data)
 
 
 # ── filters ─────────────────────────────────────────────────────────────────────────────────────

@@ -20,7 +20,7 @@ from typing import Any
 
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 
-from o2c.parsing import MAX_YEAR, MIN_YEAR
+from o2c.parsing import MAX_ID, MAX_YEAR, MIN_YEAR
 
 # Python's `str.strip()` drops these around a value before it is read (DRF's trim, parse_decimal).
 SPACE = "\\s"
@@ -95,10 +95,12 @@ class IdOrCodeFieldExtension(OpenApiSerializerFieldExtension):  # type: ignore[n
 
     def map_serializer_field(self, auto_schema: Any, direction: str) -> Any:
         schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
-        if direction == "request":
-            code = f"[^{CONTROL}]*[^{CONTROL}0-9{SPACE}][^{CONTROL}]*"
-            schema["pattern"] = f"^( *0*[1-9][0-9]{{0,17}} *|{code})$"
-        return schema
+        if direction != "request":
+            return schema
+        code = f"[^{CONTROL}]*[^{CONTROL}0-9{SPACE}][^{CONTROL}]*"
+        schema["pattern"] = f"^( *0*[1-9][0-9]{{0,17}} *|{code})$"
+        described = {key: schema.pop(key) for key in ("description", "nullable") if key in schema}
+        return {"anyOf": [schema, {"type": "integer", "minimum": 1, "maximum": MAX_ID}], **described}
 
 
 class DateFieldExtension(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]
