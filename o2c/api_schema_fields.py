@@ -99,6 +99,8 @@ class IdOrCodeFieldExtension(OpenApiSerializerFieldExtension):  # type: ignore[n
             return schema
         code = f"[^{CONTROL}]*[^{CONTROL}0-9{SPACE}][^{CONTROL}]*"
         schema["pattern"] = f"^( *0*[1-9][0-9]{{0,17}} *|{code})$"
+        if self.target.max_length is not None:  # drf-spectacular bounds only a schema with a `type`
+            schema["maxLength"] = self.target.max_length
         described = {key: schema.pop(key) for key in ("description", "nullable") if key in schema}
         return {"anyOf": [schema, {"type": "integer", "minimum": 1, "maximum": MAX_ID}], **described}
 
