@@ -29,7 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PORT = 8123
 SERVER_URL = os.environ.get("BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432")
-DATABASE_URL = f"{SERVER_URL}/o2c_bench"
+DATABASE = os.environ.get("BENCH_DATABASE", "o2c_bench")  # another name lets two benches run side by side
+DATABASE_URL = f"{SERVER_URL}/{DATABASE}"
 
 
 def env() -> dict[str, str]:
@@ -54,8 +55,10 @@ def manage(*args: str) -> str:
 
 
 def prepare(clients: int) -> dict:
-    subprocess.run(["psql", SERVER_URL + "/postgres", "-qc", "DROP DATABASE IF EXISTS o2c_bench"], check=True)
-    subprocess.run(["psql", SERVER_URL + "/postgres", "-qc", "CREATE DATABASE o2c_bench"], check=True)
+    subprocess.run(
+        ["psql", SERVER_URL + "/postgres", "-qc", f"DROP DATABASE IF EXISTS {DATABASE}"], check=True
+    )
+    subprocess.run(["psql", SERVER_URL + "/postgres", "-qc", f"CREATE DATABASE {DATABASE}"], check=True)
     manage("migrate", "--noinput", "-v0")
     manage("seed_demo")
     script = f"""
