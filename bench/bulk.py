@@ -4,6 +4,7 @@ and PostgreSQL, from one client (a shop or a bank feed sending its batch).
 
     .venv/bin/python bench/bulk.py                          # 15 s per mode, batches of 100
     .venv/bin/python bench/bulk.py --seconds 10 --batch 500 --invoices 1500
+    .venv/bin/python bench/bulk.py --keep                   # the database of the last run again
 
 It builds the scratch database `o2c_bench_bulk` (`BENCH_DATABASE`) as bench/order_intake.py does (demo data, every stock
 product with 1,000,000 units, customers without a credit limit), adds one customer with
@@ -12,7 +13,8 @@ starts gunicorn on 127.0.0.1:8123 and runs four modes one after the other for `-
 orders one by one, orders in batches, payments one by one, payments in batches. The orders are
 bench/order_intake.py's (three lines, submitted: credit-checked and allocated); each payment pays
 119.00 without allocations (applied to the oldest due invoice), with a unique reference. Prints
-items/s, the median time per request and per item, and checks every item was created.
+items/s, the median time per request and per item, and checks every item was created. A batch
+runs in one request: gunicorn's worker timeout (`--timeout`, 600 s here) must outlast it.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("BENCH_DATABASE", "o2c_bench_bulk")  # its own scratch database
 
-from order_intake import PORT, ROOT, env, prepare, start_server
+from order_intake import PORT, ROOT, env, manage, prepare, start_server
 
 RUN = int(time.time())
 
@@ -54,6 +56,24 @@ for _ in range({invoices}):
     pipeline.order_place(by=None, submit=True, customer_id=customer.pk, warehouse_id=main.pk,
                          lines=[LineInput(product_id=service.pk, quantity=Decimal(1))])
 print(json.dumps({{"token": api_token_issue(user=User.objects.get(username="finance")), "customer": customer.pk}}))
+"""
+
+
+_KEEP = """
+import json
+from django.contrib.auth.models import User
+from customers.models import Customer
+from inventory.models import Product, Warehouse
+from o2c.auth import api_token_issue
+stock = list(Product.objects.filter(kind="stock").exclude(sku="BULK-SVC").values_list("pk", flat=True))
+services = list(Product.objects.filter(kind="service").exclude(sku="BULK-SVC").values_list("pk", flat=True))
+customers = list(Customer.objects.filter(code__startswith="B0").order_by("code").values_list("pk", flat=True))
+print(json.dumps([
+    {"token": api_token_issue(user=User.objects.get(username="sales")), "stock": stock, "services": services,
+     "customers": customers, "warehouse": Warehouse.objects.get(code="MAIN").pk},
+    {"token": api_token_issue(user=User.objects.get(username="finance")),
+     "customer": Customer.objects.get(code="BULKPAY").pk},
+]))
 """
 
 
@@ -124,11 +144,16 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=100, help="items per bulk request (at most 500)")
     parser.add_argument("--invoices", type=int, default=1500, help="open invoices of the paying customer")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument("--timeout", type=int, default=600, help="gunicorn worker timeout, seconds")
+    parser.add_argument("--keep", action="store_true", help="reuse the database of an earlier run")
     parser.add_argument("--json", help="also write the results to this file")
     options = parser.parse_args()
 
-    orders_fixture = prepare(1)
-    payer = prepare_payer(options.invoices)
+    if options.keep:  # the database of an earlier run: the payer's remaining open invoices
+        orders_fixture, payer = json.loads(manage("shell", "-c", _KEEP).strip().splitlines()[-1])
+    else:
+        orders_fixture = prepare(1)
+        payer = prepare_payer(options.invoices)
     rng = random.Random(13)
 
     def order(_: int) -> dict:
@@ -152,7 +177,7 @@ def main() -> None:
             "received_on": time.strftime("%Y-%m-%d"),
         }
 
-    server = start_server(options.workers)
+    server = start_server(options.workers, timeout=options.timeout)
     results = []
     try:
         drive(

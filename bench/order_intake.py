@@ -82,7 +82,7 @@ print(json.dumps({{"token": api_token_issue(user=User.objects.get(username="sale
     return json.loads(manage("shell", "-c", script).strip().splitlines()[-1])
 
 
-def start_server(workers: int) -> subprocess.Popen:
+def start_server(workers: int, timeout: int = 30) -> subprocess.Popen:
     server = subprocess.Popen(
         [
             sys.executable,
@@ -99,6 +99,8 @@ def start_server(workers: int) -> subprocess.Popen:
             "30",
             "--log-level",
             "warning",
+            "--timeout",
+            str(timeout),
         ],
         cwd=ROOT,
         env=env(),
