@@ -5,6 +5,7 @@ and PostgreSQL, from one client (a shop or a bank feed sending its batch).
     .venv/bin/python bench/bulk.py                          # 15 s per mode, batches of 100
     .venv/bin/python bench/bulk.py --seconds 10 --batch 500 --invoices 1500
     .venv/bin/python bench/bulk.py --keep                   # the database of the last run again
+    .venv/bin/python bench/bulk.py --keep --rounds 5 --batch 20   # single and bulk alternating
 
 It builds the scratch database `o2c_bench_bulk` (`BENCH_DATABASE`) as bench/order_intake.py does (demo data, every stock
 product with 1,000,000 units, customers without a credit limit), adds one customer with
@@ -90,16 +91,20 @@ def prepare_payer(invoices: int) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def drive(*, path: str, token: str, seconds: float, batch: int, item: Callable[[int], dict]) -> dict:
-    """POST items to `path` for `seconds`: one per request when `batch` is 0, else `{"items": [...]}`
-    of `batch` items to the bulk endpoint. Items created per second, time per request and per item."""
+def drive(
+    *, path: str, token: str, seconds: float, batch: int, item: Callable[[int], dict], first: int = 0
+) -> dict:
+    """POST items to `path` for `seconds` (at least one request): one per request when `batch` is 0,
+    else `{"items": [...]}` of `batch` items to the bulk endpoint. Items created per second, time
+    per request and per item; `latencies` for merging rounds."""
     connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=600)
     headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
     latencies: list[float] = []
-    created = failed = number = 0
+    created = failed = 0
+    number = first
     statuses: dict[int, int] = {}
     began = time.perf_counter()
-    while time.perf_counter() - began < seconds:
+    while not latencies or time.perf_counter() - began < seconds:
         if batch:
             payload = {"items": [item(number + n) for n in range(batch)]}
             number += batch
@@ -135,7 +140,39 @@ def drive(*, path: str, token: str, seconds: float, batch: int, item: Callable[[
         "median_ms_per_request": round(median * 1000, 1),
         "median_ms_per_item": round(median * 1000 / (batch or 1), 1),
         "statuses": statuses,
+        "latencies": latencies,
+        "elapsed": elapsed,
     }
+
+
+def merged(rounds: list[dict]) -> dict:
+    """The rounds of one mode as one result: items/s over the time spent in that mode only."""
+    latencies = sorted(x for r in rounds for x in r["latencies"])
+    seconds = sum(r["elapsed"] for r in rounds)
+    created, items, batch = sum(r["created"] for r in rounds), sum(r["items"] for r in rounds), rounds[0]["batch"]
+    statuses: dict[int, int] = {}
+    for r in rounds:
+        for code, count in r["statuses"].items():
+            statuses[code] = statuses.get(code, 0) + count
+    median = statistics.median(latencies)
+    return {
+        **{k: rounds[0][k] for k in ("kind", "path", "batch")},
+        "requests": len(latencies),
+        "items": items,
+        "created": created,
+        "seconds": round(seconds, 1),
+        "items_per_second": round(created / seconds, 1),
+        "median_ms_per_request": round(median * 1000, 1),
+        "median_ms_per_item": round(median * 1000 / batch, 1),
+        "statuses": statuses,
+        "elapsed": seconds,
+    }
+
+
+def _singles(path: str, token: str, count: int, item: Callable[[int], dict], first: int) -> dict:
+    """`count` single calls, as one round."""
+    rounds = [drive(path=path, token=token, seconds=0, batch=0, item=item, first=first + n) for n in range(count)]
+    return {**merged([{"kind": "", "path": path, **r} for r in rounds]), "latencies": [x for r in rounds for x in r["latencies"]]}
 
 
 def main() -> None:
@@ -145,6 +182,9 @@ def main() -> None:
     parser.add_argument("--invoices", type=int, default=1500, help="open invoices of the paying customer")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--timeout", type=int, default=600, help="gunicorn worker timeout, seconds")
+    parser.add_argument(
+        "--rounds", type=int, default=0, help="alternate single and bulk, `--batch` items each, this many times"
+    )
     parser.add_argument("--keep", action="store_true", help="reuse the database of an earlier run")
     parser.add_argument("--json", help="also write the results to this file")
     options = parser.parse_args()
@@ -195,12 +235,36 @@ def main() -> None:
                 lambda n: payment(10**6 + n),
             ),
         ]
-        for kind, path, token, batch, item in modes:
-            result = {
-                "kind": kind,
-                **drive(path=path, token=token, seconds=options.seconds, batch=batch, item=item),
-            }
-            results.append(result)
+        if options.rounds:  # single and bulk alternate, `batch` items each, so load drift hits both alike
+            per_mode: dict[int, list[dict]] = {index: [] for index in range(len(modes))}
+            for round_number in range(options.rounds):
+                for index, (kind, path, token, batch, item) in enumerate(modes):
+                    per_mode[index].append(
+                        {
+                            "kind": kind,
+                            **drive(
+                                path=path,
+                                token=token,
+                                seconds=0,
+                                batch=batch,
+                                item=item,
+                                first=round_number * options.batch,
+                            )
+                            if batch
+                            else _singles(path, token, options.batch, item, round_number * options.batch),
+                        }
+                    )
+            results = [merged(rounds) for rounds in per_mode.values()]
+        else:
+            for kind, path, token, batch, item in modes:
+                result = {
+                    "kind": kind,
+                    **drive(path=path, token=token, seconds=options.seconds, batch=batch, item=item),
+                }
+                results.append(result)
+        for result in results:
+            result.pop("latencies", None)
+            result.pop("elapsed", None)
             print(json.dumps(result), flush=True)
     finally:
         server.terminate()
