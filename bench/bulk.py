@@ -149,7 +149,11 @@ def merged(rounds: list[dict]) -> dict:
     """The rounds of one mode as one result: items/s over the time spent in that mode only."""
     latencies = sorted(x for r in rounds for x in r["latencies"])
     seconds = sum(r["elapsed"] for r in rounds)
-    created, items, batch = sum(r["created"] for r in rounds), sum(r["items"] for r in rounds), rounds[0]["batch"]
+    created, items, batch = (
+        sum(r["created"] for r in rounds),
+        sum(r["items"] for r in rounds),
+        rounds[0]["batch"],
+    )
     statuses: dict[int, int] = {}
     for r in rounds:
         for code, count in r["statuses"].items():
@@ -171,8 +175,13 @@ def merged(rounds: list[dict]) -> dict:
 
 def _singles(path: str, token: str, count: int, item: Callable[[int], dict], first: int) -> dict:
     """`count` single calls, as one round."""
-    rounds = [drive(path=path, token=token, seconds=0, batch=0, item=item, first=first + n) for n in range(count)]
-    return {**merged([{"kind": "", "path": path, **r} for r in rounds]), "latencies": [x for r in rounds for x in r["latencies"]]}
+    rounds = [
+        drive(path=path, token=token, seconds=0, batch=0, item=item, first=first + n) for n in range(count)
+    ]
+    return {
+        **merged([{"kind": "", "path": path, **r} for r in rounds]),
+        "latencies": [x for r in rounds for x in r["latencies"]],
+    }
 
 
 def main() -> None:
@@ -183,7 +192,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--timeout", type=int, default=600, help="gunicorn worker timeout, seconds")
     parser.add_argument(
-        "--rounds", type=int, default=0, help="alternate single and bulk, `--batch` items each, this many times"
+        "--rounds",
+        type=int,
+        default=0,
+        help="alternate single and bulk, `--batch` items each, this many times",
     )
     parser.add_argument("--keep", action="store_true", help="reuse the database of an earlier run")
     parser.add_argument("--json", help="also write the results to this file")
@@ -239,21 +251,14 @@ def main() -> None:
             per_mode: dict[int, list[dict]] = {index: [] for index in range(len(modes))}
             for round_number in range(options.rounds):
                 for index, (kind, path, token, batch, item) in enumerate(modes):
-                    per_mode[index].append(
-                        {
-                            "kind": kind,
-                            **drive(
-                                path=path,
-                                token=token,
-                                seconds=0,
-                                batch=batch,
-                                item=item,
-                                first=round_number * options.batch,
-                            )
-                            if batch
-                            else _singles(path, token, options.batch, item, round_number * options.batch),
-                        }
-                    )
+                    first = round_number * options.batch
+                    if batch:
+                        measured = drive(
+                            path=path, token=token, seconds=0, batch=batch, item=item, first=first
+                        )
+                    else:
+                        measured = _singles(path, token, options.batch, item, first)
+                    per_mode[index].append({"kind": kind, **measured})
             results = [merged(rounds) for rounds in per_mode.values()]
         else:
             for kind, path, token, batch, item in modes:
