@@ -258,7 +258,7 @@ def main() -> None:
                         )
                     else:
                         measured = _singles(path, token, options.batch, item, first)
-                    per_mode[index].append({"kind": kind, **measured})
+                    per_mode[index].append({**measured, "kind": kind})
             results = [merged(rounds) for rounds in per_mode.values()]
         else:
             for kind, path, token, batch, item in modes:
