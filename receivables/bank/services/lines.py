@@ -56,6 +56,7 @@ def bank_line_set(
     customer_id: int | None = None,
     allocations: list[dict[str, Any]] | None = None,
     note: str | None = None,
+    reason: str | None = None,
     by: User | None = None,
 ) -> BankStatementLine:
     """The clerk's decision on a locked, not yet recorded line: its customer and allocations
@@ -81,7 +82,9 @@ def bank_line_set(
         line.allocations = allocations
     if note is not None:
         line.match_note = note[:200]
-    fields = ["customer", "allocations", "match_note"]
+    if reason is not None:
+        line.match_reason = reason
+    fields = ["customer", "allocations", "match_note", "match_reason"]
     if status == line.status:  # the clerk corrected the customer or the allocations only
         line.save(update_fields=fields)
     else:

@@ -200,6 +200,7 @@ def _statement_create(
                         # the fingerprint stays unique: this copy is told apart by the file
                         "fingerprint": file_sha256(f"{fingerprint}:copy-in:{sha}".encode()),
                         "status": Line.DUPLICATE,
+                        "match_reason": BankStatementLine.Reason.DUPLICATE,
                         "match_note": (
                             f"imported before: line {earlier_line['line_no']} of "
                             f"{earlier_line['statement__file_name']}"
@@ -216,6 +217,7 @@ def _statement_create(
                     "customer_id": match.customer_id,
                     "allocations": match.allocations,
                     "match_note": match.note[:200],
+                    "match_reason": match.reason,
                 }
             )
         statement = bank_statement_create(
