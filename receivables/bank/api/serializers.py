@@ -13,8 +13,12 @@ from receivables.cash.models import AllocationReason
 
 _MONEY = {"max_digits": 18, "decimal_places": 2}
 
+# Named in the schema by SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]: each used by several components.
+ALLOCATION_REASONS = AllocationReason
+STATEMENT_STATUSES = BankStatement.Status
 
-class StatementUploadIn(serializers.Serializer):
+
+class BankStatementUploadIn(serializers.Serializer):
     file = serializers.FileField(
         allow_empty_file=True,  # the import names an empty file itself, with its code
         help_text="a CAMT.053 XML file, or a CSV export whose layout was mapped once (on the bank "
@@ -35,7 +39,7 @@ class StatementUploadIn(serializers.Serializer):
     decimal_comma = serializers.BooleanField(default=False, help_text="amounts written 1.234,56")
 
 
-class RecordIn(serializers.Serializer):
+class BankStatementRecordIn(serializers.Serializer):
     lines = serializers.ListField(
         child=IdField(),
         required=False,
@@ -54,16 +58,16 @@ class ReasonField(serializers.ChoiceField):
         return value or None
 
 
-class LineAllocationOut(serializers.Serializer):
+class BankLineAllocationOut(serializers.Serializer):
     invoice = serializers.IntegerField()
     invoice_number = serializers.CharField(allow_null=True)
     amount = serializers.DecimalField(**_MONEY)
     reason = ReasonField(AllocationReason.choices, help_text="why this part goes to this invoice")
 
 
-class LineOut(serializers.ModelSerializer):
+class BankLineOut(serializers.ModelSerializer):
     customer_code = serializers.CharField(source="customer.code", allow_null=True, default=None)
-    allocations = LineAllocationOut(
+    allocations = BankLineAllocationOut(
         source="allocation_list", many=True, help_text="the proposed (or chosen) allocations"
     )
     unapplied_amount = serializers.DecimalField(
@@ -99,7 +103,7 @@ class LineOut(serializers.ModelSerializer):
         ]
 
 
-class StatementSummaryOut(serializers.ModelSerializer):
+class BankStatementSummaryOut(serializers.ModelSerializer):
     line_count = serializers.IntegerField()
     to_confirm = serializers.IntegerField(help_text="lines matched or unmatched, not yet confirmed")
     recorded = serializers.IntegerField(help_text="lines recorded as payments")
@@ -119,11 +123,11 @@ class StatementSummaryOut(serializers.ModelSerializer):
         ]
 
 
-class StatementOut(serializers.ModelSerializer):
+class BankStatementOut(serializers.ModelSerializer):
     already_imported = serializers.SerializerMethodField(
         help_text="true when the same file made this statement before: nothing was imported again"
     )
-    lines = LineOut(many=True, source="line_rows")
+    lines = BankLineOut(many=True, source="line_rows")
 
     class Meta:
         model = BankStatement
@@ -133,7 +137,7 @@ class StatementOut(serializers.ModelSerializer):
         return bool(self.context.get("already_imported"))
 
 
-class LineResultOut(serializers.Serializer):
+class BankLineResultOut(serializers.Serializer):
     line = serializers.IntegerField(source="line_id")
     line_no = serializers.IntegerField()
     outcome = serializers.ChoiceField(choices=["recorded", "already_recorded", "refused", "not_recorded"])
@@ -145,8 +149,8 @@ class LineResultOut(serializers.Serializer):
     error = serializers.CharField(source="message", allow_null=True, help_text="the same, in words")
 
 
-class StatementRecordOut(StatementOut):
-    results = LineResultOut(many=True, help_text="what recording did with each line asked for")
+class BankStatementRecordOut(BankStatementOut):
+    results = BankLineResultOut(many=True, help_text="what recording did with each line asked for")
 
-    class Meta(StatementOut.Meta):
-        fields = [*StatementOut.Meta.fields, "results"]
+    class Meta(BankStatementOut.Meta):
+        fields = [*BankStatementOut.Meta.fields, "results"]

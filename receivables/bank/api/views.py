@@ -45,7 +45,7 @@ def _mapping(data: dict) -> CsvMapping | None:
 
 class BankStatementListView(ListAPIView):
     permission_classes = [CanBank]
-    serializer_class = s.StatementSummaryOut
+    serializer_class = s.BankStatementSummaryOut
     parser_classes = [parsers.MultiPartParser, parsers.FormParser]
     filterset_fields = ["status", "format"]
     ordering_fields = ["id", "uploaded_at"]
@@ -55,13 +55,13 @@ class BankStatementListView(ListAPIView):
         return selectors.statement_list()
 
     @extend_schema(
-        request={"multipart/form-data": s.StatementUploadIn},
-        responses={201: s.StatementOut, 200: s.StatementOut},
+        request={"multipart/form-data": s.BankStatementUploadIn},
+        responses={201: s.BankStatementOut, 200: s.BankStatementOut},
         description="Import a statement file: 201 with the new statement, its lines matched; the same "
         "file again answers 200 with the statement it made (`already_imported`), importing nothing.",
     )
     def post(self, request):
-        body = s.StatementUploadIn(data=request.data)
+        body = s.BankStatementUploadIn(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         upload = data["file"]
@@ -74,43 +74,43 @@ class BankStatementListView(ListAPIView):
         )
         statement = _statement(result.statement.pk)
         return Response(
-            s.StatementOut(statement, context={"already_imported": result.already_imported}).data,
+            s.BankStatementOut(statement, context={"already_imported": result.already_imported}).data,
             status=status.HTTP_200_OK if result.already_imported else status.HTTP_201_CREATED,
         )
 
 
 class BankStatementDetailView(GenericAPIView):
     permission_classes = [CanBank]
-    serializer_class = s.StatementOut
+    serializer_class = s.BankStatementOut
 
     def get_queryset(self):
         return selectors.statement_list()
 
     def get(self, request, pk: int):
         statement = self.get_object()
-        return Response(s.StatementOut(_statement(statement.pk)).data)
+        return Response(s.BankStatementOut(_statement(statement.pk)).data)
 
 
 class BankStatementRecordView(GenericAPIView):
     permission_classes = [CanBank]
-    serializer_class = s.StatementRecordOut
+    serializer_class = s.BankStatementRecordOut
 
     def get_queryset(self):
         return selectors.statement_list()
 
     @extend_schema(
-        request=s.RecordIn,
-        responses=s.StatementRecordOut,
+        request=s.BankStatementRecordIn,
+        responses=s.BankStatementRecordOut,
         description="Record lines as payments, each in its own transaction: the given `lines`, or "
         "every matched line not yet recorded. A line recorded before is not recorded again.",
     )
     def post(self, request, pk: int):
         statement = self.get_object()
-        body = s.RecordIn(data=request.data)
+        body = s.BankStatementRecordIn(data=request.data)
         body.is_valid(raise_exception=True)
         results = bank_statement_record_now(
             statement_id=statement.pk, line_ids=body.validated_data.get("lines"), by=request.user
         )
         answer = _statement(statement.pk)
         answer.results = results
-        return Response(s.StatementRecordOut(answer).data)
+        return Response(s.BankStatementRecordOut(answer).data)
