@@ -42,8 +42,7 @@ Kind = ReceivableEntry.Kind
 
 @dataclass(frozen=True)
 class AllocationInput:
-    """A part of a payment for an invoice, and why it goes there (an AllocationReason): what the
-    clerk or a client gives is `manual`; the automatic proposal says its own reason."""
+    """A part of a payment for an invoice and why (an AllocationReason; the proposal says its own)."""
 
     invoice_id: int
     amount: Decimal
@@ -86,8 +85,7 @@ def _allocations_clean(
     invoices: dict[int, Invoice],
     allocations: Sequence[AllocationInput],
 ) -> list[tuple[Invoice, Decimal, str]]:
-    """Merge allocations per invoice (the first one's reason stays) and check each against the
-    locked invoice."""
+    """Merge allocations per invoice (keeping the first reason); check each on the locked invoice."""
     merged: dict[int, Decimal] = {}
     reasons: dict[int, str] = {}
     for item in allocations:
@@ -126,11 +124,10 @@ def _apply(
     rows, entries = [], []
     for invoice, amount, reason in allocations:
         day = max(on, invoice.issue_date)
-        rows.append(
-            Allocation(
-                payment=payment, invoice=invoice, amount=amount, applied_on=day, reason=reason, created_by=by
-            )
+        row = Allocation(
+            payment=payment, invoice=invoice, amount=amount, applied_on=day, reason=reason, created_by=by
         )
+        rows.append(row)
         common = {"customer_id": payment.customer_id, "currency": payment.currency, "entry_date": day}
         entries.append(
             ReceivableEntry(kind=Kind.ALLOCATION, amount=-amount, invoice=invoice, payment=payment, **common)
