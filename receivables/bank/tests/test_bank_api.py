@@ -271,3 +271,16 @@ def test_a_manager_may_upload_and_record(api_client_for):
 def test_an_unknown_statement_is_404(finance):
     assert finance.get(f"{URL}999999/").status_code == 404
     assert finance.post(f"{URL}999999/record/", {}, format="json").status_code == 404
+
+
+def test_an_upload_with_an_idempotency_key_is_answered_again_from_its_first_answer(finance):
+    content = camt(("8.00", "CRDT", "nobody"))
+    first = finance.post(
+        URL, {"file": SimpleUploadedFile("s.xml", content)}, format="multipart", HTTP_IDEMPOTENCY_KEY="bank-1"
+    )
+    again = finance.post(
+        URL, {"file": SimpleUploadedFile("s.xml", content)}, format="multipart", HTTP_IDEMPOTENCY_KEY="bank-1"
+    )
+    assert first.status_code == again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true" and again.json() == first.json()
+    assert BankStatement.objects.count() == 1
