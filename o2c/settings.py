@@ -162,6 +162,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=1, minute=7),
     },
     "late-flags": {"task": "fulfillment.tasks.late_flags_refresh", "schedule": crontab(minute=5)},
+    # Invoices open after their due date become overdue, once each (safe to repeat).
+    "invoices-overdue": {
+        "task": "invoicing.tasks.invoices_flag_overdue",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "backorders-refill": {
         "task": "fulfillment.tasks.backorders_refill_all",
         "schedule": timedelta(minutes=10),
@@ -286,6 +291,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # enums several components share, named once (the allocation reasons: decision 0045)
+    "ENUM_NAME_OVERRIDES": {
+        "AllocationReasonEnum": "receivables.bank.api.serializers.ALLOCATION_REASONS",
+        "BankStatementStatusEnum": "receivables.bank.api.serializers.STATEMENT_STATUSES",
+    },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # the `Error` body with its `ErrorCode` enum as every operation's 400 and 409 (decision 0038)
     "POSTPROCESSING_HOOKS": [
