@@ -202,6 +202,7 @@ def main() -> None:
     options = parser.parse_args()
 
     if options.keep:  # the database of an earlier run: the payer's remaining open invoices
+        manage("migrate", "--noinput", "-v0")  # the code may have moved on since
         orders_fixture, payer = json.loads(manage("shell", "-c", _KEEP).strip().splitlines()[-1])
     else:
         orders_fixture = prepare(1)
