@@ -99,6 +99,26 @@ def test_a_failing_item_leaves_nothing_half_written(api_client_for, product, mon
     assert StockLevel.objects.get(product=product).reserved == 2
 
 
+def test_a_bug_in_one_item_is_that_items_500_and_the_others_still_run(api_client_for, product, monkeypatch):
+    from o2c.pipeline import order as order_phase
+
+    real_allocate = order_phase.fulfillment.order_allocate
+
+    def allocate(*, order):
+        if order.customer_reference == "BUG":
+            raise RuntimeError("a bug")
+        return real_allocate(order=order)
+
+    monkeypatch.setattr(order_phase.fulfillment, "order_allocate", allocate)
+    customer = a_customer(credit_limit="100000.00")
+    items = [an_item(customer, product, submit=True, customer_reference=ref) for ref in ("A", "BUG", "B")]
+    response = api_client_for("sales").post(BULK, {"items": items}, format="json")
+    assert response.status_code == 200
+    assert [r["status"] for r in response.json()["results"]] == [201, 500, 201]
+    assert response.json()["results"][1]["body"]["code"] == "error"
+    assert sorted(SalesOrder.objects.values_list("customer_reference", flat=True)) == ["A", "B"]
+
+
 def test_up_to_500_items_are_taken_and_501_refused(api_client_for, product):
     client = api_client_for("sales")
     customer = a_customer(credit_limit="100000.00")
