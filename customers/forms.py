@@ -9,6 +9,7 @@ from decimal import Decimal
 from django import forms
 
 from customers import services
+from customers.models import LANGUAGES, default_language
 from o2c.errors import DomainError
 from o2c.forms import AmountField, BootstrapForm
 from o2c.tables import FilterForm
@@ -84,6 +85,18 @@ class CustomerForm(BootstrapForm):
         required=False, help_text="new orders of a blocked customer go on credit hold"
     )
     dunning_enabled = forms.BooleanField(required=False, initial=True, label="Dunning enabled")
+    language = forms.ChoiceField(
+        choices=LANGUAGES, initial=default_language, help_text="of the e-mails the customer receives"
+    )
+    notify_order_confirmation = forms.BooleanField(required=False, initial=True, label="Order confirmation")
+    notify_order_review = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="'We are reviewing your order' note",
+        help_text="if the company sends it",
+    )
+    notify_shipping_notice = forms.BooleanField(required=False, initial=True, label="Shipping notice")
+    notify_late_notice = forms.BooleanField(required=False, initial=True, label="Late-shipment notice")
 
     def __init__(self, *args, can_change_credit_terms: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,6 +122,9 @@ class CustomerForm(BootstrapForm):
 
     def address_fields(self):
         return [self[name] for name in ("billing_address", "shipping_address")]
+
+    def notification_fields(self):
+        return [self[name] for name in ("language", *services.NOTIFICATION_FIELDS)]
 
     def credit_fields(self):
         return [self[name] for name in ("credit_limit", "blocked", "dunning_enabled")]
