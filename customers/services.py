@@ -22,6 +22,7 @@ from customers.errors import CreditTermsForbidden, CustomerErrorCode
 from customers.models import LANGUAGES, Customer, default_language
 from o2c import locks
 from o2c.errors import DomainError, KernelErrorCode
+from o2c.events import event_emit
 from o2c.money import is_rounded, round_money
 from o2c.parsing import MAX_AMOUNT, parse_decimal, text_check
 from o2c.roles import FINANCE, has_role
@@ -275,6 +276,7 @@ def customer_create(
         )
     customer = Customer(**fields)
     _save(customer)
+    event_emit("customer.created", customer)
     return customer
 
 
@@ -299,4 +301,5 @@ def customer_update(*, customer_id: int, by: User | None, **fields: Any) -> Cust
     for name in changed:
         setattr(customer, name, cleaned[name])
     _save(customer, update_fields=[*changed, "updated_at"])
+    event_emit("customer.updated", customer, fields=changed)
     return customer

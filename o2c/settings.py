@@ -165,6 +165,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=1, minute=7),
     },
     "late-flags": {"task": "fulfillment.tasks.late_flags_refresh", "schedule": crontab(minute=5)},
+    # Invoices open after their due date become overdue, once each (safe to repeat).
+    "invoices-overdue": {
+        "task": "invoicing.tasks.invoices_flag_overdue",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "backorders-refill": {
         "task": "fulfillment.tasks.backorders_refill_all",
         "schedule": timedelta(minutes=10),

@@ -22,6 +22,7 @@ from django.utils import timezone
 from customers.selectors import customer_get
 from ledger.services import LineSpec, journal_entry_post, posting_date_check
 from o2c.errors import Conflict, DomainError, KernelErrorCode
+from o2c.events import event_emit
 from o2c.money import ZERO
 from o2c.numbering import document_number_next
 from o2c.states import transition
@@ -231,6 +232,7 @@ def payment_create(
     for row in rows:  # cash received before the invoice: an advance until the invoice date
         if row.applied_on != received_on:
             _post_application(payment=payment, amount=row.amount, on=row.applied_on, by=by)
+    event_emit("payment.recorded", payment)
     return payment, rows
 
 
@@ -350,6 +352,7 @@ def payment_reverse(*, payment: Payment, reason: str, by: User | None = None) ->
         source_reference=payment.number,
         by=by,
     )
+    event_emit("payment.reversed", payment, reason=payment.reversal_reason)
     return back
 
 
