@@ -17,6 +17,7 @@ from notifications.tests.builders import a_held_order, a_shipped_shipment, an_ap
 from o2c import pipeline
 from o2c.events import event_emit
 from o2c.models import OutboxMessage
+from tests.builders import a_customer, a_product, an_order, line, stock
 
 pytestmark = pytest.mark.django_db
 
@@ -130,8 +131,11 @@ def test_one_opt_out_leaves_the_other_kinds():
 
 
 def test_a_rollback_queues_nothing():
-    order = an_approved_order()
+    customer = a_customer(credit_limit=None)
+    widget = a_product()
+    stock(widget, "5")
     with pytest.raises(RuntimeError), transaction.atomic():
+        order = an_order(customer, line(widget, "1"), submit=True)
         event_emit("order.submitted", order)
         assert Notification.objects.count() == 1
         raise RuntimeError("the change fails after the event")
