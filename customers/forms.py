@@ -86,8 +86,14 @@ class CustomerForm(BootstrapForm):
     )
     dunning_enabled = forms.BooleanField(required=False, initial=True, label="Dunning enabled")
     language = forms.ChoiceField(
-        choices=LANGUAGES, initial=default_language, help_text="of the e-mails the customer receives"
+        choices=LANGUAGES,
+        initial=default_language,
+        required=False,
+        help_text="of the e-mails the customer receives",
     )
+    # Marks a post of a form that showed the e-mail fields: an unchecked box is then an opt-out;
+    # a post without it (a script, an older form) leaves the language and opt-outs as they were.
+    notifications_shown = forms.BooleanField(required=False, widget=forms.HiddenInput, initial=True)
     notify_order_confirmation = forms.BooleanField(required=False, initial=True, label="Order confirmation")
     notify_order_review = forms.BooleanField(
         required=False,
@@ -105,6 +111,16 @@ class CustomerForm(BootstrapForm):
             for name in services.CREDIT_TERMS_FIELDS:
                 self.fields[name].disabled = True
                 self.fields[name].help_text = "only finance or a manager may change this"
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("notifications_shown"):
+            for name in services.NOTIFICATION_FIELDS:
+                cleaned[name] = self.initial.get(name, True)
+        if not cleaned.get("language"):
+            cleaned["language"] = self.initial.get("language") or default_language()
+        cleaned.pop("notifications_shown", None)
+        return cleaned
 
     def clean_code(self) -> str:
         return _domain_check(services.code_clean, code=self.cleaned_data["code"])

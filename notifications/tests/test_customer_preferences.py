@@ -57,6 +57,7 @@ def test_the_customer_page_edits_them(make_user):
             "shipping_address": customer.shipping_address,
             "credit_limit": "0.00",
             "language": "de",
+            "notifications_shown": "True",  # the form shows the boxes: an unchecked one is an opt-out
             "notify_order_confirmation": "on",
         },
     )
@@ -64,3 +65,19 @@ def test_the_customer_page_edits_them(make_user):
     customer.refresh_from_db()
     assert customer.language == "de"
     assert (customer.notify_order_confirmation, customer.notify_shipping_notice) == (True, False)
+
+    # a post that never showed the boxes (a script, an older form) leaves them as they were
+    response = client.post(
+        f"/customers/{customer.pk}/edit/",
+        {
+            "code": customer.code,
+            "name": "Renamed",
+            "email": customer.email,
+            "currency": "EUR",
+            "payment_terms_days": "30",
+            "shipping_address": customer.shipping_address,
+        },
+    )
+    assert response.status_code == 302
+    customer.refresh_from_db()
+    assert (customer.name, customer.language, customer.notify_shipping_notice) == ("Renamed", "de", False)
