@@ -54,7 +54,10 @@ def notification_queue(
     *, kind: str, order: SalesOrder, shipment: Shipment | None = None, recipient: str, language: str
 ) -> Notification | None:
     """The notification of `kind` about `order` (or `shipment`) and its outbox message, in the
-    caller's transaction; None when that document already has one of this kind."""
+    caller's transaction; None when that document already has one of this kind, or when the
+    company sends no notifications (`O2C_CUSTOMER_NOTIFICATIONS` off)."""
+    if not settings.O2C_CUSTOMER_NOTIFICATIONS:
+        return None
     existing = Notification.objects.filter(kind=kind, order=order, shipment=shipment)
     if existing.exists():
         return None

@@ -44,6 +44,9 @@ O2C_DEFAULT_CREDIT_LIMIT = Decimal(env("O2C_DEFAULT_CREDIT_LIMIT", default="0.00
 O2C_PORTAL_LINK_DAYS = env.int("O2C_PORTAL_LINK_DAYS", default=30)  # customer portal links expire
 # The language of a new customer's e-mails (customers.models.LANGUAGES: en, de), decision 0046
 O2C_DEFAULT_CUSTOMER_LANGUAGE = env("O2C_DEFAULT_CUSTOMER_LANGUAGE", default="en")
+# Customer e-mails on the order's progress at all (confirmation, shipping and late notices); off,
+# nothing is queued (the tests turn them off but in notifications/tests/), decision 0046
+O2C_CUSTOMER_NOTIFICATIONS = env.bool("O2C_CUSTOMER_NOTIFICATIONS", default=True)
 O2C_IDEMPOTENCY_TTL = timedelta(hours=24)
 
 # --- Applications --------------------------------------------------------------------------------

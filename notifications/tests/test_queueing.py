@@ -141,3 +141,10 @@ def test_a_rollback_queues_nothing():
         raise RuntimeError("the change fails after the event")
     assert Notification.objects.count() == 0
     assert not OutboxMessage.objects.filter(kind="customer_notification").exists()
+
+
+def test_nothing_is_queued_when_the_company_sends_no_notifications(settings):
+    settings.O2C_CUSTOMER_NOTIFICATIONS = False
+    shipment = a_shipped_shipment()
+    event_emit("shipment.shipped", shipment)
+    assert Notification.objects.count() == 0
