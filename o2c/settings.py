@@ -297,6 +297,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # enums several components share, named once (the allocation reasons: decision 0045)
+    "ENUM_NAME_OVERRIDES": {
+        "AllocationReasonEnum": "receivables.bank.api.serializers.ALLOCATION_REASONS",
+        "BankStatementStatusEnum": "receivables.bank.api.serializers.STATEMENT_STATUSES",
+    },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # the `Error` body with its `ErrorCode` enum as every operation's 400 and 409 (decision 0038)
     "POSTPROCESSING_HOOKS": [
