@@ -42,6 +42,11 @@ O2C_CREDIT_GRACE_DAYS = env.int("O2C_CREDIT_GRACE_DAYS", default=0)
 O2C_BOOKS_START = date.fromisoformat(env("O2C_BOOKS_START", default="2000-01-01"))
 O2C_DEFAULT_CREDIT_LIMIT = Decimal(env("O2C_DEFAULT_CREDIT_LIMIT", default="0.00"))
 O2C_PORTAL_LINK_DAYS = env.int("O2C_PORTAL_LINK_DAYS", default=30)  # customer portal links expire
+# The language of a new customer's e-mails (customers.models.LANGUAGES: en, de), decision 0046
+O2C_DEFAULT_CUSTOMER_LANGUAGE = env("O2C_DEFAULT_CUSTOMER_LANGUAGE", default="en")
+# Customer e-mails on the order's progress at all (confirmation, shipping and late notices); off,
+# nothing is queued (the tests turn them off but in notifications/tests/), decision 0046
+O2C_CUSTOMER_NOTIFICATIONS = env.bool("O2C_CUSTOMER_NOTIFICATIONS", default=True)
 O2C_IDEMPOTENCY_TTL = timedelta(hours=24)
 
 # --- Applications --------------------------------------------------------------------------------
@@ -76,6 +81,7 @@ INSTALLED_APPS = [
     "fulfillment",
     "invoicing",
     "receivables",
+    "notifications",
     "reporting",
     "demo",  # above the pipeline: the demo data of `make run` (manage.py seed_demo)
 ]

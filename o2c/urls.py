@@ -39,6 +39,7 @@ urlpatterns = [
     path("cash/", include("receivables.urls")),
     path("portal/", include("receivables.portal.urls")),
     path("reports/", include("reporting.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
