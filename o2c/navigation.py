@@ -50,6 +50,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Journal", "ledger:journal", (FINANCE,), "Ledger"),
     NavItem("Lock date", "ledger:lock-date", (FINANCE,), "Ledger"),
     NavItem("API docs", "api-docs", (SALES, WAREHOUSE, FINANCE), "Tools"),
+    NavItem("Webhooks", "webhooks:endpoints", (MANAGER,), "Tools"),
+    NavItem("Webhook deliveries", "webhooks:deliveries", (MANAGER,), "Tools"),
     NavItem("Admin", "admin:index", (MANAGER,), "Tools"),
 )
 
