@@ -302,6 +302,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # a name of its own for an enum whose field name (`status`) other enums use too
+    "ENUM_NAME_OVERRIDES": {"WebhookDeliveryStatusEnum": "webhooks.models.WebhookDelivery.Status"},
     # the `Error` body with its `ErrorCode` enum as every operation's 400 and 409 (decision 0038)
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
