@@ -47,7 +47,14 @@ def webhook_event_record(event: DomainEvent) -> None:
         )
         for endpoint_id in endpoint_ids
     )
-    transaction.on_commit(send_soon)
+    _send_on_commit()
+
+
+def _send_on_commit() -> None:
+    """Once per transaction, however many events it told."""
+    connection = transaction.get_connection()
+    if not any(callback is send_soon for _, callback, _ in connection.run_on_commit):
+        transaction.on_commit(send_soon)
 
 
 def _iso(at: datetime) -> str:
@@ -70,5 +77,5 @@ def webhook_delivery_resend(*, delivery_id: int) -> WebhookDelivery:
     delivery.status = WebhookDelivery.Status.PENDING
     delivery.next_attempt_at, delivery.give_up_at = now, now + RETRY_WINDOW
     delivery.save(update_fields=["status", "next_attempt_at", "give_up_at"])
-    transaction.on_commit(send_soon)
+    _send_on_commit()
     return delivery
