@@ -7,7 +7,7 @@ from django import forms
 from o2c.events import EVENT_TYPES
 from o2c.forms import BootstrapForm
 from o2c.tables import FilterForm
-from webhooks.models import WebhookDelivery, WebhookEndpoint
+from webhooks.models import WebhookDelivery
 
 EVENT_CHOICES = [("*", "All events"), *((name, name) for name in EVENT_TYPES)]
 
@@ -23,9 +23,7 @@ class EndpointForm(BootstrapForm):
 
 
 class DeliveryFilterForm(FilterForm):
-    endpoint = forms.ModelChoiceField(
-        queryset=WebhookEndpoint.objects.none(), required=False, empty_label="All endpoints"
-    )
+    endpoint = forms.ChoiceField(required=False)
     status = forms.ChoiceField(choices=[("", "Any status"), *WebhookDelivery.Status.choices], required=False)
     event_type = forms.ChoiceField(
         choices=[("", "Any event"), *((n, n) for n in EVENT_TYPES)], required=False
@@ -33,4 +31,4 @@ class DeliveryFilterForm(FilterForm):
 
     def __init__(self, *args: Any, endpoints: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["endpoint"].queryset = endpoints
+        self.fields["endpoint"].choices = [("", "All endpoints"), *((str(e.pk), e.url) for e in endpoints)]

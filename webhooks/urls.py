@@ -6,7 +6,7 @@ app_name = "webhooks"
 
 urlpatterns = [
     path("", views.endpoint_list, name="endpoints"),
-    path("<int:pk>/", views.endpoint_action, name="endpoint-action"),
+    path("<int:endpoint_id>/", views.endpoint_action, name="endpoint-action"),
     path("deliveries/", views.delivery_list, name="deliveries"),
-    path("deliveries/<int:pk>/", views.delivery_detail, name="delivery"),
+    path("deliveries/<int:delivery_id>/", views.delivery_detail, name="delivery"),
 ]

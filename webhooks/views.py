@@ -49,17 +49,17 @@ def endpoint_list(request):
 
 @role_required(MANAGER)
 @require_POST
-def endpoint_action(request, pk: int):
-    endpoint = get_object_or_404(selectors.webhook_endpoint_list(), pk=pk)
+def endpoint_action(request, endpoint_id: int):
+    endpoint = get_object_or_404(selectors.webhook_endpoint_list(), pk=endpoint_id)
     action = request.POST.get("action")
     if action == "rotate":
-        endpoint = services.webhook_endpoint_rotate_secret(endpoint_id=pk)
+        endpoint = services.webhook_endpoint_rotate_secret(endpoint_id=endpoint.pk)
         return _endpoints_page(request, new_secret=(endpoint, endpoint.secret))
     if action in ("enable", "disable"):
-        services.webhook_endpoint_update(endpoint_id=pk, active=action == "enable")
+        services.webhook_endpoint_update(endpoint_id=endpoint.pk, active=action == "enable")
         messages.success(request, f"{endpoint.url} {action}d.")
     elif action == "delete":
-        services.webhook_endpoint_delete(endpoint_id=pk)
+        services.webhook_endpoint_delete(endpoint_id=endpoint.pk)
         messages.success(request, f"{endpoint.url} deleted, with its deliveries.")
     return redirect("webhooks:endpoints")
 
@@ -70,7 +70,7 @@ def delivery_list(request):
     filters = form.values
     deliveries = selectors.webhook_delivery_list(
         filters={
-            "endpoint": filters["endpoint"].pk if filters.get("endpoint") else None,
+            "endpoint": int(filters["endpoint"]) if filters.get("endpoint") else None,
             "status": filters.get("status"),
             "event_type": filters.get("event_type"),
         }
@@ -85,18 +85,18 @@ def delivery_list(request):
 
 
 @role_required(MANAGER)
-def delivery_detail(request, pk: int):
-    delivery = get_object_or_404(selectors.webhook_delivery_list(), pk=pk)
+def delivery_detail(request, delivery_id: int):
+    delivery = get_object_or_404(selectors.webhook_delivery_list(), pk=delivery_id)
     if request.method == "POST":
-        services.webhook_delivery_resend(delivery_id=pk)
+        services.webhook_delivery_resend(delivery_id=delivery.pk)
         messages.success(request, "Queued to be sent again now, with the same webhook-id.")
-        return redirect("webhooks:delivery", pk=pk)
+        return redirect("webhooks:delivery", delivery_id=delivery.pk)
     return render(
         request,
         "webhooks/delivery.html",
         {
             "delivery": delivery,
-            "attempts": selectors.webhook_delivery_attempts(delivery_id=pk),
+            "attempts": selectors.webhook_delivery_attempts(delivery_id=delivery.pk),
             "payload": json.dumps(json.loads(delivery.body), indent=2, ensure_ascii=False),
         },
     )

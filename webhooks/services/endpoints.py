@@ -15,6 +15,7 @@ from django.db import transaction
 
 from o2c.errors import DomainError, KernelErrorCode
 from o2c.events import EVENT_TYPES
+from o2c.parsing import text_check
 from webhooks.errors import WebhookErrorCode
 from webhooks.models import WebhookEndpoint
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 SECRET_PREFIX = "whsec_"
 SECRET_BYTES = 24
 EDITABLE_FIELDS = ("url", "events", "active", "description")
+MAX_URL_LENGTH = 2000
 
 
 def webhook_secret_new() -> str:
@@ -55,6 +57,11 @@ def webhook_url_check(url: str) -> None:
     http outside development, a name that does not resolve, or one that resolves to a loopback,
     private, link-local, multicast or reserved address, unless `O2C_WEBHOOK_ALLOW_PRIVATE`. Checked
     on create and change, and again before every send (a name may be rebound meanwhile)."""
+    text_check(url, field="url")
+    if len(url) > MAX_URL_LENGTH:
+        raise DomainError(
+            f"at most {MAX_URL_LENGTH} characters", field="url", code=WebhookErrorCode.URL_INVALID
+        )
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -72,7 +79,7 @@ def webhook_url_check(url: str) -> None:
         return
     try:
         found = socket.getaddrinfo(parts.hostname, port or 443, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError):
+    except (OSError, UnicodeError, ValueError):
         raise DomainError(
             f"the host {parts.hostname} does not resolve", field="url", code=WebhookErrorCode.URL_UNRESOLVABLE
         ) from None
@@ -117,7 +124,7 @@ def webhook_endpoint_create(
         url=url,
         events=webhook_events_clean(events),
         active=active,
-        description=description.strip()[:200],
+        description=text_check(description, field="description").strip()[:200],
         secret=webhook_secret_new(),
         created_by=by,
     )
@@ -138,7 +145,7 @@ def webhook_endpoint_update(*, endpoint_id: int, **fields: Any) -> WebhookEndpoi
     if "events" in fields:
         fields["events"] = webhook_events_clean(fields["events"])
     if "description" in fields:
-        fields["description"] = str(fields["description"]).strip()[:200]
+        fields["description"] = text_check(str(fields["description"]), field="description").strip()[:200]
     for name, value in fields.items():
         setattr(endpoint, name, value)
     endpoint.save(update_fields=[*fields, "updated_at"])
