@@ -40,6 +40,7 @@ urlpatterns = [
     path("cash/", include("receivables.urls")),
     path("portal/", include("receivables.portal.urls")),
     path("reports/", include("reporting.urls")),
+    path("notifications/", include("notifications.urls")),
     path("settings/webhooks/", include("webhooks.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
