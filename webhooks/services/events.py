@@ -4,6 +4,7 @@ in the emitter's transaction (none after a rollback); sent after commit."""
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -14,6 +15,8 @@ from django.utils import timezone
 from o2c.events import DomainEvent
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 from webhooks.payloads import object_key, payload_data
+
+logger = logging.getLogger(__name__)
 
 RETRY_WINDOW = timedelta(hours=24)
 
@@ -62,10 +65,15 @@ def _iso(at: datetime) -> str:
 
 
 def send_soon() -> None:
-    """Ask a worker to send what is due (the beat task is the safety net if this is lost)."""
+    """Ask a worker to send what is due. Runs after the commit: a broker that is away (or, with
+    eager tasks, a failing send) must not turn the committed change into an error; the beat task
+    sends what is due a minute later."""
     from webhooks.tasks import webhook_deliveries_send
 
-    webhook_deliveries_send.delay()
+    try:
+        webhook_deliveries_send.delay()
+    except Exception:
+        logger.exception("webhooks: the send task could not be queued; the beat task will send")
 
 
 @transaction.atomic

@@ -276,3 +276,28 @@ def test_the_secret_is_whsec_and_rotation_signs_with_the_new_one(receiver):
     send_due()
     (post,) = receiver.posts()
     Webhook(rotated.secret).verify(post.body, post.headers)
+
+
+def test_one_send_task_per_transaction_runs_after_the_commit(receiver, django_capture_on_commit_callbacks):
+    from webhooks.services.events import send_soon
+
+    an_endpoint(receiver.url)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        customer = a_customer()
+        customer_update(customer_id=customer.pk, by=None, name="Renamed")
+        assert receiver.posts() == []  # nothing leaves before the commit
+    assert [callback for callback in callbacks if callback is send_soon] == [send_soon]
+    # the task (eager in the tests) sent both, in order
+    assert [json.loads(p.body)["type"] for p in receiver.posts()] == ["customer.created", "customer.updated"]
+
+
+def test_a_send_that_cannot_be_queued_does_not_fail_the_committed_change(receiver, monkeypatch, caplog):
+    from webhooks import tasks
+    from webhooks.services.events import send_soon
+
+    def broker_away():
+        raise ConnectionError("broker away")
+
+    monkeypatch.setattr(tasks.webhook_deliveries_send, "delay", broker_away)
+    send_soon()
+    assert "could not be queued" in caplog.text
