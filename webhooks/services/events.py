@@ -31,7 +31,7 @@ def webhook_event_record(event: DomainEvent) -> None:
     if not endpoint_ids:
         return
     body = json.dumps(
-        {"type": event.type, "timestamp": _iso(event.at), "data": payload_data(event.subject)},
+        {"type": event.type, "timestamp": _iso(event.at), "data": _data(event)},
         cls=DjangoJSONEncoder,
         separators=(",", ":"),
         ensure_ascii=False,
@@ -51,6 +51,17 @@ def webhook_event_record(event: DomainEvent) -> None:
         for endpoint_id in endpoint_ids
     )
     _send_on_commit()
+
+
+def _data(event: DomainEvent) -> object:
+    """The subject as the API shows it. A renderer that fails must not fail the business change
+    that told the event (its savepoint is rolled back): the receiver gets the id and can read it."""
+    try:
+        with transaction.atomic():
+            return payload_data(event.subject)
+    except Exception:
+        logger.exception("webhooks: %s of %r could not be rendered", event.type, event.subject)
+        return {"id": event.subject.pk}
 
 
 def _send_on_commit() -> None:

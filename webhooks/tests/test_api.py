@@ -136,3 +136,48 @@ def test_deliveries_with_their_attempts_filters_and_resend(manager, receiver):
     assert detail["status"] == "delivered"
     assert [a["status_code"] for a in detail["attempt_list"]] == [500, 200]
     assert WebhookDelivery.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"endpoint": "²"},
+        {"endpoint": "99999999999999999999999"},
+        {"endpoint": "-1"},
+        {"event_type": "order.teleported"},
+        {"status": "\x00"},
+        {"ordering": "secret"},
+    ],
+)
+def test_odd_filters_are_a_400_or_ignored_never_a_500(manager, query):
+    assert manager.get(DELIVERIES, query).status_code in (200, 400)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"url": "http://[::1/hook", "events": ["*"]},
+        {"url": "http://host:99999/", "events": ["*"]},
+        {"url": "http://a\x00b/", "events": ["*"]},
+        {"url": "https://" + "a" * 2100, "events": ["*"]},
+        {"url": 12, "events": ["*"]},
+        {"url": "http://127.0.0.1/", "events": ["*"], "description": "x\x00"},
+        {"url": "http://127.0.0.1/", "events": [["*"]]},
+        {"url": "http://127.0.0.1/", "events": ["*"], "active": "maybe"},
+    ],
+)
+def test_bad_bodies_are_a_400_and_write_nothing(manager, body):
+    response = manager.post(ENDPOINTS, body, format="json")
+    assert response.status_code == 400, response.content
+    assert isinstance(error_code(response), str)
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_ids_beyond_any_row_are_a_404_or_400(manager):
+    for url in [
+        f"{ENDPOINTS}99999999/",
+        f"{DELIVERIES}99999999/",
+        f"{DELIVERIES}9999999999999999999999/resend/",
+    ]:
+        method = manager.post if url.endswith("resend/") else manager.get
+        assert method(url).status_code in (400, 404)
