@@ -88,15 +88,15 @@ def webhook_delivery_attempt(*, delivery: WebhookDelivery) -> WebhookAttempt:
         )  # fmt: skip
     except DomainError as refused:
         error = f"not sent: {refused.message}"
-    except requests.RequestException as failure:
+    except Exception as failure:
         error = f"{type(failure).__name__}: {failure}"[:2000]
     attempt = WebhookAttempt.objects.create(
         delivery=delivery,
         attempted_at=at,
         status_code=status_code,
         duration_ms=int((time.monotonic() - started) * 1000),
-        response_excerpt=excerpt,
-        error=error,
+        response_excerpt=_text(excerpt),
+        error=_text(error),
     )
     delivery.attempts += 1
     now = timezone.now()
@@ -134,3 +134,8 @@ def _post(url: str, headers: dict[str, str], body: str) -> tuple[int, str]:
         finally:
             response.close()
     return response.status_code, head.decode("utf-8", errors="replace")
+
+
+def _text(value: str) -> str:
+    """What a receiver answered, storable: PostgreSQL text holds no NUL."""
+    return value.replace("\x00", "\ufffd")

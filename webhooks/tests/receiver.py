@@ -20,6 +20,7 @@ class Receiver:
     plan: list[int] = field(default_factory=list)  # statuses of the next answers, then 200
     redirect_to: str = ""  # a 302 to this location for every POST to /redirect
     gate: threading.Event | None = None  # when set up, each answer waits until it is opened
+    answer: bytes | None = None  # the body of every answer (default: "ok" or "no: <status>")
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
@@ -47,7 +48,7 @@ class Receiver:
                 self.send_response(status)
                 if status == 302:
                     self.send_header("Location", receiver.redirect_to)
-                answer = b"ok" if status < 300 else f"no: {status}".encode()
+                answer = receiver.answer or (b"ok" if status < 300 else f"no: {status}".encode())
                 self.send_header("content-length", str(len(answer)))
                 self.end_headers()
                 self.wfile.write(answer)

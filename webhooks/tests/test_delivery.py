@@ -390,3 +390,13 @@ def test_a_renderer_that_fails_does_not_fail_the_change(receiver, monkeypatch):
     an_endpoint(receiver.url)
     customer = a_customer()
     assert json.loads(WebhookDelivery.objects.get().body)["data"] == {"id": customer.pk}
+
+
+def test_a_binary_answer_is_recorded_without_failing_the_sender(receiver):
+    receiver.plan, receiver.answer = [500], b"\x00\xff" * 2000
+    an_endpoint(receiver.url)
+    a_customer()
+    send_due()
+    attempt = WebhookDelivery.objects.get().attempt_rows.get()
+    assert attempt.status_code == 500 and "\x00" not in attempt.response_excerpt
+    assert len(attempt.response_excerpt) <= 1000
