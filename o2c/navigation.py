@@ -51,6 +51,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Lock date", "ledger:lock-date", (FINANCE,), "Ledger"),
     NavItem("Customer e-mails", "notifications:settings", (MANAGER,), "Tools"),
     NavItem("API docs", "api-docs", (SALES, WAREHOUSE, FINANCE), "Tools"),
+    NavItem("Webhooks", "webhooks:endpoints", (MANAGER,), "Tools"),
+    NavItem("Webhook deliveries", "webhooks:deliveries", (MANAGER,), "Tools"),
     NavItem("Admin", "admin:index", (MANAGER,), "Tools"),
 )
 
