@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "invoicing",
     "receivables",
     "reporting",
+    "imports",  # above the pipeline: carried-over data written through several apps' services
     "demo",  # above the pipeline: the demo data of `make run` (manage.py seed_demo)
 ]
 

@@ -16,6 +16,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("invoicing.api.urls")),
     path("", include("receivables.api.urls")),
     path("", include("reporting.api.urls")),
+    path("", include("imports.api.urls")),
 ]
 
 handler500 = "o2c.views.server_error"
@@ -39,6 +40,7 @@ urlpatterns = [
     path("cash/", include("receivables.urls")),
     path("portal/", include("receivables.portal.urls")),
     path("reports/", include("reporting.urls")),
+    path("imports/", include("imports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
