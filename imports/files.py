@@ -57,7 +57,10 @@ def _delimiter(text: str) -> str:
 
 
 def _csv_rows(content: bytes) -> list[list[Cell]]:
-    if content[:4096].count(b"\x00") > 64 and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
+    sample = content[:4096]
+    controls = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 13)) + sample.count(127)
+    if controls > len(sample) // 20 and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # a stray NUL in a cell is that cell's error; a file of control bytes is not text at all
         raise _refuse("this is neither a CSV nor an XLSX file (it holds binary data)")
     text = _text(content)
     delimiter = _delimiter(text)

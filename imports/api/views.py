@@ -50,6 +50,8 @@ class ImportView(APIView):
             raise DomainError(
                 "send the file as multipart field `file`", field="file", code=ImportErrorCode.MISSING_FILE
             )
+        if not request.FILES["file"].size:
+            raise DomainError("the file is empty", field="file", code=ImportErrorCode.EMPTY_FILE)
         body = s.ImportIn(data=request.data)
         body.is_valid(raise_exception=True)
         upload = body.validated_data["file"]

@@ -103,6 +103,13 @@ class ImportKind:
         index = self.header_check(table, checked)
         if checked.errors:
             return checked
+        width = len(table.header)
+        for number, row in table.rows:
+            extra = [cell for cell in row[width:] if cell is not None and str(cell).strip()]
+            if extra:
+                checked.error(
+                    number, "file", f"this row has {width + len(extra)} cells; row 1 names {width} columns"
+                )
         self.check_rows(table, index, checked, progress)
         return checked
 

@@ -137,3 +137,12 @@ def test_a_formula_in_a_name_is_stored_as_text_and_exported_neutralised(make_use
     client.force_login(make_user("manager"))
     export = b"".join(client.get("/customers/?export=csv").streaming_content).decode()
     assert "'=cmd|' /C calc'!A0" in export
+
+
+def test_a_row_wider_than_the_header_is_an_error():
+    result = run(
+        csv_file(["code", "name", "email"], ["W-1", "Wide", "w@example.com", "surplus"]), dry_run=True
+    )
+    assert result.errors == [
+        {"row": 2, "field": "file", "message": "this row has 4 cells; row 1 names 3 columns"}
+    ]
