@@ -9,8 +9,8 @@ from o2c.errors import ErrorCode
 class ImportErrorCode(ErrorCode):
     MISSING_FILE = "missing_file"
     UNREADABLE_FILE = "unreadable_file"
-    EMPTY_FILE = "empty_file"
-    FILE_TOO_LARGE = "file_too_large"
+    EMPTY_FILE = "empty_import_file"
+    FILE_TOO_LARGE = "import_file_too_large"
     TOO_MANY_ROWS = "too_many_rows"
     UNKNOWN_IMPORT_KIND = "unknown_import_kind"
     IMPORT_HAS_ERRORS = "import_has_errors"

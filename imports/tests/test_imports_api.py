@@ -88,8 +88,8 @@ def test_unauthenticated_is_401():
     ("content", "name", "code"),
     [
         (None, "", "missing_file"),
-        (b"", "empty.csv", "empty_file"),
-        (b"code,name,email\r\n", "header-only.csv", "empty_file"),
+        (b"", "empty.csv", "empty_import_file"),
+        (b"code,name,email\r\n", "header-only.csv", "empty_import_file"),
         (b"PK\x03\x04 not really a workbook", "customers.xlsx", "unreadable_file"),
         (b"just text", "customers.xlsx", "unreadable_file"),
         (bytes(range(256)) * 40, "binary.csv", "unreadable_file"),
