@@ -8,7 +8,10 @@ lands in the pghistory audit trail through the model's triggers.
 
 from __future__ import annotations
 
+import functools
+import io
 import re
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +19,7 @@ from babel.numbers import list_currencies
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError as StdnumValidationError
@@ -113,6 +116,11 @@ def code_clean(*, code: str) -> str:
     return text_check(code.strip(), field="code")
 
 
+@functools.cache
+def _known_currencies() -> frozenset[str]:
+    return frozenset(list_currencies())
+
+
 def currency_clean(*, currency: str) -> str:
     if not (isinstance(currency, str) and len(currency) == 3 and currency.isalpha() and currency.isupper()):
         raise DomainError(
@@ -120,7 +128,7 @@ def currency_clean(*, currency: str) -> str:
             field="currency",
             code=KernelErrorCode.INVALID_CURRENCY,
         )
-    if currency not in list_currencies():
+    if currency not in _known_currencies():
         raise DomainError(
             f"{currency} is not a known ISO 4217 currency",
             field="currency",
@@ -302,6 +310,36 @@ def customer_fields_clean(*, fields: dict[str, Any]) -> tuple[dict[str, Any], li
     return cleaned, errors
 
 
+def _copy_value(value: Any) -> str:
+    """A value in PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    text = str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _copy_in(customers: list[Customer]) -> None:
+    """Insert new customers with COPY: an import's 100,000 rows in a fraction of the INSERTs'
+    time. Row triggers fire for COPY as for INSERT, so pghistory records each customer."""
+    if not customers:
+        return
+    now = timezone.now()
+    fields = [field for field in Customer._meta.concrete_fields if not field.primary_key]
+    buffer = io.StringIO()
+    for customer in customers:
+        customer.created_at = customer.updated_at = now
+        buffer.write("\t".join(_copy_value(getattr(customer, field.attname)) for field in fields) + "\n")
+    buffer.seek(0)
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    table = connection.ops.quote_name(Customer._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
+
+
 @transaction.atomic
 def customers_import(*, rows: list[dict[str, Any]], batch_size: int = 2000) -> tuple[int, int]:
     """Create or update customers by `code` from fields cleaned by `customer_fields_clean`, in
@@ -331,7 +369,14 @@ def customers_import(*, rows: list[dict[str, Any]], batch_size: int = 2000) -> t
             customer.updated_at = now
             changed.append(customer)
             changed_fields.update(names)
-    Customer.objects.bulk_create(new, batch_size=batch_size)
+    try:
+        _copy_in(new)
+    except IntegrityError:  # created meanwhile by someone else: the import writes nothing
+        raise DomainError(
+            "a customer of the file was created meanwhile; check the file again",
+            field="code",
+            code=CustomerErrorCode.DUPLICATE_CUSTOMER_CODE,
+        ) from None
     if changed:
         Customer.objects.bulk_update(changed, [*sorted(changed_fields), "updated_at"], batch_size=batch_size)
     return len(new), len(rows) - len(new)

@@ -46,7 +46,7 @@ class CustomersKind(ImportKind):
     ) -> None:
         rows = list(self.cells(table, index, progress))
         codes = [str(cells.get("code") or "").strip() for _, cells in rows]
-        existing = set(customer_selectors.customers_by_code(codes=[code for code in codes if code]))
+        existing = customer_selectors.customer_codes_existing(codes=[code for code in codes if code])
         seen: dict[str, int] = {}
         for number, cells in rows:
             errors_before = len(checked.errors)

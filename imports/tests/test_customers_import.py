@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 
 from customers.models import Customer
 from imports.services import import_run
@@ -44,6 +45,9 @@ def test_a_dry_run_counts_and_writes_nothing_then_the_real_run_writes():
     )
     new = Customer.objects.get(code="C-2")
     assert new.credit_limit == Decimal("0.00")  # the default credit limit: its first order waits for finance
+    events = apps.get_model("customers", "CustomerEvent").objects
+    assert events.filter(pgh_obj_id=new.pk, pgh_label="insert").count() == 1  # the audit trail has both
+    assert events.filter(pgh_obj_id=existing.pk, pgh_label="update", name="New name").count() == 1
 
 
 def test_an_error_in_the_last_row_writes_nothing():

@@ -151,3 +151,20 @@ def test_from_xlsx_with_dates_as_the_workbook_stores_them(customers):
         date(2026, 3, 31),
         Decimal("99.95"),
     )
+
+
+def test_an_opening_invoice_shows_on_the_pages_the_api_and_its_pdf(
+    customers, client, make_user, api_client_for
+):
+    content = csv_file(HEADER, ["RE-P", "C-1", "2026-01-15", "2026-02-14", "80.00"])
+    assert run(content, dry_run=False).errors == []
+    invoice = Invoice.objects.get(previous_number="RE-P")
+    client.force_login(make_user("finance"))
+    listing = client.get("/invoices/")
+    assert listing.status_code == 200 and invoice.number in listing.text
+    assert client.get("/invoices/?export=csv").status_code == 200
+    pdf = client.get(f"/invoices/{invoice.pk}/pdf/")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    body = api_client_for("finance", "finance-api").get(f"/api/v1/invoices/{invoice.pk}/").json()
+    assert (body["order"], body["order_number"], body["previous_number"]) == (None, None, "RE-P")
+    assert body["balance"] == "80.00"
