@@ -49,6 +49,8 @@ class Invoice(models.Model):
     # The latest date of its open-item rows: a settled invoice (balance 0) was open at a past date
     # only if that date is before this one, which lets aging as of any date skip closed history.
     last_movement_on = models.DateField(null=True, blank=True)
+    # The night it was first found open after its due date (`invoice.overdue` told once).
+    overdue_on = models.DateField(null=True, blank=True)
     pdf = models.FileField(upload_to="invoices/%Y/", blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -88,6 +88,14 @@ def shipment_lock(*, shipment_id: int) -> Shipment:
     return lock_one(_model("fulfillment.Shipment").objects, pk=shipment_id)
 
 
+def shipments_lock(*, shipment_ids: Iterable[int], skip_locked: bool = False) -> list[Shipment]:
+    """Several shipments in primary-key order (with `skip_locked`, those no one else holds: the
+    hourly late flag never waits for a shipment being shipped or delivered)."""
+    return lock(
+        _model("fulfillment.Shipment").objects.filter(pk__in=list(shipment_ids)), skip_locked=skip_locked
+    )
+
+
 # ── 3. the customer ───────────────────────────────────────────────────────────────────────────────
 
 
@@ -121,9 +129,10 @@ def invoice_lock(*, invoice_id: int) -> Invoice:
     return lock_one(_model("invoicing.Invoice").objects.select_related("customer"), pk=invoice_id)
 
 
-def invoices_lock(*, invoice_ids: Iterable[int]) -> list[Invoice]:
-    """Invoices in primary-key order."""
-    return lock(_model("invoicing.Invoice").objects.filter(pk__in=list(invoice_ids)))
+def invoices_lock(*, invoice_ids: Iterable[int], skip_locked: bool = False) -> list[Invoice]:
+    """Invoices in primary-key order (with `skip_locked`, those no one else holds: the nightly
+    overdue flag never waits for an invoice being paid)."""
+    return lock(_model("invoicing.Invoice").objects.filter(pk__in=list(invoice_ids)), skip_locked=skip_locked)
 
 
 # ── 5. payments ───────────────────────────────────────────────────────────────────────────────────

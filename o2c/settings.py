@@ -42,6 +42,11 @@ O2C_CREDIT_GRACE_DAYS = env.int("O2C_CREDIT_GRACE_DAYS", default=0)
 O2C_BOOKS_START = date.fromisoformat(env("O2C_BOOKS_START", default="2000-01-01"))
 O2C_DEFAULT_CREDIT_LIMIT = Decimal(env("O2C_DEFAULT_CREDIT_LIMIT", default="0.00"))
 O2C_PORTAL_LINK_DAYS = env.int("O2C_PORTAL_LINK_DAYS", default=30)  # customer portal links expire
+# The language of a new customer's e-mails (customers.models.LANGUAGES: en, de), decision 0046
+O2C_DEFAULT_CUSTOMER_LANGUAGE = env("O2C_DEFAULT_CUSTOMER_LANGUAGE", default="en")
+# Customer e-mails on the order's progress at all (confirmation, shipping and late notices); off,
+# nothing is queued (the tests turn them off but in notifications/tests/), decision 0046
+O2C_CUSTOMER_NOTIFICATIONS = env.bool("O2C_CUSTOMER_NOTIFICATIONS", default=True)
 O2C_IDEMPOTENCY_TTL = timedelta(hours=24)
 
 # --- Applications --------------------------------------------------------------------------------
@@ -76,6 +81,7 @@ INSTALLED_APPS = [
     "fulfillment",
     "invoicing",
     "receivables",
+    "notifications",
     "reporting",
     "imports",  # above the pipeline: carried-over data written through several apps' services
     "demo",  # above the pipeline: the demo data of `make run` (manage.py seed_demo)
@@ -163,6 +169,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=1, minute=7),
     },
     "late-flags": {"task": "fulfillment.tasks.late_flags_refresh", "schedule": crontab(minute=5)},
+    # Invoices open after their due date become overdue, once each (safe to repeat).
+    "invoices-overdue": {
+        "task": "invoicing.tasks.invoices_flag_overdue",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "backorders-refill": {
         "task": "fulfillment.tasks.backorders_refill_all",
         "schedule": timedelta(minutes=10),
@@ -287,6 +298,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # enums several components share, named once (the allocation reasons: decision 0045)
+    "ENUM_NAME_OVERRIDES": {
+        "AllocationReasonEnum": "receivables.bank.api.serializers.ALLOCATION_REASONS",
+        "BankStatementStatusEnum": "receivables.bank.api.serializers.STATEMENT_STATUSES",
+    },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # the `Error` body with its `ErrorCode` enum as every operation's 400 and 409 (decision 0038)
     "POSTPROCESSING_HOOKS": [

@@ -41,6 +41,7 @@ urlpatterns = [
     path("portal/", include("receivables.portal.urls")),
     path("reports/", include("reporting.urls")),
     path("imports/", include("imports.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("customers", "0001_initial"),
         ("fulfillment", "0006_shipmentevent"),
-        ("invoicing", "0006_invoiceevent"),
+        ("invoicing", "0007_invoice_overdue_on"),
         ("orders", "0006_orderevent_status_event"),
     ]
 
