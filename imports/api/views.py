@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -40,7 +40,10 @@ class ImportView(APIView):
             )
         ],
         request={"multipart/form-data": s.ImportIn},
-        responses={200: s.ImportOut},
+        responses={
+            200: OpenApiResponse(s.ImportOut, description="the counts, and every error by row and field"),
+            403: OpenApiResponse(description="the user's role may not import this kind"),
+        },
     )
     def post(self, request, kind: str):
         services.import_kind_get(kind=kind)  # an unknown kind is a 400 naming `kind`

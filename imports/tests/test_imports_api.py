@@ -114,4 +114,4 @@ def test_the_schema_documents_the_operation(api_client_for):
     schema = api_client_for("manager").get("/api/schema/", HTTP_ACCEPT="application/json").json()
     operation = schema["paths"]["/api/v1/imports/{kind}/"]["post"]
     assert "multipart/form-data" in operation["requestBody"]["content"]
-    assert set(operation["responses"]) >= {"200", "400"}
+    assert set(operation["responses"]) >= {"200", "400", "403"}
