@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from customers import selectors as customer_selectors
-from customers import services as customer_services
+from customers.services import bulk as customer_services
 from imports.cells import cell_bool, cell_decimal, cell_int, cell_text
 from imports.kinds.base import Checked, Column, ImportKind, Progress, read
 from o2c.roles import MANAGER
