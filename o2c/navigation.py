@@ -52,6 +52,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Imports", "imports:index", (FINANCE,), "Tools"),
     NavItem("Customer e-mails", "notifications:settings", (MANAGER,), "Tools"),
     NavItem("API docs", "api-docs", (SALES, WAREHOUSE, FINANCE), "Tools"),
+    NavItem("Webhooks", "webhooks:endpoints", (MANAGER,), "Tools"),
+    NavItem("Webhook deliveries", "webhooks:deliveries", (MANAGER,), "Tools"),
     NavItem("Admin", "admin:index", (MANAGER,), "Tools"),
 )
 

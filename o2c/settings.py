@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "notifications",
     "reporting",
     "imports",  # above the pipeline: carried-over data written through several apps' services
+    "webhooks",  # above the stages: hears the event bus, renders their API objects
     "demo",  # above the pipeline: the demo data of `make run` (manage.py seed_demo)
 ]
 
@@ -169,6 +170,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=1, minute=7),
     },
     "late-flags": {"task": "fulfillment.tasks.late_flags_refresh", "schedule": crontab(minute=5)},
+    # The safety net of webhook deliveries: due ones whose on-commit task was lost.
+    "webhook-deliveries": {
+        "task": "webhooks.tasks.webhook_deliveries_send",
+        "schedule": timedelta(minutes=1),
+    },
     # Invoices open after their due date become overdue, once each (safe to repeat).
     "invoices-overdue": {
         "task": "invoicing.tasks.invoices_flag_overdue",
@@ -263,6 +269,10 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="billing@o2c.example")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)  # a hanging mail server must not hold a worker
 # an e-mail still "sending" this long after its send began: its worker died mid-send (o2c/outbox.py)
 O2C_OUTBOX_SENDING_TIMEOUT = env.int("O2C_OUTBOX_SENDING_TIMEOUT", default=600)
+# Webhooks (docs/webhooks.md): loopback, private, link-local, multicast and reserved receivers
+# (and plain http) only in development and tests; seconds to connect and between answer bytes.
+O2C_WEBHOOK_ALLOW_PRIVATE = env.bool("O2C_WEBHOOK_ALLOW_PRIVATE", default=DEBUG)
+O2C_WEBHOOK_TIMEOUT = env.float("O2C_WEBHOOK_TIMEOUT", default=5.0)
 
 # --- REST API (API.md) --------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -298,10 +308,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # enums several components share, named once (the allocation reasons: decision 0045)
+    # enums several components share, named once (the allocation reasons: decision 0045), and
+    # enums whose field name (`status`) other enums use too (webhook deliveries: decision 0042)
     "ENUM_NAME_OVERRIDES": {
         "AllocationReasonEnum": "receivables.bank.api.serializers.ALLOCATION_REASONS",
         "BankStatementStatusEnum": "receivables.bank.api.serializers.STATEMENT_STATUSES",
+        "WebhookDeliveryStatusEnum": "webhooks.models.WebhookDelivery.Status",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # the `Error` body with its `ErrorCode` enum as every operation's 400 and 409 (decision 0038)

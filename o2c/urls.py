@@ -17,6 +17,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("receivables.api.urls")),
     path("", include("reporting.api.urls")),
     path("", include("imports.api.urls")),
+    path("", include("webhooks.api.urls")),
 ]
 
 handler500 = "o2c.views.server_error"
@@ -42,6 +43,7 @@ urlpatterns = [
     path("reports/", include("reporting.urls")),
     path("imports/", include("imports.urls")),
     path("notifications/", include("notifications.urls")),
+    path("settings/webhooks/", include("webhooks.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
