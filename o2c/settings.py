@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "receivables",
     "notifications",
     "reporting",
+    "imports",  # above the pipeline: carried-over data written through several apps' services
     "webhooks",  # above the stages: hears the event bus, renders their API objects
     "demo",  # above the pipeline: the demo data of `make run` (manage.py seed_demo)
 ]

@@ -16,6 +16,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("invoicing.api.urls")),
     path("", include("receivables.api.urls")),
     path("", include("reporting.api.urls")),
+    path("", include("imports.api.urls")),
     path("", include("webhooks.api.urls")),
 ]
 
@@ -40,6 +41,7 @@ urlpatterns = [
     path("cash/", include("receivables.urls")),
     path("portal/", include("receivables.portal.urls")),
     path("reports/", include("reporting.urls")),
+    path("imports/", include("imports.urls")),
     path("notifications/", include("notifications.urls")),
     path("settings/webhooks/", include("webhooks.urls")),
     path("admin/", admin.site.urls),
