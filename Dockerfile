@@ -44,4 +44,5 @@ USER o2c
 
 EXPOSE 8000
 
-CMD ["gunicorn", "o2c.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# --timeout 120: a bulk request of 500 orders (decision 0047) runs longer than the default 30 s
+CMD ["gunicorn", "o2c.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120", "--access-logfile", "-"]

@@ -29,7 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PORT = 8123
 SERVER_URL = os.environ.get("BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432")
-DATABASE_URL = f"{SERVER_URL}/o2c_bench"
+DATABASE = os.environ.get("BENCH_DATABASE", "o2c_bench")  # another name lets two benches run side by side
+DATABASE_URL = f"{SERVER_URL}/{DATABASE}"
 
 
 def env() -> dict[str, str]:
@@ -54,8 +55,10 @@ def manage(*args: str) -> str:
 
 
 def prepare(clients: int) -> dict:
-    subprocess.run(["psql", SERVER_URL + "/postgres", "-qc", "DROP DATABASE IF EXISTS o2c_bench"], check=True)
-    subprocess.run(["psql", SERVER_URL + "/postgres", "-qc", "CREATE DATABASE o2c_bench"], check=True)
+    subprocess.run(
+        ["psql", SERVER_URL + "/postgres", "-qc", f"DROP DATABASE IF EXISTS {DATABASE}"], check=True
+    )
+    subprocess.run(["psql", SERVER_URL + "/postgres", "-qc", f"CREATE DATABASE {DATABASE}"], check=True)
     manage("migrate", "--noinput", "-v0")
     manage("seed_demo")
     script = f"""
@@ -79,7 +82,7 @@ print(json.dumps({{"token": api_token_issue(user=User.objects.get(username="sale
     return json.loads(manage("shell", "-c", script).strip().splitlines()[-1])
 
 
-def start_server(workers: int) -> subprocess.Popen:
+def start_server(workers: int, timeout: int = 30) -> subprocess.Popen:
     server = subprocess.Popen(
         [
             sys.executable,
@@ -96,6 +99,8 @@ def start_server(workers: int) -> subprocess.Popen:
             "30",
             "--log-level",
             "warning",
+            "--timeout",
+            str(timeout),
         ],
         cwd=ROOT,
         env=env(),

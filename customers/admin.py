@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from customers.models import Customer
+from customers.services import NOTIFICATION_FIELDS
 
 
 @admin.register(Customer)
@@ -9,7 +10,10 @@ class CustomerAdmin(admin.ModelAdmin):
     list_filter = ["blocked", "dunning_enabled", "currency"]
     search_fields = ["code", "name", "email", "vat_number"]
 
+    # The e-mail language and opt-outs are edited on the customer page and the API (decision 0046).
+    NOTIFICATION_FIELDS = ["language", *NOTIFICATION_FIELDS]
+
     def get_readonly_fields(self, request, obj=None):
         if request.user.has_perm("customers.change_credit_terms"):
-            return []
-        return ["credit_limit", "blocked", "dunning_enabled"]
+            return self.NOTIFICATION_FIELDS
+        return ["credit_limit", "blocked", "dunning_enabled", *self.NOTIFICATION_FIELDS]

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django import forms
 
 from customers import services
+from customers.models import LANGUAGES, default_language
 from o2c.errors import DomainError
 from o2c.forms import AmountField, BootstrapForm
 from o2c.tables import FilterForm
@@ -84,6 +85,24 @@ class CustomerForm(BootstrapForm):
         required=False, help_text="new orders of a blocked customer go on credit hold"
     )
     dunning_enabled = forms.BooleanField(required=False, initial=True, label="Dunning enabled")
+    language = forms.ChoiceField(
+        choices=LANGUAGES,
+        initial=default_language,
+        required=False,
+        help_text="of the e-mails the customer receives",
+    )
+    # Marks a post of a form that showed the e-mail fields: an unchecked box is then an opt-out;
+    # a post without it (a script, an older form) leaves the language and opt-outs as they were.
+    notifications_shown = forms.BooleanField(required=False, widget=forms.HiddenInput, initial=True)
+    notify_order_confirmation = forms.BooleanField(required=False, initial=True, label="Order confirmation")
+    notify_order_review = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="'We are reviewing your order' note",
+        help_text="if the company sends it",
+    )
+    notify_shipping_notice = forms.BooleanField(required=False, initial=True, label="Shipping notice")
+    notify_late_notice = forms.BooleanField(required=False, initial=True, label="Late-shipment notice")
 
     def __init__(self, *args, can_change_credit_terms: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,6 +111,16 @@ class CustomerForm(BootstrapForm):
             for name in services.CREDIT_TERMS_FIELDS:
                 self.fields[name].disabled = True
                 self.fields[name].help_text = "only finance or a manager may change this"
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("notifications_shown"):
+            for name in services.NOTIFICATION_FIELDS:
+                cleaned[name] = self.initial.get(name, True)
+        if not cleaned.get("language"):
+            cleaned["language"] = self.initial.get("language") or default_language()
+        cleaned.pop("notifications_shown", None)
+        return cleaned
 
     def clean_code(self) -> str:
         return _domain_check(services.code_clean, code=self.cleaned_data["code"])
@@ -109,6 +138,9 @@ class CustomerForm(BootstrapForm):
 
     def address_fields(self):
         return [self[name] for name in ("billing_address", "shipping_address")]
+
+    def notification_fields(self):
+        return [self[name] for name in ("language", *services.NOTIFICATION_FIELDS)]
 
     def credit_fields(self):
         return [self[name] for name in ("credit_limit", "blocked", "dunning_enabled")]

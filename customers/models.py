@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import pghistory
+from django.conf import settings
 from django.db import models
+
+# The languages customers are written to in (e-mail notifications, docs/decisions/0046).
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+
+
+def default_language() -> str:
+    """A new customer's language: the setting `O2C_DEFAULT_CUSTOMER_LANGUAGE` (`en`)."""
+    return str(settings.O2C_DEFAULT_CUSTOMER_LANGUAGE)
 
 
 @pghistory.track()  # every change, credit limit and blocked flag included, lands in the audit trail
@@ -22,6 +31,16 @@ class Customer(models.Model):
     vat_number = models.CharField(max_length=30, blank=True)
     billing_address = models.TextField(blank=True)
     shipping_address = models.TextField(blank=True)
+    language = models.CharField(
+        max_length=5, choices=LANGUAGES, default=default_language, help_text="of the e-mails it receives"
+    )
+    # Notifications it may turn off, one per kind (invoices always go: docs/decisions/0046).
+    notify_order_confirmation = models.BooleanField(default=True, help_text="order confirmation e-mail")
+    notify_order_review = models.BooleanField(
+        default=True, help_text="'we are reviewing your order' note (if the company sends it)"
+    )
+    notify_shipping_notice = models.BooleanField(default=True, help_text="shipping notice e-mail")
+    notify_late_notice = models.BooleanField(default=True, help_text="late-shipment notice e-mail")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -62,6 +62,29 @@ def customer_list(
 
 def customer_get(*, customer_id: int) -> Customer:
     return Customer.objects.get(pk=customer_id)
+
+
+def customer_codes_existing(*, codes: Iterable[str]) -> set[str]:
+    """Those of `codes` that a customer has."""
+    wanted = sorted(set(codes))
+    found: set[str] = set()
+    for start in range(0, len(wanted), 5000):
+        found.update(
+            Customer.objects.filter(code__in=wanted[start : start + 5000]).values_list("code", flat=True)
+        )
+    return found
+
+
+def customers_by_code(*, codes: Iterable[str]) -> dict[str, Customer]:
+    """The customers of `codes` (those that exist), by code: what an import matches rows to."""
+    wanted = sorted(set(codes))
+    found: dict[str, Customer] = {}
+    for start in range(0, len(wanted), 5000):
+        found.update(
+            (customer.code, customer)
+            for customer in Customer.objects.filter(code__in=wanted[start : start + 5000])
+        )
+    return found
 
 
 # A customer's credit position (balance, exposure, headroom…) is for credit to say: master data

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -17,7 +18,9 @@ from fulfillment.errors import FulfillmentErrorCode
 from fulfillment.models import Shipment, ShipmentLine
 from inventory.services import stock_issue, stock_levels_lock, stock_release, stock_reserve
 from ledger.services import LineSpec, journal_entry_post
+from o2c import locks
 from o2c.errors import Conflict, DomainError, KernelErrorCode
+from o2c.events import event_emit
 from o2c.money import ZERO, round_money
 from o2c.numbering import sequence_number_next
 from o2c.states import transition, transition_assert, transition_rows
@@ -245,6 +248,7 @@ def shipment_mark_shipped(
         reason=" ".join(filter(None, [shipment.carrier, shipment.tracking_number])),
         update_fields=["carrier", "tracking_number", "estimated_delivery", "shipped_at", "shipped_by"],
     )
+    event_emit("shipment.shipped", shipment)
     return shipment
 
 
@@ -260,6 +264,7 @@ def shipment_deliver(
     transition(
         shipment, Shipment.Status.DELIVERED, by=by, update_fields=["delivered_at", "delivered_by", "late"]
     )
+    event_emit("shipment.delivered", shipment)
     return shipment
 
 
@@ -273,8 +278,23 @@ def shipments_cancel_open(*, order: SalesOrder, reason: str = "", by: User | Non
     )
 
 
+@transaction.atomic
 def shipments_flag_late(*, today: date) -> int:
-    """Shipments on the road past their estimated delivery date."""
-    return Shipment.objects.filter(
-        status=Shipment.Status.SHIPPED, estimated_delivery__lt=today, late=False
-    ).update(late=True)
+    """Shipments on the road past their estimated delivery date, flagged once each (with its
+    `shipment.late` event). One being shipped or delivered right now is skipped, not waited for:
+    the next hourly run takes it if it is still late."""
+    due = Shipment.objects.filter(status=Shipment.Status.SHIPPED, estimated_delivery__lt=today, late=False)
+    ids = list(due.values_list("pk", flat=True))
+    late = [
+        shipment
+        for shipment in locks.shipments_lock(shipment_ids=ids, skip_locked=True)
+        if shipment.status == Shipment.Status.SHIPPED
+        and not shipment.late
+        and shipment.estimated_delivery is not None
+        and shipment.estimated_delivery < today
+    ]
+    Shipment.objects.filter(pk__in=[shipment.pk for shipment in late]).update(late=True)
+    for shipment in late:
+        shipment.late = True
+        event_emit("shipment.late", shipment)
+    return len(late)

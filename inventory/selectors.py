@@ -168,3 +168,44 @@ def stock_available(*, product_ids: Iterable[int | None], warehouse_id: int | No
 def products_by_id(*, product_ids: Iterable[int | None]) -> dict[int, Product]:
     ids = {pid for pid in product_ids if pid}
     return product_list().in_bulk(ids) if ids else {}
+
+
+def products_by_sku(*, skus: Iterable[str]) -> dict[str, Product]:
+    """The products of `skus` (those that exist), by SKU: what an import matches rows to."""
+    wanted = sorted(set(skus))
+    found: dict[str, Product] = {}
+    for start in range(0, len(wanted), 5000):
+        found.update(
+            (product.sku, product) for product in Product.objects.filter(sku__in=wanted[start : start + 5000])
+        )
+    return found
+
+
+def warehouses_by_code(*, codes: Iterable[str]) -> dict[str, Warehouse]:
+    return {warehouse.code: warehouse for warehouse in Warehouse.objects.filter(code__in=set(codes))}
+
+
+def stock_reserved(*, product_ids: Iterable[int]) -> dict[tuple[int, int], Decimal]:
+    """What is reserved of `product_ids`, by (product id, warehouse id), where anything is."""
+    return {
+        (product_id, warehouse_id): reserved
+        for product_id, warehouse_id, reserved in StockLevel.objects.filter(
+            product_id__in=set(product_ids), reserved__gt=0
+        ).values_list("product_id", "warehouse_id", "reserved")
+    }
+
+
+def products_holding_stock(*, product_ids: Iterable[int]) -> set[int]:
+    """Those of `product_ids` with stock on hand or reserved somewhere."""
+    return set(
+        StockLevel.objects.filter(product_id__in=set(product_ids))
+        .exclude(on_hand=0, reserved=0)
+        .values_list("product_id", flat=True)
+    )
+
+
+def stock_level_keys(*, product_ids: Iterable[int]) -> set[tuple[int, int]]:
+    """(product id, warehouse id) of the stock levels `product_ids` have."""
+    return set(
+        StockLevel.objects.filter(product_id__in=set(product_ids)).values_list("product_id", "warehouse_id")
+    )

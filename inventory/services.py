@@ -9,10 +9,11 @@ from django.db import transaction
 
 from inventory.errors import InventoryErrorCode
 from inventory.models import Product, StockLevel, StockMove, Warehouse
+from inventory.selectors import products_holding_stock
 from o2c import locks
 from o2c.errors import DomainError, KernelErrorCode
-from o2c.money import round_quantity
-from o2c.parsing import MAX_AMOUNT
+from o2c.money import round_money, round_quantity
+from o2c.parsing import MAX_AMOUNT, text_check
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -222,3 +223,123 @@ def stock_issue(
         reference=reference,
         created_by=by,
     )
+
+
+_MAX_LENGTHS = {"sku": 50, "name": 200}
+
+
+def product_fields_clean(*, fields: dict[str, Any]) -> tuple[dict[str, Any], list[DomainError]]:
+    """Each of `fields` checked on its own by the product rules: the clean fields and every
+    refusal, for an import's row-by-row report."""
+    cleaned: dict[str, Any] = {}
+    errors: list[DomainError] = []
+    for name, value in fields.items():
+        try:
+            if isinstance(value, str):
+                value = text_check(value.strip(), field=name)
+                if name in _MAX_LENGTHS and len(value) > _MAX_LENGTHS[name]:
+                    raise DomainError(
+                        f"at most {_MAX_LENGTHS[name]} characters",
+                        field=name,
+                        code=KernelErrorCode.MAX_LENGTH,
+                    )
+            _product_fields_check({name: value})
+            cleaned[name] = value
+        except DomainError as error:
+            errors.append(error)
+    return cleaned, errors
+
+
+@transaction.atomic
+def products_import(*, rows: list[dict[str, Any]], batch_size: int = 2000) -> tuple[int, int]:
+    """Create or update products by `sku` from fields cleaned by `product_fields_clean`, in bulk.
+    A product that holds stock does not become a service. Returns (created, updated)."""
+    skus = [row["sku"] for row in rows]
+    existing = {product.sku: product for product in Product.objects.filter(sku__in=skus)}
+    new: list[Product] = []
+    changed: list[Product] = []
+    changed_fields: set[str] = set()
+    for row in rows:
+        product = existing.get(row["sku"])
+        if product is None:
+            new.append(Product(**row))
+            continue
+        names = [name for name, value in row.items() if getattr(product, name) != value]
+        if (
+            "kind" in names
+            and row["kind"] == Product.Kind.SERVICE
+            and product.pk in products_holding_stock(product_ids=[product.pk])
+        ):
+            raise DomainError(
+                f"{product.sku} holds stock and cannot become a service",
+                field="kind",
+                code=InventoryErrorCode.PRODUCT_HOLDS_STOCK,
+            )
+        for name in names:
+            setattr(product, name, row[name])
+        if names:
+            changed.append(product)
+            changed_fields.update(names)
+    Product.objects.bulk_create(new, batch_size=batch_size)
+    if changed:
+        Product.objects.bulk_update(changed, sorted(changed_fields), batch_size=batch_size)
+    return len(new), len(rows) - len(new)
+
+
+@transaction.atomic
+def opening_stock_set(
+    *, levels: list[tuple[int, int, Decimal]], reference: str, by: User | None = None
+) -> tuple[int, int, Decimal]:
+    """Opening stock carried over from a previous system: each (product id, warehouse id,
+    quantity) sets what the warehouse holds, by an adjustment move of the difference. Levels are
+    locked per warehouse in product order. Returns (created, updated, value): levels that did not
+    exist before, those that did, and the differences' value at standard cost, which the caller
+    posts (Dr inventory / Cr opening balances, ledger.services.opening_balance_post)."""
+    by_warehouse: dict[int, list[tuple[int, Decimal]]] = {}
+    for product_id, warehouse_id, quantity in levels:
+        by_warehouse.setdefault(warehouse_id, []).append((product_id, quantity))
+    costs = dict(
+        Product.objects.filter(pk__in={level[0] for level in levels}).values_list("pk", "standard_cost")
+    )
+    created = updated = 0
+    value = Decimal("0")
+    moves: list[StockMove] = []
+    for warehouse_id, items in sorted(by_warehouse.items()):
+        known = set(
+            StockLevel.objects.filter(
+                warehouse_id=warehouse_id, product_id__in=[product_id for product_id, _ in items]
+            ).values_list("product_id", flat=True)
+        )
+        locked = stock_levels_lock(
+            product_ids=[product_id for product_id, _ in items], warehouse_id=warehouse_id
+        )
+        for product_id, quantity in items:
+            level = locked[product_id]
+            if product_id in known:
+                updated += 1
+            else:
+                created += 1
+            if quantity < level.reserved:
+                raise DomainError(
+                    f"{level.reserved} of it are reserved for orders already",
+                    field="quantity",
+                    code=InventoryErrorCode.RELEASE_EXCEEDS_RESERVED,
+                )
+            delta = round_quantity(quantity - level.on_hand)
+            if not delta:
+                continue
+            level.on_hand = quantity
+            level.save(update_fields=["on_hand"])
+            value += delta * costs[product_id]
+            moves.append(
+                StockMove(
+                    product_id=product_id,
+                    warehouse_id=warehouse_id,
+                    kind=StockMove.Kind.ADJUSTMENT,
+                    quantity=delta,
+                    reference=reference[:100],
+                    created_by=by,
+                )
+            )
+    StockMove.objects.bulk_create(moves)
+    return created, updated, round_money(value)

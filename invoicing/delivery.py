@@ -52,7 +52,7 @@ def invoice_deliver(message: OutboxMessage) -> EmailToSend | None:
     body = (
         f"Dear {invoice.customer.name},\n\n"
         f"Please find attached our invoice {invoice.number} of {document_date(invoice.issue_date)} "
-        f"for order {invoice.order.number}{reference}.\n\n"
+        f"{f'for order {invoice.order.number}' if invoice.order else 'carried over'}{reference}.\n\n"
         f"Amount due: {document_amount(invoice.total, invoice.currency)} {invoice.currency}\n"
         f"Due date: {document_date(invoice.due_date)}\n"
         f"Payment reference: {invoice.number}\n\n"

@@ -106,9 +106,12 @@ def invoice_pdf_render(*, invoice: Invoice) -> bytes:
         ("Issue date", document_date(invoice.issue_date)),
         ("Due date", document_date(invoice.due_date)),
         ("Customer no.", customer.code),
-        ("Order no.", order.number),
     ]
-    reference = invoice.customer_reference or order.customer_reference
+    if order is not None:  # an opening invoice (imported) has no order
+        facts.append(("Order no.", order.number))
+    if invoice.previous_number:
+        facts.append(("Previous no.", invoice.previous_number))
+    reference = invoice.customer_reference or (order.customer_reference if order is not None else "")
     if reference:
         facts.append(("Your reference", reference))
     if shipment is not None:
@@ -157,8 +160,9 @@ def credit_note_pdf_render(*, credit_note: CreditNote) -> bytes:
         ("Invoice no.", invoice.number),
         ("Invoice date", document_date(invoice.issue_date)),
         ("Customer no.", customer.code),
-        ("Order no.", invoice.order.number),
     ]
+    if invoice.order is not None:
+        facts.append(("Order no.", invoice.order.number))
     if invoice.customer_reference:
         facts.append(("Your reference", invoice.customer_reference))
     rows = []

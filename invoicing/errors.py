@@ -15,3 +15,4 @@ class InvoicingErrorCode(ErrorCode):
     CREDIT_EXCEEDS_LINE = "credit_exceeds_line"
     LINE_NOT_ON_INVOICE = "line_not_on_invoice"
     NOT_AN_INVOICE = "not_an_invoice"
+    OPENING_INVOICE_EXISTS = "opening_invoice_exists"

@@ -23,7 +23,10 @@ class Invoice(models.Model):
         WRITTEN_OFF = "written_off"
 
     number = models.CharField(max_length=30, unique=True)
-    order = models.ForeignKey("orders.SalesOrder", on_delete=models.PROTECT, related_name="invoices")
+    # None for an opening invoice carried over from a previous system (invoicing/opening/)
+    order = models.ForeignKey(
+        "orders.SalesOrder", null=True, blank=True, on_delete=models.PROTECT, related_name="invoices"
+    )
     shipment = models.OneToOneField(
         "fulfillment.Shipment", null=True, blank=True, on_delete=models.PROTECT, related_name="invoice"
     )
@@ -32,6 +35,8 @@ class Invoice(models.Model):
     issue_date = models.DateField()
     due_date = models.DateField(db_index=True)
     customer_reference = models.CharField(max_length=100, blank=True)
+    # An opening invoice's number in the previous system (imports, decision 0044); "" otherwise.
+    previous_number = models.CharField(max_length=60, blank=True)
     billing_address = models.TextField(blank=True)
     net_total = models.DecimalField(**_AMOUNT)
     tax_total = models.DecimalField(**_AMOUNT)
@@ -44,6 +49,8 @@ class Invoice(models.Model):
     # The latest date of its open-item rows: a settled invoice (balance 0) was open at a past date
     # only if that date is before this one, which lets aging as of any date skip closed history.
     last_movement_on = models.DateField(null=True, blank=True)
+    # The night it was first found open after its due date (`invoice.overdue` told once).
+    overdue_on = models.DateField(null=True, blank=True)
     pdf = models.FileField(upload_to="invoices/%Y/", blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -102,6 +109,11 @@ class Invoice(models.Model):
             models.CheckConstraint(
                 condition=Q(due_date__gte=F("issue_date")), name="invoice_due_after_issue"
             ),
+            models.UniqueConstraint(
+                fields=["previous_number"],
+                condition=~Q(previous_number=""),
+                name="invoice_previous_number_unique",
+            ),
         ]
         triggers = [
             # Issued means immutable: what was invoiced never changes; settlements (paid,
@@ -121,6 +133,7 @@ class Invoice(models.Model):
                     "tax_total",
                     "total",
                     "billing_address",
+                    "previous_number",
                 ),
             ),
             pgtrigger.Protect(name="invoice_never_deleted", operation=pgtrigger.Delete),

@@ -224,8 +224,12 @@ def invoice_quantities_on_shipment(*, order: SalesOrder, shipped: dict[int, Deci
 
 
 def invoice_order_ids(*, invoice_ids: Iterable[int]) -> set[int]:
-    """The orders of `invoice_ids`."""
-    return set(invoice_rows().filter(pk__in=list(invoice_ids)).values_list("order_id", flat=True))
+    """The orders of `invoice_ids` (an opening invoice, imported, has none)."""
+    return set(
+        invoice_rows()
+        .filter(pk__in=list(invoice_ids), order_id__isnull=False)
+        .values_list("order_id", flat=True)
+    )
 
 
 def invoice_parties(*, invoice_id: int) -> Mapping[str, Any] | None:

@@ -21,7 +21,9 @@ from invoicing.errors import InvoicingErrorCode
 from invoicing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from invoicing.selectors import LineLeft, invoice_lines_left, line_credit
 from ledger.services import LineSpec, journal_entry_post
+from o2c import locks
 from o2c.errors import Conflict, DomainError, KernelErrorCode
+from o2c.events import event_emit
 from o2c.money import ZERO, round_money
 from o2c.numbering import document_number_next
 from o2c.outbox import outbox_enqueue
@@ -127,6 +129,9 @@ def invoice_create(
         by=by,
     )
     outbox_enqueue(kind="invoice_delivery", payload={"invoice_id": invoice.pk})
+    event_emit("invoice.issued", invoice)
+    if invoice.status == Invoice.Status.PAID:  # free goods: settled from the start
+        event_emit("invoice.paid", invoice)
     return invoice
 
 
@@ -281,6 +286,7 @@ def credit_note_create(
         by=by,
     )
     outbox_enqueue(kind="credit_note_delivery", payload={"credit_note_id": note.pk})
+    event_emit("credit_note.issued", note)
     return note
 
 
@@ -294,6 +300,8 @@ def _save_settled(
         invoice.save(update_fields=fields)
     else:
         transition(invoice, status, by=by, reason=reason, event=event, update_fields=fields)
+        if status == Invoice.Status.PAID:
+            event_emit("invoice.paid", invoice)
 
 
 def _status(invoice: Invoice) -> str:
@@ -370,3 +378,21 @@ def _credit_by_amount(invoice: Invoice, gross: Decimal) -> list[CreditNoteLine]:
                 )
             )
     return result
+
+
+@transaction.atomic
+def invoices_flag_overdue(*, today: date) -> int:
+    """Nightly: invoices open after their due date become overdue once each (`overdue_on`, event
+    `invoice.overdue`); one being paid right now is skipped (SKIP LOCKED) for the next night."""
+    due = Invoice.objects.filter(status__in=["open", "partially_paid"], due_date__lt=today, overdue_on=None)
+    ids = list(due.values_list("pk", flat=True))
+    overdue = [i for i in locks.invoices_lock(invoice_ids=ids, skip_locked=True) if _overdue(i, today)]
+    Invoice.objects.filter(pk__in=[invoice.pk for invoice in overdue]).update(overdue_on=today)
+    for invoice in overdue:
+        invoice.overdue_on = today
+        event_emit("invoice.overdue", invoice)
+    return len(overdue)
+
+
+def _overdue(invoice: Invoice, today: date) -> bool:  # seen again under the lock
+    return invoice.balance > 0 and invoice.overdue_on is None and invoice.due_date < today

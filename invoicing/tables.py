@@ -92,6 +92,8 @@ class InvoiceTable(ListTable):
         return customer_name_cell(value)
 
     def render_order(self, value, record):
+        if record.order_id is None:  # an opening invoice (imported)
+            return format_html('<span class="text-secondary">{}</span>', record.previous_number or "—")
         url = reverse("orders:detail", args=[record.order_id])
         return format_html('<a class="link-body-emphasis" href="{}">{}</a>', url, value)
 
@@ -134,7 +136,7 @@ class InvoiceTable(ListTable):
             invoice.due_date,
             invoice.customer.code,
             invoice.customer.name,
-            invoice.order.number,
+            invoice.order.number if invoice.order else "",
             invoice.shipment.number if invoice.shipment else "",
             invoice.customer_reference,
             invoice.currency,

@@ -279,3 +279,30 @@ def stock_receipt_post(
         source_reference=reference[:60],
         by=by,
     )
+
+
+def opening_balance_post(
+    *,
+    entry_date: date,
+    account: str,
+    amount: Decimal,
+    memo: str,
+    source: str,
+    reference: str = "",
+    by: User | None = None,
+) -> JournalEntry | None:
+    """A balance carried over from a previous system (imports, decision 0044): Dr `account`
+    (receivables, inventory) / Cr opening balances, or the reverse for a negative amount. Nothing
+    is posted for zero."""
+    value = round_money(amount)
+    if value == 0:
+        return None
+    debit, credit = (account, "opening_balances") if value > 0 else ("opening_balances", account)
+    return journal_entry_post(
+        entry_date=entry_date,
+        memo=memo,
+        lines=[LineSpec(account=debit, debit=abs(value)), LineSpec(account=credit, credit=abs(value))],
+        source=source,
+        source_reference=reference[:60],
+        by=by,
+    )

@@ -15,7 +15,7 @@ the rows of one kind in primary-key order (stock levels: warehouse, then product
                               the document's series (INV, CN, PAY) before the journal's (JE)
 
 Journal entries (`journal_entry_lock`), the ledger settings row (`ledger_settings_lock`), report
-deliveries and outbox messages are locked alone.
+deliveries, outbox messages and webhook deliveries are locked alone.
 A step that learns only later that it needs a row of an earlier kind either took it up front
 (o2c/pipeline/cash.py: a payment locks the orders of the customer's open invoices before the
 customer) or takes it with SKIP LOCKED, never waiting for it.
@@ -46,6 +46,7 @@ if TYPE_CHECKING:  # types only: at run time the models come from the app regist
     from orders.models import SalesOrder
     from receivables.models import BankStatementLine, Dispute, Payment
     from reporting.models import ReportDelivery
+    from webhooks.models import WebhookDelivery
 
 M = TypeVar("M", bound=Model)
 
@@ -88,6 +89,14 @@ def shipment_lock(*, shipment_id: int) -> Shipment:
     return lock_one(_model("fulfillment.Shipment").objects, pk=shipment_id)
 
 
+def shipments_lock(*, shipment_ids: Iterable[int], skip_locked: bool = False) -> list[Shipment]:
+    """Several shipments in primary-key order (with `skip_locked`, those no one else holds: the
+    hourly late flag never waits for a shipment being shipped or delivered)."""
+    return lock(
+        _model("fulfillment.Shipment").objects.filter(pk__in=list(shipment_ids)), skip_locked=skip_locked
+    )
+
+
 # ── 3. the customer ───────────────────────────────────────────────────────────────────────────────
 
 
@@ -121,9 +130,10 @@ def invoice_lock(*, invoice_id: int) -> Invoice:
     return lock_one(_model("invoicing.Invoice").objects.select_related("customer"), pk=invoice_id)
 
 
-def invoices_lock(*, invoice_ids: Iterable[int]) -> list[Invoice]:
-    """Invoices in primary-key order."""
-    return lock(_model("invoicing.Invoice").objects.filter(pk__in=list(invoice_ids)))
+def invoices_lock(*, invoice_ids: Iterable[int], skip_locked: bool = False) -> list[Invoice]:
+    """Invoices in primary-key order (with `skip_locked`, those no one else holds: the nightly
+    overdue flag never waits for an invoice being paid)."""
+    return lock(_model("invoicing.Invoice").objects.filter(pk__in=list(invoice_ids)), skip_locked=skip_locked)
 
 
 # ── 5. payments ───────────────────────────────────────────────────────────────────────────────────
@@ -200,4 +210,10 @@ def report_delivery_lock(*, delivery_id: int) -> ReportDelivery:
 def outbox_message_next(*, queryset: QuerySet[M]) -> M | None:
     """The first message of `queryset` (in its own ordering) that no other relay holds, locked;
     None when there is none (SKIP LOCKED: relays never wait for each other)."""
+    return queryset.select_for_update(skip_locked=True, of=("self",)).first()
+
+
+def webhook_delivery_next(*, queryset: QuerySet[WebhookDelivery]) -> WebhookDelivery | None:
+    """The first webhook delivery of `queryset` (in its own ordering) that no other sender holds,
+    locked for as long as it is being sent (SKIP LOCKED: senders never wait for each other)."""
     return queryset.select_for_update(skip_locked=True, of=("self",)).first()

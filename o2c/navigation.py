@@ -49,7 +49,11 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Trial balance", "ledger:trial-balance", (FINANCE,), "Ledger"),
     NavItem("Journal", "ledger:journal", (FINANCE,), "Ledger"),
     NavItem("Lock date", "ledger:lock-date", (FINANCE,), "Ledger"),
+    NavItem("Imports", "imports:index", (FINANCE,), "Tools"),
+    NavItem("Customer e-mails", "notifications:settings", (MANAGER,), "Tools"),
     NavItem("API docs", "api-docs", (SALES, WAREHOUSE, FINANCE), "Tools"),
+    NavItem("Webhooks", "webhooks:endpoints", (MANAGER,), "Tools"),
+    NavItem("Webhook deliveries", "webhooks:deliveries", (MANAGER,), "Tools"),
     NavItem("Admin", "admin:index", (MANAGER,), "Tools"),
 )
 

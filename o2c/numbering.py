@@ -29,6 +29,7 @@ from o2c import locks
 SERIES = {
     "order": "SO",
     "invoice": "INV",
+    "opening_invoice": "OB",  # an open invoice carried over from a previous system (imports)
     "credit_note": "CN",
     "payment": "PAY",
     "shipment": "SH",

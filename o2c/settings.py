@@ -42,6 +42,11 @@ O2C_CREDIT_GRACE_DAYS = env.int("O2C_CREDIT_GRACE_DAYS", default=0)
 O2C_BOOKS_START = date.fromisoformat(env("O2C_BOOKS_START", default="2000-01-01"))
 O2C_DEFAULT_CREDIT_LIMIT = Decimal(env("O2C_DEFAULT_CREDIT_LIMIT", default="0.00"))
 O2C_PORTAL_LINK_DAYS = env.int("O2C_PORTAL_LINK_DAYS", default=30)  # customer portal links expire
+# The language of a new customer's e-mails (customers.models.LANGUAGES: en, de), decision 0046
+O2C_DEFAULT_CUSTOMER_LANGUAGE = env("O2C_DEFAULT_CUSTOMER_LANGUAGE", default="en")
+# Customer e-mails on the order's progress at all (confirmation, shipping and late notices); off,
+# nothing is queued (the tests turn them off but in notifications/tests/), decision 0046
+O2C_CUSTOMER_NOTIFICATIONS = env.bool("O2C_CUSTOMER_NOTIFICATIONS", default=True)
 O2C_IDEMPOTENCY_TTL = timedelta(hours=24)
 
 # --- Applications --------------------------------------------------------------------------------
@@ -76,7 +81,10 @@ INSTALLED_APPS = [
     "fulfillment",
     "invoicing",
     "receivables",
+    "notifications",
     "reporting",
+    "imports",  # above the pipeline: carried-over data written through several apps' services
+    "webhooks",  # above the stages: hears the event bus, renders their API objects
     "demo",  # above the pipeline: the demo data of `make run` (manage.py seed_demo)
 ]
 
@@ -162,6 +170,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=1, minute=7),
     },
     "late-flags": {"task": "fulfillment.tasks.late_flags_refresh", "schedule": crontab(minute=5)},
+    # The safety net of webhook deliveries: due ones whose on-commit task was lost.
+    "webhook-deliveries": {
+        "task": "webhooks.tasks.webhook_deliveries_send",
+        "schedule": timedelta(minutes=1),
+    },
+    # Invoices open after their due date become overdue, once each (safe to repeat).
+    "invoices-overdue": {
+        "task": "invoicing.tasks.invoices_flag_overdue",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "backorders-refill": {
         "task": "fulfillment.tasks.backorders_refill_all",
         "schedule": timedelta(minutes=10),
@@ -251,6 +269,10 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="billing@o2c.example")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)  # a hanging mail server must not hold a worker
 # an e-mail still "sending" this long after its send began: its worker died mid-send (o2c/outbox.py)
 O2C_OUTBOX_SENDING_TIMEOUT = env.int("O2C_OUTBOX_SENDING_TIMEOUT", default=600)
+# Webhooks (docs/webhooks.md): loopback, private, link-local, multicast and reserved receivers
+# (and plain http) only in development and tests; seconds to connect and between answer bytes.
+O2C_WEBHOOK_ALLOW_PRIVATE = env.bool("O2C_WEBHOOK_ALLOW_PRIVATE", default=DEBUG)
+O2C_WEBHOOK_TIMEOUT = env.float("O2C_WEBHOOK_TIMEOUT", default=5.0)
 
 # --- REST API (API.md) --------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -286,6 +308,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # enums several components share, named once (the allocation reasons: decision 0045), and
+    # enums whose field name (`status`) other enums use too (webhook deliveries: decision 0042)
+    "ENUM_NAME_OVERRIDES": {
+        "AllocationReasonEnum": "receivables.bank.api.serializers.ALLOCATION_REASONS",
+        "BankStatementStatusEnum": "receivables.bank.api.serializers.STATEMENT_STATUSES",
+        "WebhookDeliveryStatusEnum": "webhooks.models.WebhookDelivery.Status",
+    },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # the `Error` and `ErrorCode` components of the error answers (decisions 0038, 0043)
     # choices become enum components with stable names: one per set of values, named by its owner

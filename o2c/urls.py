@@ -16,6 +16,8 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("invoicing.api.urls")),
     path("", include("receivables.api.urls")),
     path("", include("reporting.api.urls")),
+    path("", include("imports.api.urls")),
+    path("", include("webhooks.api.urls")),
 ]
 
 handler404 = "o2c.views.page_not_found"  # JSON under /api/ (decision 0043)
@@ -40,6 +42,9 @@ urlpatterns = [
     path("cash/", include("receivables.urls")),
     path("portal/", include("receivables.portal.urls")),
     path("reports/", include("reporting.urls")),
+    path("imports/", include("imports.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("settings/webhooks/", include("webhooks.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages needed by WeasyPrint (PDF invoices) and by the
-# browser tests (chromium) / PDF checks (poppler-utils), and a local PostgreSQL and Redis
+# browser tests (chromium) / PDF checks (poppler-utils), curl and jq for the client guide's
+# commands (docs/api.md, tests/api/test_client_guide.py), and a local PostgreSQL and Redis
 # for the test suite when the machine has none.
 # Idempotent: does nothing when every package is already installed.
 # Only installs when run as root; otherwise prints a warning and exits 0.
@@ -14,6 +15,8 @@ PACKAGES=(
     fonts-liberation2
     chromium
     poppler-utils
+    curl
+    jq
 )
 # The local database and broker of the test suite, unless the machine already has servers
 # (or the suite is pointed at remote ones).

@@ -7,7 +7,7 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from customers import services
-from customers.models import Customer
+from customers.models import LANGUAGES, Customer
 from o2c.api_fields import AmountField, TextField
 from o2c.errors import DomainError
 
@@ -43,6 +43,19 @@ class CustomerIn(serializers.Serializer):
     vat_number = TextField(max_length=30, allow_blank=True, required=False, default="")
     billing_address = TextField(multiline=True, allow_blank=True, required=False, default="")
     shipping_address = TextField(multiline=True, allow_blank=True, required=False, default="")
+    language = serializers.ChoiceField(
+        choices=LANGUAGES,
+        required=False,
+        help_text="of the e-mails the customer receives; left out: O2C_DEFAULT_CUSTOMER_LANGUAGE",
+    )
+    notify_order_confirmation = serializers.BooleanField(required=False, default=True)
+    notify_order_review = serializers.BooleanField(
+        required=False,
+        default=True,
+        help_text="the 'we are reviewing your order' note, if the company sends it",
+    )
+    notify_shipping_notice = serializers.BooleanField(required=False, default=True)
+    notify_late_notice = serializers.BooleanField(required=False, default=True)
 
     def validate_currency(self, value: str) -> str:
         return _domain_check(services.currency_clean, currency=value)
@@ -86,6 +99,11 @@ class CustomerOut(serializers.ModelSerializer):
             "vat_number",
             "billing_address",
             "shipping_address",
+            "language",
+            "notify_order_confirmation",
+            "notify_order_review",
+            "notify_shipping_notice",
+            "notify_late_notice",
             "balance",
             "exposure",
             "overdue_amount",

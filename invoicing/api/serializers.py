@@ -40,7 +40,7 @@ class TaxSummaryOut(serializers.Serializer):
 
 class InvoiceOut(serializers.ModelSerializer):
     customer_code = serializers.CharField(source="customer.code")
-    order_number = serializers.CharField(source="order.number")
+    order_number = serializers.CharField(source="order.number", allow_null=True, default=None)
     days_overdue = serializers.IntegerField()
     disputed_amount = serializers.SerializerMethodField()
     tax_summary = serializers.SerializerMethodField()
@@ -65,6 +65,7 @@ class InvoiceOut(serializers.ModelSerializer):
             "due_date",
             "currency",
             "customer_reference",
+            "previous_number",
             "net_total",
             "tax_total",
             "total",
@@ -145,7 +146,7 @@ class CreditNoteLineOut(serializers.ModelSerializer):
 class CreditNoteOut(serializers.ModelSerializer):
     invoice_number = serializers.CharField(source="invoice.number")
     lines = CreditNoteLineOut(many=True)
-    order = serializers.IntegerField(source="invoice.order_id")
+    order = serializers.IntegerField(source="invoice.order_id", allow_null=True)
     dispute = serializers.SerializerMethodField(help_text="the dispute it resolves")
 
     class Meta:

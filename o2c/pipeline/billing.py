@@ -44,14 +44,18 @@ def invoice_lock(*, invoice_id: int) -> Invoice:
     credit note's foreign key takes), then the invoice."""
     row = invoicing_selectors.invoice_parties(invoice_id=invoice_id)
     if row is not None:
-        locks.order_lock(order_id=row["order_id"])
+        if row["order_id"] is not None:  # an opening invoice (imported) has no order
+            locks.order_lock(order_id=row["order_id"])
         locks.customer_share_lock(customer_id=row["customer_id"])
     return locks.invoice_lock(invoice_id=invoice_id)
 
 
-def orders_settle(*, order_ids: Iterable[int], on: date, reference: str, by: User | None) -> None:
-    """The payment status of the orders whose invoices were settled (closed when fully paid)."""
-    order_ids = sorted(set(order_ids))
+def orders_settle(*, order_ids: Iterable[int | None], on: date, reference: str, by: User | None) -> None:
+    """The payment status of the orders whose invoices were settled (closed when fully paid); an
+    opening invoice (imported, no order: None) has none to follow."""
+    order_ids = sorted({order_id for order_id in order_ids if order_id is not None})
+    if not order_ids:
+        return
     figures = invoicing_selectors.order_settlements(order_ids=order_ids)
     for order in locks.orders_lock(order_ids=order_ids):
         orders.order_record_settlement(order=order, **figures[order.pk], on=on, reference=reference, by=by)

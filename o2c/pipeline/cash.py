@@ -30,7 +30,7 @@ from receivables.models import Payment
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-    pass
+    from receivables.cash.allocation import Proposed
 
 
 def _customer_cash_lock(
@@ -99,7 +99,7 @@ def payment_record(
     the reference first, then oldest due first); the rest stays unapplied cash. Postings, invoice
     balances and order payment status in one transaction; then the customer's held orders are
     checked again."""
-    proposal: list[tuple[int, Decimal]] = []
+    proposal: list[Proposed] = []
 
     def touches() -> set[int]:
         if allocations is not None:
@@ -107,11 +107,11 @@ def payment_record(
         proposal[:] = cash_selectors.allocation_proposal(
             customer_id=customer_id, amount=receivables.amount_clean(amount), reference=reference
         )
-        return {invoice_id for invoice_id, _ in proposal}
+        return {item.invoice_id for item in proposal}
 
     _customer_cash_lock(customer_id=customer_id, touches=touches, recheck=True)
     if allocations is None:  # the proposal made last, under the customer's lock
-        allocations = [cash.AllocationInput(invoice_id=i, amount=a) for i, a in proposal]
+        allocations = [cash.AllocationInput(invoice_id=i, amount=a, reason=r) for i, a, r in proposal]
     invoices = {i.pk: i for i in locks.invoices_lock(invoice_ids={a.invoice_id for a in allocations})}
     payment, rows = cash.payment_create(
         customer_id=customer_id,
@@ -234,7 +234,11 @@ def bank_line_record(*, line_id: int, by: User | None = None) -> Payment | None:
         reference=line.reference,
         method=Payment.Method.BANK_TRANSFER,
         allocations=[
-            cash.AllocationInput(invoice_id=int(item["invoice"]), amount=Decimal(item["amount"]))
+            cash.AllocationInput(
+                invoice_id=int(item["invoice"]),
+                amount=Decimal(item["amount"]),
+                reason=item.get("reason", ""),  # the match's reason; blank on lines matched before reasons
+            )
             for item in line.allocations
         ],
         confirm_duplicate=True,  # the line's fingerprint, not the reference, identifies it

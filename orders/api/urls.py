@@ -4,6 +4,7 @@ from orders.api import views
 
 urlpatterns = [
     path("orders/", views.OrderListView.as_view(), name="api-orders"),
+    path("orders/bulk/", views.OrderBulkView.as_view(), name="api-orders-bulk"),
     path("orders/<int:pk>/", views.OrderDetailView.as_view(), name="api-order"),
     path("orders/<int:pk>/submit/", views.OrderSubmitView.as_view(), name="api-order-submit"),
     path(

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from credit.selectors import with_latest_decision
 from o2c import pipeline
 from o2c.api import GenericAPIView, ListAPIView, role_permission
+from o2c.api_bulk import BulkIn, bulk_create, bulk_schema
 from o2c.api_fields import FilterSet
 from o2c.roles import FINANCE, SALES, WAREHOUSE
 from orders import selectors, services
@@ -76,22 +77,40 @@ class OrderListView(ListAPIView):
 
     @extend_schema(request=s.OrderIn, responses={201: s.OrderOut})
     def post(self, request):
-        body = s.OrderIn(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
-        return _order_response(
-            lambda: pipeline.order_place(
-                by=request.user,
-                submit=data["submit"],
-                customer_id=data["customer"],
-                lines=_line_inputs(data["lines"]),
-                requested_delivery_date=data.get("requested_delivery_date"),
-                customer_reference=data["customer_reference"],
-                ship_to=data["ship_to"],
-                warehouse_id=data["warehouse"],
-                currency=data["currency"] or None,
-            ),
-            status.HTTP_201_CREATED,
+        return _order_create(request.data, by=request.user)
+
+
+def _order_create(payload, *, by) -> Response:
+    """`POST /orders/` for one body: the single endpoint and each item of the bulk one."""
+    body = s.OrderIn(data=payload)
+    body.is_valid(raise_exception=True)
+    data = body.validated_data
+    return _order_response(
+        lambda: pipeline.order_place(
+            by=by,
+            submit=data["submit"],
+            customer_id=data["customer"],
+            lines=_line_inputs(data["lines"]),
+            requested_delivery_date=data.get("requested_delivery_date"),
+            customer_reference=data["customer_reference"],
+            ship_to=data["ship_to"],
+            warehouse_id=data["warehouse"],
+            currency=data["currency"] or None,
+        ),
+        status.HTTP_201_CREATED,
+    )
+
+
+class OrderBulkView(GenericAPIView):
+    """`POST /orders/bulk/`: up to 500 order bodies, each placed as `POST /orders/` would (decision 0047)."""
+
+    permission_classes = [CanEdit]
+    serializer_class = BulkIn
+
+    @bulk_schema(single=s.OrderIn, out=s.OrderOut)
+    def post(self, request):
+        return bulk_create(
+            view=self, request=request, create_one=lambda item: _order_create(item, by=request.user)
         )
 
 

@@ -18,6 +18,7 @@ from inventory.errors import InventoryErrorCode
 from inventory.selectors import products_by_id, warehouse_list
 from o2c import locks
 from o2c.errors import Conflict, DomainError, KernelErrorCode
+from o2c.events import event_emit
 from o2c.money import ZERO, line_amounts, round_quantity
 from o2c.numbering import sequence_number_next
 from o2c.parsing import MAX_AMOUNT
@@ -234,6 +235,7 @@ def order_create(
     order.save()
     _store_lines(order, lines_built)
     _event(order, "created", by=by, detail=f"{len(lines_built)} lines, total {order.total} {order.currency}")
+    event_emit("order.created", order)
     return order
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from o2c.errors import Conflict, DomainError, KernelErrorCode
+from o2c.events import event_emit
 from o2c.money import ZERO
 from o2c.states import transition_assert
 from orders.errors import OrderErrorCode
@@ -35,6 +36,10 @@ def order_mark_submitted(
     order.submitted_at = timezone.now()
     target = SalesOrder.Status.OPEN if approved else SalesOrder.Status.ON_HOLD
     _set_status(order, target, event="approved" if approved else "credit_hold", by=by, detail=reason)
+    # Submitted, then (when the credit check holds it) on hold: two happenings, two events.
+    event_emit("order.submitted", order)
+    if not approved:
+        event_emit("order.on_hold", order, reason=reason)
     return order
 
 
@@ -42,6 +47,7 @@ def order_release_hold(*, order: SalesOrder, note: str, by: User | None = None) 
     if order.status != SalesOrder.Status.ON_HOLD:
         raise Conflict(f"order {order.number} is not on hold", code=OrderErrorCode.ORDER_NOT_ON_HOLD)
     _set_status(order, SalesOrder.Status.OPEN, event="hold_released", by=by, detail=note)
+    event_emit("order.released", order, note=note)
     return order
 
 
@@ -49,6 +55,7 @@ def order_reject_hold(*, order: SalesOrder, note: str, by: User | None = None) -
     if order.status != SalesOrder.Status.ON_HOLD:
         raise Conflict(f"order {order.number} is not on hold", code=OrderErrorCode.ORDER_NOT_ON_HOLD)
     _set_status(order, SalesOrder.Status.CANCELLED, event="hold_rejected", by=by, detail=note)
+    event_emit("order.cancelled", order, reason=note)
     return order
 
 
@@ -95,6 +102,7 @@ def order_cancel(
     if released:
         detail += f" (released {sum(released.values(), ZERO)} reserved)"
     _set_status(order, SalesOrder.Status.CANCELLED, event="cancelled", by=by, detail=detail)
+    event_emit("order.cancelled", order, reason=reason)
     return order
 
 
@@ -203,6 +211,7 @@ def order_record_settlement(
         _event(order, f"payment_{status}", by=by, detail=reference)
     if status == SalesOrder.Payment.PAID and order.status == SalesOrder.Status.FULFILLED:
         _set_status(order, SalesOrder.Status.CLOSED, event="closed", by=by, detail=reference)
+        event_emit("order.closed", order)
     elif status != SalesOrder.Payment.PAID and order.status == SalesOrder.Status.CLOSED:
         _set_status(order, SalesOrder.Status.FULFILLED, event="reopened", by=by, detail=reference)
 

@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("receivables.bank.api.urls")),
     path("", include("receivables.cash.api.urls")),
     path("", include("receivables.disputes.api.urls")),
     path("", include("receivables.dunning.api.urls")),

@@ -16,3 +16,5 @@ class BankErrorCode(ErrorCode):
     STATEMENT_RECORDING = "statement_recording"
     CONFIRM_NEEDS_CUSTOMER = "confirm_needs_customer"
     NOTHING_CONFIRMED = "nothing_confirmed"
+    CSV_MAPPING_NEEDED = "csv_mapping_needed"
+    LINE_NOT_MATCHED = "line_not_matched"

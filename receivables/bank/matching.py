@@ -24,8 +24,15 @@ from invoicing.selectors import invoice_rows
 from o2c.money import ZERO_CENTS as ZERO
 from o2c.numbering import SERIES
 from receivables.bank.files import StatementLine
-from receivables.bank.models import BankStatementLine
-from receivables.cash.allocation import OpenInvoice, allocation_propose, referenced
+from receivables.bank.models import BankStatementLine, MatchReason
+from receivables.cash.allocation import (
+    OpenInvoice,
+    Proposed,
+    allocation_explain,
+    allocation_propose,
+    referenced,
+)
+from receivables.cash.models import AllocationReason
 from receivables.selectors import open_disputed_subquery, open_items
 
 Line = BankStatementLine.Status
@@ -33,12 +40,16 @@ Line = BankStatementLine.Status
 
 @dataclass
 class Match:
-    """What matching found for one line: its status, customer, allocations and why."""
+    """What matching found for one line: its status, customer, allocations and why (in words,
+    `note`, and as a MatchReason code, `reason`). `invoice_id` is the one invoice whose balance is
+    the amount, when that is what matched."""
 
     status: str
     customer_id: int | None = None
     allocations: list[dict] = field(default_factory=list)
     note: str = ""
+    reason: str = ""
+    invoice_id: int | None = None
 
 
 _INVOICE_PREFIX = SERIES["invoice"]
@@ -117,11 +128,15 @@ def lines_match(lines: list[StatementLine]) -> list[Match]:
             line = lines[index]
             found[index] = _match_by_amount(line, by_amount.get((line.currency, line.amount), []))
     _propose(lines, found)
-    return [
-        found.get(index)
-        or Match(status=Line.IGNORED, note=lines[index].note or "a debit: not a customer payment")
-        for index in range(len(lines))
-    ]
+    return [found.get(index) or _ignored(lines[index]) for index in range(len(lines))]
+
+
+def _ignored(line: StatementLine) -> Match:
+    return Match(
+        status=Line.IGNORED,
+        note=line.note or "a debit: not a customer payment",
+        reason=MatchReason.REVERSAL if line.reversal else MatchReason.DEBIT,
+    )
 
 
 def _unresolved(match: Match) -> bool:
@@ -137,7 +152,9 @@ def _match_by_reference(line, numbers, invoices, words, by_code, by_name) -> Mat
         listed = ", ".join(invoice["number"] for invoice in named)
         if len(owners) > 1:
             return Match(
-                status=Line.UNMATCHED, note=f"the reference names invoices of several customers: {listed}"
+                status=Line.UNMATCHED,
+                note=f"the reference names invoices of several customers: {listed}",
+                reason=MatchReason.SEVERAL_CUSTOMERS,
             )
         invoice = named[0]
         if invoice["customer__currency"] != line.currency:
@@ -145,26 +162,43 @@ def _match_by_reference(line, numbers, invoices, words, by_code, by_name) -> Mat
                 status=Line.UNMATCHED,
                 note=f"{listed} in the reference, but {invoice['customer__code']} pays in "
                 f"{invoice['customer__currency']}, the line is in {line.currency}",
+                reason=MatchReason.CURRENCY_MISMATCH,
             )
         settled = [i["number"] for i in named if i["balance"] <= 0]
         note = f"{listed} in the reference" + (f" ({', '.join(settled)} already settled)" if settled else "")
-        return Match(status=Line.MATCHED, customer_id=invoice["customer_id"], note=note)
+        return Match(
+            status=Line.MATCHED,
+            customer_id=invoice["customer_id"],
+            note=note,
+            reason=MatchReason.INVOICE_NUMBER_IN_REFERENCE,
+        )
     coded = [by_code[word] for word in sorted(words) if word in by_code]
     if len({customer["pk"] for customer in coded}) == 1:
-        return _customer_match(line, coded[0], f"customer code {coded[0]['code']} in the reference")
+        return _customer_match(
+            line,
+            coded[0],
+            f"customer code {coded[0]['code']} in the reference",
+            MatchReason.CUSTOMER_CODE_IN_REFERENCE,
+        )
     named_customers = by_name.get(_name(line.counterparty), []) if line.counterparty.strip() else []
     if len(named_customers) == 1:
-        return _customer_match(line, named_customers[0], "the counterparty is named like the customer")
+        return _customer_match(
+            line,
+            named_customers[0],
+            "the counterparty is named like the customer",
+            MatchReason.COUNTERPARTY_NAME,
+        )
     return Match(status=Line.UNMATCHED)
 
 
-def _customer_match(line, customer: dict, note: str) -> Match:
+def _customer_match(line, customer: dict, note: str, reason: str) -> Match:
     if customer["currency"] != line.currency:
         return Match(
             status=Line.UNMATCHED,
             note=f"{note}, but {customer['code']} pays in {customer['currency']}, the line is in {line.currency}",
+            reason=MatchReason.CURRENCY_MISMATCH,
         )
-    return Match(status=Line.MATCHED, customer_id=customer["pk"], note=note)
+    return Match(status=Line.MATCHED, customer_id=customer["pk"], note=note, reason=reason)
 
 
 def _open_invoices_by_balance(*, keys: set[tuple[str, Decimal]]) -> dict[tuple[str, Decimal], list[dict]]:
@@ -188,14 +222,19 @@ def _match_by_amount(line, invoices: list[dict]) -> Match:
             status=Line.MATCHED,
             customer_id=invoices[0]["customer_id"],
             note=f"the amount is the open balance of {invoices[0]['number']}, the only invoice with it",
+            reason=MatchReason.AMOUNT_MATCHES_ONE_INVOICE,
+            invoice_id=invoices[0]["pk"],
         )
     if invoices:
         return Match(
             status=Line.UNMATCHED,
             note=f"no invoice or customer named; {len(invoices)} open invoices have a balance of {line.amount}",
+            reason=MatchReason.AMOUNT_AMBIGUOUS,
         )
     return Match(
-        status=Line.UNMATCHED, note="no invoice number, customer code or name found; no balance equals it"
+        status=Line.UNMATCHED,
+        note="no invoice number, customer code or name found; no balance equals it",
+        reason=MatchReason.NOTHING_FOUND,
     )
 
 
@@ -208,17 +247,31 @@ def _propose(lines: list[StatementLine], found: dict[int, Match]) -> None:
             continue
         line = lines[index]
         items = open_by_customer.get(match.customer_id, [])
-        proposal = allocation_propose(invoices=items, amount=line.amount, reference=line.reference)
+        proposal = _amount_match_proposal(match, items, line.amount) or allocation_explain(
+            invoices=items, amount=line.amount, reference=line.reference
+        )
         match.allocations = [
-            {"invoice": invoice_id, "amount": f"{amount:.2f}"} for invoice_id, amount in proposal
+            {"invoice": item.invoice_id, "amount": f"{item.amount:.2f}", "reason": item.reason}
+            for item in proposal
         ]
-        taken = dict(proposal)
+        taken = {item.invoice_id: item.amount for item in proposal}
         open_by_customer[match.customer_id] = [
             _less(item, taken.get(item.invoice_id, ZERO)) for item in items
         ]
         left = line.amount - sum(taken.values(), ZERO)
         if left > 0:
             match.note = f"{match.note}; {left:.2f} left as unapplied cash"
+
+
+def _amount_match_proposal(match: Match, items: list[OpenInvoice], amount: Decimal) -> list[Proposed]:
+    """The whole amount to the one invoice whose balance it is, while that balance is still open
+    (an earlier line of the statement may have taken part of it: then the usual proposal)."""
+    if match.invoice_id is None:
+        return []
+    for item in items:
+        if item.invoice_id == match.invoice_id and item.balance >= amount:
+            return [Proposed(item.invoice_id, amount, AllocationReason.AMOUNT_MATCHES_ONE_INVOICE)]
+    return []
 
 
 def _less(item: OpenInvoice, amount: Decimal) -> OpenInvoice:

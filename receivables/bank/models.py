@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 
 from o2c.models import StatusEvent
-from receivables.cash.models import Payment
+from receivables.cash.models import AllocationReason, Payment
 
 _AMOUNT = {"max_digits": 18, "decimal_places": 2}
 
@@ -79,7 +79,34 @@ class BankStatement(models.Model):
         return self.file_name
 
 
+class MatchReason(models.TextChoices):
+    """Why a line is matched as it is, or not: the machine code beside the words of `match_note`.
+    A matched line's reason is the allocation reason its proposal used where the two meet
+    (receivables.cash.models.AllocationReason), so the API speaks one vocabulary."""
+
+    INVOICE_NUMBER_IN_REFERENCE = (
+        AllocationReason.INVOICE_NUMBER_IN_REFERENCE.value,
+        "Invoice number in the reference",
+    )
+    CUSTOMER_CODE_IN_REFERENCE = "customer_code_in_reference", "Customer code in the reference"
+    COUNTERPARTY_NAME = "counterparty_name", "Counterparty named like the customer"
+    AMOUNT_MATCHES_ONE_INVOICE = (
+        AllocationReason.AMOUNT_MATCHES_ONE_INVOICE.value,
+        "Amount matches one invoice",
+    )
+    MANUAL = AllocationReason.MANUAL.value, "Chosen by hand"
+    SEVERAL_CUSTOMERS = "several_customers", "Invoices of several customers named"
+    CURRENCY_MISMATCH = "currency_mismatch", "Customer pays in another currency"
+    AMOUNT_AMBIGUOUS = "amount_ambiguous", "Several invoices have this balance"
+    NOTHING_FOUND = "nothing_found", "No invoice, customer or balance found"
+    DEBIT = "debit", "A debit, not a customer payment"
+    REVERSAL = "reversal", "A reversal, not a customer payment"
+    DUPLICATE = "duplicate", "Imported before"
+
+
 class BankStatementLine(models.Model):
+    Reason = MatchReason
+
     class Status(models.TextChoices):
         UNMATCHED = "unmatched"
         MATCHED = "matched"
@@ -102,8 +129,10 @@ class BankStatementLine(models.Model):
     customer = models.ForeignKey(
         "customers.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    allocations = models.JSONField(default=list, blank=True)  # [{"invoice": id, "amount": "10.00"}]
+    # [{"invoice": id, "amount": "10.00", "reason": AllocationReason}]
+    allocations = models.JSONField(default=list, blank=True)
     match_note = models.CharField(max_length=200, blank=True)
+    match_reason = models.CharField(max_length=30, choices=MatchReason.choices, blank=True)
     payment = models.OneToOneField(
         Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="statement_line"
     )

@@ -54,14 +54,24 @@ def statement_lines(*, statement_id: int, status: str | None = None) -> QuerySet
 
 
 def lines_with_invoices(lines: Iterable[Any]) -> list[BankStatementLine]:
-    """The lines, each with `allocation_rows` [(invoice number, Decimal amount)], reading the
-    invoice numbers of all of them in one query."""
+    """The lines, each with `allocation_rows` [(invoice number, Decimal amount)] and
+    `allocation_list` [{invoice, invoice_number, amount, reason}], reading the invoice numbers of
+    all of them in one query."""
     lines = list(lines)  # each line gets the figures the page shows
     ids = {int(item["invoice"]) for line in lines for item in line.allocations}
     numbers = dict(invoice_rows().filter(pk__in=ids).values_list("pk", "number")) if ids else {}
     for line in lines:
         line.allocation_rows = [
             (numbers.get(int(item["invoice"]), f"#{item['invoice']}"), Decimal(item["amount"]))
+            for item in line.allocations
+        ]
+        line.allocation_list = [
+            {
+                "invoice": int(item["invoice"]),
+                "invoice_number": numbers.get(int(item["invoice"])),
+                "amount": Decimal(item["amount"]),
+                "reason": item.get("reason") or None,
+            }
             for item in line.allocations
         ]
         line.allocated = sum((amount for _, amount in line.allocation_rows), ZERO)

@@ -11,8 +11,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from o2c.money import ZERO_CENTS as ZERO
+from receivables.cash.models import AllocationReason
 from receivables.open_items.selectors import disputed_capped_amount
 
 
@@ -36,12 +38,29 @@ def referenced(number: str, reference: str) -> bool:
     return bool(squashed) and _squash(number) in squashed
 
 
+class Proposed(NamedTuple):
+    invoice_id: int
+    amount: Decimal
+    reason: str  # an AllocationReason
+
+
 def allocation_propose(
     *, invoices: Iterable[OpenInvoice], amount: Decimal, reference: str = ""
 ) -> list[tuple[int, Decimal]]:
-    """(invoice id, amount) pairs summing to at most `amount`. An invoice named in the reference
-    may take its whole balance; the others take only their undisputed part, oldest due first:
-    customers pay what they do not contest."""
+    """(invoice id, amount) pairs summing to at most `amount`, as allocation_explain spreads it."""
+    return [
+        (item.invoice_id, item.amount)
+        for item in allocation_explain(invoices=invoices, amount=amount, reference=reference)
+    ]
+
+
+def allocation_explain(
+    *, invoices: Iterable[OpenInvoice], amount: Decimal, reference: str = ""
+) -> list[Proposed]:
+    """(invoice id, amount, reason) summing to at most `amount`. An invoice named in the
+    reference may take its whole balance (`invoice_number_in_reference`); the others take only
+    their undisputed part, oldest due first (`oldest_due`): customers pay what they do not
+    contest."""
     invoices = [invoice for invoice in invoices if invoice.balance > 0]
     named = [invoice for invoice in invoices if reference and referenced(invoice.number, reference)]
     named_ids = {invoice.invoice_id for invoice in named}
@@ -60,6 +79,11 @@ def allocation_propose(
         )
         part = min(room, left)
         if part > 0:
-            proposal.append((invoice.invoice_id, part))
+            reason = (
+                AllocationReason.INVOICE_NUMBER_IN_REFERENCE
+                if invoice.invoice_id in named_ids
+                else AllocationReason.OLDEST_DUE
+            )
+            proposal.append(Proposed(invoice.invoice_id, part, reason))
             left -= part
     return proposal

@@ -117,14 +117,29 @@ class PaymentEvent(StatusEvent):
         return f"{self.payment_id} {self.event}"
 
 
+class AllocationReason(models.TextChoices):
+    """Why a part of a payment went to an invoice: the one list of reasons, for payments applied
+    automatically (receivables/cash/allocation.py), bank statement lines (receivables/bank/
+    matching.py maps its findings into it) and the clerk's own choice (decision 0045)."""
+
+    INVOICE_NUMBER_IN_REFERENCE = "invoice_number_in_reference", "Invoice number in the reference"
+    OLDEST_DUE = "oldest_due", "Oldest due first"
+    AMOUNT_MATCHES_ONE_INVOICE = "amount_matches_one_invoice", "Amount matches this invoice only"
+    MANUAL = "manual", "Chosen by hand"
+
+
 class Allocation(models.Model):
-    """Part of a payment applied to an invoice; a reversal dates it, never deletes it."""
+    """Part of a payment applied to an invoice; a reversal dates it, never deletes it. `reason`
+    says why it went to that invoice (blank for allocations made before reasons were kept)."""
+
+    Reason = AllocationReason
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="allocations")
     invoice = models.ForeignKey("invoicing.Invoice", on_delete=models.PROTECT, related_name="allocations")
     amount = models.DecimalField(**_AMOUNT)
     applied_on = models.DateField()
     reversed_on = models.DateField(null=True, blank=True)
+    reason = models.CharField(max_length=30, choices=AllocationReason.choices, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

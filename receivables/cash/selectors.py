@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, QuerySet
 
-from receivables.cash.allocation import allocation_propose
+from receivables.cash.allocation import Proposed, allocation_explain
 from receivables.cash.models import Allocation, Payment, WriteOff
 from receivables.selectors import open_items_of
 
@@ -44,10 +44,10 @@ def write_off_list(*, filters: dict[str, Any] | None = None) -> QuerySet[WriteOf
     return write_offs
 
 
-def allocation_proposal(*, customer_id: int, amount: Decimal, reference: str) -> list[tuple[int, Decimal]]:
-    """Which open invoices of the customer a payment of `amount` settles, and by how much: the
+def allocation_proposal(*, customer_id: int, amount: Decimal, reference: str) -> list[Proposed]:
+    """Which open invoices of the customer a payment of `amount` settles, by how much and why: the
     invoice numbers in the reference first, then oldest due first."""
-    return allocation_propose(
+    return allocation_explain(
         invoices=open_items_of(customer_id=customer_id), amount=amount, reference=reference
     )
 

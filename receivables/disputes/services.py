@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from invoicing.selectors import invoice_lines_left, line_credit
 from o2c.errors import Conflict, DomainError, KernelErrorCode
+from o2c.events import event_emit
 from o2c.money import ZERO
 from o2c.roles import FINANCE, has_role
 from o2c.states import transition, transition_assert
@@ -165,6 +166,7 @@ def dispute_open(
     for line in disputed_lines:
         line.dispute = dispute
     DisputeLine.objects.bulk_create(disputed_lines)
+    event_emit("dispute.opened", dispute)
     return dispute
 
 
@@ -253,4 +255,5 @@ def dispute_close(
         reason=dispute.resolution_note,
         update_fields=["resolution_note", "resolved_on", "resolved_by", "credit_note"],
     )
+    event_emit("dispute.resolved", dispute, outcome=outcome)
     return dispute

@@ -36,6 +36,7 @@ from django.utils import timezone
 from customers.services import customer_update
 from o2c import locks
 from o2c.errors import DomainError
+from o2c.events import event_emit
 from o2c.outbox import outbox_enqueue
 from o2c.parsing import parse_date
 from receivables.dunning.errors import DunningErrorCode
@@ -150,6 +151,7 @@ def _customer_dun(*, run: DunningRun, customer_id: int, levels: list[DunningLeve
             if due.blocks_customer and not customer.blocked:
                 customer_update(customer_id=customer.pk, by=None, blocked=True)
             outbox_enqueue(kind=DUNNING_NOTICE_DELIVERY, payload={"notice_id": notice.pk})
+            event_emit("dunning.notice_sent", notice)
             return notice
     except IntegrityError:
         # A notice of this level and date, or a line of this level, was written by another run

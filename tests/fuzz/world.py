@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from customers.services import customer_update
 from o2c import pipeline
 from o2c.roles import FINANCE, MANAGER, SALES, WAREHOUSE
 from receivables.bank import services as bank_services
@@ -22,6 +23,7 @@ from receivables.bank.files import CsvMapping
 from receivables.dunning import services as dunning_services
 from receivables.portal.services import portal_link_create
 from tests.builders import a_customer, a_product, a_warehouse, an_order, line, stock
+from webhooks import services as webhook_services
 
 ZONE = timezone.get_default_timezone()
 D = Decimal
@@ -95,6 +97,10 @@ def world_build() -> World:
     )
     pending = bank_services.pending_keep(b"Day;Sum;Text\n01.02.2026;1,00;x\n")
     issued = portal_link_create(customer_id=buyer.pk, by=finance)
+    endpoint = webhook_services.webhook_endpoint_create(
+        url="http://127.0.0.1:9/fuzz", events=["*"], by=manager
+    )
+    customer_update(customer_id=other.pk, by=finance, name="O'Brien & Co")  # a delivery for the endpoint
     world.ids = {
         "customer_id": buyer.pk,
         "order_id": held.pk,
@@ -110,6 +116,8 @@ def world_build() -> World:
         "notice_id": run.notices.first().pk,
         "link_id": issued.link.pk,
         "token": issued.token,
+        "endpoint_id": endpoint.pk,
+        "delivery_id": endpoint.deliveries.get().pk,
     }
     world.more_ids = {
         "order_id": [shipped.pk, second.pk, draft.pk, held.pk],

@@ -35,10 +35,11 @@ def broker_use(**conf) -> None:
 
 @contextmanager
 def real_worker(
-    *, broker_url: str, name: str, env: dict[str, str] | None = None
+    *, broker_url: str, name: str, env: dict[str, str] | None = None, purge: bool = True
 ) -> Iterator[subprocess.Popen]:
     """A Celery worker process on the test database and `broker_url`, with this process queueing
-    to the same broker for as long as it runs. `env` adds to or overrides the worker's settings."""
+    to the same broker for as long as it runs. `env` adds to or overrides the worker's settings;
+    `purge=False` keeps the tasks queued before it starts (a worker started again after a stop)."""
     from django.db import connection
 
     database = connection.settings_dict
@@ -53,7 +54,8 @@ def real_worker(
     }
     previous = {key: celery_app.conf[key] for key in ("task_always_eager", "broker_url")}
     broker_use(task_always_eager=False, broker_url=broker_url)
-    celery_app.control.purge()
+    if purge:
+        celery_app.control.purge()
     command = [sys.executable, "-m", "celery", "-A", "o2c", "worker", "--pool=solo", "--loglevel=info",
                "--without-mingle", "--without-gossip", "--hostname", f"{name}-{os.getpid()}@%h"]  # fmt: skip
     worker = subprocess.Popen(

@@ -97,6 +97,7 @@ class TestNavigationByRole:
             "ledger:trial-balance",
             "ledger:journal",
             "ledger:lock-date",
+            "imports:index",
             "api-docs",
         }
         for other in ("sales", "warehouse", "manager"):

@@ -25,6 +25,10 @@ NOT_DOCUMENTS = {
     # The outbox is infrastructure: a delivery attempt's bookkeeping (pending, sending, delivered,
     # failed, uncertain), claimed by conditional updates of the relay, not a business document.
     "o2c/outbox.py": "outbox message delivery state",
+    # A webhook delivery is the same: the sender's bookkeeping of one POST (pending, delivered,
+    # failed), its attempts its history (decision record 0042).
+    "webhooks/services/sending.py": "webhook delivery state",
+    "webhooks/services/events.py": "webhook delivery state (resend)",
     # A dunning run is the record of a task (started, done, failed), not a document anyone acts
     # on; its who and when are started_by, started_at and finished_at.
     "receivables/dunning/services.py": "dunning run task state",
@@ -33,7 +37,7 @@ NOT_DOCUMENTS = {
 }
 
 # Models with a `status` column that are not documents with a workflow (decision record 0037).
-STATUS_WITHOUT_WORKFLOW = {"o2c.OutboxMessage", "receivables.DunningRun"}
+STATUS_WITHOUT_WORKFLOW = {"o2c.OutboxMessage", "receivables.DunningRun", "webhooks.WebhookDelivery"}
 
 
 def _sources():

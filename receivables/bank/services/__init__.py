@@ -4,6 +4,7 @@
 from receivables.bank.services.lines import (
     bank_line_link_payment,
     bank_line_refused,
+    bank_lines_confirm_for_recording,
     bank_mapping_remember,
     bank_statement_progress,
     bank_statement_recording_begin,
@@ -20,6 +21,7 @@ from receivables.bank.services.upload import (
     pending_discard,
     pending_keep,
     pending_read,
+    statement_receive,
     statement_upload,
 )
 
@@ -29,6 +31,7 @@ __all__ = [
     "Upload",
     "bank_line_link_payment",
     "bank_line_refused",
+    "bank_lines_confirm_for_recording",
     "bank_mapping_remember",
     "bank_statement_progress",
     "bank_statement_recording_begin",
@@ -42,5 +45,6 @@ __all__ = [
     "pending_discard",
     "pending_keep",
     "pending_read",
+    "statement_receive",
     "statement_upload",
 ]

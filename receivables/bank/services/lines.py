@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from o2c.errors import Conflict, DomainError
+from o2c.errors import Conflict, DomainError, KernelErrorCode
 from o2c.states import transition, transition_rows
 from receivables.bank.errors import BankErrorCode
 from receivables.bank.models import BankColumnMapping, BankStatement, BankStatementLine
@@ -56,6 +56,7 @@ def bank_line_set(
     customer_id: int | None = None,
     allocations: list[dict[str, Any]] | None = None,
     note: str | None = None,
+    reason: str | None = None,
     by: User | None = None,
 ) -> BankStatementLine:
     """The clerk's decision on a locked, not yet recorded line: its customer and allocations
@@ -81,7 +82,9 @@ def bank_line_set(
         line.allocations = allocations
     if note is not None:
         line.match_note = note[:200]
-    fields = ["customer", "allocations", "match_note"]
+    if reason is not None:
+        line.match_reason = reason
+    fields = ["customer", "allocations", "match_note", "match_reason"]
     if status == line.status:  # the clerk corrected the customer or the allocations only
         line.save(update_fields=fields)
     else:
@@ -127,10 +130,44 @@ def bank_line_refused(*, line_id: int, message: str, by: User | None = None) -> 
     )
 
 
-def bank_statement_recording_begin(*, statement_id: int, by: User | None = None) -> int:
-    """Mark the statement as being recorded, with its confirmed lines as the progress total.
-    A conditional update: a second click while it runs is refused."""
-    total = BankStatementLine.objects.filter(statement_id=statement_id, status=BankLine.CONFIRMED).count()
+def bank_lines_confirm_for_recording(
+    *, statement_id: int, line_ids: list[int] | None = None, by: User | None = None
+) -> list[int]:
+    """The lines the API records: of `line_ids` (default: every line), those matched to a
+    customer, confirmed now, and those confirmed already; their ids in statement order. Ids of
+    lines of another statement are refused, naming `lines`."""
+    lines = BankStatementLine.objects.filter(statement_id=statement_id)
+    if line_ids is not None:
+        unknown = set(line_ids) - set(lines.filter(pk__in=line_ids).values_list("pk", flat=True))
+        if unknown:
+            raise DomainError(
+                f"not lines of statement {statement_id}: {', '.join(map(str, sorted(unknown)))}",
+                field="lines",
+                code=KernelErrorCode.DOES_NOT_EXIST,
+            )
+        lines = lines.filter(pk__in=line_ids)
+    if BankStatement.objects.filter(pk=statement_id, status=BankStatement.Status.RECORDING).exists():
+        raise Conflict(
+            "the statement is being recorded; wait until it is done", code=BankErrorCode.STATEMENT_RECORDING
+        )
+    transition_rows(
+        lines.filter(status=BankLine.MATCHED, customer__isnull=False, amount__gt=0),
+        BankLine.CONFIRMED,
+        by=by,
+        reason="confirmed to be recorded through the API",
+    )
+    return list(lines.filter(status=BankLine.CONFIRMED).order_by("line_no").values_list("pk", flat=True))
+
+
+def bank_statement_recording_begin(
+    *, statement_id: int, line_ids: list[int] | None = None, by: User | None = None
+) -> int:
+    """Mark the statement as being recorded, with its confirmed lines (of `line_ids` when given)
+    as the progress total. A conditional update: a second click while it runs is refused."""
+    confirmed = BankStatementLine.objects.filter(statement_id=statement_id, status=BankLine.CONFIRMED)
+    if line_ids is not None:
+        confirmed = confirmed.filter(pk__in=line_ids)
+    total = confirmed.count()
     if not total:
         raise DomainError(
             "confirm at least one line first", field="lines", code=BankErrorCode.NOTHING_CONFIRMED

@@ -16,6 +16,7 @@ from receivables.bank.errors import BankErrorCode
 from receivables.bank.models import BankStatementLine
 from receivables.bank.services.lines import bank_line_set, bank_lines_confirm_matched, bank_statement_settle
 from receivables.cash.errors import CashErrorCode
+from receivables.cash.models import AllocationReason
 from receivables.services import amount_clean
 
 if TYPE_CHECKING:
@@ -73,6 +74,7 @@ def line_decide(
             customer_id=0,
             allocations=[],
             note="customer cleared by the clerk",
+            reason=BankStatementLine.Reason.MANUAL,
             by=by,
         )
     customer = customer_list(filters={"code": code}).first()
@@ -96,6 +98,7 @@ def line_decide(
         customer_id=customer.pk,
         allocations=chosen,
         note=f"{customer.code} and allocations chosen by {who}",
+        reason=BankStatementLine.Reason.MANUAL,
         by=by,
     )
 
@@ -137,7 +140,10 @@ def _allocations_checked(
             field="allocations",
             code=CashErrorCode.ALLOCATIONS_EXCEED_AMOUNT,
         )
-    return [{"invoice": invoice_id, "amount": f"{amount:.2f}"} for invoice_id, amount in wanted.items()]
+    return [
+        {"invoice": invoice_id, "amount": f"{amount:.2f}", "reason": AllocationReason.MANUAL}
+        for invoice_id, amount in wanted.items()
+    ]
 
 
 @transaction.atomic

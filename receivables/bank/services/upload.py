@@ -66,6 +66,45 @@ def statement_upload(
 ) -> Upload:
     """Import a CAMT.053 file, or a CSV whose layout a remembered mapping knows; a CSV of a new
     layout (or with `remap`) is kept aside until the clerk maps its columns (csv_import)."""
+    known = _known_or_camt(file_name=file_name, content=content, by=by)
+    if known is not None:
+        return known
+    table = csv_read(content)
+    mapping = BankColumnMapping.objects.filter(header_signature=header_signature(table.header)).first()
+    if mapping is None or remap:
+        return Upload(pending=pending_keep(content), table=table)
+    statement = csv_import(
+        file_name=file_name, content=content, mapping=mapping_of(mapping), currency=currency, by=by
+    )
+    return Upload(statement=statement, already_imported=False)
+
+
+def statement_receive(
+    *, file_name: str, content: bytes, currency: str, mapping: CsvMapping | None = None, by: User | None
+) -> Upload:
+    """The API's import, which keeps nothing aside: a CAMT.053 file, or a CSV read by `mapping`
+    (then remembered for its layout) or by the mapping remembered for its layout. A CSV of a
+    layout never mapped is refused, naming `file`, and nothing is written."""
+    known = _known_or_camt(file_name=file_name, content=content, by=by)
+    if known is not None:
+        return known
+    table = csv_read(content)
+    if mapping is None:
+        remembered = mapping_known(table)
+        if remembered is None:
+            raise DomainError(
+                "this CSV layout has no column mapping yet: map its columns once on the bank statements "
+                "page (or send date_column, amount_column and reference_column with the file)",
+                field="file",
+                code=BankErrorCode.CSV_MAPPING_NEEDED,
+            )
+        mapping = mapping_of(remembered)
+    statement = csv_import(file_name=file_name, content=content, mapping=mapping, currency=currency, by=by)
+    return Upload(statement=statement)
+
+
+def _known_or_camt(*, file_name: str, content: bytes, by: User | None) -> Upload | None:
+    """The statement the same file made before, or a CAMT.053 file imported; None for a CSV."""
     if not content:
         raise DomainError("the file is empty", field="file", code=BankErrorCode.EMPTY_FILE)
     if len(content) > MAX_FILE_BYTES:
@@ -87,14 +126,7 @@ def statement_upload(
             by=by,
         )
         return Upload(statement=statement, already_imported=not created)
-    table = csv_read(content)
-    mapping = BankColumnMapping.objects.filter(header_signature=header_signature(table.header)).first()
-    if mapping is None or remap:
-        return Upload(pending=pending_keep(content), table=table)
-    statement = csv_import(
-        file_name=file_name, content=content, mapping=mapping_of(mapping), currency=currency, by=by
-    )
-    return Upload(statement=statement, already_imported=False)
+    return None
 
 
 def mapping_of(mapping: BankColumnMapping) -> CsvMapping:
@@ -200,6 +232,7 @@ def _statement_create(
                         # the fingerprint stays unique: this copy is told apart by the file
                         "fingerprint": file_sha256(f"{fingerprint}:copy-in:{sha}".encode()),
                         "status": Line.DUPLICATE,
+                        "match_reason": BankStatementLine.Reason.DUPLICATE,
                         "match_note": (
                             f"imported before: line {earlier_line['line_no']} of "
                             f"{earlier_line['statement__file_name']}"
@@ -216,6 +249,7 @@ def _statement_create(
                     "customer_id": match.customer_id,
                     "allocations": match.allocations,
                     "match_note": match.note[:200],
+                    "match_reason": match.reason,
                 }
             )
         statement = bank_statement_create(

@@ -141,7 +141,9 @@ def test_an_invoice_number_in_the_reference_matches_its_customer_and_invoice():
     (line,) = lines_of(statement)
     assert line.status == Line.MATCHED
     assert line.customer_id == acme.pk
-    assert line.allocations == [{"invoice": named.pk, "amount": "100.00"}]
+    assert line.allocations == [
+        {"invoice": named.pk, "amount": "100.00", "reason": "invoice_number_in_reference"}
+    ]
     assert named.number in line.match_note
     assert older.balance == D("80.00")
 
@@ -161,8 +163,8 @@ def test_a_customer_code_or_the_counterparty_name_matches_the_customer():
     assert (by_code.status, by_code.customer_id) == (Line.MATCHED, corner.pk)
     assert "customer code C00042" in by_code.match_note
     assert by_code.allocations == [
-        {"invoice": old.pk, "amount": "60.00"},
-        {"invoice": newer.pk, "amount": "40.00"},
+        {"invoice": old.pk, "amount": "60.00", "reason": "oldest_due"},
+        {"invoice": newer.pk, "amount": "40.00", "reason": "oldest_due"},
     ]
     assert (by_name.status, by_name.customer_id) == (Line.MATCHED, harbour.pk)
     assert by_name.allocations == []
@@ -178,7 +180,9 @@ def test_an_amount_equal_to_one_open_balance_matches_that_invoice_only_when_uniq
     )
     unique, ambiguous = lines_of(statement)
     assert (unique.status, unique.customer_id) == (Line.MATCHED, one.customer_id)
-    assert unique.allocations == [{"invoice": one.pk, "amount": "123.45"}]
+    assert unique.allocations == [
+        {"invoice": one.pk, "amount": "123.45", "reason": "amount_matches_one_invoice"}
+    ]
     assert (ambiguous.status, ambiguous.customer_id) == (Line.UNMATCHED, None)
     assert "2 open invoices" in ambiguous.match_note
 
@@ -195,8 +199,10 @@ def test_debits_are_ignored_and_lines_of_one_customer_share_its_open_invoices():
     )
     debit, first, second = lines_of(statement)
     assert debit.status == Line.IGNORED and "debit" in debit.match_note
-    assert first.allocations == [{"invoice": invoice.pk, "amount": "70.00"}]
-    assert second.allocations == [{"invoice": invoice.pk, "amount": "30.00"}]  # what the first left
+    assert first.allocations == [{"invoice": invoice.pk, "amount": "70.00", "reason": "oldest_due"}]
+    assert second.allocations == [
+        {"invoice": invoice.pk, "amount": "30.00", "reason": "oldest_due"}
+    ]  # what the first left
 
 
 def test_a_customer_billed_in_another_currency_is_not_matched():

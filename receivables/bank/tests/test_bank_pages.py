@@ -338,7 +338,9 @@ def test_the_clerks_allocation_is_checked_against_the_invoice(client, finance):
     ignored = client.post(url, {"action": "ignore"}, HTTP_HX_REQUEST="true")
     assert b'data-status="ignored"' in ignored.content and b'hx-swap-oob="true"' in ignored.content
     line.refresh_from_db()
-    assert line.status == Line.IGNORED and line.allocations == [{"invoice": invoice.pk, "amount": "50.00"}]
+    assert line.status == Line.IGNORED and line.allocations == [
+        {"invoice": invoice.pk, "amount": "50.00", "reason": "oldest_due"}
+    ]
 
 
 def test_bank_pages_are_for_finance(client, make_user):

@@ -33,12 +33,24 @@ class RefundIn(serializers.Serializer):
     reason = TextField(multiline=True, max_length=500)
 
 
+class AllocationReasonField(serializers.ChoiceField):
+    """An allocation's reason (AllocationReason), null where it was made before reasons were kept."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "why this part of the payment went to this invoice")
+        super().__init__(choices=Allocation.Reason.choices, allow_null=True, read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
 class AllocationOut(serializers.ModelSerializer):
     invoice_number = serializers.CharField(source="invoice.number")
+    reason = AllocationReasonField()
 
     class Meta:
         model = Allocation
-        fields = ["id", "invoice", "invoice_number", "amount", "applied_on", "reversed_on"]
+        fields = ["id", "invoice", "invoice_number", "amount", "applied_on", "reversed_on", "reason"]
 
 
 class PaymentOut(serializers.ModelSerializer):

@@ -2,6 +2,7 @@ from django.urls import path
 
 from receivables.cash.api.views import (
     PaymentApplyView,
+    PaymentBulkView,
     PaymentDetailView,
     PaymentListView,
     PaymentNotificationView,
@@ -12,6 +13,7 @@ from receivables.cash.api.views import (
 
 urlpatterns = [
     path("payments/", PaymentListView.as_view(), name="api-payments"),
+    path("payments/bulk/", PaymentBulkView.as_view(), name="api-payments-bulk"),
     path("payments/<int:pk>/", PaymentDetailView.as_view(), name="api-payment"),
     path("payments/<int:pk>/apply/", PaymentApplyView.as_view(), name="api-payment-apply"),
     path("payments/<int:pk>/reverse/", PaymentReverseView.as_view(), name="api-payment-reverse"),

@@ -12,6 +12,7 @@ from customers.selectors import customer_list
 from invoicing.selectors import invoice_rows
 from o2c import pipeline
 from o2c.api import APIView, GenericAPIView, ListAPIView, RetrieveAPIView, role_permission
+from o2c.api_bulk import BulkIn, bulk_create, bulk_schema
 from o2c.api_fields import DateFilter, FilterSet
 from o2c.errors import DomainError, KernelErrorCode
 from o2c.parsing import parse_id_or_code
@@ -60,22 +61,41 @@ class PaymentListView(ListAPIView):
 
     @extend_schema(request=s.PaymentIn, responses={201: s.PaymentOut})
     def post(self, request):
-        body = s.PaymentIn(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
-        payment = pipeline.payment_record(
-            customer_id=data["customer"],
-            amount=data["amount"],
-            method=data["method"],
-            reference=data["reference"],
-            received_on=data["received_on"],
-            allocations=_allocations(data["allocations"]) if "allocations" in data else None,
-            confirm_duplicate=data["confirm_duplicate"],
-            source=Payment.Source.API,
-            note=data["note"],
-            by=request.user,
+        return _payment_create(request.data, by=request.user)
+
+
+def _payment_create(payload, *, by) -> Response:
+    """`POST /payments/` for one body: the single endpoint and each item of the bulk one."""
+    body = s.PaymentIn(data=payload)
+    body.is_valid(raise_exception=True)
+    data = body.validated_data
+    payment = pipeline.payment_record(
+        customer_id=data["customer"],
+        amount=data["amount"],
+        method=data["method"],
+        reference=data["reference"],
+        received_on=data["received_on"],
+        allocations=_allocations(data["allocations"]) if "allocations" in data else None,
+        confirm_duplicate=data["confirm_duplicate"],
+        source=Payment.Source.API,
+        note=data["note"],
+        by=by,
+    )
+    return _payment_response(payment.pk, status.HTTP_201_CREATED)
+
+
+class PaymentBulkView(GenericAPIView):
+    """`POST /payments/bulk/`: up to 500 payment bodies, each recorded as `POST /payments/` would
+    (decision 0047): a bank feed's batch."""
+
+    permission_classes = [CanCash]
+    serializer_class = BulkIn
+
+    @bulk_schema(single=s.PaymentIn, out=s.PaymentOut)
+    def post(self, request):
+        return bulk_create(
+            view=self, request=request, create_one=lambda item: _payment_create(item, by=request.user)
         )
-        return _payment_response(payment.pk, status.HTTP_201_CREATED)
 
 
 class PaymentDetailView(RetrieveAPIView):

@@ -22,11 +22,12 @@ from django.utils import timezone
 from customers.selectors import customer_get
 from ledger.services import LineSpec, journal_entry_post, posting_date_check
 from o2c.errors import Conflict, DomainError, KernelErrorCode
+from o2c.events import event_emit
 from o2c.money import ZERO
 from o2c.numbering import document_number_next
 from o2c.states import transition
 from receivables.cash.errors import CashErrorCode
-from receivables.cash.models import Allocation, Payment
+from receivables.cash.models import Allocation, AllocationReason, Payment
 from receivables.models import ReceivableEntry
 from receivables.services import amount_clean, receivable_entries_add
 
@@ -41,8 +42,11 @@ Kind = ReceivableEntry.Kind
 
 @dataclass(frozen=True)
 class AllocationInput:
+    """A part of a payment for an invoice and why (an AllocationReason; the proposal says its own)."""
+
     invoice_id: int
     amount: Decimal
+    reason: str = AllocationReason.MANUAL
 
 
 # ── payments ─────────────────────────────────────────────────────────────────────────────────────
@@ -80,12 +84,14 @@ def _allocations_clean(
     currency: str,
     invoices: dict[int, Invoice],
     allocations: Sequence[AllocationInput],
-) -> list[tuple[Invoice, Decimal]]:
-    """Merge allocations per invoice and check each against the locked invoice."""
+) -> list[tuple[Invoice, Decimal, str]]:
+    """Merge allocations per invoice (keeping the first reason); check each on the locked invoice."""
     merged: dict[int, Decimal] = {}
+    reasons: dict[int, str] = {}
     for item in allocations:
         amount = amount_clean(item.amount, field="allocations")
         merged[item.invoice_id] = merged.get(item.invoice_id, ZERO) + amount
+        reasons.setdefault(item.invoice_id, item.reason)
     result = []
     for invoice_id, amount in merged.items():
         invoice = invoices.get(invoice_id)
@@ -106,21 +112,22 @@ def _allocations_clean(
                 f"{amount} exceeds the {invoice.balance} open on {invoice.number}",
                 code=CashErrorCode.ALLOCATION_EXCEEDS_BALANCE,
             )
-        result.append((invoice, amount))
+        result.append((invoice, amount, reasons[invoice_id]))
     return result
 
 
 def _apply(
-    *, payment: Payment, allocations: list[tuple[Invoice, Decimal]], on: date, by: User | None
+    *, payment: Payment, allocations: list[tuple[Invoice, Decimal, str]], on: date, by: User | None
 ) -> list[Allocation]:
     """Allocation rows and their open-item pairs, dated `on` — or the invoice's issue date when
     the cash came before the invoice (it was unapplied until then)."""
     rows, entries = [], []
-    for invoice, amount in allocations:
+    for invoice, amount, reason in allocations:
         day = max(on, invoice.issue_date)
-        rows.append(
-            Allocation(payment=payment, invoice=invoice, amount=amount, applied_on=day, created_by=by)
+        row = Allocation(
+            payment=payment, invoice=invoice, amount=amount, applied_on=day, reason=reason, created_by=by
         )
+        rows.append(row)
         common = {"customer_id": payment.customer_id, "currency": payment.currency, "entry_date": day}
         entries.append(
             ReceivableEntry(kind=Kind.ALLOCATION, amount=-amount, invoice=invoice, payment=payment, **common)
@@ -180,7 +187,7 @@ def payment_create(
     applied = _allocations_clean(
         payment_customer=customer, currency=customer.currency, invoices=invoices, allocations=allocations
     )
-    applied_total = sum((part for _, part in applied), ZERO)
+    applied_total = sum((part for _, part, _ in applied), ZERO)
     if applied_total > amount:
         raise DomainError(
             f"{applied_total} allocated but the payment is {amount}",
@@ -199,7 +206,7 @@ def payment_create(
         received_on=received_on,
         note=note[:500],
         source=source,
-        last_movement_on=max([received_on, *(invoice.issue_date for invoice, _ in applied)]),
+        last_movement_on=max([received_on, *(invoice.issue_date for invoice, _, _ in applied)]),
         created_by=by,
     )
     ReceivableEntry.objects.create(
@@ -231,6 +238,7 @@ def payment_create(
     for row in rows:  # cash received before the invoice: an advance until the invoice date
         if row.applied_on != received_on:
             _post_application(payment=payment, amount=row.amount, on=row.applied_on, by=by)
+    event_emit("payment.recorded", payment)
     return payment, rows
 
 
@@ -266,7 +274,7 @@ def payment_apply(
         invoices=invoices,
         allocations=allocations,
     )
-    total = sum((part for _, part in applied), ZERO)
+    total = sum((part for _, part, _ in applied), ZERO)
     if total > payment.unapplied_amount:
         raise Conflict(
             f"{total} to apply but only {payment.unapplied_amount} of {payment.number} is unapplied",
@@ -350,6 +358,7 @@ def payment_reverse(*, payment: Payment, reason: str, by: User | None = None) ->
         source_reference=payment.number,
         by=by,
     )
+    event_emit("payment.reversed", payment, reason=payment.reversal_reason)
     return back
 
 

@@ -3,11 +3,13 @@
 Every write validates the master data the same way (VAT number, currency, payment terms, credit
 limit, unique code), whoever calls it: the API, the pages, the demo seed. The credit terms
 (`credit_limit`, `blocked`, `dunning_enabled`) change only by finance or a manager. Each change
-lands in the pghistory audit trail through the model's triggers.
+lands in the pghistory audit trail through the model's triggers. An import's rows in bulk:
+bulk.py.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -19,9 +21,10 @@ from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
 from customers.errors import CreditTermsForbidden, CustomerErrorCode
-from customers.models import Customer
+from customers.models import LANGUAGES, Customer, default_language
 from o2c import locks
 from o2c.errors import DomainError, KernelErrorCode
+from o2c.events import event_emit
 from o2c.money import is_rounded, round_money
 from o2c.parsing import MAX_AMOUNT, parse_decimal, text_check
 from o2c.roles import FINANCE, has_role
@@ -30,6 +33,13 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 CREDIT_TERMS_FIELDS = ("credit_limit", "blocked", "dunning_enabled")
+# The notifications a customer may turn off (docs/decisions/0046); invoices are not among them.
+NOTIFICATION_FIELDS = (
+    "notify_order_confirmation",
+    "notify_order_review",
+    "notify_shipping_notice",
+    "notify_late_notice",
+)
 EDITABLE_FIELDS = (
     "code",
     "name",
@@ -43,6 +53,8 @@ EDITABLE_FIELDS = (
     "vat_number",
     "billing_address",
     "shipping_address",
+    "language",
+    *NOTIFICATION_FIELDS,
 )
 CREDIT_TERMS_DEFAULTS = {"blocked": False, "dunning_enabled": True}  # and default_credit_limit()
 MAX_PAYMENT_TERMS_DAYS = 365
@@ -110,6 +122,11 @@ def code_clean(*, code: str) -> str:
     return text_check(code.strip(), field="code")
 
 
+@functools.cache
+def _known_currencies() -> frozenset[str]:
+    return frozenset(list_currencies())
+
+
 def currency_clean(*, currency: str) -> str:
     if not (isinstance(currency, str) and len(currency) == 3 and currency.isalpha() and currency.isupper()):
         raise DomainError(
@@ -117,13 +134,25 @@ def currency_clean(*, currency: str) -> str:
             field="currency",
             code=KernelErrorCode.INVALID_CURRENCY,
         )
-    if currency not in list_currencies():
+    if currency not in _known_currencies():
         raise DomainError(
             f"{currency} is not a known ISO 4217 currency",
             field="currency",
             code=KernelErrorCode.INVALID_CURRENCY,
         )
     return currency
+
+
+def language_clean(*, language: str | None) -> str:
+    """One of `customers.models.LANGUAGES`; None or blank: the default language."""
+    value = (language or "").strip().lower() or default_language()
+    if value not in dict(LANGUAGES):
+        raise DomainError(
+            f"language is one of {', '.join(dict(LANGUAGES))}",
+            field="language",
+            code=KernelErrorCode.INVALID_CHOICE,
+        )
+    return value
 
 
 def _fields_clean(fields: dict[str, Any]) -> dict[str, Any]:
@@ -141,6 +170,8 @@ def _fields_clean(fields: dict[str, Any]) -> dict[str, Any]:
                 raise DomainError("this field may not be blank", field=name, code=KernelErrorCode.BLANK)
     if "code" in cleaned:
         cleaned["code"] = code_clean(code=cleaned["code"])
+    if "language" in cleaned:
+        cleaned["language"] = language_clean(language=cleaned["language"])
     if "currency" in cleaned:
         cleaned["currency"] = currency_clean(currency=cleaned["currency"])
     if "vat_number" in cleaned:
@@ -206,6 +237,11 @@ def customer_create(
     vat_number: str = "",
     billing_address: str = "",
     shipping_address: str = "",
+    language: str | None = None,
+    notify_order_confirmation: bool = True,
+    notify_order_review: bool = True,
+    notify_shipping_notice: bool = True,
+    notify_late_notice: bool = True,
     by: User | None = None,
 ) -> Customer:
     """A new customer. Without `credit_limit` it takes `default_credit_limit()`; `credit_limit=None`
@@ -228,6 +264,11 @@ def customer_create(
             "vat_number": vat_number,
             "billing_address": billing_address,
             "shipping_address": shipping_address,
+            "language": language,
+            "notify_order_confirmation": notify_order_confirmation,
+            "notify_order_review": notify_order_review,
+            "notify_shipping_notice": notify_shipping_notice,
+            "notify_late_notice": notify_late_notice,
         }
     )
     defaults = {"credit_limit": default_limit, **CREDIT_TERMS_DEFAULTS}
@@ -242,6 +283,7 @@ def customer_create(
         )
     customer = Customer(**fields)
     _save(customer)
+    event_emit("customer.created", customer)
     return customer
 
 
@@ -266,4 +308,5 @@ def customer_update(*, customer_id: int, by: User | None, **fields: Any) -> Cust
     for name in changed:
         setattr(customer, name, cleaned[name])
     _save(customer, update_fields=[*changed, "updated_at"])
+    event_emit("customer.updated", customer, fields=changed)
     return customer

@@ -1,0 +1,105 @@
+"""The order confirmation PDF: the order as approved, in the invoice's layout (A4, WeasyPrint,
+offline; letterhead, window address, lines, tax per rate, totals), without payment details.
+
+It is e-mailed with the order confirmation (notifications/delivery.py, docs/decisions/0046) and
+rendered from the stored order only: every figure printed is an amount stored on the order or
+its lines.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from babel.numbers import format_decimal
+
+from o2c.documents import LOCALE, company_block, document_amount, document_date, pdf_render, recipient_block
+from o2c.money import ZERO
+from orders.models import SalesOrder
+from orders.selectors import order_delivery_address
+
+
+@dataclass(frozen=True)
+class _Row:
+    position: int
+    description: str
+    sku: str
+    quantity: str
+    unit_price: str
+    discount: str
+    tax_rate: str
+    net: str
+
+
+@dataclass(frozen=True)
+class _TaxRow:
+    rate: str
+    net: str
+    tax: str
+
+
+def _quantity(value: Decimal) -> str:
+    return format_decimal(value, format="#,##0.###", locale=LOCALE)
+
+
+def _percent(value: Decimal) -> str:
+    return format_decimal(value, format="0.##", locale=LOCALE) + " %"
+
+
+def order_confirmation_pdf_render(*, order: SalesOrder) -> bytes:
+    """The confirmation of `order` as the customer receives it."""
+    customer, currency = order.customer, order.currency
+    lines = list(order.lines.select_related("product").order_by("position"))
+    facts = [
+        ("Order no.", order.number),
+        ("Order date", document_date(order.order_date)),
+        ("Customer no.", customer.code),
+    ]
+    if order.customer_reference:
+        facts.append(("Your reference", order.customer_reference))
+    if order.requested_delivery_date:
+        facts.append(("Requested delivery", document_date(order.requested_delivery_date)))
+    net_by_rate: dict[Decimal, Decimal] = defaultdict(lambda: ZERO)
+    tax_by_rate: dict[Decimal, Decimal] = defaultdict(lambda: ZERO)
+    for line in lines:
+        net_by_rate[line.tax_rate] += line.net_amount
+        tax_by_rate[line.tax_rate] += line.tax_amount
+    address = order_delivery_address(order=order)
+    context = {
+        "title": "Order confirmation",
+        "number": order.number,
+        "company": company_block(),
+        "recipient": recipient_block(customer=customer),
+        "facts": facts,
+        "ship_to": [line.strip() for line in address.text.splitlines() if line.strip()],
+        "rows": [
+            _Row(
+                position=line.position,
+                description=line.description,
+                sku=line.product.sku,
+                quantity=_quantity(line.quantity),
+                unit_price=document_amount(line.unit_price, currency),
+                discount=_percent(line.discount_percent) if line.discount_percent else "",
+                tax_rate=_percent(line.tax_rate),
+                net=document_amount(line.net_amount, currency),
+            )
+            for line in lines
+        ],
+        "tax_summary": [
+            _TaxRow(
+                rate=_percent(rate),
+                net=document_amount(net_by_rate[rate], currency),
+                tax=document_amount(tax_by_rate[rate], currency),
+            )
+            for rate in sorted(net_by_rate, reverse=True)
+        ],
+        "totals": {
+            "net": document_amount(order.net_total, currency),
+            "tax": document_amount(order.tax_total, currency),
+            "total": document_amount(order.total, currency),
+            "currency": currency,
+        },
+        "payment_terms_days": customer.payment_terms_days,
+    }
+    return pdf_render("orders/pdf/confirmation.html", context)

@@ -1,0 +1,100 @@
+"""The bus listener: every event becomes a delivery row per active endpoint that wants its type,
+in the emitter's transaction (none after a rollback); sent after commit."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from o2c.events import DomainEvent
+from webhooks.models import WebhookDelivery, WebhookEndpoint
+from webhooks.payloads import object_key, payload_data
+
+logger = logging.getLogger(__name__)
+
+RETRY_WINDOW = timedelta(hours=24)
+
+
+def webhook_event_record(event: DomainEvent) -> None:
+    """One query when no endpoint wants the type: nothing rendered, nothing written."""
+    endpoint_ids = [
+        pk
+        for pk, types in WebhookEndpoint.objects.filter(active=True).values_list("pk", "events")
+        if "*" in types or event.type in types
+    ]
+    if not endpoint_ids:
+        return
+    body = json.dumps(
+        {"type": event.type, "timestamp": _iso(event.at), "data": _data(event)},
+        cls=DjangoJSONEncoder,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    event_id, key, now = f"msg_{uuid.uuid4().hex}", object_key(event.subject), timezone.now()
+    WebhookDelivery.objects.bulk_create(
+        WebhookDelivery(
+            endpoint_id=endpoint_id,
+            event_id=event_id,
+            event_type=event.type,
+            object_key=key,
+            body=body,
+            occurred_at=event.at,
+            next_attempt_at=now,
+            give_up_at=now + RETRY_WINDOW,
+        )
+        for endpoint_id in endpoint_ids
+    )
+    _send_on_commit()
+
+
+def _data(event: DomainEvent) -> object:
+    """The subject as the API shows it. A renderer that fails must not fail the business change
+    that told the event (its savepoint is rolled back): the receiver gets the id and can read it."""
+    try:
+        with transaction.atomic():
+            return payload_data(event.subject)
+    except Exception:
+        logger.exception("webhooks: %s of %r could not be rendered", event.type, event.subject)
+        return {"id": event.subject.pk}
+
+
+def _send_on_commit() -> None:
+    """Once per transaction, however many events it told."""
+    connection = transaction.get_connection()
+    if not any(callback is send_soon for _, callback, _ in connection.run_on_commit):
+        transaction.on_commit(send_soon)
+
+
+def _iso(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def send_soon() -> None:
+    """Ask a worker to send what is due. Runs after the commit: a broker that is away (or, with
+    eager tasks, a failing send) must not turn the committed change into an error; the beat task
+    sends what is due a minute later."""
+    from webhooks.tasks import webhook_deliveries_send
+
+    try:
+        webhook_deliveries_send.delay()
+    except Exception:
+        logger.exception("webhooks: the send task could not be queued; the beat task will send")
+
+
+@transaction.atomic
+def webhook_delivery_resend(*, delivery_id: int) -> WebhookDelivery:
+    """Send a delivery again, now, with the same `webhook-id` (the receiver may have it already):
+    pending again with a new 24-hour window; its attempts so far are kept."""
+    delivery = WebhookDelivery.objects.get(pk=delivery_id)
+    now = timezone.now()
+    delivery.status = WebhookDelivery.Status.PENDING
+    delivery.next_attempt_at, delivery.give_up_at = now, now + RETRY_WINDOW
+    delivery.save(update_fields=["status", "next_attempt_at", "give_up_at"])
+    _send_on_commit()
+    return delivery
