@@ -308,18 +308,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # choices become enum components with stable names: one per set of values, named by its owner
+    # (otherwise drf-spectacular names them by field and serializer, `DisputeInReasonEnum`, …);
     # enums several components share, named once (the allocation reasons: decision 0045), and
     # enums whose field name (`status`) other enums use too (webhook deliveries: decision 0042)
     "ENUM_NAME_OVERRIDES": {
         "AllocationReasonEnum": "receivables.bank.api.serializers.ALLOCATION_REASONS",
         "BankStatementStatusEnum": "receivables.bank.api.serializers.STATEMENT_STATUSES",
         "WebhookDeliveryStatusEnum": "webhooks.models.WebhookDelivery.Status",
-    },
-    "SCHEMA_PATH_PREFIX": r"/api/v1",
-    # the `Error` and `ErrorCode` components of the error answers (decisions 0038, 0043)
-    # choices become enum components with stable names: one per set of values, named by its owner
-    # (otherwise drf-spectacular names them by field and serializer, `DisputeInReasonEnum`, …)
-    "ENUM_NAME_OVERRIDES": {
+        "BankLineStatusEnum": "receivables.bank.models.BankStatementLine.Status",
+        "BankLineRecordOutcomeEnum": ["recorded", "already_recorded", "refused", "not_recorded"],
         "OrderStatusEnum": "orders.models.SalesOrder.Status",
         "OrderFulfillmentStatusEnum": "orders.models.SalesOrder.Fulfillment",
         "OrderBillingStatusEnum": "orders.models.SalesOrder.Billing",
@@ -335,6 +334,7 @@ SPECTACULAR_SETTINGS = {
         "DunningRunStatusEnum": "receivables.dunning.models.DunningRun.Status",
         "ProductKindEnum": "inventory.models.Product.Kind",
     },
+    # the `Error` and `ErrorCode` components of the error answers (decisions 0038, 0043)
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "o2c.api_schema.error_responses",
