@@ -92,7 +92,24 @@ def valid_data_accepted(ctx, response, case) -> None:
     event. The schema cannot say which ids exist or what a balance is; API.md answers them 400."""
     if response.status_code == 400 and _error_code(response) not in SHAPE_CODES | {None}:
         return None
+    if response.status_code == 400 and _error_code(response) == "parse_error" and _a_key_with_nul(case.body):
+        # a free-form object (a bulk item, validated on its own) with a NUL in a key: the JSON parser
+        # refuses NUL anywhere, and OpenAPI 3.0 cannot restrict property names (no `propertyNames`)
+        return None
     return positive_data_acceptance(ctx, response, case)
+
+
+def _a_key_with_nul(body) -> bool:
+    pending = [body]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            if any("\x00" in key for key in value):
+                return True
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return False
 
 
 def _open(schema):
