@@ -147,6 +147,9 @@ class InputCheckMixin(_MixinBase):
                     text_check(value, field=name)
                 except DomainError as error:
                     raise exceptions.ValidationError(error.as_dict(), code=error.code) from None
+        paginator = getattr(self, "paginator", None)
+        if paginator is not None and hasattr(paginator, "get_page_size"):
+            paginator.get_page_size(request)  # a bad ?page_size= is a 400 even where unused (CSV)
         super().initial(request, *args, **kwargs)
 
 

@@ -142,8 +142,20 @@ class TextField(serializers.CharField):
         super().__init__(**kwargs)
 
     def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):  # DRF would write a number as its digits: not text
+            self.fail("invalid")
         value = super().to_internal_value(data)
         return cast(str, _parsed(text_check, value, multiline=self.multiline))
+
+
+class IdOrCodeField(TextField):
+    """A reference that is a document's id (a number, or ASCII digits) or its code or number, read
+    by the view with `parsing.parse_id_or_code`; its own class so that the schema can say so."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if isinstance(data, int) and not isinstance(data, bool):
+            data = str(data)
+        return super().to_internal_value(data)
 
 
 # ── filters ─────────────────────────────────────────────────────────────────────────────────────
@@ -162,10 +174,22 @@ class IdFormField(forms.IntegerField):
 
 
 class IdChoiceFormField(django_filters.fields.ModelChoiceField):
+    """A related object by id: an id that names none is `does_not_exist`, as in a body (a filter
+    by a customer that is not there is refused, not read as "no filter")."""
+
     def to_python(self, value: Any) -> Any:
         if value in self.empty_values or (self.null_label is not None and value == self.null_value):
             return super().to_python(value)
-        return super().to_python(str(_form_parsed(parse_id, value)))
+        number = _form_parsed(parse_id, value)
+        try:
+            return super().to_python(str(number))
+        except DjangoValidationError as error:
+            if error.code != "invalid_choice":
+                raise
+            raise DjangoValidationError(
+                f"no such {self.queryset.model._meta.verbose_name} {number}",
+                code=KernelErrorCode.DOES_NOT_EXIST,
+            ) from None
 
 
 class DateFormField(forms.DateField):
@@ -209,9 +233,21 @@ class FilterSet(drf_filters.FilterSet):
 
 
 class FilterBackend(drf_filters.DjangoFilterBackend):
-    """`DjangoFilterBackend` whose automatic filter sets (`filterset_fields`) derive from ours."""
+    """`DjangoFilterBackend` whose automatic filter sets (`filterset_fields`) derive from ours, and
+    whose yes/no filters read `true` or `false` only: django-filter takes any other word for "no
+    filter", so `?blocked=no` listed every customer (decision 0043). Empty means no filter."""
 
     filterset_base = FilterSet
+
+    def get_filterset(self, request: Any, queryset: Any, view: Any) -> Any:
+        filterset = super().get_filterset(request, queryset, view)
+        for name, found in filterset.filters.items() if filterset is not None else ():
+            value = filterset.data.get(name)
+            if isinstance(found, django_filters.BooleanFilter) and value not in (None, "", "true", "false"):
+                raise exceptions.ValidationError(
+                    {name: ["must be true or false"]}, code=KernelErrorCode.INVALID
+                )
+        return filterset
 
 
 # ── bodies ──────────────────────────────────────────────────────────────────────────────────────

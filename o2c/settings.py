@@ -291,7 +291,7 @@ REST_FRAMEWORK = {
         "o2c.api_fields.FilterBackend",  # ids and dates through o2c/parsing.py
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "o2c.api_schema.AutoSchema",  # the error answers, Idempotency-Key (0043)
     "EXCEPTION_HANDLER": "o2c.api.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
     "DATE_FORMAT": "iso-8601",  # date.isoformat(): always four digits (strftime's %Y gives "297")
@@ -308,15 +308,33 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # choices become enum components with stable names: one per set of values, named by its owner
+    # (otherwise drf-spectacular names them by field and serializer, `DisputeInReasonEnum`, …);
     # enums several components share, named once (the allocation reasons: decision 0045), and
     # enums whose field name (`status`) other enums use too (webhook deliveries: decision 0042)
     "ENUM_NAME_OVERRIDES": {
         "AllocationReasonEnum": "receivables.bank.api.serializers.ALLOCATION_REASONS",
         "BankStatementStatusEnum": "receivables.bank.api.serializers.STATEMENT_STATUSES",
         "WebhookDeliveryStatusEnum": "webhooks.models.WebhookDelivery.Status",
+        "BankLineStatusEnum": "receivables.bank.models.BankStatementLine.Status",
+        "BankLineRecordOutcomeEnum": ["recorded", "already_recorded", "refused", "not_recorded"],
+        "OrderStatusEnum": "orders.models.SalesOrder.Status",
+        "OrderFulfillmentStatusEnum": "orders.models.SalesOrder.Fulfillment",
+        "OrderBillingStatusEnum": "orders.models.SalesOrder.Billing",
+        "OrderPaymentStatusEnum": "orders.models.SalesOrder.Payment",
+        "InvoiceStatusEnum": "invoicing.models.Invoice.Status",
+        "ShipmentStatusEnum": "fulfillment.models.Shipment.Status",
+        "PaymentMethodEnum": "receivables.cash.models.Payment.Method",
+        "PaymentStatusEnum": "receivables.cash.models.Payment.Status",
+        "PaymentSourceEnum": "receivables.cash.models.Payment.Source",
+        "DisputeStatusEnum": "receivables.disputes.models.Dispute.Status",
+        "DisputeReasonEnum": "receivables.disputes.models.Dispute.Reason",
+        "DisputeOutcomeEnum": ["credit_note", "rejected", "withdrawn"],
+        "DunningRunStatusEnum": "receivables.dunning.models.DunningRun.Status",
+        "ProductKindEnum": "inventory.models.Product.Kind",
     },
-    "SCHEMA_PATH_PREFIX": r"/api/v1",
-    # the `Error` body with its `ErrorCode` enum as every operation's 400 and 409 (decision 0038)
+    # the `Error` and `ErrorCode` components of the error answers (decisions 0038, 0043)
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "o2c.api_schema.error_responses",

@@ -20,6 +20,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("webhooks.api.urls")),
 ]
 
+handler404 = "o2c.views.page_not_found"  # JSON under /api/ (decision 0043)
 handler500 = "o2c.views.server_error"
 
 urlpatterns = [

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from o2c import health
 from o2c.api import DATABASE_ERRORS, DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS
+from o2c.errors import KernelErrorCode
 from o2c.roles import FINANCE, MANAGER, ROLE_LABELS, SALES, WAREHOUSE, primary_role, role_required
 from reporting import dashboard
 
@@ -159,3 +160,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(_UNAVAILABLE_PAGE, status=503, content_type="text/html; charset=utf-8")
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """`handler404`: under /api/, a path that names nothing (`/api/v1/orders/-5/`, `/api/v1/nope/`)
+    answers the API's JSON error body, as a 404 from a view does; elsewhere Django's page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found.", "code": KernelErrorCode.NOT_FOUND}, status=404)
+    return defaults.page_not_found(request, exception)

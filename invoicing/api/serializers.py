@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from invoicing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from invoicing.selectors import tax_summary
-from o2c.api_fields import AmountField, IdField, InvoiceLinePartIn, TextField
+from o2c.api_fields import AmountField, IdField, IdOrCodeField, InvoiceLinePartIn, TextField
 from o2c.money import round_money
 
 
@@ -111,7 +111,9 @@ class InvoiceOut(serializers.ModelSerializer):
 
 
 class CreditNoteIn(serializers.Serializer):
-    invoice = TextField(max_length=30, help_text="the invoice's id or number")
+    requires_one_of = ("lines", "amount")  # the schema says it (o2c.api_schema); the service checks it
+
+    invoice = IdOrCodeField(max_length=30, help_text="the invoice's id or number")
     reason = TextField(
         multiline=True, max_length=500, help_text="printed on the credit note: for the customer"
     )

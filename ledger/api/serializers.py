@@ -64,7 +64,7 @@ class JournalEntryOut(serializers.Serializer):
     source = serializers.CharField()
     source_reference = serializers.CharField()
     reversal_of = serializers.IntegerField(source="reversal_of_id", allow_null=True)
-    posted_by = serializers.CharField(source="posted_by.username", default=None)
+    posted_by = serializers.CharField(source="posted_by.username", default=None, allow_null=True)
     posted_at = serializers.DateTimeField()
     lines = JournalLineOut(many=True)
 
@@ -73,7 +73,7 @@ class JournalLineIn(serializers.Serializer):
     account = TextField(max_length=50, help_text="account code or key")
     debit = AmountField(min_value=Decimal("0"), default=Decimal("0"))
     credit = AmountField(min_value=Decimal("0"), default=Decimal("0"))
-    description = TextField(max_length=300, required=False, default="")
+    description = TextField(max_length=300, required=False, allow_blank=True, default="")
 
 
 class JournalEntryIn(serializers.Serializer):

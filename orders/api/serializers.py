@@ -151,7 +151,7 @@ class OrderOut(serializers.ModelSerializer):
 
 
 class OrderEventOut(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
 
     class Meta:
         model = OrderEvent

@@ -50,10 +50,11 @@ SELECT date_trunc('month', delivered_on::timestamp)::date,
  GROUP BY GROUPING SETS ((date_trunc('month', delivered_on::timestamp)), ())
 """
 
-# Backordered quantity × the line's net unit value (net amount / quantity), rounded per line.
+# Backordered quantity × the line's net unit value (net amount / quantity), rounded per line; the
+# total row (the empty grouping set) is 0, not NULL, when nothing is backordered.
 _BACKORDERS = """
-SELECT p.id, p.sku, p.name, count(DISTINCT l.order_id), SUM(l.quantity_backordered),
-       SUM(round(l.quantity_backordered * l.net_amount / l.quantity, 2)), min(o.order_date)
+SELECT p.id, p.sku, p.name, count(DISTINCT l.order_id), COALESCE(SUM(l.quantity_backordered), 0),
+       COALESCE(SUM(round(l.quantity_backordered * l.net_amount / l.quantity, 2)), 0), min(o.order_date)
   FROM orders_salesorderline l
   JOIN orders_salesorder o ON o.id = l.order_id
   JOIN inventory_product p ON p.id = l.product_id

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from o2c.api_fields import AmountField, DateField, IdField, TextField
+from o2c.api_fields import AmountField, DateField, IdField, IdOrCodeField, TextField
 from receivables.models import Allocation, Payment, WriteOff
 
 
@@ -12,7 +12,7 @@ class AllocationIn(serializers.Serializer):
 class PaymentIn(serializers.Serializer):
     customer = IdField()
     amount = AmountField()
-    method = serializers.ChoiceField(choices=Payment.Method.values, default=Payment.Method.BANK_TRANSFER)
+    method = serializers.ChoiceField(choices=Payment.Method.choices, default=Payment.Method.BANK_TRANSFER)
     reference = TextField(max_length=200, allow_blank=True, default="")
     received_on = DateField()
     allocations = AllocationIn(many=True, required=False, max_length=500)
@@ -101,7 +101,7 @@ class WriteOffOut(serializers.ModelSerializer):
 
 class PaymentNotificationIn(serializers.Serializer):
     id = TextField(max_length=200)
-    customer = TextField(max_length=30, help_text="the customer's id (or its code)")
+    customer = IdOrCodeField(max_length=30, help_text="the customer's id (or its code)")
     amount = AmountField()
     currency = TextField(max_length=3)
     reference = TextField(max_length=200, allow_blank=True, default="")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django.conf import settings
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, status
 from rest_framework.response import Response
 
@@ -190,7 +190,11 @@ class PaymentNotificationView(APIView):
 
     @extend_schema(
         request=s.PaymentNotificationIn,
-        responses={201: s.PaymentNotificationOut, 200: s.PaymentNotificationOut},
+        responses={
+            201: s.PaymentNotificationOut,
+            200: s.PaymentNotificationOut,
+            409: OpenApiResponse(description="The same event id is being recorded by another request."),
+        },
         parameters=[OpenApiParameter(HEADER, str, OpenApiParameter.HEADER, required=True)],
         auth=[],
     )

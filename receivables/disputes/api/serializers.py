@@ -5,13 +5,15 @@ from receivables.disputes.models import Dispute
 
 
 class DisputeIn(serializers.Serializer):
+    requires_one_of = ("lines", "amount")  # the schema says it (o2c.api_schema); the service checks it
+
     invoice = IdField()
     amount = AmountField(
         required=False,
         help_text="a plain amount, split over the invoice's tax rates; the sum of `lines` when named",
     )
     lines = InvoiceLinePartIn(many=True, required=False, allow_empty=False, max_length=500)
-    reason = serializers.ChoiceField(choices=Dispute.Reason.values)
+    reason = serializers.ChoiceField(choices=Dispute.Reason.choices)
     note = TextField(multiline=True, allow_blank=True, default="", max_length=4000, help_text="internal")
     customer_message = TextField(
         multiline=True, allow_blank=True, default="", max_length=300, help_text="printed on the credit note"
@@ -39,8 +41,8 @@ class DisputeLineOut(serializers.Serializer):
 
 class DisputeOut(serializers.ModelSerializer):
     invoice_number = serializers.CharField(source="invoice.number")
-    owner = serializers.CharField(source="owner.username", default=None)
-    credit_note_number = serializers.CharField(source="credit_note.number", default=None)
+    owner = serializers.CharField(source="owner.username", default=None, allow_null=True)
+    credit_note_number = serializers.CharField(source="credit_note.number", default=None, allow_null=True)
     lines = DisputeLineOut(many=True)
 
     class Meta:
