@@ -18,6 +18,7 @@ from imports.files import table_read
 from imports.kinds import KINDS, Checked, ImportKind, RowError
 from imports.kinds.base import Progress
 from imports.models import ImportBatch
+from o2c import locks
 from o2c.errors import Conflict, DomainError
 from o2c.parsing import safe_filename
 from o2c.roles import has_role
@@ -147,7 +148,7 @@ def import_batch_check(*, batch_id: int, by: User | None) -> ImportBatch:
 def import_batch_start(*, batch_id: int, by: User | None) -> ImportBatch:
     """The real run is asked for: only a checked batch without errors."""
     with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+        batch = locks.import_batch_lock(batch_id=batch_id)
         if batch.status != ImportBatch.Status.CHECKED or batch.errors:
             raise Conflict(
                 "only a checked import without errors can be imported", code=ImportErrorCode.IMPORT_NOT_READY

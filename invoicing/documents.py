@@ -9,24 +9,21 @@ and dunning letters (o2c/documents.py, templates/o2c/pdf/).
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
-from decimal import Decimal
-
-from babel.numbers import format_decimal
 from django.utils import timezone
 
 from invoicing.models import CreditNote, Invoice
 from o2c.documents import (
-    LOCALE,
+    DocumentRow,
     OfflineURLFetcher,
     company_block,
     document_amount,
     document_date,
+    document_percent,
+    document_quantity,
     pdf_render,
     recipient_block,
+    tax_summary,
 )
-from o2c.money import ZERO
 
 # The figures, the fetcher and the renderer are the kernel's (o2c/documents.py), shared with the
 # statements and the dunning letters; their names here are kept for the code that imports them.
@@ -39,51 +36,7 @@ __all__ = [
 ]
 
 
-def _quantity(value: Decimal) -> str:
-    return format_decimal(value, format="#,##0.###", locale=LOCALE)
-
-
-def _percent(value: Decimal) -> str:
-    return format_decimal(value, format="0.##", locale=LOCALE) + " %"
-
-
-@dataclass(frozen=True)
-class _Row:
-    position: int
-    description: str
-    sku: str
-    quantity: str
-    unit_price: str
-    discount: str
-    tax_rate: str
-    net: str
-
-
-@dataclass(frozen=True)
-class _TaxRow:
-    rate: str
-    net: str
-    tax: str
-
-
 _recipient = recipient_block  # its former name here (the tests call it)
-
-
-def _tax_summary(lines, currency: str) -> list[_TaxRow]:
-    """Net and tax per rate: sums of the stored, already rounded line amounts."""
-    net_by_rate: dict[Decimal, Decimal] = defaultdict(lambda: ZERO)
-    tax_by_rate: dict[Decimal, Decimal] = defaultdict(lambda: ZERO)
-    for line in lines:
-        net_by_rate[line.tax_rate] += line.net_amount
-        tax_by_rate[line.tax_rate] += line.tax_amount
-    return [
-        _TaxRow(
-            rate=_percent(rate),
-            net=document_amount(net_by_rate[rate], currency),
-            tax=document_amount(tax_by_rate[rate], currency),
-        )
-        for rate in sorted(net_by_rate, reverse=True)
-    ]
 
 
 def _totals(document, currency: str) -> dict:
@@ -125,19 +78,19 @@ def invoice_pdf_render(*, invoice: Invoice) -> bytes:
         "recipient": recipient_block(customer=customer, billing_address=invoice.billing_address),
         "facts": facts,
         "rows": [
-            _Row(
+            DocumentRow(
                 position=line.position,
                 description=line.description,
                 sku=line.product.sku,
-                quantity=_quantity(line.quantity),
+                quantity=document_quantity(line.quantity),
                 unit_price=document_amount(line.unit_price, currency),
-                discount=_percent(line.discount_percent) if line.discount_percent else "",
-                tax_rate=_percent(line.tax_rate),
+                discount=document_percent(line.discount_percent) if line.discount_percent else "",
+                tax_rate=document_percent(line.tax_rate),
                 net=document_amount(line.net_amount, currency),
             )
             for line in lines
         ],
-        "tax_summary": _tax_summary(lines, currency),
+        "tax_summary": tax_summary(lines, currency),
         "totals": _totals(invoice, currency),
         "payment_terms": (
             "Payable on receipt."
@@ -169,16 +122,16 @@ def credit_note_pdf_render(*, credit_note: CreditNote) -> bytes:
     for position, line in enumerate(lines, start=1):
         invoice_line = line.invoice_line
         rows.append(
-            _Row(
+            DocumentRow(
                 position=position,
                 description=line.description,
                 sku=invoice_line.product.sku if invoice_line else "",
-                quantity=_quantity(line.quantity) if line.quantity is not None else "",
+                quantity=document_quantity(line.quantity) if line.quantity is not None else "",
                 unit_price=document_amount(invoice_line.unit_price, currency) if invoice_line else "",
-                discount=_percent(invoice_line.discount_percent)
+                discount=document_percent(invoice_line.discount_percent)
                 if invoice_line and invoice_line.discount_percent
                 else "",
-                tax_rate=_percent(line.tax_rate),
+                tax_rate=document_percent(line.tax_rate),
                 net=document_amount(line.net_amount, currency),
             )
         )
@@ -189,7 +142,7 @@ def credit_note_pdf_render(*, credit_note: CreditNote) -> bytes:
         "recipient": recipient_block(customer=customer, billing_address=invoice.billing_address),
         "facts": facts,
         "rows": rows,
-        "tax_summary": _tax_summary(lines, currency),
+        "tax_summary": tax_summary(lines, currency),
         "totals": _totals(credit_note, currency),
         "invoice": invoice,
         "invoice_date": document_date(invoice.issue_date),

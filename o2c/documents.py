@@ -21,7 +21,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -57,6 +57,54 @@ def document_date(value: date) -> str:
 def document_amount(value: Decimal, currency: str) -> str:
     """An amount as the documents print it: 1,290.00 (the currency's minor unit, no symbol)."""
     return format_currency(value, currency, format="#,##0.00", locale=LOCALE, currency_digits=True)
+
+
+def document_quantity(value: Decimal) -> str:
+    """A quantity as the documents print it: 1,250.5 (no trailing zeros)."""
+    return format_decimal(value, format="#,##0.###", locale=LOCALE)
+
+
+def document_percent(value: Decimal) -> str:
+    """A rate as the documents print it: 19 %, 7.5 %."""
+    return format_decimal(value, format="0.##", locale=LOCALE) + " %"
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """One line of an order confirmation, invoice or credit note, formatted for print."""
+
+    position: int
+    description: str
+    sku: str
+    quantity: str
+    unit_price: str
+    discount: str
+    tax_rate: str
+    net: str
+
+
+@dataclass(frozen=True)
+class TaxRow:
+    rate: str
+    net: str
+    tax: str
+
+
+def tax_summary(lines: Any, currency: str) -> list[TaxRow]:
+    """Net and tax per rate: sums of the stored, already rounded line amounts, highest rate first."""
+    net_by_rate: dict[Decimal, Decimal] = {}
+    tax_by_rate: dict[Decimal, Decimal] = {}
+    for line in lines:
+        net_by_rate[line.tax_rate] = net_by_rate.get(line.tax_rate, Decimal(0)) + line.net_amount
+        tax_by_rate[line.tax_rate] = tax_by_rate.get(line.tax_rate, Decimal(0)) + line.tax_amount
+    return [
+        TaxRow(
+            rate=document_percent(rate),
+            net=document_amount(net_by_rate[rate], currency),
+            tax=document_amount(tax_by_rate[rate], currency),
+        )
+        for rate in sorted(net_by_rate, reverse=True)
+    ]
 
 
 def address_lines_of(text: str | None) -> list[str]:

@@ -15,7 +15,7 @@ the rows of one kind in primary-key order (stock levels: warehouse, then product
                               the document's series (INV, CN, PAY) before the journal's (JE)
 
 Journal entries (`journal_entry_lock`), the ledger settings row (`ledger_settings_lock`), report
-deliveries, outbox messages and webhook deliveries are locked alone.
+deliveries, outbox messages, webhook deliveries and import batches are locked alone.
 A step that learns only later that it needs a row of an earlier kind either took it up front
 (o2c/pipeline/cash.py: a payment locks the orders of the customer's open invoices before the
 customer) or takes it with SKIP LOCKED, never waiting for it.
@@ -40,6 +40,7 @@ from django.db.models import Model, QuerySet
 if TYPE_CHECKING:  # types only: at run time the models come from the app registry
     from customers.models import Customer
     from fulfillment.models import Shipment
+    from imports.models import ImportBatch
     from inventory.models import Product, StockLevel
     from invoicing.models import Invoice
     from ledger.models import JournalEntry, LedgerSettings
@@ -205,6 +206,11 @@ def ledger_settings_lock() -> LedgerSettings:
 def report_delivery_lock(*, delivery_id: int) -> ReportDelivery:
     """A daily report delivery (its user read along, not locked)."""
     return lock_one(_model("reporting.ReportDelivery").objects.select_related("user"), pk=delivery_id)
+
+
+def import_batch_lock(*, batch_id: int) -> ImportBatch:
+    """An import batch while its real run is asked for (two clicks on Import start one run)."""
+    return lock_one(_model("imports.ImportBatch").objects, pk=batch_id)
 
 
 def outbox_message_next(*, queryset: QuerySet[M]) -> M | None:

@@ -8,43 +8,19 @@ its lines.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
-from decimal import Decimal
-
-from babel.numbers import format_decimal
-
-from o2c.documents import LOCALE, company_block, document_amount, document_date, pdf_render, recipient_block
-from o2c.money import ZERO
+from o2c.documents import (
+    DocumentRow,
+    company_block,
+    document_amount,
+    document_date,
+    document_percent,
+    document_quantity,
+    pdf_render,
+    recipient_block,
+    tax_summary,
+)
 from orders.models import SalesOrder
 from orders.selectors import order_delivery_address
-
-
-@dataclass(frozen=True)
-class _Row:
-    position: int
-    description: str
-    sku: str
-    quantity: str
-    unit_price: str
-    discount: str
-    tax_rate: str
-    net: str
-
-
-@dataclass(frozen=True)
-class _TaxRow:
-    rate: str
-    net: str
-    tax: str
-
-
-def _quantity(value: Decimal) -> str:
-    return format_decimal(value, format="#,##0.###", locale=LOCALE)
-
-
-def _percent(value: Decimal) -> str:
-    return format_decimal(value, format="0.##", locale=LOCALE) + " %"
 
 
 def order_confirmation_pdf_render(*, order: SalesOrder) -> bytes:
@@ -60,11 +36,6 @@ def order_confirmation_pdf_render(*, order: SalesOrder) -> bytes:
         facts.append(("Your reference", order.customer_reference))
     if order.requested_delivery_date:
         facts.append(("Requested delivery", document_date(order.requested_delivery_date)))
-    net_by_rate: dict[Decimal, Decimal] = defaultdict(lambda: ZERO)
-    tax_by_rate: dict[Decimal, Decimal] = defaultdict(lambda: ZERO)
-    for line in lines:
-        net_by_rate[line.tax_rate] += line.net_amount
-        tax_by_rate[line.tax_rate] += line.tax_amount
     address = order_delivery_address(order=order)
     context = {
         "title": "Order confirmation",
@@ -74,26 +45,19 @@ def order_confirmation_pdf_render(*, order: SalesOrder) -> bytes:
         "facts": facts,
         "ship_to": [line.strip() for line in address.text.splitlines() if line.strip()],
         "rows": [
-            _Row(
+            DocumentRow(
                 position=line.position,
                 description=line.description,
                 sku=line.product.sku,
-                quantity=_quantity(line.quantity),
+                quantity=document_quantity(line.quantity),
                 unit_price=document_amount(line.unit_price, currency),
-                discount=_percent(line.discount_percent) if line.discount_percent else "",
-                tax_rate=_percent(line.tax_rate),
+                discount=document_percent(line.discount_percent) if line.discount_percent else "",
+                tax_rate=document_percent(line.tax_rate),
                 net=document_amount(line.net_amount, currency),
             )
             for line in lines
         ],
-        "tax_summary": [
-            _TaxRow(
-                rate=_percent(rate),
-                net=document_amount(net_by_rate[rate], currency),
-                tax=document_amount(tax_by_rate[rate], currency),
-            )
-            for rate in sorted(net_by_rate, reverse=True)
-        ],
+        "tax_summary": tax_summary(lines, currency),
         "totals": {
             "net": document_amount(order.net_total, currency),
             "tax": document_amount(order.tax_total, currency),

@@ -16,6 +16,9 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from customers.services import customer_update
+from imports.services import import_batch_create
+from notifications import services as notification_services
+from notifications.models import NotificationTemplate
 from o2c import pipeline
 from o2c.roles import FINANCE, MANAGER, SALES, WAREHOUSE
 from receivables.bank import services as bank_services
@@ -101,6 +104,17 @@ def world_build() -> World:
         url="http://127.0.0.1:9/fuzz", events=["*"], by=manager
     )
     customer_update(customer_id=other.pk, by=finance, name="O'Brien & Co")  # a delivery for the endpoint
+    batch = import_batch_create(
+        kind="customers", content=b"code,name\nFUZZ-IMP,Imported\n", filename="fuzz.csv", by=manager
+    )
+    carrier = notification_services.carrier_tracking_save(
+        carrier="FuzzPost", url_template="https://track.example/{tracking_number}"
+    )
+    template, _ = NotificationTemplate.objects.get_or_create(  # seeded, unless a flush removed it
+        kind="order_confirmation",
+        language="en",
+        defaults={"subject": "Order {order_number}", "body": "Thanks."},
+    )
     world.ids = {
         "customer_id": buyer.pk,
         "order_id": held.pk,
@@ -118,6 +132,11 @@ def world_build() -> World:
         "token": issued.token,
         "endpoint_id": endpoint.pk,
         "delivery_id": endpoint.deliveries.get().pk,
+        "kind": batch.kind,
+        "fmt": "csv",
+        "batch_id": batch.pk,
+        "carrier_id": carrier.pk,
+        "template_id": template.pk,
     }
     world.more_ids = {
         "order_id": [shipped.pk, second.pk, draft.pk, held.pk],
