@@ -34,7 +34,7 @@ lint: install
 	$(BIN)/mypy
 
 pytest: install
-	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --durations=25 $(PYTEST_ARGS)
 
 # Front-end assets are vendored under static/vendor (no CDN, no build step); this refreshes them.
 vendor:
