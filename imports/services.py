@@ -131,18 +131,7 @@ def _batch_content(batch: ImportBatch) -> bytes:
 
 def import_batch_check(*, batch_id: int, by: User | None) -> ImportBatch:
     """The dry run of a batch: its errors or its counts."""
-    batch = ImportBatch.objects.get(pk=batch_id)
-    if batch.status != ImportBatch.Status.CHECKING:
-        return batch
-    result = import_run(
-        kind=batch.kind,
-        content=_batch_content(batch),
-        filename=batch.filename,
-        dry_run=True,
-        by=by,
-        progress=lambda done: import_batch_progress(batch_id=batch_id, done=done),
-    )
-    return _batch_finish(batch, result, ImportBatch.Status.CHECKED, by=by)
+    return _batch_run(batch_id=batch_id, expected=ImportBatch.Status.CHECKING, dry_run=True, by=by)
 
 
 def import_batch_start(*, batch_id: int, by: User | None) -> ImportBatch:
@@ -160,18 +149,26 @@ def import_batch_start(*, batch_id: int, by: User | None) -> ImportBatch:
 
 def import_batch_import(*, batch_id: int, by: User | None) -> ImportBatch:
     """The real run of a batch being imported: all rows or, with any error, none."""
+    return _batch_run(batch_id=batch_id, expected=ImportBatch.Status.IMPORTING, dry_run=False, by=by)
+
+
+def _batch_run(*, batch_id: int, expected: str, dry_run: bool, by: User | None) -> ImportBatch:
+    """Run a batch that is in `expected` (a task run twice finds it moved on and does nothing)."""
     batch = ImportBatch.objects.get(pk=batch_id)
-    if batch.status != ImportBatch.Status.IMPORTING:
+    if batch.status != expected:
         return batch
     result = import_run(
         kind=batch.kind,
         content=_batch_content(batch),
         filename=batch.filename,
-        dry_run=False,
+        dry_run=dry_run,
         by=by,
         progress=lambda done: import_batch_progress(batch_id=batch_id, done=done),
     )
-    status = ImportBatch.Status.FAILED if result.errors else ImportBatch.Status.IMPORTED
+    if dry_run:
+        status = ImportBatch.Status.CHECKED
+    else:
+        status = ImportBatch.Status.FAILED if result.errors else ImportBatch.Status.IMPORTED
     return _batch_finish(batch, result, status, by=by)
 
 
