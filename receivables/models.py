@@ -24,11 +24,13 @@ from receivables.bank.models import (
     BankStatementLineEvent,
 )
 from receivables.cash.models import Allocation, Payment, PaymentEvent, PaymentNotification, WriteOff
+from receivables.collections.models import Activity, Promise, PromiseEvent, PromiseInvoice
 from receivables.disputes.models import Dispute, DisputeEvent, DisputeLine
 from receivables.dunning.models import DunningLevel, DunningNotice, DunningNoticeLine, DunningRun
 from receivables.portal.models import PortalLink
 
 __all__ = [
+    "Activity",
     "Allocation",
     "BankColumnMapping",
     "BankStatement",
@@ -46,6 +48,9 @@ __all__ = [
     "PaymentEvent",
     "PaymentNotification",
     "PortalLink",
+    "Promise",
+    "PromiseEvent",
+    "PromiseInvoice",
     "ReceivableEntry",
     "WriteOff",
 ]
