@@ -12,3 +12,4 @@ class CollectionsErrorCode(ErrorCode):
     INVOICE_NOT_OPEN = "invoice_not_open"
     PROMISE_EXCEEDS_OPEN = "promise_exceeds_open"
     PROMISE_CURRENCY_MIXED = "promise_currency_mixed"
+    COLLECTOR_NOT_FINANCE = "collector_not_finance"

@@ -123,3 +123,20 @@ class PromiseEvent(StatusEvent):
 
     def __str__(self) -> str:
         return f"{self.promise_id} {self.event}"
+
+
+class CollectorAssignment(models.Model):
+    """Who collects from a customer (a finance user): the worklist's `owner`."""
+
+    customer = models.OneToOneField("customers.Customer", on_delete=models.PROTECT, related_name="+")
+    collector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(auto_now=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["collector"], name="collector_customers")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.collector_id}"

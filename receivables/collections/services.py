@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.utils import timezone
@@ -20,10 +21,11 @@ from o2c.errors import DomainError, KernelErrorCode
 from o2c.events import event_emit
 from o2c.locks import promise_lock
 from o2c.money import ZERO
+from o2c.roles import FINANCE, has_role
 from o2c.states import transition
 from receivables.collections import selectors
 from receivables.collections.errors import CollectionsErrorCode
-from receivables.collections.models import Activity, Promise, PromiseInvoice
+from receivables.collections.models import Activity, CollectorAssignment, Promise, PromiseInvoice
 from receivables.selectors import invoice_ledger_balances, receivables_positions
 from receivables.services import amount_clean
 
@@ -85,6 +87,24 @@ def activity_log(
         raise DomainError("say what happened", field="note", code=KernelErrorCode.BLANK)
     return Activity.objects.create(
         customer=customer, kind=kind, note=note, follow_up_on=follow_up_on, created_by=by
+    )
+
+
+def collector_assign(*, customer_id: int, collector_id: int | None, by: User | None = None) -> None:
+    """Make a finance user (or a manager) the customer's collector; None: nobody."""
+    customer = _customer(customer_id)
+    if collector_id is None:
+        CollectorAssignment.objects.filter(customer=customer).delete()
+        return
+    collector = get_user_model().objects.filter(pk=collector_id, is_active=True).first()
+    if collector is None or not has_role(collector, FINANCE):
+        raise DomainError(
+            f"user {collector_id} is not an active finance user",
+            field="collector",
+            code=CollectionsErrorCode.COLLECTOR_NOT_FINANCE,
+        )
+    CollectorAssignment.objects.update_or_create(
+        customer=customer, defaults={"collector": collector, "assigned_by": by}
     )
 
 

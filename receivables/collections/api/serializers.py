@@ -72,3 +72,29 @@ class ActivityOut(serializers.ModelSerializer):
             "created_by",
             "created_at",
         ]
+
+
+class WorklistRowOut(serializers.Serializer):
+    customer = serializers.IntegerField(source="customer_id")
+    customer_code = serializers.CharField()
+    customer_name = serializers.CharField()
+    currency = serializers.CharField()
+    collector = serializers.CharField(allow_null=True)
+    tier = serializers.IntegerField(help_text="1 follow-up due, 2 broken promise, 3 overdue")
+    overdue = serializers.DecimalField(
+        max_digits=18, decimal_places=2, help_text="past due, undisputed, unpromised"
+    )
+    oldest_days_overdue = serializers.IntegerField()
+    weight = serializers.DecimalField(max_digits=18, decimal_places=2, help_text="overdue × (1 + days / 30)")
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class WorklistOut(serializers.Serializer):
+    as_of = serializers.DateField()
+    method = serializers.CharField()
+    results = WorklistRowOut(many=True)
+
+
+class AssignmentIn(serializers.Serializer):
+    customer = IdField()
+    collector = IdField(allow_null=True, help_text="a finance user's id; null: nobody")

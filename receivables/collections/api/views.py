@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
-from o2c.api import GenericAPIView, ListAPIView, RetrieveAPIView, role_permission
+from o2c.api import APIView, GenericAPIView, ListAPIView, RetrieveAPIView, role_permission
+from o2c.parsing import parse_optional_id
 from o2c.roles import FINANCE
-from receivables.collections import selectors, services
+from receivables.collections import selectors, services, worklist
 from receivables.collections.api import serializers as s
 
 CanCollect = role_permission(FINANCE)
@@ -91,3 +93,35 @@ class ActivityListView(ListAPIView):
         return Response(
             s.ActivityOut(selectors.activity_list().get(pk=activity.pk)).data, status=status.HTTP_201_CREATED
         )
+
+
+class WorklistView(APIView):
+    permission_classes = [CanCollect]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("owner", int, description="a collector's user id")],
+        responses=s.WorklistOut,
+    )
+    def get(self, request):
+        owner = parse_optional_id(request.query_params.get("owner") or None, field="owner")
+        today = timezone.localdate()
+        rows = worklist.worklist(as_of=today, owner_id=owner)
+        method = (worklist.__doc__ or "").split("\n\n", 1)[1].split("\n\nWithin")[0]
+        return Response(
+            s.WorklistOut({"as_of": today, "method": " ".join(method.split()), "results": rows}).data
+        )
+
+
+class AssignmentView(APIView):
+    permission_classes = [CanCollect]
+
+    @extend_schema(request=s.AssignmentIn, responses={204: None})
+    def post(self, request):
+        body = s.AssignmentIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.collector_assign(
+            customer_id=body.validated_data["customer"],
+            collector_id=body.validated_data["collector"],
+            by=request.user,
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
