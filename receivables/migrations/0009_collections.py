@@ -8,125 +8,294 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0002_customer_language_and_notifications'),
-        ('invoicing', '0008_opening_invoices'),
-        ('receivables', '0008_allocation_and_match_reasons'),
+        ("customers", "0002_customer_language_and_notifications"),
+        ("invoicing", "0008_opening_invoices"),
+        ("receivables", "0008_allocation_and_match_reasons"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CollectorAssignment',
+            name="CollectorAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('assigned_at', models.DateTimeField(auto_now=True)),
-                ('assigned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('collector', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('customer', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='customers.customer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("assigned_at", models.DateTimeField(auto_now=True)),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "collector",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "customer",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="customers.customer"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Promise',
+            name="Promise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=18)),
-                ('currency', models.CharField(max_length=3)),
-                ('made_on', models.DateField()),
-                ('promised_on', models.DateField()),
-                ('note', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('kept', 'Kept'), ('broken', 'Broken'), ('cancelled', 'Cancelled')], db_index=True, default='open', max_length=10)),
-                ('settled_on', models.DateField(blank=True, help_text='the day it was found kept or broken', null=True)),
-                ('paid', models.DecimalField(decimal_places=2, default=0, help_text='what was paid towards it when settled', max_digits=18)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='customers.customer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=18)),
+                ("currency", models.CharField(max_length=3)),
+                ("made_on", models.DateField()),
+                ("promised_on", models.DateField()),
+                ("note", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("kept", "Kept"),
+                            ("broken", "Broken"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        db_index=True,
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "settled_on",
+                    models.DateField(blank=True, help_text="the day it was found kept or broken", null=True),
+                ),
+                (
+                    "paid",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        help_text="what was paid towards it when settled",
+                        max_digits=18,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="customers.customer"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['promised_on', 'pk'],
+                "ordering": ["promised_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PromiseEvent',
+            name="PromiseEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('event', models.CharField(max_length=40)),
-                ('from_status', models.CharField(blank=True, max_length=20)),
-                ('to_status', models.CharField(blank=True, max_length=20)),
-                ('detail', models.TextField(blank=True)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('promise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='receivables.promise')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("event", models.CharField(max_length=40)),
+                ("from_status", models.CharField(blank=True, max_length=20)),
+                ("to_status", models.CharField(blank=True, max_length=20)),
+                ("detail", models.TextField(blank=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "promise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="receivables.promise",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
-                'abstract': False,
+                "ordering": ["at", "pk"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='PromiseInvoice',
+            name="PromiseInvoice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('invoice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='invoicing.invoice')),
-                ('promise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='promised_invoices', to='receivables.promise')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="invoicing.invoice"
+                    ),
+                ),
+                (
+                    "promise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="promised_invoices",
+                        to="receivables.promise",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Activity',
+            name="Activity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('call', 'Call'), ('email', 'E-mail'), ('note', 'Note')], max_length=10)),
-                ('note', models.TextField()),
-                ('follow_up_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='customers.customer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("call", "Call"), ("email", "E-mail"), ("note", "Note")], max_length=10
+                    ),
+                ),
+                ("note", models.TextField()),
+                ("follow_up_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="customers.customer"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'activities',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['customer', '-created_at'], name='activity_customer_recent'), models.Index(condition=models.Q(('follow_up_on__isnull', False)), fields=['follow_up_on'], name='activity_follow_up')],
+                "verbose_name_plural": "activities",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["customer", "-created_at"], name="activity_customer_recent"),
+                    models.Index(
+                        condition=models.Q(("follow_up_on__isnull", False)),
+                        fields=["follow_up_on"],
+                        name="activity_follow_up",
+                    ),
+                ],
             },
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='activity',
-            trigger=pgtrigger.compiler.Trigger(name='activity_immutable', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='f0734c385b66bb7c3c840aeaa668dc21f566eef8', operation='UPDATE OR DELETE', pgid='pgtrigger_activity_immutable_325c0', table='receivables_activity', when='BEFORE')),
+            model_name="activity",
+            trigger=pgtrigger.compiler.Trigger(
+                name="activity_immutable",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
+                    hash="f0734c385b66bb7c3c840aeaa668dc21f566eef8",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_activity_immutable_325c0",
+                    table="receivables_activity",
+                    when="BEFORE",
+                ),
+            ),
         ),
         migrations.AddIndex(
-            model_name='collectorassignment',
-            index=models.Index(fields=['collector'], name='collector_customers'),
+            model_name="collectorassignment",
+            index=models.Index(fields=["collector"], name="collector_customers"),
         ),
         migrations.AddIndex(
-            model_name='promise',
-            index=models.Index(fields=['customer', 'status'], name='promise_customer_status'),
+            model_name="promise",
+            index=models.Index(fields=["customer", "status"], name="promise_customer_status"),
         ),
         migrations.AddIndex(
-            model_name='promise',
-            index=models.Index(condition=models.Q(('status', 'open')), fields=['promised_on'], name='promise_open_by_date'),
+            model_name="promise",
+            index=models.Index(
+                condition=models.Q(("status", "open")), fields=["promised_on"], name="promise_open_by_date"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='promise',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='promise_amount_positive'),
+            model_name="promise",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="promise_amount_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='promise',
-            constraint=models.CheckConstraint(condition=models.Q(('promised_on__gte', models.F('made_on'))), name='promise_after_made'),
+            model_name="promise",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("promised_on__gte", models.F("made_on"))), name="promise_after_made"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='promise',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('settled_on__isnull', True), ('status__in', ['open', 'cancelled'])), models.Q(('settled_on__isnull', False), ('status__in', ['kept', 'broken'])), _connector='OR'), name='promise_settled_has_date'),
+            model_name="promise",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("settled_on__isnull", True), ("status__in", ["open", "cancelled"])),
+                    models.Q(("settled_on__isnull", False), ("status__in", ["kept", "broken"])),
+                    _connector="OR",
+                ),
+                name="promise_settled_has_date",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='promise',
-            trigger=pgtrigger.compiler.Trigger(name='promise_never_deleted', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='abf362fdf0d2e400d9a38cd5aff7b1d80c5471dd', operation='DELETE', pgid='pgtrigger_promise_never_deleted_40e77', table='receivables_promise', when='BEFORE')),
+            model_name="promise",
+            trigger=pgtrigger.compiler.Trigger(
+                name="promise_never_deleted",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;",
+                    hash="abf362fdf0d2e400d9a38cd5aff7b1d80c5471dd",
+                    operation="DELETE",
+                    pgid="pgtrigger_promise_never_deleted_40e77",
+                    table="receivables_promise",
+                    when="BEFORE",
+                ),
+            ),
         ),
         migrations.AddIndex(
-            model_name='promiseinvoice',
-            index=models.Index(fields=['invoice'], name='promise_invoice_by_invoice'),
+            model_name="promiseinvoice",
+            index=models.Index(fields=["invoice"], name="promise_invoice_by_invoice"),
         ),
         migrations.AddConstraint(
-            model_name='promiseinvoice',
-            constraint=models.UniqueConstraint(fields=('promise', 'invoice'), name='promise_invoice_once'),
+            model_name="promiseinvoice",
+            constraint=models.UniqueConstraint(fields=("promise", "invoice"), name="promise_invoice_once"),
         ),
     ]
