@@ -184,6 +184,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "fulfillment.tasks.backorders_refill_all",
         "schedule": timedelta(minutes=10),
     },
+    # Promises to pay: kept when paid, broken the day after their date (before the dunning run,
+    # so that a broken promise's invoices are reminded the same morning).
+    "promises-check": {
+        "task": "receivables.collections.tasks.promises_check",
+        "schedule": crontab(hour=0, minute=25),
+    },
     # Today's dunning notices, before the office opens (safe to repeat: one notice a day per customer).
     "dunning-daily": {
         "task": "receivables.dunning_tasks.dunning_daily",
@@ -332,6 +338,8 @@ SPECTACULAR_SETTINGS = {
         "DisputeReasonEnum": "receivables.disputes.models.Dispute.Reason",
         "DisputeOutcomeEnum": ["credit_note", "rejected", "withdrawn"],
         "DunningRunStatusEnum": "receivables.dunning.models.DunningRun.Status",
+        "PromiseStatusEnum": "receivables.collections.models.Promise.Status",
+        "ActivityKindEnum": "receivables.collections.models.Activity.Kind",
         "ProductKindEnum": "inventory.models.Product.Kind",
     },
     # the `Error` and `ErrorCode` components of the error answers (decisions 0038, 0043)
