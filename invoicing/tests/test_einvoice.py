@@ -23,6 +23,7 @@ from invoicing.services import CreditLineInput
 from invoicing.tests import einvoice_checks as checks
 from invoicing.tests.test_documents import shipped_invoice
 from o2c import pipeline
+from tests.builders import a_customer
 
 CII = {"rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
        "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"}  # fmt: skip
@@ -143,3 +144,24 @@ def test_the_invoice_and_credit_note_pdfs_are_factur_x_with_the_xml_inside():
     note = credit_one_machine(invoice)
     filename, xml = get_xml_from_pdf(credit_note_pdf_render(credit_note=note), check_xsd=True)
     assert texts(xml, "//rsm:ExchangedDocument/ram:TypeCode/text()", CII) == ["381"]
+
+
+@pytest.mark.django_db
+def test_a_reverse_charge_invoice_to_a_tax_exempt_eu_customer_is_valid_with_category_ae():
+    customer = a_customer(
+        name="Wiener Kaffeehaus GmbH",
+        billing_address="Graben 21\n1010 Wien\nÖsterreich",
+        vat_number="ATU13585627",
+        tax_exempt=True,
+        peppol_id="9914:ATU13585627",
+    )
+    invoice = shipped_invoice(customer=customer)
+    document = invoice_edocument(invoice=invoice)
+    cii, ubl = cii_xml(document), ubl_xml(document)
+
+    assert checks.cii_errors(cii) == []
+    assert checks.ubl_errors(ubl) == []
+    assert texts(ubl, "//cac:TaxSubtotal/cac:TaxCategory/cbc:ID/text()", UBL) == ["AE"]
+    assert texts(ubl, "//cac:TaxSubtotal/cbc:TaxableAmount/text()", UBL) == ["3237.10"]
+    assert texts(ubl, "//cac:TaxTotal/cbc:TaxAmount/text()", UBL) == ["0.00"]
+    assert texts(ubl, "//cac:AccountingCustomerParty//cbc:IdentificationCode/text()", UBL) == ["AT"]

@@ -102,3 +102,34 @@ def test_the_invoice_email_attaches_the_ubl_for_a_customer_who_prefers_it(settin
     assert root_name(xml) == "Invoice"
     assert texts(xml, "//cac:AccountingCustomerParty//cbc:EndpointID/text()", UBL) == ["4035811991021"]
     assert "Peppol BIS Billing 3.0 UBL" in email.body
+
+
+def test_the_customer_page_edits_the_electronic_address(make_user):
+    from django.test import Client
+
+    from tests.builders import a_customer
+
+    customer = a_customer(name="Page Buyer")
+    client = Client()
+    client.force_login(make_user("sales", "seller"))
+    page = client.get(f"/customers/{customer.pk}/edit/").content.decode()
+    assert 'name="peppol_id"' in page and 'name="invoice_format"' in page
+    form = {"code": customer.code, "name": customer.name, "email": customer.email, "currency": "EUR",
+            "payment_terms_days": "30", "shipping_address": customer.shipping_address, "credit_limit": "0.00"}  # fmt: skip
+
+    refused = client.post(f"/customers/{customer.pk}/edit/", {**form, "peppol_id": "0088:123"})
+    assert refused.status_code == 200
+    assert "a GLN (0088) has 13 digits" in refused.content.decode()
+
+    saved = client.post(
+        f"/customers/{customer.pk}/edit/",
+        {**form, "country": "de", "peppol_id": "9930:de811907980", "invoice_format": "facturx"},
+    )
+    assert saved.status_code == 302
+    customer.refresh_from_db()
+    assert (customer.country, customer.peppol_id, customer.invoice_format) == (
+        "DE",
+        "9930:DE811907980",
+        "facturx",
+    )
+    assert "9930:DE811907980" in client.get(f"/customers/{customer.pk}/").content.decode()
