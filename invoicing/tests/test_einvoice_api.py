@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.test import Client
 from lxml import etree
 
 from customers.einvoice import peppol_id_clean
@@ -43,6 +44,15 @@ def test_the_xml_of_an_invoice_and_a_credit_note_by_format_role_and_id(api_clien
     assert client.get("/api/v1/invoices/999999/xml/?format=ubl").status_code == 404
     assert client.get("/api/v1/credit-notes/999999/xml/").status_code == 404
     assert api_client_for(None).get(f"/api/v1/invoices/{invoice.pk}/xml/").status_code == 403
+
+    # the invoice page links it, and the browser session opens it
+    browser = Client()
+    browser.force_login(client.user)
+    assert (
+        f"/api/v1/invoices/{invoice.pk}/xml/?format=ubl"
+        in browser.get(f"/invoices/{invoice.pk}/").content.decode()
+    )
+    assert browser.get(f"/api/v1/invoices/{invoice.pk}/xml/?format=ubl").status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -105,8 +115,6 @@ def test_the_invoice_email_attaches_the_ubl_for_a_customer_who_prefers_it(settin
 
 
 def test_the_customer_page_edits_the_electronic_address(make_user):
-    from django.test import Client
-
     from tests.builders import a_customer
 
     customer = a_customer(name="Page Buyer")
