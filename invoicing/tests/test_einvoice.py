@@ -140,6 +140,7 @@ def test_the_invoice_and_credit_note_pdfs_are_factur_x_with_the_xml_inside():
     # WeasyPrint lists the one file spec twice in /AF (from the name tree and the objects)
     [filespec] = {spec.idnum: spec.get_object() for spec in catalog["/AF"]}.values()
     assert (filespec["/F"], filespec["/AFRelationship"]) == ("factur-x.xml", "/Data")
+    assert filespec["/EF"]["/F"].get_object()["/Subtype"] == "/text/xml"
 
     note = credit_one_machine(invoice)
     filename, xml = get_xml_from_pdf(credit_note_pdf_render(credit_note=note), check_xsd=True)
