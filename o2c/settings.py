@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "fulfillment",
     "invoicing",
     "receivables",
+    "returns",  # a stage after fulfilment and invoicing: goods back, credited (o2c/pipeline/returns.py)
     "notifications",
     "reporting",
     "imports",  # above the pipeline: carried-over data written through several apps' services
