@@ -334,6 +334,7 @@ SPECTACULAR_SETTINGS = {
         "DisputeOutcomeEnum": ["credit_note", "rejected", "withdrawn"],
         "DunningRunStatusEnum": "receivables.dunning.models.DunningRun.Status",
         "ProductKindEnum": "inventory.models.Product.Kind",
+        "ReturnStatusEnum": "returns.models.Return.Status",
     },
     # the `Error` and `ErrorCode` components of the error answers (decisions 0038, 0043)
     "POSTPROCESSING_HOOKS": [
