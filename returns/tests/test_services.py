@@ -14,10 +14,12 @@ from o2c import pipeline
 from o2c.errors import Conflict, DomainError
 from o2c.models import OutboxMessage
 from orders.models import SalesOrderLine
+from returns.delivery import return_received_email
 from returns.models import Return
 from returns.services import ReturnLineInput
 from tests.books import assert_books_in_step
 from tests.builders import a_customer, a_product, an_order, line, stock
+from webhooks.payloads import payload_data
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -101,8 +103,14 @@ def test_receiving_tells_the_event_and_emails_the_customer(shipped, monkeypatch)
     rma = _request(order, order_line)
     pipeline.return_receive(return_id=rma.pk, by=None)
     assert heard == [("return.received", rma.pk)]
-    assert OutboxMessage.objects.filter(kind="return_received_email", payload__return_id=rma.pk).count() == 1
+    message = OutboxMessage.objects.get(kind="return_received_email", payload__return_id=rma.pk)
     assert [event.event for event in rma.events.all()] == ["requested", "received"]
+    # The webhook shows the return as the API does; the e-mail carries the RMA slip.
+    assert payload_data(rma)["number"] == rma.number
+    email = return_received_email(message).email
+    assert email.to == [order.customer.email] and rma.number in email.subject
+    ((filename, pdf, _),) = email.attachments
+    assert filename == f"{rma.number}.pdf" and pdf[:4] == b"%PDF"
 
 
 def test_returned_stock_serves_backorders_like_a_receipt(shipped):
