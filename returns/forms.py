@@ -98,6 +98,8 @@ class ReturnReceiveForm(_LinesForm):
             self.fields[f"quantity_{key}"] = _quantity(
                 f"Received of {line.product.sku}", line.quantity, line.quantity
             )
+            if key == self.keyed[0][0]:  # the clerk types the first quantity at once
+                self.fields[f"quantity_{key}"].widget.attrs["autofocus"] = True
             self.fields[f"restock_{key}"] = _restock(initial=line.restock)
 
 
