@@ -12,7 +12,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from fulfillment.selectors import shipments_of_order_lines
 from o2c import pipeline
@@ -163,6 +163,7 @@ def return_cancel(request, return_id: int):
 
 
 @role_required(SALES, WAREHOUSE, FINANCE)
+@require_GET
 def return_pdf(request, return_id: int):
     rma = _return_or_404(return_id)
     return pdf_response(return_pdf_render(rma=rma), filename=f"{rma.number}.pdf")
