@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "fulfillment",
     "invoicing",
     "receivables",
+    "returns",  # a stage after fulfilment and invoicing: goods back, credited (o2c/pipeline/returns.py)
     "notifications",
     "reporting",
     "imports",  # above the pipeline: carried-over data written through several apps' services
@@ -345,6 +346,7 @@ SPECTACULAR_SETTINGS = {
         "PromiseStatusEnum": "receivables.collections.models.Promise.Status",
         "ActivityKindEnum": "receivables.collections.models.Activity.Kind",
         "ProductKindEnum": "inventory.models.Product.Kind",
+        "ReturnStatusEnum": "returns.models.Return.Status",
     },
     # the `Error` and `ErrorCode` components of the error answers (decisions 0038, 0043)
     "POSTPROCESSING_HOOKS": [
