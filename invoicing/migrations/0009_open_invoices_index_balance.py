@@ -4,21 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0002_customer_language_and_notifications'),
-        ('fulfillment', '0006_shipmentevent'),
-        ('invoicing', '0008_opening_invoices'),
-        ('orders', '0007_order_list_index'),
+        ("customers", "0002_customer_language_and_notifications"),
+        ("fulfillment", "0006_shipmentevent"),
+        ("invoicing", "0008_opening_invoices"),
+        ("orders", "0007_order_list_index"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='invoice',
-            name='invoice_open_by_issue',
+            model_name="invoice",
+            name="invoice_open_by_issue",
         ),
         migrations.AddIndex(
-            model_name='invoice',
-            index=models.Index(condition=models.Q(('balance__gt', 0)), fields=['issue_date'], include=('id', 'customer', 'due_date', 'balance'), name='invoice_open_by_issue'),
+            model_name="invoice",
+            index=models.Index(
+                condition=models.Q(("balance__gt", 0)),
+                fields=["issue_date"],
+                include=("id", "customer", "due_date", "balance"),
+                name="invoice_open_by_issue",
+            ),
         ),
     ]
