@@ -113,3 +113,16 @@ def test_compaction_and_rebuild_leave_one_row_per_key_and_the_same_sums():
     rollup_compact()  # nothing left to merge
     rollup_rebuild()
     assert figures(aging_totals(as_of=as_of)) == before == figures(aging_totals_from_ledger(as_of=as_of))
+
+
+def test_the_compaction_runs_nightly_before_the_kpi_snapshot():
+    from django.conf import settings
+
+    from receivables.open_items.tasks import aging_rollup_compact
+
+    entry = settings.CELERY_BEAT_SCHEDULE["aging-rollup-compact"]
+    assert entry["task"] == aging_rollup_compact.name
+    snapshot = settings.CELERY_BEAT_SCHEDULE["kpi-snapshot-nightly"]["schedule"]
+    compact = entry["schedule"]
+    assert (min(compact.hour), min(compact.minute)) < (min(snapshot.hour), min(snapshot.minute))
+    assert aging_rollup_compact.apply().get() == 0  # nothing to merge in an empty ledger
