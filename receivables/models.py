@@ -24,6 +24,13 @@ from receivables.bank.models import (
     BankStatementLineEvent,
 )
 from receivables.cash.models import Allocation, Payment, PaymentEvent, PaymentNotification, WriteOff
+from receivables.collections.models import (
+    Activity,
+    CollectorAssignment,
+    Promise,
+    PromiseEvent,
+    PromiseInvoice,
+)
 from receivables.disputes.models import Dispute, DisputeEvent, DisputeLine
 from receivables.dunning.models import DunningLevel, DunningNotice, DunningNoticeLine, DunningRun
 from receivables.open_items.models import OpenItemDay, OpenItemDueDay
@@ -31,12 +38,14 @@ from receivables.open_items.rollup import TRIGGER_SQL as ROLLUP_TRIGGER_SQL
 from receivables.portal.models import PortalLink
 
 __all__ = [
+    "Activity",
     "Allocation",
     "BankColumnMapping",
     "BankStatement",
     "BankStatementEvent",
     "BankStatementLine",
     "BankStatementLineEvent",
+    "CollectorAssignment",
     "Dispute",
     "DisputeEvent",
     "DisputeLine",
@@ -50,6 +59,9 @@ __all__ = [
     "PaymentEvent",
     "PaymentNotification",
     "PortalLink",
+    "Promise",
+    "PromiseEvent",
+    "PromiseInvoice",
     "ReceivableEntry",
     "WriteOff",
 ]

@@ -24,6 +24,8 @@ from orders import selectors as order_selectors
 from orders.api.serializers import OrderOut
 from receivables.cash import selectors as cash_selectors
 from receivables.cash.api.serializers import PaymentOut
+from receivables.collections import selectors as collections_selectors
+from receivables.collections.api.serializers import PromiseOut
 from receivables.disputes import selectors as dispute_selectors
 from receivables.disputes.api.serializers import DisputeOut
 from receivables.dunning import selectors as dunning_selectors
@@ -65,6 +67,10 @@ def _dispute(pk: int) -> Any:
     return DisputeOut(dispute_selectors.dispute_list().get(pk=pk)).data
 
 
+def _promise(pk: int) -> Any:
+    return PromiseOut(collections_selectors.promise_get(promise_id=pk)).data
+
+
 def _dunning_notice(pk: int) -> Any:
     return NoticeOut(dunning_selectors.dunning_notice_list().get(pk=pk)).data
 
@@ -78,6 +84,7 @@ RENDERERS: dict[str, Callable[[int], Any]] = {
     "receivables.payment": _payment,
     "receivables.dispute": _dispute,
     "receivables.dunningnotice": _dunning_notice,
+    "receivables.promise": _promise,
 }
 
 
