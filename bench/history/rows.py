@@ -189,8 +189,9 @@ class Tables:
     # (the model's default): appended to the table's columns and to each of its rows.
     CONSTANT = {
         "customers_customer": (
-            "language, notify_late_notice, notify_order_confirmation, notify_order_review, notify_shipping_notice",
-            "en\tt\tt\tt\tt",
+            "language, notify_late_notice, notify_order_confirmation, notify_order_review, notify_shipping_notice, "
+            "country, peppol_id, invoice_format",
+            "en\tt\tt\tt\tt\t\t\tpdf",  # country and Peppol id blank
         ),
         "invoicing_invoice": ("previous_number", ""),
         "receivables_allocation": ("reason", ""),

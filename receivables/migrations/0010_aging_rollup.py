@@ -26,7 +26,7 @@ SELECT on_date, SUM(invoices), SUM(cash) FROM (
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("receivables", "0008_allocation_and_match_reasons"),
+        ("receivables", "0009_collections"),
     ]
 
     operations = [
