@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
         ("customers", "0002_customer_language_and_notifications"),
         ("fulfillment", "0006_shipmentevent"),
         ("invoicing", "0008_opening_invoices"),
-        ("orders", "0007_order_list_index"),
+        ("orders", "0008_order_list_index"),
     ]
 
     operations = [

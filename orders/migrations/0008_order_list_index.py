@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("customers", "0002_customer_language_and_notifications"),
         ("inventory", "0001_initial"),
-        ("orders", "0006_orderevent_status_event"),
+        ("orders", "0007_orderline_quantity_returned"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
