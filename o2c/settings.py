@@ -38,6 +38,12 @@ O2C_COMPANY_VAT_NUMBER = env("O2C_COMPANY_VAT_NUMBER", default="DE811907980")
 O2C_COMPANY_COUNTRY = env("O2C_COMPANY_COUNTRY", default="DE")
 O2C_COMPANY_PEPPOL_ID = env("O2C_COMPANY_PEPPOL_ID", default="")
 O2C_PAYMENT_NOTIFICATION_SECRET = env("O2C_PAYMENT_NOTIFICATION_SECRET", default="")
+# Pay-now links (decision 0060): "test" (a local provider that pays by a signed notification; the
+# default while DEBUG), "stripe" (Stripe Checkout with O2C_STRIPE_SECRET_KEY), or "" (none: the
+# pay page shows the bank details).
+O2C_PAYMENT_PROVIDER = env("O2C_PAYMENT_PROVIDER", default="test" if DEBUG else "")
+O2C_STRIPE_SECRET_KEY = env("O2C_STRIPE_SECRET_KEY", default="")
+O2C_STRIPE_API_BASE = env("O2C_STRIPE_API_BASE", default="https://api.stripe.com")
 O2C_CREDIT_GRACE_DAYS = env.int("O2C_CREDIT_GRACE_DAYS", default=0)
 # The credit limit of a customer created without one: 0.00 sends its first order to finance's hold
 # queue. Only finance or a manager may give a customer no limit at all (decision 0023).
