@@ -5,8 +5,11 @@ the order they happened: a delivery waits while an earlier one of its object is 
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 from datetime import datetime, timedelta
+from typing import Any
 
 import requests
 from django.conf import settings
@@ -22,6 +25,7 @@ from webhooks.services.endpoints import webhook_url_check
 
 BATCH_SIZE = 50
 EXCERPT_BYTES = 1000
+DRAIN_BYTES = 64 * 1024  # read past the excerpt to keep the connection; a longer answer closes it
 USER_AGENT = "o2c-webhooks/1"
 
 
@@ -116,24 +120,47 @@ def webhook_delivery_attempt(*, delivery: WebhookDelivery) -> WebhookAttempt:
     return attempt
 
 
+_sessions = threading.local()
+
+
+def _session() -> requests.Session:
+    """One HTTP session per worker process and thread, kept across deliveries: its connection
+    pool keeps the connection to a receiver open (keep-alive), where a session per delivery paid a
+    TCP (and TLS) handshake for every event. A forked child builds its own."""
+    held = getattr(_sessions, "held", None)
+    if held is None or held[0] != os.getpid():
+        session = requests.Session()
+        session.trust_env = False  # no proxy or .netrc from the environment
+        held = _sessions.held = (os.getpid(), session)
+    return held[1]
+
+
 def _post(url: str, headers: dict[str, str], body: str) -> tuple[int, str]:
     """The status code and the start of the answer. No redirects followed, no proxy from the
     environment, a timeout of `O2C_WEBHOOK_TIMEOUT` seconds (to connect, and between bytes)."""
-    with requests.Session() as session:
-        session.trust_env = False
-        response = session.post(
-            url,
-            data=body.encode("utf-8"),
-            headers=headers,
-            timeout=settings.O2C_WEBHOOK_TIMEOUT,
-            allow_redirects=False,
-            stream=True,
-        )
-        try:
-            head = response.raw.read(EXCERPT_BYTES, decode_content=True) or b""
-        finally:
-            response.close()
+    response = _session().post(
+        url,
+        data=body.encode("utf-8"),
+        headers=headers,
+        timeout=settings.O2C_WEBHOOK_TIMEOUT,
+        allow_redirects=False,
+        stream=True,
+    )
+    reusable = False
+    try:
+        head = response.raw.read(EXCERPT_BYTES, decode_content=True) or b""
+        reusable = _drained(response.raw)
+    finally:
+        if reusable:
+            response.raw.release_conn()  # read to its end: back to the pool for the next delivery
+        else:
+            response.close()  # unread bytes left: the connection is dropped
     return response.status_code, head.decode("utf-8", errors="replace")
+
+
+def _drained(raw: Any) -> bool:
+    """Whether the rest of an answer (up to DRAIN_BYTES more) could be read to its end."""
+    return any(not raw.read(8192, decode_content=True) for _ in range(DRAIN_BYTES // 8192))
 
 
 def _text(value: str) -> str:
