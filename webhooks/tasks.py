@@ -1,5 +1,7 @@
 """Webhook tasks: send what is due (after each commit that wrote deliveries, and every minute as
-the safety net)."""
+the safety net). A backlog is shared by every worker: a task that finds more than a batch due
+queues the next batch before it sends its own, so another worker process takes it meanwhile
+(each running task queues at most one: the queue stays short however long the backlog)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,6 @@ from webhooks.services.sending import BATCH_SIZE
 
 @app.task(autoretry_for=(OperationalError, InterfaceError, ConnectionError), ignore_result=True)
 def webhook_deliveries_send() -> int:
-    attempted = services.webhook_deliveries_send(limit=BATCH_SIZE)
-    if attempted >= BATCH_SIZE:  # more may be due: the next batch in a task of its own
+    if services.webhook_deliveries_due_beyond(count=BATCH_SIZE):  # the next batch, in parallel
         webhook_deliveries_send.delay()
-    return attempted
+    return services.webhook_deliveries_send(limit=BATCH_SIZE)

@@ -53,6 +53,11 @@ def deliveries_due(now: datetime) -> QuerySet[WebhookDelivery]:
     )
 
 
+def webhook_deliveries_due_beyond(*, count: int) -> bool:
+    """Whether more than `count` deliveries are due now (a backlog for more than one sender)."""
+    return deliveries_due(timezone.now()).values("pk")[count : count + 1].exists()
+
+
 def webhook_deliveries_send(*, limit: int = BATCH_SIZE) -> int:
     """Send up to `limit` due deliveries, one transaction each, the row locked (SKIP LOCKED: workers
     share the work, never wait for each other); returns how many were attempted."""
