@@ -106,6 +106,9 @@ class Receiver:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # headers and body are two writes: without TCP_NODELAY the second waits for the
+            # client's delayed ACK (40 ms) on a kept connection, as no real server does
+            disable_nagle_algorithm = True
 
             def setup(self) -> None:
                 super().setup()
