@@ -254,21 +254,23 @@ class _DocumentHTML(HTML):
         return cast(list[CSS], super()._ua_stylesheets(forms))
 
 
-def html_laid_out(html: str) -> Any:
+def html_laid_out(html: str, **options: Any) -> Any:
     """An HTML document laid out on its pages (a WeasyPrint `Document`), fetching nothing."""
     html, stylesheets = _stylesheets_lifted(html)
     document = _DocumentHTML(string=html, url_fetcher=_FETCHER, base_url="about:blank")
-    return document.render(font_config=font_config(), stylesheets=stylesheets)
+    return document.render(font_config=font_config(), stylesheets=stylesheets, **options)
 
 
-def html_pdf_render(html: str) -> bytes:
-    """An HTML document as an A4 PDF (the page size is the stylesheet's), fetching nothing."""
-    return cast(bytes, html_laid_out(html).write_pdf())
+def html_pdf_render(html: str, **options: Any) -> bytes:
+    """An HTML document as an A4 PDF (the page size is the stylesheet's), fetching nothing.
+    `options` go to WeasyPrint's `render` and `write_pdf`, as `HTML.write_pdf` passes them (the
+    e-invoices' PDF/A-3 variant, attachments and XMP metadata: invoicing/einvoice/facturx.py)."""
+    return cast(bytes, html_laid_out(html, **options).write_pdf(**options))
 
 
-def pdf_render(template: str, context: dict[str, Any]) -> bytes:
-    """The Django template `template` rendered with `context`, as a PDF."""
-    return html_pdf_render(render_to_string(template, context))
+def pdf_render(template: str, context: dict[str, Any], **options: Any) -> bytes:
+    """The Django template `template` rendered with `context`, as a PDF (`options`: as above)."""
+    return html_pdf_render(render_to_string(template, context), **options)
 
 
 def pdf_response(content: bytes, *, filename: str) -> HttpResponse:
