@@ -15,8 +15,7 @@ processes and of this database's PostgreSQL backends (from /proc) say which reso
 order costs where: on a machine whose cores are all busy, a second group cannot add throughput,
 but the per-process figures show what each extra machine would carry.
 
-Needs `haproxy` and `pgbouncer` (apt; scripts/system-deps.sh does not install them: benchmarks
-only). Its own database `o2c_bench_scale` (built as bench/order_intake.py builds `o2c_bench`).
+Needs `haproxy` and `pgbouncer` (apt; scripts/system-deps.sh installs them). Its own database `o2c_bench_scale` (built as bench/order_intake.py builds `o2c_bench`).
 """
 
 from __future__ import annotations
