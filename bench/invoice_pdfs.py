@@ -247,9 +247,9 @@ def baseline_renderer() -> None:
 
     from o2c import documents
 
-    def html_pdf_render(html: str) -> bytes:
+    def html_pdf_render(html: str, **options) -> bytes:
         document = HTML(string=html, url_fetcher=documents.OfflineURLFetcher(), base_url="about:blank")
-        return document.write_pdf(font_config=documents.font_config())
+        return document.write_pdf(font_config=documents.font_config(), **options)
 
     documents.html_pdf_render = html_pdf_render  # pdf_render looks it up in the module
 
