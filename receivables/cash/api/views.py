@@ -228,5 +228,10 @@ def payment_notification_accept(*, raw: bytes, header: str | None, data: object)
     payment, recorded = pipeline.payment_notification_receive(
         event={**event, "amount": str(event["amount"]), "received_on": event["received_on"].isoformat()}
     )
-    answer = {"id": event["id"], "payment": payment.pk, "payment_number": payment.number, "recorded": recorded}
+    answer = {
+        "id": event["id"],
+        "payment": payment.pk,
+        "payment_number": payment.number,
+        "recorded": recorded,
+    }
     return answer, recorded
