@@ -152,7 +152,9 @@ def render(table_id: str, table: Table, *, runs: int, machine: str, target: str)
     head = f"| | {' | '.join(table.metrics)} |"
     lines = [
         f"<!-- bench:{table_id} -->",
-        f"`{table.command}` — by `{target}`, median of {runs} run{'s' if runs > 1 else ''} (min–max); {machine}.",
+        f"`{table.command}` — by `{target}`, "
+        + (f"median of {runs} runs (min–max)" if runs > 1 else "1 run")
+        + f"; {machine}.",
         "",
         head,
         "|" + " --- |" * (len(table.metrics) + 1),

