@@ -52,7 +52,7 @@ def test_scripts_take_part_by_marker_or_by_reading_the_harness_environment():
     assert run.follows_protocol("parser.add_argument('--json')  # an older bench") is False
     assert run.follows_protocol("BENCH_PROTOCOL = 0\nO2C_BENCH_BASE_URL --json") is False
     names = [script.name for script in run.discover()]
-    assert names[:3] == ["order_intake", "full_cycle", "statements"]
+    assert names[:3] == ["statements", "order_intake", "full_cycle"]
     assert "legacy_server" not in names and "common" not in names
 
 
