@@ -53,7 +53,7 @@ class Script:
     name: str
     path: Path
     peer_only: bool
-    once: bool = False  # BENCH_ONCE = 1: slow and steady (counts, the peer), run in the middle round only
+    once: bool = False  # BENCH_ONCE = 1: slow and steady (counts, the peer), run in the first round only
 
     @property
     def argv(self) -> list[str]:
@@ -77,9 +77,13 @@ def discover(directory: Path = BENCH_DIR) -> list[Script]:
     for name, path in candidates:
         if name in NOT_SCRIPTS:
             continue
-        kind = follows_protocol(path.read_text(encoding="utf-8"))
+        files = (
+            [path] if path.name != "__main__.py" else sorted(path.parent.glob("*.py"))
+        )  # a package: all of it
+        source = "\n".join(file.read_text(encoding="utf-8") for file in files)
+        kind = follows_protocol(source)
         if kind is not False:
-            once = bool(re.search(r"^BENCH_ONCE\s*=\s*(1|True)\b", path.read_text(encoding="utf-8"), re.M))
+            once = bool(re.search(r"^BENCH_ONCE\s*=\s*(1|True)\b", source, re.M))
             found.append(Script(name=name, path=path, peer_only=kind is None, once=once))
 
     def order(script: Script) -> tuple[int, int, str]:

@@ -24,17 +24,28 @@ from receivables.bank.models import (
     BankStatementLineEvent,
 )
 from receivables.cash.models import Allocation, Payment, PaymentEvent, PaymentNotification, WriteOff
+from receivables.collections.models import (
+    Activity,
+    CollectorAssignment,
+    Promise,
+    PromiseEvent,
+    PromiseInvoice,
+)
 from receivables.disputes.models import Dispute, DisputeEvent, DisputeLine
 from receivables.dunning.models import DunningLevel, DunningNotice, DunningNoticeLine, DunningRun
+from receivables.open_items.models import OpenItemDay, OpenItemDueDay
+from receivables.open_items.rollup import TRIGGER_SQL as ROLLUP_TRIGGER_SQL
 from receivables.portal.models import PortalLink
 
 __all__ = [
+    "Activity",
     "Allocation",
     "BankColumnMapping",
     "BankStatement",
     "BankStatementEvent",
     "BankStatementLine",
     "BankStatementLineEvent",
+    "CollectorAssignment",
     "Dispute",
     "DisputeEvent",
     "DisputeLine",
@@ -42,10 +53,15 @@ __all__ = [
     "DunningNotice",
     "DunningNoticeLine",
     "DunningRun",
+    "OpenItemDay",
+    "OpenItemDueDay",
     "Payment",
     "PaymentEvent",
     "PaymentNotification",
     "PortalLink",
+    "Promise",
+    "PromiseEvent",
+    "PromiseInvoice",
     "ReceivableEntry",
     "WriteOff",
 ]
@@ -125,7 +141,17 @@ class ReceivableEntry(models.Model):
         triggers = [
             pgtrigger.Protect(
                 name="receivable_entry_immutable", operation=pgtrigger.Update | pgtrigger.Delete
-            )
+            ),
+            # the aging rollup (receivables/open_items/models.py), in the inserting transaction:
+            # once per statement, for all the rows it inserted
+            pgtrigger.Trigger(
+                name="receivable_entry_rollup",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert,
+                level=pgtrigger.Statement,
+                referencing=pgtrigger.Referencing(new="new_rows"),
+                func=ROLLUP_TRIGGER_SQL,
+            ),
         ]
 
     def __str__(self) -> str:
