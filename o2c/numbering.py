@@ -28,6 +28,7 @@ from o2c import locks
 
 SERIES = {
     "order": "SO",
+    "quotation": "QT",
     "invoice": "INV",
     "opening_invoice": "OB",  # an open invoice carried over from a previous system (imports)
     "credit_note": "CN",
@@ -85,7 +86,11 @@ def document_number_next(*, series: str, on: date) -> str:
 
 # Orders and shipments need no legal gaplessness: a PostgreSQL sequence numbers them without
 # serialising the transactions that create them (a rolled-back order leaves a hole, as in Saleor).
-SEQUENCES = {"order": "o2c_order_number_seq", "shipment": "o2c_shipment_number_seq"}
+SEQUENCES = {
+    "order": "o2c_order_number_seq",
+    "quotation": "o2c_quotation_number_seq",  # quotations/migrations/0001
+    "shipment": "o2c_shipment_number_seq",
+}
 
 
 def sequence_number_next(*, series: str, on: date) -> str:

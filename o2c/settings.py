@@ -76,7 +76,9 @@ INSTALLED_APPS = [
     "customers",
     "inventory",
     "ledger",
+    "pricing",
     "orders",
+    "quotations",
     "credit",
     "fulfillment",
     "invoicing",
@@ -159,6 +161,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = env("TIME_ZONE", default="Europe/Berlin")  # daily jobs run on company time
+O2C_QUOTATION_VALID_DAYS = env.int("O2C_QUOTATION_VALID_DAYS", default=30)
+
 CELERY_BEAT_SCHEDULE = {
     # The safety net of the outbox: messages whose on-commit relay was lost are picked up here.
     "outbox-relay": {"task": "o2c.tasks.outbox_relay", "schedule": timedelta(minutes=1)},
@@ -193,6 +197,11 @@ CELERY_BEAT_SCHEDULE = {
     "kpi-snapshot-nightly": {
         "task": "reporting.tasks.kpi_snapshot_nightly",
         "schedule": crontab(hour=0, minute=15),
+    },
+    # Quotations not accepted by their date become expired (safe to repeat).
+    "quotations-expire": {
+        "task": "quotations.tasks.quotations_expire",
+        "schedule": crontab(hour=0, minute=10),
     },
     # The daily report e-mail to its subscribers (once per subscriber and date).
     "daily-report": {"task": "reporting.tasks.daily_report_send", "schedule": crontab(hour=7, minute=0)},

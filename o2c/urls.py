@@ -12,6 +12,8 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("customers.api.urls")),
     path("", include("inventory.api.urls")),
     path("", include("orders.api.urls")),
+    path("", include("pricing.api.urls")),
+    path("", include("quotations.api.urls")),
     path("", include("fulfillment.api.urls")),
     path("", include("invoicing.api.urls")),
     path("", include("receivables.api.urls")),

@@ -16,6 +16,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from credit.selectors import customer_position, latest_decision, with_latest_decision
@@ -41,6 +42,7 @@ from orders.forms import (
 )
 from orders.models import SalesOrder
 from orders.tables import OrderTable
+from pricing.selectors import PriceSource
 from receivables.cash.selectors import payment_list
 from receivables.disputes.selectors import dispute_list
 
@@ -98,6 +100,13 @@ def _entry_context(form: OrderEntryForm, *, order: SalesOrder | None = None) -> 
         customer=customer,
         currency=customer.currency if customer else settings.O2C_BASE_CURRENCY,
         headroom=position.headroom if position else None,
+        breaks=services.customer_price_breaks(
+            customer=customer,
+            on=order.order_date if order else timezone.localdate(),
+            product_ids=products.keys(),
+        )
+        if customer
+        else None,
     )
     return {
         "form": form,
@@ -173,7 +182,8 @@ def order_edit(request, order_id: int):
                 key=line.position,
                 product_id=line.product_id,
                 quantity=f"{line.quantity.normalize():f}",
-                unit_price=str(line.unit_price),
+                # a price from the list or the product is priced again; a typed one stays typed
+                unit_price=str(line.unit_price) if line.price_source == PriceSource.MANUAL else "",
                 discount_percent=f"{line.discount_percent.normalize():f}" if line.discount_percent else "",
             )
             for line in order.lines.all()
