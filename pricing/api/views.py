@@ -1,5 +1,7 @@
 """The price list API (API.md): managers only (API.md's roles)."""
 
+from decimal import Decimal
+
 import django_filters
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
@@ -27,7 +29,9 @@ class PriceListFilter(FilterSet):
 def _items(items) -> list[services.ItemInput]:
     return [
         services.ItemInput(
-            product_id=item["product"], min_quantity=item["min_quantity"], unit_price=item["unit_price"]
+            product_id=item["product"],
+            min_quantity=item.get("min_quantity", Decimal("0")),
+            unit_price=item["unit_price"],
         )
         for item in items
     ]
