@@ -38,6 +38,8 @@ urlpatterns = [
     path("customers/", include("customers.urls")),
     path("inventory/", include("inventory.urls")),
     path("orders/", include("orders.urls")),
+    path("quotations/", include("quotations.urls")),
+    path("price-lists/", include("pricing.urls")),
     path("credit/", include("credit.urls")),
     path("warehouse/", include("fulfillment.urls")),
     path("invoices/", include("invoicing.urls")),
