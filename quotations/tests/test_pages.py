@@ -23,12 +23,16 @@ def world():
     warehouse = a_warehouse()
     widget = a_product(sku="WID-1", price="10.00", tax_rate="19.00")
     stock(widget, "20")
-    dealers = price_list_create(name="Dealers", currency="EUR", items=[ItemInput(widget.pk, Decimal("5"), Decimal("9.00"))])
+    dealers = price_list_create(
+        name="Dealers", currency="EUR", items=[ItemInput(widget.pk, Decimal("5"), Decimal("9.00"))]
+    )
     customer = a_customer(credit_limit="1000.00", price_list=dealers.pk)
     return {"warehouse": warehouse, "widget": widget, "customer": customer, "dealers": dealers}
 
 
-@pytest.mark.parametrize(("role", "status"), [("sales", 200), ("manager", 200), ("warehouse", 403), ("finance", 403)])
+@pytest.mark.parametrize(
+    ("role", "status"), [("sales", 200), ("manager", 200), ("warehouse", 403), ("finance", 403)]
+)
 def test_quotation_pages_are_for_sales(client, make_user, world, role, status):
     login(client, make_user, role)
     assert client.get(reverse("quotations:create")).status_code == status
@@ -38,9 +42,19 @@ def test_quotation_pages_are_for_sales(client, make_user, world, role, status):
 def test_entry_preview_marks_price_sources_and_saves_a_quotation(client, make_user, world):
     login(client, make_user)
     w = world
-    data = entry_data(w["customer"], w["warehouse"], (w["widget"].pk, "5", "", ""), (w["widget"].pk, "4", "", ""), (w["widget"].pk, "1", "7.50", ""))
+    data = entry_data(
+        w["customer"],
+        w["warehouse"],
+        (w["widget"].pk, "5", "", ""),
+        (w["widget"].pk, "4", "", ""),
+        (w["widget"].pk, "1", "7.50", ""),
+    )
     preview = client.post(LINES, data)
-    assert [text_of(preview, f"line-{key}-price-source") for key in (1, 2, 3)] == ["price list 9.00", "product price", "manual"]
+    assert [text_of(preview, f"line-{key}-price-source") for key in (1, 2, 3)] == [
+        "price list 9.00",
+        "product price",
+        "manual",
+    ]
     assert text_of(preview, "total-net") == "92.50"  # 45.00 + 40.00 + 7.50
 
     page = client.get(reverse("quotations:create"))
@@ -58,10 +72,14 @@ def test_entry_preview_marks_price_sources_and_saves_a_quotation(client, make_us
 
 def test_detail_actions_accept_links_the_order(client, make_user, world):
     login(client, make_user)
-    quotation = services.quotation_create(customer_id=world["customer"].pk, lines=[line(world["widget"], "5")])
+    quotation = services.quotation_create(
+        customer_id=world["customer"].pk, lines=[line(world["widget"], "5")]
+    )
     url = reverse("quotations:detail", args=[quotation.pk])
     page = client.get(url)
-    assert text_of(page, "quotation-status").lower() == "draft" and 'data-testid="send"' in page.content.decode()
+    assert (
+        text_of(page, "quotation-status").lower() == "draft" and 'data-testid="send"' in page.content.decode()
+    )
     client.post(reverse("quotations:send", args=[quotation.pk]))
     client.post(reverse("quotations:accept", args=[quotation.pk]))
     quotation.refresh_from_db()
@@ -76,7 +94,9 @@ def test_detail_actions_accept_links_the_order(client, make_user, world):
 
 def test_decline_from_the_page_and_list_exports(client, make_user, world):
     login(client, make_user)
-    quotation = services.quotation_create(customer_id=world["customer"].pk, lines=[line(world["widget"], "1")])
+    quotation = services.quotation_create(
+        customer_id=world["customer"].pk, lines=[line(world["widget"], "1")]
+    )
     client.post(reverse("quotations:decline", args=[quotation.pk]), {"reason": ""})
     assert Quotation.objects.get().status == "draft"
     client.post(reverse("quotations:decline", args=[quotation.pk]), {"reason": "no budget"})
@@ -96,12 +116,21 @@ def test_price_list_pages_for_managers(client, make_user, world):
     assert "Dealers" in client.get(reverse("pricing:list")).content.decode()
     bad = client.post(reverse("pricing:create"), {"name": "Retail", "currency": "EUR", "breaks": "NOPE 1 2"})
     assert bad.status_code == 200 and "no product NOPE" in text_of(bad, "error-breaks")
-    client.post(reverse("pricing:create"), {"name": "Retail", "currency": "EUR", "breaks": "WID-1 0 9.80\nWID-1 10 9.60"})
+    client.post(
+        reverse("pricing:create"),
+        {"name": "Retail", "currency": "EUR", "breaks": "WID-1 0 9.80\nWID-1 10 9.60"},
+    )
     retail = PriceList.objects.get(name="Retail")
-    assert [(i.min_quantity, i.unit_price) for i in retail.items.all()] == [(Decimal("0"), Decimal("9.80")), (Decimal("10"), Decimal("9.60"))]
+    assert [(i.min_quantity, i.unit_price) for i in retail.items.all()] == [
+        (Decimal("0"), Decimal("9.80")),
+        (Decimal("10"), Decimal("9.60")),
+    ]
     edit = client.get(reverse("pricing:edit", args=[retail.pk]))
     assert "WID-1 10 9.60" in edit.content.decode()
-    client.post(reverse("pricing:edit", args=[retail.pk]), {"name": "Retail", "currency": "EUR", "valid_to": "2200-01-01", "breaks": "WID-1 1 9.70"})
+    client.post(
+        reverse("pricing:edit", args=[retail.pk]),
+        {"name": "Retail", "currency": "EUR", "valid_to": "2200-01-01", "breaks": "WID-1 1 9.70"},
+    )
     retail.refresh_from_db()
     assert str(retail.valid_to) == "2200-01-01" and retail.items.get().unit_price == Decimal("9.70")
     exported = client.get(reverse("pricing:list"), {"export": "csv"})
