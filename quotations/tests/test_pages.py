@@ -135,3 +135,29 @@ def test_price_list_pages_for_managers(client, make_user, world):
     assert str(retail.valid_to) == "2200-01-01" and retail.items.get().unit_price == Decimal("9.70")
     exported = client.get(reverse("pricing:list"), {"export": "csv"})
     assert "Retail,EUR,,2200-01-01,WID-1,1.000,9.70" in b"".join(exported.streaming_content).decode()
+
+
+def test_the_customer_accepts_through_the_portal(client, world):
+    from receivables.portal.services import portal_link_create
+
+    customer, other = world["customer"], a_customer()
+    mine = services.quotation_create(customer_id=customer.pk, lines=[line(world["widget"], "5")])
+    draft = services.quotation_create(customer_id=customer.pk, lines=[line(world["widget"], "1")])
+    theirs = services.quotation_create(customer_id=other.pk, lines=[line(world["widget"], "1")])
+    for quotation in (mine, theirs):
+        services.quotation_send(quotation_id=quotation.pk, by=None)
+    token = portal_link_create(customer_id=customer.pk).token
+    overview = client.get(reverse("portal:overview", args=[token]))
+    listed = overview.content.decode()
+    assert mine.number in listed and draft.number not in listed and theirs.number not in listed
+    assert client.get(reverse("portal:quotation-pdf", args=[token, mine.pk])).content.startswith(b"%PDF")
+    assert client.get(reverse("portal:quotation-pdf", args=[token, theirs.pk])).status_code == 404
+    assert client.post(reverse("portal:quotation-accept", args=[token, theirs.pk])).status_code == 404
+    assert client.get(reverse("portal:quotation-accept", args=[token, mine.pk])).status_code == 405
+
+    accepted = client.post(reverse("portal:quotation-accept", args=[token, mine.pk]), follow=True)
+    mine.refresh_from_db()
+    assert mine.status == "accepted" and mine.order.status == "open"  # 5 × 9.00 + 19 % within the limit
+    assert f"accepted as order {mine.order.number}" in text_of(accepted, "portal-message")
+    assert mine.events.get(to_status="accepted").detail == f"order {mine.order.number} (customer portal)"
+    assert Quotation.objects.get(pk=theirs.pk).status == "sent"
