@@ -61,30 +61,26 @@ def open_quotations(*, customer_id: int, today: date) -> QuerySet[Quotation]:
 
 
 def quotation_conversion(*, date_from: date, date_to: date) -> dict[str, Any]:
-    """Quotations dated in the period: how many and how much were sent (anything but a draft),
-    accepted, declined, expired, and the conversion rate (accepted of decided; one query)."""
-    decided = ~Q(status=Quotation.Status.DRAFT)
-    by_status = {
-        status: (
-            Count("pk", filter=Q(status=status)),
-            Coalesce(Sum("net_total", filter=Q(status=status)), ZERO),
-        )
-        for status in ("accepted", "declined", "expired", "sent")
-    }
+    """Quotations dated in the period that were sent to the customer: how many and how much (net)
+    are still open (`sent`), accepted, declined, expired; the conversion rate is accepted of
+    decided (accepted + declined + expired), by count and by value (one query). Drafts never
+    sent are not quotes the customer saw, whatever became of them."""
     aggregates: dict[str, Any] = {
-        "quoted_count": Count("pk", filter=decided),
-        "quoted_value": Coalesce(Sum("net_total", filter=decided), ZERO),
+        "quoted_count": Count("pk"),
+        "quoted_value": Coalesce(Sum("net_total"), ZERO),
     }
-    for status, (count, value) in by_status.items():
-        aggregates[f"{status}_count"] = count
-        aggregates[f"{status}_value"] = value
-    row = Quotation.objects.filter(quotation_date__range=(date_from, date_to)).aggregate(**aggregates)
-    closed = row["accepted_count"] + row["declined_count"] + row["expired_count"]
+    for status in ("sent", "accepted", "declined", "expired"):
+        aggregates[f"{status}_count"] = Count("pk", filter=Q(status=status))
+        aggregates[f"{status}_value"] = Coalesce(Sum("net_total", filter=Q(status=status)), ZERO)
+    row = Quotation.objects.filter(
+        quotation_date__range=(date_from, date_to), sent_at__isnull=False
+    ).aggregate(**aggregates)
+    decided = row["accepted_count"] + row["declined_count"] + row["expired_count"]
+    decided_value = row["accepted_value"] + row["declined_value"] + row["expired_value"]
     row["conversion_rate"] = (
-        round_places(Decimal(row["accepted_count"]) * 100 / closed, 1) if closed else None
+        round_places(Decimal(row["accepted_count"]) * 100 / decided, 1) if decided else None
     )
-    row["value_conversion_rate"] = None
-    closed_value = row["accepted_value"] + row["declined_value"] + row["expired_value"]
-    if closed_value:
-        row["value_conversion_rate"] = round_places(row["accepted_value"] * 100 / closed_value, 1)
+    row["value_conversion_rate"] = (
+        round_places(row["accepted_value"] * 100 / decided_value, 1) if decided_value else None
+    )
     return row

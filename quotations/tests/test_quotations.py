@@ -141,3 +141,41 @@ def test_entry_refusals_name_the_field(world):
         services.quotation_create(customer_id=customer.pk, lines=[])
     assert empty.value.field == "lines"
     assert not Quotation.objects.exists()
+
+
+def test_conversion_in_the_sales_report(world, api_client_for):
+    """Of 3 decided quotations 1 was accepted: 33.3 %; by value 100.00 of 180.00: 55.6 %."""
+    customer = a_customer(credit_limit="100000.00")
+    widget, today = world["widget"], timezone.localdate()
+
+    def quoted(quantity, **extra):
+        quotation = services.quotation_create(
+            customer_id=customer.pk, lines=[line(widget, quantity)], **extra
+        )
+        services.quotation_send(quotation_id=quotation.pk, by=None)
+        return quotation
+
+    pipeline.quotation_accept(quotation_id=quoted("10").pk, by=None)  # 100.00
+    services.quotation_decline(quotation_id=quoted("5").pk, reason="price", by=None)  # 50.00
+    quoted("3", valid_until=today)  # 30.00, expires tonight
+    quoted("2")  # 20.00, still open
+    never_sent = services.quotation_create(customer_id=customer.pk, lines=[line(widget, "7")])
+    services.quotation_decline(quotation_id=never_sent.pk, reason="withdrawn", by=None)  # not quoted
+    assert services.quotations_expire(today=today + timedelta(days=1)) == 1
+
+    response = api_client_for("finance").get("/api/v1/reports/sales/", {"start": today, "end": today})
+    assert response.status_code == 200, response.content
+    assert response.json()["quotations"] == {
+        "quoted_count": 4,
+        "quoted_value": "200.00",
+        "sent_count": 1,
+        "sent_value": "20.00",
+        "accepted_count": 1,
+        "accepted_value": "100.00",
+        "declined_count": 1,
+        "declined_value": "50.00",
+        "expired_count": 1,
+        "expired_value": "30.00",
+        "conversion_rate": "33.3",
+        "value_conversion_rate": "55.6",
+    }
