@@ -28,6 +28,8 @@ from receivables.disputes import selectors as dispute_selectors
 from receivables.disputes.api.serializers import DisputeOut
 from receivables.dunning import selectors as dunning_selectors
 from receivables.dunning.api.serializers import NoticeOut
+from quotations import selectors as quotation_selectors
+from quotations.api.serializers import QuotationOut
 from receivables.selectors import open_disputed_subquery
 
 
@@ -65,6 +67,10 @@ def _dispute(pk: int) -> Any:
     return DisputeOut(dispute_selectors.dispute_list().get(pk=pk)).data
 
 
+def _quotation(pk: int) -> Any:
+    return QuotationOut(quotation_selectors.quotation_get(quotation_id=pk)).data
+
+
 def _dunning_notice(pk: int) -> Any:
     return NoticeOut(dunning_selectors.dunning_notice_list().get(pk=pk)).data
 
@@ -78,6 +84,7 @@ RENDERERS: dict[str, Callable[[int], Any]] = {
     "receivables.payment": _payment,
     "receivables.dispute": _dispute,
     "receivables.dunningnotice": _dunning_notice,
+    "quotations.quotation": _quotation,
 }
 
 

@@ -179,3 +179,32 @@ def test_conversion_in_the_sales_report(world, api_client_for):
         "conversion_rate": "33.3",
         "value_conversion_rate": "55.6",
     }
+
+
+def test_domain_events_and_their_webhook_payload(world, monkeypatch):
+    """`quotation.sent` and `quotation.accepted` are told once each, in the transaction of the
+    change, then the order's own events; a webhook sees the quotation as the API shows it."""
+    from o2c import events
+    from webhooks.payloads import payload_data
+
+    monkeypatch.setattr(events, "_listeners", {})
+    heard: list[tuple[str, int]] = []
+    events.event_listen("*", lambda event: heard.append((event.type, event.subject.pk)))
+    quotation = services.quotation_create(
+        customer_id=a_customer(credit_limit="1000.00").pk, lines=[line(world["widget"], "1")]
+    )
+    services.quotation_send(quotation_id=quotation.pk, by=None)
+    order = pipeline.quotation_accept(quotation_id=quotation.pk, by=None)
+    assert heard[1:] == [
+        ("quotation.sent", quotation.pk),
+        ("order.created", order.pk),
+        ("quotation.accepted", quotation.pk),
+        ("order.submitted", order.pk),
+    ]
+    data = payload_data(Quotation.objects.get(pk=quotation.pk))
+    assert (data["number"], data["status"], data["order"], data["total"]) == (
+        quotation.number,
+        "accepted",
+        order.pk,
+        "11.90",
+    )

@@ -259,14 +259,18 @@ class Command(BaseCommand):
                 ],
                 by=manager,
             )
-            customer_services.customer_update(customer_id=customers["C0005"].pk, by=manager, price_list=hotels.pk)
+            customer_services.customer_update(
+                customer_id=customers["C0005"].pk, by=manager, price_list=hotels.pk
+            )
         if quotation_selectors.quotation_list().exists():
             return
         waiting = quotation_services.quotation_create(
             customer_id=customers["C0002"].pk,
             lines=[
                 LineInput(product_id=products["ESP-100"].pk, quantity=Decimal("1")),
-                LineInput(product_id=products["GRD-20"].pk, quantity=Decimal("1"), unit_price=Decimal("320.00")),
+                LineInput(
+                    product_id=products["GRD-20"].pk, quantity=Decimal("1"), unit_price=Decimal("320.00")
+                ),
                 LineInput(product_id=products["SVC-INST"].pk, quantity=Decimal("2")),
             ],
             customer_reference="Neueröffnung Altona",
