@@ -342,6 +342,8 @@ SPECTACULAR_SETTINGS = {
         "DisputeOutcomeEnum": ["credit_note", "rejected", "withdrawn"],
         "DunningRunStatusEnum": "receivables.dunning.models.DunningRun.Status",
         "ProductKindEnum": "inventory.models.Product.Kind",
+        "QuotationStatusEnum": "quotations.models.Quotation.Status",
+        "PriceSourceEnum": "pricing.selectors.PriceSource",
     },
     # the `Error` and `ErrorCode` components of the error answers (decisions 0038, 0043)
     "POSTPROCESSING_HOOKS": [
