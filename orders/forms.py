@@ -51,6 +51,21 @@ class LineRow:
         return self.product_id is None and not self.product_query.strip() and not self.quantity.strip()
 
 
+def line_rows_of(lines) -> list[LineRow]:
+    """The rows of a stored order's or quotation's lines, as its edit page shows them: a typed
+    price stays typed; a price from the list or the product is left blank and priced again."""
+    return [
+        LineRow(
+            key=line.position,
+            product_id=line.product_id,
+            quantity=f"{line.quantity.normalize():f}",
+            unit_price=str(line.unit_price) if line.price_source == PriceSource.MANUAL else "",
+            discount_percent=f"{line.discount_percent.normalize():f}" if line.discount_percent else "",
+        )
+        for line in lines
+    ]
+
+
 def _int_or_none(value: str | None) -> int | None:
     try:
         return parse_optional_id(value, field="line")

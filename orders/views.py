@@ -38,11 +38,11 @@ from orders.forms import (
     OrderEntryForm,
     OrderFilterForm,
     ReasonForm,
+    line_rows_of,
     order_preview,
 )
 from orders.models import SalesOrder
 from orders.tables import OrderTable
-from pricing.selectors import PriceSource
 from receivables.cash.selectors import payment_list
 from receivables.disputes.selectors import dispute_list
 
@@ -188,17 +188,7 @@ def order_edit(request, order_id: int):
         return redirect("orders:detail", order_id=order.pk)
     warehouses = list(warehouse_list())
     if request.method != "POST":
-        rows = [
-            LineRow(
-                key=line.position,
-                product_id=line.product_id,
-                quantity=f"{line.quantity.normalize():f}",
-                # a price from the list or the product is priced again; a typed one stays typed
-                unit_price=str(line.unit_price) if line.price_source == PriceSource.MANUAL else "",
-                discount_percent=f"{line.discount_percent.normalize():f}" if line.discount_percent else "",
-            )
-            for line in order.lines.all()
-        ]
+        rows = line_rows_of(order.lines.all())
         initial = {
             "customer": order.customer_id,
             "warehouse": order.warehouse_id,

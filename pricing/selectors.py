@@ -90,3 +90,8 @@ def price_list_get(*, price_list_id: int) -> PriceList:
 def price_list_exists(*, price_list_id: int) -> PriceList | None:
     """The bare list (no prefetch), or None: what a customer's `price_list` is checked against."""
     return PriceList.objects.filter(pk=price_list_id).first()
+
+
+def price_list_choices() -> list[tuple[int, str, str]]:
+    """(id, name, currency) of every list, by name: the customer page's picker (one query)."""
+    return list(PriceList.objects.order_by("name").values_list("pk", "name", "currency"))

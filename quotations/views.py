@@ -17,9 +17,8 @@ from o2c.errors import DomainError
 from o2c.roles import SALES, role_required
 from o2c.states import transitions_from
 from o2c.tables import list_page
-from orders.forms import LineRow
+from orders.forms import line_rows_of
 from orders.views import entry_context
-from pricing.selectors import PriceSource
 from quotations import selectors, services
 from quotations.documents import quotation_filename, quotation_pdf_render
 from quotations.forms import DeclineForm, QuotationEntryForm, QuotationFilterForm
@@ -77,16 +76,7 @@ def quotation_edit(request, quotation_id: int):
         return redirect("quotations:detail", quotation_id=quotation.pk)
     warehouses = list(warehouse_list())
     if request.method != "POST":
-        rows = [
-            LineRow(
-                key=line.position,
-                product_id=line.product_id,
-                quantity=f"{line.quantity.normalize():f}",
-                unit_price=str(line.unit_price) if line.price_source == PriceSource.MANUAL else "",
-                discount_percent=f"{line.discount_percent.normalize():f}" if line.discount_percent else "",
-            )
-            for line in quotation.lines.all()
-        ]
+        rows = line_rows_of(quotation.lines.all())
         initial = {
             "customer": quotation.customer_id,
             "warehouse": quotation.warehouse_id,

@@ -22,14 +22,14 @@ from invoicing import selectors as invoicing_selectors
 from invoicing.api.serializers import CreditNoteOut, InvoiceOut
 from orders import selectors as order_selectors
 from orders.api.serializers import OrderOut
+from quotations import selectors as quotation_selectors
+from quotations.api.serializers import QuotationOut
 from receivables.cash import selectors as cash_selectors
 from receivables.cash.api.serializers import PaymentOut
 from receivables.disputes import selectors as dispute_selectors
 from receivables.disputes.api.serializers import DisputeOut
 from receivables.dunning import selectors as dunning_selectors
 from receivables.dunning.api.serializers import NoticeOut
-from quotations import selectors as quotation_selectors
-from quotations.api.serializers import QuotationOut
 from receivables.selectors import open_disputed_subquery
 
 

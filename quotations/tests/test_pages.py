@@ -3,6 +3,7 @@ and links) and the price list pages; the live preview shows where each price com
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -161,3 +162,28 @@ def test_the_customer_accepts_through_the_portal(client, world):
     assert f"accepted as order {mine.order.number}" in text_of(accepted, "portal-message")
     assert mine.events.get(to_status="accepted").detail == f"order {mine.order.number} (customer portal)"
     assert Quotation.objects.get(pk=theirs.pk).status == "sent"
+
+
+def test_a_manager_picks_the_customer_price_list_on_its_page(client, make_user, world):
+    customer = a_customer(credit_limit="100.00", code="PICK-1")
+    url = reverse("customers:edit", args=[customer.pk])
+    login(client, make_user, "sales")
+    assert re.search(r'<select name="price_list"[^>]*disabled', client.get(url).content.decode())
+    login(client, make_user, "manager")
+    page = client.get(url).content.decode()
+    assert "Dealers (EUR)" in page
+    data = {
+        "code": "PICK-1",
+        "name": customer.name,
+        "email": customer.email,
+        "currency": "EUR",
+        "payment_terms_days": "30",
+        "credit_limit": "100.00",
+        "dunning_enabled": "on",
+        "language": "en",
+        "price_list": str(world["dealers"].pk),
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    customer.refresh_from_db()
+    assert customer.price_list_id == world["dealers"].pk
