@@ -12,6 +12,8 @@ class CustomerErrorCode(ErrorCode):
     DUPLICATE_CUSTOMER_CODE = "duplicate_customer_code"
     CREDIT_TERMS_FORBIDDEN = "credit_terms_forbidden"
     PRICE_LIST_FORBIDDEN = "price_list_forbidden"
+    INVALID_PEPPOL_ID = "invalid_peppol_id"
+    INVALID_COUNTRY = "invalid_country"
 
 
 class CreditTermsForbidden(DomainError):

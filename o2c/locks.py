@@ -9,7 +9,7 @@ the rows of one kind in primary-key order (stock levels: warehouse, then product
     3. the customer           customer_lock
     4. invoices               invoice_lock, invoices_lock
     5. payments               payment_lock
-    6. disputes               dispute_lock
+    6. disputes               dispute_lock; promises to pay: promise_lock
     7. bank statement lines   bank_line_lock
     8. stock levels           stock_levels_lock, stock_level_lock; products: product_lock
     9. number series          number_series_lock, then the numbers themselves (o2c/numbering.py):
@@ -48,7 +48,7 @@ if TYPE_CHECKING:  # types only: at run time the models come from the app regist
     from orders.models import SalesOrder
     from pricing.models import PriceList
     from quotations.models import Quotation
-    from receivables.models import BankStatementLine, Dispute, Payment
+    from receivables.models import BankStatementLine, Dispute, Payment, Promise
     from reporting.models import ReportDelivery
     from webhooks.models import WebhookDelivery
 
@@ -167,6 +167,11 @@ def payment_lock(*, payment_id: int) -> Payment:
 def dispute_lock(*, dispute_id: int) -> Dispute:
     """One dispute (its invoice read along, not locked: lock the invoice first)."""
     return lock_one(_model("receivables.Dispute").objects.select_related("invoice"), pk=dispute_id)
+
+
+def promise_lock(*, promise_id: int) -> Promise:
+    """One promise to pay (locked alone by the nightly check and a cancel)."""
+    return lock_one(_model("receivables.Promise").objects.all(), pk=promise_id)
 
 
 def bank_line_lock(*, line_id: int, statement_id: int | None = None) -> BankStatementLine:

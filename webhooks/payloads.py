@@ -26,6 +26,8 @@ from quotations import selectors as quotation_selectors
 from quotations.api.serializers import QuotationOut
 from receivables.cash import selectors as cash_selectors
 from receivables.cash.api.serializers import PaymentOut
+from receivables.collections import selectors as collections_selectors
+from receivables.collections.api.serializers import PromiseOut
 from receivables.disputes import selectors as dispute_selectors
 from receivables.disputes.api.serializers import DisputeOut
 from receivables.dunning import selectors as dunning_selectors
@@ -71,6 +73,10 @@ def _quotation(pk: int) -> Any:
     return QuotationOut(quotation_selectors.quotation_get(quotation_id=pk)).data
 
 
+def _promise(pk: int) -> Any:
+    return PromiseOut(collections_selectors.promise_get(promise_id=pk)).data
+
+
 def _dunning_notice(pk: int) -> Any:
     return NoticeOut(dunning_selectors.dunning_notice_list().get(pk=pk)).data
 
@@ -85,6 +91,7 @@ RENDERERS: dict[str, Callable[[int], Any]] = {
     "receivables.dispute": _dispute,
     "receivables.dunningnotice": _dunning_notice,
     "quotations.quotation": _quotation,
+    "receivables.promise": _promise,
 }
 
 

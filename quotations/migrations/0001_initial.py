@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("customers", "0003_customer_price_list"),
+        ("customers", "0004_customer_price_list"),
         ("inventory", "0001_initial"),
         ("orders", "0007_salesorderline_price_source"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
