@@ -5,6 +5,7 @@ the rows of one kind in primary-key order (stock levels: warehouse, then product
 
     0. quotations             quotation_lock, quotations_lock  (accepting one creates its order)
     1. order headers          order_lock, orders_lock          (header before its lines)
+       then a return of it    return_lock                      (returns/: the order's child)
     2. shipments              shipment_lock
     3. the customer           customer_lock
     4. invoices               invoice_lock, invoices_lock
@@ -50,6 +51,7 @@ if TYPE_CHECKING:  # types only: at run time the models come from the app regist
     from quotations.models import Quotation
     from receivables.models import BankStatementLine, Dispute, Payment, Promise
     from reporting.models import ReportDelivery
+    from returns.models import Return
     from webhooks.models import WebhookDelivery
 
 M = TypeVar("M", bound=Model)
@@ -100,6 +102,11 @@ def orders_lock(*, order_ids: Iterable[int], skip_locked: bool = False) -> list[
     """Several order headers in primary-key order (with `skip_locked`, those no one else holds)."""
     headers = _model("orders.SalesOrder").objects.filter(pk__in=list(order_ids))
     return lock(headers, skip_locked=skip_locked)
+
+
+def return_lock(*, return_id: int) -> Return:
+    """A return (RMA), after its order's header: receiving and cancelling it start here."""
+    return lock_one(_model("returns.Return").objects, pk=return_id)
 
 
 # ── 2. shipments ──────────────────────────────────────────────────────────────────────────────────

@@ -34,6 +34,7 @@ SERIES = {
     "credit_note": "CN",
     "payment": "PAY",
     "shipment": "SH",
+    "return": "RMA",
     "journal": "JE",
 }
 
@@ -90,6 +91,7 @@ SEQUENCES = {
     "order": "o2c_order_number_seq",
     "quotation": "o2c_quotation_number_seq",  # quotations/migrations/0001
     "shipment": "o2c_shipment_number_seq",
+    "return": "o2c_return_number_seq",  # created by returns' first migration
 }
 
 

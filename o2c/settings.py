@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "fulfillment",
     "invoicing",
     "receivables",
+    "returns",  # a stage after fulfilment and invoicing: goods back, credited (o2c/pipeline/returns.py)
     "notifications",
     "reporting",
     "imports",  # above the pipeline: carried-over data written through several apps' services
@@ -211,6 +212,12 @@ CELERY_BEAT_SCHEDULE = {
     # Quotations not accepted by their date become expired (safe to repeat).
     "quotations-expire": {
         "task": "quotations.tasks.quotations_expire",
+        "schedule": crontab(hour=0, minute=10),
+    },
+    # The aging rollup's rows of the day merged per key (receivables/open_items/models.py), before
+    # the KPI snapshot reads it.
+    "aging-rollup-compact": {
+        "task": "receivables.open_items.tasks.aging_rollup_compact",
         "schedule": crontab(hour=0, minute=10),
     },
     # The daily report e-mail to its subscribers (once per subscriber and date).
@@ -356,6 +363,7 @@ SPECTACULAR_SETTINGS = {
         "ProductKindEnum": "inventory.models.Product.Kind",
         "QuotationStatusEnum": "quotations.models.Quotation.Status",
         "PriceSourceEnum": "pricing.selectors.PriceSource",
+        "ReturnStatusEnum": "returns.models.Return.Status",
     },
     # the `Error` and `ErrorCode` components of the error answers (decisions 0038, 0043)
     "POSTPROCESSING_HOOKS": [

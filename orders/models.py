@@ -85,6 +85,9 @@ class SalesOrder(models.Model):
         indexes = [
             models.Index(fields=["customer", "status"], name="order_customer_status"),
             models.Index(fields=["status", "submitted_at"], name="order_status_submitted"),
+            # the order list's default order (newest first, the id breaking ties): its page is
+            # the first 50 entries of this index, not a sort of every order
+            models.Index(fields=["order_date", "id"], name="order_list_by_date"),
             # cycle times: orders paid in a period, with their order date, from the index alone
             models.Index(
                 fields=["paid_on"],
@@ -131,6 +134,8 @@ class SalesOrderLine(models.Model):
     quantity_backordered = models.DecimalField(max_digits=15, decimal_places=3, default=0)
     quantity_shipped = models.DecimalField(max_digits=15, decimal_places=3, default=0)
     quantity_invoiced = models.DecimalField(max_digits=15, decimal_places=3, default=0)
+    # Received back on returns (returns/): never more than shipped (CHECK below).
+    quantity_returned = models.DecimalField(max_digits=15, decimal_places=3, default=0)
 
     class Meta:
         ordering = ["order", "position"]
@@ -160,6 +165,10 @@ class SalesOrderLine(models.Model):
             models.CheckConstraint(
                 condition=Q(total_amount=F("net_amount") + F("tax_amount")),
                 name="orderline_total_is_net_plus_tax",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity_returned__gte=0, quantity_returned__lte=F("quantity_shipped")),
+                name="orderline_returned_within_shipped",
             ),
         ]
 

@@ -19,7 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from credit.selectors import customer_position, latest_decision, with_latest_decision
+from credit.selectors import customer_position, latest_decision, latest_decisions_set, with_latest_decision
 from customers.selectors import customer_get, customer_list
 from fulfillment.selectors import shipment_list
 from inventory.selectors import product_list, products_by_id, stock_available, warehouse_list
@@ -45,6 +45,7 @@ from orders.models import SalesOrder
 from orders.tables import OrderTable
 from receivables.cash.selectors import payment_list
 from receivables.disputes.selectors import dispute_list
+from returns.selectors import returns_of_order
 
 SUGGESTIONS = 8
 STATUS = SalesOrder.Status
@@ -261,7 +262,15 @@ def order_list(request):
     }
     if cleaned.get("customer"):
         filters["customer__in"] = customer_list(search=cleaned["customer"]).values("pk")
-    table = OrderTable(with_latest_decision(selectors.order_list(filters=filters)))
+    orders = selectors.order_list(filters=filters)
+    sorts = request.GET.getlist("sort")
+    if request.GET.get("export") or request.GET.get("format") or any("credit" in sort for sort in sorts):
+        # every row (or the sort) needs the decision: annotated in the query
+        table = OrderTable(with_latest_decision(orders))
+    else:
+        # a page needs it only for its 50 rows: one query for them (the annotation's subqueries
+        # would run for every order before the LIMIT)
+        table = OrderTable(orders, decisions=latest_decisions_set)
     return list_page(
         request,
         table,
@@ -286,6 +295,7 @@ def order_detail(request, order_id: int):
         "submit": sales and order.status == STATUS.DRAFT and STATUS.OPEN in targets,
         "cancel": sales and STATUS.CANCELLED in targets and not shipped,
         "decide": finance and order.status == STATUS.ON_HOLD and STATUS.OPEN in targets,
+        "return": sales and any(line.quantity_shipped > line.quantity_returned for line in lines),
     }
     return render(
         request,
@@ -314,6 +324,7 @@ def _related_documents(order: SalesOrder, *, finance: bool) -> dict:
         "credit_notes": list(
             credit_note_list(filters={"invoice__order": order.pk}).prefetch_related(None).order_by("pk")
         ),
+        "returns": list(returns_of_order(order_id=order.pk).prefetch_related(None).order_by("pk")),
     }
     if finance:  # cash documents are finance's pages
         related["payments"] = list(

@@ -33,6 +33,8 @@ from receivables.disputes.api.serializers import DisputeOut
 from receivables.dunning import selectors as dunning_selectors
 from receivables.dunning.api.serializers import NoticeOut
 from receivables.selectors import open_disputed_subquery
+from returns import selectors as return_selectors
+from returns.api.serializers import ReturnOut
 
 
 def _customer(pk: int) -> Any:
@@ -81,6 +83,10 @@ def _dunning_notice(pk: int) -> Any:
     return NoticeOut(dunning_selectors.dunning_notice_list().get(pk=pk)).data
 
 
+def _return(pk: int) -> Any:
+    return ReturnOut(return_selectors.return_get(return_id=pk)).data
+
+
 RENDERERS: dict[str, Callable[[int], Any]] = {
     "customers.customer": _customer,
     "orders.salesorder": _order,
@@ -92,6 +98,7 @@ RENDERERS: dict[str, Callable[[int], Any]] = {
     "receivables.dunningnotice": _dunning_notice,
     "quotations.quotation": _quotation,
     "receivables.promise": _promise,
+    "returns.return": _return,
 }
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from inventory.models import StockLevel
@@ -49,6 +51,26 @@ def test_the_list_filters_sorts_and_exports(client, make_user, warehouse, widget
     assert "no credit limit" in rows[1]
 
 
+def test_the_list_reads_the_latest_credit_decision_for_its_page_only(client, make_user, warehouse, widget):
+    """The decision is read for the 50 rows of the page (one query), not by subqueries that the
+    database runs for every order before it sorts and cuts the page."""
+    login(client, make_user, "finance")
+    held = place(a_customer("HELD", credit_limit="10.00"), warehouse, widget, "2", submit=True)
+    draft = place(a_customer("FREE"), warehouse, widget, "1")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("orders:list"))
+    orders_query = next(
+        q["sql"] for q in captured if 'FROM "orders_salesorder"' in q["sql"] and "LIMIT" in q["sql"]
+    )
+    assert "credit_creditdecision" not in orders_query
+    page = {order.pk: order for order in response.context["page"]}
+    assert page[held.pk].credit_outcome == "on_hold" and "limit exceeded by" in page[held.pk].credit_reason
+    assert page[draft.pk].credit_outcome is None and page[draft.pk].credit_reason is None
+    assert "limit exceeded by" in response.content.decode()
+    by_credit = client.get(reverse("orders:list"), {"sort": "credit_reason"}).context["page"]  # annotated
+    assert by_credit[0].pk == held.pk and by_credit[0].credit_outcome == "on_hold"
+
+
 def test_the_list_is_closed_to_users_without_a_role(client, make_user):
     login(client, make_user, None)
     assert client.get(reverse("orders:list")).status_code == 403
@@ -64,7 +86,13 @@ def test_the_order_page_shows_lines_decision_and_timeline(client, make_user, war
     html = response.content.decode()
     assert response.status_code == 200
     assert order.number in html and "limit exceeded by" in html and "Credit hold" in html
-    assert response.context["actions"] == {"edit": False, "submit": False, "cancel": False, "decide": False}
+    assert response.context["actions"] == {
+        "edit": False,
+        "submit": False,
+        "cancel": False,
+        "decide": False,
+        "return": False,
+    }
     assert client.get(reverse("orders:detail", args=[999_999])).status_code == 404
 
 
@@ -78,11 +106,12 @@ def test_the_buttons_follow_the_transitions_and_the_role(client, make_user, ware
         "submit": True,
         "cancel": True,
         "decide": False,
+        "return": False,
     }
     assert client.get(reverse("orders:detail", args=[held.pk])).context["actions"]["decide"] is False
     login(client, make_user, "finance")
     actions = client.get(reverse("orders:detail", args=[held.pk])).context["actions"]
-    assert actions == {"edit": False, "submit": False, "cancel": False, "decide": True}
+    assert actions == {"edit": False, "submit": False, "cancel": False, "decide": True, "return": False}
 
 
 def test_submit_from_the_order_page(client, make_user, warehouse, widget):

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("customers", "0004_customer_price_list"),
         ("inventory", "0001_initial"),
-        ("orders", "0007_salesorderline_price_source"),
+        ("orders", "0009_salesorderline_price_source"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -51,6 +51,7 @@ class TestNavigationByRole:
             "quotations:list",
             "quotations:create",
             "invoicing:list",
+            "returns:list",
             "api-docs",
         }
         for other in ("warehouse", "finance", "manager"):
@@ -71,6 +72,7 @@ class TestNavigationByRole:
             "fulfillment:queue",
             "fulfillment:shipments",
             "fulfillment:late",
+            "returns:list",
             "api-docs",
         }
         for other in ("sales", "finance", "manager"):
@@ -88,6 +90,7 @@ class TestNavigationByRole:
             "credit:holds",
             "invoicing:list",
             "invoicing:credit-notes",
+            "receivables:worklist",
             "receivables:payment-new",
             "receivables:payments",
             "receivables:bank-statements",

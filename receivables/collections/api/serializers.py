@@ -98,3 +98,20 @@ class WorklistOut(serializers.Serializer):
 class AssignmentIn(serializers.Serializer):
     customer = IdField()
     collector = IdField(allow_null=True, help_text="a finance user's id; null: nobody")
+
+
+class RiskFactorOut(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    value = serializers.CharField()
+    points = serializers.DecimalField(max_digits=5, decimal_places=1)
+    max_points = serializers.IntegerField()
+    rule = serializers.CharField()
+
+
+class CustomerRiskOut(serializers.Serializer):
+    customer = serializers.IntegerField(source="customer_id")
+    as_of = serializers.DateField()
+    score = serializers.IntegerField(min_value=0, max_value=100, help_text="0 safe … 100 risky")
+    factors = RiskFactorOut(many=True)
+    method = serializers.CharField()

@@ -3,6 +3,7 @@ from django.urls import path
 from receivables.collections.api.views import (
     ActivityListView,
     AssignmentView,
+    CustomerRiskView,
     PromiseCancelView,
     PromiseDetailView,
     PromiseListView,
@@ -15,5 +16,6 @@ urlpatterns = [
     path("promises/<int:pk>/cancel/", PromiseCancelView.as_view(), name="api-promise-cancel"),
     path("collections/activities/", ActivityListView.as_view(), name="api-activities"),
     path("collections/worklist/", WorklistView.as_view(), name="api-worklist"),
+    path("customers/<int:pk>/risk/", CustomerRiskView.as_view(), name="api-customer-risk"),
     path("collections/assignments/", AssignmentView.as_view(), name="api-collector-assignments"),
 ]

@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from customers.selectors import customer_list
 from o2c.api import APIView, GenericAPIView, ListAPIView, RetrieveAPIView, role_permission
 from o2c.parsing import parse_optional_id
 from o2c.roles import FINANCE
-from receivables.collections import selectors, services, worklist
+from receivables.collections import risk, selectors, services, worklist
 from receivables.collections.api import serializers as s
 
 CanCollect = role_permission(FINANCE)
@@ -125,3 +127,15 @@ class AssignmentView(APIView):
             by=request.user,
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CustomerRiskView(APIView):
+    permission_classes = [CanCollect]
+
+    @extend_schema(responses=s.CustomerRiskOut)
+    def get(self, request, pk: int):
+        if not customer_list().filter(pk=pk).exists():
+            raise NotFound()
+        return Response(
+            s.CustomerRiskOut(risk.customer_risk(customer_id=pk, as_of=timezone.localdate())).data
+        )
