@@ -209,10 +209,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.tasks.kpi_snapshot_nightly",
         "schedule": crontab(hour=0, minute=15),
     },
-    # Quotations not accepted by their date become expired (safe to repeat).
-    "quotations-expire": {
+    "quotations-expire": {  # not accepted by their date: expired (safe to repeat)
         "task": "quotations.tasks.quotations_expire",
-        "schedule": crontab(hour=0, minute=10),
+        "schedule": crontab(hour=0, minute=9),
     },
     # The aging rollup's rows of the day merged per key (receivables/open_items/models.py), before
     # the KPI snapshot reads it.
