@@ -16,7 +16,7 @@ from o2c.roles import FINANCE, role_required
 from receivables.cash.forms import domain_error_to
 from receivables.collections import services
 from receivables.collections.forms import ActivityForm, PromiseForm
-from receivables.collections.risk import customer_risk
+from receivables.collections.risk import customers_risk
 from receivables.collections.worklist import worklist
 
 
@@ -24,7 +24,8 @@ def _page(request, *, failed: int | None = None, activity=None, promise=None):
     owner = request.user.pk if request.GET.get("mine") else None
     today = timezone.localdate()
     rows = worklist(as_of=today, owner_id=owner)
-    scores = {row.customer_id: customer_risk(customer_id=row.customer_id, as_of=today).score for row in rows}
+    risks = customers_risk(customer_ids=[row.customer_id for row in rows], as_of=today)
+    scores = {customer_id: risk.score for customer_id, risk in risks.items()}
     forms = {
         row.customer_id: (
             activity
