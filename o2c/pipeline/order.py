@@ -54,6 +54,9 @@ def _after_approval(*, order: SalesOrder, by: User | None) -> None:
 def hold_release(*, order_id: int, note: str, by: User | None) -> SalesOrder:
     """Finance releases a credit hold; the order goes on to allocation."""
     order = locks.order_lock(order_id=order_id)
+    # The customer before its kept exposure moves (the release counts the order in), as the
+    # credit check takes it: never the kept row first and the customer after (decision 0050).
+    locks.customer_lock(customer_id=order.customer_id)
     orders.order_release_hold(order=order, note=note, by=by)
     credit.credit_decide_manually(order=order, release=True, note=note, by=by)
     _after_approval(order=order, by=by)
@@ -102,6 +105,9 @@ def order_cancel(*, order_id: int, reason: str, by: User | None) -> SalesOrder:
     order = locks.order_lock(order_id=order_id)
     orders.order_check_cancellable(order=order)
     fulfillment.shipments_cancel_open(order=order, reason=reason, by=by)
+    # The customer in its place (before the stock): the cancellation moves its kept exposure, which
+    # a credit check holding the customer may be about to move too (decision 0050).
+    locks.customer_share_lock(customer_id=order.customer_id)
     released = fulfillment.order_deallocate(order=order)
     orders.order_cancel(order=order, reason=reason, released=released, by=by)
     for product_id in product_ids:
