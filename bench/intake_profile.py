@@ -18,6 +18,7 @@ code has one. The open orders are the cost the credit check used to sum on every
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import statistics
@@ -59,7 +60,7 @@ def _fixture(levels: list[int]) -> dict:
     from o2c.auth import api_token_issue
 
     if not User.objects.filter(username="sales").exists():
-        call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        call_command("seed_demo", stdout=io.StringIO())
     warehouse = warehouse_list().get(code="MAIN")
     stock = sorted(product_list().filter(kind="stock", active=True).values_list("pk", flat=True))[:2]
     service = (
@@ -87,8 +88,8 @@ def _fixture(levels: list[int]) -> dict:
             )
             try:
                 call_command(
-                    "credit_positions", "--fix", "--customer", str(customer.pk), stdout=open(os.devnull, "w")
-                )  # noqa: SIM115
+                    "credit_positions", "--fix", "--customer", str(customer.pk), stdout=io.StringIO()
+                )
             except Exception as error:
                 if "Unknown command" not in str(error):
                     raise
@@ -107,12 +108,16 @@ def _open_orders(
 ) -> None:
     """`count` open orders of 3 lines (119.00 each) for the customer, in two INSERT … SELECT."""
     with connection.cursor() as cursor:
+        columns = [
+            c.name for c in connection.introspection.get_table_description(cursor, "orders_salesorder")
+        ]
+        invoiced = ("amount_invoiced,", "0,") if "amount_invoiced" in columns else ("", "")  # decision 0050
         cursor.execute(
-            """
+            f"""
             INSERT INTO orders_salesorder (number, customer_id, warehouse_id, currency, order_date,
-                customer_reference, ship_to, net_total, tax_total, total, status, fulfillment_status,
-                billing_status, payment_status, created_at, submitted_at, late)
-            SELECT %s || '-' || g, %s, %s, 'EUR', CURRENT_DATE, '', '', 300, 57, 357, 'open',
+                customer_reference, ship_to, net_total, tax_total, total, {invoiced[0]} status,
+                fulfillment_status, billing_status, payment_status, created_at, submitted_at, late)
+            SELECT %s || '-' || g, %s, %s, 'EUR', CURRENT_DATE, '', '', 300, 57, 357, {invoiced[1]} 'open',
                    'allocated', 'not_invoiced', 'unpaid', now(), now(), false
               FROM generate_series(1, %s) g
             """,

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PORT = 8123
+PORT = int(os.environ.get("BENCH_PORT", "8123"))  # another port lets two benches run side by side
 SERVER_URL = os.environ.get("BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432")
 DATABASE = os.environ.get("BENCH_DATABASE", "o2c_bench")  # another name lets two benches run side by side
 DATABASE_URL = f"{SERVER_URL}/{DATABASE}"

@@ -138,6 +138,18 @@ def with_latest_decision(orders: QuerySet[SalesOrder]) -> QuerySet[SalesOrder]:
     )
 
 
+def decision_attach(order: SalesOrder) -> SalesOrder:
+    """The order object in hand with its latest decision's figures set as `with_latest_decision`
+    annotates them (one query; none for a draft, which has no decision)."""
+    decision = None if order.status == "draft" else latest_decision(order_id=order.pk)
+    order.credit_decision_id = decision.pk if decision else None  # type: ignore[attr-defined]
+    order.credit_outcome = decision.outcome if decision else None  # type: ignore[attr-defined]
+    order.credit_reason = decision.reason if decision else None  # type: ignore[attr-defined]
+    order.credit_exposure = decision.exposure if decision else None  # type: ignore[attr-defined]
+    order.credit_limit_at_decision = decision.credit_limit if decision else None  # type: ignore[attr-defined]
+    return order
+
+
 def hold_queue() -> QuerySet[SalesOrder]:
     """Orders on hold, oldest first, with the decision that held them (its figures annotated too,
     so that the queue sorts by any of them)."""

@@ -49,6 +49,17 @@ def order_detail_list() -> QuerySet[SalesOrder]:
     )
 
 
+def order_placed_detail(*, order: SalesOrder) -> SalesOrder:
+    """An order just placed (in this transaction, not invoiced), ready for the API's answer from
+    the object in hand: its lines read (one query); it has no shipments, invoices, credit notes or
+    payments yet (decision 0050)."""
+    lines = list(
+        SalesOrderLine.objects.filter(order_id=order.pk).select_related("product").order_by("position")
+    )
+    order._prefetched_objects_cache = {"lines": lines, "shipments": [], "invoices": []}  # type: ignore[attr-defined]
+    return order
+
+
 def uninvoiced_order_values(
     *, customer_ids: list[int], exclude_order_id: int | None = None
 ) -> dict[int, Decimal]:

@@ -13,6 +13,7 @@ from invoicing import selectors as invoicing_selectors
 from o2c import locks
 from o2c.pipeline.billing import invoice_issue
 from o2c.pipeline.fulfilment import backorders_allocate
+from o2c.transactions import step
 from orders import selectors as order_selectors
 from orders import services as orders
 from orders.models import SalesOrder
@@ -21,19 +22,23 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
-@transaction.atomic
+@step
 def order_place(*, by: User | None, submit: bool = False, **fields: Any) -> SalesOrder:
-    """A sales order from the order entry page or the API: a draft, submitted at once if asked."""
+    """A sales order from the order entry page or the API: a draft, submitted at once if asked
+    (the draft was written in this transaction: no one else can see it, let alone lock it)."""
     order = orders.order_create(by=by, **fields)
     if submit:
-        return order_submit(order_id=order.pk, by=by)
+        return _submit(order=order, by=by)
     return order
 
 
-@transaction.atomic
+@step
 def order_submit(*, order_id: int, by: User | None) -> SalesOrder:
     """Credit check (locks the customer), then allocation of what is in stock."""
-    order = locks.order_lock(order_id=order_id)
+    return _submit(order=locks.order_lock(order_id=order_id), by=by)
+
+
+def _submit(*, order: SalesOrder, by: User | None) -> SalesOrder:
     orders.order_check_submittable(order=order)
     decision = credit.credit_check(order=order, by=by)
     orders.order_mark_submitted(order=order, approved=decision.approved, reason=decision.reason, by=by)
