@@ -77,7 +77,7 @@ def hold_reject(*, order_id: int, note: str, by: User | None) -> SalesOrder:
     return order
 
 
-@transaction.atomic
+@step
 def held_orders_recheck(*, customer_id: int, by: User | None = None) -> list[SalesOrder]:
     """Check a customer's held orders again (after a payment); approved ones are allocated."""
     approved = []
