@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Prefetch, QuerySet, Sum
+from django.db.models import F, Prefetch, QuerySet, Sum, prefetch_related_objects
 
 from o2c.money import ZERO_CENTS
 from orders.models import OrderEvent, SalesOrder, SalesOrderLine
@@ -53,11 +53,24 @@ def order_placed_detail(*, order: SalesOrder) -> SalesOrder:
     """An order just placed (in this transaction, not invoiced), ready for the API's answer from
     the object in hand: its lines read (one query); it has no shipments, invoices, credit notes or
     payments yet (decision 0050)."""
-    lines = list(
-        SalesOrderLine.objects.filter(order_id=order.pk).select_related("product").order_by("position")
-    )
-    order._prefetched_objects_cache = {"lines": lines, "shipments": [], "invoices": []}  # type: ignore[attr-defined]
+    if "lines" not in getattr(order, "_prefetched_objects_cache", {}):
+        order_lines_load(order=order)
+    order._prefetched_objects_cache["shipments"] = order.shipments.none()  # type: ignore[attr-defined]
+    order._prefetched_objects_cache["invoices"] = order.invoices.none()  # type: ignore[attr-defined]
     return order
+
+
+def order_lines_load(*, order: SalesOrder) -> list[SalesOrderLine]:
+    """The order's lines with their products, read once and kept on the order object (a
+    prefetch): the steps after the credit check (allocation, reservations, the services-only
+    check) and the answer use them through `order.lines.all()` instead of reading them again;
+    a filtered `order.lines` still reads the table."""
+    getattr(order, "_prefetched_objects_cache", {}).pop("lines", None)
+    prefetch_related_objects(
+        [order],
+        Prefetch("lines", queryset=SalesOrderLine.objects.select_related("product").order_by("position")),
+    )
+    return list(order.lines.all())
 
 
 def uninvoiced_order_values(

@@ -48,7 +48,9 @@ def _submit(*, order: SalesOrder, by: User | None) -> SalesOrder:
 
 
 def _after_approval(*, order: SalesOrder, by: User | None) -> None:
-    """Allocate the stock lines; an order of services only is invoiced at once."""
+    """Allocate the stock lines; an order of services only is invoiced at once. The lines are
+    read once, here, and carried by the order to each of these steps (and to the answer)."""
+    order_selectors.order_lines_load(order=order)
     orders.order_record_reservations(order=order, reserved=fulfillment.order_allocate(order=order), by=by)
     quantities = invoicing_selectors.invoice_quantities_on_approval(order=order)
     if quantities:

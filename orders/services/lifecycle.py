@@ -65,7 +65,7 @@ def order_record_reservations(
     *, order: SalesOrder, reserved: dict[int, Decimal], by: User | None = None, event: str = "allocated"
 ) -> None:
     """Store what allocation reserved per line; the rest of each open stock line is backordered."""
-    lines = list(order.lines.filter(is_stock=True).order_by("pk"))
+    lines = sorted((line for line in order.lines.all() if line.is_stock), key=lambda line: line.pk)
     for line in lines:
         line.quantity_reserved += reserved.get(line.pk, ZERO)
         line.quantity_backordered = line.quantity - line.quantity_reserved - line.quantity_shipped
