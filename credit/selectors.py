@@ -138,10 +138,12 @@ def with_latest_decision(orders: QuerySet[SalesOrder]) -> QuerySet[SalesOrder]:
     )
 
 
-def decision_attach(order: SalesOrder) -> SalesOrder:
+def decision_attach(order: SalesOrder, decision: CreditDecision | None = None) -> SalesOrder:
     """The order object in hand with its latest decision's figures set as `with_latest_decision`
-    annotates them (one query; none for a draft, which has no decision)."""
-    decision = None if order.status == "draft" else latest_decision(order_id=order.pk)
+    annotates them: `decision` when the caller just made it, else read (one query; none for a
+    draft, which has no decision)."""
+    if decision is None and order.status != "draft":
+        decision = latest_decision(order_id=order.pk)
     order.credit_decision_id = decision.pk if decision else None  # type: ignore[attr-defined]
     order.credit_outcome = decision.outcome if decision else None  # type: ignore[attr-defined]
     order.credit_reason = decision.reason if decision else None  # type: ignore[attr-defined]

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
+from credit import selectors as credit_selectors
 from credit import services as credit
 from fulfillment import services as fulfillment
 from invoicing import selectors as invoicing_selectors
@@ -41,6 +42,7 @@ def order_submit(*, order_id: int, by: User | None) -> SalesOrder:
 def _submit(*, order: SalesOrder, by: User | None) -> SalesOrder:
     orders.order_check_submittable(order=order)
     decision = credit.credit_check(order=order, by=by)
+    credit_selectors.decision_attach(order, decision)  # the answer shows it without reading it again
     orders.order_mark_submitted(order=order, approved=decision.approved, reason=decision.reason, by=by)
     if decision.approved:
         _after_approval(order=order, by=by)

@@ -66,7 +66,9 @@ def _order_response(
     with whole():
         order = step()
         if placed and order.billing_status == SalesOrder.Billing.NOT_INVOICED:
-            detail = decision_attach(selectors.order_placed_detail(order=order))
+            detail = selectors.order_placed_detail(order=order)
+            if not hasattr(detail, "credit_outcome"):  # submitted: the step attached its decision
+                decision_attach(detail)
         else:
             detail = with_latest_decision(selectors.order_detail_list()).get(pk=order.pk)
         data = s.OrderOut(detail).data

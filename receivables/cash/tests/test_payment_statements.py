@@ -13,7 +13,7 @@ from django.utils import timezone
 from o2c.roles import FINANCE
 from tests.builders import an_invoice
 
-# 34 on 2026-12-07 (decision 0050; 38 before, of which 4 savepoint statements)
+# 41 on 2026-12-07 (decision 0050; 46 before)
 PAYMENT_STATEMENTS = 41
 _keys = itertools.count(1)
 
