@@ -12,6 +12,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="salesorder",
             name="amount_invoiced",
-            field=models.DecimalField(decimal_places=2, default=0, max_digits=18),
+            field=models.DecimalField(decimal_places=2, db_default=0, default=0, max_digits=18),
         ),
     ]
