@@ -96,9 +96,9 @@ def _step(step: str, k: int, *, customer, goods, service) -> None:
 
 
 @pytest.mark.django_db
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    steps=st.lists(st.tuples(st.sampled_from(STEPS), st.integers(0, 1000)), min_size=4, max_size=12),
+    steps=st.lists(st.tuples(st.sampled_from(STEPS), st.integers(0, 1000)), min_size=4, max_size=10),
     limit=st.sampled_from(["150.00", "400.00", None]),
 )
 def test_the_kept_exposure_equals_the_sums_after_any_sequence_of_steps(steps, limit):
