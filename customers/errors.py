@@ -11,6 +11,8 @@ class CustomerErrorCode(ErrorCode):
     INVALID_VAT_NUMBER = "invalid_vat_number"
     DUPLICATE_CUSTOMER_CODE = "duplicate_customer_code"
     CREDIT_TERMS_FORBIDDEN = "credit_terms_forbidden"
+    INVALID_PEPPOL_ID = "invalid_peppol_id"
+    INVALID_COUNTRY = "invalid_country"
 
 
 class CreditTermsForbidden(DomainError):

@@ -24,17 +24,26 @@ from receivables.bank.models import (
     BankStatementLineEvent,
 )
 from receivables.cash.models import Allocation, Payment, PaymentEvent, PaymentNotification, WriteOff
+from receivables.collections.models import (
+    Activity,
+    CollectorAssignment,
+    Promise,
+    PromiseEvent,
+    PromiseInvoice,
+)
 from receivables.disputes.models import Dispute, DisputeEvent, DisputeLine
 from receivables.dunning.models import DunningLevel, DunningNotice, DunningNoticeLine, DunningRun
 from receivables.portal.models import PortalLink
 
 __all__ = [
+    "Activity",
     "Allocation",
     "BankColumnMapping",
     "BankStatement",
     "BankStatementEvent",
     "BankStatementLine",
     "BankStatementLineEvent",
+    "CollectorAssignment",
     "Dispute",
     "DisputeEvent",
     "DisputeLine",
@@ -46,6 +55,9 @@ __all__ = [
     "PaymentEvent",
     "PaymentNotification",
     "PortalLink",
+    "Promise",
+    "PromiseEvent",
+    "PromiseInvoice",
     "ReceivableEntry",
     "WriteOff",
 ]
