@@ -5,10 +5,10 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("customers", "0003_customerexposure"),
+        ("customers", "0004_customerexposure"),
         ("fulfillment", "0006_shipmentevent"),
         ("invoicing", "0008_opening_invoices"),
-        ("orders", "0007_salesorder_amount_invoiced"),
+        ("orders", "0008_salesorder_amount_invoiced"),
     ]
 
     operations = [

@@ -23,8 +23,8 @@ ON CONFLICT (customer_id) DO UPDATE
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orders", "0007_salesorder_amount_invoiced"),
-        ("customers", "0003_customerexposure"),
+        ("orders", "0008_salesorder_amount_invoiced"),
+        ("customers", "0004_customerexposure"),
         ("invoicing", "0009_invoice_invoice_open_customer_due"),
     ]
 

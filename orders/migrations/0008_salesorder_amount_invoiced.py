@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orders", "0006_orderevent_status_event"),
+        ("orders", "0007_orderline_quantity_returned"),
     ]
 
     operations = [

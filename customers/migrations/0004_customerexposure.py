@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("customers", "0002_customer_language_and_notifications"),
+        ("customers", "0003_customer_einvoicing"),
     ]
 
     operations = [
