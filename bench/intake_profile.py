@@ -123,13 +123,19 @@ def _open_orders(
             """,
             [prefix, customer_id, warehouse_id, count],
         )
+        line_columns = [
+            c.name for c in connection.introspection.get_table_description(cursor, "orders_salesorderline")
+        ]
+        returned = (
+            ("quantity_returned,", "0,") if "quantity_returned" in line_columns else ("", "")
+        )  # issue 15
         cursor.execute(
-            """
+            f"""
             INSERT INTO orders_salesorderline (order_id, position, product_id, description, is_stock,
                 quantity, unit_price, discount_percent, tax_rate, net_amount, tax_amount, total_amount,
-                quantity_reserved, quantity_backordered, quantity_shipped, quantity_invoiced)
+                {returned[0]} quantity_reserved, quantity_backordered, quantity_shipped, quantity_invoiced)
             SELECT o.id, p.position, p.product_id, 'bench', p.position < 3, 1, 100, 0, 19, 100, 19, 119,
-                   CASE WHEN p.position < 3 THEN 1 ELSE 0 END, 0, 0, 0
+                   {returned[1]} CASE WHEN p.position < 3 THEN 1 ELSE 0 END, 0, 0, 0
               FROM orders_salesorder o
              CROSS JOIN (SELECT * FROM unnest(%s::int[]) WITH ORDINALITY AS t(product_id, position)) p
              WHERE o.customer_id = %s
