@@ -205,6 +205,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.tasks.kpi_snapshot_nightly",
         "schedule": crontab(hour=0, minute=15),
     },
+    # The aging rollup's rows of the day merged per key (receivables/open_items/models.py), before
+    # the KPI snapshot reads it.
+    "aging-rollup-compact": {
+        "task": "receivables.open_items.tasks.aging_rollup_compact",
+        "schedule": crontab(hour=0, minute=10),
+    },
     # The daily report e-mail to its subscribers (once per subscriber and date).
     "daily-report": {"task": "reporting.tasks.daily_report_send", "schedule": crontab(hour=7, minute=0)},
 }
