@@ -7,8 +7,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ("customers", "0004_customerexposure"),
         ("fulfillment", "0006_shipmentevent"),
-        ("invoicing", "0008_opening_invoices"),
-        ("orders", "0008_salesorder_amount_invoiced"),
+        ("invoicing", "0009_open_invoices_index_balance"),
+        ("orders", "0009_salesorder_amount_invoiced"),
     ]
 
     operations = [

@@ -23,9 +23,9 @@ ON CONFLICT (customer_id) DO UPDATE
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orders", "0008_salesorder_amount_invoiced"),
+        ("orders", "0009_salesorder_amount_invoiced"),
         ("customers", "0004_customerexposure"),
-        ("invoicing", "0009_invoice_invoice_open_customer_due"),
+        ("invoicing", "0010_invoice_open_customer_due"),
     ]
 
     operations = [migrations.RunSQL(BACKFILL, migrations.RunSQL.noop)]

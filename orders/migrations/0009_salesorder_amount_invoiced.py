@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orders", "0007_orderline_quantity_returned"),
+        ("orders", "0008_order_list_index"),
     ]
 
     operations = [
