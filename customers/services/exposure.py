@@ -21,9 +21,9 @@ ON CONFLICT (customer_id) DO UPDATE
 
 def exposure_move(*, customer_id: int, open_receivables: Decimal = ZERO, open_orders: Decimal = ZERO) -> None:
     """Add the deltas to the customer's kept figures in one statement (the row is made on the
-    first movement). The caller's transaction holds a lock on the customer (FOR UPDATE by the
-    credit check, a payment or a cancellation; KEY SHARE by a step inserting the customer's
-    documents), and writes this row after the rows of every other kind it locks (o2c/locks.py)."""
+    first movement). The caller's transaction holds a lock on the customer (exclusive: the credit
+    check, a release, a payment; key share: a step inserting the customer's documents, a
+    cancellation), and writes this row after the rows of every other kind it locks (o2c/locks.py)."""
     if not open_receivables and not open_orders:
         return
     with connection.cursor() as cursor:
