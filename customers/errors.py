@@ -11,6 +11,7 @@ class CustomerErrorCode(ErrorCode):
     INVALID_VAT_NUMBER = "invalid_vat_number"
     DUPLICATE_CUSTOMER_CODE = "duplicate_customer_code"
     CREDIT_TERMS_FORBIDDEN = "credit_terms_forbidden"
+    PRICE_LIST_FORBIDDEN = "price_list_forbidden"
     INVALID_PEPPOL_ID = "invalid_peppol_id"
     INVALID_COUNTRY = "invalid_country"
 
@@ -30,3 +31,13 @@ class CreditTermsForbidden(DomainError):
             "detail": self.message,
             **{field: ["only finance or a manager may change this"] for field in self.fields},
         }
+
+
+class PriceListForbidden(DomainError):
+    """Only a manager gives a customer its price list (API.md's roles: price lists, manager)."""
+
+    code = CustomerErrorCode.PRICE_LIST_FORBIDDEN
+    status_code = 403
+
+    def __init__(self) -> None:
+        super().__init__("only a manager may change the price list", field="price_list")

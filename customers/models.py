@@ -54,6 +54,10 @@ class Customer(models.Model):
     )
     notify_shipping_notice = models.BooleanField(default=True, help_text="shipping notice e-mail")
     notify_late_notice = models.BooleanField(default=True, help_text="late-shipment notice e-mail")
+    # Its prices (decision 0054): orders and quotations take them, else the product price.
+    price_list = models.ForeignKey(
+        "pricing.PriceList", null=True, blank=True, on_delete=models.PROTECT, related_name="customers"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

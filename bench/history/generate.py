@@ -105,7 +105,7 @@ def generate(*, customers: int, invoices: int, years: int, seed: int, log, open_
             )
         # what of each order is invoiced and every customer's kept credit exposure (decision 0050),
         # by the SQL of the migration that introduced them
-        cursor.execute(importlib.import_module("orders.migrations.0010_exposure_backfill").BACKFILL)
+        cursor.execute(importlib.import_module("orders.migrations.0011_exposure_backfill").BACKFILL)
         vacuumed = time.perf_counter()
         cursor.execute("VACUUM (ANALYZE)")
         log(f"VACUUM (ANALYZE) in {time.perf_counter() - vacuumed:.1f} s")

@@ -9,7 +9,7 @@ from rest_framework import serializers
 from customers import services
 from customers.einvoice import INVOICE_FORMATS, country_clean, peppol_id_clean
 from customers.models import LANGUAGES, Customer
-from o2c.api_fields import AmountField, TextField
+from o2c.api_fields import AmountField, IdField, TextField
 from o2c.errors import DomainError
 
 
@@ -75,6 +75,11 @@ class CustomerIn(serializers.Serializer):
     )
     notify_shipping_notice = serializers.BooleanField(required=False, default=True)
     notify_late_notice = serializers.BooleanField(required=False, default=True)
+    price_list = IdField(
+        required=False,
+        allow_null=True,
+        help_text="the customer's price list (in its currency); manager only; null: product prices",
+    )
 
     def validate_currency(self, value: str) -> str:
         return _domain_check(services.currency_clean, currency=value)

@@ -21,14 +21,15 @@ from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
 from customers.einvoice import country_clean, invoice_format_clean, peppol_id_clean
-from customers.errors import CreditTermsForbidden, CustomerErrorCode
+from customers.errors import CreditTermsForbidden, CustomerErrorCode, PriceListForbidden
 from customers.models import LANGUAGES, Customer, default_language
 from o2c import locks
 from o2c.errors import DomainError, KernelErrorCode
 from o2c.events import event_emit
 from o2c.money import is_rounded, round_money
 from o2c.parsing import MAX_AMOUNT, parse_decimal, text_check
-from o2c.roles import FINANCE, has_role
+from o2c.roles import FINANCE, MANAGER, has_role
+from pricing.selectors import price_list_exists
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -59,6 +60,7 @@ EDITABLE_FIELDS = (
     "invoice_format",
     "language",
     *NOTIFICATION_FIELDS,
+    "price_list",
 )
 CREDIT_TERMS_DEFAULTS = {"blocked": False, "dunning_enabled": True}  # and default_credit_limit()
 MAX_PAYMENT_TERMS_DAYS = 365
@@ -209,7 +211,37 @@ def _fields_clean(fields: dict[str, Any]) -> dict[str, Any]:
                 code=KernelErrorCode.TOO_MANY_DECIMALS,
             )
         cleaned["credit_limit"] = round_money(limit)
+    if cleaned.get("price_list") is not None:
+        cleaned["price_list"] = _price_list_clean(cleaned["price_list"])
     return cleaned
+
+
+def _price_list_clean(value: Any) -> Any:
+    """The price list of this id (given as the id or the list itself), or a 400 naming it."""
+    price_list_id = getattr(value, "pk", value)
+    found = price_list_exists(price_list_id=price_list_id) if isinstance(price_list_id, int) else None
+    if found is None:
+        raise DomainError(
+            f"price list {price_list_id} does not exist",
+            field="price_list",
+            code=KernelErrorCode.DOES_NOT_EXIST,
+        )
+    return found
+
+
+def _price_list_check(*, fields: dict[str, Any], changed: list[str], by: User | None) -> None:
+    """A manager's decision (`by` None is the system); the list is in the customer's currency."""
+    if "price_list" not in changed:
+        return
+    if by is not None and not has_role(by, MANAGER):
+        raise PriceListForbidden()
+    price_list = fields.get("price_list")
+    if price_list is not None and price_list.currency != fields["currency"]:
+        raise DomainError(
+            f"{price_list.name} is in {price_list.currency}; the customer is billed in {fields['currency']}",
+            field="price_list",
+            code=KernelErrorCode.CURRENCY_MISMATCH,
+        )
 
 
 def _credit_terms_check(*, changed: list[str], by: User | None) -> None:
@@ -255,6 +287,7 @@ def customer_create(
     notify_order_review: bool = True,
     notify_shipping_notice: bool = True,
     notify_late_notice: bool = True,
+    price_list: Any = None,
     by: User | None = None,
 ) -> Customer:
     """A new customer. Without `credit_limit` it takes `default_credit_limit()`; `credit_limit=None`
@@ -285,8 +318,10 @@ def customer_create(
             "notify_order_review": notify_order_review,
             "notify_shipping_notice": notify_shipping_notice,
             "notify_late_notice": notify_late_notice,
+            "price_list": price_list,
         }
     )
+    _price_list_check(fields=fields, changed=["price_list"] if price_list is not None else [], by=by)
     defaults = {"credit_limit": default_limit, **CREDIT_TERMS_DEFAULTS}
     _credit_terms_check(
         changed=[name for name, default in defaults.items() if fields[name] != default], by=by
@@ -313,6 +348,7 @@ def customer_update(*, customer_id: int, by: User | None, **fields: Any) -> Cust
     customer = locks.customer_lock(customer_id=customer_id)
     changed = [name for name, value in cleaned.items() if getattr(customer, name) != value]
     _credit_terms_check(changed=changed, by=by)
+    _price_list_check(fields={"currency": customer.currency, **cleaned}, changed=changed, by=by)
     if not changed:
         return customer
     if "code" in changed and Customer.objects.filter(code=cleaned["code"]).exclude(pk=customer.pk).exists():

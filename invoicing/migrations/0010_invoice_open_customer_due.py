@@ -5,10 +5,10 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("customers", "0004_customerexposure"),
+        ("customers", "0005_customerexposure"),
         ("fulfillment", "0006_shipmentevent"),
         ("invoicing", "0009_open_invoices_index_balance"),
-        ("orders", "0009_salesorder_amount_invoiced"),
+        ("orders", "0010_salesorder_amount_invoiced"),
     ]
 
     operations = [

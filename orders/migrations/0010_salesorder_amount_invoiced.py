@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orders", "0008_order_list_index"),
+        ("orders", "0009_salesorderline_price_source"),
     ]
 
     operations = [

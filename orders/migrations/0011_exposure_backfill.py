@@ -23,8 +23,8 @@ ON CONFLICT (customer_id) DO UPDATE
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orders", "0009_salesorder_amount_invoiced"),
-        ("customers", "0004_customerexposure"),
+        ("orders", "0010_salesorder_amount_invoiced"),
+        ("customers", "0005_customerexposure"),
         ("invoicing", "0010_invoice_open_customer_due"),
     ]
 
