@@ -129,6 +129,8 @@ def _open_orders(
         returned = (
             ("quantity_returned,", "0,") if "quantity_returned" in line_columns else ("", "")
         )  # issue 15
+        if "price_source" in line_columns:  # issue 15's price lists
+            returned = (returned[0] + " price_source,", returned[1] + " 'product',")
         cursor.execute(
             f"""
             INSERT INTO orders_salesorderline (order_id, position, product_id, description, is_stock,
