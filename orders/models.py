@@ -49,6 +49,9 @@ class SalesOrder(models.Model):
     net_total = models.DecimalField(max_digits=18, decimal_places=2, default=0)
     tax_total = models.DecimalField(max_digits=18, decimal_places=2, default=0)
     total = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    # The gross of its invoices (they sum to `total` once all is invoiced): what of the order no
+    # longer counts as open order value in the customer's exposure (decision 0050).
+    amount_invoiced = models.DecimalField(max_digits=18, decimal_places=2, default=0, db_default=0)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
     fulfillment_status = models.CharField(
         max_length=20, choices=Fulfillment.choices, default=Fulfillment.UNALLOCATED, db_index=True

@@ -22,6 +22,7 @@ from o2c.events import event_emit
 from o2c.money import ZERO, line_amounts, round_quantity
 from o2c.numbering import sequence_number_next
 from o2c.parsing import MAX_AMOUNT
+from o2c.transactions import step
 from orders.errors import OrderErrorCode
 from orders.models import SalesOrder, SalesOrderLine
 from orders.services.events import event_record as _event
@@ -244,15 +245,19 @@ def lines_build(
     return built
 
 
-def _store_lines(order: SalesOrder, lines: list[SalesOrderLine]) -> None:
-    SalesOrderLine.objects.bulk_create(lines)
+def _totals_set(order: SalesOrder, lines: list[SalesOrderLine]) -> None:
     order.net_total = sum((line.net_amount for line in lines), ZERO)
     order.tax_total = sum((line.tax_amount for line in lines), ZERO)
     order.total = order.net_total + order.tax_total
+
+
+def _store_lines(order: SalesOrder, lines: list[SalesOrderLine]) -> None:
+    SalesOrderLine.objects.bulk_create(lines)
+    _totals_set(order, lines)
     order.save(update_fields=["net_total", "tax_total", "total"])
 
 
-@transaction.atomic
+@step
 def order_create(
     *,
     customer_id: int,
@@ -286,8 +291,11 @@ def order_create(
     lines_built = _build_lines(order, customer, lines)
     # Numbered once the input is valid: a refused order draws no number (docs/decisions/0022).
     order.number = sequence_number_next(series="order", on=today)
+    _totals_set(order, lines_built)  # the header written once, with its totals
     order.save()
-    _store_lines(order, lines_built)
+    for built in lines_built:
+        built.order = order  # its id, now that it has one
+    SalesOrderLine.objects.bulk_create(lines_built)
     _event(order, "created", by=by, detail=f"{len(lines_built)} lines, total {order.total} {order.currency}")
     event_emit("order.created", order)
     return order
