@@ -13,6 +13,8 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 
+from o2c.beat import SCHEDULE as BEAT_SCHEDULE
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -181,6 +183,7 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = env("TIME_ZONE", default="Europe/Berlin")  # daily jobs run on company time
 O2C_QUOTATION_VALID_DAYS = env.int("O2C_QUOTATION_VALID_DAYS", default=30)
+CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE  # every periodic task: o2c/beat.py
 
 
 # --- Authentication ----------------------------------------------------------------------------
