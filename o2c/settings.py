@@ -321,6 +321,7 @@ SPECTACULAR_SETTINGS = {
         "DisputeOutcomeEnum": ["credit_note", "rejected", "withdrawn"],
         "DunningRunStatusEnum": "receivables.dunning.models.DunningRun.Status",
         "PromiseStatusEnum": "receivables.collections.models.Promise.Status",
+        "ExchangeRateSourceEnum": "ledger.rates.models.ExchangeRate.Source",
         "ActivityKindEnum": "receivables.collections.models.Activity.Kind",
         "ProductKindEnum": "inventory.models.Product.Kind",
         "QuotationStatusEnum": "quotations.models.Quotation.Status",
