@@ -46,6 +46,8 @@ EDITABLE_FIELDS = (
     "email",
     "currency",
     "payment_terms_days",
+    "discount_percent",
+    "discount_days",
     "credit_limit",
     "blocked",
     "dunning_enabled",
@@ -58,6 +60,7 @@ EDITABLE_FIELDS = (
 )
 CREDIT_TERMS_DEFAULTS = {"blocked": False, "dunning_enabled": True}  # and default_credit_limit()
 MAX_PAYMENT_TERMS_DAYS = 365
+MAX_DISCOUNT_PERCENT = Decimal("50.00")  # a cash discount above this is a typo, not a term
 MAX_CREDIT_LIMIT = MAX_AMOUNT  # as every amount: headroom and exposure sums then fit their columns
 
 _EU_VAT_PREFIXES = frozenset(eu_vat.MEMBER_STATES) | {"el"}  # Greece files as EL
@@ -184,6 +187,21 @@ def _fields_clean(fields: dict[str, Any]) -> dict[str, Any]:
                 field="payment_terms_days",
                 code=KernelErrorCode.OUT_OF_RANGE,
             )
+    if "discount_percent" in cleaned:
+        cleaned["discount_percent"] = parse_decimal(
+            cleaned["discount_percent"],
+            field="discount_percent",
+            minimum=Decimal("0"),
+            maximum=MAX_DISCOUNT_PERCENT,
+        )
+    if "discount_days" in cleaned:
+        days = cleaned["discount_days"]
+        if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= MAX_PAYMENT_TERMS_DAYS:
+            raise DomainError(
+                f"discount days are 0 to {MAX_PAYMENT_TERMS_DAYS}",
+                field="discount_days",
+                code=KernelErrorCode.OUT_OF_RANGE,
+            )
     if cleaned.get("credit_limit") is not None:
         limit = Decimal(cleaned["credit_limit"])
         if not limit.is_finite() or limit < 0 or limit > MAX_CREDIT_LIMIT:
@@ -202,6 +220,16 @@ def _fields_clean(fields: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def _discount_terms_check(customer: Customer) -> None:
+    """A cash discount runs for at least a day and ends by the net due date (2 % 10, net 30)."""
+    if customer.discount_percent > 0 and not 1 <= customer.discount_days <= customer.payment_terms_days:
+        raise DomainError(
+            f"the discount period is 1 to {customer.payment_terms_days} days (the net terms)",
+            field="discount_days",
+            code=KernelErrorCode.OUT_OF_RANGE,
+        )
+
+
 def _credit_terms_check(*, changed: list[str], by: User | None) -> None:
     """`by` None is the system itself (demo data, imports); a user needs finance or manager."""
     forbidden = [name for name in CREDIT_TERMS_FIELDS if name in changed]
@@ -210,6 +238,7 @@ def _credit_terms_check(*, changed: list[str], by: User | None) -> None:
 
 
 def _save(customer: Customer, *, update_fields: list[str] | None = None) -> None:
+    _discount_terms_check(customer)
     customer.full_clean(validate_unique=False)
     try:
         with transaction.atomic():  # a savepoint: a concurrent duplicate code is a 400, not a 500
@@ -230,6 +259,8 @@ def customer_create(
     email: str,
     currency: str = "EUR",
     payment_terms_days: int = 30,
+    discount_percent: Decimal | str = Decimal("0.00"),
+    discount_days: int = 0,
     credit_limit: Decimal | _DefaultCreditLimit | None = DEFAULT_CREDIT_LIMIT,
     blocked: bool = False,
     dunning_enabled: bool = True,
@@ -257,6 +288,8 @@ def customer_create(
             "email": email,
             "currency": currency,
             "payment_terms_days": payment_terms_days,
+            "discount_percent": discount_percent,
+            "discount_days": discount_days,
             "credit_limit": credit_limit,
             "blocked": blocked,
             "dunning_enabled": dunning_enabled,

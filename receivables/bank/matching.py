@@ -248,16 +248,14 @@ def _propose(lines: list[StatementLine], found: dict[int, Match]) -> None:
         line = lines[index]
         items = open_by_customer.get(match.customer_id, [])
         proposal = _amount_match_proposal(match, items, line.amount) or allocation_explain(
-            invoices=items, amount=line.amount, reference=line.reference
+            invoices=items, amount=line.amount, reference=line.reference, on=line.booking_date
         )
         match.allocations = [
             {"invoice": item.invoice_id, "amount": f"{item.amount:.2f}", "reason": item.reason}
             for item in proposal
         ]
         taken = {item.invoice_id: item.amount for item in proposal}
-        open_by_customer[match.customer_id] = [
-            _less(item, taken.get(item.invoice_id, ZERO)) for item in items
-        ]
+        open_by_customer[match.customer_id] = [item.less(taken.get(item.invoice_id, ZERO)) for item in items]
         left = line.amount - sum(taken.values(), ZERO)
         if left > 0:
             match.note = f"{match.note}; {left:.2f} left as unapplied cash"
@@ -272,19 +270,6 @@ def _amount_match_proposal(match: Match, items: list[OpenInvoice], amount: Decim
         if item.invoice_id == match.invoice_id and item.balance >= amount:
             return [Proposed(item.invoice_id, amount, AllocationReason.AMOUNT_MATCHES_ONE_INVOICE)]
     return []
-
-
-def _less(item: OpenInvoice, amount: Decimal) -> OpenInvoice:
-    if not amount:
-        return item
-    return OpenInvoice(
-        invoice_id=item.invoice_id,
-        number=item.number,
-        due_date=item.due_date,
-        issue_date=item.issue_date,
-        balance=item.balance - amount,
-        disputed=item.disputed,
-    )
 
 
 def open_items_of(*, customer_ids) -> dict[int, list[OpenInvoice]]:
@@ -315,14 +300,16 @@ def line_proposal(*, line: BankStatementLine, customer_id: int) -> list[dict]:
         for item in other.allocations:
             held[int(item["invoice"])] += Decimal(item["amount"])
     items = [
-        _less(item, min(held[item.invoice_id], item.balance))
+        item.less(min(held[item.invoice_id], item.balance))
         for item in open_items_of(customer_ids=[customer_id]).get(customer_id, [])
     ]
     if line.customer_id == customer_id and line.allocations:
         chosen = {int(item["invoice"]): Decimal(item["amount"]) for item in line.allocations}
     else:
         chosen = dict(
-            allocation_propose(invoices=items, amount=max(line.amount, ZERO), reference=line.reference)
+            allocation_propose(
+                invoices=items, amount=max(line.amount, ZERO), reference=line.reference, on=line.booking_date
+            )
         )
     return [
         {
