@@ -16,28 +16,18 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-import time_machine
-from django.utils import timezone
 
 from ledger.selectors import account_balance
 from o2c import pipeline
 from receivables.cash.services import AllocationInput
 from receivables.models import CashDiscount, ReceivableEntry
 from tests.books import assert_books_in_step
-from tests.builders import a_customer, a_product, an_order, line
+from tests.builders import a_customer
+from tests.scenarios.discounts import two_rate_invoice as _invoice
 
 pytestmark = pytest.mark.django_db
 
 D = Decimal
-
-
-def _invoice(customer, *, days_ago: int):
-    """The invoice of the module docstring, issued `days_ago` days ago (services: on approval)."""
-    a = a_product(price="33.33", tax_rate="19.00", kind="service", cost="0")
-    b = a_product(price="12.50", tax_rate="7.00", kind="service", cost="0")
-    with time_machine.travel(timezone.now() - timedelta(days=days_ago), tick=False):
-        order = an_order(customer, line(a, "3"), line(b, "1"), submit=True)
-        return order.invoices.get()
 
 
 @pytest.fixture
