@@ -20,6 +20,35 @@ def _domain_check(check, **kwargs):
         raise serializers.ValidationError(error.message, code=error.code) from None
 
 
+class PaymentTermsIn(serializers.Serializer):
+    """API.md: `payment_terms` (`net_days`, `discount_percent`, `discount_days`): 2 % within 10 days,
+    net 30 is `{"net_days": 30, "discount_percent": "2.00", "discount_days": 10}`."""
+
+    net_days = serializers.IntegerField(
+        min_value=0,
+        max_value=services.MAX_PAYMENT_TERMS_DAYS,
+        required=False,
+        help_text="= payment_terms_days",
+    )
+    discount_percent = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=services.MAX_DISCOUNT_PERCENT,
+        required=False,
+        help_text="cash discount for paying within discount_days of the invoice date; 0.00: none",
+    )
+    discount_days = serializers.IntegerField(
+        min_value=0, max_value=services.MAX_PAYMENT_TERMS_DAYS, required=False, help_text="1 to net_days"
+    )
+
+
+class PaymentTermsOut(serializers.Serializer):
+    net_days = serializers.IntegerField(source="payment_terms_days", read_only=True)
+    discount_percent = serializers.DecimalField(max_digits=5, decimal_places=2, read_only=True)
+    discount_days = serializers.IntegerField(read_only=True)
+
+
 class CustomerIn(serializers.Serializer):
     code = TextField(max_length=30)
     name = TextField(max_length=200)
@@ -27,6 +56,10 @@ class CustomerIn(serializers.Serializer):
     currency = TextField(max_length=3, required=False, default="EUR", help_text="ISO 4217, e.g. EUR")
     payment_terms_days = serializers.IntegerField(
         min_value=0, max_value=services.MAX_PAYMENT_TERMS_DAYS, required=False, default=30
+    )
+    payment_terms = PaymentTermsIn(
+        required=False,
+        help_text="net days and the cash discount (decision 0056); net_days = payment_terms_days",
     )
     credit_limit = AmountField(
         min_value=Decimal("0"),
@@ -57,6 +90,22 @@ class CustomerIn(serializers.Serializer):
     notify_shipping_notice = serializers.BooleanField(required=False, default=True)
     notify_late_notice = serializers.BooleanField(required=False, default=True)
 
+    def validate(self, attrs):
+        """`payment_terms` into the customer's fields; its `net_days` and `payment_terms_days` are
+        one figure, so both given must agree."""
+        terms = attrs.pop("payment_terms", None) or {}
+        if "net_days" in terms:
+            given = self.initial_data.get("payment_terms_days") if hasattr(self.initial_data, "get") else None
+            if given is not None and attrs.get("payment_terms_days") != terms["net_days"]:
+                raise serializers.ValidationError(
+                    {"payment_terms": ["net_days and payment_terms_days differ; give one of them"]}
+                )
+            attrs["payment_terms_days"] = terms["net_days"]
+        for name in ("discount_percent", "discount_days"):
+            if name in terms:
+                attrs[name] = terms[name]
+        return attrs
+
     def validate_currency(self, value: str) -> str:
         return _domain_check(services.currency_clean, currency=value)
 
@@ -82,12 +131,14 @@ class CustomerOut(serializers.ModelSerializer):
     headroom = _position_field(
         "headroom", allow_null=True, help_text="credit limit − exposure; null if unlimited"
     )
+    payment_terms = PaymentTermsOut(source="*", read_only=True)
 
     class Meta:
         model = Customer
         fields = [
             "id",
             *services.EDITABLE_FIELDS,
+            "payment_terms",
             "balance",
             "exposure",
             "overdue_amount",
