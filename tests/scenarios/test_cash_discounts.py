@@ -16,11 +16,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from ledger.selectors import account_balance
 from o2c import pipeline
 from receivables.cash.services import AllocationInput
 from receivables.models import CashDiscount, ReceivableEntry
+from receivables.statements.selectors import statement_get
 from tests.books import assert_books_in_step
 from tests.builders import a_customer
 from tests.scenarios.discounts import two_rate_invoice as _invoice
@@ -67,6 +69,7 @@ def test_a_payment_in_time_settles_with_the_discount_and_the_tax_reduced_per_rat
     kinds = list(ReceivableEntry.objects.filter(invoice=invoice).values_list("kind", "amount"))
     assert ("cash_discount", D("-2.65")) in kinds
     assert_books_in_step()
+    _statement_in_step(customer, invoice, D("0.00"))
 
     pipeline.payment_reverse(payment_id=payment.pk, reason="bounced")  # the discount goes with it
     invoice.refresh_from_db()
@@ -74,6 +77,18 @@ def test_a_payment_in_time_settles_with_the_discount_and_the_tax_reduced_per_rat
     assert account_balance(key="sales_discounts") == D("0.00")
     assert CashDiscount.objects.filter(invoice=invoice, reversed_on__isnull=True).count() == 0
     assert_books_in_step()
+    _statement_in_step(customer, invoice, D("132.37"))
+
+
+def _statement_in_step(customer, invoice, closing):
+    """The statement's movements (the discount is one) run from the opening to the closing
+    balance, which is what the customer owes: the open items."""
+    statement = statement_get(
+        customer=customer, period_from=invoice.issue_date, period_to=timezone.localdate()
+    )
+    assert statement.closing_balance == closing
+    assert statement.movements[-1].balance == closing
+    assert any(m.kind == "cash_discount" for m in statement.movements)
 
 
 def test_a_late_payment_that_deducted_the_discount_leaves_it_open_and_says_why(customer):
