@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower, Upper
 
 from customers.selectors import customer_list
@@ -126,7 +126,13 @@ def lines_match(lines: list[StatementLine]) -> list[Match]:
     for index in credits:
         if _unresolved(found[index]):
             line = lines[index]
-            found[index] = _match_by_amount(line, by_amount.get((line.currency, line.amount), []))
+            candidates = [  # a discounted amount matches only by the invoice's discount date
+                invoice
+                for invoice in by_amount.get((line.currency, line.amount), [])
+                if invoice.get("discount_due_date") is None
+                or line.booking_date <= invoice["discount_due_date"]
+            ]
+            found[index] = _match_by_amount(line, candidates)
     _propose(lines, found)
     return [found.get(index) or _ignored(lines[index]) for index in range(len(lines))]
 
@@ -202,17 +208,35 @@ def _customer_match(line, customer: dict, note: str, reason: str) -> Match:
 
 
 def _open_invoices_by_balance(*, keys: set[tuple[str, Decimal]]) -> dict[tuple[str, Decimal], list[dict]]:
-    """Open invoices whose balance is one of the (currency, amount) keys, by key."""
+    """Open invoices whose balance, or balance less its cash discount (decision 0056; with its
+    `discount_due_date`, nothing credited or discounted yet), is one of the (currency, amount)
+    keys, by key."""
     result = defaultdict(list)
     if keys:
+        amounts = {amount for _, amount in keys}
+        discount_open = Q(discount_amount__gt=0, amount_discounted=0, amount_credited=0, payable__gt=0)
         for invoice in (
             invoice_rows()
-            .filter(balance__in={amount for _, amount in keys}, currency__in={c for c, _ in keys})
-            .values("pk", "number", "customer_id", "currency", "balance")
+            .annotate(payable=F("balance") - F("discount_amount"))
+            .filter(Q(balance__gt=0), Q(balance__in=amounts) | (discount_open & Q(payable__in=amounts)))
+            .filter(currency__in={c for c, _ in keys})
+            .values(
+                "pk",
+                "number",
+                "customer_id",
+                "currency",
+                "balance",
+                "payable",
+                "discount_amount",
+                "discount_due_date",
+            )
         ):
             key = (invoice["currency"], invoice["balance"])
             if key in keys:
-                result[key].append(invoice)
+                result[key].append({**invoice, "discount_due_date": None})
+            discounted = (invoice["currency"], invoice["payable"])
+            if invoice["discount_amount"] > 0 and invoice["payable"] > 0 and discounted in keys:
+                result[discounted].append(invoice)
     return result
 
 
@@ -221,7 +245,12 @@ def _match_by_amount(line, invoices: list[dict]) -> Match:
         return Match(
             status=Line.MATCHED,
             customer_id=invoices[0]["customer_id"],
-            note=f"the amount is the open balance of {invoices[0]['number']}, the only invoice with it",
+            note=(
+                f"the amount is the open balance of {invoices[0]['number']} less its cash discount, the only "
+                "invoice with it"
+                if invoices[0].get("discount_due_date")
+                else f"the amount is the open balance of {invoices[0]['number']}, the only invoice with it"
+            ),
             reason=MatchReason.AMOUNT_MATCHES_ONE_INVOICE,
             invoice_id=invoices[0]["pk"],
         )

@@ -146,3 +146,23 @@ def test_paying_the_full_amount_in_time_by_hand_takes_no_discount(customer):
     invoice.refresh_from_db()
     assert (invoice.status, invoice.amount_discounted, invoice.discount_note) == ("paid", D("0"), "")
     assert_books_in_step()
+
+
+def test_a_bank_line_of_the_discounted_amount_matches_the_invoice_within_the_period(customer):
+    from receivables.bank.files.lines import StatementLine
+    from receivables.bank.matching import lines_match
+
+    invoice = _invoice(customer, days_ago=20)
+    in_time, late = (
+        StatementLine(
+            booking_date=invoice.issue_date + timedelta(days=days), amount=D("129.72"), currency="EUR"
+        )
+        for days in (9, 12)
+    )
+    found, missed = lines_match([in_time, late])
+    assert (found.invoice_id, found.reason) == (invoice.pk, "amount_matches_one_invoice")
+    assert found.allocations == [
+        {"invoice": invoice.pk, "amount": "129.72", "reason": "amount_matches_one_invoice"}
+    ]
+    assert "less its cash discount" in found.note
+    assert missed.invoice_id is None  # after the discount date the discounted amount names nothing
