@@ -96,14 +96,17 @@ def credit_note_list(*, filters: dict[str, Any] | None = None) -> QuerySet[Credi
 
 
 def order_settlements(*, order_ids: list[int]) -> dict[int, dict[str, Decimal]]:
-    """Per order: `invoiced_total`, `open_balance` and `settled` (paid, credited, written off)."""
+    """Per order: `invoiced_total`, `open_balance` and `settled` (paid, credited, written off,
+    discounted)."""
     rows = (
         Invoice.objects.filter(order_id__in=order_ids)
         .values("order_id")
         .annotate(
             invoiced_total=Sum("total"),
             open_balance=Sum("balance"),
-            settled=Sum(F("amount_paid") + F("amount_credited") + F("amount_written_off")),
+            settled=Sum(
+                F("amount_paid") + F("amount_credited") + F("amount_written_off") + F("amount_discounted")
+            ),
         )
     )
     zero = Decimal("0.00")

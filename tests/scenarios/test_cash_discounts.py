@@ -61,6 +61,7 @@ def test_a_payment_in_time_settles_with_the_discount_and_the_tax_reduced_per_rat
     assert (invoice.status, invoice.balance) == ("paid", D("0.00"))
     assert (invoice.amount_paid, invoice.amount_discounted) == (D("129.72"), D("2.65"))
     assert payment.unapplied_amount == D("0.00")
+    assert invoice.order.payment_status == "paid"
     rows = {r.tax_rate: (r.net_amount, r.tax_amount) for r in CashDiscount.objects.filter(invoice=invoice)}
     assert rows == {D("7.00"): (D("0.25"), D("0.02")), D("19.00"): (D("2.00"), D("0.38"))}
     assert account_balance(key="sales_discounts") == D("2.25")  # a debit: it reduces revenue
