@@ -167,3 +167,20 @@ def test_a_bank_line_of_the_discounted_amount_matches_the_invoice_within_the_per
     ]
     assert "less its cash discount" in found.note
     assert missed.invoice_id is None  # after the discount date the discounted amount names nothing
+
+
+def test_the_payment_page_proposes_the_discounted_amount_and_shows_the_offer(customer, client, make_user):
+    from receivables.cash.tests.pages import HTMX, PROPOSAL, entry
+
+    invoice = _invoice(customer, days_ago=20)
+    client.force_login(make_user("finance"))
+    in_time = entry(
+        customer, "129.72", basis="", received_on=(invoice.issue_date + timedelta(days=5)).isoformat()
+    )
+    page = client.post(PROPOSAL, in_time, **HTMX).text
+    assert f'name="apply_{invoice.pk}"' in page and 'value="129.72"' in page
+    assert "2.00 % off: 2.65 until" in page
+    late = entry(
+        customer, "129.72", basis="", received_on=(invoice.issue_date + timedelta(days=11)).isoformat()
+    )
+    assert 'value="129.72"' in client.post(PROPOSAL, late, **HTMX).text  # applied, the rest stays open
