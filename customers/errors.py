@@ -11,6 +11,8 @@ class CustomerErrorCode(ErrorCode):
     INVALID_VAT_NUMBER = "invalid_vat_number"
     DUPLICATE_CUSTOMER_CODE = "duplicate_customer_code"
     CREDIT_TERMS_FORBIDDEN = "credit_terms_forbidden"
+    DISCOUNT_PERIOD_INVALID = "discount_period_invalid"  # a discount runs 1 … net days (0056)
+    PAYMENT_TERMS_CONFLICT = "payment_terms_conflict"  # net_days ≠ payment_terms_days
 
 
 class CreditTermsForbidden(DomainError):

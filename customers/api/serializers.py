@@ -7,6 +7,7 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from customers import services
+from customers.errors import CustomerErrorCode
 from customers.models import LANGUAGES, Customer
 from o2c.api_fields import AmountField, TextField
 from o2c.errors import DomainError
@@ -98,7 +99,8 @@ class CustomerIn(serializers.Serializer):
             given = self.initial_data.get("payment_terms_days") if hasattr(self.initial_data, "get") else None
             if given is not None and attrs.get("payment_terms_days") != terms["net_days"]:
                 raise serializers.ValidationError(
-                    {"payment_terms": ["net_days and payment_terms_days differ; give one of them"]}
+                    {"payment_terms": ["net_days and payment_terms_days differ; give one of them"]},
+                    code=CustomerErrorCode.PAYMENT_TERMS_CONFLICT,
                 )
             attrs["payment_terms_days"] = terms["net_days"]
         for name in ("discount_percent", "discount_days"):

@@ -226,7 +226,7 @@ def _discount_terms_check(customer: Customer) -> None:
         raise DomainError(
             f"the discount period is 1 to {customer.payment_terms_days} days (the net terms)",
             field="discount_days",
-            code=KernelErrorCode.OUT_OF_RANGE,
+            code=CustomerErrorCode.DISCOUNT_PERIOD_INVALID,
         )
 
 
