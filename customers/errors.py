@@ -12,6 +12,7 @@ class CustomerErrorCode(ErrorCode):
     DUPLICATE_CUSTOMER_CODE = "duplicate_customer_code"
     CREDIT_TERMS_FORBIDDEN = "credit_terms_forbidden"
     DISCOUNT_PERIOD_INVALID = "discount_period_invalid"  # a discount runs 1 … net days (0056)
+    DISCOUNT_PERCENT_TOO_HIGH = "discount_percent_too_high"  # above MAX_DISCOUNT_PERCENT: a typo
     PAYMENT_TERMS_CONFLICT = "payment_terms_conflict"  # net_days ≠ payment_terms_days
 
 

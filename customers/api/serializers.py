@@ -9,7 +9,7 @@ from rest_framework import serializers
 from customers import services
 from customers.errors import CustomerErrorCode
 from customers.models import LANGUAGES, Customer
-from o2c.api_fields import AmountField, TextField
+from o2c.api_fields import AmountField, PercentField, TextField
 from o2c.errors import DomainError
 
 
@@ -31,13 +31,10 @@ class PaymentTermsIn(serializers.Serializer):
         required=False,
         help_text="= payment_terms_days",
     )
-    discount_percent = serializers.DecimalField(
-        max_digits=5,
-        decimal_places=2,
-        min_value=Decimal("0"),
-        max_value=services.MAX_DISCOUNT_PERCENT,
+    discount_percent = PercentField(
         required=False,
-        help_text="cash discount for paying within discount_days of the invoice date; 0.00: none",
+        help_text="cash discount for paying within discount_days of the invoice date; 0.00: none; "
+        "at most 50.00 (`discount_percent_too_high`)",
     )
     discount_days = serializers.IntegerField(
         min_value=0, max_value=services.MAX_PAYMENT_TERMS_DAYS, required=False, help_text="1 to net_days"

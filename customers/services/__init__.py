@@ -192,8 +192,14 @@ def _fields_clean(fields: dict[str, Any]) -> dict[str, Any]:
             cleaned["discount_percent"],
             field="discount_percent",
             minimum=Decimal("0"),
-            maximum=MAX_DISCOUNT_PERCENT,
+            maximum=Decimal("100"),
         )
+        if cleaned["discount_percent"] > MAX_DISCOUNT_PERCENT:
+            raise DomainError(
+                f"a cash discount is at most {MAX_DISCOUNT_PERCENT} %",
+                field="discount_percent",
+                code=CustomerErrorCode.DISCOUNT_PERCENT_TOO_HIGH,
+            )
     if "discount_days" in cleaned:
         days = cleaned["discount_days"]
         if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= MAX_PAYMENT_TERMS_DAYS:

@@ -24,7 +24,8 @@ def test_terms_in_and_out(api_client_for):
     [
         ({"discount_percent": "2.00", "discount_days": 40}, {}, "discount_days"),  # beyond net 30
         ({"discount_percent": "2.00", "discount_days": 0}, {}, "discount_days"),
-        ({"discount_percent": "60.00", "discount_days": 10}, {}, "payment_terms"),
+        ({"discount_percent": "60.00", "discount_days": 10}, {}, "discount_percent"),
+        ({"discount_percent": "100.01", "discount_days": 10}, {}, "payment_terms"),
         ({"discount_percent": "abc"}, {}, "payment_terms"),
         ({"discount_percent": "2.001"}, {}, "payment_terms"),
         ({"net_days": 30}, {"payment_terms_days": 20}, "payment_terms"),
@@ -35,8 +36,12 @@ def test_bad_terms_are_a_400_naming_the_field(api_client_for, terms, extra, fiel
     response = api_client_for("finance").post(URL, {**BASE, **extra, "payment_terms": terms}, format="json")
     assert response.status_code == 400, response.content
     assert field in response.json()
-    if field == "discount_days" or extra:  # schema-valid, refused by the terms' own rule: its own code
-        assert response.json()["code"] in ("discount_period_invalid", "payment_terms_conflict")
+    if field != "payment_terms" or extra:  # schema-valid, refused by the terms' own rule: its own code
+        assert response.json()["code"] in (
+            "discount_period_invalid",
+            "discount_percent_too_high",
+            "payment_terms_conflict",
+        )
 
 
 def test_the_invoice_shows_its_discount(api_client_for):

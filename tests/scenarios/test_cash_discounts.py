@@ -18,6 +18,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from invoicing.services import invoices_flag_overdue
 from ledger.selectors import account_balance
 from o2c import pipeline
 from receivables.cash.services import AllocationInput
@@ -113,6 +114,9 @@ def test_a_late_payment_that_deducted_the_discount_leaves_it_open_and_says_why(c
     )
     assert not CashDiscount.objects.exists()
     assert_books_in_step()
+    # Overdue and dunning go by the net due date: the day after the discount date it is not overdue.
+    assert invoices_flag_overdue(today=invoice.discount_due_date + timedelta(days=1)) == 0
+    assert invoices_flag_overdue(today=invoice.due_date + timedelta(days=1)) == 1
 
 
 def test_a_partial_payment_in_the_period_earns_the_discount_only_with_the_rest(customer):
