@@ -14,6 +14,8 @@ class CustomerErrorCode(ErrorCode):
     DISCOUNT_PERIOD_INVALID = "discount_period_invalid"  # a discount runs 1 … net days (0056)
     DISCOUNT_PERCENT_TOO_HIGH = "discount_percent_too_high"  # above MAX_DISCOUNT_PERCENT: a typo
     PAYMENT_TERMS_CONFLICT = "payment_terms_conflict"  # net_days ≠ payment_terms_days
+    INVALID_PEPPOL_ID = "invalid_peppol_id"
+    INVALID_COUNTRY = "invalid_country"
 
 
 class CreditTermsForbidden(DomainError):

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django import forms
 
 from customers import services
+from customers.einvoice import INVOICE_FORMATS, country_clean, peppol_id_clean
 from customers.models import LANGUAGES, default_language
 from o2c.errors import DomainError
 from o2c.forms import AmountField, BootstrapForm
@@ -88,6 +89,18 @@ class CustomerForm(BootstrapForm):
         max_length=30, required=False, label="VAT number", help_text="e.g. DE811907980"
     )
     tax_exempt = forms.BooleanField(required=False, label="Tax exempt")
+    country = forms.CharField(
+        max_length=2, required=False, label="Country", help_text="ISO code of the billing address, e.g. DE"
+    )
+    peppol_id = forms.CharField(
+        max_length=60,
+        required=False,
+        label="Peppol participant id",
+        help_text="scheme:identifier, e.g. 0088:4035811991021 or 9930:DE811907980",
+    )
+    invoice_format = forms.ChoiceField(
+        choices=INVOICE_FORMATS, initial="pdf", required=False, label="Invoice e-mail attaches"
+    )
     billing_address = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
     shipping_address = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
     credit_limit = AmountField(
@@ -147,6 +160,18 @@ class CustomerForm(BootstrapForm):
 
     def clean_vat_number(self) -> str:
         return _domain_check(services.vat_number_clean, vat_number=self.cleaned_data["vat_number"])
+
+    def clean_country(self) -> str:
+        return _domain_check(country_clean, country=self.cleaned_data["country"])
+
+    def clean_peppol_id(self) -> str:
+        return _domain_check(peppol_id_clean, peppol_id=self.cleaned_data["peppol_id"])
+
+    def clean_invoice_format(self) -> str:
+        return self.cleaned_data.get("invoice_format") or self.initial.get("invoice_format") or "pdf"
+
+    def einvoice_fields(self):
+        return [self[name] for name in ("country", "peppol_id", "invoice_format")]
 
     def master_data_fields(self):
         return [

@@ -6,6 +6,8 @@ import pghistory
 from django.conf import settings
 from django.db import models
 
+from customers.einvoice import INVOICE_FORMATS
+
 # The languages customers are written to in (e-mail notifications, docs/decisions/0046).
 LANGUAGES = [("en", "English"), ("de", "Deutsch")]
 
@@ -35,6 +37,17 @@ class Customer(models.Model):
     vat_number = models.CharField(max_length=30, blank=True)
     billing_address = models.TextField(blank=True)
     shipping_address = models.TextField(blank=True)
+    # E-invoicing (docs/decisions/0058): the ISO country of the billing address, the Peppol
+    # participant id (`scheme:identifier`, customers/einvoice.py) and what the invoice e-mail attaches.
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 code of the billing address")
+    peppol_id = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="Peppol participant id, scheme:identifier, e.g. 0088:4035811991021",
+    )
+    invoice_format = models.CharField(
+        max_length=10, choices=INVOICE_FORMATS, default="pdf", help_text="what the invoice e-mail attaches"
+    )
     language = models.CharField(
         max_length=5, choices=LANGUAGES, default=default_language, help_text="of the e-mails it receives"
     )

@@ -91,6 +91,9 @@ class ShipmentLine(models.Model):
     )
     product = models.ForeignKey("inventory.Product", on_delete=models.PROTECT, related_name="+")
     quantity = models.DecimalField(max_digits=15, decimal_places=3)
+    # The product's standard cost when it shipped (cost of goods sold); a return puts goods back
+    # at it. Empty on lines shipped before it was kept (the product's cost then stands in).
+    unit_cost = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]

@@ -147,3 +147,36 @@ def shipments_with_figures(*, shipments: Iterable[Any], today: date) -> list[Any
             and shipment.estimated_delivery < today
         )
     return shipments
+
+
+def shipped_unit_costs(*, order_line_ids: Iterable[int]) -> dict[int, Decimal]:
+    """Per order line: the cost per unit its goods left at (their shipments' cost of goods sold),
+    weighted by quantity over its shipped shipments; the product's standard cost stands in for a
+    line shipped before the cost was kept on it. What a return puts back into inventory."""
+    rows = (
+        ShipmentLine.objects.filter(
+            order_line_id__in=list(order_line_ids),
+            shipment__status__in=[Shipment.Status.SHIPPED, Shipment.Status.DELIVERED],
+        )
+        .values("order_line_id")
+        .annotate(
+            units=Sum("quantity"),
+            cost=Sum(
+                F("quantity") * Coalesce("unit_cost", "product__standard_cost"),
+                output_field=DecimalField(max_digits=30, decimal_places=5),
+            ),
+        )
+    )
+    return {row["order_line_id"]: row["cost"] / row["units"] for row in rows if row["units"]}
+
+
+def shipments_of_order_lines(*, order_line_ids: Iterable[int]) -> QuerySet[Shipment]:
+    """The shipments that carried these order lines (shipped or delivered), oldest first."""
+    return (
+        Shipment.objects.filter(
+            lines__order_line_id__in=list(order_line_ids),
+            status__in=[Shipment.Status.SHIPPED, Shipment.Status.DELIVERED],
+        )
+        .distinct()
+        .order_by("pk")
+    )

@@ -212,7 +212,9 @@ def shipment_issue_stock(
     cost = ZERO
     for line in lines:
         stock_issue(level=levels[line.product_id], quantity=line.quantity, reference=shipment.number, by=by)
-        cost += line.quantity * line.product.standard_cost
+        line.unit_cost = line.product.standard_cost
+        cost += line.quantity * line.unit_cost
+    ShipmentLine.objects.bulk_update(lines, ["unit_cost"])
     cost = round_money(cost, settings.O2C_BASE_CURRENCY)
     if cost > 0:
         journal_entry_post(

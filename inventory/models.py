@@ -79,11 +79,13 @@ class StockLevel(models.Model):
 
 
 class StockMove(models.Model):
-    """One change of `on_hand`: receipts in (+), shipments out (−), counted adjustments (±)."""
+    """One change of `on_hand`: receipts in (+), shipments out (−), customer returns back in (+),
+    counted adjustments (±)."""
 
     class Kind(models.TextChoices):
         RECEIPT = "receipt"
         ISSUE = "issue"
+        RETURN = "return"
         ADJUSTMENT = "adjustment"
 
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="moves")

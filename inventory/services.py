@@ -225,6 +225,26 @@ def stock_issue(
     )
 
 
+def stock_return(
+    *, level: StockLevel, quantity: Decimal, reference: str = "", by: User | None = None
+) -> StockMove:
+    """Goods a customer sent back, onto a locked stock level: `on_hand` up and a return move."""
+    if quantity <= 0:
+        raise DomainError(
+            "a return adds a positive quantity", field="quantity", code=KernelErrorCode.NOT_POSITIVE
+        )
+    level.on_hand += quantity
+    level.save(update_fields=["on_hand"])
+    return StockMove.objects.create(
+        product_id=level.product_id,
+        warehouse_id=level.warehouse_id,
+        kind=StockMove.Kind.RETURN,
+        quantity=quantity,
+        reference=reference,
+        created_by=by,
+    )
+
+
 _MAX_LENGTHS = {"sku": 50, "name": 200}
 
 

@@ -9,6 +9,8 @@ own field, so a redelivery repeats nothing that succeeded:
    notes), set the field.
 2. `emailed_at` empty: return the e-mail of the PDF to the customer's billing address; the relay
    marks the message sending (with its stored Message-ID), sends, then stamps `emailed_at`.
+   The PDF is a Factur-X e-invoice; a customer whose `invoice_format` is `ubl` also gets the Peppol
+   UBL XML attached (built from the stored amounts, cheap: no second render; decision 0058).
 
 A failing render raises, which rolls the field update back with the handler's savepoint; the
 next attempt renders again and overwrites the file at the same name, so there is only ever one
@@ -30,6 +32,8 @@ from django.core.mail import EmailMessage
 from django.db import connection, models
 
 from invoicing.documents import credit_note_pdf_render, document_amount, document_date, invoice_pdf_render
+from invoicing.einvoice import einvoice_xml
+from invoicing.einvoice.model import EDocument, credit_note_edocument, invoice_edocument
 from invoicing.models import CreditNote, Invoice
 from o2c.errors import DomainError, KernelErrorCode
 from o2c.models import OutboxMessage
@@ -59,12 +63,16 @@ def invoice_deliver(message: OutboxMessage) -> EmailToSend | None:
         f"Please quote the payment reference with your transfer.\n\n"
         f"Kind regards,\n{company}\n"
     )
+    attachments, note = _einvoice_attachments(
+        document=invoice, build=lambda: invoice_edocument(invoice=invoice), kind="invoice"
+    )
     return _email(
         document=invoice,
         subject=f"Invoice {invoice.number} from {company}",
-        body=body,
+        body=body.replace("\nKind regards,", f"{note}\nKind regards,") if note else body,
         pdf=pdf,
         message=message,
+        attachments=attachments,
     )
 
 
@@ -88,12 +96,16 @@ def credit_note_deliver(message: OutboxMessage) -> EmailToSend | None:
         f"The credit is set against invoice {note.invoice.number}.\n\n"
         f"Kind regards,\n{company}\n"
     )
+    attachments, extra = _einvoice_attachments(
+        document=note, build=lambda: credit_note_edocument(credit_note=note), kind="credit note"
+    )
     return _email(
         document=note,
         subject=f"Credit note {note.number} from {company}",
-        body=body,
+        body=body.replace("\nKind regards,", f"{extra}\nKind regards,") if extra else body,
         pdf=pdf,
         message=message,
+        attachments=attachments,
     )
 
 
@@ -120,8 +132,29 @@ def _pdf_stored(*, document: Invoice | CreditNote, folder: str, render: Callable
     return pdf
 
 
+def _einvoice_attachments(
+    *, document: Invoice | CreditNote, build: Callable[[], EDocument], kind: str
+) -> tuple[list[tuple[str, bytes, str]], str]:
+    """What the customer's `invoice_format` adds to the PDF (which is always Factur-X): `ubl`
+    the Peppol UBL XML beside it; `facturx` a line saying the XML is inside; `pdf` nothing."""
+    preferred = document.customer.invoice_format
+    if preferred == "ubl":
+        xml = einvoice_xml(document=build(), syntax="ubl")
+        note = f"The {kind} is attached as a Peppol BIS Billing 3.0 UBL e-invoice ({document.number}.xml).\n"
+        return [(f"{document.number}.xml", xml, "application/xml")], note
+    if preferred == "facturx":
+        return [], "The PDF is a Factur-X e-invoice (EN 16931): its XML (factur-x.xml) is embedded.\n"
+    return [], ""
+
+
 def _email(
-    *, document: Invoice | CreditNote, subject: str, body: str, pdf: bytes, message: OutboxMessage
+    *,
+    document: Invoice | CreditNote,
+    subject: str,
+    body: str,
+    pdf: bytes,
+    message: OutboxMessage,
+    attachments: list[tuple[str, bytes, str]] | None = None,
 ) -> EmailToSend:
     recipient = document.customer.email
     if not recipient:
@@ -136,7 +169,7 @@ def _email(
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient],
         headers={"X-O2C-Outbox-Id": str(message.pk)},
-        attachments=[(f"{document.number}.pdf", pdf, "application/pdf")],
+        attachments=[(f"{document.number}.pdf", pdf, "application/pdf"), *(attachments or [])],
     )
 
     def sent(at) -> None:

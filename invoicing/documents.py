@@ -1,5 +1,8 @@
 """Invoice and credit-note PDFs: a Django template rendered by WeasyPrint on A4, fully offline.
 
+Both are Factur-X (EN 16931) PDF/A-3b documents with their CII XML inside
+(invoicing/einvoice/, decision 0058).
+
 Rendering only: every figure printed is an amount stored on the document; the tax summary per
 rate is the sum of the stored line amounts. Figures are formatted here (en-US grouping, the
 currency's minor unit) so that the templates only lay them out. Formatting, the letterhead and
@@ -11,6 +14,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from invoicing.einvoice.cii import cii_xml
+from invoicing.einvoice.facturx import facturx_pdf_options
+from invoicing.einvoice.model import credit_note_edocument, invoice_edocument
 from invoicing.models import CreditNote, Invoice
 from o2c.documents import (
     DocumentRow,
@@ -112,7 +118,12 @@ def invoice_pdf_render(*, invoice: Invoice) -> bytes:
         "discount": _discount(invoice),
         "order": order,
     }
-    return pdf_render("invoicing/pdf/invoice.html", context)
+    xml = cii_xml(invoice_edocument(invoice=invoice))
+    return pdf_render(
+        "invoicing/pdf/invoice.html",
+        context,
+        **facturx_pdf_options(xml=xml, description=f"Factur-X invoice {invoice.number}"),
+    )
 
 
 def credit_note_pdf_render(*, credit_note: CreditNote) -> bytes:
@@ -161,4 +172,9 @@ def credit_note_pdf_render(*, credit_note: CreditNote) -> bytes:
         "invoice_date": document_date(invoice.issue_date),
         "reason": credit_note.reason,
     }
-    return pdf_render("invoicing/pdf/credit_note.html", context)
+    xml = cii_xml(credit_note_edocument(credit_note=credit_note))
+    return pdf_render(
+        "invoicing/pdf/credit_note.html",
+        context,
+        **facturx_pdf_options(xml=xml, description=f"Factur-X credit note {credit_note.number}"),
+    )

@@ -278,3 +278,19 @@ def invoice_discount_parts(*, invoice_ids: Iterable[int]) -> dict[int, list[Disc
         )
         for pk, row in terms.items()
     }
+
+
+def invoice_lines_billing(*, order_line_ids: Iterable[int]) -> dict[int, list[LineLeft]]:
+    """Per order line: the invoice lines that billed it, oldest invoice first, each with what is
+    not yet credited of it (a return credits goods that came back on these, at their price and
+    tax rate)."""
+    wanted = set(order_line_ids)
+    invoice_ids = sorted(
+        set(InvoiceLine.objects.filter(order_line_id__in=wanted).values_list("invoice_id", flat=True))
+    )
+    result: dict[int, list[LineLeft]] = {}
+    for invoice_id in invoice_ids:
+        for left in invoice_lines_left(invoice_id=invoice_id).values():
+            if left.line.order_line_id in wanted:
+                result.setdefault(left.line.order_line_id, []).append(left)
+    return result

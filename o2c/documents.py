@@ -158,15 +158,17 @@ def font_config() -> FontConfiguration:
     return _fonts.config
 
 
-def html_pdf_render(html: str) -> bytes:
-    """An HTML document as an A4 PDF (the page size is the stylesheet's), fetching nothing."""
+def html_pdf_render(html: str, **options: Any) -> bytes:
+    """An HTML document as an A4 PDF (the page size is the stylesheet's), fetching nothing.
+    `options` go to WeasyPrint's `write_pdf` (the e-invoices' PDF/A-3 variant, attachments and
+    XMP metadata: invoicing/einvoice/facturx.py)."""
     document = HTML(string=html, url_fetcher=OfflineURLFetcher(), base_url="about:blank")
-    return cast(bytes, document.write_pdf(font_config=font_config()))
+    return cast(bytes, document.write_pdf(font_config=font_config(), **options))
 
 
-def pdf_render(template: str, context: dict[str, Any]) -> bytes:
-    """The Django template `template` rendered with `context`, as a PDF."""
-    return html_pdf_render(render_to_string(template, context))
+def pdf_render(template: str, context: dict[str, Any], **options: Any) -> bytes:
+    """The Django template `template` rendered with `context`, as a PDF (`options`: as above)."""
+    return html_pdf_render(render_to_string(template, context), **options)
 
 
 def pdf_response(content: bytes, *, filename: str) -> HttpResponse:

@@ -4,11 +4,12 @@ The lock order. A transaction that locks rows of several kinds takes them in thi
 the rows of one kind in primary-key order (stock levels: warehouse, then product):
 
     1. order headers          order_lock, orders_lock          (header before its lines)
+       then a return of it    return_lock                      (returns/: the order's child)
     2. shipments              shipment_lock
     3. the customer           customer_lock
     4. invoices               invoice_lock, invoices_lock
     5. payments               payment_lock
-    6. disputes               dispute_lock
+    6. disputes               dispute_lock; promises to pay: promise_lock
     7. bank statement lines   bank_line_lock
     8. stock levels           stock_levels_lock, stock_level_lock; products: product_lock
     9. number series          number_series_lock, then the numbers themselves (o2c/numbering.py):
@@ -45,8 +46,9 @@ if TYPE_CHECKING:  # types only: at run time the models come from the app regist
     from invoicing.models import Invoice
     from ledger.models import JournalEntry, LedgerSettings
     from orders.models import SalesOrder
-    from receivables.models import BankStatementLine, Dispute, Payment
+    from receivables.models import BankStatementLine, Dispute, Payment, Promise
     from reporting.models import ReportDelivery
+    from returns.models import Return
     from webhooks.models import WebhookDelivery
 
 M = TypeVar("M", bound=Model)
@@ -81,6 +83,11 @@ def orders_lock(*, order_ids: Iterable[int], skip_locked: bool = False) -> list[
     """Several order headers in primary-key order (with `skip_locked`, those no one else holds)."""
     headers = _model("orders.SalesOrder").objects.filter(pk__in=list(order_ids))
     return lock(headers, skip_locked=skip_locked)
+
+
+def return_lock(*, return_id: int) -> Return:
+    """A return (RMA), after its order's header: receiving and cancelling it start here."""
+    return lock_one(_model("returns.Return").objects, pk=return_id)
 
 
 # ── 2. shipments ──────────────────────────────────────────────────────────────────────────────────
@@ -148,6 +155,11 @@ def payment_lock(*, payment_id: int) -> Payment:
 def dispute_lock(*, dispute_id: int) -> Dispute:
     """One dispute (its invoice read along, not locked: lock the invoice first)."""
     return lock_one(_model("receivables.Dispute").objects.select_related("invoice"), pk=dispute_id)
+
+
+def promise_lock(*, promise_id: int) -> Promise:
+    """One promise to pay (locked alone by the nightly check and a cancel)."""
+    return lock_one(_model("receivables.Promise").objects.all(), pk=promise_id)
 
 
 def bank_line_lock(*, line_id: int, statement_id: int | None = None) -> BankStatementLine:

@@ -35,6 +35,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Pick queue", "fulfillment:queue", (WAREHOUSE,), "Warehouse"),
     NavItem("Shipments", "fulfillment:shipments", (WAREHOUSE,), "Warehouse"),
     NavItem("Late", "fulfillment:late", (WAREHOUSE,), "Warehouse"),
+    NavItem("Returns", "returns:list", (WAREHOUSE, SALES), "Warehouse"),
     NavItem("Credit holds", "credit:holds", (FINANCE,), "Credit"),
     NavItem("Invoices", "invoicing:list", (FINANCE, SALES), "Invoicing"),
     NavItem("Credit notes", "invoicing:credit-notes", (FINANCE,), "Invoicing"),

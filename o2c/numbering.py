@@ -33,6 +33,7 @@ SERIES = {
     "credit_note": "CN",
     "payment": "PAY",
     "shipment": "SH",
+    "return": "RMA",
     "journal": "JE",
 }
 
@@ -85,7 +86,11 @@ def document_number_next(*, series: str, on: date) -> str:
 
 # Orders and shipments need no legal gaplessness: a PostgreSQL sequence numbers them without
 # serialising the transactions that create them (a rolled-back order leaves a hole, as in Saleor).
-SEQUENCES = {"order": "o2c_order_number_seq", "shipment": "o2c_shipment_number_seq"}
+SEQUENCES = {
+    "order": "o2c_order_number_seq",
+    "shipment": "o2c_shipment_number_seq",
+    "return": "o2c_return_number_seq",  # created by returns' first migration
+}
 
 
 def sequence_number_next(*, series: str, on: date) -> str:

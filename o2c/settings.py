@@ -33,6 +33,10 @@ O2C_COMPANY_ADDRESS = env("O2C_COMPANY_ADDRESS", default="Hafenstraße 12\n20457
 O2C_BASE_CURRENCY = env("O2C_BASE_CURRENCY", default="EUR")
 O2C_COMPANY_BANK = env("O2C_COMPANY_BANK", default="IBAN DE89 3704 0044 0532 0130 00 · BIC COBADEFFXXX")
 O2C_COMPANY_VAT_NUMBER = env("O2C_COMPANY_VAT_NUMBER", default="DE811907980")
+# E-invoices (decision 0058): the seller's ISO country (empty: its VAT number's prefix) and Peppol
+# participant id `scheme:identifier` (empty: its VAT number under the country's scheme, 9930:DE…).
+O2C_COMPANY_COUNTRY = env("O2C_COMPANY_COUNTRY", default="DE")
+O2C_COMPANY_PEPPOL_ID = env("O2C_COMPANY_PEPPOL_ID", default="")
 O2C_PAYMENT_NOTIFICATION_SECRET = env("O2C_PAYMENT_NOTIFICATION_SECRET", default="")
 O2C_CREDIT_GRACE_DAYS = env.int("O2C_CREDIT_GRACE_DAYS", default=0)
 # The credit limit of a customer created without one: 0.00 sends its first order to finance's hold
@@ -81,6 +85,7 @@ INSTALLED_APPS = [
     "fulfillment",
     "invoicing",
     "receivables",
+    "returns",  # a stage after fulfilment and invoicing: goods back, credited (o2c/pipeline/returns.py)
     "notifications",
     "reporting",
     "imports",  # above the pipeline: carried-over data written through several apps' services
@@ -183,6 +188,12 @@ CELERY_BEAT_SCHEDULE = {
     "backorders-refill": {
         "task": "fulfillment.tasks.backorders_refill_all",
         "schedule": timedelta(minutes=10),
+    },
+    # Promises to pay: kept when paid, broken the day after their date (before the dunning run,
+    # so that a broken promise's invoices are reminded the same morning).
+    "promises-check": {
+        "task": "receivables.collections.tasks.promises_check",
+        "schedule": crontab(hour=0, minute=25),
     },
     # Today's dunning notices, before the office opens (safe to repeat: one notice a day per customer).
     "dunning-daily": {
@@ -332,7 +343,10 @@ SPECTACULAR_SETTINGS = {
         "DisputeReasonEnum": "receivables.disputes.models.Dispute.Reason",
         "DisputeOutcomeEnum": ["credit_note", "rejected", "withdrawn"],
         "DunningRunStatusEnum": "receivables.dunning.models.DunningRun.Status",
+        "PromiseStatusEnum": "receivables.collections.models.Promise.Status",
+        "ActivityKindEnum": "receivables.collections.models.Activity.Kind",
         "ProductKindEnum": "inventory.models.Product.Kind",
+        "ReturnStatusEnum": "returns.models.Return.Status",
     },
     # the `Error` and `ErrorCode` components of the error answers (decisions 0038, 0043)
     "POSTPROCESSING_HOOKS": [

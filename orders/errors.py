@@ -16,3 +16,4 @@ class OrderErrorCode(ErrorCode):
     ORDER_NOT_CANCELLABLE = "order_not_cancellable"
     SHIP_EXCEEDS_ALLOCATED = "ship_exceeds_allocated"
     ORDER_LINE_OVER_INVOICED = "order_line_over_invoiced"
+    ORDER_LINE_OVER_RETURNED = "order_line_over_returned"

@@ -124,6 +124,8 @@ class SalesOrderLine(models.Model):
     quantity_backordered = models.DecimalField(max_digits=15, decimal_places=3, default=0)
     quantity_shipped = models.DecimalField(max_digits=15, decimal_places=3, default=0)
     quantity_invoiced = models.DecimalField(max_digits=15, decimal_places=3, default=0)
+    # Received back on returns (returns/): never more than shipped (CHECK below).
+    quantity_returned = models.DecimalField(max_digits=15, decimal_places=3, default=0)
 
     class Meta:
         ordering = ["order", "position"]
@@ -153,6 +155,10 @@ class SalesOrderLine(models.Model):
             models.CheckConstraint(
                 condition=Q(total_amount=F("net_amount") + F("tax_amount")),
                 name="orderline_total_is_net_plus_tax",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity_returned__gte=0, quantity_returned__lte=F("quantity_shipped")),
+                name="orderline_returned_within_shipped",
             ),
         ]
 

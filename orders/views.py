@@ -43,6 +43,7 @@ from orders.models import SalesOrder
 from orders.tables import OrderTable
 from receivables.cash.selectors import payment_list
 from receivables.disputes.selectors import dispute_list
+from returns.selectors import returns_of_order
 
 SUGGESTIONS = 8
 STATUS = SalesOrder.Status
@@ -275,6 +276,7 @@ def order_detail(request, order_id: int):
         "submit": sales and order.status == STATUS.DRAFT and STATUS.OPEN in targets,
         "cancel": sales and STATUS.CANCELLED in targets and not shipped,
         "decide": finance and order.status == STATUS.ON_HOLD and STATUS.OPEN in targets,
+        "return": sales and any(line.quantity_shipped > line.quantity_returned for line in lines),
     }
     return render(
         request,
@@ -302,6 +304,7 @@ def _related_documents(order: SalesOrder, *, finance: bool) -> dict:
         "credit_notes": list(
             credit_note_list(filters={"invoice__order": order.pk}).prefetch_related(None).order_by("pk")
         ),
+        "returns": list(returns_of_order(order_id=order.pk).prefetch_related(None).order_by("pk")),
     }
     if finance:  # cash documents are finance's pages
         related["payments"] = list(

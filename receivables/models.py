@@ -31,11 +31,19 @@ from receivables.cash.models import (
     PaymentNotification,
     WriteOff,
 )
+from receivables.collections.models import (
+    Activity,
+    CollectorAssignment,
+    Promise,
+    PromiseEvent,
+    PromiseInvoice,
+)
 from receivables.disputes.models import Dispute, DisputeEvent, DisputeLine
 from receivables.dunning.models import DunningLevel, DunningNotice, DunningNoticeLine, DunningRun
 from receivables.portal.models import PortalLink
 
 __all__ = [
+    "Activity",
     "Allocation",
     "BankColumnMapping",
     "BankStatement",
@@ -43,6 +51,7 @@ __all__ = [
     "BankStatementLine",
     "BankStatementLineEvent",
     "CashDiscount",
+    "CollectorAssignment",
     "Dispute",
     "DisputeEvent",
     "DisputeLine",
@@ -54,6 +63,9 @@ __all__ = [
     "PaymentEvent",
     "PaymentNotification",
     "PortalLink",
+    "Promise",
+    "PromiseEvent",
+    "PromiseInvoice",
     "ReceivableEntry",
     "WriteOff",
 ]

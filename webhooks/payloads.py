@@ -24,11 +24,15 @@ from orders import selectors as order_selectors
 from orders.api.serializers import OrderOut
 from receivables.cash import selectors as cash_selectors
 from receivables.cash.api.serializers import PaymentOut
+from receivables.collections import selectors as collections_selectors
+from receivables.collections.api.serializers import PromiseOut
 from receivables.disputes import selectors as dispute_selectors
 from receivables.disputes.api.serializers import DisputeOut
 from receivables.dunning import selectors as dunning_selectors
 from receivables.dunning.api.serializers import NoticeOut
 from receivables.selectors import open_disputed_subquery
+from returns import selectors as return_selectors
+from returns.api.serializers import ReturnOut
 
 
 def _customer(pk: int) -> Any:
@@ -65,8 +69,16 @@ def _dispute(pk: int) -> Any:
     return DisputeOut(dispute_selectors.dispute_list().get(pk=pk)).data
 
 
+def _promise(pk: int) -> Any:
+    return PromiseOut(collections_selectors.promise_get(promise_id=pk)).data
+
+
 def _dunning_notice(pk: int) -> Any:
     return NoticeOut(dunning_selectors.dunning_notice_list().get(pk=pk)).data
+
+
+def _return(pk: int) -> Any:
+    return ReturnOut(return_selectors.return_get(return_id=pk)).data
 
 
 RENDERERS: dict[str, Callable[[int], Any]] = {
@@ -78,6 +90,8 @@ RENDERERS: dict[str, Callable[[int], Any]] = {
     "receivables.payment": _payment,
     "receivables.dispute": _dispute,
     "receivables.dunningnotice": _dunning_notice,
+    "receivables.promise": _promise,
+    "returns.return": _return,
 }
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from customers import services
+from customers.einvoice import INVOICE_FORMATS, country_clean, peppol_id_clean
 from customers.errors import CustomerErrorCode
 from customers.models import LANGUAGES, Customer
 from o2c.api_fields import AmountField, PercentField, TextField
@@ -74,6 +75,24 @@ class CustomerIn(serializers.Serializer):
     vat_number = TextField(max_length=30, allow_blank=True, required=False, default="")
     billing_address = TextField(multiline=True, allow_blank=True, required=False, default="")
     shipping_address = TextField(multiline=True, allow_blank=True, required=False, default="")
+    country = TextField(
+        max_length=2, allow_blank=True, required=False, default="", help_text="ISO 3166 code, e.g. DE"
+    )
+    peppol_id = TextField(
+        max_length=60,
+        allow_blank=True,
+        required=False,
+        default="",
+        help_text="Peppol participant id scheme:identifier (EAS scheme), e.g. 0088:4035811991021 or "
+        "9930:DE811907980",
+    )
+    invoice_format = serializers.ChoiceField(
+        choices=INVOICE_FORMATS,
+        required=False,
+        default="pdf",
+        help_text="what the invoice e-mail attaches: pdf, facturx (the same PDF with its EN 16931 XML "
+        "inside), ubl (the Peppol UBL XML and the PDF)",
+    )
     language = serializers.ChoiceField(
         choices=LANGUAGES,
         required=False,
@@ -110,6 +129,12 @@ class CustomerIn(serializers.Serializer):
 
     def validate_vat_number(self, value: str) -> str:
         return _domain_check(services.vat_number_clean, vat_number=value)
+
+    def validate_country(self, value: str) -> str:
+        return _domain_check(country_clean, country=value)
+
+    def validate_peppol_id(self, value: str) -> str:
+        return _domain_check(peppol_id_clean, peppol_id=value)
 
 
 def _position_field(name: str, **kwargs) -> serializers.DecimalField:

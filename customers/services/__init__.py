@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
+from customers.einvoice import country_clean, invoice_format_clean, peppol_id_clean
 from customers.errors import CreditTermsForbidden, CustomerErrorCode
 from customers.models import LANGUAGES, Customer, default_language
 from o2c import locks
@@ -55,6 +56,9 @@ EDITABLE_FIELDS = (
     "vat_number",
     "billing_address",
     "shipping_address",
+    "country",
+    "peppol_id",
+    "invoice_format",
     "language",
     *NOTIFICATION_FIELDS,
 )
@@ -179,6 +183,12 @@ def _fields_clean(fields: dict[str, Any]) -> dict[str, Any]:
         cleaned["currency"] = currency_clean(currency=cleaned["currency"])
     if "vat_number" in cleaned:
         cleaned["vat_number"] = vat_number_clean(vat_number=cleaned["vat_number"])
+    if "country" in cleaned:
+        cleaned["country"] = country_clean(country=cleaned["country"])
+    if "peppol_id" in cleaned:
+        cleaned["peppol_id"] = peppol_id_clean(peppol_id=cleaned["peppol_id"])
+    if "invoice_format" in cleaned:
+        cleaned["invoice_format"] = invoice_format_clean(invoice_format=cleaned["invoice_format"])
     if "payment_terms_days" in cleaned:
         days = cleaned["payment_terms_days"]
         if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= MAX_PAYMENT_TERMS_DAYS:
@@ -274,6 +284,9 @@ def customer_create(
     vat_number: str = "",
     billing_address: str = "",
     shipping_address: str = "",
+    country: str = "",
+    peppol_id: str = "",
+    invoice_format: str = "pdf",
     language: str | None = None,
     notify_order_confirmation: bool = True,
     notify_order_review: bool = True,
@@ -303,6 +316,9 @@ def customer_create(
             "vat_number": vat_number,
             "billing_address": billing_address,
             "shipping_address": shipping_address,
+            "country": country,
+            "peppol_id": peppol_id,
+            "invoice_format": invoice_format,
             "language": language,
             "notify_order_confirmation": notify_order_confirmation,
             "notify_order_review": notify_order_review,

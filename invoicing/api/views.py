@@ -1,21 +1,22 @@
 """The invoicing API of API.md: invoices (read, PDF) and credit notes."""
 
 import django_filters
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
 from invoicing import selectors
 from invoicing.api import serializers as s
 from invoicing.errors import InvoicingErrorCode
-from invoicing.models import Invoice
+from invoicing.models import CreditNote, Invoice
 from o2c import pipeline
 from o2c.api import ListAPIView, RetrieveAPIView, role_permission
 from o2c.api_fields import FilterSet
 from o2c.documents import pdf_response
 from o2c.errors import DomainError, KernelErrorCode
-from o2c.parsing import parse_id_or_code
+from o2c.parsing import content_disposition, parse_id_or_code
 from o2c.roles import FINANCE, SALES, WAREHOUSE
 from receivables.selectors import open_disputed_subquery
 
@@ -80,6 +81,84 @@ class InvoicePdfView(RetrieveAPIView):
         # storing is the delivery's job, so a GET changes nothing).
         content = invoice.pdf.read() if invoice.pdf else invoice_pdf_render(invoice=invoice)
         return pdf_response(content, filename=f"{invoice.number}.pdf")
+
+
+_XML_FORMAT = OpenApiParameter(
+    "format",
+    OpenApiTypes.STR,
+    enum=["ubl", "cii"],
+    description="`ubl` (default): Peppol BIS Billing 3.0 UBL (an Invoice, a CreditNote for a credit "
+    "note); `cii`: the Factur-X EN 16931 CII XML that the PDF carries",
+)
+_XML_RESPONSES = {
+    (200, "application/xml"): OpenApiTypes.BINARY,
+    400: OpenApiResponse(description='a format other than ubl or cii: `{"format": ["…"]}`'),
+}
+
+
+class _XmlView(RetrieveAPIView):
+    """The document as an e-invoice XML (API.md, decision 0058). `format` names the XML syntax
+    here, not one of DRF's renderers: content negotiation ignores it."""
+
+    permission_classes = [CanRead]
+
+    def perform_content_negotiation(self, request, force=False):
+        renderer = self.get_renderers()[0]
+        return renderer, renderer.media_type
+
+    def _answer(self, request, *, render, number: str):
+        from invoicing.einvoice import einvoice_xml
+
+        syntax = request.query_params.get("format", "ubl") or "ubl"
+        if syntax not in ("ubl", "cii"):
+            raise DomainError(
+                "format is ubl (Peppol BIS Billing 3.0) or cii (Factur-X EN 16931)",
+                field="format",
+                code=KernelErrorCode.INVALID_CHOICE,
+            )
+        document = self.get_object()
+        content = einvoice_xml(document=render(document), syntax=syntax)
+        response = HttpResponse(content, content_type="application/xml")
+        response["Content-Disposition"] = content_disposition(f"{number(document)}-{syntax}.xml", inline=True)
+        return response
+
+
+class InvoiceXmlView(_XmlView):
+    serializer_class = s.InvoiceOut
+
+    def get_queryset(self):
+        return Invoice.objects.select_related("customer", "order")
+
+    @extend_schema(
+        summary="The invoice as an e-invoice XML", parameters=[_XML_FORMAT], responses=_XML_RESPONSES
+    )
+    def get(self, request, pk: int):
+        from invoicing.einvoice.model import invoice_edocument
+
+        return self._answer(
+            request,
+            render=lambda invoice: invoice_edocument(invoice=invoice),
+            number=lambda invoice: invoice.number,
+        )
+
+
+class CreditNoteXmlView(_XmlView):
+    serializer_class = s.CreditNoteOut
+
+    def get_queryset(self):
+        return CreditNote.objects.select_related("customer", "invoice")
+
+    @extend_schema(
+        summary="The credit note as an e-invoice XML", parameters=[_XML_FORMAT], responses=_XML_RESPONSES
+    )
+    def get(self, request, pk: int):
+        from invoicing.einvoice.model import credit_note_edocument
+
+        return self._answer(
+            request,
+            render=lambda note: credit_note_edocument(credit_note=note),
+            number=lambda note: note.number,
+        )
 
 
 class CreditNoteListView(ListAPIView):

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("customers", "0003_cash_discounts"),
+        ("customers", "0002_customer_language_and_notifications"),
         ("fulfillment", "0006_shipmentevent"),
         ("invoicing", "0008_opening_invoices"),
         ("orders", "0006_orderevent_status_event"),

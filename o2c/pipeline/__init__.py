@@ -13,6 +13,8 @@ what a dispute credits, how goods in are posted) is in the stage that owns it.
     cash.py         payment_record, payment_apply, payment_reverse, payment_refund,
                     payment_notification_receive, bank_line_record; held_orders_recheck after
     collections.py  write_off, dispute_open, dispute_resolve
+    returns.py      return_request, return_receive (goods back, credit notes, backorders),
+                    return_cancel
 
 Locks are always taken in the one order of o2c/locks.py, which keeps concurrent steps free of
 deadlocks: order headers → shipments → the customer → invoices → payments → disputes → stock
@@ -58,6 +60,9 @@ from o2c.pipeline.order import held_orders_recheck
 # 5. Collections: write-offs and disputes.
 from o2c.pipeline.collections import write_off, dispute_open, dispute_resolve
 
+# 6. Returns: shipped goods back (RMA), restocked or written off, credited.
+from o2c.pipeline.returns import return_request, return_receive, return_cancel
+
 __all__ = [
     "order_place",
     "order_submit",
@@ -82,4 +87,7 @@ __all__ = [
     "write_off",
     "dispute_open",
     "dispute_resolve",
+    "return_request",
+    "return_receive",
+    "return_cancel",
 ]

@@ -65,6 +65,7 @@ class OrderLineOut(serializers.ModelSerializer):
             "quantity_backordered",
             "quantity_shipped",
             "quantity_invoiced",
+            "quantity_returned",
         ]
 
 

@@ -146,6 +146,23 @@ def order_record_shipment(
     _complete_if_done(order, by=by)
 
 
+def order_record_return(
+    *, order: SalesOrder, returned: dict[int, Decimal], reference: str, by: User | None = None
+) -> None:
+    """Quantities received back on a return (the order header locked by the caller): never more
+    than shipped less what came back before (the service here, a CHECK in the database)."""
+    lines = list(order.lines.filter(pk__in=returned).order_by("pk"))
+    for line in lines:
+        line.quantity_returned += returned[line.pk]
+        if line.quantity_returned > line.quantity_shipped:
+            raise Conflict(
+                f"line {line.position}: {line.quantity_returned} back but only {line.quantity_shipped} shipped",
+                code=OrderErrorCode.ORDER_LINE_OVER_RETURNED,
+            )
+    SalesOrderLine.objects.bulk_update(lines, ["quantity_returned"])
+    _event(order, "returned", by=by, detail=f"{reference}: {sum(returned.values(), ZERO)} units")
+
+
 def order_record_invoice(
     *, order: SalesOrder, invoiced: dict[int, Decimal], reference: str, by: User | None = None
 ) -> None:

@@ -64,7 +64,13 @@ def test_the_order_page_shows_lines_decision_and_timeline(client, make_user, war
     html = response.content.decode()
     assert response.status_code == 200
     assert order.number in html and "limit exceeded by" in html and "Credit hold" in html
-    assert response.context["actions"] == {"edit": False, "submit": False, "cancel": False, "decide": False}
+    assert response.context["actions"] == {
+        "edit": False,
+        "submit": False,
+        "cancel": False,
+        "decide": False,
+        "return": False,
+    }
     assert client.get(reverse("orders:detail", args=[999_999])).status_code == 404
 
 
@@ -78,11 +84,12 @@ def test_the_buttons_follow_the_transitions_and_the_role(client, make_user, ware
         "submit": True,
         "cancel": True,
         "decide": False,
+        "return": False,
     }
     assert client.get(reverse("orders:detail", args=[held.pk])).context["actions"]["decide"] is False
     login(client, make_user, "finance")
     actions = client.get(reverse("orders:detail", args=[held.pk])).context["actions"]
-    assert actions == {"edit": False, "submit": False, "cancel": False, "decide": True}
+    assert actions == {"edit": False, "submit": False, "cancel": False, "decide": True, "return": False}
 
 
 def test_submit_from_the_order_page(client, make_user, warehouse, widget):

@@ -25,6 +25,7 @@ from receivables.bank import services as bank_services
 from receivables.bank.files import CsvMapping
 from receivables.dunning import services as dunning_services
 from receivables.portal.services import portal_link_create
+from returns.services import ReturnLineInput
 from tests.builders import a_customer, a_product, a_warehouse, an_order, line, stock
 from webhooks import services as webhook_services
 
@@ -68,6 +69,12 @@ def world_build() -> World:
         pipeline.shipment_pack(shipment_id=shipment.pk, by=manager)
         pipeline.shipment_ship(shipment_id=shipment.pk, carrier="DHL", tracking_number="1Z", by=manager)
         invoice = shipped.invoices.get()
+        rma = pipeline.return_request(
+            order_id=shipped.pk,
+            lines=[ReturnLineInput(shipped.lines.get(product=widget).pk, D("1"))],
+            reason="fuzz",
+            by=manager,
+        )
 
         second = an_order(other, line(gadget, "10"), submit=True, by=manager)
         if second.status == "on_hold":
@@ -137,6 +144,7 @@ def world_build() -> World:
         "batch_id": batch.pk,
         "carrier_id": carrier.pk,
         "template_id": template.pk,
+        "return_id": rma.pk,
     }
     world.more_ids = {
         "order_id": [shipped.pk, second.pk, draft.pk, held.pk],

@@ -49,6 +49,7 @@ class TestNavigationByRole:
             "orders:list",
             "orders:create",
             "invoicing:list",
+            "returns:list",
             "api-docs",
         }
         for other in ("warehouse", "finance", "manager"):
@@ -69,6 +70,7 @@ class TestNavigationByRole:
             "fulfillment:queue",
             "fulfillment:shipments",
             "fulfillment:late",
+            "returns:list",
             "api-docs",
         }
         for other in ("sales", "finance", "manager"):

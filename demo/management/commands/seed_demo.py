@@ -23,6 +23,8 @@ from o2c.numbering import number_series_prepare
 from o2c.roles import ADMIN, FINANCE, MANAGER, SALES, WAREHOUSE, roles_sync
 from orders.services import LineInput
 from receivables.models import CashDiscount, Payment
+from returns.selectors import return_list
+from returns.services import ReturnLineInput
 
 # username, password, role, full name. The passwords are printed and listed in README.md.
 DEMO_USERS = [
@@ -127,6 +129,7 @@ class Command(BaseCommand):
         self._catalog()
         self._cash()
         self._discount_taken()
+        self._returns()
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/ as:"))
         for username, password, role, _ in DEMO_USERS:
             self.stdout.write(f"  {role:<10} {username:<10} {password}")
@@ -272,3 +275,35 @@ class Command(BaseCommand):
             received_on=timezone.localdate(),
             by=finance,
         )
+
+    def _returns(self) -> None:
+        """A return (RMA): two milk jugs shipped to C0006, one sent back and received into stock,
+        credited by a credit note. Runs once (any return?)."""
+        if return_list().exists():
+            return
+        user_model = get_user_model()
+        sales = user_model.objects.get(username="sales")
+        warehouse = user_model.objects.get(username="warehouse")
+        jug = Product.objects.get(sku="MILK-JUG")
+        order = pipeline.order_place(
+            by=sales,
+            submit=True,
+            customer_id=Customer.objects.get(code="C0006").pk,
+            lines=[LineInput(product_id=jug.pk, quantity=Decimal("2"))],
+            warehouse_id=Warehouse.objects.get(code="MAIN").pk,
+            customer_reference="Jugs for the bar",
+        )
+        if order.status != "open":  # the demo's credit check held it: nothing to ship
+            return
+        shipment = pipeline.shipment_create(order_id=order.pk, by=warehouse)
+        pipeline.shipment_pack(shipment_id=shipment.pk, by=warehouse)
+        pipeline.shipment_ship(
+            shipment_id=shipment.pk, carrier="DHL", tracking_number="JJD0001", by=warehouse
+        )
+        rma = pipeline.return_request(
+            order_id=order.pk,
+            lines=[ReturnLineInput(order.lines.get().pk, Decimal("1"), restock=True)],
+            reason="One jug too many",
+            by=sales,
+        )
+        pipeline.return_receive(return_id=rma.pk, by=warehouse)

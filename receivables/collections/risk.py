@@ -1,0 +1,136 @@
+"""Customer risk: a score from 0 to 100 (higher: riskier) and the factors it is made of, each with
+its figure, its points and its rule in words, so a collector can see why (decision 0059).
+
+Over the last 12 months of the customer's invoices settled by payment:
+
+| factor                              | points                                       | at most |
+| ---                                 | ---                                          | ---     |
+| average days paid late              | 1 per day                                    | 30      |
+| share of invoices paid late         | 20 × the share                               | 20      |
+| trend: last 3 months against the 3 before | 1 per 3 days later on average           | 10      |
+| broken promises (12 months)         | 5 each                                       | 15      |
+| disputes opened (12 months)         | 5 each                                       | 10      |
+| open balance against the credit limit | 0 up to half the limit, then linear to 10 at the limit | 10 |
+| age of the relationship             | 5 under 6 months, 2 under a year              | 5       |
+
+An invoice is paid late when the payment that settled it is dated after its due date; its days
+late are the difference. Computed on demand in a fixed number of queries per customer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Max, OuterRef, Subquery
+
+from customers.selectors import customer_get
+from invoicing.selectors import invoice_rows
+from o2c.money import round_places
+from receivables.collections.models import Promise
+from receivables.models import Dispute, ReceivableEntry
+from receivables.selectors import receivables_positions
+
+
+@dataclass(frozen=True)
+class RiskFactor:
+    key: str
+    label: str
+    value: str
+    points: Decimal
+    max_points: int
+    rule: str
+
+
+@dataclass(frozen=True)
+class CustomerRisk:
+    customer_id: int
+    as_of: date
+    score: int
+    factors: list[RiskFactor]
+    method: str
+
+
+def _points(value: Decimal, cap: int) -> Decimal:
+    return round_places(max(Decimal(0), min(Decimal(cap), value)), 1)
+
+
+def _settled_invoices(customer_id: int, since: date, as_of: date) -> list[tuple[date, date]]:
+    """(due date, settled date) of the customer's invoices settled by payment in the window: the
+    date of the last allocation to each invoice now paid."""
+    last_paid = (
+        ReceivableEntry.objects.filter(invoice=OuterRef("pk"), kind=ReceivableEntry.Kind.ALLOCATION)
+        .values("invoice")
+        .annotate(last=Max("entry_date"))
+        .values("last")[:1]
+    )
+    rows = (
+        invoice_rows()
+        .filter(customer_id=customer_id, status="paid")
+        .annotate(settled_on=Subquery(last_paid))
+        .filter(settled_on__gte=since, settled_on__lte=as_of)
+        .values_list("due_date", "settled_on")
+    )
+    return [(due, settled) for due, settled in rows if settled is not None]
+
+
+def customer_risk(*, customer_id: int, as_of: date) -> CustomerRisk:
+    customer = customer_get(customer_id=customer_id)
+    year_ago, recent = as_of - timedelta(days=365), as_of - timedelta(days=91)
+    settled = _settled_invoices(customer_id, year_ago, as_of)
+    late_days = [max(0, (settled_on - due).days) for due, settled_on in settled]
+    average = Decimal(sum(late_days)) / len(late_days) if late_days else Decimal(0)
+    share = Decimal(sum(1 for days in late_days if days > 0)) / len(late_days) if late_days else Decimal(0)
+
+    def mean(values: list[int]) -> Decimal:
+        return Decimal(sum(values)) / len(values) if values else Decimal(0)
+
+    last_three = [max(0, (s - d).days) for d, s in settled if s > recent]
+    three_before = [max(0, (s - d).days) for d, s in settled if recent - timedelta(days=91) < s <= recent]
+    trend = mean(last_three) - mean(three_before) if last_three and three_before else Decimal(0)
+    broken = Promise.objects.filter(
+        customer_id=customer_id, status=Promise.Status.BROKEN, settled_on__gt=year_ago
+    ).count()
+    disputes = Dispute.objects.filter(customer_id=customer_id, opened_on__gt=year_ago).count()
+    balance = receivables_positions(customer_ids=[customer_id])[customer_id].open_balance
+    limit = customer.credit_limit
+    if limit is None:
+        usage_points, usage = Decimal(0), f"{balance} open, no credit limit"
+    elif limit <= 0:
+        usage_points, usage = Decimal(10 if balance > 0 else 0), f"{balance} open against a limit of {limit}"
+    else:
+        ratio = balance / limit
+        usage_points, usage = (
+            (ratio - Decimal("0.5")) * 20,
+            f"{balance} open, {round_places(ratio * 100, 0)} % of {limit}",
+        )
+    first = (
+        invoice_rows()
+        .filter(customer_id=customer_id)
+        .order_by("issue_date")
+        .values_list("issue_date", flat=True)
+        .first()
+    )
+    since = min(first or customer.created_at.date(), customer.created_at.date())
+    months = (as_of - since).days // 30
+    age_points = Decimal(5 if months < 6 else 2 if months < 12 else 0)
+    factors = [
+        RiskFactor("days_late", "Average days paid late", f"{round_places(average, 1)} days over {len(late_days)} invoices",
+                   _points(average, 30), 30, "1 point per day"),
+        RiskFactor("share_late", "Invoices paid late", f"{round_places(share * 100, 0)} %",
+                   _points(share * 20, 20), 20, "20 × the share paid after the due date"),
+        RiskFactor("trend", "Trend", f"{round_places(trend, 1):+} days (last 3 months against the 3 before)",
+                   _points(trend / 3, 10), 10, "1 point per 3 days later on average"),
+        RiskFactor("broken_promises", "Broken promises", f"{broken} in 12 months", _points(Decimal(5 * broken), 15), 15, "5 each"),
+        RiskFactor("disputes", "Disputes", f"{disputes} opened in 12 months", _points(Decimal(5 * disputes), 10), 10, "5 each"),
+        RiskFactor("credit_usage", "Open balance against the credit limit", usage, _points(usage_points, 10), 10,
+                   "0 up to half the limit, then linear to 10 at the limit"),
+        RiskFactor("relationship", "Age of the relationship", f"{months} months", age_points, 5,
+                   "5 under 6 months, 2 under a year"),
+    ]  # fmt: skip
+    score = int(round_places(sum((factor.points for factor in factors), Decimal(0)), 0))
+    method = (__doc__ or "").split("\n\n")[0].replace("\n", " ")
+    return CustomerRisk(
+        customer_id=customer_id, as_of=as_of, score=min(score, 100), factors=factors, method=method
+    )
