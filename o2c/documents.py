@@ -10,15 +10,25 @@ company block (from settings), the recipient block (from a customer and a billin
 partials beside it.
 
 The URL fetcher refuses everything but `data:` URLs, so rendering never touches the network or the
-file system; the print stylesheet is inlined.
+file system; the print stylesheet is inlined in the HTML.
+
+What does not change between documents is built once per process and reused (decision 0052): the
+font configuration (per thread), the parsed stylesheets (the `<style>` text of a rendered document
+is parsed on its first use and passed to WeasyPrint as a ready `CSS` object), the URL fetcher, and
+a user-agent stylesheet cut down to the elements documents use (o2c/document_ua.css). Each of
+these leaves the laid-out document exactly as before (tests/documents/test_render_cache.py compares
+every box of the page).
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from babel.numbers import format_currency, format_decimal
@@ -26,7 +36,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import dateformat
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
@@ -158,12 +168,104 @@ def font_config() -> FontConfiguration:
     return _fonts.config
 
 
+_FETCHER = OfflineURLFetcher()
+
+# The bare <style> elements of a document (base.html writes one: print.css and the document's own
+# rules). A stylesheet that could depend on more than its text, or whose precedence could change
+# when it is applied from outside the document (see `_stylesheets_lifted`), stays in the HTML.
+_STYLE_ELEMENT = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+_NOT_LIFTED = ("!important", "@font-face", "@import", "url(")
+
+
+@lru_cache(maxsize=32)
+def _stylesheet(css: str) -> CSS:
+    """A stylesheet parsed once per process: its text is the key (a few distinct texts in all)."""
+    return CSS(string=css, url_fetcher=_FETCHER, base_url="about:blank")
+
+
+def _stylesheets_lifted(html: str) -> tuple[str, list[CSS]]:
+    """The HTML without its <style> elements, and their stylesheets parsed (cached), in order.
+
+    WeasyPrint applies stylesheets passed to it with the user origin, below the author origin of
+    the document's own. With every stylesheet lifted and none marked !important the cascade is
+    the same: the only author declarations left are style attributes, which won before too. So
+    either all are lifted or none (a <style> with attributes, a <link>, or a marker above)."""
+    blocks = _STYLE_ELEMENT.findall(html)
+    if (
+        not blocks
+        or "<style " in html
+        or "<link" in html
+        or any(marker in block for block in blocks for marker in _NOT_LIFTED)
+    ):
+        return html, []
+    return _STYLE_ELEMENT.sub("", html), [_stylesheet(block) for block in blocks]
+
+
+# The elements and attributes of the document templates; o2c/document_ua.css holds WeasyPrint's
+# user-agent rules that can match them. Anything else gets WeasyPrint's full sheet.
+DOCUMENT_TAGS = frozenset(
+    [
+        "html",
+        "head",
+        "meta",
+        "title",
+        "style",
+        "body",
+        "header",
+        "footer",
+        "section",
+        "div",
+        "h1",
+        "h2",
+        "p",
+        "br",
+        "span",
+        "strong",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "th",
+        "td",
+    ]
+)
+DOCUMENT_ATTRIBUTES = frozenset(
+    ["class", "id", "lang", "charset", "name", "content", "style", "colspan", "rowspan"]
+)
+
+
+@lru_cache(maxsize=1)
+def _document_ua() -> CSS:
+    return CSS(string=(Path(__file__).with_name("document_ua.css")).read_text(encoding="utf-8"))
+
+
+class _DocumentHTML(HTML):
+    """WeasyPrint's HTML with the documents' user-agent stylesheet when the tree holds only the
+    elements and attributes it was cut for."""
+
+    def _ua_stylesheets(self, forms: bool = False) -> list[CSS]:
+        if not forms and all(
+            element.tag in DOCUMENT_TAGS and DOCUMENT_ATTRIBUTES.issuperset(element.attrib)
+            for element in self.etree_element.iter()
+            if isinstance(element.tag, str)
+        ):
+            return [_document_ua()]
+        return cast(list[CSS], super()._ua_stylesheets(forms))
+
+
+def html_laid_out(html: str, **options: Any) -> Any:
+    """An HTML document laid out on its pages (a WeasyPrint `Document`), fetching nothing."""
+    html, stylesheets = _stylesheets_lifted(html)
+    document = _DocumentHTML(string=html, url_fetcher=_FETCHER, base_url="about:blank")
+    return document.render(font_config=font_config(), stylesheets=stylesheets, **options)
+
+
 def html_pdf_render(html: str, **options: Any) -> bytes:
     """An HTML document as an A4 PDF (the page size is the stylesheet's), fetching nothing.
-    `options` go to WeasyPrint's `write_pdf` (the e-invoices' PDF/A-3 variant, attachments and
-    XMP metadata: invoicing/einvoice/facturx.py)."""
-    document = HTML(string=html, url_fetcher=OfflineURLFetcher(), base_url="about:blank")
-    return cast(bytes, document.write_pdf(font_config=font_config(), **options))
+    `options` go to WeasyPrint's `render` and `write_pdf`, as `HTML.write_pdf` passes them (the
+    e-invoices' PDF/A-3 variant, attachments and XMP metadata: invoicing/einvoice/facturx.py)."""
+    return cast(bytes, html_laid_out(html, **options).write_pdf(**options))
 
 
 def pdf_render(template: str, context: dict[str, Any], **options: Any) -> bytes:

@@ -39,6 +39,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Credit holds", "credit:holds", (FINANCE,), "Credit"),
     NavItem("Invoices", "invoicing:list", (FINANCE, SALES), "Invoicing"),
     NavItem("Credit notes", "invoicing:credit-notes", (FINANCE,), "Invoicing"),
+    NavItem("Worklist", "receivables:worklist", (FINANCE,), "Cash"),
     NavItem("Record payment", "receivables:payment-new", (FINANCE,), "Cash"),
     NavItem("Payments", "receivables:payments", (FINANCE,), "Cash"),
     NavItem("Bank statements", "receivables:bank-statements", (FINANCE,), "Cash"),

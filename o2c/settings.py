@@ -38,6 +38,12 @@ O2C_COMPANY_VAT_NUMBER = env("O2C_COMPANY_VAT_NUMBER", default="DE811907980")
 O2C_COMPANY_COUNTRY = env("O2C_COMPANY_COUNTRY", default="DE")
 O2C_COMPANY_PEPPOL_ID = env("O2C_COMPANY_PEPPOL_ID", default="")
 O2C_PAYMENT_NOTIFICATION_SECRET = env("O2C_PAYMENT_NOTIFICATION_SECRET", default="")
+# Pay-now links (decision 0060): "test" (a local provider that pays by a signed notification; the
+# default while DEBUG), "stripe" (Stripe Checkout with O2C_STRIPE_SECRET_KEY), or "" (none: the
+# pay page shows the bank details).
+O2C_PAYMENT_PROVIDER = env("O2C_PAYMENT_PROVIDER", default="test" if DEBUG else "")
+O2C_STRIPE_SECRET_KEY = env("O2C_STRIPE_SECRET_KEY", default="")
+O2C_STRIPE_API_BASE = env("O2C_STRIPE_API_BASE", default="https://api.stripe.com")
 O2C_CREDIT_GRACE_DAYS = env.int("O2C_CREDIT_GRACE_DAYS", default=0)
 # The credit limit of a customer created without one: 0.00 sends its first order to finance's hold
 # queue. Only finance or a manager may give a customer no limit at all (decision 0023).
@@ -136,11 +142,20 @@ else:
     DATABASES = {"default": embedded_database(BASE_DIR / "var" / "pgdata")}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# Behind PgBouncer in transaction mode, server-side cursors must be off.
-DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DISABLE_SERVER_SIDE_CURSORS", default=False)
+# O2C_PGBOUNCER=true: DATABASE_URL is a PgBouncer in transaction mode (docs/scaling.md), which
+# gives each transaction whichever server connection is free. So no server-side cursors (a named
+# cursor lives past its transaction), and no startup options (PgBouncer refuses `options`: set
+# jit = off and timezone = 'UTC' on the database instead, ALTER DATABASE ... SET, so Django sends no
+# SET TIME ZONE either). Everything else is already transaction-scoped: the advisory locks are
+# pg_advisory_xact_lock, pghistory's set_config is local, and there are no LISTEN or prepared
+# statements. Connections to PgBouncer are still kept (CONN_MAX_AGE): they are cheap there.
+PGBOUNCER = env.bool("O2C_PGBOUNCER", default=False)
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = PGBOUNCER or env.bool(
+    "DISABLE_SERVER_SIDE_CURSORS", default=False
+)
 # PostgreSQL's JIT spends 70–240 ms compiling report queries that run in 150–400 ms (BENCHMARKS.md,
 # reporting at scale): off unless DATABASE_JIT=true (behind PgBouncer, set it on the server instead).
-if not env.bool("DATABASE_JIT", default=False):
+if not env.bool("DATABASE_JIT", default=False) and not PGBOUNCER:
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -204,6 +219,12 @@ CELERY_BEAT_SCHEDULE = {
     "kpi-snapshot-nightly": {
         "task": "reporting.tasks.kpi_snapshot_nightly",
         "schedule": crontab(hour=0, minute=15),
+    },
+    # The aging rollup's rows of the day merged per key (receivables/open_items/models.py), before
+    # the KPI snapshot reads it.
+    "aging-rollup-compact": {
+        "task": "receivables.open_items.tasks.aging_rollup_compact",
+        "schedule": crontab(hour=0, minute=10),
     },
     # The daily report e-mail to its subscribers (once per subscriber and date).
     "daily-report": {"task": "reporting.tasks.daily_report_send", "schedule": crontab(hour=7, minute=0)},

@@ -9,6 +9,7 @@ os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("O2C_PAYMENT_NOTIFICATION_SECRET", "test-notification-secret")
+os.environ.setdefault("O2C_PAYMENT_PROVIDER", "test")  # pay-now through the local test provider
 os.environ.setdefault("O2C_TASKS_EAGER", "true")
 os.environ.setdefault("O2C_WEBHOOK_ALLOW_PRIVATE", "true")  # the tests' receivers listen on 127.0.0.1
 # Customer notifications add e-mails to every shipped order: their own tests turn them on

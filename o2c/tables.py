@@ -20,6 +20,7 @@ template extending it:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -33,6 +34,7 @@ from django.shortcuts import render
 from django.template.defaultfilters import floatformat
 from django.template.loader import get_template
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import format_html
 from django_tables2.rows import BoundRow, BoundRows
 from django_tables2.utils import AttributeDict
@@ -207,7 +209,14 @@ class BadgeColumn(tables.Column):
     def render(self, value: Any, record: Any, bound_column: Any) -> str:
         # django-tables2 hands a choice field's display value; the badge's colour wants the value
         stored = bound_column.accessor.resolve(record, quiet=True)
-        return get_template("o2c/_badge.html").render({"value": stored, "label": value})
+        return _badge(stored, str(value), translation.get_language())
+
+
+@functools.lru_cache(maxsize=256)
+def _badge(value: Any, label: str, language: str | None) -> str:
+    """`o2c/_badge.html` for a status and its label: rendered once per pair and language (a list
+    page has a few hundred badges of a dozen kinds)."""
+    return get_template("o2c/_badge.html").render({"value": value, "label": label})
 
 
 # -- the filter bar ------------------------------------------------------------------------------

@@ -43,6 +43,7 @@ urlpatterns = [
     path("invoices/", include("invoicing.urls")),
     path("cash/", include("receivables.urls")),
     path("portal/", include("receivables.portal.urls")),
+    path("pay/", include("receivables.paynow.urls")),
     path("reports/", include("reporting.urls")),
     path("imports/", include("imports.urls")),
     path("notifications/", include("notifications.urls")),

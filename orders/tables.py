@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import django_tables2 as tables
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
@@ -64,6 +67,16 @@ class OrderTable(ListTable):
     class Meta(ListTable.Meta):
         order_by = ("-date",)
         attrs = {**ListTable.Meta.attrs, "data-testid": "orders"}
+
+    def __init__(self, data: Any, *args: Any, decisions: Callable[[list], None] | None = None, **kwargs: Any):
+        """`decisions`: sets the latest credit decision on a page's orders (when `data` is not
+        annotated with it: `credit.selectors.latest_decisions_set`)."""
+        super().__init__(data, *args, **kwargs)
+        self.decisions = decisions
+
+    def prepare_page(self, records: list[Any]) -> None:
+        if self.decisions is not None:
+            self.decisions(records)
 
     def render_customer(self, value):
         return customer_cell(value)

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from credit.selectors import customer_position, latest_decision, with_latest_decision
+from credit.selectors import customer_position, latest_decision, latest_decisions_set, with_latest_decision
 from customers.selectors import customer_get, customer_list
 from fulfillment.selectors import shipment_list
 from inventory.selectors import product_list, products_by_id, stock_available, warehouse_list
@@ -251,7 +251,15 @@ def order_list(request):
     }
     if cleaned.get("customer"):
         filters["customer__in"] = customer_list(search=cleaned["customer"]).values("pk")
-    table = OrderTable(with_latest_decision(selectors.order_list(filters=filters)))
+    orders = selectors.order_list(filters=filters)
+    sorts = request.GET.getlist("sort")
+    if request.GET.get("export") or request.GET.get("format") or any("credit" in sort for sort in sorts):
+        # every row (or the sort) needs the decision: annotated in the query
+        table = OrderTable(with_latest_decision(orders))
+    else:
+        # a page needs it only for its 50 rows: one query for them (the annotation's subqueries
+        # would run for every order before the LIMIT)
+        table = OrderTable(orders, decisions=latest_decisions_set)
     return list_page(
         request,
         table,

@@ -40,6 +40,8 @@ from receivables.collections.models import (
 )
 from receivables.disputes.models import Dispute, DisputeEvent, DisputeLine
 from receivables.dunning.models import DunningLevel, DunningNotice, DunningNoticeLine, DunningRun
+from receivables.open_items.models import OpenItemDay, OpenItemDueDay
+from receivables.open_items.rollup import TRIGGER_SQL as ROLLUP_TRIGGER_SQL
 from receivables.portal.models import PortalLink
 
 __all__ = [
@@ -59,6 +61,8 @@ __all__ = [
     "DunningNotice",
     "DunningNoticeLine",
     "DunningRun",
+    "OpenItemDay",
+    "OpenItemDueDay",
     "Payment",
     "PaymentEvent",
     "PaymentNotification",
@@ -155,7 +159,17 @@ class ReceivableEntry(models.Model):
         triggers = [
             pgtrigger.Protect(
                 name="receivable_entry_immutable", operation=pgtrigger.Update | pgtrigger.Delete
-            )
+            ),
+            # the aging rollup (receivables/open_items/models.py), in the inserting transaction:
+            # once per statement, for all the rows it inserted
+            pgtrigger.Trigger(
+                name="receivable_entry_rollup",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert,
+                level=pgtrigger.Statement,
+                referencing=pgtrigger.Referencing(new="new_rows"),
+                func=ROLLUP_TRIGGER_SQL,
+            ),
         ]
 
     def __str__(self) -> str:

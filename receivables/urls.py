@@ -5,6 +5,7 @@ from django.urls import include, path
 app_name = "receivables"
 urlpatterns = [
     path("", include("receivables.cash.urls")),
+    path("", include("receivables.collections.urls")),
     path("", include("receivables.disputes.urls")),
     path("", include("receivables.bank.urls")),
     path("", include("receivables.dunning.urls")),

@@ -46,14 +46,14 @@ SELECT count(*) FILTER (WHERE (s.delivered_at AT TIME ZONE %(tz)s)::date
 """
 
 # An order's status on a date: the target of its last status change before the next midnight.
+# For each order ever held before the end of the day (the partial index `orderevent_on_hold`),
+# its last status change then, by one index probe; only the orders still on hold are read.
 _ON_HOLD = """
-SELECT count(*), COALESCE(SUM(total), 0) FROM (
-    SELECT DISTINCT ON (e.order_id) e.to_status, o.total
-      FROM orders_orderevent e JOIN orders_salesorder o ON o.id = e.order_id
-     WHERE e.to_status <> '' AND e.at < %(end)s
-       AND e.order_id IN (SELECT order_id FROM orders_orderevent WHERE to_status = 'on_hold' AND at < %(end)s)
-     ORDER BY e.order_id, e.at DESC, e.id DESC
-) last WHERE to_status = 'on_hold'
+SELECT count(*), COALESCE(SUM((SELECT o.total FROM orders_salesorder o WHERE o.id = h.order_id)), 0)
+  FROM (SELECT DISTINCT order_id FROM orders_orderevent WHERE to_status = 'on_hold' AND at < %(end)s) h
+ WHERE (SELECT e.to_status FROM orders_orderevent e
+         WHERE e.order_id = h.order_id AND e.to_status <> '' AND e.at < %(end)s
+         ORDER BY e.at DESC, e.id DESC LIMIT 1) = 'on_hold'
 """
 
 

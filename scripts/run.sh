@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBUG="${DEBUG:-true}"
+# The pay-now test provider signs its payment notifications with this (a real provider: its own).
+export O2C_PAYMENT_NOTIFICATION_SECRET="${O2C_PAYMENT_NOTIFICATION_SECRET:-dev-notification-secret}"
 PY=.venv/bin/python
 
 $PY manage.py migrate --noinput

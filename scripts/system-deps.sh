@@ -17,6 +17,8 @@ PACKAGES=(
     poppler-utils
     curl
     jq
+    haproxy    # bench/scale_out.py: the proxy in front of the web processes (decision 0052)
+    pgbouncer  # bench/scale_out.py: transaction pooling (decision 0052)
 )
 # The local database and broker of the test suite, unless the machine already has servers
 # (or the suite is pointed at remote ones).

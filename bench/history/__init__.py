@@ -28,3 +28,7 @@ withdrawn or still open), credited in part or in full, paid in two parts, bounce
 overpaid (some refunded), paid before being matched (applied days later), written off after
 months, or still open and overdue.
 """
+
+# Bump when a change to the generator changes what it writes: kept databases stamped with an older
+# version are regenerated (bench/reports, make bench-data).
+VERSION = 2

@@ -19,6 +19,9 @@ def main() -> None:
     parser.add_argument("--invoices", type=int, default=1_000_000)
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--open-customer", type=int, default=0, help="this many invoices of the last customer stay open"
+    )
     parser.add_argument("--keep", action="store_true", help="do not regenerate if the database exists")
     parser.add_argument("--only-time", action="store_true", help="time the reports on the existing database")
     parser.add_argument("--runs", type=int, default=5)
@@ -27,6 +30,7 @@ def main() -> None:
     )
     parser.add_argument("--explain-all", action="store_true", help="also EXPLAIN the KPI and page queries")
     parser.add_argument("--no-pages", action="store_true", help="time the report functions only")
+    parser.add_argument("--no-time", action="store_true", help="generate and check only; time nothing")
     parser.add_argument("--no-jit", action="store_true", help="time with SET jit = off on the connection")
     args = parser.parse_args()
 
@@ -57,11 +61,18 @@ def main() -> None:
             psql("ANALYZE", DB_NAME)
     else:
         counts = generate(
-            customers=args.customers, invoices=args.invoices, years=args.years, seed=args.seed, log=log
+            customers=args.customers,
+            invoices=args.invoices,
+            years=args.years,
+            seed=args.seed,
+            log=log,
+            open_customer=args.open_customer,
         )
         log("rows: " + ", ".join(f"{name} {count:,}" for name, count in counts.items()))
         if not args.no_check and not check(log):
             sys.exit("the generated history is not consistent")
+    if args.no_time:
+        return
     if args.no_jit:
         from django.db.backends.signals import connection_created
 

@@ -10,10 +10,26 @@ from history.rows import DATABASE_URL, DB_NAME, Tables, database_exists, manage,
 from history.simulation import History
 from history.world import PRODUCT_WORDS
 
+
+def stamp_of(*, customers: int, invoices: int, years: int, seed: int, open_customer: int = 0) -> str:
+    """The comment a generated database carries: the generator's VERSION and its arguments."""
+    from history import VERSION
+
+    return (
+        f"o2c-history version={VERSION} customers={customers} invoices={invoices} years={years} seed={seed}"
+        f" open_customer={open_customer}"
+    )
+
+
+def database_stamp() -> str:
+    """The stamp of the kept database ('' when it has none or does not exist)."""
+    return psql(f"SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '{DB_NAME}'")
+
+
 # ── generation ───────────────────────────────────────────────────────────────────────────────────
 
 
-def generate(*, customers: int, invoices: int, years: int, seed: int, log) -> dict:
+def generate(*, customers: int, invoices: int, years: int, seed: int, log, open_customer: int = 0) -> dict:
     import psycopg2
     from django.utils import timezone
 
@@ -58,11 +74,21 @@ def generate(*, customers: int, invoices: int, years: int, seed: int, log) -> di
         warehouse_id=warehouse_id,
         products=products,
         accounts=accounts,
+        open_customer=open_customer,
     )
     history.run(log)
     log(f"simulated {date.fromordinal(history.start)} … {today} in {time.perf_counter() - simulated:.1f} s")
     counts = tables.finish()
     log(f"simulated and loaded in {time.perf_counter() - simulated:.1f} s")
+    # The aging rollup's trigger ran at the end of each ledger COPY, before the invoices and
+    # payments it joins were committed by their own connections: recompute it from the ledger.
+    from receivables.open_items.rollup import REBUILD_SQL
+
+    rebuilt = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(REBUILD_SQL)
+    connection.commit()
+    log(f"aging rollup rebuilt in {time.perf_counter() - rebuilt:.1f} s")
     connection.autocommit = True
     with connection.cursor() as cursor:
         for table in Tables.COLUMNS:
@@ -79,6 +105,11 @@ def generate(*, customers: int, invoices: int, years: int, seed: int, log) -> di
         vacuumed = time.perf_counter()
         cursor.execute("VACUUM (ANALYZE)")
         log(f"VACUUM (ANALYZE) in {time.perf_counter() - vacuumed:.1f} s")
+        # what was generated, so that a kept database is reused only for the same request
+        stamp = stamp_of(
+            customers=customers, invoices=invoices, years=years, seed=seed, open_customer=open_customer
+        )
+        cursor.execute(f"COMMENT ON DATABASE {DB_NAME} IS '{stamp}'")
     connection.close()
     counts["generation_seconds"] = round(time.perf_counter() - started, 1)
     return counts

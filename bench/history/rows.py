@@ -3,6 +3,7 @@ streams the simulation writes to."""
 
 from __future__ import annotations
 
+import os
 import queue
 import subprocess
 import sys
@@ -15,7 +16,8 @@ from order_intake import SERVER_URL
 from order_intake import env as bench_env
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-DB_NAME = "o2c_history"
+# O2C_HISTORY_DB names another kept database (bench/reports uses o2c_bench_history)
+DB_NAME = os.environ.get("O2C_HISTORY_DB", "o2c_history")
 DATABASE_URL = f"{SERVER_URL}/{DB_NAME}"
 CURRENCY = "EUR"
 MANAGER_USERNAME = "history-manager"
@@ -183,6 +185,17 @@ class Tables:
         "reversal_of_id",
         "ledger_journalline": "id, debit, credit, currency, amount_currency, description, account_id, entry_id",
     }
+    # Columns added to the schema after the generator was written, the same value in every row
+    # (the model's default): appended to the table's columns and to each of its rows.
+    CONSTANT = {
+        "customers_customer": (
+            "language, notify_late_notice, notify_order_confirmation, notify_order_review, notify_shipping_notice, "
+            "country, peppol_id, invoice_format",
+            "en\tt\tt\tt\tt\t\t\tpdf",  # country and Peppol id blank
+        ),
+        "invoicing_invoice": ("previous_number", ""),
+        "receivables_allocation": ("reason", ""),
+    }
     # What each table's foreign keys need committed before its own transaction commits (the keys
     # are DEFERRABLE INITIALLY DEFERRED, so they are checked at commit, not during the COPY).
     PARENTS = {
@@ -225,9 +238,11 @@ class Tables:
 
     def writer(self, name: str):
         put = self.streams[name].put
+        constant = self.CONSTANT.get(self.PARTS.get(name, name))
+        end = f"\t{constant[1]}\n" if constant else "\n"
 
         def row(*fields) -> None:
-            put("\t".join(fields) + "\n")
+            put("\t".join(fields) + end)
 
         return row
 
@@ -259,7 +274,10 @@ class Tables:
                 cursor.execute("SET synchronous_commit = off")
                 for part in names:
                     table = self.PARTS.get(part, part)
-                    cursor.copy_expert(f"COPY {table} ({self.COLUMNS[table]}) FROM STDIN", self.streams[part])
+                    columns = self.COLUMNS[table]
+                    if table in self.CONSTANT:
+                        columns += ", " + self.CONSTANT[table][0]
+                    cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", self.streams[part])
                 copied = time.perf_counter()
                 for parent in self.PARENTS[name]:
                     while not self.committed[parent].wait(0.5):

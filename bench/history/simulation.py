@@ -51,8 +51,12 @@ class History(Movements, Closing):
         warehouse_id: int,
         products: list[tuple[int, str, int, int]],
         accounts: dict[str, int],
+        open_customer: int = 0,
     ):
         self.t = tables
+        # `open_customer` invoices of the second half go to the last customer and stay open (the
+        # payment page's worst case, bench/reports); 0: none
+        self.open_customer = open_customer
         self.rng = random.Random(seed)
         self.n_customers = customers
         self.n_invoices = invoices
@@ -162,6 +166,10 @@ class History(Movements, Closing):
         self.make_customers()
         self.t.close("customers_customer")
         self.customer_of = [0, *(1 + min(i, self.n_customers - 1) for i in self._draw_customers(n))]
+        if self.open_customer:
+            step = max(1, n // 2 // self.open_customer)
+            for iid in range(n - step * min(self.open_customer, n // step) + 1, n + 1, step):
+                self.customer_of[iid] = self.n_customers
         # per-invoice state, index = invoice id
         z = [0] * (n + 1)
         self.i_total, self.i_net, self.i_tax, self.i_rate = z[:], z[:], z[:], z[:]
@@ -287,6 +295,8 @@ class History(Movements, Closing):
     def plan(self, iid: int, cid: int, day: int, due: int) -> None:
         """Decide what happens to the invoice and schedule it (events after today never happen)."""
         rng, schedule = self.rng, self.schedule
+        if self.open_customer and cid == self.n_customers:
+            return  # the open customer never pays
         habit = self.c_habit[cid]
         if habit == "prompt":  # before the due date
             delay = rng.randint(-10, -1)

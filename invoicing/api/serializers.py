@@ -8,6 +8,7 @@ from invoicing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from invoicing.selectors import tax_summary
 from o2c.api_fields import AmountField, IdField, IdOrCodeField, InvoiceLinePartIn, TextField
 from o2c.money import round_money
+from o2c.paylinks import pay_path
 
 
 class InvoiceLineOut(serializers.ModelSerializer):
@@ -45,6 +46,7 @@ class InvoiceOut(serializers.ModelSerializer):
     disputed_amount = serializers.SerializerMethodField()
     tax_summary = serializers.SerializerMethodField()
     pdf_url = serializers.SerializerMethodField()
+    pay_url = serializers.SerializerMethodField()
     lines = InvoiceLineOut(many=True)
     credit_notes = serializers.SerializerMethodField()
     payments = serializers.SerializerMethodField()
@@ -83,6 +85,7 @@ class InvoiceOut(serializers.ModelSerializer):
             "lines",
             "tax_summary",
             "pdf_url",
+            "pay_url",
             "emailed_at",
             "credit_notes",
             "payments",
@@ -111,6 +114,15 @@ class InvoiceOut(serializers.ModelSerializer):
 
     def get_pdf_url(self, invoice) -> str:
         path = reverse("api-invoice-pdf", args=[invoice.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_pay_url(self, invoice) -> str | None:
+        """A signed link to pay what is open through the payment provider; null when nothing is."""
+        if invoice.balance <= 0:
+            return None
+        path = pay_path(invoice.pk)
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from inventory.models import StockLevel
@@ -47,6 +49,26 @@ def test_the_list_filters_sorts_and_exports(client, make_user, warehouse, widget
     assert rows[0].startswith("number,order_date,customer_code")
     assert len(rows) == 2 and rows[1].startswith(big.number) and "within limit" not in rows[1]
     assert "no credit limit" in rows[1]
+
+
+def test_the_list_reads_the_latest_credit_decision_for_its_page_only(client, make_user, warehouse, widget):
+    """The decision is read for the 50 rows of the page (one query), not by subqueries that the
+    database runs for every order before it sorts and cuts the page."""
+    login(client, make_user, "finance")
+    held = place(a_customer("HELD", credit_limit="10.00"), warehouse, widget, "2", submit=True)
+    draft = place(a_customer("FREE"), warehouse, widget, "1")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("orders:list"))
+    orders_query = next(
+        q["sql"] for q in captured if 'FROM "orders_salesorder"' in q["sql"] and "LIMIT" in q["sql"]
+    )
+    assert "credit_creditdecision" not in orders_query
+    page = {order.pk: order for order in response.context["page"]}
+    assert page[held.pk].credit_outcome == "on_hold" and "limit exceeded by" in page[held.pk].credit_reason
+    assert page[draft.pk].credit_outcome is None and page[draft.pk].credit_reason is None
+    assert "limit exceeded by" in response.content.decode()
+    by_credit = client.get(reverse("orders:list"), {"sort": "credit_reason"}).context["page"]  # annotated
+    assert by_credit[0].pk == held.pk and by_credit[0].credit_outcome == "on_hold"
 
 
 def test_the_list_is_closed_to_users_without_a_role(client, make_user):

@@ -88,6 +88,7 @@ class TestNavigationByRole:
             "credit:holds",
             "invoicing:list",
             "invoicing:credit-notes",
+            "receivables:worklist",
             "receivables:payment-new",
             "receivables:payments",
             "receivables:bank-statements",

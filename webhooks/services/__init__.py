@@ -10,9 +10,14 @@ from webhooks.services.endpoints import (
     webhook_url_check,
 )
 from webhooks.services.events import webhook_delivery_resend, webhook_event_record
-from webhooks.services.sending import webhook_deliveries_send, webhook_delivery_attempt
+from webhooks.services.sending import (
+    webhook_deliveries_due_beyond,
+    webhook_deliveries_send,
+    webhook_delivery_attempt,
+)
 
 __all__ = [
+    "webhook_deliveries_due_beyond",
     "webhook_deliveries_send",
     "webhook_delivery_attempt",
     "webhook_delivery_resend",

@@ -21,6 +21,8 @@ class Receiver:
     redirect_to: str = ""  # a 302 to this location for every POST to /redirect
     gate: threading.Event | None = None  # when set up, each answer waits until it is opened
     answer: bytes | None = None  # the body of every answer (default: "ok" or "no: <status>")
+    keep_alive: bool = False  # HTTP/1.1 with persistent connections (default: one per request)
+    connections: int = 0  # TCP connections accepted
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
@@ -34,6 +36,13 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1" if receiver.keep_alive else "HTTP/1.0"
+
+            def setup(self) -> None:
+                super().setup()
+                with receiver.lock:
+                    receiver.connections += 1
+
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("content-length") or 0))
                 with receiver.lock:

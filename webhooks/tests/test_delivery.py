@@ -311,3 +311,26 @@ def test_a_binary_answer_is_recorded_without_failing_the_sender(receiver):
     attempt = WebhookDelivery.objects.get().attempt_rows.get()
     assert attempt.status_code == 500 and "\x00" not in attempt.response_excerpt
     assert len(attempt.response_excerpt) <= 1000
+
+
+def test_deliveries_to_a_receiver_reuse_one_connection_unless_its_answer_is_long():
+    """A worker keeps its connection to a receiver (one session per process, decision 0052); an
+    answer too long to read past the excerpt closes it, so the next delivery opens another."""
+    from webhooks.tests.receiver import Receiver
+
+    receiver = Receiver(keep_alive=True).start()
+    try:
+        an_endpoint(receiver.url, events=["customer.created"])
+        for name in ("Kaffee Kontor", "Teehaus", "Bohnenstube"):
+            a_customer(name=name)
+        assert send_due() == 3
+        assert len(receiver.posts()) == 3 and receiver.connections == 1
+
+        receiver.answer = b"x" * 200_000
+        for name in ("Milchbar", "Zuckerdose"):
+            a_customer(name=name)
+        assert send_due() == 2
+        assert WebhookDelivery.objects.filter(status="delivered").count() == 5
+        assert receiver.connections == 2  # the first long answer closed the kept one: a new one
+    finally:
+        receiver.stop()

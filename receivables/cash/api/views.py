@@ -199,33 +199,39 @@ class PaymentNotificationView(APIView):
         auth=[],
     )
     def post(self, request):
-        raw = request._request.body  # the exact bytes that were signed, read before parsing
-        try:
-            signature_verify(
-                secret=settings.O2C_PAYMENT_NOTIFICATION_SECRET, header=request.headers.get(HEADER), body=raw
-            )
-        except SignatureError as error:
-            raise DomainError(str(error), field="signature", code=error.code) from None
-        body = s.PaymentNotificationIn(data=request.data)
-        body.is_valid(raise_exception=True)
-        event = dict(body.validated_data)
-        reference = parse_id_or_code(event["customer"], field="customer")
-        lookup = {"pk": reference} if isinstance(reference, int) else {"code__iexact": reference}
-        customer = customer_list().filter(**lookup).first()
-        if customer is None:
-            raise DomainError(
-                f"customer {reference} does not exist", field="customer", code=KernelErrorCode.DOES_NOT_EXIST
-            )
-        event["customer"] = customer.pk
-        payment, recorded = pipeline.payment_notification_receive(
-            event={**event, "amount": str(event["amount"]), "received_on": event["received_on"].isoformat()}
+        # the exact bytes that were signed, read before parsing
+        answer, recorded = payment_notification_accept(
+            raw=request._request.body, header=request.headers.get(HEADER), data=request.data
         )
-        return Response(
-            {
-                "id": event["id"],
-                "payment": payment.pk,
-                "payment_number": payment.number,
-                "recorded": recorded,
-            },
-            status=status.HTTP_201_CREATED if recorded else status.HTTP_200_OK,
+        return Response(answer, status=status.HTTP_201_CREATED if recorded else status.HTTP_200_OK)
+
+
+def payment_notification_accept(*, raw: bytes, header: str | None, data: object) -> tuple[dict, bool]:
+    """A signed payment notification, checked and recorded once: what the endpoint answers and
+    whether this call recorded it. The endpoint calls it, and so does the pay-now test provider
+    (receivables/paynow), which signs its notification as a provider would."""
+    try:
+        signature_verify(secret=settings.O2C_PAYMENT_NOTIFICATION_SECRET, header=header, body=raw)
+    except SignatureError as error:
+        raise DomainError(str(error), field="signature", code=error.code) from None
+    body = s.PaymentNotificationIn(data=data)
+    body.is_valid(raise_exception=True)
+    event = dict(body.validated_data)
+    reference = parse_id_or_code(event["customer"], field="customer")
+    lookup = {"pk": reference} if isinstance(reference, int) else {"code__iexact": reference}
+    customer = customer_list().filter(**lookup).first()
+    if customer is None:
+        raise DomainError(
+            f"customer {reference} does not exist", field="customer", code=KernelErrorCode.DOES_NOT_EXIST
         )
+    event["customer"] = customer.pk
+    payment, recorded = pipeline.payment_notification_receive(
+        event={**event, "amount": str(event["amount"]), "received_on": event["received_on"].isoformat()}
+    )
+    answer = {
+        "id": event["id"],
+        "payment": payment.pk,
+        "payment_number": payment.number,
+        "recorded": recorded,
+    }
+    return answer, recorded

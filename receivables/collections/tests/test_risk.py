@@ -95,3 +95,23 @@ def test_the_api_shows_the_score_and_its_factors(api_client_for):
     ]  # fmt: skip
     assert finance.get("/api/v1/customers/999999/risk/").status_code == 404
     assert api_client_for("warehouse").get(f"/api/v1/customers/{customer.pk}/risk/").status_code == 403
+
+
+def test_the_risk_of_many_customers_costs_a_fixed_number_of_queries():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from receivables.collections.risk import customers_risk
+
+    def customers(n):
+        made = [a_customer() for _ in range(n)]
+        for customer in made:
+            pay_invoice(an_invoice(customer, "10.00"), "10.00")
+        return [customer.pk for customer in made]
+
+    few, many = customers(2), customers(6)
+    with CaptureQueriesContext(connection) as for_few:
+        customers_risk(customer_ids=few, as_of=timezone.localdate())
+    with CaptureQueriesContext(connection) as for_many:
+        assert len(customers_risk(customer_ids=few + many, as_of=timezone.localdate())) == 8
+    assert len(for_many) == len(for_few)

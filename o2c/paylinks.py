@@ -1,0 +1,28 @@
+"""Pay-now links (issue 16): a signed token per invoice, so a link in an invoice e-mail, a dunning
+letter, a statement or the portal opens that invoice's payment page without a login and cannot be
+forged for another invoice. The token carries only the invoice id; the page reads what is open
+when it is opened, so an old link never asks for more than is owed (a paid invoice says so)."""
+
+from __future__ import annotations
+
+from django.core import signing
+from django.urls import reverse
+
+SALT = "o2c.pay-now"
+
+
+def pay_token(invoice_id: int) -> str:
+    return signing.dumps(invoice_id, salt=SALT)
+
+
+def pay_token_read(token: str) -> int | None:
+    """The invoice id of a genuine token, else None."""
+    try:
+        value = signing.loads(token, salt=SALT)
+    except signing.BadSignature:
+        return None
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def pay_path(invoice_id: int) -> str:
+    return reverse("paynow:pay", args=[pay_token(invoice_id)])

@@ -1,0 +1,23 @@
+"""Worklist row forms: log an activity (call, e-mail, note, with a follow-up date) and take a
+promise to pay on the customer's account."""
+
+from __future__ import annotations
+
+from django import forms
+
+from o2c.forms import AmountField, BootstrapForm, DateField
+from receivables.collections.models import Activity
+
+
+class ActivityForm(BootstrapForm):
+    small = True
+    kind = forms.ChoiceField(choices=Activity.Kind.choices, initial=Activity.Kind.CALL)
+    note = forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+    follow_up_on = DateField(required=False, label="Follow up on")
+
+
+class PromiseForm(BootstrapForm):
+    small = True
+    amount = AmountField()
+    promised_on = DateField(label="Promised for")
+    note = forms.CharField(max_length=4000, required=False)
