@@ -9,8 +9,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("customers", "0004_cash_discounts"),
-        ("invoicing", "0009_cash_discounts"),
-        ("receivables", "0009_collections"),
+        ("invoicing", "0010_cash_discounts"),
+        ("receivables", "0010_aging_rollup"),
     ]
 
     operations = [
