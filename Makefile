@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test install lint pytest vendor lock stop-db bench-idempotency bench-data clean
+.PHONY: run test install lint pytest vendor lock stop-db bench-idempotency bench bench-peer bench-data clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,18 @@ lint: install
 
 pytest: install
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --durations=25 $(PYTEST_ARGS)
+
+# Benchmarks (BENCHMARKS.md, decision 0049): every bench/ script of the protocol, 3 runs, against
+# a scratch database, gunicorn and a Celery worker; rewrites BENCHMARKS.md's measured tables.
+# bench-peer adds the lean ceiling view and Tryton (../shared/peers/tryton) in the same run.
+#   make bench BENCH_ARGS="--quick --runs 1"      a smoke run
+bench: install
+	bash scripts/ensure-services.sh
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+bench-peer: install
+	bash scripts/ensure-services.sh
+	$(BIN)/python bench/run.py --peer $(BENCH_ARGS)
 
 # Front-end assets are vendored under static/vendor (no CDN, no build step); this refreshes them.
 vendor:

@@ -35,7 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("BENCH_DATABASE", "o2c_bench_bulk")  # its own scratch database
 
-from order_intake import PORT, ROOT, env, manage, prepare, start_server
+from legacy_server import PORT, ROOT, env, manage, prepare, start_server
 
 RUN = int(time.time())
 

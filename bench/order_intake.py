@@ -1,220 +1,159 @@
-"""Order intake throughput: `POST /api/v1/orders/` with `submit: true` against gunicorn and
-PostgreSQL, with 1, 4 and 16 concurrent clients.
+"""Order intake: `POST /api/v1/orders/` with `submit: true` (credit check, allocation), closed-loop
+clients at 1, 4, 16 and 64, in two shapes, and (`O2C_BENCH_PEER=1`) the ceiling beside it.
 
-    .venv/bin/python bench/order_intake.py                 # 1, 4, 16 clients, 20 s each
-    .venv/bin/python bench/order_intake.py --clients 4 --seconds 10 --workers 4
+    .venv/bin/python bench/order_intake.py --json out.json            # alone: builds its own server
+    .venv/bin/python bench/order_intake.py --json out.json --quick    # 1 and 4 clients, 2 s each
+    O2C_BENCH_PEER=1 .venv/bin/python bench/order_intake.py           # with the ceiling
 
-It builds a scratch database `o2c_bench` on the local PostgreSQL (DATABASE_URL's server), loads
-the demo data through `seed_demo`, gives every stock product 1,000,000 units, creates one customer
-without a credit limit per client, starts gunicorn (sync workers) on 127.0.0.1:8123 and drives it
-from threads with keep-alive HTTP connections. Each order has three lines (two stock products,
-one service) drawn at random; every order is credit-checked and allocated. Prints orders/s,
-median and p99 latency per level, and checks that every response was a 201.
+Shapes: (a) every client orders for one customer and the same three stock products (the worst
+contention: one customer row and three stock rows locked by every request); (b) one customer per
+client, three distinct products drawn from 50. Three lines of 1–5 units per order. The clients are
+threads of this process, each on its own keep-alive connection, sending the next order as soon as
+the last one answered (no think time); each level runs `--seconds` after a warm-up that is not
+counted. O2C and the ceiling (bench/ceiling/, `/bench/ceiling/orders/`) run back to back at each
+level, on customers of their own (the ceiling's orders do not add to O2C's credit exposure).
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import random
-import statistics
-import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PORT = 8123
-SERVER_URL = os.environ.get("BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432")
-DATABASE = os.environ.get("BENCH_DATABASE", "o2c_bench")  # another name lets two benches run side by side
-DATABASE_URL = f"{SERVER_URL}/{DATABASE}"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import common
 
-def env() -> dict[str, str]:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "o2c.settings",
-        "DATABASE_URL": DATABASE_URL,
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "LOG_LEVEL": "WARNING",
-        "CONN_MAX_AGE": "600",
-    }
+BENCH_PROTOCOL = 1
+LEVELS = (1, 4, 16, 64)
+QUICK_LEVELS = (1, 4)
+PRODUCTS = 50
+COMMAND = ".venv/bin/python bench/order_intake.py --json out.json"
 
-
-def manage(*args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env(), capture_output=True, text=True, check=True
-    )
-    return result.stdout
-
-
-def prepare(clients: int) -> dict:
-    subprocess.run(
-        ["psql", SERVER_URL + "/postgres", "-qc", f"DROP DATABASE IF EXISTS {DATABASE}"], check=True
-    )
-    subprocess.run(["psql", SERVER_URL + "/postgres", "-qc", f"CREATE DATABASE {DATABASE}"], check=True)
-    manage("migrate", "--noinput", "-v0")
-    manage("seed_demo")
-    script = f"""
-import json
+FIXTURE = """
+import json, time
 from decimal import Decimal
 from django.contrib.auth.models import User
 from customers.services import customer_create
-from inventory.models import Product, Warehouse
+from inventory.services import product_create
+from inventory.selectors import warehouse_list
 from o2c import pipeline
 from o2c.auth import api_token_issue
-main = Warehouse.objects.get(code="MAIN")
-stock = list(Product.objects.filter(kind="stock").values_list("pk", flat=True))
-services = list(Product.objects.filter(kind="service").values_list("pk", flat=True))
-for pk in stock:
-    pipeline.stock_receive(product_id=pk, warehouse_id=main.pk, quantity=Decimal(1000000), reference="bench")
-customers = [customer_create(code=f"B{{i:04d}}", name=f"Bench {{i}}", email=f"b{{i}}@bench.example", credit_limit=None).pk
-             for i in range({max(clients, 16)})]
-print(json.dumps({{"token": api_token_issue(user=User.objects.get(username="sales")), "stock": stock,
-                  "services": services, "customers": customers, "warehouse": main.pk}}))
+run = "%(run)s"
+main = [w for w in warehouse_list() if w.code == "MAIN"][0]
+products = []
+for i in range(%(products)d):
+    product = product_create(sku=f"BI{run}-{i:02d}", name=f"Bench item {i}", unit_price=Decimal("12.50") + i,
+                             tax_rate=Decimal("19.00"), standard_cost=Decimal("5.00"))
+    pipeline.stock_receive(product_id=product.pk, warehouse_id=main.pk, quantity=Decimal(10**9), reference="bench", by=None)
+    products.append(product.pk)
+def customers(prefix, count):
+    return [customer_create(code=f"{prefix}{run}-{i:03d}", name=f"Bench {prefix} {i}", email=f"{prefix.lower()}{i}@bench.example",
+                            credit_limit=None).pk for i in range(count)]
+print(json.dumps({"token": api_token_issue(user=User.objects.get(username="sales")), "warehouse": main.pk,
+                  "products": products, "o2c": customers("IO", %(clients)d), "ceiling": customers("IC", %(clients)d)}))
 """
-    return json.loads(manage("shell", "-c", script).strip().splitlines()[-1])
 
 
-def start_server(workers: int, timeout: int = 30) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "o2c.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            str(workers),
-            "--worker-class",
-            "sync",
-            "--keep-alive",
-            "30",
-            "--log-level",
-            "warning",
-            "--timeout",
-            str(timeout),
-        ],
-        cwd=ROOT,
-        env=env(),
-    )
-    for _ in range(100):
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise RuntimeError("gunicorn did not come up")
+def prepare(env: dict[str, str], clients: int) -> dict:
+    run = f"{os.getpid() % 100000:05d}"
+    script = FIXTURE % {"run": run, "products": PRODUCTS, "clients": clients}
+    return json.loads(common.manage(env, "shell", "-c", script).strip().splitlines()[-1])
 
 
-def load_run(*, path: str, token: str, clients: int, seconds: float, body) -> dict:
-    """`clients` threads POST `body(client_index, request_number)` (a JSON string) to `path` over
-    keep-alive connections for `seconds`: requests, requests/s, median and p99 ms, statuses."""
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
-    lock = threading.Lock()
-    stop_at = time.perf_counter() + seconds
-
-    def client(index: int) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
-        headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
-        mine, codes, number = [], {}, 0
-        while time.perf_counter() < stop_at:
-            number += 1
-            payload = body(index, number)
-            started = time.perf_counter()
-            connection.request("POST", path, body=payload, headers=headers)
-            response = connection.getresponse()
-            response.read()
-            mine.append(time.perf_counter() - started)
-            codes[response.status] = codes.get(response.status, 0) + 1
-        connection.close()
-        with lock:
-            latencies.extend(mine)
-            for code, count in codes.items():
-                statuses[code] = statuses.get(code, 0) + count
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    began = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - began
-    latencies.sort()
+def body(*, fixture: dict, target: str, shape: str, client: int, rng: random.Random) -> dict:
+    if shape == "one":
+        customer, products = fixture[target.lower()][0], fixture["products"][:3]
+    else:
+        customer, products = fixture[target.lower()][client], rng.sample(fixture["products"], 3)
     return {
-        "clients": clients,
-        "requests": len(latencies),
-        "seconds": round(elapsed, 1),
-        "per_second": round(len(latencies) / elapsed, 1),
-        "median_ms": round(statistics.median(latencies) * 1000, 1),
-        "p99_ms": round(latencies[max(0, int(len(latencies) * 0.99) - 1)] * 1000, 1),
-        "statuses": statuses,
+        "customer": customer,
+        "warehouse": fixture["warehouse"],
+        "submit": True,
+        "lines": [{"product": pk, "quantity": str(rng.randint(1, 5))} for pk in products],
     }
 
 
-def run_level(fixture: dict, clients: int, seconds: float) -> dict:
-    rngs = {index: random.Random(index) for index in range(clients)}
+PATHS = {"O2C": "/api/v1/orders/", "ceiling": "/bench/ceiling/orders/"}
+TABLES = {"one": "intake-one-customer", "many": "intake-customer-per-client"}
 
-    def order(index: int, number: int) -> str:
-        rng = rngs[index]
-        lines = [
-            {"product": pk, "quantity": str(rng.randint(1, 5))} for pk in rng.sample(fixture["stock"], 2)
-        ]
-        lines.append({"product": rng.choice(fixture["services"]), "quantity": "1"})
-        customer = fixture["customers"][index % len(fixture["customers"])]
-        return json.dumps(
-            {"customer": customer, "lines": lines, "submit": True, "warehouse": fixture["warehouse"]}
+
+def level(
+    *, base_url: str, fixture: dict, target: str, shape: str, clients: int, seconds: float, warmup: float
+):
+    rngs = [random.Random(client * 7919 + clients) for client in range(clients)]
+
+    def operation(http: common.Http, client: int, number: int) -> bool:
+        status, _ = http.call(
+            "POST",
+            PATHS[target],
+            body(fixture=fixture, target=target, shape=shape, client=client, rng=rngs[client]),
         )
+        return status == 201
 
-    result = load_run(
-        path="/api/v1/orders/", token=fixture["token"], clients=clients, seconds=seconds, body=order
+    return common.closed_loop(
+        clients=clients,
+        seconds=seconds,
+        warmup=warmup,
+        connect=lambda _client: common.Http(base_url, fixture["token"]),
+        operation=operation,
     )
-    return {**result, "orders": result["requests"], "orders_per_second": result["per_second"]}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--clients", type=int, nargs="+", default=[1, 4, 16])
-    parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
-    parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--json", help="write the measurements (BENCH_PROTOCOL) to this file")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: 1 and 4 clients, 2 s each")
+    parser.add_argument("--base-url", help="a running server (default: the harness's, else one of its own)")
+    parser.add_argument("--clients", type=int, nargs="+")
+    parser.add_argument("--seconds", type=float, help="measured seconds per level (default 4, quick 2)")
+    parser.add_argument("--shapes", nargs="+", default=["one", "many"], choices=["one", "many"])
     options = parser.parse_args()
-
-    fixture = prepare(max(options.clients))
-    server = start_server(options.workers)
-    results = []
-    try:
-        run_level(fixture, 2, 3)  # warm up connections and caches
-        for clients in options.clients:
-            result = run_level(fixture, clients, options.seconds)
-            results.append(result)
-            print(json.dumps(result), flush=True)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    print(
-        f"\n| clients | orders/s | median ms | p99 ms | orders | statuses |  (gunicorn {options.workers} sync workers)"
-    )
-    print("| --- | --- | --- | --- | --- | --- |")
-    for r in results:
-        print(
-            f"| {r['clients']} | {r['orders_per_second']} | {r['median_ms']} | {r['p99_ms']} | {r['orders']} | {r['statuses']} |"
-        )
-    if options.json:
-        Path(options.json).write_text(json.dumps(results, indent=2))
-    if any(set(r["statuses"]) != {201} for r in results):
-        sys.exit("some orders were not created (see statuses)")
+    if options.quick:
+        os.environ["O2C_BENCH_QUICK"] = "1"
+    if options.base_url:
+        os.environ["O2C_BENCH_BASE_URL"] = options.base_url
+    quick = common.quick()
+    levels = options.clients or (QUICK_LEVELS if quick else LEVELS)
+    seconds = options.seconds or float(os.environ.get("O2C_BENCH_SECONDS") or (2 if quick else 4))
+    warmup = 0.5 if quick else 1.5
+    targets = ["O2C", "ceiling"] if common.peer() else ["O2C"]
+    results = common.Results(COMMAND)
+    with common.script_environment() as env:
+        fixture = prepare(env, max(levels))
+        base_url = env["O2C_BENCH_BASE_URL"]
+        for shape in options.shapes:
+            for clients in levels:
+                measured = {}
+                for target in targets:
+                    common.log(f"intake {shape}: {target}, {clients} clients, {seconds:g} s")
+                    r = level(
+                        base_url=base_url,
+                        fixture=fixture,
+                        target=target,
+                        shape=shape,
+                        clients=clients,
+                        seconds=seconds,
+                        warmup=warmup,
+                    )
+                    measured[target] = r
+                    common.log(
+                        f"  {r['per_second']:.1f} orders/s, p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, "
+                        f"{r['failed']:.0f} failed, client CPU {r['client_cpu']:.0%}"
+                    )
+                    row = f"{clients} client{'s' if clients > 1 else ''}"
+                    table = TABLES[shape]
+                    results.add(table, row, f"{target} orders/s", r["per_second"], "orders/s", "higher")
+                    results.add(table, row, f"{target} p50 ms", r["p50_ms"], "ms", "lower")
+                    results.add(table, row, f"{target} p99 ms", r["p99_ms"], "ms", "lower")
+                    results.add(table, row, f"{target} failed", r["failed"], "requests", "lower")
+                if "ceiling" in measured and measured["ceiling"]["per_second"]:
+                    ratio = measured["O2C"]["per_second"] / measured["ceiling"]["per_second"]
+                    results.add(TABLES[shape], row, "O2C / ceiling", ratio, "ratio", "higher")
+    results.write(options.json)
 
 
 if __name__ == "__main__":

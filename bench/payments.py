@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from order_intake import SERVER_URL, env, load_run, manage, start_server
+from legacy_server import SERVER_URL, env, load_run, manage, start_server
 
 _FIXTURE = """
 import json

@@ -11,10 +11,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.db import transaction
 
 from credit.errors import CreditErrorCode
 from credit.models import CreditDecision
-from credit.selectors import customer_position
+from credit.selectors import PositionCheck, check_figures, positions_checked
+from customers.services.exposure import exposure_set
 from o2c import locks
 from o2c.errors import DomainError
 
@@ -29,7 +31,7 @@ Outcome, Rule = CreditDecision.Outcome, CreditDecision.Rule
 def credit_check(*, order: SalesOrder, by: User | None = None) -> CreditDecision:
     """Decide on `order` (locked by the caller) and store the decision with its figures."""
     customer = locks.customer_lock(customer_id=order.customer_id)
-    position = customer_position(customer=customer, exclude_order_id=order.pk)
+    position = check_figures(customer_id=customer.pk, order=order)
     exposure = position.exposure + order.total
     limit = customer.credit_limit
     if customer.blocked:
@@ -76,7 +78,7 @@ def credit_decide_manually(*, order: SalesOrder, release: bool, note: str, by: U
             code=CreditErrorCode.NOTE_REQUIRED,
         )
     customer = locks.customer_lock(customer_id=order.customer_id)
-    position = customer_position(customer=customer, exclude_order_id=order.pk)
+    position = check_figures(customer_id=customer.pk, order=order)
     return CreditDecision.objects.create(
         order_id=order.pk,
         customer=customer,
@@ -92,3 +94,21 @@ def credit_decide_manually(*, order: SalesOrder, release: bool, note: str, by: U
         note=note,
         decided_by=by,
     )
+
+
+def credit_positions_repair(
+    *, customer_ids: list[int] | None = None, fix: bool = False
+) -> list[PositionCheck]:
+    """The customers whose kept exposure differs from the sums it stands for (all customers, or
+    `customer_ids`); with `fix`, each is set again to its sums under the customer's lock, which
+    every movement of the figure holds too (decision 0050). Returns the differences found."""
+    wrong = [check for check in positions_checked(customer_ids=customer_ids) if not check.consistent]
+    if fix:
+        for check in wrong:
+            with transaction.atomic():
+                locks.customer_lock(customer_id=check.customer_id)
+                (now,) = positions_checked(customer_ids=[check.customer_id])
+                exposure_set(
+                    customer_id=check.customer_id, open_receivables=now.summed[0], open_orders=now.summed[1]
+                )
+    return wrong

@@ -10,8 +10,16 @@ class CustomerAdmin(admin.ModelAdmin):
     list_filter = ["blocked", "dunning_enabled", "currency"]
     search_fields = ["code", "name", "email", "vat_number"]
 
-    # The e-mail language and opt-outs are edited on the customer page and the API (decision 0046).
-    NOTIFICATION_FIELDS = ["language", *NOTIFICATION_FIELDS]
+    # The e-mail language and opt-outs (decision 0046), the e-invoicing address and format (0058) and
+    # the price list (0054) are edited on the customer page and the API, whose services check them.
+    NOTIFICATION_FIELDS = [
+        "language",
+        *NOTIFICATION_FIELDS,
+        "country",
+        "peppol_id",
+        "invoice_format",
+        "price_list",
+    ]
 
     def get_readonly_fields(self, request, obj=None):
         if request.user.has_perm("customers.change_credit_terms"):

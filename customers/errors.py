@@ -14,6 +14,7 @@ class CustomerErrorCode(ErrorCode):
     DISCOUNT_PERIOD_INVALID = "discount_period_invalid"  # a discount runs 1 … net days (0056)
     DISCOUNT_PERCENT_TOO_HIGH = "discount_percent_too_high"  # above MAX_DISCOUNT_PERCENT: a typo
     PAYMENT_TERMS_CONFLICT = "payment_terms_conflict"  # net_days ≠ payment_terms_days
+    PRICE_LIST_FORBIDDEN = "price_list_forbidden"
     INVALID_PEPPOL_ID = "invalid_peppol_id"
     INVALID_COUNTRY = "invalid_country"
 
@@ -33,3 +34,13 @@ class CreditTermsForbidden(DomainError):
             "detail": self.message,
             **{field: ["only finance or a manager may change this"] for field in self.fields},
         }
+
+
+class PriceListForbidden(DomainError):
+    """Only a manager gives a customer its price list (API.md's roles: price lists, manager)."""
+
+    code = CustomerErrorCode.PRICE_LIST_FORBIDDEN
+    status_code = 403
+
+    def __init__(self) -> None:
+        super().__init__("only a manager may change the price list", field="price_list")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.db import models
 
 from customers import services
 from customers.einvoice import INVOICE_FORMATS, country_clean, peppol_id_clean
@@ -14,6 +15,7 @@ from customers.models import LANGUAGES, default_language
 from o2c.errors import DomainError
 from o2c.forms import AmountField, BootstrapForm
 from o2c.tables import FilterForm
+from pricing.selectors import price_list_choices
 
 COMMON_CURRENCIES = ("EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "JPY")
 
@@ -134,9 +136,25 @@ class CustomerForm(BootstrapForm):
     notify_shipping_notice = forms.BooleanField(required=False, initial=True, label="Shipping notice")
     notify_late_notice = forms.BooleanField(required=False, initial=True, label="Late-shipment notice")
 
-    def __init__(self, *args, can_change_credit_terms: bool, **kwargs):
+    price_list = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text="its prices for orders and quotations (a manager's choice); none: product prices",
+    )
+
+    def __init__(self, *args, can_change_credit_terms: bool, can_change_price_list: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.can_change_credit_terms = can_change_credit_terms
+        self.fields["price_list"].choices = [
+            ("", "— product prices —"),
+            *((pk, f"{name} ({currency})") for pk, name, currency in price_list_choices()),
+        ]
+        if isinstance(self.initial.get("price_list"), models.Model):
+            self.initial["price_list"] = self.initial["price_list"].pk
+        if not can_change_price_list:
+            self.fields["price_list"].disabled = True
+            self.fields["price_list"].help_text = "only a manager may change this"
         if not can_change_credit_terms:
             for name in services.CREDIT_TERMS_FIELDS:
                 self.fields[name].disabled = True
@@ -201,4 +219,4 @@ class CustomerForm(BootstrapForm):
         return [self[name] for name in ("language", *services.NOTIFICATION_FIELDS)]
 
     def credit_fields(self):
-        return [self[name] for name in ("credit_limit", "blocked", "dunning_enabled")]
+        return [self[name] for name in ("credit_limit", "blocked", "dunning_enabled", "price_list")]

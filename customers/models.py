@@ -58,6 +58,10 @@ class Customer(models.Model):
     )
     notify_shipping_notice = models.BooleanField(default=True, help_text="shipping notice e-mail")
     notify_late_notice = models.BooleanField(default=True, help_text="late-shipment notice e-mail")
+    # Its prices (decision 0054): orders and quotations take them, else the product price.
+    price_list = models.ForeignKey(
+        "pricing.PriceList", null=True, blank=True, on_delete=models.PROTECT, related_name="customers"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -73,3 +77,26 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class CustomerExposure(models.Model):
+    """What a customer owes on invoices and has on approved orders, kept as running sums by the
+    movements that change them, so that the credit check reads one row instead of summing the
+    customer's history (docs/decisions/0050-kept-credit-exposure.md).
+
+    - `open_receivables`: the sum of its invoices' open-item rows (receivables/services.py adds
+      every row as it writes it), which is the sum of their balances;
+    - `open_orders`: the sum, over its approved orders not yet closed or cancelled, of the order's
+      total less what has been invoiced of it (orders/services/exposure.py, at every status
+      change and every invoice).
+
+    Written only by `customers.services.exposure_move` (one UPDATE … + delta each, under the lock
+    of the customer the movement already holds); `manage.py credit_positions` compares every row
+    with the sums it stands for and repairs it (`--fix`). A customer without a row has none yet."""
+
+    customer = models.OneToOneField(Customer, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    open_receivables = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    open_orders = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.open_receivables} + {self.open_orders}"

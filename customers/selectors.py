@@ -14,8 +14,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q, QuerySet
 
-from customers.models import Customer
-from o2c.money import round_places
+from customers.models import Customer, CustomerExposure
+from o2c.money import ZERO_CENTS, round_places
 
 # Column names a list may be sorted by (API `?ordering=` and the page's sortable headers).
 ORDERING_FIELDS = (
@@ -200,3 +200,19 @@ def customer_history(*, customer: Customer) -> list[CustomerChange]:
             )
         )
     return history
+
+
+def exposures_kept(*, customer_ids: Iterable[int]) -> dict[int, tuple[Decimal, Decimal]]:
+    """The kept (open receivables, open orders) per customer; zeros for one without movements yet
+    (customers/models.py `CustomerExposure`)."""
+    ids = list(customer_ids)
+    rows = dict.fromkeys(ids, (ZERO_CENTS, ZERO_CENTS))
+    for customer_id, receivables, orders in CustomerExposure.objects.filter(customer_id__in=ids).values_list(
+        "customer_id", "open_receivables", "open_orders"
+    ):
+        rows[customer_id] = (receivables, orders)
+    return rows
+
+
+def customer_ids_all() -> list[int]:
+    return list(Customer.objects.order_by("pk").values_list("pk", flat=True))

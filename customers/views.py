@@ -15,7 +15,7 @@ from customers.forms import COMMON_CURRENCIES, CustomerFilterForm, CustomerForm
 from customers.models import Customer
 from customers.tables import CustomerTable
 from o2c.errors import DomainError
-from o2c.roles import FINANCE, SALES, WAREHOUSE, has_role, role_required
+from o2c.roles import FINANCE, MANAGER, SALES, WAREHOUSE, has_role, role_required
 from o2c.tables import list_page
 
 
@@ -74,6 +74,7 @@ def customer_create(request):
         request.POST or None,
         initial={"credit_limit": services.default_credit_limit()},  # a disabled field keeps it
         can_change_credit_terms=may_change_terms,
+        can_change_price_list=has_role(request.user, MANAGER),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -91,7 +92,10 @@ def customer_edit(request, customer_id: int):
     customer = _customer_or_404(customer_id)
     initial = {name: getattr(customer, name) for name in services.EDITABLE_FIELDS}
     form = CustomerForm(
-        request.POST or None, initial=initial, can_change_credit_terms=has_role(request.user, FINANCE)
+        request.POST or None,
+        initial=initial,
+        can_change_credit_terms=has_role(request.user, FINANCE),
+        can_change_price_list=has_role(request.user, MANAGER),
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -35,10 +35,10 @@ if TYPE_CHECKING:
 
 def order_allocate(*, order: SalesOrder) -> dict[int, Decimal]:
     """Reserve what is available for each open stock line; returns the quantity per line id."""
-    lines = [
+    lines = [  # order.lines.all(): the lines the order carries, when it does (pipeline)
         line
-        for line in order.lines.filter(is_stock=True).order_by("pk")
-        if line.quantity - line.quantity_reserved - line.quantity_shipped > 0
+        for line in sorted(order.lines.all(), key=lambda line: line.pk)
+        if line.is_stock and line.quantity - line.quantity_reserved - line.quantity_shipped > 0
     ]
     if not lines:
         return {}

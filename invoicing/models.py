@@ -86,6 +86,10 @@ class Invoice(models.Model):
         ordering = ["-issue_date", "-pk"]
         indexes = [
             models.Index(fields=["customer", "status"], name="invoice_customer_status"),
+            # the credit check's overdue figure: a customer's open invoices by due date (decision 0050)
+            models.Index(
+                fields=["customer", "due_date"], condition=Q(balance__gt=0), name="invoice_open_customer_due"
+            ),
             # Reporting (bench/history.py, BENCHMARKS.md): aging as of a date reads the open invoices and
             # the settled ones moved after that date from these covering indexes alone; credit sales
             # sum `total` by issue date.

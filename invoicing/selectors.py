@@ -214,9 +214,10 @@ def line_credit(
 def invoice_quantities_on_approval(*, order: SalesOrder) -> dict[int, Decimal]:
     """What an approved order invoices at once: all of it when it has service lines only;
     nothing otherwise (its goods are invoiced as they ship)."""
-    if order.lines.filter(is_stock=True).exists():
+    lines = order.lines.all()  # the lines the order carries (pipeline), else one read
+    if any(line.is_stock for line in lines):
         return {}
-    return {line.pk: line.quantity for line in order.lines.all()}
+    return {line.pk: line.quantity for line in lines}
 
 
 def invoice_quantities_on_shipment(*, order: SalesOrder, shipped: dict[int, Decimal]) -> dict[int, Decimal]:

@@ -12,6 +12,8 @@ import pgtrigger
 from django.conf import settings
 from django.db import models
 
+from ledger.rates.models import ExchangeRate  # noqa: F401  # the concept package's model, for Django
+
 BALANCE_CHECK = """
 DECLARE
     total_debit numeric;

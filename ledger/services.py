@@ -23,6 +23,7 @@ from o2c.money import ZERO, round_money
 from o2c.numbering import document_number_next
 from o2c.parsing import MAX_AMOUNT, date_check
 from o2c.roles import MANAGER, has_role
+from o2c.transactions import step
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -168,7 +169,7 @@ def lock_date_set(*, lock_date: date | None, by: User | None) -> LedgerSettings:
     return row
 
 
-@transaction.atomic
+@step
 def journal_entry_post(
     *,
     entry_date: date,

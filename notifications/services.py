@@ -14,7 +14,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from notifications.errors import NotificationErrorCode
 from notifications.models import (
@@ -58,18 +59,36 @@ def notification_queue(
     company sends no notifications (`O2C_CUSTOMER_NOTIFICATIONS` off)."""
     if not settings.O2C_CUSTOMER_NOTIFICATIONS:
         return None
-    existing = Notification.objects.filter(kind=kind, order=order, shipment=shipment)
-    if existing.exists():
+    notification = Notification(
+        kind=kind,
+        order=order,
+        shipment=shipment,
+        recipient=recipient,
+        language=language,
+        created_at=timezone.now(),
+    )
+    # One statement: the row, unless the document has one of this kind already, a concurrent
+    # twin's included (the constraints decide; no savepoint to recover from an IntegrityError).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT_ONCE,
+            [kind, order.pk, shipment.pk if shipment else None, recipient, language, notification.created_at],
+        )
+        row = cursor.fetchone()
+    if row is None:
         return None
-    try:
-        with transaction.atomic():  # a savepoint: a concurrent twin loses on the constraint
-            notification = Notification.objects.create(
-                kind=kind, order=order, shipment=shipment, recipient=recipient, language=language
-            )
-    except IntegrityError:
-        return None
+    notification.pk = row[0]
+    notification._state.adding = False
     outbox_enqueue(kind=OUTBOX_KIND, payload={"notification_id": notification.pk})
     return notification
+
+
+_INSERT_ONCE = f"""
+INSERT INTO {Notification._meta.db_table} (kind, order_id, shipment_id, recipient, language, created_at)
+VALUES (%s, %s, %s, %s, %s, %s)
+ON CONFLICT DO NOTHING
+RETURNING id
+"""  # noqa: S608 (a table name, not input)
 
 
 def _to_customer(kind: str, order: SalesOrder, shipment: Shipment | None = None) -> Notification | None:

@@ -34,6 +34,7 @@ from o2c.csv import csv_writer
 from o2c.errors import DomainError, ErrorCode, KernelErrorCode, error_codes
 from o2c.parsing import text_check
 from o2c.roles import has_role
+from o2c.transactions import whole
 
 logger = logging.getLogger(__name__)
 
@@ -183,7 +184,7 @@ class IdempotentMixin(_MixinBase):
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         if request.method != "POST" or idempotency.HEADER not in request.META:
             return super().dispatch(request, *args, **kwargs)
-        with transaction.atomic():
+        with whole():  # any error rolls back everything: the steps inside need no savepoints
             response = super().dispatch(request, *args, **kwargs)
             pending = getattr(self, "_idempotency_pending", None)
             if pending is None:

@@ -93,6 +93,23 @@ class DocumentRow:
     net: str
 
 
+def document_rows(lines: Any, currency: str) -> list[DocumentRow]:
+    """The printed rows of an order's or quotation's lines (each with its product read along)."""
+    return [
+        DocumentRow(
+            position=line.position,
+            description=line.description,
+            sku=line.product.sku,
+            quantity=document_quantity(line.quantity),
+            unit_price=document_amount(line.unit_price, currency),
+            discount=document_percent(line.discount_percent) if line.discount_percent else "",
+            tax_rate=document_percent(line.tax_rate),
+            net=document_amount(line.net_amount, currency),
+        )
+        for line in lines
+    ]
+
+
 @dataclass(frozen=True)
 class TaxRow:
     rate: str

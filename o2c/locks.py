@@ -3,6 +3,7 @@
 The lock order. A transaction that locks rows of several kinds takes them in this order, and
 the rows of one kind in primary-key order (stock levels: warehouse, then product):
 
+    0. quotations             quotation_lock, quotations_lock  (accepting one creates its order)
     1. order headers          order_lock, orders_lock          (header before its lines)
        then a return of it    return_lock                      (returns/: the order's child)
     2. shipments              shipment_lock
@@ -15,7 +16,7 @@ the rows of one kind in primary-key order (stock levels: warehouse, then product
     9. number series          number_series_lock, then the numbers themselves (o2c/numbering.py):
                               the document's series (INV, CN, PAY) before the journal's (JE)
 
-Journal entries (`journal_entry_lock`), the ledger settings row (`ledger_settings_lock`), report
+Price lists (`price_list_lock`), journal entries (`journal_entry_lock`), the ledger settings row (`ledger_settings_lock`), report
 deliveries, outbox messages, webhook deliveries and import batches are locked alone.
 A step that learns only later that it needs a row of an earlier kind either took it up front
 (o2c/pipeline/cash.py: a payment locks the orders of the customer's open invoices before the
@@ -46,6 +47,8 @@ if TYPE_CHECKING:  # types only: at run time the models come from the app regist
     from invoicing.models import Invoice
     from ledger.models import JournalEntry, LedgerSettings
     from orders.models import SalesOrder
+    from pricing.models import PriceList
+    from quotations.models import Quotation
     from receivables.models import BankStatementLine, Dispute, Payment, Promise
     from reporting.models import ReportDelivery
     from returns.models import Return
@@ -68,6 +71,22 @@ def lock(queryset: QuerySet[M], *, skip_locked: bool = False) -> list[M]:
 def lock_one(queryset: QuerySet[M], **lookup: Any) -> M:
     """The one row of `queryset` matching `lookup`, locked (DoesNotExist when there is none)."""
     return queryset.select_for_update(of=("self",)).get(**lookup)
+
+
+# ── 0. quotations ─────────────────────────────────────────────────────────────────────────────────
+
+
+def quotation_lock(*, quotation_id: int) -> Quotation:
+    """The quotation header (its customer read along, not locked): sending, accepting, declining
+    and expiring start here; accepting then creates and submits its order."""
+    return lock_one(_model("quotations.Quotation").objects.select_related("customer"), pk=quotation_id)
+
+
+def quotations_lock(*, quotation_ids: Iterable[int], skip_locked: bool = False) -> list[Quotation]:
+    """Several quotations in primary-key order (the nightly expiry skips those being accepted)."""
+    return lock(
+        _model("quotations.Quotation").objects.filter(pk__in=list(quotation_ids)), skip_locked=skip_locked
+    )
 
 
 # ── 1. orders ─────────────────────────────────────────────────────────────────────────────────────
@@ -204,6 +223,11 @@ def number_series_lock(*, names: Iterable[str]) -> list[Model]:
 
 
 # ── locked alone ──────────────────────────────────────────────────────────────────────────────────
+
+
+def price_list_lock(*, price_list_id: int) -> PriceList:
+    """A price list while its items are replaced (two edits one after the other)."""
+    return lock_one(_model("pricing.PriceList").objects, pk=price_list_id)
 
 
 def journal_entry_lock(*, entry_id: int) -> JournalEntry:

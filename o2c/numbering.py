@@ -28,6 +28,7 @@ from o2c import locks
 
 SERIES = {
     "order": "SO",
+    "quotation": "QT",
     "invoice": "INV",
     "opening_invoice": "OB",  # an open invoice carried over from a previous system (imports)
     "credit_note": "CN",
@@ -88,6 +89,7 @@ def document_number_next(*, series: str, on: date) -> str:
 # serialising the transactions that create them (a rolled-back order leaves a hole, as in Saleor).
 SEQUENCES = {
     "order": "o2c_order_number_seq",
+    "quotation": "o2c_quotation_number_seq",  # quotations/migrations/0001
     "shipment": "o2c_shipment_number_seq",
     "return": "o2c_return_number_seq",  # created by returns' first migration
 }

@@ -11,8 +11,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 from csp.constants import NONE, SELF
+
+from o2c.beat import SCHEDULE as BEAT_SCHEDULE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -86,7 +87,9 @@ INSTALLED_APPS = [
     "customers",
     "inventory",
     "ledger",
+    "pricing",
     "orders",
+    "quotations",
     "credit",
     "fulfillment",
     "invoicing",
@@ -179,56 +182,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = env("TIME_ZONE", default="Europe/Berlin")  # daily jobs run on company time
-CELERY_BEAT_SCHEDULE = {
-    # The safety net of the outbox: messages whose on-commit relay was lost are picked up here.
-    "outbox-relay": {"task": "o2c.tasks.outbox_relay", "schedule": timedelta(minutes=1)},
-    "idempotency-purge": {"task": "o2c.tasks.idempotency_purge", "schedule": crontab(minute=17)},
-    # The counter rows of this year's and next year's invoice, credit note, payment and journal
-    # numbers, long before the first document of the year (safe to repeat).
-    "number-series-prepare": {
-        "task": "o2c.tasks.number_series_prepare",
-        "schedule": crontab(hour=1, minute=7),
-    },
-    "late-flags": {"task": "fulfillment.tasks.late_flags_refresh", "schedule": crontab(minute=5)},
-    # The safety net of webhook deliveries: due ones whose on-commit task was lost.
-    "webhook-deliveries": {
-        "task": "webhooks.tasks.webhook_deliveries_send",
-        "schedule": timedelta(minutes=1),
-    },
-    # Invoices open after their due date become overdue, once each (safe to repeat).
-    "invoices-overdue": {
-        "task": "invoicing.tasks.invoices_flag_overdue",
-        "schedule": crontab(hour=0, minute=5),
-    },
-    "backorders-refill": {
-        "task": "fulfillment.tasks.backorders_refill_all",
-        "schedule": timedelta(minutes=10),
-    },
-    # Promises to pay: kept when paid, broken the day after their date (before the dunning run,
-    # so that a broken promise's invoices are reminded the same morning).
-    "promises-check": {
-        "task": "receivables.collections.tasks.promises_check",
-        "schedule": crontab(hour=0, minute=25),
-    },
-    # Today's dunning notices, before the office opens (safe to repeat: one notice a day per customer).
-    "dunning-daily": {
-        "task": "receivables.dunning_tasks.dunning_daily",
-        "schedule": crontab(hour=6, minute=30),
-    },
-    # The KPIs of the day that just ended, for trends (an upsert per date: safe to repeat).
-    "kpi-snapshot-nightly": {
-        "task": "reporting.tasks.kpi_snapshot_nightly",
-        "schedule": crontab(hour=0, minute=15),
-    },
-    # The aging rollup's rows of the day merged per key (receivables/open_items/models.py), before
-    # the KPI snapshot reads it.
-    "aging-rollup-compact": {
-        "task": "receivables.open_items.tasks.aging_rollup_compact",
-        "schedule": crontab(hour=0, minute=10),
-    },
-    # The daily report e-mail to its subscribers (once per subscriber and date).
-    "daily-report": {"task": "reporting.tasks.daily_report_send", "schedule": crontab(hour=7, minute=0)},
-}
+O2C_QUOTATION_VALID_DAYS = env.int("O2C_QUOTATION_VALID_DAYS", default=30)
+CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE  # every periodic task: o2c/beat.py
+
 
 # --- Authentication ----------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -367,6 +323,8 @@ SPECTACULAR_SETTINGS = {
         "PromiseStatusEnum": "receivables.collections.models.Promise.Status",
         "ActivityKindEnum": "receivables.collections.models.Activity.Kind",
         "ProductKindEnum": "inventory.models.Product.Kind",
+        "QuotationStatusEnum": "quotations.models.Quotation.Status",
+        "PriceSourceEnum": "pricing.selectors.PriceSource",
         "ReturnStatusEnum": "returns.models.Return.Status",
     },
     # the `Error` and `ErrorCode` components of the error answers (decisions 0038, 0043)

@@ -9,12 +9,10 @@ its lines.
 from __future__ import annotations
 
 from o2c.documents import (
-    DocumentRow,
     company_block,
     document_amount,
     document_date,
-    document_percent,
-    document_quantity,
+    document_rows,
     pdf_render,
     recipient_block,
     tax_summary,
@@ -44,19 +42,7 @@ def order_confirmation_pdf_render(*, order: SalesOrder) -> bytes:
         "recipient": recipient_block(customer=customer),
         "facts": facts,
         "ship_to": [line.strip() for line in address.text.splitlines() if line.strip()],
-        "rows": [
-            DocumentRow(
-                position=line.position,
-                description=line.description,
-                sku=line.product.sku,
-                quantity=document_quantity(line.quantity),
-                unit_price=document_amount(line.unit_price, currency),
-                discount=document_percent(line.discount_percent) if line.discount_percent else "",
-                tax_rate=document_percent(line.tax_rate),
-                net=document_amount(line.net_amount, currency),
-            )
-            for line in lines
-        ],
+        "rows": document_rows(lines, currency),
         "tax_summary": tax_summary(lines, currency),
         "totals": {
             "net": document_amount(order.net_total, currency),

@@ -19,7 +19,10 @@ from o2c.money import ZERO, LineAmounts, line_amounts, round_money
 from o2c.parsing import MAX_AMOUNT, MAX_QUANTITY, parse_decimal, parse_optional_id
 from o2c.tables import FilterForm
 from orders.models import SalesOrder
-from orders.services import LineInput
+from orders.services import LineInput, line_price
+from pricing.selectors import PriceBreaks, PriceSource
+
+ONE = Decimal(1)
 
 # err.field of a DomainError → the entry form field it is shown next to
 ERROR_FIELDS = {
@@ -46,6 +49,21 @@ class LineRow:
     @property
     def blank(self) -> bool:
         return self.product_id is None and not self.product_query.strip() and not self.quantity.strip()
+
+
+def line_rows_of(lines) -> list[LineRow]:
+    """The rows of a stored order's or quotation's lines, as its edit page shows them: a typed
+    price stays typed; a price from the list or the product is left blank and priced again."""
+    return [
+        LineRow(
+            key=line.position,
+            product_id=line.product_id,
+            quantity=f"{line.quantity.normalize():f}",
+            unit_price=str(line.unit_price) if line.price_source == PriceSource.MANUAL else "",
+            discount_percent=f"{line.discount_percent.normalize():f}" if line.discount_percent else "",
+        )
+        for line in lines
+    ]
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -180,7 +198,8 @@ class LinePreview:
     position: int
     product: object | None = None
     tax_rate: Decimal | None = None
-    list_price: Decimal | None = None
+    list_price: Decimal | None = None  # what the line costs without a typed price
+    price_source: str = ""  # price_list, product or manual (pricing.selectors.PriceSource)
     amounts: LineAmounts | None = None
     available: Decimal | None = None
     stock: str = ""  # in_stock, partial, backorder, service, or "" when nothing to say yet
@@ -225,7 +244,14 @@ def _number(text: str, name: str, default: Decimal | None = None) -> Decimal | N
 
 
 def order_preview(
-    *, rows: list[LineRow], products: dict, availability: dict, customer=None, currency: str, headroom=None
+    *,
+    rows: list[LineRow],
+    products: dict,
+    availability: dict,
+    customer=None,
+    currency: str,
+    headroom=None,
+    breaks: PriceBreaks | None = None,
 ) -> OrderPreview:
     """Price each row as `orders.services` will (tax rate 0 for tax-exempt customers, amounts
     rounded once per line by `o2c.money.line_amounts`) and give each stock line its hint."""
@@ -240,10 +266,17 @@ def order_preview(
                 line.problem = "pick a product"
             continue
         line.product = product
-        line.list_price = product.unit_price
         line.tax_rate = ZERO if customer is not None and customer.tax_exempt else product.tax_rate
         quantity = _number(row.quantity, "quantity")
-        unit_price = _number(row.unit_price, "unit_price", default=product.unit_price)
+        # the price the services will take when none is typed (the same rule: services.line_price)
+        untyped = line_price(
+            line=LineInput(product_id=product.pk, quantity=quantity if quantity and quantity > 0 else ONE),
+            product=product,
+            breaks=breaks or PriceBreaks(),
+        )
+        line.list_price = untyped.unit_price
+        line.price_source = PriceSource.MANUAL if row.unit_price else untyped.source
+        unit_price = _number(row.unit_price, "unit_price", default=untyped.unit_price)
         discount = _number(row.discount_percent, "discount_percent", default=ZERO)
         if row.quantity and quantity is None:
             line.problem = "quantity is not a number"

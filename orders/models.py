@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from o2c.models import StatusEvent
+from pricing.selectors import PriceSource
 
 
 class SalesOrder(models.Model):
@@ -48,6 +49,9 @@ class SalesOrder(models.Model):
     net_total = models.DecimalField(max_digits=18, decimal_places=2, default=0)
     tax_total = models.DecimalField(max_digits=18, decimal_places=2, default=0)
     total = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    # The gross of its invoices (they sum to `total` once all is invoiced): what of the order no
+    # longer counts as open order value in the customer's exposure (decision 0050).
+    amount_invoiced = models.DecimalField(max_digits=18, decimal_places=2, default=0, db_default=0)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
     fulfillment_status = models.CharField(
         max_length=20, choices=Fulfillment.choices, default=Fulfillment.UNALLOCATED, db_index=True
@@ -118,6 +122,12 @@ class SalesOrderLine(models.Model):
     )
     quantity = models.DecimalField(max_digits=15, decimal_places=3)
     unit_price = models.DecimalField(max_digits=18, decimal_places=2)
+    price_source = models.CharField(
+        max_length=12,
+        choices=PriceSource.choices,
+        default=PriceSource.PRODUCT,
+        help_text="where the unit price came from: the customer's price list, the product, or typed",
+    )
     discount_percent = models.DecimalField(max_digits=5, decimal_places=2, default=0)
     tax_rate = models.DecimalField(max_digits=5, decimal_places=2)
     net_amount = models.DecimalField(max_digits=18, decimal_places=2)

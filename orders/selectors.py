@@ -7,11 +7,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, Prefetch, QuerySet, Sum, prefetch_related_objects
 
-from o2c.money import ZERO_CENTS as ZERO
-from o2c.money import round_money
+from o2c.money import ZERO_CENTS
 from orders.models import OrderEvent, SalesOrder, SalesOrderLine
 
 # Approved orders whose value still counts toward the customer's exposure until invoiced.
@@ -51,21 +49,50 @@ def order_detail_list() -> QuerySet[SalesOrder]:
     )
 
 
+def order_placed_detail(*, order: SalesOrder) -> SalesOrder:
+    """An order just placed (in this transaction, not invoiced), ready for the API's answer from
+    the object in hand: its lines read (one query); it has no shipments, invoices, credit notes or
+    payments yet (decision 0050)."""
+    if "lines" not in getattr(order, "_prefetched_objects_cache", {}):
+        order_lines_load(order=order)
+    order._prefetched_objects_cache["shipments"] = order.shipments.none()  # type: ignore[attr-defined]
+    order._prefetched_objects_cache["invoices"] = order.invoices.none()  # type: ignore[attr-defined]
+    return order
+
+
+def order_lines_load(*, order: SalesOrder) -> list[SalesOrderLine]:
+    """The order's lines with their products, read once and kept on the order object (a
+    prefetch): the steps after the credit check (allocation, reservations, the services-only
+    check) and the answer use them through `order.lines.all()` instead of reading them again;
+    a filtered `order.lines` still reads the table."""
+    getattr(order, "_prefetched_objects_cache", {}).pop("lines", None)
+    prefetch_related_objects(
+        [order],
+        Prefetch("lines", queryset=SalesOrderLine.objects.select_related("product").order_by("position")),
+    )
+    return list(order.lines.all())
+
+
 def uninvoiced_order_values(
     *, customer_ids: list[int], exclude_order_id: int | None = None
 ) -> dict[int, Decimal]:
-    """Per customer: the gross value of approved orders not yet invoiced (pro rata per line)."""
-    uninvoiced_share = ExpressionWrapper(
-        F("total_amount") * (F("quantity") - F("quantity_invoiced")) / F("quantity"),
-        output_field=DecimalField(max_digits=30, decimal_places=6),
-    )
-    lines = SalesOrderLine.objects.filter(
-        order__customer_id__in=customer_ids, order__status__in=EXPOSURE_STATUSES
-    )
+    """Per customer, summed: the gross value of approved orders not yet invoiced (each order's
+    total less its invoices' gross). The credit check reads the same figure kept on the customer
+    (orders/services/exposure.py); this sum is what `manage.py credit_positions` checks it against."""
+    orders = SalesOrder.objects.filter(customer_id__in=customer_ids, status__in=EXPOSURE_STATUSES)
     if exclude_order_id:
-        lines = lines.exclude(order_id=exclude_order_id)
-    rows = lines.values("order__customer_id").annotate(value=Coalesce(Sum(uninvoiced_share), Value(ZERO)))
-    return {row["order__customer_id"]: round_money(row["value"]) for row in rows}
+        orders = orders.exclude(pk=exclude_order_id)
+    rows = orders.values("customer_id").annotate(value=Sum(F("total") - F("amount_invoiced")))
+    return {row["customer_id"]: row["value"] for row in rows}
+
+
+def order_exposure(order: SalesOrder, *, status: str | None = None) -> Decimal:
+    """The order's share of its customer's open orders value (in `status`, else its own): an
+    approved order (open, or fulfilled and not yet paid) counts with its total less what has been
+    invoiced of it; a draft, held, closed or cancelled one counts nothing (decision 0050)."""
+    if (status or order.status) not in EXPOSURE_STATUSES:
+        return ZERO_CENTS
+    return order.total - order.amount_invoiced
 
 
 def backordered_lines(*, product_id: int, warehouse_id: int) -> QuerySet[SalesOrderLine]:

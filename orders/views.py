@@ -16,6 +16,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from credit.selectors import customer_position, latest_decision, latest_decisions_set, with_latest_decision
@@ -37,6 +38,7 @@ from orders.forms import (
     OrderEntryForm,
     OrderFilterForm,
     ReasonForm,
+    line_rows_of,
     order_preview,
 )
 from orders.models import SalesOrder
@@ -77,12 +79,15 @@ def _url_or_none(name: str, *args) -> str | None:
 # --- the entry page -----------------------------------------------------------------------------
 
 
-def _entry_context(form: OrderEntryForm, *, order: SalesOrder | None = None) -> dict:
-    """The preview of what `form` holds: customer, its credit position, priced lines, totals."""
+def entry_context(form: OrderEntryForm, *, order: SalesOrder | None = None, document=None) -> dict:
+    """The preview of what `form` holds: customer, its credit position, priced lines, totals.
+    The entry component of orders and quotations (quotations.views): `document` is the order or
+    quotation being edited (its customer is fixed, its lines priced on its own date)."""
     rows = form.rows
+    document = document or order
     customer = (
-        order.customer
-        if order
+        document.customer
+        if document
         else _customer_or_none(form.data.get("customer") or form.initial.get("customer"))
     )
     warehouse_id = form.data.get("warehouse") or form.initial.get("warehouse") or _first_choice(form)
@@ -99,10 +104,18 @@ def _entry_context(form: OrderEntryForm, *, order: SalesOrder | None = None) -> 
         customer=customer,
         currency=customer.currency if customer else settings.O2C_BASE_CURRENCY,
         headroom=position.headroom if position else None,
+        breaks=services.customer_price_breaks(
+            customer=customer,
+            on=order.order_date if order else timezone.localdate(),
+            product_ids=products.keys(),
+        )
+        if customer
+        else None,
     )
     return {
         "form": form,
         "order": order,
+        "document": document,
         "customer": customer,
         "position": position,
         "preview": preview,
@@ -114,13 +127,20 @@ def _entry_context(form: OrderEntryForm, *, order: SalesOrder | None = None) -> 
     }
 
 
+def _document_date(document):
+    """The date an order or quotation being edited is priced on; a new one: today."""
+    if document is None:
+        return timezone.localdate()
+    return getattr(document, "order_date", None) or document.quotation_date
+
+
 def _first_choice(form: OrderEntryForm):
     choices = form.fields["warehouse"].choices
     return choices[0][0] if choices else None
 
 
 def _render_entry(request, form: OrderEntryForm, *, order: SalesOrder | None = None):
-    return render(request, "orders/order_form.html", _entry_context(form, order=order))
+    return render(request, "orders/order_form.html", entry_context(form, order=order))
 
 
 def _placed_message(request, order: SalesOrder) -> None:
@@ -169,16 +189,7 @@ def order_edit(request, order_id: int):
         return redirect("orders:detail", order_id=order.pk)
     warehouses = list(warehouse_list())
     if request.method != "POST":
-        rows = [
-            LineRow(
-                key=line.position,
-                product_id=line.product_id,
-                quantity=f"{line.quantity.normalize():f}",
-                unit_price=str(line.unit_price),
-                discount_percent=f"{line.discount_percent.normalize():f}" if line.discount_percent else "",
-            )
-            for line in order.lines.all()
-        ]
+        rows = line_rows_of(order.lines.all())
         initial = {
             "customer": order.customer_id,
             "warehouse": order.warehouse_id,
@@ -207,7 +218,7 @@ def entry_lines(request):
     figures, totals and credit position as out-of-band fragments only. No input is ever
     swapped, so nothing the clerk types while a request is under way is lost."""
     form = OrderEntryForm(request.POST, warehouses=list(warehouse_list()))
-    return render(request, "orders/order_form.html#recalc", _entry_context(form))
+    return render(request, "orders/order_form.html#recalc", entry_context(form))
 
 
 @role_required(SALES)
@@ -307,6 +318,7 @@ def order_detail(request, order_id: int):
 def _related_documents(order: SalesOrder, *, finance: bool) -> dict:
     """The order's shipments, invoices, credit notes, payments and disputes, each one query."""
     related = {
+        "quotation": _quotation_of(order),
         "shipments": list(shipment_list(filters={"order": order.pk}).prefetch_related(None).order_by("pk")),
         "invoices": list(invoice_rows().filter(order_id=order.pk).order_by("pk")),
         "credit_notes": list(
@@ -325,6 +337,14 @@ def _related_documents(order: SalesOrder, *, finance: bool) -> dict:
             dispute_list(filters={"invoice__order": order.pk}).prefetch_related(None).order_by("pk")
         )
     return related
+
+
+def _quotation_of(order: SalesOrder):
+    """The quotation the order came from, if any (the reverse side of quotations' link)."""
+    try:
+        return order.quotation  # type: ignore[attr-defined]
+    except ObjectDoesNotExist:
+        return None
 
 
 def _timeline(order: SalesOrder) -> list:

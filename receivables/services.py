@@ -10,6 +10,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from customers.services.exposure import exposure_move
+from o2c.money import ZERO
 from o2c.parsing import parse_amount
 from receivables.models import ReceivableEntry
 
@@ -22,30 +24,48 @@ Kind = ReceivableEntry.Kind
 def receivable_record_invoice(*, invoice: Invoice) -> None:
     """The invoice's own row (+ its total), written when it is issued."""
     if invoice.total > 0:
-        ReceivableEntry.objects.create(
-            customer_id=invoice.customer_id,
-            kind=Kind.INVOICE,
-            entry_date=invoice.issue_date,
-            amount=invoice.total,
-            currency=invoice.currency,
-            invoice_id=invoice.pk,
+        receivable_entries_add(
+            [
+                ReceivableEntry(
+                    customer_id=invoice.customer_id,
+                    kind=Kind.INVOICE,
+                    entry_date=invoice.issue_date,
+                    amount=invoice.total,
+                    currency=invoice.currency,
+                    invoice_id=invoice.pk,
+                )
+            ]
         )
 
 
 def receivable_record_credit_note(*, credit_note: CreditNote) -> None:
-    ReceivableEntry.objects.create(
-        customer_id=credit_note.customer_id,
-        kind=Kind.CREDIT_NOTE,
-        entry_date=credit_note.issue_date,
-        amount=-credit_note.total,
-        currency=credit_note.currency,
-        invoice_id=credit_note.invoice_id,
-        credit_note_id=credit_note.pk,
+    receivable_entries_add(
+        [
+            ReceivableEntry(
+                customer_id=credit_note.customer_id,
+                kind=Kind.CREDIT_NOTE,
+                entry_date=credit_note.issue_date,
+                amount=-credit_note.total,
+                currency=credit_note.currency,
+                invoice_id=credit_note.invoice_id,
+                credit_note_id=credit_note.pk,
+            )
+        ]
     )
 
 
 def receivable_entries_add(rows: list[ReceivableEntry]) -> None:
-    ReceivableEntry.objects.bulk_create([row for row in rows if row.amount])
+    """Write open-item rows: every row of the ledger is written here, and the rows on invoices
+    move the customer's kept open receivables by their sum (decision 0050). Callers write them
+    after their journal entry, so that the kept row is the last row they lock."""
+    rows = [row for row in rows if row.amount]
+    ReceivableEntry.objects.bulk_create(rows)
+    moved: dict[int, Decimal] = {}
+    for row in rows:
+        if row.invoice_id is not None:
+            moved[row.customer_id] = moved.get(row.customer_id, ZERO) + row.amount
+    for customer_id, amount in sorted(moved.items()):
+        exposure_move(customer_id=customer_id, open_receivables=amount)
 
 
 def amount_clean(value: object, *, field: str = "amount") -> Decimal:

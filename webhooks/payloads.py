@@ -22,6 +22,8 @@ from invoicing import selectors as invoicing_selectors
 from invoicing.api.serializers import CreditNoteOut, InvoiceOut
 from orders import selectors as order_selectors
 from orders.api.serializers import OrderOut
+from quotations import selectors as quotation_selectors
+from quotations.api.serializers import QuotationOut
 from receivables.cash import selectors as cash_selectors
 from receivables.cash.api.serializers import PaymentOut
 from receivables.collections import selectors as collections_selectors
@@ -69,6 +71,10 @@ def _dispute(pk: int) -> Any:
     return DisputeOut(dispute_selectors.dispute_list().get(pk=pk)).data
 
 
+def _quotation(pk: int) -> Any:
+    return QuotationOut(quotation_selectors.quotation_get(quotation_id=pk)).data
+
+
 def _promise(pk: int) -> Any:
     return PromiseOut(collections_selectors.promise_get(promise_id=pk)).data
 
@@ -90,6 +96,7 @@ RENDERERS: dict[str, Callable[[int], Any]] = {
     "receivables.payment": _payment,
     "receivables.dispute": _dispute,
     "receivables.dunningnotice": _dunning_notice,
+    "quotations.quotation": _quotation,
     "receivables.promise": _promise,
     "returns.return": _return,
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import random
 import time
 from datetime import date, timedelta
@@ -102,6 +103,9 @@ def generate(*, customers: int, invoices: int, years: int, seed: int, log, open_
                 "INSERT INTO sequences_sequence (name, last) VALUES (%s, %s) ON CONFLICT (name) DO UPDATE SET last = %s",
                 [name, last, last],
             )
+        # what of each order is invoiced and every customer's kept credit exposure (decision 0050),
+        # by the SQL of the migration that introduced them
+        cursor.execute(importlib.import_module("orders.migrations.0011_exposure_backfill").BACKFILL)
         vacuumed = time.perf_counter()
         cursor.execute("VACUUM (ANALYZE)")
         log(f"VACUUM (ANALYZE) in {time.perf_counter() - vacuumed:.1f} s")

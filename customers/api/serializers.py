@@ -10,7 +10,7 @@ from customers import services
 from customers.einvoice import INVOICE_FORMATS, country_clean, peppol_id_clean
 from customers.errors import CustomerErrorCode
 from customers.models import LANGUAGES, Customer
-from o2c.api_fields import AmountField, PercentField, TextField
+from o2c.api_fields import AmountField, IdField, PercentField, TextField
 from o2c.errors import DomainError
 
 
@@ -106,6 +106,11 @@ class CustomerIn(serializers.Serializer):
     )
     notify_shipping_notice = serializers.BooleanField(required=False, default=True)
     notify_late_notice = serializers.BooleanField(required=False, default=True)
+    price_list = IdField(
+        required=False,
+        allow_null=True,
+        help_text="the customer's price list (in its currency); manager only; null: product prices",
+    )
 
     def validate(self, attrs):
         """`payment_terms` into the customer's fields; its `net_days` and `payment_terms_days` are

@@ -21,14 +21,17 @@ from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
 from customers.einvoice import country_clean, invoice_format_clean, peppol_id_clean
-from customers.errors import CreditTermsForbidden, CustomerErrorCode
+from customers.errors import CreditTermsForbidden, CustomerErrorCode, PriceListForbidden
 from customers.models import LANGUAGES, Customer, default_language
+from customers.services.terms import MAX_DISCOUNT_PERCENT as MAX_DISCOUNT_PERCENT
+from customers.services.terms import discount_terms_check, discount_terms_clean
 from o2c import locks
 from o2c.errors import DomainError, KernelErrorCode
 from o2c.events import event_emit
 from o2c.money import is_rounded, round_money
 from o2c.parsing import MAX_AMOUNT, parse_decimal, text_check
-from o2c.roles import FINANCE, has_role
+from o2c.roles import FINANCE, MANAGER, has_role
+from pricing.selectors import price_list_exists
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -61,10 +64,10 @@ EDITABLE_FIELDS = (
     "invoice_format",
     "language",
     *NOTIFICATION_FIELDS,
+    "price_list",
 )
 CREDIT_TERMS_DEFAULTS = {"blocked": False, "dunning_enabled": True}  # and default_credit_limit()
 MAX_PAYMENT_TERMS_DAYS = 365
-MAX_DISCOUNT_PERCENT = Decimal("50.00")  # a cash discount above this is a typo, not a term
 MAX_CREDIT_LIMIT = MAX_AMOUNT  # as every amount: headroom and exposure sums then fit their columns
 
 _EU_VAT_PREFIXES = frozenset(eu_vat.MEMBER_STATES) | {"el"}  # Greece files as EL
@@ -197,27 +200,7 @@ def _fields_clean(fields: dict[str, Any]) -> dict[str, Any]:
                 field="payment_terms_days",
                 code=KernelErrorCode.OUT_OF_RANGE,
             )
-    if "discount_percent" in cleaned:
-        cleaned["discount_percent"] = parse_decimal(
-            cleaned["discount_percent"],
-            field="discount_percent",
-            minimum=Decimal("0"),
-            maximum=Decimal("100"),
-        )
-        if cleaned["discount_percent"] > MAX_DISCOUNT_PERCENT:
-            raise DomainError(
-                f"a cash discount is at most {MAX_DISCOUNT_PERCENT} %",
-                field="discount_percent",
-                code=CustomerErrorCode.DISCOUNT_PERCENT_TOO_HIGH,
-            )
-    if "discount_days" in cleaned:
-        days = cleaned["discount_days"]
-        if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= MAX_PAYMENT_TERMS_DAYS:
-            raise DomainError(
-                f"discount days are 0 to {MAX_PAYMENT_TERMS_DAYS}",
-                field="discount_days",
-                code=KernelErrorCode.OUT_OF_RANGE,
-            )
+    discount_terms_clean(cleaned)
     if cleaned.get("credit_limit") is not None:
         limit = Decimal(cleaned["credit_limit"])
         if not limit.is_finite() or limit < 0 or limit > MAX_CREDIT_LIMIT:
@@ -233,16 +216,36 @@ def _fields_clean(fields: dict[str, Any]) -> dict[str, Any]:
                 code=KernelErrorCode.TOO_MANY_DECIMALS,
             )
         cleaned["credit_limit"] = round_money(limit)
+    if cleaned.get("price_list") is not None:
+        cleaned["price_list"] = _price_list_clean(cleaned["price_list"])
     return cleaned
 
 
-def _discount_terms_check(customer: Customer) -> None:
-    """A cash discount runs for at least a day and ends by the net due date (2 % 10, net 30)."""
-    if customer.discount_percent > 0 and not 1 <= customer.discount_days <= customer.payment_terms_days:
+def _price_list_clean(value: Any) -> Any:
+    """The price list of this id (given as the id or the list itself), or a 400 naming it."""
+    price_list_id = getattr(value, "pk", value)
+    found = price_list_exists(price_list_id=price_list_id) if isinstance(price_list_id, int) else None
+    if found is None:
         raise DomainError(
-            f"the discount period is 1 to {customer.payment_terms_days} days (the net terms)",
-            field="discount_days",
-            code=CustomerErrorCode.DISCOUNT_PERIOD_INVALID,
+            f"price list {price_list_id} does not exist",
+            field="price_list",
+            code=KernelErrorCode.DOES_NOT_EXIST,
+        )
+    return found
+
+
+def _price_list_check(*, fields: dict[str, Any], changed: list[str], by: User | None) -> None:
+    """A manager's decision (`by` None is the system); the list is in the customer's currency."""
+    if "price_list" not in changed:
+        return
+    if by is not None and not has_role(by, MANAGER):
+        raise PriceListForbidden()
+    price_list = fields.get("price_list")
+    if price_list is not None and price_list.currency != fields["currency"]:
+        raise DomainError(
+            f"{price_list.name} is in {price_list.currency}; the customer is billed in {fields['currency']}",
+            field="price_list",
+            code=KernelErrorCode.CURRENCY_MISMATCH,
         )
 
 
@@ -254,7 +257,7 @@ def _credit_terms_check(*, changed: list[str], by: User | None) -> None:
 
 
 def _save(customer: Customer, *, update_fields: list[str] | None = None) -> None:
-    _discount_terms_check(customer)
+    discount_terms_check(customer)
     customer.full_clean(validate_unique=False)
     try:
         with transaction.atomic():  # a savepoint: a concurrent duplicate code is a 400, not a 500
@@ -292,6 +295,7 @@ def customer_create(
     notify_order_review: bool = True,
     notify_shipping_notice: bool = True,
     notify_late_notice: bool = True,
+    price_list: Any = None,
     by: User | None = None,
 ) -> Customer:
     """A new customer. Without `credit_limit` it takes `default_credit_limit()`; `credit_limit=None`
@@ -324,8 +328,10 @@ def customer_create(
             "notify_order_review": notify_order_review,
             "notify_shipping_notice": notify_shipping_notice,
             "notify_late_notice": notify_late_notice,
+            "price_list": price_list,
         }
     )
+    _price_list_check(fields=fields, changed=["price_list"] if price_list is not None else [], by=by)
     defaults = {"credit_limit": default_limit, **CREDIT_TERMS_DEFAULTS}
     _credit_terms_check(
         changed=[name for name, default in defaults.items() if fields[name] != default], by=by
@@ -352,6 +358,7 @@ def customer_update(*, customer_id: int, by: User | None, **fields: Any) -> Cust
     customer = locks.customer_lock(customer_id=customer_id)
     changed = [name for name, value in cleaned.items() if getattr(customer, name) != value]
     _credit_terms_check(changed=changed, by=by)
+    _price_list_check(fields={"currency": customer.currency, **cleaned}, changed=changed, by=by)
     if not changed:
         return customer
     if "code" in changed and Customer.objects.filter(code=cleaned["code"]).exclude(pk=customer.pk).exists():

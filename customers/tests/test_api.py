@@ -61,6 +61,7 @@ def test_finance_creates_a_customer_and_reads_it_back(api_client_for):
         "notify_order_review": True,
         "notify_shipping_notice": True,
         "notify_late_notice": True,
+        "price_list": None,
         "balance": "0.00",
         "exposure": "0.00",
         "overdue_amount": "0.00",

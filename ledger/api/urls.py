@@ -1,8 +1,9 @@
-from django.urls import path
+from django.urls import include, path
 
 from ledger.api import views
 
 urlpatterns = [
+    path("", include("ledger.rates.api.urls")),
     path("ledger/trial-balance/", views.TrialBalanceView.as_view(), name="api-trial-balance"),
     path("ledger/lock-date/", views.LockDateView.as_view(), name="api-lock-date"),
     path("ledger/entries/", views.JournalEntryListView.as_view(), name="api-journal-entries"),

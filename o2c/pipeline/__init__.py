@@ -6,6 +6,7 @@ deeper; stage apps never sequence other stages, and no step hides in a Django si
 pipeline only sequences: what a rule decides (what to invoice, which invoices a payment settles,
 what a dispute credits, how goods in are posted) is in the stage that owns it.
 
+    quotation.py    quotation_accept: the accepted quotation becomes the order, then order_submit
     order.py        order_place, order_submit, hold_release, hold_reject, order_cancel
     fulfilment.py   shipment_create, shipment_pack, shipment_ship (stock out, then the invoice),
                     shipment_deliver, late_flags_refresh, stock_receive, backorders_refill
@@ -31,6 +32,9 @@ series before it posts the cost of the goods.
 
 # 1. Order: entry, credit check, allocation, credit holds, cancellation.
 from o2c.pipeline.order import order_place, order_submit, hold_release, hold_reject, order_cancel
+
+# 0. Quotation: accepted, it becomes the order and goes through the credit check (decision 0053).
+from o2c.pipeline.quotation import quotation_accept
 
 # 2. Fulfilment: pick, pack, ship (and invoice what shipped), deliver; goods in and backorders.
 from o2c.pipeline.fulfilment import (
@@ -64,6 +68,7 @@ from o2c.pipeline.collections import write_off, dispute_open, dispute_resolve
 from o2c.pipeline.returns import return_request, return_receive, return_cancel
 
 __all__ = [
+    "quotation_accept",
     "order_place",
     "order_submit",
     "hold_release",

@@ -37,7 +37,9 @@ def invoice_issue(
     quantities and payment status."""
     invoice = invoicing.invoice_create(order=order, quantities=quantities, shipment=shipment, by=by)
     receivables.receivable_record_invoice(invoice=invoice)
-    orders.order_record_invoice(order=order, invoiced=quantities, reference=invoice.number, by=by)
+    orders.order_record_invoice(
+        order=order, invoiced=quantities, amount=invoice.total, reference=invoice.number, by=by
+    )
     orders_settle(order_ids=[order.pk], on=invoice.issue_date, reference=invoice.number, by=by)
 
 

@@ -19,6 +19,7 @@ from o2c import locks
 from o2c.errors import Conflict, DomainError, KernelErrorCode
 from o2c.pipeline.billing import invoices_settle
 from o2c.pipeline.order import held_orders_recheck
+from o2c.transactions import step
 from orders import selectors as order_selectors
 from receivables import services as receivables
 from receivables.bank import services as bank_services
@@ -80,7 +81,7 @@ def _cash_order_ids(*, customer_id: int, invoice_ids: Iterable[int]) -> set[int]
     )
 
 
-@transaction.atomic
+@step
 def payment_record(
     *,
     customer_id: int,

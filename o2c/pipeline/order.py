@@ -7,12 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
+from credit import selectors as credit_selectors
 from credit import services as credit
 from fulfillment import services as fulfillment
 from invoicing import selectors as invoicing_selectors
 from o2c import locks
 from o2c.pipeline.billing import invoice_issue
 from o2c.pipeline.fulfilment import backorders_allocate
+from o2c.transactions import step
 from orders import selectors as order_selectors
 from orders import services as orders
 from orders.models import SalesOrder
@@ -21,21 +23,26 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
-@transaction.atomic
+@step
 def order_place(*, by: User | None, submit: bool = False, **fields: Any) -> SalesOrder:
-    """A sales order from the order entry page or the API: a draft, submitted at once if asked."""
+    """A sales order from the order entry page or the API: a draft, submitted at once if asked
+    (the draft was written in this transaction: no one else can see it, let alone lock it)."""
     order = orders.order_create(by=by, **fields)
     if submit:
-        return order_submit(order_id=order.pk, by=by)
+        return _submit(order=order, by=by)
     return order
 
 
-@transaction.atomic
+@step
 def order_submit(*, order_id: int, by: User | None) -> SalesOrder:
     """Credit check (locks the customer), then allocation of what is in stock."""
-    order = locks.order_lock(order_id=order_id)
+    return _submit(order=locks.order_lock(order_id=order_id), by=by)
+
+
+def _submit(*, order: SalesOrder, by: User | None) -> SalesOrder:
     orders.order_check_submittable(order=order)
     decision = credit.credit_check(order=order, by=by)
+    credit_selectors.decision_attach(order, decision)  # the answer shows it without reading it again
     orders.order_mark_submitted(order=order, approved=decision.approved, reason=decision.reason, by=by)
     if decision.approved:
         _after_approval(order=order, by=by)
@@ -43,7 +50,9 @@ def order_submit(*, order_id: int, by: User | None) -> SalesOrder:
 
 
 def _after_approval(*, order: SalesOrder, by: User | None) -> None:
-    """Allocate the stock lines; an order of services only is invoiced at once."""
+    """Allocate the stock lines; an order of services only is invoiced at once. The lines are
+    read once, here, and carried by the order to each of these steps (and to the answer)."""
+    order_selectors.order_lines_load(order=order)
     orders.order_record_reservations(order=order, reserved=fulfillment.order_allocate(order=order), by=by)
     quantities = invoicing_selectors.invoice_quantities_on_approval(order=order)
     if quantities:
@@ -54,6 +63,9 @@ def _after_approval(*, order: SalesOrder, by: User | None) -> None:
 def hold_release(*, order_id: int, note: str, by: User | None) -> SalesOrder:
     """Finance releases a credit hold; the order goes on to allocation."""
     order = locks.order_lock(order_id=order_id)
+    # The customer before its kept exposure moves (the release counts the order in), as the
+    # credit check takes it: never the kept row first and the customer after (decision 0050).
+    locks.customer_lock(customer_id=order.customer_id)
     orders.order_release_hold(order=order, note=note, by=by)
     credit.credit_decide_manually(order=order, release=True, note=note, by=by)
     _after_approval(order=order, by=by)
@@ -69,7 +81,7 @@ def hold_reject(*, order_id: int, note: str, by: User | None) -> SalesOrder:
     return order
 
 
-@transaction.atomic
+@step
 def held_orders_recheck(*, customer_id: int, by: User | None = None) -> list[SalesOrder]:
     """Check a customer's held orders again (after a payment); approved ones are allocated."""
     approved = []
@@ -102,6 +114,9 @@ def order_cancel(*, order_id: int, reason: str, by: User | None) -> SalesOrder:
     order = locks.order_lock(order_id=order_id)
     orders.order_check_cancellable(order=order)
     fulfillment.shipments_cancel_open(order=order, reason=reason, by=by)
+    # The customer in its place (before the stock): the cancellation moves its kept exposure, which
+    # a credit check holding the customer may be about to move too (decision 0050).
+    locks.customer_share_lock(customer_id=order.customer_id)
     released = fulfillment.order_deallocate(order=order)
     orders.order_cancel(order=order, reason=reason, released=released, by=by)
     for product_id in product_ids:

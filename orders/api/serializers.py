@@ -10,7 +10,12 @@ from orders.models import OrderEvent, SalesOrder, SalesOrderLine
 class OrderLineIn(serializers.Serializer):
     product = IdField()
     quantity = QuantityField()
-    unit_price = AmountField(min_value=Decimal("0"), required=False)
+    unit_price = AmountField(
+        min_value=Decimal("0"),
+        required=False,
+        help_text="left out: the customer's price list for this quantity, else the product price; "
+        "given: a manual price (price_source `manual`)",
+    )
     discount_percent = PercentField(required=False, default=Decimal("0"))
 
 
@@ -56,6 +61,7 @@ class OrderLineOut(serializers.ModelSerializer):
             "description",
             "quantity",
             "unit_price",
+            "price_source",
             "discount_percent",
             "tax_rate",
             "net_amount",

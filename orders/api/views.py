@@ -3,18 +3,18 @@
 from collections.abc import Callable
 
 import django_filters
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.response import Response
 
-from credit.selectors import with_latest_decision
+from credit.selectors import decision_attach, with_latest_decision
 from o2c import pipeline
 from o2c.api import GenericAPIView, ListAPIView, role_permission
 from o2c.api_bulk import BulkIn, bulk_create, bulk_schema
 from o2c.api_fields import FilterSet
 from o2c.roles import FINANCE, SALES, WAREHOUSE
+from o2c.transactions import whole
 from orders import selectors, services
 from orders.api import serializers as s
 from orders.models import SalesOrder
@@ -52,14 +52,26 @@ def _line_inputs(lines):
     ]
 
 
-def _order_response(step: Callable[[], SalesOrder], status_code=status.HTTP_200_OK) -> Response:
+def _order_response(
+    step: Callable[[], SalesOrder], status_code=status.HTTP_200_OK, *, placed: bool = False
+) -> Response:
     """Run `step` (a pipeline step or service returning the order) and answer the order as it was
     written: read and serialised inside the step's transaction, so that nothing touches the
     database after the commit (a database that drops then cannot turn a committed order into a
-    500; decision 0030)."""
-    with transaction.atomic():
+    500; decision 0030). Any error rolls the whole step back (`whole`: no savepoint per step).
+
+    An order just `placed` is answered from the object in hand with its lines and decision
+    (decision 0050), unless it was invoiced on approval (services only): settling that invoice
+    moved another copy of the order's row, so it is read again like any other."""
+    with whole():
         order = step()
-        data = s.OrderOut(with_latest_decision(selectors.order_detail_list()).get(pk=order.pk)).data
+        if placed and order.billing_status == SalesOrder.Billing.NOT_INVOICED:
+            detail = selectors.order_placed_detail(order=order)
+            if not hasattr(detail, "credit_outcome"):  # submitted: the step attached its decision
+                decision_attach(detail)
+        else:
+            detail = with_latest_decision(selectors.order_detail_list()).get(pk=order.pk)
+        data = s.OrderOut(detail).data
     return Response(data, status=status_code)
 
 
@@ -98,6 +110,7 @@ def _order_create(payload, *, by) -> Response:
             currency=data["currency"] or None,
         ),
         status.HTTP_201_CREATED,
+        placed=True,
     )
 
 

@@ -6,7 +6,16 @@ transaction (orders/services/events.py). The sequencing of stages (credit, then 
 o2c/pipeline/.
 """
 
-from orders.services.entry import LineInput, order_create, order_update
+from orders.services.entry import (
+    LineInput,
+    LinePrice,
+    customer_price_breaks,
+    document_header_resolve,
+    line_price,
+    lines_build,
+    order_create,
+    order_update,
+)
 from orders.services.lifecycle import (
     order_cancel,
     order_check_cancellable,
@@ -25,6 +34,11 @@ from orders.services.lifecycle import (
 
 __all__ = [
     "LineInput",
+    "LinePrice",
+    "customer_price_breaks",
+    "document_header_resolve",
+    "line_price",
+    "lines_build",
     "order_cancel",
     "order_check_cancellable",
     "order_check_shippable",

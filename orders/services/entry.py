@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -22,15 +22,17 @@ from o2c.events import event_emit
 from o2c.money import ZERO, line_amounts, round_quantity
 from o2c.numbering import sequence_number_next
 from o2c.parsing import MAX_AMOUNT
+from o2c.transactions import step
 from orders.errors import OrderErrorCode
 from orders.models import SalesOrder, SalesOrderLine
 from orders.services.events import event_record as _event
+from pricing.selectors import PriceBreaks, PriceSource, price_breaks
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
     from customers.models import Customer
-    from inventory.models import Warehouse
+    from inventory.models import Product, Warehouse
 
 MAX_QUANTITY = Decimal("1000000000")  # 10^9 units on one line is a typo, not an order
 MAX_LINES = 500
@@ -40,8 +42,35 @@ MAX_LINES = 500
 class LineInput:
     product_id: int
     quantity: Decimal
-    unit_price: Decimal | None = None  # defaults to the product's list price
+    unit_price: Decimal | None = None  # defaults to the customer's price list, else the product's
     discount_percent: Decimal = ZERO
+    # With a unit price: where it came from (a quotation's line keeps its source on the order);
+    # None is a price typed on the line, `manual`.
+    price_source: str | None = None
+
+
+@dataclass(frozen=True)
+class LinePrice:
+    unit_price: Decimal
+    source: str
+
+
+def line_price(*, line: LineInput, product: Product, breaks: PriceBreaks) -> LinePrice:
+    """The unit price of a line and where it came from (decision 0054): a typed price, else the
+    customer's price list for this quantity, else the product's price."""
+    if line.unit_price is not None:
+        return LinePrice(Decimal(line.unit_price), line.price_source or PriceSource.MANUAL)
+    listed = breaks.price(product_id=product.pk, quantity=Decimal(line.quantity))
+    if listed is not None:
+        return LinePrice(listed, PriceSource.PRICE_LIST)
+    return LinePrice(product.unit_price, PriceSource.PRODUCT)
+
+
+def customer_price_breaks(*, customer: Customer, on: date, product_ids: Iterable[int | None]) -> PriceBreaks:
+    """The breaks of `customer`'s price list valid on `on` for `product_ids` (one query)."""
+    return price_breaks(
+        price_list_id=customer.price_list_id, currency=customer.currency, on=on, product_ids=product_ids
+    )
 
 
 def _resolve_customer(customer_id: int) -> Customer:
@@ -88,7 +117,30 @@ def _resolve_warehouse(warehouse_id: int | None) -> Warehouse:
     return warehouse
 
 
+def document_header_resolve(
+    *, customer_id: int, currency: str | None, warehouse_id: int | None
+) -> tuple[Customer, str, Warehouse]:
+    """The customer, currency and warehouse of a new sales document (an order, a quotation)."""
+    customer = _resolve_customer(customer_id)
+    return customer, _resolve_currency(customer, currency), _resolve_warehouse(warehouse_id)
+
+
 def _build_lines(order: SalesOrder, customer: Customer, lines: Sequence[LineInput]) -> list[SalesOrderLine]:
+    return lines_build(
+        customer=customer,
+        currency=order.currency,
+        on=order.order_date,
+        lines=lines,
+        make=SalesOrderLine,
+        order=order,
+    )
+
+
+def lines_build(
+    *, customer: Customer, currency: str, on: date, lines: Sequence[LineInput], make: Any, **parent: Any
+) -> list[Any]:
+    """Price, check and round `lines` for `customer` on `on`: `make(**parent, position=…, …)` for
+    each (an order line, a quotation line). Refusals name `lines` and the line's position."""
     if not lines:
         raise DomainError("an order needs at least one line", field="lines", code=OrderErrorCode.NO_LINES)
     if len(lines) > MAX_LINES:
@@ -96,6 +148,7 @@ def _build_lines(order: SalesOrder, customer: Customer, lines: Sequence[LineInpu
             f"an order has at most {MAX_LINES} lines", field="lines", code=KernelErrorCode.TOO_MANY_LINES
         )
     products = products_by_id(product_ids={line.product_id for line in lines})
+    breaks = customer_price_breaks(customer=customer, on=on, product_ids=products.keys())
     built = []
     for position, line in enumerate(lines, start=1):
         product = products.get(line.product_id)
@@ -137,7 +190,8 @@ def _build_lines(order: SalesOrder, customer: Customer, lines: Sequence[LineInpu
                 field="lines",
                 code=KernelErrorCode.OUT_OF_RANGE,
             )
-        unit_price = product.unit_price if line.unit_price is None else Decimal(line.unit_price)
+        price = line_price(line=line, product=product, breaks=breaks)
+        unit_price = price.unit_price
         if unit_price < 0:
             raise DomainError(
                 f"line {position}: the unit price cannot be negative",
@@ -156,7 +210,7 @@ def _build_lines(order: SalesOrder, customer: Customer, lines: Sequence[LineInpu
             unit_price=unit_price,
             discount_percent=discount,
             tax_rate=tax_rate,
-            currency=order.currency,
+            currency=currency,
         )
         if amounts.total > MAX_AMOUNT:  # 10^9 units at 10^10 would overflow every column and sum
             raise DomainError(
@@ -165,14 +219,15 @@ def _build_lines(order: SalesOrder, customer: Customer, lines: Sequence[LineInpu
                 code=KernelErrorCode.AMOUNT_TOO_LARGE,
             )
         built.append(
-            SalesOrderLine(
-                order=order,
+            make(
+                **parent,
                 position=position,
                 product=product,
                 description=product.name,
                 is_stock=product.is_stock,
                 quantity=quantity,
                 unit_price=unit_price,
+                price_source=price.source,
                 discount_percent=discount,
                 tax_rate=tax_rate,
                 net_amount=amounts.net,
@@ -190,15 +245,19 @@ def _build_lines(order: SalesOrder, customer: Customer, lines: Sequence[LineInpu
     return built
 
 
-def _store_lines(order: SalesOrder, lines: list[SalesOrderLine]) -> None:
-    SalesOrderLine.objects.bulk_create(lines)
+def _totals_set(order: SalesOrder, lines: list[SalesOrderLine]) -> None:
     order.net_total = sum((line.net_amount for line in lines), ZERO)
     order.tax_total = sum((line.tax_amount for line in lines), ZERO)
     order.total = order.net_total + order.tax_total
+
+
+def _store_lines(order: SalesOrder, lines: list[SalesOrderLine]) -> None:
+    SalesOrderLine.objects.bulk_create(lines)
+    _totals_set(order, lines)
     order.save(update_fields=["net_total", "tax_total", "total"])
 
 
-@transaction.atomic
+@step
 def order_create(
     *,
     customer_id: int,
@@ -232,8 +291,11 @@ def order_create(
     lines_built = _build_lines(order, customer, lines)
     # Numbered once the input is valid: a refused order draws no number (docs/decisions/0022).
     order.number = sequence_number_next(series="order", on=today)
+    _totals_set(order, lines_built)  # the header written once, with its totals
     order.save()
-    _store_lines(order, lines_built)
+    for built in lines_built:
+        built.order = order  # its id, now that it has one
+    SalesOrderLine.objects.bulk_create(lines_built)
     _event(order, "created", by=by, detail=f"{len(lines_built)} lines, total {order.total} {order.currency}")
     event_emit("order.created", order)
     return order

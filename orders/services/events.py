@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from o2c.states import transition
 from orders.models import OrderEvent, SalesOrder
+from orders.selectors import order_exposure
+from orders.services.exposure import exposure_follow
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -20,6 +22,9 @@ def event_record(order: SalesOrder, event: str, *, by: User | None = None, detai
 def status_set(
     order: SalesOrder, target: str, *, event: str, by: User | None = None, detail: str = ""
 ) -> None:
+    """The status change with its event row, and the customer's kept exposure moved by what the
+    order's share changed (approved: it counts; closed, cancelled, held: it no longer does)."""
+    before = order_exposure(order)
     transition(
         order,
         target,
@@ -28,3 +33,4 @@ def status_set(
         event=event,
         update_fields=["fulfillment_status", "submitted_at"],
     )
+    exposure_follow(order, before=before)

@@ -15,8 +15,10 @@ from o2c.money import ZERO
 from o2c.states import transition_assert
 from orders.errors import OrderErrorCode
 from orders.models import SalesOrder, SalesOrderLine
+from orders.selectors import order_exposure
 from orders.services.events import event_record as _event
 from orders.services.events import status_set as _set_status
+from orders.services.exposure import exposure_follow
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -63,7 +65,7 @@ def order_record_reservations(
     *, order: SalesOrder, reserved: dict[int, Decimal], by: User | None = None, event: str = "allocated"
 ) -> None:
     """Store what allocation reserved per line; the rest of each open stock line is backordered."""
-    lines = list(order.lines.filter(is_stock=True).order_by("pk"))
+    lines = sorted((line for line in order.lines.all() if line.is_stock), key=lambda line: line.pk)
     for line in lines:
         line.quantity_reserved += reserved.get(line.pk, ZERO)
         line.quantity_backordered = line.quantity - line.quantity_reserved - line.quantity_shipped
@@ -164,9 +166,17 @@ def order_record_return(
 
 
 def order_record_invoice(
-    *, order: SalesOrder, invoiced: dict[int, Decimal], reference: str, by: User | None = None
+    *,
+    order: SalesOrder,
+    invoiced: dict[int, Decimal],
+    amount: Decimal,
+    reference: str,
+    by: User | None = None,
 ) -> None:
-    """Invoiced quantities per line; the billing status follows."""
+    """Invoiced quantities per line and the invoice's gross `amount`; the billing status and the
+    customer's kept exposure (the amount leaves the open orders value) follow."""
+    before = order_exposure(order)
+    order.amount_invoiced += amount
     lines = list(order.lines.order_by("pk"))
     for line in lines:
         line.quantity_invoiced += invoiced.get(line.pk, ZERO)
@@ -182,7 +192,8 @@ def order_record_invoice(
         order.billing_status = SalesOrder.Billing.INVOICED
     elif any(line.quantity_invoiced > 0 for line in lines):
         order.billing_status = SalesOrder.Billing.PARTIALLY_INVOICED
-    order.save(update_fields=["billing_status"])
+    order.save(update_fields=["billing_status", "amount_invoiced"])
+    exposure_follow(order, before=before)
     _event(order, "invoiced", by=by, detail=reference)
     _complete_if_done(order, by=by)
 

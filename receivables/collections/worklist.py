@@ -9,7 +9,7 @@ The ranking is meant to be read, not trusted blindly (decision 0059):
    promise), by that amount weighted by age: amount × (1 + days the oldest is overdue / 30).
 
 Within a tier, the weighted overdue amount decides. A customer drops off the list for the day once
-an activity is logged for it today. `owner` keeps the customers of one collector. A reminder
+an activity is logged for it today (unless that activity asks for a follow-up today). `owner` keeps the customers of one collector. A reminder
 level due tomorrow (the dunning run's preview) is said as a reason too. Each customer's figures
 are read in a fixed number of queries for the whole list.
 """
@@ -117,7 +117,8 @@ def worklist(*, as_of: date, owner_id: int | None = None) -> list[WorklistRow]:
         notice.customer_id: notice.level for notice in dunning_preview(as_of=as_of + timedelta(days=1))
     }
 
-    wanted = (set(overdue) | set(follow_ups) | set(broken)) - contacted_today
+    # Logged today: off the list, unless that last activity asked for a follow-up today.
+    wanted = (set(overdue) | set(follow_ups) | set(broken)) - (contacted_today - set(follow_ups))
     if owned is not None:
         wanted &= set(owned)
     customers = {c.pk: c for c in customer_list().filter(pk__in=wanted)}

@@ -8,8 +8,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("customers", "0004_cash_discounts"),
-        ("invoicing", "0010_cash_discounts"),
+        ("customers", "0005_customerexposure"),
+        ("invoicing", "0011_cash_discounts"),
         ("receivables", "0010_aging_rollup"),
     ]
 

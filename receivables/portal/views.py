@@ -11,14 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from invoicing.documents import invoice_pdf_render
 from invoicing.selectors import invoice_list
+from o2c import pipeline
 from o2c.documents import company_block, pdf_response
+from o2c.errors import DomainError
 from o2c.money import ZERO
+from quotations.documents import quotation_filename, quotation_pdf_render
+from quotations.selectors import open_quotations
 from receivables.open_items.selectors import disputed_capped_amount
 from receivables.portal.services import PortalLinkRefused, portal_link_verify
 from receivables.selectors import open_invoices, unapplied_cash_ledger
@@ -34,11 +40,11 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def portal_page(view: Callable) -> Callable:
+def portal_page(view: Callable, *, methods: tuple[str, ...] = ("GET", "HEAD")) -> Callable:
     """Verify the token first: a refused link renders the refusal (404 for a link that never was
     valid, 403 for a revoked or expired one); a live one calls `view(request, link, ...)`."""
 
-    @require_GET
+    @require_http_methods(list(methods))
     @wraps(view)
     def wrapped(request, token: str, *args, **kwargs):
         try:
@@ -76,6 +82,7 @@ def overview(request, link, token: str):
         ZERO,
     )
     unapplied = unapplied_cash_ledger(customer_ids=[customer.pk])
+    quotations = list(open_quotations(customer_id=customer.pk, today=timezone.localdate()))
     return render(
         request,
         "receivables/portal/overview.html",
@@ -92,6 +99,7 @@ def overview(request, link, token: str):
                 customer_code=customer.code, invoice_numbers=[invoice.number for invoice in invoices]
             ),
             section="invoices",
+            quotations=quotations,
         ),
     )
 
@@ -112,6 +120,42 @@ def invoice_pdf(request, link, token: str, invoice_id: int):
     if content is None:
         content = invoice_pdf_render(invoice=invoice)
     return pdf_response(content, filename=f"{invoice.number}.pdf")
+
+
+def _open_quotation(link, quotation_id: int):
+    """One of the customer's quotations that it may still accept; another's is not found."""
+    quotation = (
+        open_quotations(customer_id=link.customer_id, today=timezone.localdate())
+        .filter(pk=quotation_id)
+        .first()
+    )
+    if quotation is None:
+        raise Http404("no such quotation")
+    return quotation
+
+
+@portal_page
+def quotation_pdf(request, link, token: str, quotation_id: int):
+    quotation = _open_quotation(link, quotation_id)
+    return pdf_response(quotation_pdf_render(quotation=quotation), filename=quotation_filename(quotation))
+
+
+def _quotation_accept(request, link, token: str, quotation_id: int):
+    """The customer accepts a quotation (decision 0053): it becomes the order, which goes through
+    the credit check as any other. The one write the portal does, by a POST with its CSRF token."""
+    quotation = _open_quotation(link, quotation_id)
+    try:
+        order = pipeline.quotation_accept(quotation_id=quotation.pk, by=None, via="customer portal")
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, f"Thank you: quotation {quotation.number} is accepted as order {order.number}."
+        )
+    return redirect("portal:overview", token=token)
+
+
+quotation_accept = portal_page(_quotation_accept, methods=("POST",))
 
 
 @portal_page

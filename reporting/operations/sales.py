@@ -1,4 +1,5 @@
-"""Sales: invoice lines less credit note lines, by month, customer or product."""
+"""Sales: invoice lines less credit note lines, by month, customer or product; beside them the
+quotation-to-order conversion of the period (quotations.selectors.quotation_conversion)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from o2c.money import ZERO_CENTS as ZERO
+from quotations.selectors import quotation_conversion
 from reporting.operations.period import Period, bounds, fetch, month_label
 
 SALES_VIEWS = ("month", "customer", "product")
@@ -72,6 +74,8 @@ class SalesReport:
     by: str
     rows: list[SalesRow]
     total: SalesRow
+    # quotations dated in the period: counts and net values by outcome, conversion rates (0053)
+    quotations: dict[str, object] | None = None
 
     def table(self) -> tuple[list[str], list[list]]:
         first = {
@@ -111,4 +115,10 @@ def sales_report(*, start: date, end: date, by: str = "month") -> SalesReport:
         tax=sum((row.tax for row in rows), ZERO),
         gross=sum((row.gross for row in rows), ZERO),
     )
-    return SalesReport(period=period, by=by, rows=rows, total=total)
+    return SalesReport(
+        period=period,
+        by=by,
+        rows=rows,
+        total=total,
+        quotations=quotation_conversion(date_from=start, date_to=end),
+    )

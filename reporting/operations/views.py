@@ -327,6 +327,22 @@ def sales(request):
         _kpi("Tax", total.tax, "kpi-tax"),
         _kpi("Gross", total.gross, "kpi-gross"),
     ]
+    quoted = report.quotations or {}
+    kpis += [
+        _kpi(
+            "Quotations converted",
+            quoted.get("conversion_rate"),
+            "kpi-quote-conversion",
+            unit=" %",
+            note=f"{quoted.get('accepted_count', 0)} of {quoted.get('quoted_count', 0)} quoted became orders",
+        ),
+        _kpi(
+            "Quoted value won",
+            quoted.get("accepted_value"),
+            "kpi-quote-value",
+            note=f"{_figure(quoted.get('value_conversion_rate'), ' %')} of {_figure(quoted.get('quoted_value'))} quoted",
+        ),
+    ]
     context |= {
         "report": report,
         "chart": chart,

@@ -1,7 +1,7 @@
 """A small, realistic book for the page fuzzer, built once through the pipeline and the services
 as production builds it: customers, stock, orders in each state, shipments, invoices, a credit
 note, payments, a dispute, a write-off, a dunning run with its notice, a bank statement, a CSV
-waiting for its column mapping and a portal link. `ids` names one object for each path
+waiting for its column mapping, a portal link, a price list and a sent quotation. `ids` names one object for each path
 converter of the URL patterns (`order_id`, `invoice_id`, …)."""
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from notifications import services as notification_services
 from notifications.models import NotificationTemplate
 from o2c import pipeline
 from o2c.roles import FINANCE, MANAGER, SALES, WAREHOUSE
+from pricing.services import ItemInput, price_list_create
+from quotations import services as quotation_services
 from receivables.bank import services as bank_services
 from receivables.bank.files import CsvMapping
 from receivables.dunning import services as dunning_services
@@ -107,6 +109,14 @@ def world_build() -> World:
     )
     pending = bank_services.pending_keep(b"Day;Sum;Text\n01.02.2026;1,00;x\n")
     issued = portal_link_create(customer_id=buyer.pk, by=finance)
+    prices = price_list_create(
+        name="Fuzz prices", currency="EUR", items=[ItemInput(widget.pk, D("10"), D("22.50"))]
+    )
+    customer_update(customer_id=other.pk, by=None, price_list=prices.pk)
+    quotation = quotation_services.quotation_create(
+        customer_id=other.pk, lines=[line(widget, "12")], by=manager
+    )
+    quotation_services.quotation_send(quotation_id=quotation.pk, by=manager)
     endpoint = webhook_services.webhook_endpoint_create(
         url="http://127.0.0.1:9/fuzz", events=["*"], by=manager
     )
@@ -144,6 +154,8 @@ def world_build() -> World:
         "batch_id": batch.pk,
         "carrier_id": carrier.pk,
         "template_id": template.pk,
+        "quotation_id": quotation.pk,
+        "price_list_id": prices.pk,
         "return_id": rma.pk,
     }
     world.more_ids = {
@@ -161,5 +173,6 @@ def world_build() -> World:
         invoice.number,
         payment.number,
         shipped.number,
+        quotation.number,
     ]
     return world

@@ -48,6 +48,8 @@ class TestNavigationByRole:
             "inventory:stock",
             "orders:list",
             "orders:create",
+            "quotations:list",
+            "quotations:create",
             "invoicing:list",
             "returns:list",
             "api-docs",
@@ -118,6 +120,7 @@ class TestNavigationByRole:
             "home-finance",
             "home-manager",
             "ledger:trial-balance",
+            "pricing:list",
         } <= nav_links(page)
         assert "admin:index" in nav_links(page)
         for url in [*HOMES.values(), *FINANCE_PAGES]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from credit.selectors import customer_position
 from ledger.selectors import account_balance
 from o2c import pipeline
 from o2c.money import is_rounded, round_money, round_places
@@ -74,8 +75,11 @@ def test_receiving_and_shipping_half_a_unit_leaves_no_cent_in_the_stock_account(
 
 
 @pytestmark_db
-def test_the_uninvoiced_value_of_an_order_rounds_half_up():
-    # A line of 2 × 0.21 (+19 % = 0.25 gross) half shipped: 0.125 still to invoice → 0.13.
+def test_the_uninvoiced_value_of_an_order_is_its_total_less_its_invoices():
+    # A line of 1 × 0.21 (+19 % = 0.25 gross) half shipped: the invoice takes its half-up share
+    # (0.11 + 0.02 = 0.13), and what is left on order is the rest to the cent (0.12), so the
+    # exposure counts the order's 0.25 once. (Until decision 0050 the open part was the line's
+    # pro-rata 0.125 rounded half up, 0.13: one cent counted twice, on the invoice and the order.)
     cup = a_product(price="0.21", cost="0.01")
     stock(cup, "2")
     customer = a_customer(credit_limit="100.00")
@@ -85,4 +89,5 @@ def test_the_uninvoiced_value_of_an_order_rounds_half_up():
     shipment = pipeline.shipment_create(order_id=order.pk, lines={order_line.pk: Decimal("0.5")}, by=None)
     pipeline.shipment_pack(shipment_id=shipment.pk, by=None)
     pipeline.shipment_ship(shipment_id=shipment.pk, carrier="DHL", by=None)
-    assert uninvoiced_order_values(customer_ids=[customer.pk]) == {customer.pk: Decimal("0.13")}
+    assert uninvoiced_order_values(customer_ids=[customer.pk]) == {customer.pk: Decimal("0.12")}
+    assert customer_position(customer=customer).exposure == Decimal("0.25")

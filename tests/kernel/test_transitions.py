@@ -32,6 +32,8 @@ NOT_DOCUMENTS = {
     # A dunning run is the record of a task (started, done, failed), not a document anyone acts
     # on; its who and when are started_by, started_at and finished_at.
     "receivables/dunning/services.py": "dunning run task state",
+    # Not product code: the outbox benchmark resets its webhook deliveries to measure again.
+    "bench/webhook_outbox.py": "benchmark reset of webhook delivery state",
     # A computed label on a portal link for the page (the link has no status column).
     "receivables/statements/views.py": "display attribute",
 }

@@ -1,4 +1,5 @@
-"""Demo data for `make run`: one user per role, customers, products and stock in two warehouses.
+"""Demo data for `make run`: one user per role, customers, products and stock in two warehouses,
+payments and a dispute, a price list and two quotations (one accepted into its order).
 
 Safe to run again: what exists is left as it is. State is built through the services and the
 pipeline, as production builds it.
@@ -6,6 +7,7 @@ pipeline, as production builds it.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -18,10 +20,17 @@ from customers import services as customer_services
 from customers.models import Customer
 from inventory import services as inventory_services
 from inventory.models import Product, Warehouse
+from invoicing.selectors import invoice_rows
 from o2c import pipeline
 from o2c.numbering import number_series_prepare
 from o2c.roles import ADMIN, FINANCE, MANAGER, SALES, WAREHOUSE, roles_sync
 from orders.services import LineInput
+from pricing import selectors as pricing_selectors
+from pricing import services as pricing_services
+from quotations import selectors as quotation_selectors
+from quotations import services as quotation_services
+from receivables.collections import services as collections
+from receivables.collections.selectors import activity_list
 from receivables.models import CashDiscount, Payment
 from returns.selectors import return_list
 from returns.services import ReturnLineInput
@@ -129,7 +138,9 @@ class Command(BaseCommand):
         self._catalog()
         self._cash()
         self._discount_taken()
+        self._commercial()
         self._returns()
+        self._collections()
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/ as:"))
         for username, password, role, _ in DEMO_USERS:
             self.stdout.write(f"  {role:<10} {username:<10} {password}")
@@ -276,6 +287,55 @@ class Command(BaseCommand):
             by=finance,
         )
 
+    def _commercial(self) -> None:
+        """A price list for the hotel chain (quantity breaks on beans and cups), and two
+        quotations: one sent and waiting for Bistro Nord, one the hotels accepted into an order."""
+        manager = get_user_model().objects.get(username="manager")
+        sales = get_user_model().objects.get(username="sales")
+        products = {product.sku: product for product in Product.objects.all()}
+        customers = {customer.code: customer for customer in Customer.objects.all()}
+        if not pricing_selectors.price_list_list(filters={"name": "Hotel chains 2026"}).exists():
+            hotels = pricing_services.price_list_create(
+                name="Hotel chains 2026",
+                currency="EUR",
+                valid_from=timezone.localdate().replace(month=1, day=1),
+                items=[
+                    pricing_services.ItemInput(products["BEAN-1KG"].pk, Decimal("0"), Decimal("17.50")),
+                    pricing_services.ItemInput(products["BEAN-1KG"].pk, Decimal("50"), Decimal("16.20")),
+                    pricing_services.ItemInput(products["CUP-6"].pk, Decimal("10"), Decimal("34.00")),
+                ],
+                by=manager,
+            )
+            customer_services.customer_update(
+                customer_id=customers["C0005"].pk, by=manager, price_list=hotels.pk
+            )
+        if quotation_selectors.quotation_list().exists():
+            return
+        waiting = quotation_services.quotation_create(
+            customer_id=customers["C0002"].pk,
+            lines=[
+                LineInput(product_id=products["ESP-100"].pk, quantity=Decimal("1")),
+                LineInput(
+                    product_id=products["GRD-20"].pk, quantity=Decimal("1"), unit_price=Decimal("320.00")
+                ),
+                LineInput(product_id=products["SVC-INST"].pk, quantity=Decimal("2")),
+            ],
+            customer_reference="Neueröffnung Altona",
+            by=sales,
+        )
+        quotation_services.quotation_send(quotation_id=waiting.pk, by=sales)
+        accepted = quotation_services.quotation_create(
+            customer_id=customers["C0005"].pk,
+            lines=[
+                LineInput(product_id=products["BEAN-1KG"].pk, quantity=Decimal("60")),
+                LineInput(product_id=products["CUP-6"].pk, quantity=Decimal("12")),
+            ],
+            customer_reference="EH-Wien-Q1",
+            by=sales,
+        )
+        quotation_services.quotation_send(quotation_id=accepted.pk, by=sales)
+        pipeline.quotation_accept(quotation_id=accepted.pk, by=sales)
+
     def _returns(self) -> None:
         """A return (RMA): two milk jugs shipped to C0006, one sent back and received into stock,
         credited by a credit note. Runs once (any return?)."""
@@ -307,3 +367,37 @@ class Command(BaseCommand):
             by=sales,
         )
         pipeline.return_receive(return_id=rma.pk, by=warehouse)
+
+    def _collections(self) -> None:
+        """The collector's day: finance collects from C0003 and C0005, called C0003 yesterday (a
+        follow-up due today puts it on the worklist), and C0005 promised to pay its maintenance
+        invoice in a week (its reminders wait). Runs once (any activity?)."""
+        if activity_list().exists():
+            return
+        finance = get_user_model().objects.get(username="finance")
+        customers = {
+            customer.code: customer for customer in Customer.objects.filter(code__in=["C0003", "C0005"])
+        }
+        if len(customers) < 2:
+            return
+        for customer in customers.values():
+            collections.collector_assign(customer_id=customer.pk, collector_id=finance.pk, by=finance)
+        collections.activity_log(
+            customer_id=customers["C0003"].pk,
+            kind="call",
+            note="Spoke to accounts payable: the rest of the maintenance contract is in their next run.",
+            follow_up_on=timezone.localdate(),
+            by=finance,
+        )
+        open_invoice = (
+            invoice_rows().filter(customer_id=customers["C0005"].pk, balance__gt=0).order_by("pk").first()
+        )
+        if open_invoice is not None:
+            collections.promise_make(
+                customer_id=customers["C0005"].pk,
+                invoice_ids=[open_invoice.pk],
+                amount=open_invoice.balance,
+                promised_on=timezone.localdate() + timedelta(days=7),
+                note="Promised by the owner on the phone",
+                by=finance,
+            )

@@ -27,6 +27,7 @@ from ledger.services import LineSpec, journal_entry_post
 from o2c.money import ZERO
 from receivables.cash.models import Allocation, CashDiscount, Payment
 from receivables.models import ReceivableEntry
+from receivables.services import receivable_entries_add
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -94,15 +95,6 @@ def _take(*, payment: Payment, invoice: Invoice, off: list[DiscountPart], on: da
         )
         for part in off
     )
-    ReceivableEntry.objects.create(
-        customer_id=payment.customer_id,
-        kind=Kind.CASH_DISCOUNT,
-        entry_date=on,
-        amount=-total,
-        currency=payment.currency,
-        invoice=invoice,
-        payment=payment,
-    )
     journal_entry_post(
         entry_date=on,
         memo=f"Cash discount {invoice.discount_percent} % on {invoice.number} paid by {payment.number}",
@@ -110,6 +102,19 @@ def _take(*, payment: Payment, invoice: Invoice, off: list[DiscountPart], on: da
         source="cash_discount",
         source_reference=invoice.number,
         by=by,
+    )
+    receivable_entries_add(  # after the journal entry: it moves the kept exposure (decision 0050)
+        [
+            ReceivableEntry(
+                customer_id=payment.customer_id,
+                kind=Kind.CASH_DISCOUNT,
+                entry_date=on,
+                amount=-total,
+                currency=payment.currency,
+                invoice=invoice,
+                payment=payment,
+            )
+        ]
     )
 
 
@@ -144,15 +149,6 @@ def cash_discounts_reverse(*, payment: Payment, by: User | None) -> dict[int, De
     for invoice_id, taken in by_invoice.items():
         off = [DiscountPart(tax_rate=r.tax_rate, net=r.net_amount, tax=r.tax_amount) for r in taken]
         back[invoice_id] = total = discount_total(off)
-        ReceivableEntry.objects.create(
-            customer_id=payment.customer_id,
-            kind=Kind.CASH_DISCOUNT_REVERSAL,
-            entry_date=today,
-            amount=total,
-            currency=payment.currency,
-            invoice_id=invoice_id,
-            payment=payment,
-        )
         journal_entry_post(
             entry_date=today,
             memo=f"Cash discount of {payment.number} reversed with the payment",
@@ -160,6 +156,19 @@ def cash_discounts_reverse(*, payment: Payment, by: User | None) -> dict[int, De
             source="cash_discount_reversal",
             source_reference=payment.number,
             by=by,
+        )
+        receivable_entries_add(
+            [
+                ReceivableEntry(
+                    customer_id=payment.customer_id,
+                    kind=Kind.CASH_DISCOUNT_REVERSAL,
+                    entry_date=today,
+                    amount=total,
+                    currency=payment.currency,
+                    invoice_id=invoice_id,
+                    payment=payment,
+                )
+            ]
         )
     CashDiscount.objects.filter(pk__in=[row.pk for row in rows]).update(reversed_on=today)
     return back

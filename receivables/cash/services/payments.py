@@ -209,13 +209,9 @@ def payment_create(
         last_movement_on=max([received_on, *(invoice.issue_date for invoice, _, _ in applied)]),
         created_by=by,
     )
-    ReceivableEntry.objects.create(
-        customer=customer,
-        kind=Kind.PAYMENT,
-        entry_date=received_on,
-        amount=-amount,
-        currency=payment.currency,
-        payment=payment,
+    common = {"customer_id": customer.pk, "currency": payment.currency, "payment": payment}
+    receivable_entries_add(
+        [ReceivableEntry(kind=Kind.PAYMENT, entry_date=received_on, amount=-amount, **common)]
     )
     rows = _apply(payment=payment, allocations=applied, on=received_on, by=by)
     applied_then = sum((row.amount for row in rows if row.applied_on == received_on), ZERO)
@@ -377,14 +373,8 @@ def payment_refund(
     if not (reason or "").strip():
         raise DomainError("give the reason for the refund", field="reason", code=KernelErrorCode.REQUIRED)
     today = timezone.localdate()
-    ReceivableEntry.objects.create(
-        customer_id=payment.customer_id,
-        kind=Kind.REFUND,
-        entry_date=today,
-        amount=amount,
-        currency=payment.currency,
-        payment=payment,
-    )
+    common = {"customer_id": payment.customer_id, "currency": payment.currency, "payment": payment}
+    receivable_entries_add([ReceivableEntry(kind=Kind.REFUND, entry_date=today, amount=amount, **common)])
     payment.amount_refunded += amount
     payment.unapplied_amount -= amount
     payment.last_movement_on = max(filter(None, [payment.last_movement_on, today]))

@@ -13,7 +13,7 @@ from o2c.errors import Conflict, DomainError, KernelErrorCode
 from receivables.cash.errors import CashErrorCode
 from receivables.cash.models import WriteOff
 from receivables.models import ReceivableEntry
-from receivables.services import amount_clean
+from receivables.services import amount_clean, receivable_entries_add
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -44,15 +44,6 @@ def write_off_create(
         written_off_on=today,
         created_by=by,
     )
-    ReceivableEntry.objects.create(
-        customer_id=invoice.customer_id,
-        kind=Kind.WRITE_OFF,
-        entry_date=today,
-        amount=-amount,
-        currency=invoice.currency,
-        invoice=invoice,
-        write_off=write_off,
-    )
     journal_entry_post(
         entry_date=today,
         memo=f"Write-off on {invoice.number}: {write_off.reason}"[:500],
@@ -60,5 +51,18 @@ def write_off_create(
         source="write_off",
         source_reference=invoice.number,
         by=by,
+    )
+    receivable_entries_add(  # after the journal's number: the kept exposure is locked last
+        [
+            ReceivableEntry(
+                customer_id=invoice.customer_id,
+                kind=Kind.WRITE_OFF,
+                entry_date=today,
+                amount=-amount,
+                currency=invoice.currency,
+                invoice=invoice,
+                write_off=write_off,
+            )
+        ]
     )
     return write_off

@@ -220,8 +220,27 @@ class SalesRowOut(SalesFiguresOut):
         return month_label(row.month) if row.month else None
 
 
+class QuotationConversionOut(serializers.Serializer):
+    """Quotations dated in the period, by outcome (net values); the rates are accepted of decided
+    (accepted + declined + expired), by count and by value; null when none is decided yet."""
+
+    quoted_count = serializers.IntegerField(help_text="sent, accepted, declined or expired")
+    quoted_value = serializers.DecimalField(**_MONEY)
+    sent_count = serializers.IntegerField(help_text="still open")
+    sent_value = serializers.DecimalField(**_MONEY)
+    accepted_count = serializers.IntegerField()
+    accepted_value = serializers.DecimalField(**_MONEY)
+    declined_count = serializers.IntegerField()
+    declined_value = serializers.DecimalField(**_MONEY)
+    expired_count = serializers.IntegerField()
+    expired_value = serializers.DecimalField(**_MONEY)
+    conversion_rate = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    value_conversion_rate = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+
+
 class SalesOut(serializers.Serializer):
     period = PeriodOut()
     by = serializers.CharField()
     total = SalesFiguresOut()
     rows = SalesRowOut(many=True)
+    quotations = QuotationConversionOut()

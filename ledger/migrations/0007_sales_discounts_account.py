@@ -14,5 +14,5 @@ class Migration(migrations.Migration):
     net per tax rate), Dr VAT payable (the tax per rate) / Cr receivables. A contra-revenue account:
     its debit balance reduces sales revenue."""
 
-    dependencies = [("ledger", "0005_opening_balances_account")]
+    dependencies = [("ledger", "0006_exchange_rates")]
     operations = [migrations.RunPython(add_account, migrations.RunPython.noop)]

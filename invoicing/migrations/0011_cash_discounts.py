@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("customers", "0002_customer_language_and_notifications"),
         ("fulfillment", "0006_shipmentevent"),
-        ("invoicing", "0009_open_invoices_index_balance"),
+        ("invoicing", "0010_invoice_open_customer_due"),
         ("orders", "0006_orderevent_status_event"),
     ]
 

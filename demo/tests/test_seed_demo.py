@@ -1,0 +1,26 @@
+"""`make run`'s demo data: seeded through the real services, twice without a second copy, with
+something on the collector's worklist."""
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from receivables.collections.models import Activity, CollectorAssignment, Promise
+from receivables.collections.worklist import worklist
+from tests.books import assert_books_in_step
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_data_is_seeded_once_and_the_worklist_has_a_call_to_make():
+    call_command("seed_demo", verbosity=0)
+    counts = (Activity.objects.count(), Promise.objects.count(), CollectorAssignment.objects.count())
+    call_command("seed_demo", verbosity=0)
+    assert (
+        (Activity.objects.count(), Promise.objects.count(), CollectorAssignment.objects.count())
+        == counts
+        == (1, 1, 2)
+    )
+    assert [row.customer_code for row in worklist(as_of=timezone.localdate())] == ["C0003"]
+    assert Promise.objects.get().status == "open"
+    assert_books_in_step()
