@@ -6,46 +6,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0005_customerexposure'),
+        ("customers", "0005_customerexposure"),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='customer',
-            name='insert_insert',
+            model_name="customer",
+            name="insert_insert",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='customer',
-            name='update_update',
+            model_name="customer",
+            name="update_update",
         ),
         migrations.AddField(
-            model_name='customer',
-            name='discount_days',
+            model_name="customer",
+            name="discount_days",
             field=models.PositiveSmallIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='customer',
-            name='discount_percent',
+            model_name="customer",
+            name="discount_percent",
             field=models.DecimalField(decimal_places=2, default=0, max_digits=5),
         ),
         migrations.AddField(
-            model_name='customerevent',
-            name='discount_days',
+            model_name="customerevent",
+            name="discount_days",
             field=models.PositiveSmallIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='customerevent',
-            name='discount_percent',
+            model_name="customerevent",
+            name="discount_percent",
             field=models.DecimalField(decimal_places=2, default=0, max_digits=5),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='customer',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "customers_customerevent" ("billing_address", "blocked", "code", "country", "created_at", "credit_limit", "currency", "discount_days", "discount_percent", "dunning_enabled", "email", "id", "invoice_format", "language", "name", "notify_late_notice", "notify_order_confirmation", "notify_order_review", "notify_shipping_notice", "payment_terms_days", "peppol_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "price_list_id", "shipping_address", "tax_exempt", "updated_at", "vat_number") VALUES (NEW."billing_address", NEW."blocked", NEW."code", NEW."country", NEW."created_at", NEW."credit_limit", NEW."currency", NEW."discount_days", NEW."discount_percent", NEW."dunning_enabled", NEW."email", NEW."id", NEW."invoice_format", NEW."language", NEW."name", NEW."notify_late_notice", NEW."notify_order_confirmation", NEW."notify_order_review", NEW."notify_shipping_notice", NEW."payment_terms_days", NEW."peppol_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."price_list_id", NEW."shipping_address", NEW."tax_exempt", NEW."updated_at", NEW."vat_number"); RETURN NULL;', hash='07be310e84daacadb7c8e0ef2b80eb600b049a60', operation='INSERT', pgid='pgtrigger_insert_insert_a36e0', table='customers_customer', when='AFTER')),
+            model_name="customer",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "customers_customerevent" ("billing_address", "blocked", "code", "country", "created_at", "credit_limit", "currency", "discount_days", "discount_percent", "dunning_enabled", "email", "id", "invoice_format", "language", "name", "notify_late_notice", "notify_order_confirmation", "notify_order_review", "notify_shipping_notice", "payment_terms_days", "peppol_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "price_list_id", "shipping_address", "tax_exempt", "updated_at", "vat_number") VALUES (NEW."billing_address", NEW."blocked", NEW."code", NEW."country", NEW."created_at", NEW."credit_limit", NEW."currency", NEW."discount_days", NEW."discount_percent", NEW."dunning_enabled", NEW."email", NEW."id", NEW."invoice_format", NEW."language", NEW."name", NEW."notify_late_notice", NEW."notify_order_confirmation", NEW."notify_order_review", NEW."notify_shipping_notice", NEW."payment_terms_days", NEW."peppol_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."price_list_id", NEW."shipping_address", NEW."tax_exempt", NEW."updated_at", NEW."vat_number"); RETURN NULL;',
+                    hash="07be310e84daacadb7c8e0ef2b80eb600b049a60",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_a36e0",
+                    table="customers_customer",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='customer',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "customers_customerevent" ("billing_address", "blocked", "code", "country", "created_at", "credit_limit", "currency", "discount_days", "discount_percent", "dunning_enabled", "email", "id", "invoice_format", "language", "name", "notify_late_notice", "notify_order_confirmation", "notify_order_review", "notify_shipping_notice", "payment_terms_days", "peppol_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "price_list_id", "shipping_address", "tax_exempt", "updated_at", "vat_number") VALUES (NEW."billing_address", NEW."blocked", NEW."code", NEW."country", NEW."created_at", NEW."credit_limit", NEW."currency", NEW."discount_days", NEW."discount_percent", NEW."dunning_enabled", NEW."email", NEW."id", NEW."invoice_format", NEW."language", NEW."name", NEW."notify_late_notice", NEW."notify_order_confirmation", NEW."notify_order_review", NEW."notify_shipping_notice", NEW."payment_terms_days", NEW."peppol_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."price_list_id", NEW."shipping_address", NEW."tax_exempt", NEW."updated_at", NEW."vat_number"); RETURN NULL;', hash='9c738efdfc9221ca205175956e2c0bde999cdd8a', operation='UPDATE', pgid='pgtrigger_update_update_ca86d', table='customers_customer', when='AFTER')),
+            model_name="customer",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "customers_customerevent" ("billing_address", "blocked", "code", "country", "created_at", "credit_limit", "currency", "discount_days", "discount_percent", "dunning_enabled", "email", "id", "invoice_format", "language", "name", "notify_late_notice", "notify_order_confirmation", "notify_order_review", "notify_shipping_notice", "payment_terms_days", "peppol_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "price_list_id", "shipping_address", "tax_exempt", "updated_at", "vat_number") VALUES (NEW."billing_address", NEW."blocked", NEW."code", NEW."country", NEW."created_at", NEW."credit_limit", NEW."currency", NEW."discount_days", NEW."discount_percent", NEW."dunning_enabled", NEW."email", NEW."id", NEW."invoice_format", NEW."language", NEW."name", NEW."notify_late_notice", NEW."notify_order_confirmation", NEW."notify_order_review", NEW."notify_shipping_notice", NEW."payment_terms_days", NEW."peppol_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."price_list_id", NEW."shipping_address", NEW."tax_exempt", NEW."updated_at", NEW."vat_number"); RETURN NULL;',
+                    hash="9c738efdfc9221ca205175956e2c0bde999cdd8a",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_ca86d",
+                    table="customers_customer",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]
