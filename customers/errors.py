@@ -11,6 +11,9 @@ class CustomerErrorCode(ErrorCode):
     INVALID_VAT_NUMBER = "invalid_vat_number"
     DUPLICATE_CUSTOMER_CODE = "duplicate_customer_code"
     CREDIT_TERMS_FORBIDDEN = "credit_terms_forbidden"
+    DISCOUNT_PERIOD_INVALID = "discount_period_invalid"  # a discount runs 1 … net days (0056)
+    DISCOUNT_PERCENT_TOO_HIGH = "discount_percent_too_high"  # above MAX_DISCOUNT_PERCENT: a typo
+    PAYMENT_TERMS_CONFLICT = "payment_terms_conflict"  # net_days ≠ payment_terms_days
     PRICE_LIST_FORBIDDEN = "price_list_forbidden"
     INVALID_PEPPOL_ID = "invalid_peppol_id"
     INVALID_COUNTRY = "invalid_country"

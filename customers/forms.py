@@ -70,6 +70,23 @@ class CustomerForm(BootstrapForm):
     payment_terms_days = forms.IntegerField(
         min_value=0, max_value=services.MAX_PAYMENT_TERMS_DAYS, initial=30, label="Payment terms (days)"
     )
+    discount_percent = AmountField(
+        max_digits=5,
+        min_value=Decimal("0"),
+        max_value=services.MAX_DISCOUNT_PERCENT,
+        initial=Decimal("0.00"),
+        required=False,
+        label="Cash discount (%)",
+        help_text="e.g. 2.00 for 2 % within the discount days; 0 for none",
+    )
+    discount_days = forms.IntegerField(
+        min_value=0,
+        max_value=services.MAX_PAYMENT_TERMS_DAYS,
+        initial=0,
+        required=False,
+        label="Discount days",
+        help_text="paid within this many days of the invoice date",
+    )
     vat_number = forms.CharField(
         max_length=30, required=False, label="VAT number", help_text="e.g. DE811907980"
     )
@@ -176,8 +193,24 @@ class CustomerForm(BootstrapForm):
 
     def master_data_fields(self):
         return [
-            self[name] for name in ("code", "name", "email", "currency", "payment_terms_days", "vat_number")
+            self[name]
+            for name in (
+                "code",
+                "name",
+                "email",
+                "currency",
+                "payment_terms_days",
+                "discount_percent",
+                "discount_days",
+                "vat_number",
+            )
         ]
+
+    def clean_discount_percent(self) -> Decimal:
+        return self.cleaned_data.get("discount_percent") or Decimal("0.00")
+
+    def clean_discount_days(self) -> int:
+        return self.cleaned_data.get("discount_days") or 0
 
     def address_fields(self):
         return [self[name] for name in ("billing_address", "shipping_address")]

@@ -23,7 +23,11 @@ class Customer(models.Model):
     name = models.CharField(max_length=200, db_index=True)
     email = models.EmailField(help_text="billing address for invoices, statements and dunning letters")
     currency = models.CharField(max_length=3, default="EUR")
-    payment_terms_days = models.PositiveSmallIntegerField(default=30)
+    payment_terms_days = models.PositiveSmallIntegerField(default=30)  # `payment_terms.net_days`
+    # Cash discount (decision 0056): `discount_percent` off when paid within `discount_days` of the
+    # invoice date (2 % 10, net 30); 0.00 and 0: none. Each invoice copies them when issued.
+    discount_percent = models.DecimalField(max_digits=5, decimal_places=2, default=0)
+    discount_days = models.PositiveSmallIntegerField(default=0)
     credit_limit = models.DecimalField(
         max_digits=18, decimal_places=2, null=True, blank=True, help_text="empty means unlimited"
     )

@@ -54,6 +54,18 @@ def _totals(document, currency: str) -> dict:
     }
 
 
+def _discount(invoice: Invoice) -> dict | None:
+    """The cash discount offered (decision 0056): percent, amount, date and what to pay by then."""
+    if not invoice.discount_amount or invoice.discount_due_date is None:
+        return None
+    return {
+        "percent": document_percent(invoice.discount_percent),
+        "amount": document_amount(invoice.discount_amount, invoice.currency),
+        "date": document_date(invoice.discount_due_date),
+        "pay": document_amount(invoice.total - invoice.discount_amount, invoice.currency),
+    }
+
+
 def invoice_pdf_render(*, invoice: Invoice) -> bytes:
     """The invoice as the customer receives it: letterhead, addresses, references, lines, tax
     per rate, totals, payment terms and bank details; page numbers in the footer."""
@@ -103,6 +115,7 @@ def invoice_pdf_render(*, invoice: Invoice) -> bytes:
             if payment_days == 0
             else f"Payable within {payment_days} days, by {document_date(invoice.due_date)}."
         ),
+        "discount": _discount(invoice),
         "order": order,
     }
     xml = cii_xml(invoice_edocument(invoice=invoice))

@@ -44,6 +44,14 @@ class Invoice(models.Model):
     amount_paid = models.DecimalField(**_AMOUNT, default=0)
     amount_credited = models.DecimalField(**_AMOUNT, default=0)
     amount_written_off = models.DecimalField(**_AMOUNT, default=0)
+    # Cash discount (decision 0056), copied from the customer's terms at issue: `discount_amount`
+    # off (per tax rate, rounded per rate) when paid by `discount_due_date`; `amount_discounted`
+    # what a payment in time actually took; `discount_note` why a deducted discount was refused.
+    discount_percent = models.DecimalField(max_digits=5, decimal_places=2, default=0)
+    discount_due_date = models.DateField(null=True, blank=True)
+    discount_amount = models.DecimalField(**_AMOUNT, default=0)
+    amount_discounted = models.DecimalField(**_AMOUNT, default=0)
+    discount_note = models.CharField(max_length=200, blank=True)
     balance = models.DecimalField(**_AMOUNT)
     status = models.CharField(max_length=15, choices=Status.choices, default=Status.OPEN, db_index=True)
     # The latest date of its open-item rows: a settled invoice (balance 0) was open at a past date
@@ -106,13 +114,21 @@ class Invoice(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(
-                    balance=F("total") - F("amount_paid") - F("amount_credited") - F("amount_written_off")
+                    balance=F("total")
+                    - F("amount_paid")
+                    - F("amount_credited")
+                    - F("amount_written_off")
+                    - F("amount_discounted")
                 ),
                 name="invoice_balance_is_total_less_settlements",
             ),
             models.CheckConstraint(condition=Q(balance__gte=0), name="invoice_balance_not_negative"),
             models.CheckConstraint(
                 condition=Q(due_date__gte=F("issue_date")), name="invoice_due_after_issue"
+            ),
+            models.CheckConstraint(
+                condition=Q(discount_amount__gte=0, amount_discounted__gte=0, discount_percent__gte=0),
+                name="invoice_discount_not_negative",
             ),
             models.UniqueConstraint(
                 fields=["previous_number"],
@@ -139,6 +155,9 @@ class Invoice(models.Model):
                     "total",
                     "billing_address",
                     "previous_number",
+                    "discount_percent",
+                    "discount_due_date",
+                    "discount_amount",
                 ),
             ),
             pgtrigger.Protect(name="invoice_never_deleted", operation=pgtrigger.Delete),

@@ -10,6 +10,10 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Case, DateField, F, Func, IntegerField, Prefetch, QuerySet, Sum, Value, When
 from django.utils import timezone
 
+from invoicing.discounts import DiscountPart as DiscountPart  # re-exported: cash discounts (0056)
+from invoicing.discounts import discount_parts
+from invoicing.discounts import discount_refused_note as discount_refused_note
+from invoicing.discounts import discount_total as discount_total
 from invoicing.errors import InvoicingErrorCode
 from invoicing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from o2c.errors import Conflict, DomainError, KernelErrorCode
@@ -92,14 +96,17 @@ def credit_note_list(*, filters: dict[str, Any] | None = None) -> QuerySet[Credi
 
 
 def order_settlements(*, order_ids: list[int]) -> dict[int, dict[str, Decimal]]:
-    """Per order: `invoiced_total`, `open_balance` and `settled` (paid, credited, written off)."""
+    """Per order: `invoiced_total`, `open_balance` and `settled` (paid, credited, written off,
+    discounted)."""
     rows = (
         Invoice.objects.filter(order_id__in=order_ids)
         .values("order_id")
         .annotate(
             invoiced_total=Sum("total"),
             open_balance=Sum("balance"),
-            settled=Sum(F("amount_paid") + F("amount_credited") + F("amount_written_off")),
+            settled=Sum(
+                F("amount_paid") + F("amount_credited") + F("amount_written_off") + F("amount_discounted")
+            ),
         )
     )
     zero = Decimal("0.00")
@@ -237,6 +244,41 @@ def invoice_parties(*, invoice_id: int) -> Mapping[str, Any] | None:
     """The order and customer of an invoice (`order_id`, `customer_id`), None when it does not
     exist: what a step locks before the invoice."""
     return invoice_rows().filter(pk=invoice_id).values("order_id", "customer_id").first()
+
+
+def invoice_discount_parts(*, invoice_ids: Iterable[int]) -> dict[int, list[DiscountPart]]:
+    """The cash discount each invoice (with discount terms) would take if settled now, per tax
+    rate (invoicing/discounts.py): the gross still invoiced at each rate (lines less credit notes)
+    times its percent. Three queries, whatever the number of invoices."""
+    terms = {
+        row["pk"]: row
+        for row in Invoice.objects.filter(pk__in=list(invoice_ids), discount_percent__gt=0).values(
+            "pk", "discount_percent", "currency"
+        )
+    }
+    if not terms:
+        return {}
+    gross: dict[int, dict[Decimal, Decimal]] = {pk: {} for pk in terms}
+    for row in (
+        InvoiceLine.objects.filter(invoice_id__in=terms)
+        .values("invoice_id", "tax_rate")
+        .annotate(gross=Sum("total_amount"))
+    ):
+        rates = gross[row["invoice_id"]]
+        rates[row["tax_rate"]] = rates.get(row["tax_rate"], ZERO) + row["gross"]
+    for row in (
+        CreditNoteLine.objects.filter(credit_note__invoice_id__in=terms)
+        .values("credit_note__invoice_id", "tax_rate")
+        .annotate(gross=Sum("total_amount"))
+    ):
+        rates = gross[row["credit_note__invoice_id"]]
+        rates[row["tax_rate"]] = rates.get(row["tax_rate"], ZERO) - row["gross"]
+    return {
+        pk: discount_parts(
+            gross_by_rate=gross[pk].items(), percent=row["discount_percent"], currency=row["currency"]
+        )
+        for pk, row in terms.items()
+    }
 
 
 def invoice_lines_billing(*, order_line_ids: Iterable[int]) -> dict[int, list[LineLeft]]:

@@ -17,11 +17,12 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from invoicing.discounts import discount_due, discount_parts, discount_total
 from invoicing.errors import InvoicingErrorCode
 from invoicing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
+from invoicing.overdue import invoices_flag_overdue as invoices_flag_overdue  # the nightly task's
 from invoicing.selectors import LineLeft, invoice_lines_left, line_credit
 from ledger.services import LineSpec, journal_entry_post
-from o2c import locks
 from o2c.errors import Conflict, DomainError, KernelErrorCode
 from o2c.events import event_emit
 from o2c.money import ZERO, round_money
@@ -96,6 +97,8 @@ def invoice_create(
     tax_total = sum((line.tax_amount for line in lines), ZERO)
     issue_date = timezone.localdate()
     customer = order.customer
+    gross = [(line.tax_rate, line.total_amount) for line in lines]
+    off = discount_parts(gross_by_rate=gross, percent=customer.discount_percent, currency=order.currency)
     invoice = Invoice.objects.create(
         number=document_number_next(series="invoice", on=issue_date),  # as late as possible
         order=order,
@@ -113,6 +116,9 @@ def invoice_create(
         # Free goods: a zero invoice owes nothing from the start (decision record 0025).
         status=Invoice.Status.OPEN if net_total + tax_total > 0 else Invoice.Status.PAID,
         last_movement_on=issue_date,
+        discount_percent=customer.discount_percent if off else ZERO,  # decision 0056
+        discount_due_date=discount_due(issue_date=issue_date, days=customer.discount_days, off=off),
+        discount_amount=discount_total(off),
     )
     for invoice_line in lines:
         invoice_line.invoice = invoice
@@ -182,25 +188,38 @@ def invoice_settle(
     on: date,
     paid: Decimal = ZERO,
     written_off: Decimal = ZERO,
+    discounted: Decimal = ZERO,
+    discount_note: str | None = None,
     reference: str = "",
     by: User | None = None,
 ) -> Invoice:
-    """Record payments applied (negative when a payment is reversed) and write-offs dated `on` on a
-    locked invoice; its balance and status follow. Never below zero nor above the total (CHECKs).
-    `reference`: the payment or write-off, for the invoice's event row."""
-    balance = invoice.balance - paid - written_off
+    """Record payments applied (negative when a payment is reversed), write-offs and cash discounts
+    taken (decision 0056) dated `on` on a locked invoice; its balance and status follow. Never
+    below zero nor above the total (CHECKs). `reference`: the payment or write-off, for the
+    invoice's event row; `discount_note`: why a deducted discount was refused ("" clears it)."""
+    balance = invoice.balance - paid - written_off - discounted
     if balance < 0:
         raise Conflict(
-            f"{paid + written_off} exceeds the {invoice.balance} open on {invoice.number}",
+            f"{paid + written_off + discounted} exceeds the {invoice.balance} open on {invoice.number}",
             code=InvoicingErrorCode.SETTLEMENT_EXCEEDS_BALANCE,
         )
     invoice.amount_paid += paid
     invoice.amount_written_off += written_off
+    invoice.amount_discounted += discounted
     invoice.balance = balance
     invoice.last_movement_on = max(filter(None, [invoice.last_movement_on, on]))
+    if discount_note is not None:
+        invoice.discount_note = discount_note[:200]
     _save_settled(
         invoice,
-        ["amount_paid", "amount_written_off", "balance", "last_movement_on"],
+        [
+            "amount_paid",
+            "amount_written_off",
+            "amount_discounted",
+            "discount_note",
+            "balance",
+            "last_movement_on",
+        ],
         by=by,
         reason=reference,
         event="payment_reversed" if paid < 0 else "",
@@ -378,21 +397,3 @@ def _credit_by_amount(invoice: Invoice, gross: Decimal) -> list[CreditNoteLine]:
                 )
             )
     return result
-
-
-@transaction.atomic
-def invoices_flag_overdue(*, today: date) -> int:
-    """Nightly: invoices open after their due date become overdue once each (`overdue_on`, event
-    `invoice.overdue`); one being paid right now is skipped (SKIP LOCKED) for the next night."""
-    due = Invoice.objects.filter(status__in=["open", "partially_paid"], due_date__lt=today, overdue_on=None)
-    ids = list(due.values_list("pk", flat=True))
-    overdue = [i for i in locks.invoices_lock(invoice_ids=ids, skip_locked=True) if _overdue(i, today)]
-    Invoice.objects.filter(pk__in=[invoice.pk for invoice in overdue]).update(overdue_on=today)
-    for invoice in overdue:
-        invoice.overdue_on = today
-        event_emit("invoice.overdue", invoice)
-    return len(overdue)
-
-
-def _overdue(invoice: Invoice, today: date) -> bool:  # seen again under the lock
-    return invoice.balance > 0 and invoice.overdue_on is None and invoice.due_date < today

@@ -4,7 +4,7 @@ disputes/, bank/ (statements and their lines), dunning/ and portal/ (customer po
 
 The open-item ledger (`ReceivableEntry`) is the subledger of record: one immutable row per
 movement, dated. Rows with an invoice move that invoice's balance (+ the invoice, − allocations,
-credit notes and write-offs, + reversals); rows without one move the customer's unapplied cash
+credit notes, write-offs and cash discounts taken, + reversals); rows without one move the customer's unapplied cash
 (− a payment received, + the part of it applied to an invoice, refunded or reversed). So for any
 date, the sum of a customer's rows up to it is what the customer owed net of its unapplied cash
 then, an invoice's rows sum to its balance, and −(its payment rows) to a payment's unapplied cash.
@@ -23,7 +23,14 @@ from receivables.bank.models import (
     BankStatementLine,
     BankStatementLineEvent,
 )
-from receivables.cash.models import Allocation, Payment, PaymentEvent, PaymentNotification, WriteOff
+from receivables.cash.models import (
+    Allocation,
+    CashDiscount,
+    Payment,
+    PaymentEvent,
+    PaymentNotification,
+    WriteOff,
+)
 from receivables.collections.models import (
     Activity,
     CollectorAssignment,
@@ -45,6 +52,7 @@ __all__ = [
     "BankStatementEvent",
     "BankStatementLine",
     "BankStatementLineEvent",
+    "CashDiscount",
     "CollectorAssignment",
     "Dispute",
     "DisputeEvent",
@@ -81,9 +89,11 @@ class ReceivableEntry(models.Model):
         PAYMENT_REVERSAL = "payment_reversal", "Payment reversed"
         REFUND = "refund"
         WRITE_OFF = "write_off", "Write-off"
+        CASH_DISCOUNT = "cash_discount", "Cash discount"
+        CASH_DISCOUNT_REVERSAL = "cash_discount_reversal", "Cash discount reversed"
 
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
     entry_date = models.DateField()
     amount = models.DecimalField(**_AMOUNT)  # signed: + the customer owes more, − less
     currency = models.CharField(max_length=3)
@@ -121,7 +131,15 @@ class ReceivableEntry(models.Model):
                 condition=(
                     Q(
                         invoice__isnull=False,
-                        kind__in=["invoice", "credit_note", "allocation", "allocation_reversal", "write_off"],
+                        kind__in=[
+                            "invoice",
+                            "credit_note",
+                            "allocation",
+                            "allocation_reversal",
+                            "write_off",
+                            "cash_discount",
+                            "cash_discount_reversal",
+                        ],
                     )
                     | Q(
                         invoice__isnull=True,

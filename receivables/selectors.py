@@ -25,7 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from invoicing.selectors import invoice_list, invoice_rows
+from invoicing.selectors import discount_total, invoice_discount_parts, invoice_list, invoice_rows
 from o2c.money import ZERO_CENTS as ZERO
 from receivables.cash.allocation import OpenInvoice
 from receivables.models import Dispute, Payment, ReceivableEntry
@@ -118,7 +118,10 @@ def open_invoices(*, customer_id: int) -> QuerySet[Invoice]:
 
 
 def open_items(invoices: Iterable[Invoice]) -> list[OpenInvoice]:
-    """Invoices (annotated with `disputed` or not) as the allocation proposal takes them."""
+    """Invoices (annotated with `disputed` or not) as the allocation proposal takes them, with
+    the cash discount each would take now (decision 0056)."""
+    invoices = list(invoices)
+    discounts = discounts_open(invoices)
     return [
         OpenInvoice(
             invoice_id=invoice.pk,
@@ -127,20 +130,48 @@ def open_items(invoices: Iterable[Invoice]) -> list[OpenInvoice]:
             issue_date=invoice.issue_date,
             balance=invoice.balance,
             disputed=getattr(invoice, "disputed", ZERO) or ZERO,
+            discount=discounts.get(invoice.pk, ZERO),
+            discount_due_date=invoice.discount_due_date,
         )
         for invoice in invoices
     ]
 
 
+def discounts_open(invoices: Iterable[Invoice]) -> dict[int, Decimal]:
+    """The cash discount each invoice would still take if settled now: its own figure, or, once
+    credit notes changed what it bills at each rate, the figure recomputed (one batch of queries
+    for those only); nothing once a discount was taken."""
+    result, credited = {}, []
+    for invoice in invoices:
+        if invoice.discount_amount <= 0 or invoice.amount_discounted > 0:
+            continue
+        if invoice.amount_credited > 0:
+            credited.append(invoice.pk)
+        else:
+            result[invoice.pk] = invoice.discount_amount
+    for pk, parts in invoice_discount_parts(invoice_ids=credited).items():
+        result[pk] = discount_total(parts)
+    return result
+
+
 def open_items_of(*, customer_id: int) -> list[OpenInvoice]:
-    """A customer's open invoices as the allocation proposal takes them, read as plain values."""
-    rows = (
+    """A customer's open invoices as the allocation proposal takes them."""
+    return open_items(
         invoice_rows()
         .filter(customer_id=customer_id, balance__gt=0)
         .annotate(disputed=open_disputed_subquery())
-        .values_list("pk", "number", "due_date", "issue_date", "balance", "disputed")
+        .only(
+            "pk",
+            "number",
+            "due_date",
+            "issue_date",
+            "balance",
+            "discount_amount",
+            "amount_discounted",
+            "amount_credited",
+            "discount_due_date",
+        )
     )
-    return [OpenInvoice(*row) for row in rows]
 
 
 def disputed_amounts(*, invoice_ids: list[int]) -> dict[int, Decimal]:

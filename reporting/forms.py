@@ -8,7 +8,9 @@ from datetime import date, timedelta
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
+from o2c.errors import DomainError
 from o2c.forms import BootstrapForm, DateField
+from reporting.vat import vat_period_clean
 
 DEFAULT_DAYS = 90
 DAYS_MAX = 3650
@@ -95,3 +97,18 @@ def form_bound(form_class, request, **defaults):
         if not data.get(name):
             data[name] = value
     return form_class(data)
+
+
+class VatForm(BootstrapForm):
+    """The VAT report's period (`from` is a Python keyword: the fields are declared below)."""
+
+    def clean(self):
+        data = super().clean()
+        try:
+            data["from"], data["to"] = vat_period_clean(date_from=data.get("from"), date_to=data.get("to"))
+        except DomainError as error:
+            self.add_error(error.field if error.field in self.fields else None, error.message)
+        return data
+
+
+VatForm.base_fields = {"from": _date_field("From", accesskey="f"), "to": _date_field("To")}

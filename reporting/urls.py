@@ -9,6 +9,7 @@ from reporting.views import index
 from reporting.views.aging import aging, aging_customer
 from reporting.views.dso import dso
 from reporting.views.kpis import kpi_page
+from reporting.views.vat import vat
 
 app_name = "reporting"
 urlpatterns = [
@@ -17,6 +18,7 @@ urlpatterns = [
     path("aging/customers/<int:customer_id>/", aging_customer, name="aging-customer"),
     path("dso/", dso, name="dso"),
     path("kpis/", kpi_page, name="kpis"),
+    path("vat/", vat, name="vat"),
     *operations_urlpatterns,
     *subscriptions_urlpatterns,
 ]

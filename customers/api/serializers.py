@@ -8,8 +8,9 @@ from rest_framework import serializers
 
 from customers import services
 from customers.einvoice import INVOICE_FORMATS, country_clean, peppol_id_clean
+from customers.errors import CustomerErrorCode
 from customers.models import LANGUAGES, Customer
-from o2c.api_fields import AmountField, IdField, TextField
+from o2c.api_fields import AmountField, IdField, PercentField, TextField
 from o2c.errors import DomainError
 
 
@@ -21,6 +22,32 @@ def _domain_check(check, **kwargs):
         raise serializers.ValidationError(error.message, code=error.code) from None
 
 
+class PaymentTermsIn(serializers.Serializer):
+    """API.md: `payment_terms` (`net_days`, `discount_percent`, `discount_days`): 2 % within 10 days,
+    net 30 is `{"net_days": 30, "discount_percent": "2.00", "discount_days": 10}`."""
+
+    net_days = serializers.IntegerField(
+        min_value=0,
+        max_value=services.MAX_PAYMENT_TERMS_DAYS,
+        required=False,
+        help_text="= payment_terms_days",
+    )
+    discount_percent = PercentField(
+        required=False,
+        help_text="cash discount for paying within discount_days of the invoice date; 0.00: none; "
+        "at most 50.00 (`discount_percent_too_high`)",
+    )
+    discount_days = serializers.IntegerField(
+        min_value=0, max_value=services.MAX_PAYMENT_TERMS_DAYS, required=False, help_text="1 to net_days"
+    )
+
+
+class PaymentTermsOut(serializers.Serializer):
+    net_days = serializers.IntegerField(source="payment_terms_days", read_only=True)
+    discount_percent = serializers.DecimalField(max_digits=5, decimal_places=2, read_only=True)
+    discount_days = serializers.IntegerField(read_only=True)
+
+
 class CustomerIn(serializers.Serializer):
     code = TextField(max_length=30)
     name = TextField(max_length=200)
@@ -28,6 +55,10 @@ class CustomerIn(serializers.Serializer):
     currency = TextField(max_length=3, required=False, default="EUR", help_text="ISO 4217, e.g. EUR")
     payment_terms_days = serializers.IntegerField(
         min_value=0, max_value=services.MAX_PAYMENT_TERMS_DAYS, required=False, default=30
+    )
+    payment_terms = PaymentTermsIn(
+        required=False,
+        help_text="net days and the cash discount (decision 0056); net_days = payment_terms_days",
     )
     credit_limit = AmountField(
         min_value=Decimal("0"),
@@ -81,6 +112,23 @@ class CustomerIn(serializers.Serializer):
         help_text="the customer's price list (in its currency); manager only; null: product prices",
     )
 
+    def validate(self, attrs):
+        """`payment_terms` into the customer's fields; its `net_days` and `payment_terms_days` are
+        one figure, so both given must agree."""
+        terms = attrs.pop("payment_terms", None) or {}
+        if "net_days" in terms:
+            given = self.initial_data.get("payment_terms_days") if hasattr(self.initial_data, "get") else None
+            if given is not None and attrs.get("payment_terms_days") != terms["net_days"]:
+                raise serializers.ValidationError(
+                    {"payment_terms": ["net_days and payment_terms_days differ; give one of them"]},
+                    code=CustomerErrorCode.PAYMENT_TERMS_CONFLICT,
+                )
+            attrs["payment_terms_days"] = terms["net_days"]
+        for name in ("discount_percent", "discount_days"):
+            if name in terms:
+                attrs[name] = terms[name]
+        return attrs
+
     def validate_currency(self, value: str) -> str:
         return _domain_check(services.currency_clean, currency=value)
 
@@ -112,12 +160,14 @@ class CustomerOut(serializers.ModelSerializer):
     headroom = _position_field(
         "headroom", allow_null=True, help_text="credit limit − exposure; null if unlimited"
     )
+    payment_terms = PaymentTermsOut(source="*", read_only=True)
 
     class Meta:
         model = Customer
         fields = [
             "id",
             *services.EDITABLE_FIELDS,
+            "payment_terms",
             "balance",
             "exposure",
             "overdue_amount",

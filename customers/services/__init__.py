@@ -23,6 +23,8 @@ from stdnum.exceptions import ValidationError as StdnumValidationError
 from customers.einvoice import country_clean, invoice_format_clean, peppol_id_clean
 from customers.errors import CreditTermsForbidden, CustomerErrorCode, PriceListForbidden
 from customers.models import LANGUAGES, Customer, default_language
+from customers.services.terms import MAX_DISCOUNT_PERCENT as MAX_DISCOUNT_PERCENT
+from customers.services.terms import discount_terms_check, discount_terms_clean
 from o2c import locks
 from o2c.errors import DomainError, KernelErrorCode
 from o2c.events import event_emit
@@ -48,6 +50,8 @@ EDITABLE_FIELDS = (
     "email",
     "currency",
     "payment_terms_days",
+    "discount_percent",
+    "discount_days",
     "credit_limit",
     "blocked",
     "dunning_enabled",
@@ -196,6 +200,7 @@ def _fields_clean(fields: dict[str, Any]) -> dict[str, Any]:
                 field="payment_terms_days",
                 code=KernelErrorCode.OUT_OF_RANGE,
             )
+    discount_terms_clean(cleaned)
     if cleaned.get("credit_limit") is not None:
         limit = Decimal(cleaned["credit_limit"])
         if not limit.is_finite() or limit < 0 or limit > MAX_CREDIT_LIMIT:
@@ -252,6 +257,7 @@ def _credit_terms_check(*, changed: list[str], by: User | None) -> None:
 
 
 def _save(customer: Customer, *, update_fields: list[str] | None = None) -> None:
+    discount_terms_check(customer)
     customer.full_clean(validate_unique=False)
     try:
         with transaction.atomic():  # a savepoint: a concurrent duplicate code is a 400, not a 500
@@ -272,6 +278,8 @@ def customer_create(
     email: str,
     currency: str = "EUR",
     payment_terms_days: int = 30,
+    discount_percent: Decimal | str = Decimal("0.00"),
+    discount_days: int = 0,
     credit_limit: Decimal | _DefaultCreditLimit | None = DEFAULT_CREDIT_LIMIT,
     blocked: bool = False,
     dunning_enabled: bool = True,
@@ -303,6 +311,8 @@ def customer_create(
             "email": email,
             "currency": currency,
             "payment_terms_days": payment_terms_days,
+            "discount_percent": discount_percent,
+            "discount_days": discount_days,
             "credit_limit": credit_limit,
             "blocked": blocked,
             "dunning_enabled": dunning_enabled,

@@ -43,6 +43,9 @@ def test_finance_creates_a_customer_and_reads_it_back(api_client_for):
         "email": "ap@acme.example",
         "currency": "EUR",
         "payment_terms_days": 14,
+        "discount_percent": "0.00",  # no cash discount unless given (decision 0056)
+        "discount_days": 0,
+        "payment_terms": {"net_days": 14, "discount_percent": "0.00", "discount_days": 0},
         "credit_limit": "25000.50",
         "blocked": False,
         "dunning_enabled": True,

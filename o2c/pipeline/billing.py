@@ -14,8 +14,10 @@ from django.db import transaction
 from invoicing import selectors as invoicing_selectors
 from invoicing import services as invoicing
 from o2c import locks
+from o2c.money import ZERO
 from orders import services as orders
 from receivables import services as receivables
+from receivables.cash.services import DiscountOutcome
 from receivables.disputes import selectors as dispute_selectors
 from receivables.disputes import services as disputes
 from receivables.models import Dispute
@@ -69,15 +71,26 @@ def invoices_settle(
     on: date,
     paid: dict[int, Decimal] | None = None,
     written_off: dict[int, Decimal] | None = None,
+    discounts: DiscountOutcome | None = None,
     reference: str,
     by: User | None,
 ) -> None:
-    """Invoice balances and statuses (movements dated `on`), then their orders' payment status."""
+    """Invoice balances and statuses (movements dated `on`), then their orders' payment status.
+    `discounts`: the cash discounts the payment took (negative when reversed) and their notes."""
     touched, on_orders = set(), on
+    discounts = discounts or DiscountOutcome()
     for invoice_id in {*(paid or {}), *(written_off or {})}:
         on_orders = max(on_orders, invoices[invoice_id].issue_date)  # never before the invoice
     for invoice_id, amount in (paid or {}).items():
-        invoicing.invoice_settle(invoice=invoices[invoice_id], paid=amount, on=on, reference=reference, by=by)
+        invoicing.invoice_settle(
+            invoice=invoices[invoice_id],
+            paid=amount,
+            discounted=discounts.taken.get(invoice_id, ZERO),
+            discount_note=discounts.notes.get(invoice_id),
+            on=on,
+            reference=reference,
+            by=by,
+        )
         touched.add(invoices[invoice_id].order_id)
     for invoice_id, amount in (written_off or {}).items():
         invoicing.invoice_settle(

@@ -106,7 +106,10 @@ def payment_record(
         if allocations is not None:
             return {a.invoice_id for a in allocations}
         proposal[:] = cash_selectors.allocation_proposal(
-            customer_id=customer_id, amount=receivables.amount_clean(amount), reference=reference
+            customer_id=customer_id,
+            amount=receivables.amount_clean(amount),
+            reference=reference,
+            on=received_on,
         )
         return {item.invoice_id for item in proposal}
 
@@ -132,6 +135,7 @@ def payment_record(
         invoices=invoices,
         on=payment.received_on,
         paid=cash_selectors.allocation_totals(rows),
+        discounts=cash.cash_discounts_take(payment=payment, allocations=rows, invoices=invoices, by=by),
         reference=payment.number,
         by=by,
     )
@@ -155,6 +159,7 @@ def payment_apply(
         invoices=invoices,
         on=timezone.localdate(),
         paid=cash_selectors.allocation_totals(rows),
+        discounts=cash.cash_discounts_take(payment=payment, allocations=rows, invoices=invoices, by=by),
         reference=payment.number,
         by=by,
     )
@@ -176,11 +181,13 @@ def payment_reverse(*, payment_id: int, reason: str, by: User | None = None) -> 
     _customer_cash_lock(customer_id=known.customer_id, touches=touches)
     invoices = {i.pk: i for i in locks.invoices_lock(invoice_ids=allocated)}
     payment = locks.payment_lock(payment_id=payment_id)
+    discounted = cash.cash_discounts_reverse(payment=payment, by=by)  # before the payment's own
     back = cash.payment_reverse(payment=payment, reason=reason, by=by)
     invoices_settle(
         invoices=invoices,
         on=payment.reversed_on,  # type: ignore[arg-type]  # set by the reversal just made
         paid={i: -amount for i, amount in back.items()},
+        discounts=cash.DiscountOutcome(taken={i: -amount for i, amount in discounted.items()}),
         reference=payment.number,
         by=by,
     )

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower, Upper
 
 from customers.selectors import customer_list
@@ -126,7 +126,13 @@ def lines_match(lines: list[StatementLine]) -> list[Match]:
     for index in credits:
         if _unresolved(found[index]):
             line = lines[index]
-            found[index] = _match_by_amount(line, by_amount.get((line.currency, line.amount), []))
+            candidates = [  # a discounted amount matches only by the invoice's discount date
+                invoice
+                for invoice in by_amount.get((line.currency, line.amount), [])
+                if invoice.get("discount_due_date") is None
+                or line.booking_date <= invoice["discount_due_date"]
+            ]
+            found[index] = _match_by_amount(line, candidates)
     _propose(lines, found)
     return [found.get(index) or _ignored(lines[index]) for index in range(len(lines))]
 
@@ -202,17 +208,35 @@ def _customer_match(line, customer: dict, note: str, reason: str) -> Match:
 
 
 def _open_invoices_by_balance(*, keys: set[tuple[str, Decimal]]) -> dict[tuple[str, Decimal], list[dict]]:
-    """Open invoices whose balance is one of the (currency, amount) keys, by key."""
+    """Open invoices whose balance, or balance less its cash discount (decision 0056; with its
+    `discount_due_date`, nothing credited or discounted yet), is one of the (currency, amount)
+    keys, by key."""
     result = defaultdict(list)
     if keys:
+        amounts = {amount for _, amount in keys}
+        discount_open = Q(discount_amount__gt=0, amount_discounted=0, amount_credited=0, payable__gt=0)
         for invoice in (
             invoice_rows()
-            .filter(balance__in={amount for _, amount in keys}, currency__in={c for c, _ in keys})
-            .values("pk", "number", "customer_id", "currency", "balance")
+            .annotate(payable=F("balance") - F("discount_amount"))
+            .filter(Q(balance__gt=0), Q(balance__in=amounts) | (discount_open & Q(payable__in=amounts)))
+            .filter(currency__in={c for c, _ in keys})
+            .values(
+                "pk",
+                "number",
+                "customer_id",
+                "currency",
+                "balance",
+                "payable",
+                "discount_amount",
+                "discount_due_date",
+            )
         ):
             key = (invoice["currency"], invoice["balance"])
             if key in keys:
-                result[key].append(invoice)
+                result[key].append({**invoice, "discount_due_date": None})
+            discounted = (invoice["currency"], invoice["payable"])
+            if invoice["discount_amount"] > 0 and invoice["payable"] > 0 and discounted in keys:
+                result[discounted].append(invoice)
     return result
 
 
@@ -221,7 +245,12 @@ def _match_by_amount(line, invoices: list[dict]) -> Match:
         return Match(
             status=Line.MATCHED,
             customer_id=invoices[0]["customer_id"],
-            note=f"the amount is the open balance of {invoices[0]['number']}, the only invoice with it",
+            note=(
+                f"the amount is the open balance of {invoices[0]['number']} less its cash discount, the only "
+                "invoice with it"
+                if invoices[0].get("discount_due_date")
+                else f"the amount is the open balance of {invoices[0]['number']}, the only invoice with it"
+            ),
             reason=MatchReason.AMOUNT_MATCHES_ONE_INVOICE,
             invoice_id=invoices[0]["pk"],
         )
@@ -248,16 +277,14 @@ def _propose(lines: list[StatementLine], found: dict[int, Match]) -> None:
         line = lines[index]
         items = open_by_customer.get(match.customer_id, [])
         proposal = _amount_match_proposal(match, items, line.amount) or allocation_explain(
-            invoices=items, amount=line.amount, reference=line.reference
+            invoices=items, amount=line.amount, reference=line.reference, on=line.booking_date
         )
         match.allocations = [
             {"invoice": item.invoice_id, "amount": f"{item.amount:.2f}", "reason": item.reason}
             for item in proposal
         ]
         taken = {item.invoice_id: item.amount for item in proposal}
-        open_by_customer[match.customer_id] = [
-            _less(item, taken.get(item.invoice_id, ZERO)) for item in items
-        ]
+        open_by_customer[match.customer_id] = [item.less(taken.get(item.invoice_id, ZERO)) for item in items]
         left = line.amount - sum(taken.values(), ZERO)
         if left > 0:
             match.note = f"{match.note}; {left:.2f} left as unapplied cash"
@@ -272,19 +299,6 @@ def _amount_match_proposal(match: Match, items: list[OpenInvoice], amount: Decim
         if item.invoice_id == match.invoice_id and item.balance >= amount:
             return [Proposed(item.invoice_id, amount, AllocationReason.AMOUNT_MATCHES_ONE_INVOICE)]
     return []
-
-
-def _less(item: OpenInvoice, amount: Decimal) -> OpenInvoice:
-    if not amount:
-        return item
-    return OpenInvoice(
-        invoice_id=item.invoice_id,
-        number=item.number,
-        due_date=item.due_date,
-        issue_date=item.issue_date,
-        balance=item.balance - amount,
-        disputed=item.disputed,
-    )
 
 
 def open_items_of(*, customer_ids) -> dict[int, list[OpenInvoice]]:
@@ -315,14 +329,16 @@ def line_proposal(*, line: BankStatementLine, customer_id: int) -> list[dict]:
         for item in other.allocations:
             held[int(item["invoice"])] += Decimal(item["amount"])
     items = [
-        _less(item, min(held[item.invoice_id], item.balance))
+        item.less(min(held[item.invoice_id], item.balance))
         for item in open_items_of(customer_ids=[customer_id]).get(customer_id, [])
     ]
     if line.customer_id == customer_id and line.allocations:
         chosen = {int(item["invoice"]): Decimal(item["amount"]) for item in line.allocations}
     else:
         chosen = dict(
-            allocation_propose(invoices=items, amount=max(line.amount, ZERO), reference=line.reference)
+            allocation_propose(
+                invoices=items, amount=max(line.amount, ZERO), reference=line.reference, on=line.booking_date
+            )
         )
     return [
         {

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -26,6 +27,20 @@ class OpenInvoice:
     issue_date: object
     balance: Decimal
     disputed: Decimal = ZERO
+    # The cash discount it would take now (decision 0056) and the last day to earn it.
+    discount: Decimal = ZERO
+    discount_due_date: date | None = None
+
+    def payable(self, on: date | None) -> Decimal:
+        """What settles it on `on`: the balance less the discount while the discount runs."""
+        due = self.discount_due_date
+        if on is not None and due is not None and on <= due and ZERO < self.discount < self.balance:
+            return self.balance - self.discount
+        return self.balance
+
+    def less(self, amount: Decimal) -> OpenInvoice:
+        """What is left open after `amount` more is applied."""
+        return replace(self, balance=self.balance - amount) if amount else self
 
 
 def _squash(text: str) -> str:
@@ -45,22 +60,23 @@ class Proposed(NamedTuple):
 
 
 def allocation_propose(
-    *, invoices: Iterable[OpenInvoice], amount: Decimal, reference: str = ""
+    *, invoices: Iterable[OpenInvoice], amount: Decimal, reference: str = "", on: date | None = None
 ) -> list[tuple[int, Decimal]]:
     """(invoice id, amount) pairs summing to at most `amount`, as allocation_explain spreads it."""
     return [
         (item.invoice_id, item.amount)
-        for item in allocation_explain(invoices=invoices, amount=amount, reference=reference)
+        for item in allocation_explain(invoices=invoices, amount=amount, reference=reference, on=on)
     ]
 
 
 def allocation_explain(
-    *, invoices: Iterable[OpenInvoice], amount: Decimal, reference: str = ""
+    *, invoices: Iterable[OpenInvoice], amount: Decimal, reference: str = "", on: date | None = None
 ) -> list[Proposed]:
     """(invoice id, amount, reason) summing to at most `amount`. An invoice named in the
     reference may take its whole balance (`invoice_number_in_reference`); the others take only
     their undisputed part, oldest due first (`oldest_due`): customers pay what they do not
-    contest."""
+    contest. Received `on` or before an invoice's discount date, it takes its balance less the
+    discount, which the payment then earns (decision 0056)."""
     invoices = [invoice for invoice in invoices if invoice.balance > 0]
     named = [invoice for invoice in invoices if reference and referenced(invoice.number, reference)]
     named_ids = {invoice.invoice_id for invoice in named}
@@ -73,9 +89,10 @@ def allocation_explain(
         if left <= 0:
             break
         room = (
-            invoice.balance
+            invoice.payable(on)
             if invoice.invoice_id in named_ids
-            else invoice.balance - disputed_capped_amount(balance=invoice.balance, disputed=invoice.disputed)
+            else invoice.payable(on)
+            - disputed_capped_amount(balance=invoice.balance, disputed=invoice.disputed)
         )
         part = min(room, left)
         if part > 0:

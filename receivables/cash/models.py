@@ -188,3 +188,43 @@ class PaymentNotification(models.Model):
 
     def __str__(self) -> str:
         return self.event_id
+
+
+class CashDiscount(models.Model):
+    """The part of a cash discount a payment took on an invoice at one tax rate (decision 0056):
+    `net` to sales discounts, `tax` off the output tax. A reversal of the payment dates it
+    (`reversed_on`), never deletes it; the VAT report reads these rows by date and rate."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="cash_discounts")
+    invoice = models.ForeignKey("invoicing.Invoice", on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
+    currency = models.CharField(max_length=3)
+    taken_on = models.DateField(db_index=True)
+    tax_rate = models.DecimalField(max_digits=5, decimal_places=2)
+    net_amount = models.DecimalField(**_AMOUNT)
+    tax_amount = models.DecimalField(**_AMOUNT)
+    reversed_on = models.DateField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["taken_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(net_amount__gte=0, tax_amount__gte=0)
+                & (Q(net_amount__gt=0) | Q(tax_amount__gt=0)),
+                name="cash_discount_positive",
+            ),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="cash_discount_immutable",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange(
+                    "payment", "invoice", "taken_on", "tax_rate", "net_amount", "tax_amount"
+                ),
+            ),
+            pgtrigger.Protect(name="cash_discount_never_deleted", operation=pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"discount {self.net_amount}+{self.tax_amount} on {self.invoice_id}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -44,11 +45,14 @@ def write_off_list(*, filters: dict[str, Any] | None = None) -> QuerySet[WriteOf
     return write_offs
 
 
-def allocation_proposal(*, customer_id: int, amount: Decimal, reference: str) -> list[Proposed]:
-    """Which open invoices of the customer a payment of `amount` settles, by how much and why: the
-    invoice numbers in the reference first, then oldest due first."""
+def allocation_proposal(
+    *, customer_id: int, amount: Decimal, reference: str, on: date | None = None
+) -> list[Proposed]:
+    """Which open invoices of the customer a payment of `amount` received `on` settles, by how
+    much and why: the invoice numbers in the reference first, then oldest due first; within an
+    invoice's discount period, its balance less the discount."""
     return allocation_explain(
-        invoices=open_items_of(customer_id=customer_id), amount=amount, reference=reference
+        invoices=open_items_of(customer_id=customer_id), amount=amount, reference=reference, on=on
     )
 
 

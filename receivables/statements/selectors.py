@@ -45,6 +45,8 @@ MOVEMENT_KINDS = (
     Kind.REFUND,
     Kind.PAYMENT_REVERSAL,
     Kind.WRITE_OFF,
+    Kind.CASH_DISCOUNT,
+    Kind.CASH_DISCOUNT_REVERSAL,
 )
 
 
@@ -296,6 +298,13 @@ def _movement(row: dict[str, Any], *, balance: Decimal, allocations: tuple[Alloc
         description = f"Payment {payment_number} returned"
         if row["payment__reversal_reason"]:
             description += f": {row['payment__reversal_reason']}"
+    elif kind in (Kind.CASH_DISCOUNT, Kind.CASH_DISCOUNT_REVERSAL):  # decision 0056
+        document = invoice_number
+        description = (
+            f"Cash discount on {invoice_number} (paid by {payment_number})"
+            if kind == Kind.CASH_DISCOUNT
+            else f"Cash discount on {invoice_number} back: payment {payment_number} returned"
+        )
     else:  # write-off
         document = invoice_number
         description = f"Written off on {invoice_number}"

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from reporting.api.vat import VatView
 from reporting.api.views import AgingView, DSOView, KPIsView
 from reporting.operations.api.urls import urlpatterns as operations_urlpatterns
 
@@ -7,5 +8,6 @@ urlpatterns = [
     path("reports/aging/", AgingView.as_view(), name="api-report-aging"),
     path("reports/dso/", DSOView.as_view(), name="api-report-dso"),
     path("reports/kpis/", KPIsView.as_view(), name="api-report-kpis"),
+    path("reports/vat/", VatView.as_view(), name="api-report-vat"),
     *operations_urlpatterns,
 ]

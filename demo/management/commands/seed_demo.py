@@ -31,7 +31,7 @@ from quotations import selectors as quotation_selectors
 from quotations import services as quotation_services
 from receivables.collections import services as collections
 from receivables.collections.selectors import activity_list
-from receivables.models import Payment
+from receivables.models import CashDiscount, Payment
 from returns.selectors import return_list
 from returns.services import ReturnLineInput
 
@@ -100,7 +100,18 @@ DEMO_CUSTOMERS = [
         "",
         "Karl Johans gate 2\n0154 Oslo\nNorway",
     ),
+    (
+        "C0007",
+        "Kaffeehaus Skonto GmbH",
+        "buchhaltung@skonto.example",
+        30,
+        "10000.00",
+        "",
+        "Schanzenstraße 12\n20357 Hamburg",
+    ),
 ]
+# Cash discount terms (decision 0056): percent, days. C0007 pays 2 % within 10 days, net 30.
+DEMO_DISCOUNT_TERMS = {"C0007": ("2.00", 10)}
 
 DEMO_PRODUCTS = [
     # sku, name, kind, price, tax %, standard cost, stock in MAIN, stock in EAST
@@ -126,6 +137,7 @@ class Command(BaseCommand):
         self._customers()
         self._catalog()
         self._cash()
+        self._discount_taken()
         self._commercial()
         self._returns()
         self._collections()
@@ -162,6 +174,8 @@ class Command(BaseCommand):
                 name=name,
                 email=email,
                 payment_terms_days=terms,
+                discount_percent=DEMO_DISCOUNT_TERMS.get(code, ("0.00", 0))[0],
+                discount_days=DEMO_DISCOUNT_TERMS.get(code, ("0.00", 0))[1],
                 credit_limit=Decimal(limit) if limit else None,
                 vat_number=vat,
                 billing_address=f"{name}\n{address}",
@@ -247,6 +261,31 @@ class Command(BaseCommand):
         )
         invoice("C0005", "SVC-MAINT", "1", "EH-Wien-12")
         invoice("C0005", "SVC-INST", "2", "EH-Wien-13")
+
+    def _discount_taken(self) -> None:
+        """C0007 (2 % 10, net 30) paid an invoice within the discount period, less the discount:
+        the invoice is paid, the discount posted to sales discounts with the tax reduced."""
+        customer = Customer.objects.get(code="C0007")
+        if CashDiscount.objects.filter(customer=customer).exists():
+            return
+        user_model = get_user_model()
+        sales, finance = user_model.objects.get(username="sales"), user_model.objects.get(username="finance")
+        order = pipeline.order_place(
+            by=sales,
+            submit=True,
+            customer_id=customer.pk,
+            lines=[LineInput(product_id=Product.objects.get(sku="SVC-MAINT").pk, quantity=Decimal("1"))],
+            warehouse_id=Warehouse.objects.get(code="MAIN").pk,
+            customer_reference="Wartung 2026",
+        )
+        invoice = order.invoices.get()
+        pipeline.payment_record(
+            customer_id=customer.pk,
+            amount=str(invoice.total - invoice.discount_amount),
+            reference=f"{invoice.number} abzgl. 2 % Skonto",
+            received_on=timezone.localdate(),
+            by=finance,
+        )
 
     def _commercial(self) -> None:
         """A price list for the hotel chain (quantity breaks on beans and cups), and two

@@ -8,6 +8,7 @@ subledger and the ledger never part: receivables (1100) = Σ open invoice balanc
 advances (2100) = Σ unapplied cash, at every commit.
 """
 
+from receivables.cash.services.discounts import DiscountOutcome, cash_discounts_reverse, cash_discounts_take
 from receivables.cash.services.notifications import notification_claim, notification_link
 from receivables.cash.services.payments import (
     AllocationInput,
@@ -20,6 +21,9 @@ from receivables.cash.services.write_offs import write_off_create
 
 __all__ = [
     "AllocationInput",
+    "DiscountOutcome",
+    "cash_discounts_reverse",
+    "cash_discounts_take",
     "notification_claim",
     "notification_link",
     "payment_apply",

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from customers.selectors import customer_get, customer_list
 from o2c import pipeline
 from o2c.errors import DomainError
-from o2c.forms import param_id, param_text
+from o2c.forms import param_date, param_id, param_text
 from o2c.money import ZERO_CENTS as ZERO
 from o2c.roles import FINANCE, role_required
 from receivables import selectors as receivables_selectors
@@ -46,7 +46,10 @@ def _with_proposal(data, invoices: list, customer):
     data = data.copy()
     amount = parse_amount(data.get("amount"))
     reference = data.get("reference", "")
-    proposal = allocation_proposal(invoices, amount, reference) if amount is not None and amount > 0 else {}
+    on = param_date(data, "received_on") or timezone.localdate()
+    proposal = (
+        allocation_proposal(invoices, amount, reference, on=on) if amount is not None and amount > 0 else {}
+    )
     for invoice in invoices:
         part = proposal.get(invoice.pk)
         data[f"{APPLY_PREFIX}{invoice.pk}"] = f"{part:.2f}" if part else ""

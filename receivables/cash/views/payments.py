@@ -9,6 +9,7 @@ it, and what is saved is exactly what the inputs say.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.contrib import messages
@@ -52,13 +53,19 @@ def open_invoices_shown(customer) -> list:
     return list(receivables_selectors.open_invoices(customer_id=customer.pk).prefetch_related(None))
 
 
-def allocation_proposal(invoices: list, amount: Decimal | None, reference: str) -> dict[int, Decimal]:
-    """The service's own rule: invoice numbers in the reference first, then oldest due first."""
+def allocation_proposal(
+    invoices: list, amount: Decimal | None, reference: str, *, on: date | None = None
+) -> dict[int, Decimal]:
+    """The service's own rule: invoice numbers in the reference first, then oldest due first;
+    within a discount period, the balance less the discount (received `on`)."""
     if not invoices or amount is None or amount <= 0:
         return {}
     return dict(
         allocation_propose(
-            invoices=receivables_selectors.open_items(invoices), amount=amount, reference=reference or ""
+            invoices=receivables_selectors.open_items(invoices),
+            amount=amount,
+            reference=reference or "",
+            on=on,
         )
     )
 
@@ -102,7 +109,9 @@ def _render_detail(request, payment: Payment, *, opened: str = "", **forms):
     invoices = open_invoices_shown(payment.customer) if actions["apply"] else []
     apply_form = forms.get("apply_form")
     if apply_form is None and actions["apply"]:
-        proposal = allocation_proposal(invoices, payment.unapplied_amount, payment.reference)
+        proposal = allocation_proposal(
+            invoices, payment.unapplied_amount, payment.reference, on=payment.received_on
+        )
         apply_form = PaymentApplyForm(
             payment=payment,
             invoices=invoices,
