@@ -7,7 +7,6 @@ pipeline, as production builds it.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -18,9 +17,9 @@ from django.utils import timezone
 
 from customers import services as customer_services
 from customers.models import Customer
+from demo.collections import seed_collections
 from inventory import services as inventory_services
 from inventory.models import Product, Warehouse
-from invoicing.selectors import invoice_rows
 from o2c import pipeline
 from o2c.numbering import number_series_prepare
 from o2c.roles import ADMIN, FINANCE, MANAGER, SALES, WAREHOUSE, roles_sync
@@ -29,8 +28,6 @@ from pricing import selectors as pricing_selectors
 from pricing import services as pricing_services
 from quotations import selectors as quotation_selectors
 from quotations import services as quotation_services
-from receivables.collections import services as collections
-from receivables.collections.selectors import activity_list
 from receivables.models import CashDiscount, Payment
 from returns.selectors import return_list
 from returns.services import ReturnLineInput
@@ -140,7 +137,7 @@ class Command(BaseCommand):
         self._discount_taken()
         self._commercial()
         self._returns()
-        self._collections()
+        seed_collections()
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/ as:"))
         for username, password, role, _ in DEMO_USERS:
             self.stdout.write(f"  {role:<10} {username:<10} {password}")
@@ -367,37 +364,3 @@ class Command(BaseCommand):
             by=sales,
         )
         pipeline.return_receive(return_id=rma.pk, by=warehouse)
-
-    def _collections(self) -> None:
-        """The collector's day: finance collects from C0003 and C0005, called C0003 yesterday (a
-        follow-up due today puts it on the worklist), and C0005 promised to pay its maintenance
-        invoice in a week (its reminders wait). Runs once (any activity?)."""
-        if activity_list().exists():
-            return
-        finance = get_user_model().objects.get(username="finance")
-        customers = {
-            customer.code: customer for customer in Customer.objects.filter(code__in=["C0003", "C0005"])
-        }
-        if len(customers) < 2:
-            return
-        for customer in customers.values():
-            collections.collector_assign(customer_id=customer.pk, collector_id=finance.pk, by=finance)
-        collections.activity_log(
-            customer_id=customers["C0003"].pk,
-            kind="call",
-            note="Spoke to accounts payable: the rest of the maintenance contract is in their next run.",
-            follow_up_on=timezone.localdate(),
-            by=finance,
-        )
-        open_invoice = (
-            invoice_rows().filter(customer_id=customers["C0005"].pk, balance__gt=0).order_by("pk").first()
-        )
-        if open_invoice is not None:
-            collections.promise_make(
-                customer_id=customers["C0005"].pk,
-                invoice_ids=[open_invoice.pk],
-                amount=open_invoice.balance,
-                promised_on=timezone.localdate() + timedelta(days=7),
-                note="Promised by the owner on the phone",
-                by=finance,
-            )
