@@ -7,6 +7,7 @@ from rest_framework import serializers
 from o2c.api_fields import DateField
 from reporting.aging import SORTS
 from reporting.forms import DAYS_MAX, DEFAULT_DAYS, DEFAULT_SORT, date_validators
+from reporting.vat import vat_period_clean
 
 _MONEY = {"max_digits": 18, "decimal_places": 2}
 _DAYS = {"max_digits": 9, "decimal_places": 1, "allow_null": True}
@@ -120,3 +121,69 @@ class KPIsOut(serializers.Serializer):
     on_time_delivery_rate = serializers.DecimalField(**_PERCENT)
     orders_on_hold = serializers.IntegerField()
     orders_on_hold_value = serializers.DecimalField(**_MONEY)
+
+
+# --- the VAT report (decision 0057) ---------------------------------------------------------
+
+
+_VAT_MONEY = {"max_digits": 18, "decimal_places": 2, "read_only": True}
+
+
+class VatQuery(serializers.Serializer):
+    to = DateField(required=False, validators=date_validators(), help_text="last day (default: today)")
+
+    def validate(self, attrs):
+        start, end = vat_period_clean(date_from=attrs.get("from"), date_to=attrs.get("to"))
+        return {"from": start, "to": end}
+
+
+# `from` is a Python keyword: declared after the class, as the contract names it.
+VatQuery._declared_fields["from"] = DateField(
+    required=False, validators=date_validators(), help_text="first day (default: the first of `to`'s month)"
+)
+
+
+class VatFiguresOut(serializers.Serializer):
+    net = serializers.DecimalField(**_VAT_MONEY)
+    tax = serializers.DecimalField(**_VAT_MONEY)
+    documents = serializers.IntegerField(
+        read_only=True, help_text="invoices, credit notes or invoices discounted"
+    )
+
+
+class VatRowOut(serializers.Serializer):
+    tax_rate = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        allow_null=True,
+        read_only=True,
+        help_text="percent; null on the total",
+    )
+    invoices = VatFiguresOut(read_only=True, help_text="invoice lines by the invoice date")
+    credit_notes = VatFiguresOut(read_only=True, help_text="credit note lines by the credit note date")
+    discounts = VatFiguresOut(
+        read_only=True, help_text="cash discounts taken (less those reversed) by their date"
+    )
+    net = serializers.DecimalField(**_VAT_MONEY, help_text="invoices − credit notes − discounts")
+    tax = serializers.DecimalField(
+        **_VAT_MONEY, help_text="the output tax: invoices − credit notes − discounts"
+    )
+
+
+class VatOut(serializers.Serializer):
+    rates = VatRowOut(many=True, read_only=True)
+    total = VatRowOut(read_only=True)
+    ledger_output_tax = serializers.DecimalField(
+        **_VAT_MONEY, help_text="the VAT payable account's credits less debits dated in the period"
+    )
+    difference = serializers.DecimalField(
+        **_VAT_MONEY, help_text="ledger_output_tax − total.tax; 0.00 when reconciled"
+    )
+
+
+# The period as the query named it (`from` is a keyword), first in the answer.
+VatOut._declared_fields = {
+    "from": serializers.DateField(source="date_from", read_only=True),
+    "to": serializers.DateField(source="date_to", read_only=True),
+    **VatOut._declared_fields,
+}

@@ -1,7 +1,6 @@
 from django.urls import path
 
-from reporting.api.vat import VatView
-from reporting.api.views import AgingView, DSOView, KPIsView
+from reporting.api.views import AgingView, DSOView, KPIsView, VatView
 from reporting.operations.api.urls import urlpatterns as operations_urlpatterns
 
 urlpatterns = [

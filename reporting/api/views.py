@@ -30,10 +30,13 @@ from reporting.api.serializers import (
     AgingQuery,
     DSOOut,
     KPIsOut,
+    VatOut,
+    VatQuery,
     WindowQuery,
 )
 from reporting.dso import dso_report
 from reporting.kpis import kpis
+from reporting.vat import vat_report
 
 
 def _query(serializer_class, request) -> dict:
@@ -124,3 +127,22 @@ def _one_line(request, data: dict, filename: str):
             filename, list(data), [["" if value is None else value for value in data.values()]]
         )
     return Response(data)
+
+
+# `GET /reports/vat/?from=&to=` (API.md, "Commercial documents"): output tax by rate, invoices,
+# credit notes and cash discounts apart, with the reconciliation to the VAT payable account
+# (decision 0057). `?format=csv` gives the report's table.
+class VatView(ReportView):
+    @extend_schema(
+        summary="VAT report: output tax by rate, reconciled with the ledger",
+        parameters=[VatQuery, _FORMAT],
+        responses={200: VatOut, 400: OpenApiResponse(description='a bad parameter, named: `{"from": […]}`')},
+    )
+    def get(self, request):
+        query = VatQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        report = vat_report(date_from=query.validated_data["from"], date_to=query.validated_data["to"])
+        if wants_csv(request):
+            header, rows = report.table()
+            return csv_response(f"vat-{report.date_from}_{report.date_to}.csv", header, rows)
+        return Response(VatOut(report).data)
