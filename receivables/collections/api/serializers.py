@@ -115,3 +115,7 @@ class CustomerRiskOut(serializers.Serializer):
     score = serializers.IntegerField(min_value=0, max_value=100, help_text="0 safe … 100 risky")
     factors = RiskFactorOut(many=True)
     method = serializers.CharField()
+
+
+class WorklistQuery(serializers.Serializer):
+    owner = IdField(required=False, help_text="a collector's user id: that collector's customers only")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from customers.selectors import customer_list
 from o2c.api import APIView, GenericAPIView, ListAPIView, RetrieveAPIView, role_permission
-from o2c.parsing import parse_optional_id
 from o2c.roles import FINANCE
 from receivables.collections import risk, selectors, services, worklist
 from receivables.collections.api import serializers as s
@@ -100,12 +99,11 @@ class ActivityListView(ListAPIView):
 class WorklistView(APIView):
     permission_classes = [CanCollect]
 
-    @extend_schema(
-        parameters=[OpenApiParameter("owner", int, description="a collector's user id")],
-        responses=s.WorklistOut,
-    )
+    @extend_schema(parameters=[s.WorklistQuery], responses=s.WorklistOut)
     def get(self, request):
-        owner = parse_optional_id(request.query_params.get("owner") or None, field="owner")
+        query = s.WorklistQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        owner = query.validated_data.get("owner")
         today = timezone.localdate()
         rows = worklist.worklist(as_of=today, owner_id=owner)
         method = (worklist.__doc__ or "").split("\n\n", 1)[1].split("\n\nWithin")[0]
