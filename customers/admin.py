@@ -10,8 +10,9 @@ class CustomerAdmin(admin.ModelAdmin):
     list_filter = ["blocked", "dunning_enabled", "currency"]
     search_fields = ["code", "name", "email", "vat_number"]
 
-    # The e-mail language and opt-outs (decision 0046), the e-invoicing address and format (0058) and
-    # the price list (0054) are edited on the customer page and the API, whose services check them.
+    # The e-mail language and opt-outs (decision 0046), the e-invoicing address and format (0058),
+    # the price list (0054) and the cash discount terms (0056) are edited on the customer page and
+    # the API, whose services check them.
     NOTIFICATION_FIELDS = [
         "language",
         *NOTIFICATION_FIELDS,
@@ -19,6 +20,8 @@ class CustomerAdmin(admin.ModelAdmin):
         "peppol_id",
         "invoice_format",
         "price_list",
+        "discount_percent",
+        "discount_days",
     ]
 
     def get_readonly_fields(self, request, obj=None):
