@@ -33,7 +33,7 @@ from pathlib import Path
 
 os.environ.setdefault("BENCH_DATABASE", "o2c_bench_scale")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import order_intake  # its DATABASE comes from BENCH_DATABASE, set above
+import legacy_server as order_intake  # its DATABASE comes from BENCH_DATABASE, set above
 
 ROOT = Path(__file__).resolve().parent.parent
 PROXY_PORT, WEB_PORTS, PGBOUNCER_PORT = 8200, (8201, 8202), 6433

@@ -12,8 +12,8 @@ import time
 from datetime import date
 from pathlib import Path
 
-from order_intake import SERVER_URL
-from order_intake import env as bench_env
+from legacy_server import SERVER_URL
+from legacy_server import env as bench_env
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 # O2C_HISTORY_DB names another kept database (bench/reports uses o2c_bench_history)

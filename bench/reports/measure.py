@@ -19,7 +19,7 @@ MANAGER = "bench-reports-manager"
 
 def setup(database: str) -> None:
     sys.path.insert(0, str(ROOT))
-    from order_intake import env as bench_env
+    from legacy_server import env as bench_env
 
     os.environ.update(
         {
