@@ -8,16 +8,18 @@ from django import forms
 from o2c.forms import AmountField, BootstrapForm, DateField
 from receivables.collections.models import Activity
 
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 class ActivityForm(BootstrapForm):
     small = True
     kind = forms.ChoiceField(choices=Activity.Kind.choices, initial=Activity.Kind.CALL)
     note = forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
-    follow_up_on = DateField(required=False, label="Follow up on")
+    follow_up_on = DateField(required=False, label="Follow up on", widget=_DATE)
 
 
 class PromiseForm(BootstrapForm):
     small = True
     amount = AmountField()
-    promised_on = DateField(label="Promised for")
+    promised_on = DateField(label="Promised for", widget=_DATE)
     note = forms.CharField(max_length=4000, required=False)

@@ -25,7 +25,7 @@ from django.db.models import Exists, F, Max, Min, OuterRef, Q, Sum
 
 from customers.selectors import customer_list
 from invoicing.selectors import invoice_rows
-from o2c.money import ZERO, round_money
+from o2c.money import ZERO, ZERO_CENTS, round_money
 from receivables.collections.models import Activity, CollectorAssignment, Promise
 from receivables.collections.selectors import promised_invoice_ids_open
 from receivables.dunning.selectors import dunning_preview
@@ -125,7 +125,7 @@ def worklist(*, as_of: date, owner_id: int | None = None) -> list[WorklistRow]:
     rows = []
     for customer_id, customer in customers.items():
         figures = overdue.get(customer_id)
-        amount = figures["overdue"] if figures else ZERO
+        amount = figures["overdue"] if figures else ZERO_CENTS
         days = (as_of - figures["oldest"]).days if figures else 0
         row = WorklistRow(
             customer_id=customer_id,

@@ -25,6 +25,7 @@ from o2c.paylinks import pay_token_read
 from o2c.signing import signature_header
 from receivables.cash.api.views import payment_notification_accept
 from receivables.paynow.providers import Checkout, provider
+from receivables.portal.views import private_response
 
 if TYPE_CHECKING:
     from invoicing.models import Invoice
@@ -66,12 +67,12 @@ def pay(request, token: str):
         except DomainError as error:
             messages.error(request, f"The payment could not be started: {error.message}")
             return redirect("paynow:pay", token=token)
-    return render(
+    return private_response(render(
         request,
         "receivables/paynow/pay.html",
         {"invoice": invoice, "provider": chosen, "token": token, "company": company_block(),
          "bank": settings.O2C_COMPANY_BANK, "done": request.GET.get("done") == "1"},
-    )  # fmt: skip
+    ))  # fmt: skip
 
 
 def test_provider(request, token: str):
@@ -79,10 +80,12 @@ def test_provider(request, token: str):
     if settings.O2C_PAYMENT_PROVIDER != "test":
         raise Http404("the test provider is off")
     invoice = _invoice(token)
-    return render(
-        request,
-        "receivables/paynow/test_provider.html",
-        {"invoice": invoice, "token": token, "company": company_block()},
+    return private_response(
+        render(
+            request,
+            "receivables/paynow/test_provider.html",
+            {"invoice": invoice, "token": token, "company": company_block()},
+        )
     )
 
 

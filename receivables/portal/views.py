@@ -33,9 +33,13 @@ from receivables.statements.selectors import statement_get
 from receivables.statements.views import statement_pdf_response, statement_period_from_request
 
 
-def _private(response: HttpResponse) -> HttpResponse:
+def private_response(response: HttpResponse) -> HttpResponse:
+    """The headers of a page reached by a token: not cached, not indexed, its URL kept on this site."""
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: the token in the URL still never leaves this site in a Referer,
+    # and a browser's POST from these pages (accepting a quotation) carries an Origin that the CSRF
+    # check accepts; under no-referrer Chromium sends `Origin: null` and every POST was a 403.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -57,8 +61,8 @@ def portal_page(view: Callable, *, methods: tuple[str, ...] = ("GET", "HEAD")) -
                 {"reason": refused.reason, "code": refused.code, "company": company_block()},
                 status=status,
             )
-            return _private(response)
-        return _private(view(request, link, token, *args, **kwargs))
+            return private_response(response)
+        return private_response(view(request, link, token, *args, **kwargs))
 
     return wrapped
 

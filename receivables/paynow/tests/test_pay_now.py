@@ -25,6 +25,7 @@ def test_the_pay_url_leads_to_a_payment_that_settles_the_invoice_once(api_client
     browser = Client()  # the customer: no login
     page = browser.get(pay_url)
     assert page.status_code == 200 and b"123.45 EUR" in page.content
+    assert (page["Cache-Control"], page["Referrer-Policy"]) == ("private, no-store", "same-origin")
     to_provider = browser.post(pay_url)
     assert to_provider.status_code == 302 and to_provider["Location"].endswith("/test-provider/")
     assert browser.get(to_provider["Location"]).status_code == 200

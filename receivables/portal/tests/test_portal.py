@@ -66,7 +66,7 @@ def test_the_link_shows_that_customer_its_open_invoices_and_how_to_pay(accounts,
     assert settings.O2C_COMPANY_BANK in html and settings.O2C_COMPANY_NAME in html
     assert f"{accounts['open'].number} B2001" in html  # payment reference: invoice number and customer code
     assert portal_path(issued.token, "portal:invoice-pdf", accounts["open"].pk) in html
-    assert page["Cache-Control"] == "private, no-store" and page["Referrer-Policy"] == "no-referrer"
+    assert page["Cache-Control"] == "private, no-store" and page["Referrer-Policy"] == "same-origin"
 
 
 def test_the_portal_shows_no_staff_navigation_even_to_a_logged_in_user(accounts, client):
