@@ -6,7 +6,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.utils import timezone
 
 from o2c import pipeline
@@ -14,6 +13,7 @@ from o2c.errors import DomainError, InvalidTransition
 from o2c.events import event_listen
 from receivables.collections import services
 from receivables.collections.models import Promise
+from receivables.collections.tests.clock import on_day
 from receivables.dunning.selectors import dunning_preview
 from receivables.models import DunningLevel
 from tests.builders import a_customer, an_invoice
@@ -70,9 +70,9 @@ def test_a_promise_short_of_its_amount_is_broken_the_day_after_and_told(broken_e
         customer_id=customer.pk, invoice_ids=[invoice.pk], amount="500.00", promised_on=days(3)
     )
     pay(customer, "120.00", invoice=invoice)
-    with time_machine.travel(timezone.now() + timedelta(days=3)):
+    with on_day(3):
         assert services.promises_check().broken == 0  # on its date it still may be paid
-    with time_machine.travel(timezone.now() + timedelta(days=4)):
+    with on_day(4):
         assert services.promises_check() == services.PromisesChecked(kept=0, broken=1)
         assert services.promises_check() == services.PromisesChecked(kept=0, broken=0)  # once
     promise.refresh_from_db()
@@ -87,7 +87,7 @@ def test_payments_after_the_date_or_before_the_promise_do_not_count():
     promise = services.promise_make(
         customer_id=customer.pk, invoice_ids=[invoice.pk], amount="400.00", promised_on=days(2)
     )
-    with time_machine.travel(timezone.now() + timedelta(days=3)):
+    with on_day(3):
         pay(customer, "400.00", invoice=invoice)  # a day late
         assert services.promises_check().broken == 1
     promise.refresh_from_db()
@@ -111,7 +111,7 @@ def test_an_open_promise_pauses_the_reminders_of_its_invoices_only():
         active=True
     )
     customer = a_customer(payment_terms_days=0)
-    with time_machine.travel(timezone.now() - timedelta(days=60)):
+    with on_day(-60):
         promised, other = an_invoice(customer, "100.00"), an_invoice(customer, "70.00")
     reminded = lambda: {i.number for n in dunning_preview(as_of=timezone.localdate()) for i in n.invoices}  # noqa: E731
     assert reminded() == {promised.number, other.number}

@@ -4,13 +4,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.utils import timezone
 
 from o2c import pipeline
 from receivables.cash.services import AllocationInput
 from receivables.collections import services
 from receivables.collections.risk import customer_risk
+from receivables.collections.tests.clock import on_day
 from tests.builders import a_customer, an_invoice
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ D = Decimal
 
 
 def at(days_ago):
-    return time_machine.travel(timezone.now() - timedelta(days=days_ago))
+    return on_day(-days_ago)
 
 
 def pay_invoice(invoice, amount):

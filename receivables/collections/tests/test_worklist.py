@@ -6,12 +6,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from receivables.collections import services
+from receivables.collections.tests.clock import on_day
 from receivables.collections.worklist import worklist
 from tests.builders import a_customer, an_invoice
 
@@ -20,7 +20,7 @@ D = Decimal
 
 
 def ago(days):
-    return time_machine.travel(timezone.now() - timedelta(days=days))
+    return on_day(-days)
 
 
 def today():

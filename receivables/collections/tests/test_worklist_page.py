@@ -4,10 +4,10 @@ off today's list; a promise from the row; bad input answers on the row's form.""
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.utils import timezone
 
 from receivables.collections.models import Activity, Promise
+from receivables.collections.tests.clock import on_day
 from tests.builders import a_customer, an_invoice
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ def clerk(client, make_user):
 @pytest.fixture
 def late():
     customer = a_customer(code="LATE", payment_terms_days=0)
-    with time_machine.travel(timezone.now() - timedelta(days=20)):
+    with on_day(-20):
         an_invoice(customer, "400.00")
     return customer
 
