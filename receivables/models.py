@@ -33,10 +33,12 @@ from receivables.cash.models import (
 )
 from receivables.collections.models import (
     Activity,
+    CheckoutSession,
     CollectorAssignment,
     Promise,
     PromiseEvent,
     PromiseInvoice,
+    RiskScore,
 )
 from receivables.disputes.models import Dispute, DisputeEvent, DisputeLine
 from receivables.dunning.models import DunningLevel, DunningNotice, DunningNoticeLine, DunningRun
@@ -53,6 +55,7 @@ __all__ = [
     "BankStatementLine",
     "BankStatementLineEvent",
     "CashDiscount",
+    "CheckoutSession",
     "CollectorAssignment",
     "Dispute",
     "DisputeEvent",
@@ -71,6 +74,7 @@ __all__ = [
     "PromiseEvent",
     "PromiseInvoice",
     "ReceivableEntry",
+    "RiskScore",
     "WriteOff",
 ]
 

@@ -16,7 +16,6 @@ from o2c.roles import FINANCE, role_required
 from receivables.cash.forms import domain_error_to
 from receivables.collections import services
 from receivables.collections.forms import ActivityForm, PromiseForm
-from receivables.collections.risk import customers_risk
 from receivables.collections.worklist import worklist
 
 
@@ -24,8 +23,6 @@ def _page(request, *, failed: int | None = None, activity=None, promise=None):
     owner = request.user.pk if request.GET.get("mine") else None
     today = timezone.localdate()
     rows = worklist(as_of=today, owner_id=owner)
-    risks = customers_risk(customer_ids=[row.customer_id for row in rows], as_of=today)
-    scores = {customer_id: risk.score for customer_id, risk in risks.items()}
     forms = {
         row.customer_id: (
             activity
@@ -40,7 +37,7 @@ def _page(request, *, failed: int | None = None, activity=None, promise=None):
     return render(
         request,
         "receivables/collections/worklist.html",
-        {"rows": [(row, scores[row.customer_id], *forms[row.customer_id]) for row in rows], "today": today,
+        {"rows": [(row, *forms[row.customer_id]) for row in rows], "today": today,
          "mine": bool(owner), "failed": failed},
         status=400 if failed else 200,
     )  # fmt: skip
