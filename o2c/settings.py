@@ -45,6 +45,9 @@ O2C_PAYMENT_NOTIFICATION_SECRET = env("O2C_PAYMENT_NOTIFICATION_SECRET", default
 O2C_PAYMENT_PROVIDER = env("O2C_PAYMENT_PROVIDER", default="test" if DEBUG else "")
 O2C_STRIPE_SECRET_KEY = env("O2C_STRIPE_SECRET_KEY", default="")
 O2C_STRIPE_API_BASE = env("O2C_STRIPE_API_BASE", default="https://api.stripe.com")
+# The signing secret (whsec_…) of the Stripe endpoint that calls POST /api/v1/stripe/webhook/
+# (`checkout.session.completed`, relayed as a payment notification: decision 0067).
+O2C_STRIPE_WEBHOOK_SECRET = env("O2C_STRIPE_WEBHOOK_SECRET", default="")
 O2C_CREDIT_GRACE_DAYS = env.int("O2C_CREDIT_GRACE_DAYS", default=0)
 # The credit limit of a customer created without one: 0.00 sends its first order to finance's hold
 # queue. Only finance or a manager may give a customer no limit at all (decision 0023).
@@ -307,6 +310,7 @@ SPECTACULAR_SETTINGS = {
         "WebhookDeliveryStatusEnum": "webhooks.models.WebhookDelivery.Status",
         "BankLineStatusEnum": "receivables.bank.models.BankStatementLine.Status",
         "BankLineRecordOutcomeEnum": ["recorded", "already_recorded", "refused", "not_recorded"],
+        "StripeWebhookOutcomeEnum": ["relayed", "ignored", "not_paid", "unknown_session"],
         "OrderStatusEnum": "orders.models.SalesOrder.Status",
         "OrderFulfillmentStatusEnum": "orders.models.SalesOrder.Fulfillment",
         "OrderBillingStatusEnum": "orders.models.SalesOrder.Billing",

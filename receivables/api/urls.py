@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("receivables.collections.api.urls")),
     path("", include("receivables.disputes.api.urls")),
     path("", include("receivables.dunning.api.urls")),
+    path("", include("receivables.paynow.api.urls")),
     path("", include("receivables.statements.api.urls")),
 ]
