@@ -28,7 +28,7 @@ from invoicing.selectors import invoice_rows
 from o2c.money import ZERO, ZERO_CENTS, round_money
 from receivables.collections.models import Activity, CollectorAssignment, Promise
 from receivables.collections.selectors import promised_invoice_ids_open
-from receivables.dunning.selectors import dunning_preview
+from receivables.dunning.selectors import DueNotice, collection_pending, dunning_preview
 from receivables.open_items.selectors import disputed_capped
 from receivables.selectors import open_disputed_subquery
 
@@ -56,6 +56,7 @@ def _overdue_by_customer(as_of: date, customer_ids: list[int] | None) -> dict[in
         invoice_rows()
         .filter(balance__gt=0, due_date__lt=as_of)
         .exclude(Exists(promised_invoice_ids_open().filter(invoice=OuterRef("pk"))))
+        .exclude(collection_pending())  # the bank collects it
         .annotate(disputed=disputed_capped(balance=F("balance"), disputed=open_disputed_subquery()))
         .filter(balance__gt=F("disputed"))
     )
@@ -67,6 +68,14 @@ def _overdue_by_customer(as_of: date, customer_ids: list[int] | None) -> dict[in
             overdue=Sum(F("balance") - F("disputed")), oldest=Min("due_date"), invoices=Sum(1)
         )
     }
+
+
+def reminders_tomorrow(*, as_of: date) -> list[DueNotice]:
+    """The reminders the dunning run will send the day after `as_of`: the run's own selection
+    (receivables.dunning.selectors.dunning_preview reads `due_invoice_rows`, as the run does), so
+    what the page shows is what goes out unless something changes overnight (a payment, a promise
+    made or broken, a dispute)."""
+    return dunning_preview(as_of=as_of + timedelta(days=1))
 
 
 def worklist(*, as_of: date, owner_id: int | None = None) -> list[WorklistRow]:
@@ -113,9 +122,7 @@ def worklist(*, as_of: date, owner_id: int | None = None) -> list[WorklistRow]:
             last = last_logged.get(promise.customer_id)
             if last is None or last.date() <= promise.settled_on:  # nobody called since it broke
                 broken.setdefault(promise.customer_id, []).append(promise)
-    tomorrow = {
-        notice.customer_id: notice.level for notice in dunning_preview(as_of=as_of + timedelta(days=1))
-    }
+    tomorrow = {notice.customer_id: notice.level for notice in reminders_tomorrow(as_of=as_of)}
 
     # Logged today: off the list, unless that last activity asked for a follow-up today.
     wanted = (set(overdue) | set(follow_ups) | set(broken)) - (contacted_today - set(follow_ups))
