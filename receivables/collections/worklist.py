@@ -78,7 +78,9 @@ def reminders_tomorrow(*, as_of: date) -> list[DueNotice]:
     return dunning_preview(as_of=as_of + timedelta(days=1))
 
 
-def worklist(*, as_of: date, owner_id: int | None = None) -> list[WorklistRow]:
+def worklist(
+    *, as_of: date, owner_id: int | None = None, tomorrow: list[DueNotice] | None = None
+) -> list[WorklistRow]:
     """The customers to contact on `as_of` (see the module docstring), first to call first."""
     assigned = dict(CollectorAssignment.objects.values_list("customer_id", "collector__username"))
     owned: list[int] | None = None
@@ -122,7 +124,10 @@ def worklist(*, as_of: date, owner_id: int | None = None) -> list[WorklistRow]:
             last = last_logged.get(promise.customer_id)
             if last is None or last.date() <= promise.settled_on:  # nobody called since it broke
                 broken.setdefault(promise.customer_id, []).append(promise)
-    tomorrow = {notice.customer_id: notice.level for notice in reminders_tomorrow(as_of=as_of)}
+    due_tomorrow = {
+        notice.customer_id: notice.level
+        for notice in (reminders_tomorrow(as_of=as_of) if tomorrow is None else tomorrow)
+    }
 
     # Logged today: off the list, unless that last activity asked for a follow-up today.
     wanted = (set(overdue) | set(follow_ups) | set(broken)) - (contacted_today - set(follow_ups))
@@ -163,8 +168,8 @@ def worklist(*, as_of: date, owner_id: int | None = None) -> list[WorklistRow]:
             )
         if customer_id in promised_open:
             row.reasons.append(f"{promised_open[customer_id]} {customer.currency} promised (not counted)")
-        if customer_id in tomorrow:
-            row.reasons.append(f"reminder '{tomorrow[customer_id].name}' due tomorrow")
+        if customer_id in due_tomorrow:
+            row.reasons.append(f"reminder '{due_tomorrow[customer_id].name}' due tomorrow")
         rows.append(row)
     rows.sort(key=lambda r: (r.tier, -r.weight, r.customer_code))
     return rows
