@@ -39,7 +39,7 @@ def late():
 
 
 def test_the_invoice_email_and_pdf_carry_the_link(late):
-    customer, invoice = late
+    _, invoice = late
     outbox_relay()
     [email] = [email for email in mail.outbox if invoice.number in email.subject]
     [link] = links_in_text(email.body)
@@ -51,7 +51,7 @@ def test_the_invoice_email_and_pdf_carry_the_link(late):
 
 
 def test_the_dunning_email_letter_and_statement_carry_the_link(late):
-    customer, invoice = late
+    _, invoice = late
     outbox_relay()
     mail.outbox.clear()
     run = dunning_services.dunning_run(by=None)
@@ -70,7 +70,7 @@ def test_the_statement_pdf_links_each_open_invoice_not_a_wholly_disputed_one(lat
     second = an_invoice(customer, "80.00")
     disputed = an_invoice(customer, "40.00")
     pipeline.dispute_open(invoice_id=disputed.pk, amount="40.00", reason="damaged", by=make_user("finance"))
-    name, pdf = statement_attachment(customer=customer, as_of=timezone.localdate())
+    _, pdf = statement_attachment(customer=customer, as_of=timezone.localdate())
     links = links_in_pdf(pdf)
     assert invoices_of(links) == [invoice.pk, second.pk]
     assert all(opens_pay_page(link, number) for link, number in zip(links, [invoice.number, second.number]))
