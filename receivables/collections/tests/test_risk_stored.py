@@ -198,3 +198,21 @@ def test_the_customer_page_shows_the_score_and_each_factor(client, make_user):
     assert (
         'Average days paid late</th><td>20.0 days over 2 invoices</td><td class="num">20.0 / 30</td>' in html
     )
+
+
+def test_the_threshold_through_the_api(api_client_for):
+    manager, finance = api_client_for("manager", "boss"), api_client_for("finance", "clerk")
+    assert finance.get("/api/v1/credit/settings/").json()["risk_threshold"] is None
+    assert finance.put("/api/v1/credit/settings/", {"risk_threshold": 50}, format="json").status_code == 403
+    for bad in (101, -1, "abc", "٣", 1.5, True, [], {}, 10**30):
+        answer = manager.put("/api/v1/credit/settings/", {"risk_threshold": bad}, format="json")
+        assert answer.status_code == 400 and "risk_threshold" in answer.json(), bad
+    assert (
+        manager.put("/api/v1/credit/settings/", {"risk_threshold": "5\x00"}, format="json").status_code == 400
+    )
+    assert manager.put("/api/v1/credit/settings/", {}, format="json").status_code == 400
+    saved = manager.put("/api/v1/credit/settings/", {"risk_threshold": 55}, format="json").json()
+    assert (saved["risk_threshold"], saved["updated_by"]) == (55, "boss")
+    assert finance.get("/api/v1/credit/settings/").json()["risk_threshold"] == 55
+    off = manager.put("/api/v1/credit/settings/", {"risk_threshold": None}, format="json").json()
+    assert off["risk_threshold"] is None
