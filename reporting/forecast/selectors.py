@@ -26,7 +26,7 @@ WEEKS = 13
 BEHAVIOUR_DAYS = 365  # the window of payments that say how a customer pays
 MIN_SAMPLE = 3  # payments a customer needs for its own behaviour; fewer: the portfolio's
 MIN_PROMISES = 3  # settled promises a kept rate needs (customer, then collector, then all)
-Z_80 = Decimal("1.2816")  # the range: the central figure ± 1.2816 σ, an 80 % interval
+Z_80 = Decimal("1.2816")  # the range: the central figure ± 1.2816 σ (the 80 % quantile of a normal)
 SOURCES = ("own", "portfolio", "later_than_seen", "due_date")
 SOURCE_LABELS = {
     "own": "dated by the customer's own payments",
@@ -49,8 +49,10 @@ METHOD = (
     "customers', else everyone's, else one half. It counts at most what its invoices (all the customer's "
     "when it names none) still owe undisputed; the rest of those invoices is dated by behaviour.",
     "Range: each group of a customer's invoices due on one day is paid in a week or not, with the "
-    "chance above; low and high are the central figure ∓ 1.28 standard deviations of that (an 80 % "
-    "interval if the groups were independent), never below zero. Weeks run from the day after the date.",
+    "chance above; a customer's groups are taken to move together (it pays in runs, or is late on all), "
+    "customers independently of each other; low and high are the central figure ∓ 1.28 standard "
+    "deviations of that, never below zero. In the backtest 94 % of the weeks' receipts fell inside: "
+    "the range is on the safe side of 80 %. Weeks run from the day after the date.",
     "Naive: the same open balances on their due date (week 1 when overdue), disputed included: the "
     "forecast the backtest (BENCHMARKS.md) measures this one against.",
 )

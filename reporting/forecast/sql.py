@@ -133,13 +133,17 @@ fits AS (
 )
 """
 
-# One row per (week, source): expected, variance (each group paid in a week or not: a² p (1 − p)),
+# One row per (week, source): expected, variance (each group paid in a week or not, σ = a √(p (1 − p));
+# a customer's groups move together: their σ add up; customers are independent: their σ² add up),
 # disputed (dated the same way, kept apart), invoices' balance (the naive forecast: on the due
 # date, or week 1 when overdue), promises.
 _WEEKS = """
-SELECT f.week, f.source, SUM(g.a * f.p), SUM(g.a * g.a * f.p * (1 - f.p)), SUM(g.d * f.p)
-  FROM fits f JOIN groups g ON g.customer_id = f.customer_id AND g.age = f.age
- GROUP BY f.week, f.source
+SELECT week, source, SUM(e), SUM(s * s), SUM(d)
+  FROM (SELECT f.week, f.source, f.customer_id, SUM(g.a * f.p) AS e, SUM(g.d * f.p) AS d,
+               SUM(g.a * SQRT(GREATEST(f.p * (1 - f.p), 0))) AS s
+          FROM fits f JOIN groups g ON g.customer_id = f.customer_id AND g.age = f.age
+         GROUP BY f.week, f.source, f.customer_id) per_customer
+ GROUP BY week, source
 UNION ALL
 SELECT LEAST((GREATEST(-age, 1) - 1) / 7 + 1, %(weeks)s + 1), 'naive', SUM(b), 0, 0
   FROM groups GROUP BY 1

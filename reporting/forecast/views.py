@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.shortcuts import render
 
 from o2c.csv import csv_response
+from o2c.money import ZERO_CENTS
 from o2c.roles import FINANCE, role_required
 from reporting import charts
 from reporting.forecast.selectors import SOURCE_LABELS, WEEKS, cash_forecast
@@ -67,6 +68,7 @@ def cash_forecast_page(request):
         "chart": bars,
         "range_chart": lines,
         "sources": sources,
-        "promised_total": sum((promise.expected for promise in forecast.promises), 0),
+        "promised_total": sum((promise.expected for promise in forecast.promises), ZERO_CENTS),
+        "range_text": f"{forecast.total.low:,} – {forecast.total.high:,}",
     }
     return render(request, "reporting/reports/cash_forecast.html", context)

@@ -7,13 +7,16 @@ The book (terms 30 days; T = today; "late" = days paid after the due date):
   the portfolio's (A's 3, 3, 3 and B's −5, −5, −5, 30) later than 5: only 30 → T+25, week 4:
   300.00 expected, 200.00 disputed apart.
 - B paid three invoices 5 days early and one 30 days late. B1 400.00 due T+20: ¾ at T+15 (week
-  3: 300.00), ¼ at T+50 (week 8: 100.00); variance 400² × ¾ × ¼ = 30,000 in each.
+  3: 300.00), ¼ at T+50 (week 8: 100.00); B2 200.00 due T+21 likewise (150.00 in week 3, 50.00 in
+  week 8). B's invoices move together: their σ add, 400 √(3/16) + 200 √(3/16), so the variance
+  in each week is 600² × 3/16 = 67,500 (not 30,000 + 7,500).
 - C is new (no payment): C1 700.00 due T+5 takes the portfolio later than −5: 3, 3, 3 (¾ at
   T+8, week 2: 525.00) and 30 (¼ at T+35, week 5: 175.00); variance 700² × 3/16 = 91,875 each.
 - D is new, D1 800.00 due T−10, with a promise of 600.00 on T+9 naming it; no promise was ever
   settled, so it counts one half: 300.00 in week 2 (variance 600² × ½ × ½ = 90,000); the rest of
   D1, 800 × (1 − 300/800) = 500.00, by the portfolio later than 10 days: 30 → T+20, week 3.
-Naive: A2, C1, D1 in week 1 (overdue or due within it: 500 + 700 + 800), A1 week 2, B1 week 3.
+Naive: A2, C1, D1 in week 1 (overdue or due within it: 500 + 700 + 800), A1 week 2, B1 and B2
+week 3.
 """
 
 from datetime import timedelta
@@ -66,6 +69,10 @@ def spread(variance):
 
 @pytest.fixture
 def book():
+    return build_book()
+
+
+def build_book():
     with on_day(-260):
         a, b, c, d = (a_customer(payment_terms_days=30) for _ in range(4))
     paid_history(a, [3, 3, 3])
@@ -73,6 +80,7 @@ def book():
     a1 = issued(a, "1000.00", due_in=10)
     a2 = issued(a, "500.00", due_in=-5)
     b1 = issued(b, "400.00", due_in=20)
+    issued(b, "200.00", due_in=21)
     c1 = issued(c, "700.00", due_in=5)
     d1 = issued(d, "800.00", due_in=-10)
     pipeline.dispute_open(invoice_id=a2.pk, amount="200.00", reason="pricing", by=None)
@@ -94,12 +102,12 @@ def test_the_weekly_figures_of_the_hand_made_book(book):
     assert got == {
         1: (D("0.00"), D("0.00"), D("0.00")),
         2: (D("1525.00"), D("300.00"), D("0.00")),  # A1 1,000 + C1 525; D's promise 300
-        3: (D("800.00"), D("0.00"), D("0.00")),  # B1 300 + D1's rest 500
+        3: (D("950.00"), D("0.00"), D("0.00")),  # B1 300 + B2 150 + D1's rest 500
         4: (D("300.00"), D("0.00"), D("200.00")),  # A2 undisputed; its dispute apart
         5: (D("175.00"), D("0.00"), D("0.00")),  # C1's late quarter
         6: (D("0.00"), D("0.00"), D("0.00")),
         7: (D("0.00"), D("0.00"), D("0.00")),
-        8: (D("100.00"), D("0.00"), D("0.00")),  # B1's late quarter
+        8: (D("150.00"), D("0.00"), D("0.00")),  # B1's and B2's late quarter
         **{n: (D("0.00"), D("0.00"), D("0.00")) for n in range(9, 14)},
     }
     assert weeks[2].expected == D("1825.00")
@@ -108,14 +116,14 @@ def test_the_weekly_figures_of_the_hand_made_book(book):
         D("1825.00") - spread(91875 + 90000),
         D("1825.00") + spread(91875 + 90000),
     )
-    assert (weeks[3].low, weeks[3].high) == (D("800.00") - spread(30000), D("800.00") + spread(30000))
+    assert (weeks[3].low, weeks[3].high) == (D("950.00") - spread(67500), D("950.00") + spread(67500))
     assert (weeks[4].low, weeks[4].high) == (D("300.00"), D("300.00"))  # one date: no spread
-    assert (weeks[8].low, weeks[8].high) == (D("0.00"), D("100.00") + spread(30000))  # never below 0
-    assert [week.naive for week in forecast.weeks[:3]] == [D("2000.00"), D("1000.00"), D("400.00")]
-    assert forecast.total.expected == D("3200.00")  # 3,400 open − 200 disputed
+    assert (weeks[8].low, weeks[8].high) == (D("0.00"), D("150.00") + spread(67500))  # never below 0
+    assert [week.naive for week in forecast.weeks[:3]] == [D("2000.00"), D("1000.00"), D("600.00")]
+    assert forecast.total.expected == D("3400.00")  # 3,600 open − 200 disputed
     assert forecast.later.expected == D("0.00")
     assert forecast.by_source == {
-        "own": D("1400.00"),  # A1 1,000 + B1 400
+        "own": D("1600.00"),  # A1 1,000 + B1 400 + B2 200
         "portfolio": D("1500.00"),  # A2 300 + C1 700 + D1 500
         "later_than_seen": D("0.00"),
         "due_date": D("0.00"),
