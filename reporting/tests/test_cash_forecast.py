@@ -142,7 +142,21 @@ def test_a_promise_counts_the_customers_kept_rate():
     """D kept three promises and broke one in the year: its next promise counts ¾."""
     with on_day(-100):
         customer = a_customer(payment_terms_days=30)
-    for days_ago, keep in ((90, True), (70, True), (50, True), (30, False)):
+    settled_promises(customer, ((90, True), (70, True), (50, True), (30, False)))
+    open_invoice = issued(customer, "400.00", due_in=20)
+    services.promise_make(
+        customer_id=customer.pk,
+        invoice_ids=[open_invoice.pk],
+        amount="200.00",
+        promised_on=timezone.localdate() + timedelta(days=3),
+    )
+    (promise,) = cash_forecast(as_of=timezone.localdate()).promises
+    assert (promise.kept_rate, promise.rate_source, promise.rate_settled) == (D("0.750"), "customer", 4)
+    assert promise.expected == D("150.00")
+
+
+def settled_promises(customer, keeps):
+    for days_ago, keep in keeps:
         with on_day(-days_ago):
             invoice = an_invoice(customer, "100.00")
             services.promise_make(
@@ -156,16 +170,34 @@ def test_a_promise_counts_the_customers_kept_rate():
                 pay(invoice, "100.00")
         with on_day(-days_ago + 6):
             services.promises_check()
-    open_invoice = issued(customer, "400.00", due_in=20)
+
+
+def test_a_new_customers_promise_counts_its_collectors_rate_and_a_cancelled_one_nothing(make_user):
+    """X has no settled promise; Y, with the same collector, kept 2 of 3: X's promise counts ⅔. A
+    promise made 5 days ago and cancelled today counted until yesterday."""
+    collector = make_user("finance")
+    with on_day(-100):
+        x, y = a_customer(payment_terms_days=30), a_customer(payment_terms_days=30)
+    for customer in (x, y):
+        services.collector_assign(customer_id=customer.pk, collector_id=collector.pk)
+    settled_promises(y, ((90, True), (70, False), (50, True)))
+    open_invoice = issued(x, "300.00", due_in=20)
+    with on_day(-5):
+        cancelled = services.promise_make(
+            customer_id=x.pk, amount="50.00", promised_on=timezone.localdate() + timedelta(days=30)
+        )
+    services.promise_cancel(promise_id=cancelled.pk, reason="the customer asked for a plan")
     services.promise_make(
-        customer_id=customer.pk,
+        customer_id=x.pk,
         invoice_ids=[open_invoice.pk],
-        amount="200.00",
+        amount="150.00",
         promised_on=timezone.localdate() + timedelta(days=3),
     )
     (promise,) = cash_forecast(as_of=timezone.localdate()).promises
-    assert (promise.kept_rate, promise.rate_source, promise.rate_settled) == (D("0.750"), "customer", 4)
-    assert promise.expected == D("150.00")
+    assert (promise.kept_rate, promise.rate_source, promise.rate_settled) == (D("0.667"), "collector", 3)
+    assert promise.expected == D("100.00")
+    yesterday = cash_forecast(as_of=timezone.localdate() - timedelta(days=1))
+    assert [p.promise_id for p in yesterday.promises] == [cancelled.pk]
 
 
 def test_as_of_a_past_date_it_uses_nothing_that_happened_after():
