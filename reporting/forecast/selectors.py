@@ -181,7 +181,7 @@ def cash_forecast(*, as_of: date, weeks: int = WEEKS, with_promises: bool = True
             cursor.execute(sql.promises_sql(now=now), params)
             promise_rows = cursor.fetchall()
     figures: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    by_source: dict[str, Decimal] = {source: Decimal(0) for source in SOURCES}
+    by_source: dict[str, Decimal] = {source: Decimal(0) for source in (*SOURCES, "promise")}
     for week, source, amount, variance, disputed in rows:
         slot = figures[week]
         amount, variance, disputed = (Decimal(value or 0) for value in (amount, variance, disputed))
@@ -192,7 +192,7 @@ def cash_forecast(*, as_of: date, weeks: int = WEEKS, with_promises: bool = True
         slot["disputed"] += disputed
         if source == "promise":
             slot["promised"] += amount
-            by_source["promise"] = by_source.get("promise", Decimal(0)) + amount
+            by_source["promise"] += amount
         else:
             slot["behaviour"] += amount
             by_source[source] += amount
