@@ -12,9 +12,9 @@ METHOD = (
     "invoices, or to the account when it names none, covered its amount by its date, or its invoices "
     "were settled) or broken (its date passed first), by the nightly check. Open and cancelled promises "
     "do not count. Kept rate = kept ÷ (kept + broken); amount kept rate = the amount of the kept "
-    "promises ÷ the amount of all settled promises. The collector is the user who took the promise "
-    "(on the worklist or through the API); promises taken by nobody (imports, the system) are "
-    "counted under “nobody”."
+    "promises ÷ the amount of all settled promises. The collector is the customer's collector now (the "
+    "worklist's owner, as the cash forecast reads it): a customer moved to another collector takes its "
+    "promises with it; customers without one are counted under “nobody”."
 )
 
 # One statement: GROUPING SETS give the customers, the collectors and the total (GROUPING() says which).
@@ -28,7 +28,8 @@ SELECT GROUPING(c.id), GROUPING(u.id, u.username),
        COALESCE(SUM(p.paid), 0)::numeric(18, 2)
   FROM receivables_promise p
   JOIN customers_customer c ON c.id = p.customer_id
-  LEFT JOIN auth_user u ON u.id = p.created_by_id
+  LEFT JOIN receivables_collectorassignment a ON a.customer_id = p.customer_id
+  LEFT JOIN auth_user u ON u.id = a.collector_id
  WHERE p.status IN ('kept', 'broken') AND p.settled_on BETWEEN %(start)s AND %(end)s
  GROUP BY GROUPING SETS ((c.id, c.code, c.name), (u.id, u.username), ())
 """

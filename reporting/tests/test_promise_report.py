@@ -39,21 +39,22 @@ def _pay(invoice, amount):
 
 @pytest.fixture
 def book(make_user):
-    """ANNA took 3 promises of ACME (kept 100, broken 50 and 30) and BOB 1 of BETA (kept 200); one
-    of BETA taken by nobody is broken (70); one more of ACME is still open, one cancelled: neither
-    counts. ACME: 1 kept of 3 = 33.3 %, amount 100 of 180 = 55.6 %; BETA: 1 of 2 = 50.0 %, 200 of
-    270 = 74.1 %. ANNA 1 of 3, BOB 1 of 1 = 100.0 %, nobody 0 of 1 = 0.0 %. Total 2 of 5 = 40.0 %,
-    amount 300 of 450 = 66.7 %."""
+    """ACME (collector ANNA) made 3 promises: kept 100, broken 50 and 30; BETA (BOB) kept 200; GAMMA
+    (no collector) broke 70; one more of ACME is still open, one cancelled: neither counts. ACME:
+    1 kept of 3 = 33.3 %, amount 100 of 180 = 55.6 %; BETA 1 of 1 = 100.0 %; GAMMA 0 of 1 = 0.0 %.
+    ANNA 1 of 3, BOB 1 of 1, nobody 0 of 1. Total 2 of 5 = 40.0 %, amount 300 of 450 = 66.7 %."""
     anna, bob = make_user("finance", "anna"), make_user("finance", "bob")
-    acme, beta = a_customer(code="ACME"), a_customer(code="BETA")
+    acme, beta, gamma = a_customer(code="ACME"), a_customer(code="BETA"), a_customer(code="GAMMA")
+    services.collector_assign(customer_id=acme.pk, collector_id=anna.pk)
+    services.collector_assign(customer_id=beta.pk, collector_id=bob.pk)
     with on_day(-20):
         acme_paid, acme_owed = an_invoice(acme, "100.00"), an_invoice(acme, "1000.00")
-        beta_paid, beta_owed = an_invoice(beta, "200.00"), an_invoice(beta, "1000.00")
+        beta_paid, gamma_owed = an_invoice(beta, "200.00"), an_invoice(gamma, "1000.00")
         _promise(acme, "100.00", by=anna, invoice=acme_paid)
         _promise(acme, "50.00", by=anna, invoice=acme_owed)
         _promise(acme, "30.00", by=anna, invoice=acme_owed)
         _promise(beta, "200.00", by=bob, invoice=beta_paid)
-        _promise(beta, "70.00", by=None, invoice=beta_owed)
+        _promise(gamma, "70.00", by=anna, invoice=gamma_owed)  # taken by ANNA, GAMMA has no collector
         cancelled = _promise(acme, "10.00", by=anna, invoice=acme_owed)
         services.promise_cancel(promise_id=cancelled.pk, reason="wrong amount", by=anna)
     with on_day(-19):
@@ -80,8 +81,10 @@ def test_the_rates_counted_by_hand_in_one_statement(book):
     by_customer = {
         row.code: (row.kept, row.broken, row.kept_rate, row.amount_kept_rate) for row in report.customers
     }
-    assert by_customer == {"ACME": (1, 2, D("33.3"), D("55.6")), "BETA": (1, 1, D("50.0"), D("74.1"))}
-    assert [row.code for row in report.customers] == ["ACME", "BETA"]  # most settled first
+    assert by_customer == {
+        "ACME": (1, 2, D("33.3"), D("55.6")), "BETA": (1, 0, D("100.0"), D("100.0")), "GAMMA": (0, 1, D("0.0"), D("0.0")),
+    }  # fmt: skip
+    assert [row.code for row in report.customers] == ["ACME", "BETA", "GAMMA"]  # most settled first
     by_collector = {row.name: (row.kept, row.broken, row.kept_rate) for row in report.collectors}
     assert by_collector == {"anna": (1, 2, D("33.3")), "bob": (1, 0, D("100.0")), "nobody": (0, 1, D("0.0"))}
     assert [row.name for row in report.collectors] == ["anna", "bob", "nobody"]

@@ -271,7 +271,9 @@ class PromiseCustomerOut(PromiseRateOut):
 
 
 class PromiseCollectorOut(PromiseRateOut):
-    collector = serializers.IntegerField(source="id", allow_null=True, help_text="the user; null: nobody")
+    collector = serializers.IntegerField(
+        source="id", allow_null=True, help_text="the customer's collector; null: nobody"
+    )
     collector_username = serializers.CharField(source="name")
 
 

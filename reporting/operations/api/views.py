@@ -153,7 +153,7 @@ class SalesView(_ReportView):
 
 class PromisesView(_ReportView):
     """Promises to pay settled (kept or broken) in the period, per customer, per collector (the user who
-    took the promise) and in total: the kept rate by count and by amount, with the method."""
+    collects from the customer) and in total: the kept rate by count and by amount, with the method."""
 
     query_class = PromiseQuery
 
