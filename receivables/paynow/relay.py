@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 STRIPE_HEADER = "Stripe-Signature"
 COMPLETED = "checkout.session.completed"
 _CURRENCY = re.compile(r"[a-zA-Z]{3}\Z")
+LATEST_TIMESTAMP = 7258118400  # 2200-01-01: the app dates nothing later (o2c.parsing.date_check)
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,10 @@ def stripe_event_read(*, raw: bytes, header: str | None, now: float | None = Non
     if paid != known.amount:
         mismatch = f"paid {paid} {known.currency}, the session asked for {known.amount}"
         logger.warning("Stripe session %s of invoice %s: %s", session_id, known.invoice.number, mismatch)
-    created = datetime.fromtimestamp(_whole(event.get("created"), "created"), tz=UTC)
+    created_at = _whole(event.get("created"), "created")
+    if created_at > LATEST_TIMESTAMP:
+        raise _invalid("created is not a time this app can date a payment on", "created")
+    created = datetime.fromtimestamp(created_at, tz=UTC)
     notification = {
         "id": f"stripe:{session_id}",
         "customer": known.customer_id,

@@ -182,3 +182,20 @@ def test_from_the_pay_link_to_the_webhook(settings):
     assert _send(_event("cs_live_9", amount=1234)).json()["recorded"] is True
     invoice.refresh_from_db()
     assert invoice.status == "paid"
+
+
+@pytest.mark.parametrize("created", [10**14, -1, "1700000000", None, 0])
+def test_an_odd_event_time_is_a_400_and_records_nothing(invoice, created):
+    event = json.loads(_event())
+    event["created"] = created
+    answer = _send(json.dumps(event).encode())
+    assert answer.status_code == 400, answer.content  # 0 is 1970: before the books start
+    assert not Payment.objects.exists()
+
+
+def test_the_schema_says_the_webhook_needs_no_token_but_the_header(api_client_for):
+    served = api_client_for("finance", "schema-reader").get("/api/schema/", {"format": "json"}).json()
+    webhook = served["paths"]["/api/v1/stripe/webhook/"]["post"]
+    assert webhook["security"] == [] and "401" not in webhook["responses"]
+    header = next(parameter for parameter in webhook["parameters"] if parameter["name"] == "Stripe-Signature")
+    assert (header["in"], header["required"]) == ("header", True)
