@@ -7,6 +7,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from o2c.api_fields import DateTimeField
+
 _DIGITS = re.compile(r"[0-9]{1,3}\Z")
 
 
@@ -33,4 +35,4 @@ class CreditSettingsIn(serializers.Serializer):
 class CreditSettingsOut(serializers.Serializer):
     risk_threshold = serializers.IntegerField(allow_null=True)
     updated_by = serializers.CharField(source="updated_by.username", allow_null=True, default=None)
-    updated_at = serializers.DateTimeField(allow_null=True)
+    updated_at = DateTimeField(allow_null=True)
