@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from types import EllipsisType
 from typing import TYPE_CHECKING
 
 from django.db.models import (
@@ -137,7 +138,9 @@ def open_items(invoices: Iterable[Invoice]) -> list[OpenInvoice]:
     ]
 
 
-def _discount_open(discount_amount: Decimal, amount_discounted: Decimal, amount_credited: Decimal):
+def _discount_open(
+    discount_amount: Decimal, amount_discounted: Decimal, amount_credited: Decimal
+) -> Decimal | EllipsisType | None:
     """The invoice's own cash discount while it is open to take; None when there is none (or it
     was taken); `...` when credit notes changed what it bills (recomputed from its parts)."""
     if discount_amount <= 0 or amount_discounted > 0:

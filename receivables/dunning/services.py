@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -131,7 +131,7 @@ def _customers_dun(*, run: DunningRun, customer_ids: list[int], levels: list[Dun
             customers = {
                 customer.pk: customer for customer in locks.customers_lock(customer_ids=customer_ids)
             }
-            per_customer: dict[int, list[dict]] = defaultdict(list)
+            per_customer: dict[int, list[dict[str, Any]]] = defaultdict(list)
             for row in due_invoice_rows(as_of=run.as_of, levels=levels, customer_ids=list(customers)):
                 per_customer[row["customer_id"]].append(row)
             levels_by_days = {level.days_overdue: level for level in levels}
