@@ -98,6 +98,9 @@ class SalesOrder(models.Model):
                 condition=Q(paid_on__isnull=False),
                 name="order_paid_on",
             ),
+            # on-time delivery (reporting/kpis.py): the 90 days' shipments probe their order's
+            # requested date from this index alone, not a scan of every order (decision 0069)
+            models.Index(fields=["id"], include=["requested_delivery_date"], name="order_requested_date"),
         ]
         constraints = [
             models.CheckConstraint(
