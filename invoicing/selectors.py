@@ -11,6 +11,7 @@ from django.db.models import Case, DateField, F, Func, IntegerField, Prefetch, Q
 from django.utils import timezone
 
 from invoicing.discounts import DiscountPart as DiscountPart  # re-exported: cash discounts (0056)
+from invoicing.discounts import discount_deducted as discount_deducted
 from invoicing.discounts import discount_parts
 from invoicing.discounts import discount_refused_note as discount_refused_note
 from invoicing.discounts import discount_total as discount_total
