@@ -131,4 +131,7 @@ def test_the_pages_say_where_the_rest_went(invoice, client, make_user):
     note = CreditNote.objects.get()
     page = client.get(reverse("invoicing:credit-note-detail", args=[note.pk])).content.decode()
     assert 'data-testid="on-account"' in page and payment.number in page
+    invoice_page = client.get(reverse("invoicing:detail", args=[invoice.pk])).content.decode()
+    assert "10.00 back to the payments as unapplied cash" in invoice_page
+    assert "given back by a credit note" in invoice_page
     assert_books_in_step()
