@@ -9,7 +9,7 @@ the rows of one kind in primary-key order (stock levels: warehouse, then product
     2. shipments              shipment_lock
     3. the customer           customer_lock
     4. invoices               invoice_lock, invoices_lock
-    5. payments               payment_lock
+    5. payments               payment_lock, payments_lock
     6. disputes               dispute_lock; promises to pay: promise_lock
     7. bank statement lines   bank_line_lock
     8. stock levels           stock_levels_lock, stock_level_lock; products: product_lock
@@ -174,6 +174,11 @@ def invoices_lock(*, invoice_ids: Iterable[int], skip_locked: bool = False) -> l
 def payment_lock(*, payment_id: int) -> Payment:
     """One payment (its customer read along, not locked)."""
     return lock_one(_model("receivables.Payment").objects.select_related("customer"), pk=payment_id)
+
+
+def payments_lock(*, payment_ids: Iterable[int]) -> list[Payment]:
+    """Payments in primary-key order (a credit note that gives back what they paid, 0063)."""
+    return lock(_model("receivables.Payment").objects.filter(pk__in=list(payment_ids)))
 
 
 def dispute_lock(*, dispute_id: int) -> Dispute:

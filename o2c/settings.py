@@ -54,6 +54,11 @@ O2C_CREDIT_GRACE_DAYS = env.int("O2C_CREDIT_GRACE_DAYS", default=0)
 # "received" in 1900 is a typo, not history. Dates beyond a year from today are refused as well.
 O2C_BOOKS_START = date.fromisoformat(env("O2C_BOOKS_START", default="2000-01-01"))
 O2C_DEFAULT_CREDIT_LIMIT = Decimal(env("O2C_DEFAULT_CREDIT_LIMIT", default="0.00"))
+# A payment in the discount period that is this much off the discounted amount (either way) still
+# settles the invoice; the discount granted is what the customer deducted (decision 0063).
+O2C_CASH_DISCOUNT_TOLERANCE = Decimal(env("O2C_CASH_DISCOUNT_TOLERANCE", default="0.01"))
+if not Decimal("0") <= O2C_CASH_DISCOUNT_TOLERANCE <= Decimal("100"):
+    raise ValueError("O2C_CASH_DISCOUNT_TOLERANCE must be between 0 and 100")
 O2C_PORTAL_LINK_DAYS = env.int("O2C_PORTAL_LINK_DAYS", default=30)  # customer portal links expire
 # The language of a new customer's e-mails (customers.models.LANGUAGES: en, de), decision 0046
 O2C_DEFAULT_CUSTOMER_LANGUAGE = env("O2C_DEFAULT_CUSTOMER_LANGUAGE", default="en")
