@@ -6,7 +6,10 @@ The ranking is meant to be read, not trusted blindly (decision 0059):
    nothing was logged since): the collector said they would call;
 2. customers with a broken promise not followed up since it broke;
 3. then every customer with overdue money (past due, not in dispute, not under an open
-   promise), by that amount weighted by age: amount × (1 + days the oldest is overdue / 30).
+   promise, not in a direct-debit collection pending), by that amount weighted by age:
+   amount × (1 + days the oldest is overdue / 30).
+
+A returned direct debit logs a note with a follow-up today, so its customer comes first (1).
 
 Within a tier, the weighted overdue amount decides. A customer drops off the list for the day once
 an activity is logged for it today (unless that activity asks for a follow-up today). `owner` keeps the customers of one collector. A reminder
@@ -28,6 +31,7 @@ from invoicing.selectors import invoice_rows
 from o2c.money import ZERO, ZERO_CENTS, round_money
 from receivables.collections.models import Activity, CollectorAssignment, Promise
 from receivables.collections.selectors import promised_invoice_ids_open
+from receivables.directdebit.selectors import collection_pending
 from receivables.dunning.selectors import dunning_preview
 from receivables.open_items.selectors import disputed_capped
 from receivables.selectors import open_disputed_subquery
@@ -56,6 +60,7 @@ def _overdue_by_customer(as_of: date, customer_ids: list[int] | None) -> dict[in
         invoice_rows()
         .filter(balance__gt=0, due_date__lt=as_of)
         .exclude(Exists(promised_invoice_ids_open().filter(invoice=OuterRef("pk"))))
+        .exclude(Exists(collection_pending().filter(invoice=OuterRef("pk"))))
         .annotate(disputed=disputed_capped(balance=F("balance"), disputed=open_disputed_subquery()))
         .filter(balance__gt=F("disputed"))
     )
@@ -113,6 +118,12 @@ def worklist(*, as_of: date, owner_id: int | None = None) -> list[WorklistRow]:
             last = last_logged.get(promise.customer_id)
             if last is None or last.date() <= promise.settled_on:  # nobody called since it broke
                 broken.setdefault(promise.customer_id, []).append(promise)
+    collecting = dict(
+        collection_pending()
+        .values("customer_id")
+        .annotate(total=Sum("amount"))
+        .values_list("customer_id", "total")
+    )
     tomorrow = {
         notice.customer_id: notice.level for notice in dunning_preview(as_of=as_of + timedelta(days=1))
     }
@@ -156,6 +167,10 @@ def worklist(*, as_of: date, owner_id: int | None = None) -> list[WorklistRow]:
             )
         if customer_id in promised_open:
             row.reasons.append(f"{promised_open[customer_id]} {customer.currency} promised (not counted)")
+        if customer_id in collecting:
+            row.reasons.append(
+                f"{collecting[customer_id]} {customer.currency} in a direct-debit collection pending (not counted)"
+            )
         if customer_id in tomorrow:
             row.reasons.append(f"reminder '{tomorrow[customer_id].name}' due tomorrow")
         rows.append(row)

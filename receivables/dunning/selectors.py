@@ -26,6 +26,7 @@ from django.db.models import (
 from invoicing.selectors import invoice_rows
 from o2c.money import ZERO
 from receivables.collections.selectors import promised_invoice_ids_open
+from receivables.directdebit.selectors import collection_pending
 from receivables.dunning.models import DunningLevel, DunningNotice, DunningNoticeLine, DunningRun
 from receivables.open_items.selectors import disputed_capped
 from receivables.selectors import open_disputed_subquery
@@ -132,6 +133,7 @@ def due_invoice_rows(
             ),
             ~Exists(DunningNotice.objects.filter(customer=OuterRef("customer_id"), as_of=as_of)),
             ~Exists(promised_invoice_ids_open().filter(invoice=OuterRef("pk"))),  # paused while promised
+            ~Exists(collection_pending().filter(invoice=OuterRef("pk"))),  # a direct debit is collecting it
         )
     )
     if customer_id is not None:
