@@ -332,9 +332,9 @@ def _direct_debits_returned(*, line: BankStatementLine, by: User | None) -> Paym
             )
         direct_debit.item_return(item=item, code=line.return_code, on=line.booking_date, note=where, by=by)
         invoice_number = invoicing_selectors.invoice_rows().values_list("number", flat=True).get(pk=item.invoice_id)
-        note = (
-            f"Direct debit {item.end_to_end_id} of {invoice_number} ({item.amount} {item.currency}) returned "
-            f"by the bank: {words}. The invoice is open again"
+        note = (  # the reason first: the worklist shows the first 80 characters
+            f"Direct debit returned: {words}. {item.end_to_end_id} of {invoice_number} "
+            f"({item.amount} {item.currency}); the invoice is open again"
             + ("; the mandate is revoked." if item.return_code in MANDATE_ENDING else ".")
         )
         collections.activity_log(
