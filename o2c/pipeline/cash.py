@@ -26,10 +26,10 @@ from receivables.bank import services as bank_services
 from receivables.cash import selectors as cash_selectors
 from receivables.cash import services as cash
 from receivables.cash.errors import CashErrorCode
-from receivables.cash.models import AllocationReason
 from receivables.collections import services as collections
 from receivables.directdebit import services as direct_debit
 from receivables.directdebit.return_codes import MANDATE_ENDING, reason_in_words
+from receivables.directdebit.selectors import company_today
 from receivables.models import BankStatementLine, DirectDebitItem, Payment
 
 if TYPE_CHECKING:
@@ -288,7 +288,9 @@ def _direct_debits_collected(*, line: BankStatementLine, by: User | None) -> Pay
             method=Payment.Method.DIRECT_DEBIT,
             allocations=[
                 cash.AllocationInput(
-                    invoice_id=item.invoice_id, amount=item.amount, reason=AllocationReason.DIRECT_DEBIT
+                    invoice_id=item.invoice_id,
+                    amount=item.amount,
+                    reason=BankStatementLine.Reason.DIRECT_DEBIT,  # the allocation reason of the same name
                 )
             ],
             confirm_duplicate=True,  # the end-to-end id identifies it
@@ -302,7 +304,9 @@ def _direct_debits_collected(*, line: BankStatementLine, by: User | None) -> Pay
         bank_services.bank_line_link_payment(line=line, payment=payments[0], by=by)
     else:
         bank_services.bank_line_recorded(
-            line=line, note=f"recorded as {len(payments)} direct-debit payments: {', '.join(p.number for p in payments)}", by=by
+            line=line,
+            note=f"recorded as {len(payments)} direct-debit payments: {', '.join(p.number for p in payments)}",
+            by=by,
         )
     return payments[0]
 
@@ -328,10 +332,14 @@ def _direct_debits_returned(*, line: BankStatementLine, by: User | None) -> Paym
         words = reason_in_words(line.return_code)
         if item.payment_id is not None:
             reversed_payment = payment_reverse(
-                payment_id=item.payment_id, reason=f"direct debit {item.end_to_end_id} returned: {words}", by=by
+                payment_id=item.payment_id,
+                reason=f"direct debit {item.end_to_end_id} returned: {words}",
+                by=by,
             )
         direct_debit.item_return(item=item, code=line.return_code, on=line.booking_date, note=where, by=by)
-        invoice_number = invoicing_selectors.invoice_rows().values_list("number", flat=True).get(pk=item.invoice_id)
+        invoice_number = (
+            invoicing_selectors.invoice_rows().values_list("number", flat=True).get(pk=item.invoice_id)
+        )
         note = (  # the reason first: the worklist shows the first 80 characters
             f"Direct debit returned: {words}. {item.end_to_end_id} of {invoice_number} "
             f"({item.amount} {item.currency}); the invoice is open again"
@@ -341,7 +349,7 @@ def _direct_debits_returned(*, line: BankStatementLine, by: User | None) -> Paym
             customer_id=item.customer_id,
             kind="note",
             note=note,
-            follow_up_on=timezone.localdate(),
+            follow_up_on=company_today(),
             by=by,
         )
         notes.append(f"{item.end_to_end_id} {words}")

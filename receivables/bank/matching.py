@@ -99,7 +99,9 @@ def lines_match(lines: list[StatementLine]) -> list[Match]:
     first, by their own rule (receivables/directdebit/matching.py)."""
     direct = {index: Match(**fields) for index, fields in direct_debit_matches(lines).items()}
     credits = [
-        index for index, line in enumerate(lines) if line.amount > 0 and not line.reversal and index not in direct
+        index
+        for index, line in enumerate(lines)
+        if line.amount > 0 and not line.reversal and index not in direct
     ]
     numbers = {index: _invoice_numbers_in(lines[index].reference) for index in credits}
     invoices = {

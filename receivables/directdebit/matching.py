@@ -37,9 +37,9 @@ def direct_debit_matches(lines: list[StatementLine]) -> dict[int, dict[str, Any]
     }
     by_id = {
         item.end_to_end_id: item
-        for item in DirectDebitItem.objects.filter(end_to_end_id__in=set().union(*ids.values())).select_related(
-            "invoice"
-        )
+        for item in DirectDebitItem.objects.filter(
+            end_to_end_id__in=set().union(*ids.values())
+        ).select_related("invoice")
     }
     by_run: dict[str, list[DirectDebitItem]] = defaultdict(list)
     for item in (
@@ -58,7 +58,9 @@ def direct_debit_matches(lines: list[StatementLine]) -> dict[int, dict[str, Any]
                 result[index] = _returned(line, found)
         elif line.amount > 0 and not line.reversal:
             if ids[index]:
-                found = [by_id[i] for i in sorted(ids[index]) if i in by_id and by_id[i].status == Item.PENDING]
+                found = [
+                    by_id[i] for i in sorted(ids[index]) if i in by_id and by_id[i].status == Item.PENDING
+                ]
             else:
                 found = [
                     item

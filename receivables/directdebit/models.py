@@ -100,9 +100,7 @@ class DirectDebitRun(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [models.CheckConstraint(condition=Q(total__gt=0), name="dd_run_total_positive")]
-        triggers = [
-            pgtrigger.Protect(name="dd_run_immutable", operation=pgtrigger.Update | pgtrigger.Delete)
-        ]
+        triggers = [pgtrigger.Protect(name="dd_run_immutable", operation=pgtrigger.Update | pgtrigger.Delete)]
 
     def __str__(self) -> str:
         return self.number

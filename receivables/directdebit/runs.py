@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
 
 from o2c import locks
 from o2c.errors import DomainError, KernelErrorCode
@@ -25,7 +24,7 @@ from o2c.parsing import date_check
 from receivables.directdebit.accounts import account_check, creditor_id_check
 from receivables.directdebit.errors import DirectDebitErrorCode as Code
 from receivables.directdebit.models import DirectDebitItem, DirectDebitRun, Mandate
-from receivables.directdebit.selectors import SEPA_CURRENCY, collectable_invoices
+from receivables.directdebit.selectors import SEPA_CURRENCY, collectable_invoices, company_today
 from receivables.directdebit.sepa_file import SCHEMA, Creditor, Debit, pain008
 
 if TYPE_CHECKING:
@@ -73,10 +72,12 @@ def direct_debit_run_create(
     run and RCUR after it; the pain.008 file stored with the run. Nothing to collect is refused."""
     due_by = date_check(due_by, field="due_by")
     collection_date = date_check(collection_date, field="collection_date")
-    today = timezone.localdate()
+    today = company_today()
     if collection_date < today:
         raise DomainError(
-            "the collection date is today or later", field="collection_date", code=Code.COLLECTION_DATE_IN_PAST
+            "the collection date is today or later",
+            field="collection_date",
+            code=Code.COLLECTION_DATE_IN_PAST,
         )
     if collection_date > today + timedelta(days=COLLECTION_DAYS_AHEAD):
         raise DomainError(
@@ -93,12 +94,18 @@ def direct_debit_run_create(
     company = creditor()
     with connection.cursor() as cursor:  # one run at a time
         cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended('direct_debit_run', 0))")
-    candidate_ids = list(collectable_invoices(due_by=due_by, scheme=scheme).values_list("pk", flat=True)[:MAX_ITEMS])
+    candidate_ids = list(
+        collectable_invoices(due_by=due_by, scheme=scheme).values_list("pk", flat=True)[:MAX_ITEMS]
+    )
     locks.invoices_lock(invoice_ids=candidate_ids)
     invoices = list(collectable_invoices(due_by=due_by, scheme=scheme).filter(pk__in=candidate_ids))
     active = Mandate.objects.filter(status=Mandate.Status.ACTIVE, scheme=scheme)
-    mandate_ids = active.filter(customer_id__in={i.customer_id for i in invoices}).values_list("pk", flat=True)
-    mandates = {m.customer_id: m for m in locks.mandates_lock(mandate_ids=mandate_ids) if m.status == "active"}
+    mandate_ids = active.filter(customer_id__in={i.customer_id for i in invoices}).values_list(
+        "pk", flat=True
+    )
+    mandates = {
+        m.customer_id: m for m in locks.mandates_lock(mandate_ids=mandate_ids) if m.status == "active"
+    }
     invoices = [invoice for invoice in invoices if invoice.customer_id in mandates]
     if not invoices:
         raise DomainError(

@@ -47,7 +47,13 @@ class Debit:
 
 
 def pain008(
-    *, creditor: Creditor, scheme: str, message_id: str, run_number: str, collection_date: date, debits: list[Debit]
+    *,
+    creditor: Creditor,
+    scheme: str,
+    message_id: str,
+    run_number: str,
+    collection_date: date,
+    debits: list[Debit],
 ) -> bytes:
     """The pain.008 document of one run (one scheme: CORE and B2B go in separate files), checked
     against its XSD; a file the schema refuses is a DomainError and nothing is stored."""

@@ -8,7 +8,6 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from customers.selectors import customer_list
 from o2c import locks
@@ -19,7 +18,7 @@ from receivables.directdebit.accounts import account_check, mandate_reference_ch
 from receivables.directdebit.errors import DirectDebitErrorCode as Code
 from receivables.directdebit.models import DirectDebitItem, Mandate
 from receivables.directdebit.return_codes import MANDATE_ENDING, reason_in_words
-from receivables.directdebit.selectors import SEPA_CURRENCY
+from receivables.directdebit.selectors import SEPA_CURRENCY, company_today
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -47,7 +46,7 @@ def mandate_create(
     reference = mandate_reference_check(reference)
     account = account_check(iban=iban, bic=bic)
     signed_on = date_check(signed_on, field="signed_on")
-    if signed_on > timezone.localdate():
+    if signed_on > company_today():
         raise DomainError(
             "a mandate is signed on or before today", field="signed_on", code=Code.MANDATE_SIGNED_IN_FUTURE
         )
@@ -74,7 +73,9 @@ def mandate_create(
     locks.customer_lock(customer_id=customer_id)
     if Mandate.objects.filter(reference=reference).exists():
         raise DomainError(
-            f"the mandate reference {reference} is taken", field="reference", code=Code.MANDATE_REFERENCE_TAKEN
+            f"the mandate reference {reference} is taken",
+            field="reference",
+            code=Code.MANDATE_REFERENCE_TAKEN,
         )
     active = Mandate.objects.filter(customer_id=customer_id, status=Mandate.Status.ACTIVE).first()
     if active is not None:
@@ -96,7 +97,9 @@ def mandate_create(
             )
     except IntegrityError:  # the same reference made by another customer's request meanwhile
         raise DomainError(
-            f"the mandate reference {reference} is taken", field="reference", code=Code.MANDATE_REFERENCE_TAKEN
+            f"the mandate reference {reference} is taken",
+            field="reference",
+            code=Code.MANDATE_REFERENCE_TAKEN,
         ) from None
 
 
@@ -107,14 +110,17 @@ def mandate_revoke(*, mandate_id: int, reason: str, by: User | None = None) -> M
     reason = text_check((reason or "").strip(), field="reason", multiline=True)
     if not reason:
         raise DomainError("say why the mandate ends", field="reason", code=KernelErrorCode.REQUIRED)
-    (mandate,) = locks.mandates_lock(mandate_ids=[mandate_id]) or [None]
-    if mandate is None:
+    found = locks.mandates_lock(mandate_ids=[mandate_id])
+    if not found:
         raise DomainError(
             f"mandate {mandate_id} does not exist", field="mandate", code=KernelErrorCode.DOES_NOT_EXIST
         )
-    mandate.revoked_on = timezone.localdate()
+    mandate = found[0]
+    mandate.revoked_on = company_today()
     mandate.revoke_reason = reason[:300]
-    transition(mandate, Mandate.Status.REVOKED, by=by, reason=reason, update_fields=["revoked_on", "revoke_reason"])
+    transition(
+        mandate, Mandate.Status.REVOKED, by=by, reason=reason, update_fields=["revoked_on", "revoke_reason"]
+    )
     return mandate
 
 
@@ -130,7 +136,9 @@ def items_for_line(*, invoice_ids: list[int], statuses: tuple[str, ...]) -> list
     return locks.direct_debit_items_lock(item_ids=latest.values())
 
 
-def item_settle(*, item: DirectDebitItem, payment: Payment, on: date, note: str, by: User | None = None) -> None:
+def item_settle(
+    *, item: DirectDebitItem, payment: Payment, on: date, note: str, by: User | None = None
+) -> None:
     """A pending collection the bank statement credited: settled by `payment`."""
     item.payment = payment
     item.settled_on = on

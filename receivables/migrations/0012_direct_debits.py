@@ -8,11 +8,10 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0006_cash_discounts'),
-        ('invoicing', '0011_cash_discounts'),
-        ('receivables', '0011_cash_discounts'),
+        ("customers", "0006_cash_discounts"),
+        ("invoicing", "0011_cash_discounts"),
+        ("receivables", "0011_cash_discounts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -22,162 +21,376 @@ class Migration(migrations.Migration):
             "DROP SEQUENCE IF EXISTS o2c_direct_debit_run_number_seq;",
         ),
         migrations.AddField(
-            model_name='bankstatementline',
-            name='return_code',
+            model_name="bankstatementline",
+            name="return_code",
             field=models.CharField(blank=True, max_length=10),
         ),
         migrations.AlterField(
-            model_name='allocation',
-            name='reason',
-            field=models.CharField(blank=True, choices=[('invoice_number_in_reference', 'Invoice number in the reference'), ('oldest_due', 'Oldest due first'), ('amount_matches_one_invoice', 'Amount matches this invoice only'), ('manual', 'Chosen by hand'), ('direct_debit', 'Collected by direct debit')], max_length=30),
+            model_name="allocation",
+            name="reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("invoice_number_in_reference", "Invoice number in the reference"),
+                    ("oldest_due", "Oldest due first"),
+                    ("amount_matches_one_invoice", "Amount matches this invoice only"),
+                    ("manual", "Chosen by hand"),
+                    ("direct_debit", "Collected by direct debit"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AlterField(
-            model_name='bankstatementline',
-            name='match_reason',
-            field=models.CharField(blank=True, choices=[('invoice_number_in_reference', 'Invoice number in the reference'), ('customer_code_in_reference', 'Customer code in the reference'), ('counterparty_name', 'Counterparty named like the customer'), ('amount_matches_one_invoice', 'Amount matches one invoice'), ('manual', 'Chosen by hand'), ('several_customers', 'Invoices of several customers named'), ('currency_mismatch', 'Customer pays in another currency'), ('amount_ambiguous', 'Several invoices have this balance'), ('nothing_found', 'No invoice, customer or balance found'), ('debit', 'A debit, not a customer payment'), ('reversal', 'A reversal, not a customer payment'), ('duplicate', 'Imported before'), ('direct_debit', 'Direct-debit collection (end-to-end id)'), ('direct_debit_return', 'Returned direct debit')], max_length=30),
+            model_name="bankstatementline",
+            name="match_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("invoice_number_in_reference", "Invoice number in the reference"),
+                    ("customer_code_in_reference", "Customer code in the reference"),
+                    ("counterparty_name", "Counterparty named like the customer"),
+                    ("amount_matches_one_invoice", "Amount matches one invoice"),
+                    ("manual", "Chosen by hand"),
+                    ("several_customers", "Invoices of several customers named"),
+                    ("currency_mismatch", "Customer pays in another currency"),
+                    ("amount_ambiguous", "Several invoices have this balance"),
+                    ("nothing_found", "No invoice, customer or balance found"),
+                    ("debit", "A debit, not a customer payment"),
+                    ("reversal", "A reversal, not a customer payment"),
+                    ("duplicate", "Imported before"),
+                    ("direct_debit", "Direct-debit collection (end-to-end id)"),
+                    ("direct_debit_return", "Returned direct debit"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.CreateModel(
-            name='DirectDebitItem',
+            name="DirectDebitItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=18)),
-                ('currency', models.CharField(max_length=3)),
-                ('sequence', models.CharField(choices=[('FRST', 'First'), ('RCUR', 'Recurring')], max_length=4)),
-                ('end_to_end_id', models.CharField(max_length=35, unique=True)),
-                ('status', models.CharField(choices=[('pending', 'Collection pending'), ('settled', 'Settled'), ('returned', 'Returned')], default='pending', max_length=10)),
-                ('settled_on', models.DateField(blank=True, null=True)),
-                ('returned_on', models.DateField(blank=True, null=True)),
-                ('return_code', models.CharField(blank=True, max_length=10)),
-                ('return_reason', models.CharField(blank=True, max_length=300)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='customers.customer')),
-                ('invoice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='invoicing.invoice')),
-                ('payment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='receivables.payment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=18)),
+                ("currency", models.CharField(max_length=3)),
+                (
+                    "sequence",
+                    models.CharField(choices=[("FRST", "First"), ("RCUR", "Recurring")], max_length=4),
+                ),
+                ("end_to_end_id", models.CharField(max_length=35, unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Collection pending"),
+                            ("settled", "Settled"),
+                            ("returned", "Returned"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("settled_on", models.DateField(blank=True, null=True)),
+                ("returned_on", models.DateField(blank=True, null=True)),
+                ("return_code", models.CharField(blank=True, max_length=10)),
+                ("return_reason", models.CharField(blank=True, max_length=300)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="customers.customer"
+                    ),
+                ),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="invoicing.invoice"
+                    ),
+                ),
+                (
+                    "payment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="receivables.payment",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['run', 'pk'],
+                "ordering": ["run", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='DirectDebitItemEvent',
+            name="DirectDebitItemEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('event', models.CharField(max_length=40)),
-                ('from_status', models.CharField(blank=True, max_length=20)),
-                ('to_status', models.CharField(blank=True, max_length=20)),
-                ('detail', models.TextField(blank=True)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='receivables.directdebititem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("event", models.CharField(max_length=40)),
+                ("from_status", models.CharField(blank=True, max_length=20)),
+                ("to_status", models.CharField(blank=True, max_length=20)),
+                ("detail", models.TextField(blank=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="receivables.directdebititem",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
-                'abstract': False,
+                "ordering": ["at", "pk"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='DirectDebitRun',
+            name="DirectDebitRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=30, unique=True)),
-                ('due_by', models.DateField()),
-                ('collection_date', models.DateField()),
-                ('currency', models.CharField(max_length=3)),
-                ('total', models.DecimalField(decimal_places=2, max_digits=18)),
-                ('items_count', models.PositiveIntegerField()),
-                ('message_id', models.CharField(max_length=35, unique=True)),
-                ('file_name', models.CharField(max_length=100)),
-                ('xml', models.TextField()),
-                ('schema', models.CharField(max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=30, unique=True)),
+                ("due_by", models.DateField()),
+                ("collection_date", models.DateField()),
+                ("currency", models.CharField(max_length=3)),
+                ("total", models.DecimalField(decimal_places=2, max_digits=18)),
+                ("items_count", models.PositiveIntegerField()),
+                ("message_id", models.CharField(max_length=35, unique=True)),
+                ("file_name", models.CharField(max_length=100)),
+                ("xml", models.TextField()),
+                ("schema", models.CharField(max_length=20)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='directdebititem',
-            name='run',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='receivables.directdebitrun'),
+            model_name="directdebititem",
+            name="run",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="items",
+                to="receivables.directdebitrun",
+            ),
         ),
         migrations.CreateModel(
-            name='Mandate',
+            name="Mandate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=35, unique=True)),
-                ('signed_on', models.DateField()),
-                ('debtor_name', models.CharField(max_length=70)),
-                ('iban', models.CharField(max_length=34)),
-                ('bic', models.CharField(blank=True, max_length=11)),
-                ('scheme', models.CharField(choices=[('CORE', 'Core'), ('B2B', 'Business to business')], default='CORE', max_length=4)),
-                ('sequence', models.CharField(choices=[('FRST', 'First'), ('RCUR', 'Recurring')], default='FRST', max_length=4)),
-                ('status', models.CharField(choices=[('active', 'Active'), ('revoked', 'Revoked')], default='active', max_length=10)),
-                ('revoked_on', models.DateField(blank=True, null=True)),
-                ('revoke_reason', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='customers.customer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(max_length=35, unique=True)),
+                ("signed_on", models.DateField()),
+                ("debtor_name", models.CharField(max_length=70)),
+                ("iban", models.CharField(max_length=34)),
+                ("bic", models.CharField(blank=True, max_length=11)),
+                (
+                    "scheme",
+                    models.CharField(
+                        choices=[("CORE", "Core"), ("B2B", "Business to business")],
+                        default="CORE",
+                        max_length=4,
+                    ),
+                ),
+                (
+                    "sequence",
+                    models.CharField(
+                        choices=[("FRST", "First"), ("RCUR", "Recurring")], default="FRST", max_length=4
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "Active"), ("revoked", "Revoked")],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                ("revoked_on", models.DateField(blank=True, null=True)),
+                ("revoke_reason", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="customers.customer"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['customer', '-signed_on', '-pk'],
+                "ordering": ["customer", "-signed_on", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='directdebititem',
-            name='mandate',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='receivables.mandate'),
+            model_name="directdebititem",
+            name="mandate",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="items", to="receivables.mandate"
+            ),
         ),
         migrations.CreateModel(
-            name='MandateEvent',
+            name="MandateEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('event', models.CharField(max_length=40)),
-                ('from_status', models.CharField(blank=True, max_length=20)),
-                ('to_status', models.CharField(blank=True, max_length=20)),
-                ('detail', models.TextField(blank=True)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('mandate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='receivables.mandate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("event", models.CharField(max_length=40)),
+                ("from_status", models.CharField(blank=True, max_length=20)),
+                ("to_status", models.CharField(blank=True, max_length=20)),
+                ("detail", models.TextField(blank=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "mandate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="receivables.mandate",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
-                'abstract': False,
+                "ordering": ["at", "pk"],
+                "abstract": False,
             },
         ),
         migrations.AddConstraint(
-            model_name='directdebitrun',
-            constraint=models.CheckConstraint(condition=models.Q(('total__gt', 0)), name='dd_run_total_positive'),
+            model_name="directdebitrun",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("total__gt", 0)), name="dd_run_total_positive"
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='directdebitrun',
-            trigger=pgtrigger.compiler.Trigger(name='dd_run_immutable', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='1275da68cd84def0085a7cb18007c3fa9df5face', operation='UPDATE OR DELETE', pgid='pgtrigger_dd_run_immutable_1a430', table='receivables_directdebitrun', when='BEFORE')),
+            model_name="directdebitrun",
+            trigger=pgtrigger.compiler.Trigger(
+                name="dd_run_immutable",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
+                    hash="1275da68cd84def0085a7cb18007c3fa9df5face",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_dd_run_immutable_1a430",
+                    table="receivables_directdebitrun",
+                    when="BEFORE",
+                ),
+            ),
         ),
         migrations.AddConstraint(
-            model_name='mandate',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'active')), fields=('customer',), name='mandate_one_active_per_customer'),
+            model_name="mandate",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "active")),
+                fields=("customer",),
+                name="mandate_one_active_per_customer",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='mandate',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('revoked_on__isnull', True), ('status', 'active')), models.Q(('revoked_on__isnull', False), ('status', 'revoked')), _connector='OR'), name='mandate_revoked_has_date'),
+            model_name="mandate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("revoked_on__isnull", True), ("status", "active")),
+                    models.Q(("revoked_on__isnull", False), ("status", "revoked")),
+                    _connector="OR",
+                ),
+                name="mandate_revoked_has_date",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='mandate',
-            trigger=pgtrigger.compiler.Trigger(name='mandate_never_deleted', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='11f6c17c59bfe3f622219a961587fa9cc912de20', operation='DELETE', pgid='pgtrigger_mandate_never_deleted_5f9f5', table='receivables_mandate', when='BEFORE')),
+            model_name="mandate",
+            trigger=pgtrigger.compiler.Trigger(
+                name="mandate_never_deleted",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;",
+                    hash="11f6c17c59bfe3f622219a961587fa9cc912de20",
+                    operation="DELETE",
+                    pgid="pgtrigger_mandate_never_deleted_5f9f5",
+                    table="receivables_mandate",
+                    when="BEFORE",
+                ),
+            ),
         ),
         migrations.AddIndex(
-            model_name='directdebititem',
-            index=models.Index(fields=['customer', 'status'], name='dd_item_customer_status'),
+            model_name="directdebititem",
+            index=models.Index(fields=["customer", "status"], name="dd_item_customer_status"),
         ),
         migrations.AddConstraint(
-            model_name='directdebititem',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('invoice',), name='dd_item_one_pending_per_invoice'),
+            model_name="directdebititem",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "pending")),
+                fields=("invoice",),
+                name="dd_item_one_pending_per_invoice",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='directdebititem',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='dd_item_amount_positive'),
+            model_name="directdebititem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="dd_item_amount_positive"
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='directdebititem',
-            trigger=pgtrigger.compiler.Trigger(name='dd_item_never_deleted', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='6acd8e67279c2bc4d66277399eff48898e26a3d4', operation='DELETE', pgid='pgtrigger_dd_item_never_deleted_c36bd', table='receivables_directdebititem', when='BEFORE')),
+            model_name="directdebititem",
+            trigger=pgtrigger.compiler.Trigger(
+                name="dd_item_never_deleted",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;",
+                    hash="6acd8e67279c2bc4d66277399eff48898e26a3d4",
+                    operation="DELETE",
+                    pgid="pgtrigger_dd_item_never_deleted_c36bd",
+                    table="receivables_directdebititem",
+                    when="BEFORE",
+                ),
+            ),
         ),
     ]

@@ -32,7 +32,9 @@ def test_two_runs_at_once_collect_each_invoice_once():
         refused = [r for r in results if isinstance(r, DomainError)]
         assert len(made) == 1 and len(refused) == 2, results
         assert all(r.code == "nothing_to_collect" for r in refused)
-        collected = list(DirectDebitItem.objects.filter(invoice__in=invoices).values_list("invoice_id", flat=True))
+        collected = list(
+            DirectDebitItem.objects.filter(invoice__in=invoices).values_list("invoice_id", flat=True)
+        )
         assert sorted(collected) == sorted(i.pk for i in invoices)  # each once
         assert made[0].total == D("90.00") and made[0].items_count == 6
     assert_books_in_step()
@@ -51,7 +53,9 @@ def test_a_run_racing_the_revocation_of_its_mandate():
         results = run_concurrently(act, 2)
         assert not isinstance(results[1], Exception), results
         item = DirectDebitItem.objects.filter(invoice=invoice).first()
-        if isinstance(results[0], DirectDebitRun):  # the run went first: collected on the mandate still active
+        if isinstance(
+            results[0], DirectDebitRun
+        ):  # the run went first: collected on the mandate still active
             assert item is not None and item.mandate_id == mandate.pk
         else:  # the revocation went first: nothing collected
             assert isinstance(results[0], DomainError) and item is None

@@ -16,7 +16,12 @@ from tests.builders import a_customer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # Valid IBANs of German test banks (checksums right; schwifty knows their BICs).
-IBANS = ["DE02120300000000202051", "DE02500105170137075030", "DE02100500000054540402", "DE89370400440532013000"]
+IBANS = [
+    "DE02120300000000202051",
+    "DE02500105170137075030",
+    "DE02100500000054540402",
+    "DE89370400440532013000",
+]
 _references = itertools.count(1)
 
 

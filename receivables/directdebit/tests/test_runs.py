@@ -12,10 +12,10 @@ from lxml import etree
 from o2c import pipeline
 from o2c.errors import Conflict, DomainError
 from receivables.collections import services as collections
-from receivables.dunning.selectors import dunning_preview
 from receivables.directdebit import runs, services
 from receivables.directdebit.sepa_file import pain008_validate
 from receivables.directdebit.tests.builders import IBANS, a_customer_with_mandate, a_mandate, a_run
+from receivables.dunning.selectors import dunning_preview
 from receivables.models import DirectDebitItem, Mandate
 from tests.books import assert_books_in_step
 from tests.builders import a_customer, an_invoice
@@ -46,7 +46,8 @@ def test_a_run_writes_a_valid_pain008_of_what_it_collects():
     assert block.findtext("p:ReqdColltnDt", namespaces=NS) == run.collection_date.isoformat()
     assert block.findtext("p:CdtrSchmeId/p:Id/p:PrvtId/p:Othr/p:Id", namespaces=NS) == "DE98ZZZ09999999999"
     transactions = {
-        tx.findtext("p:PmtId/p:EndToEndId", namespaces=NS): tx for tx in block.findall("p:DrctDbtTxInf", namespaces=NS)
+        tx.findtext("p:PmtId/p:EndToEndId", namespaces=NS): tx
+        for tx in block.findall("p:DrctDbtTxInf", namespaces=NS)
     }
     items = {item.invoice_id: item for item in run.items.all()}
     assert set(items) == {first.pk, second.pk, third.pk}
@@ -63,7 +64,9 @@ def test_a_run_writes_a_valid_pain008_of_what_it_collects():
 
 def test_a_broken_file_is_refused_by_the_schema():
     with pytest.raises(DomainError) as caught:
-        pain008_validate(b'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.008.001.08"><CstmrDrctDbtInitn/></Document>')
+        pain008_validate(
+            b'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.008.001.08"><CstmrDrctDbtInitn/></Document>'
+        )
     assert caught.value.code == "sepa_file_invalid"
 
 
@@ -141,7 +144,9 @@ def test_creditor_settings_are_checked(settings):
 
 def test_mandate_rules():
     customer, mandate = a_customer_with_mandate()
-    assert mandate.bic == "BYLADEM1001" and mandate.sequence == "FRST" and mandate.debtor_name == customer.name
+    assert (
+        mandate.bic == "BYLADEM1001" and mandate.sequence == "FRST" and mandate.debtor_name == customer.name
+    )
     other = a_customer(payment_terms_days=0)
     with pytest.raises(DomainError) as caught:  # the reference is unique
         services.mandate_create(

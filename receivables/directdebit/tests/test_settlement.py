@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from receivables.bank import services as bank_services
-from receivables.bank.tests.builders import import_csv, csv_file, lines_of, record, remember_layout
+from receivables.bank.tests.builders import csv_file, import_csv, lines_of, record, remember_layout
 from receivables.collections.worklist import TIER_FOLLOW_UP, worklist
 from receivables.directdebit.tests.builders import (
     IBANS,
@@ -67,7 +67,10 @@ def test_a_camt053_batch_settles_exactly_the_collected_invoices(collected):
 
 
 def test_the_same_statement_again_settles_nothing_twice(collected):
-    items = [DirectDebitItem.objects.select_related("run", "mandate", "invoice").get(pk=i.pk) for i in collected["items"]]
+    items = [
+        DirectDebitItem.objects.select_related("run", "mandate", "invoice").get(pk=i.pk)
+        for i in collected["items"]
+    ]
     again = import_camt(collected_statement(items))  # the same file: the statement it made
     assert again.status == "recorded" and Payment.objects.count() == 2
 
@@ -114,7 +117,9 @@ def return_of(item, code, django_capture_on_commit_callbacks):
 def test_insufficient_funds_reopens_the_invoice_and_reaches_the_worklist(
     collected, django_capture_on_commit_callbacks
 ):
-    item = DirectDebitItem.objects.select_related("run", "mandate", "invoice").get(pk=collected["items"][0].pk)
+    item = DirectDebitItem.objects.select_related("run", "mandate", "invoice").get(
+        pk=collected["items"][0].pk
+    )
     line = return_of(item, "AM04", django_capture_on_commit_callbacks)
     assert "AM04 insufficient funds" in line.match_note
 
@@ -127,7 +132,10 @@ def test_insufficient_funds_reopens_the_invoice_and_reaches_the_worklist(
     assert item.payment.status == Payment.Status.REVERSED
     assert item.mandate.status == Mandate.Status.ACTIVE  # funds: the mandate stays
     note = Activity.objects.get(customer=collected["alpha"])
-    assert note.note.startswith("Direct debit returned: AM04 insufficient funds.") and note.follow_up_on == timezone.localdate()
+    assert (
+        note.note.startswith("Direct debit returned: AM04 insufficient funds.")
+        and note.follow_up_on == timezone.localdate()
+    )
     rows = worklist(as_of=timezone.localdate())
     assert rows[0].customer_id == collected["alpha"].pk and rows[0].tier == TIER_FOLLOW_UP
     assert any("AM04 insufficient funds" in reason for reason in rows[0].reasons)
@@ -139,7 +147,9 @@ def test_insufficient_funds_reopens_the_invoice_and_reaches_the_worklist(
 
 
 def test_no_mandate_revokes_it(collected, django_capture_on_commit_callbacks):
-    item = DirectDebitItem.objects.select_related("run", "mandate", "invoice").get(pk=collected["items"][1].pk)
+    item = DirectDebitItem.objects.select_related("run", "mandate", "invoice").get(
+        pk=collected["items"][1].pk
+    )
     return_of(item, "MD01", django_capture_on_commit_callbacks)
     mandate = Mandate.objects.get(pk=item.mandate_id)
     assert mandate.status == Mandate.Status.REVOKED
