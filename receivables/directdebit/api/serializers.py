@@ -45,13 +45,13 @@ class MandateOut(serializers.ModelSerializer):
         ]
 
 
-class RunIn(serializers.Serializer):
+class DirectDebitRunIn(serializers.Serializer):
     due_by = DateField(help_text="collect the invoices due on or before this day")
     collection_date = DateField(help_text="the day the debtors' accounts are debited (today or later)")
     scheme = serializers.ChoiceField(choices=Mandate.Scheme.choices, default=Mandate.Scheme.CORE)
 
 
-class ItemOut(serializers.ModelSerializer):
+class DirectDebitItemOut(serializers.ModelSerializer):
     invoice_number = serializers.CharField(source="invoice.number")
     customer_code = serializers.CharField(source="customer.code")
     mandate_reference = serializers.CharField(source="mandate.reference")
@@ -80,8 +80,8 @@ class ItemOut(serializers.ModelSerializer):
         ]
 
 
-class RunOut(serializers.ModelSerializer):
-    items = ItemOut(many=True, read_only=True)
+class DirectDebitRunOut(serializers.ModelSerializer):
+    items = DirectDebitItemOut(many=True, read_only=True)
     file_url = serializers.SerializerMethodField()
 
     class Meta:

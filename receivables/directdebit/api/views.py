@@ -64,7 +64,7 @@ class MandateRevokeView(GenericAPIView):
 
 class RunListView(ListAPIView):
     permission_classes = [CanCollect]
-    serializer_class = s.RunOut
+    serializer_class = s.DirectDebitRunOut
     filterset_fields = ["due_by", "collection_date"]
     ordering_fields = ["id", "collection_date"]
     ordering = ["-id"]
@@ -72,17 +72,19 @@ class RunListView(ListAPIView):
     def get_queryset(self):
         return selectors.run_list().prefetch_related("items__invoice", "items__customer", "items__mandate")
 
-    @extend_schema(request=s.RunIn, responses={201: s.RunOut})
+    @extend_schema(request=s.DirectDebitRunIn, responses={201: s.DirectDebitRunOut})
     def post(self, request):
-        body = s.RunIn(data=request.data)
+        body = s.DirectDebitRunIn(data=request.data)
         body.is_valid(raise_exception=True)
         run = runs.direct_debit_run_create(**body.validated_data, by=request.user)
-        return Response(s.RunOut(self.get_queryset().get(pk=run.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.DirectDebitRunOut(self.get_queryset().get(pk=run.pk)).data, status=status.HTTP_201_CREATED
+        )
 
 
 class RunDetailView(RetrieveAPIView):
     permission_classes = [CanCollect]
-    serializer_class = s.RunOut
+    serializer_class = s.DirectDebitRunOut
 
     def get_queryset(self):
         return selectors.run_list().prefetch_related("items__invoice", "items__customer", "items__mandate")
@@ -92,7 +94,7 @@ class RunFileView(RetrieveAPIView):
     """The pain.008 file of the run, as stored (validated against its XSD when the run was made)."""
 
     permission_classes = [CanCollect]
-    serializer_class = s.RunOut
+    serializer_class = s.DirectDebitRunOut
 
     def get_queryset(self):
         return selectors.run_list()
