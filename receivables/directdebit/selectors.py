@@ -40,7 +40,7 @@ def item_list() -> QuerySet[DirectDebitItem]:
     return DirectDebitItem.objects.select_related("invoice", "customer", "mandate", "run", "payment")
 
 
-def collection_pending() -> QuerySet[DirectDebitItem]:
+def pending_collections() -> QuerySet[DirectDebitItem]:
     """Invoices in a collection sent and not yet settled or returned: "collection pending" (dunning
     skips them; the worklist shows them apart)."""
     return DirectDebitItem.objects.filter(status=DirectDebitItem.Status.PENDING)
@@ -61,7 +61,7 @@ def collectable_invoices(*, due_by: date, scheme: str) -> QuerySet[Any]:
         .annotate(disputed=open_disputed_subquery())
         .filter(disputed=0)
         .exclude(Exists(promised_invoice_ids_open().filter(invoice=OuterRef("pk"))))
-        .exclude(Exists(collection_pending().filter(invoice=OuterRef("pk"))))
+        .exclude(Exists(pending_collections().filter(invoice=OuterRef("pk"))))
         .order_by("due_date", "pk")
     )
 

@@ -18,6 +18,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Value,
     When,
@@ -26,7 +27,7 @@ from django.db.models import (
 from invoicing.selectors import invoice_rows
 from o2c.money import ZERO
 from receivables.collections.selectors import promised_invoice_ids_open
-from receivables.directdebit.selectors import collection_pending
+from receivables.directdebit.selectors import pending_collections
 from receivables.dunning.models import DunningLevel, DunningNotice, DunningNoticeLine, DunningRun
 from receivables.open_items.selectors import disputed_capped
 from receivables.selectors import open_disputed_subquery
@@ -99,6 +100,13 @@ def _days_between(as_of: date) -> Func:
     )
 
 
+def collection_pending() -> Q:
+    """The invoices with a direct-debit collection pending (receivables/directdebit, decision
+    0065), which get no reminder (the bank collects them) and are not chased on the worklist.
+    Read by `due_invoice_rows` (the run and its preview) and the worklist: one place."""
+    return Q(Exists(pending_collections().filter(invoice=OuterRef("pk"))))
+
+
 def due_invoice_rows(
     *, as_of: date, levels: list[DunningLevel], customer_id: int | None = None
 ) -> QuerySet[Invoice, dict[str, Any]]:
@@ -133,8 +141,8 @@ def due_invoice_rows(
             ),
             ~Exists(DunningNotice.objects.filter(customer=OuterRef("customer_id"), as_of=as_of)),
             ~Exists(promised_invoice_ids_open().filter(invoice=OuterRef("pk"))),  # paused while promised
-            ~Exists(collection_pending().filter(invoice=OuterRef("pk"))),  # a direct debit is collecting it
         )
+        .exclude(collection_pending())  # the bank collects it
     )
     if customer_id is not None:
         rows = rows.filter(customer_id=customer_id)

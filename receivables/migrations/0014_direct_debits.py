@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("customers", "0006_cash_discounts"),
         ("invoicing", "0011_cash_discounts"),
-        ("receivables", "0011_cash_discounts"),
+        ("receivables", "0013_activity_email"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
