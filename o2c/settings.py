@@ -335,6 +335,10 @@ SPECTACULAR_SETTINGS = {
         "QuotationStatusEnum": "quotations.models.Quotation.Status",
         "PriceSourceEnum": "pricing.selectors.PriceSource",
         "ReturnStatusEnum": "returns.models.Return.Status",
+        "MandateStatusEnum": "receivables.directdebit.models.Mandate.Status",
+        "MandateSchemeEnum": "receivables.directdebit.models.Mandate.Scheme",
+        "MandateSequenceEnum": "receivables.directdebit.models.Mandate.Sequence",
+        "DirectDebitStatusEnum": "receivables.directdebit.models.DirectDebitItem.Status",
     },
     # the `Error` and `ErrorCode` components of the error answers (decisions 0038, 0043)
     "POSTPROCESSING_HOOKS": [
