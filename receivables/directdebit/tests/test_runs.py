@@ -12,6 +12,8 @@ from lxml import etree
 from o2c import pipeline
 from o2c.errors import Conflict, DomainError
 from receivables.collections import services as collections
+from receivables.collections.tests.clock import on_day
+from receivables.collections.worklist import worklist
 from receivables.directdebit import runs, services
 from receivables.directdebit.sepa_file import pain008_validate
 from receivables.directdebit.tests.builders import IBANS, a_customer_with_mandate, a_mandate, a_run
@@ -178,4 +180,17 @@ def test_mandate_rules():
         a_run()
     a_mandate(customer, iban=IBANS[1])  # a new one after the revocation
     assert a_run().items.count() == 1
+    assert_books_in_step()
+
+
+def test_the_worklist_shows_a_pending_collection_apart():
+    customer, _ = a_customer_with_mandate()
+    with on_day(-20):
+        an_invoice(customer, "80.00")  # overdue 20 days
+    today = timezone.localdate()
+    (before,) = [row for row in worklist(as_of=today) if row.customer_id == customer.pk]
+    assert before.overdue == D("80.00")
+    a_run()
+    rows = [row for row in worklist(as_of=today) if row.customer_id == customer.pk]
+    assert rows == []  # nothing left to chase: the bank collects it
     assert_books_in_step()
