@@ -17,5 +17,6 @@ class DirectDebitErrorCode(ErrorCode):
     MANDATE_SIGNED_IN_FUTURE = "mandate_signed_in_future"
     NOTHING_TO_COLLECT = "nothing_to_collect"
     COLLECTION_DATE_IN_PAST = "collection_date_in_past"
+    COLLECTION_DATE_TOO_FAR = "collection_date_too_far"
     CREDITOR_NOT_CONFIGURED = "creditor_not_configured"
     FILE_INVALID = "sepa_file_invalid"

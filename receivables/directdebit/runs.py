@@ -83,7 +83,7 @@ def direct_debit_run_create(
         raise DomainError(
             "the collection date is at most a year ahead",
             field="collection_date",
-            code=KernelErrorCode.DATE_OUT_OF_RANGE,
+            code=Code.COLLECTION_DATE_TOO_FAR,
         )
     if scheme not in Mandate.Scheme.values:
         raise DomainError(
