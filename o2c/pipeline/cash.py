@@ -29,7 +29,6 @@ from receivables.cash.errors import CashErrorCode
 from receivables.collections import services as collections
 from receivables.directdebit import services as direct_debit
 from receivables.directdebit.return_codes import MANDATE_ENDING, reason_in_words
-from receivables.directdebit.selectors import company_today
 from receivables.models import BankStatementLine, DirectDebitItem, Payment
 
 if TYPE_CHECKING:
@@ -349,7 +348,7 @@ def _direct_debits_returned(*, line: BankStatementLine, by: User | None) -> Paym
             customer_id=item.customer_id,
             kind="note",
             note=note,
-            follow_up_on=company_today(),
+            follow_up_on=timezone.localdate(),
             by=by,
         )
         notes.append(f"{item.end_to_end_id} {words}")

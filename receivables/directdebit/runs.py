@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 
 from o2c import locks
 from o2c.errors import DomainError, KernelErrorCode
@@ -24,7 +25,7 @@ from o2c.parsing import date_check
 from receivables.directdebit.accounts import account_check, creditor_id_check
 from receivables.directdebit.errors import DirectDebitErrorCode as Code
 from receivables.directdebit.models import DirectDebitItem, DirectDebitRun, Mandate
-from receivables.directdebit.selectors import SEPA_CURRENCY, collectable_invoices, company_today
+from receivables.directdebit.selectors import SEPA_CURRENCY, collectable_invoices
 from receivables.directdebit.sepa_file import SCHEMA, Creditor, Debit, pain008
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ def direct_debit_run_create(
     run and RCUR after it; the pain.008 file stored with the run. Nothing to collect is refused."""
     due_by = date_check(due_by, field="due_by")
     collection_date = date_check(collection_date, field="collection_date")
-    today = company_today()
+    today = timezone.localdate()
     if collection_date < today:
         raise DomainError(
             "the collection date is today or later",

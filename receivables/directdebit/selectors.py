@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
-from django.utils import timezone
 
 from invoicing.selectors import invoice_rows
 from receivables.collections.selectors import promised_invoice_ids_open
@@ -15,13 +14,6 @@ from receivables.selectors import open_disputed_subquery
 
 # Collections are in euro: SEPA direct debits are.
 SEPA_CURRENCY = "EUR"
-
-
-def company_today() -> date:
-    """Today in the company's time zone (settings.TIME_ZONE), also inside an API request, which
-    activates UTC for its timestamps: between midnight and 1:00 in Berlin the UTC date is still
-    yesterday, and a mandate signed today would be "in the future"."""
-    return timezone.localdate(timezone=timezone.get_default_timezone())
 
 
 def mandate_list() -> QuerySet[Mandate]:

@@ -8,6 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from customers.selectors import customer_list
 from o2c import locks
@@ -18,7 +19,7 @@ from receivables.directdebit.accounts import account_check, mandate_reference_ch
 from receivables.directdebit.errors import DirectDebitErrorCode as Code
 from receivables.directdebit.models import DirectDebitItem, Mandate
 from receivables.directdebit.return_codes import MANDATE_ENDING, reason_in_words
-from receivables.directdebit.selectors import SEPA_CURRENCY, company_today
+from receivables.directdebit.selectors import SEPA_CURRENCY
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -46,7 +47,7 @@ def mandate_create(
     reference = mandate_reference_check(reference)
     account = account_check(iban=iban, bic=bic)
     signed_on = date_check(signed_on, field="signed_on")
-    if signed_on > company_today():
+    if signed_on > timezone.localdate():
         raise DomainError(
             "a mandate is signed on or before today", field="signed_on", code=Code.MANDATE_SIGNED_IN_FUTURE
         )
@@ -116,7 +117,7 @@ def mandate_revoke(*, mandate_id: int, reason: str, by: User | None = None) -> M
             f"mandate {mandate_id} does not exist", field="mandate", code=KernelErrorCode.DOES_NOT_EXIST
         )
     mandate = found[0]
-    mandate.revoked_on = company_today()
+    mandate.revoked_on = timezone.localdate()
     mandate.revoke_reason = reason[:300]
     transition(
         mandate, Mandate.Status.REVOKED, by=by, reason=reason, update_fields=["revoked_on", "revoke_reason"]
