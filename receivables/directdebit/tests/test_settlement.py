@@ -171,3 +171,29 @@ def test_a_debit_returned_before_its_credit_was_recorded(django_capture_on_commi
     invoice.refresh_from_db()
     assert invoice.balance == D("75.00")
     assert_books_in_step()
+
+
+def test_the_clerk_confirms_a_returned_debit_on_the_statement_page(
+    collected, client, make_user, django_capture_on_commit_callbacks
+):
+    client.force_login(make_user("finance"))
+    item = DirectDebitItem.objects.select_related("run", "mandate", "invoice").get(
+        pk=collected["items"][0].pk
+    )
+    statement = import_camt(returned_statement(item, "AM04"), name="return-page.xml")
+    (line,) = lines_of(statement)
+    page = client.get(f"/cash/bank/{statement.pk}/")
+    assert page.status_code == 200 and "returned direct debit" in page.content.decode()
+    assert 'data-testid="line-confirm"' in page.content.decode()
+    client.post(f"/cash/bank/{statement.pk}/lines/{line.pk}/", {"action": "ignore"})
+    line.refresh_from_db()
+    assert line.status == Line.IGNORED
+    assert 'data-testid="line-restore"' in client.get(f"/cash/bank/{statement.pk}/").content.decode()
+    client.post(f"/cash/bank/{statement.pk}/lines/{line.pk}/", {"action": "restore"})
+    client.post(f"/cash/bank/{statement.pk}/lines/{line.pk}/", {"action": "confirm"})
+    line.refresh_from_db()
+    assert line.status == Line.CONFIRMED
+    record(statement, django_capture_on_commit_callbacks)
+    collected["first"].refresh_from_db()
+    assert collected["first"].balance == D("119.00")
+    assert_books_in_step()
