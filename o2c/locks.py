@@ -134,6 +134,11 @@ def customer_lock(*, customer_id: int) -> Customer:
     return lock_one(_model("customers.Customer").objects, pk=customer_id)
 
 
+def customers_lock(*, customer_ids: Iterable[int]) -> list[Customer]:
+    """Customer rows in primary-key order: a batch job's (the dunning run's) customers at once."""
+    return lock(_model("customers.Customer").objects.filter(pk__in=list(customer_ids)))
+
+
 def customer_share_lock(*, customer_id: int) -> None:
     """The customer row in KEY SHARE mode, in the customer's place: what inserting an invoice, a
     write-off or a credit note of the customer takes anyway (the foreign key), taken before the

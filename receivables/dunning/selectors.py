@@ -108,7 +108,11 @@ def collection_pending() -> Q:
 
 
 def due_invoice_rows(
-    *, as_of: date, levels: list[DunningLevel], customer_id: int | None = None
+    *,
+    as_of: date,
+    levels: list[DunningLevel],
+    customer_id: int | None = None,
+    customer_ids: list[int] | None = None,
 ) -> QuerySet[Invoice, dict[str, Any]]:
     """The due invoices of `as_of` (see the module docstring) as dicts, by customer then oldest
     due first; `reached_days` names the level reached by its `days_overdue`. One query."""
@@ -146,6 +150,8 @@ def due_invoice_rows(
     )
     if customer_id is not None:
         rows = rows.filter(customer_id=customer_id)
+    if customer_ids is not None:
+        rows = rows.filter(customer_id__in=customer_ids)
     return rows.values(
         "pk",
         "number",
