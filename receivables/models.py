@@ -40,6 +40,13 @@ from receivables.collections.models import (
     PromiseInvoice,
     RiskScore,
 )
+from receivables.directdebit.models import (
+    DirectDebitItem,
+    DirectDebitItemEvent,
+    DirectDebitRun,
+    Mandate,
+    MandateEvent,
+)
 from receivables.disputes.models import Dispute, DisputeEvent, DisputeLine
 from receivables.dunning.models import DunningLevel, DunningNotice, DunningNoticeLine, DunningRun
 from receivables.open_items.models import OpenItemDay, OpenItemDueDay
@@ -57,6 +64,9 @@ __all__ = [
     "CashDiscount",
     "CheckoutSession",
     "CollectorAssignment",
+    "DirectDebitItem",
+    "DirectDebitItemEvent",
+    "DirectDebitRun",
     "Dispute",
     "DisputeEvent",
     "DisputeLine",
@@ -64,6 +74,8 @@ __all__ = [
     "DunningNotice",
     "DunningNoticeLine",
     "DunningRun",
+    "Mandate",
+    "MandateEvent",
     "OpenItemDay",
     "OpenItemDueDay",
     "Payment",

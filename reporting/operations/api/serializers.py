@@ -10,7 +10,7 @@ from reporting.operations.disputes import DisputeReport
 from reporting.operations.fulfilment import FulfilmentReport
 from reporting.operations.period import month_label, period_clean
 from reporting.operations.promises import PromiseReport
-from reporting.operations.sales import SALES_VIEWS
+from reporting.operations.sales import SALES_VIEWS, SalesReport
 
 _MONEY = {"max_digits": 18, "decimal_places": 2}
 _DAYS = {"max_digits": 10, "decimal_places": 1, "allow_null": True}
@@ -52,6 +52,12 @@ class PromiseQuery(PeriodQuery):
 
 class SalesQuery(PeriodQuery):
     by = serializers.ChoiceField(choices=SALES_VIEWS, default="month")
+    table = serializers.ChoiceField(
+        choices=SalesReport.TABLES,
+        default="sales",
+        help_text="the table ?format=csv answers: the sales, or the quotations by outcome with the "
+        "conversion rates",
+    )
 
 
 # ── output ───────────────────────────────────────────────────────────────────────────────────────

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("customers", "0006_cash_discounts"),
         ("invoicing", "0011_cash_discounts"),
-        ("receivables", "0013_activity_email"),
+        ("receivables", "0014_direct_debits"),
     ]
 
     operations = [
