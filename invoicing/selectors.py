@@ -16,10 +16,9 @@ from invoicing.discounts import discount_parts
 from invoicing.discounts import discount_refused_note as discount_refused_note
 from invoicing.discounts import discount_total as discount_total
 from invoicing.errors import InvoicingErrorCode
-from invoicing.models import CreditNote, CreditNoteLine, Invoice, InvoiceEvent, InvoiceLine
+from invoicing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from o2c.errors import Conflict, DomainError, KernelErrorCode
 from o2c.money import ZERO, round_money
-from o2c.timeline import timeline_values
 
 if TYPE_CHECKING:
     from orders.models import SalesOrder
@@ -297,46 +296,6 @@ def invoice_lines_billing(*, order_line_ids: Iterable[int]) -> dict[int, list[Li
             if left.line.order_line_id in wanted:
                 result.setdefault(left.line.order_line_id, []).append(left)
     return result
-
-
-def invoicing_timeline(*, customer_id: int) -> list[QuerySet[Any]]:
-    """The customer's invoices (issued, then their events) and its credit notes (issued) as timeline
-    rows (o2c.timeline)."""
-    issued = timeline_values(
-        Invoice.objects.filter(customer_id=customer_id),
-        source="invoice",
-        at=F("created_at"),
-        doc=F("pk"),
-        number=F("number"),
-        event="issued",
-        detail=F("due_date"),
-        amount=F("total"),
-        currency=F("currency"),
-    )
-    invoices = timeline_values(
-        InvoiceEvent.objects.filter(invoice__customer_id=customer_id),
-        source="invoice",
-        at=F("at"),
-        doc=F("invoice_id"),
-        number=F("invoice__number"),
-        event=F("event"),
-        detail=F("detail"),
-        amount=F("invoice__total"),
-        currency=F("invoice__currency"),
-        actor=F("actor__username"),
-    )
-    credit_notes = timeline_values(
-        CreditNote.objects.filter(customer_id=customer_id),
-        source="credit_note",
-        at=F("created_at"),
-        doc=F("pk"),
-        number=F("number"),
-        event="issued",
-        detail=F("reason"),
-        amount=F("total"),
-        currency=F("currency"),
-    )
-    return [issued, invoices, credit_notes]
 
 
 # ── credit-note lines (built here, saved by invoicing.services.credit_note_create) ───────────────

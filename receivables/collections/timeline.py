@@ -14,7 +14,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import F, QuerySet
 from django.urls import reverse
 
-from invoicing.selectors import invoicing_timeline
+from invoicing.timeline import invoicing_timeline
 from o2c.timeline import timeline_values
 from orders.selectors import order_timeline
 from receivables.models import (
