@@ -180,6 +180,7 @@ def test_a_mandate_a_run_and_its_pain008_file(page: Page, live_server, make_user
     run_form.get_by_role("button", name="Make the run and its pain.008 file").click()
     run = DirectDebitRun.objects.get()
     expect(page).to_have_url(f"{live_server.url}/cash/direct-debits/{run.pk}/")
+    expect(page.locator("body")).to_contain_text(f"Run {run.number}: 1 debit, 250.00 EUR.")
     item = page.get_by_test_id("run-item")
     expect(item).to_have_count(1)
     expect(item).to_contain_text(invoice.number)
