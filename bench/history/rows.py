@@ -190,11 +190,15 @@ class Tables:
     CONSTANT = {
         "customers_customer": (
             "language, notify_late_notice, notify_order_confirmation, notify_order_review, notify_shipping_notice, "
-            "country, peppol_id, invoice_format",
-            "en\tt\tt\tt\tt\t\t\tpdf",  # country and Peppol id blank
+            "country, peppol_id, invoice_format, discount_percent, discount_days",
+            "en\tt\tt\tt\tt\t\t\tpdf\t0\t0",  # country and Peppol id blank, no cash discount
         ),
-        "invoicing_invoice": ("previous_number", ""),
+        "invoicing_invoice": (
+            "previous_number, discount_percent, discount_amount, amount_discounted, discount_note",
+            "\t0\t0\t0\t",
+        ),
         "receivables_allocation": ("reason", ""),
+        "orders_salesorderline": ("quantity_returned, price_source", "0\tproduct"),
     }
     # What each table's foreign keys need committed before its own transaction commits (the keys
     # are DEFERRABLE INITIALLY DEFERRED, so they are checked at commit, not during the COPY).
