@@ -28,8 +28,9 @@ import random
 import statistics
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
+
+from django.utils import timezone
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -148,7 +149,7 @@ def in_request(fixture: dict, orders: int) -> dict[str, tuple[float, float, floa
             {
                 "customer": fixture["customers"][customer],
                 "amount": order["total"],
-                "received_on": datetime.now(UTC).date().isoformat(),  # the API's day is UTC's
+                "received_on": timezone.localdate().isoformat(),  # the company's day, as the API's
                 "reference": f"bench {order['number']}",
                 "allocations": [{"invoice": shipped["invoice"], "amount": order["total"]}],
                 "confirm_duplicate": True,
@@ -158,7 +159,6 @@ def in_request(fixture: dict, orders: int) -> dict[str, tuple[float, float, floa
     from decimal import Decimal
 
     from django.contrib.auth.models import User
-    from django.utils import timezone
 
     from o2c import pipeline
     from orders.services import LineInput
@@ -282,7 +282,7 @@ def in_database(fixture: dict, orders: int, base_url: str, dbname: str) -> dict[
             {
                 "customer": fixture["customers"]["SE"],
                 "amount": order["total"],
-                "received_on": datetime.now(UTC).date().isoformat(),  # the API's day is UTC's
+                "received_on": timezone.localdate().isoformat(),  # the company's day, as the API's
                 "reference": f"bench {order['number']}",
                 "allocations": [{"invoice": shipped["invoice"], "amount": order["total"]}],
                 "confirm_duplicate": True,

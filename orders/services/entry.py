@@ -272,7 +272,7 @@ def order_create(
     lock_customer: bool = False,
 ) -> SalesOrder:
     """A draft order, its lines priced and rounded once each, its totals their sums. With
-    `lock_customer` the customer is read locked (FOR UPDATE): an order submitted at once is
+    `lock_customer` the customer is read locked (`locks.customer_lock`): an order submitted at once is
     credit-checked under that lock, taken here instead of after the order is written (the new
     order's row is invisible to others, so taking the customer first changes no lock order)."""
     customer = _resolve_customer(customer_id, lock=lock_customer)
