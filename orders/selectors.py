@@ -46,17 +46,22 @@ def order_detail_list() -> QuerySet[SalesOrder]:
         "invoices",
         "invoices__credit_notes",
         "invoices__allocations",
+        "returns",  # returns/ (decision 0055)
+        "quotation",  # the quotation it was accepted from (quotations/, decision 0053)
     )
 
 
 def order_placed_detail(*, order: SalesOrder) -> SalesOrder:
     """An order just placed (in this transaction, not invoiced), ready for the API's answer from
-    the object in hand: its lines read (one query); it has no shipments, invoices, credit notes or
-    payments yet (decision 0050)."""
+    the object in hand: its lines read (one query); it has no shipments, invoices, credit notes,
+    payments or returns yet, and no quotation (an accepted quotation's order is answered by the
+    quotation's own step) (decision 0050)."""
     if "lines" not in getattr(order, "_prefetched_objects_cache", {}):
         order_lines_load(order=order)
     order._prefetched_objects_cache["shipments"] = order.shipments.none()  # type: ignore[attr-defined]
     order._prefetched_objects_cache["invoices"] = order.invoices.none()  # type: ignore[attr-defined]
+    order._prefetched_objects_cache["returns"] = order.returns.none()  # type: ignore[attr-defined]
+    SalesOrder.quotation.related.set_cached_value(order, None)  # placed through the API, not accepted
     return order
 
 

@@ -38,6 +38,13 @@ from receivables.collections.models import (
     PromiseEvent,
     PromiseInvoice,
 )
+from receivables.directdebit.models import (
+    DirectDebitItem,
+    DirectDebitItemEvent,
+    DirectDebitRun,
+    Mandate,
+    MandateEvent,
+)
 from receivables.disputes.models import Dispute, DisputeEvent, DisputeLine
 from receivables.dunning.models import DunningLevel, DunningNotice, DunningNoticeLine, DunningRun
 from receivables.open_items.models import OpenItemDay, OpenItemDueDay
@@ -54,6 +61,9 @@ __all__ = [
     "BankStatementLineEvent",
     "CashDiscount",
     "CollectorAssignment",
+    "DirectDebitItem",
+    "DirectDebitItemEvent",
+    "DirectDebitRun",
     "Dispute",
     "DisputeEvent",
     "DisputeLine",
@@ -61,6 +71,8 @@ __all__ = [
     "DunningNotice",
     "DunningNoticeLine",
     "DunningRun",
+    "Mandate",
+    "MandateEvent",
     "OpenItemDay",
     "OpenItemDueDay",
     "Payment",

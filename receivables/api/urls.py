@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("receivables.bank.api.urls")),
     path("", include("receivables.cash.api.urls")),
     path("", include("receivables.collections.api.urls")),
+    path("", include("receivables.directdebit.api.urls")),
     path("", include("receivables.disputes.api.urls")),
     path("", include("receivables.dunning.api.urls")),
     path("", include("receivables.statements.api.urls")),

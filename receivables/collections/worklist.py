@@ -6,7 +6,10 @@ The ranking is meant to be read, not trusted blindly (decision 0059):
    nothing was logged since): the collector said they would call;
 2. customers with a broken promise not followed up since it broke;
 3. then every customer with overdue money (past due, not in dispute, not under an open
-   promise), by that amount weighted by age: amount × (1 + days the oldest is overdue / 30).
+   promise, not in a direct-debit collection pending), by that amount weighted by age:
+   amount × (1 + days the oldest is overdue / 30).
+
+A returned direct debit logs a note with a follow-up today, so its customer comes first (1).
 
 Within a tier, the weighted overdue amount decides. A customer drops off the list for the day once
 an activity is logged for it today (unless that activity asks for a follow-up today). `owner` keeps the customers of one collector. A reminder
@@ -28,6 +31,7 @@ from invoicing.selectors import invoice_rows
 from o2c.money import ZERO, ZERO_CENTS, round_money
 from receivables.collections.models import Activity, CollectorAssignment, Promise
 from receivables.collections.selectors import promised_invoice_ids_open
+from receivables.directdebit.selectors import pending_collections
 from receivables.dunning.selectors import DueNotice, collection_pending, dunning_preview
 from receivables.open_items.selectors import disputed_capped
 from receivables.selectors import open_disputed_subquery
@@ -124,6 +128,12 @@ def worklist(
             last = last_logged.get(promise.customer_id)
             if last is None or last.date() <= promise.settled_on:  # nobody called since it broke
                 broken.setdefault(promise.customer_id, []).append(promise)
+    collecting = dict(
+        pending_collections()
+        .values("customer_id")
+        .annotate(total=Sum("amount"))
+        .values_list("customer_id", "total")
+    )
     due_tomorrow = {
         notice.customer_id: notice.level
         for notice in (reminders_tomorrow(as_of=as_of) if tomorrow is None else tomorrow)
@@ -168,6 +178,10 @@ def worklist(
             )
         if customer_id in promised_open:
             row.reasons.append(f"{promised_open[customer_id]} {customer.currency} promised (not counted)")
+        if customer_id in collecting:
+            row.reasons.append(
+                f"{collecting[customer_id]} {customer.currency} in a direct-debit collection pending (not counted)"
+            )
         if customer_id in due_tomorrow:
             row.reasons.append(f"reminder '{due_tomorrow[customer_id].name}' due tomorrow")
         rows.append(row)

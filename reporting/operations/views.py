@@ -300,6 +300,8 @@ def sales(request):
         return _page(request, "sales.html", context, None, form)
     report = sales_report(start=period.start, end=period.end, by=by)
     if _wants_csv(request):
+        if request.GET.get("table") == "quotations":
+            return _csv(f"quotations-{period.slug}.csv", report.table("quotations"))
         return _csv(f"sales-by-{by}-{period.slug}.csv", report.table())
     if by == "month":
         chart = charts.bar_chart(

@@ -9,7 +9,7 @@ from o2c.api_fields import DateField, DateTimeField
 from reporting.operations.disputes import DisputeReport
 from reporting.operations.fulfilment import FulfilmentReport
 from reporting.operations.period import month_label, period_clean
-from reporting.operations.sales import SALES_VIEWS
+from reporting.operations.sales import SALES_VIEWS, SalesReport
 
 _MONEY = {"max_digits": 18, "decimal_places": 2}
 _DAYS = {"max_digits": 10, "decimal_places": 1, "allow_null": True}
@@ -45,6 +45,12 @@ class DisputeQuery(PeriodQuery):
 
 class SalesQuery(PeriodQuery):
     by = serializers.ChoiceField(choices=SALES_VIEWS, default="month")
+    table = serializers.ChoiceField(
+        choices=SalesReport.TABLES,
+        default="sales",
+        help_text="the table ?format=csv answers: the sales, or the quotations by outcome with the "
+        "conversion rates",
+    )
 
 
 # ── output ───────────────────────────────────────────────────────────────────────────────────────

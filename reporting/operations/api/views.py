@@ -142,5 +142,5 @@ class SalesView(_ReportView):
         period = query["period"]
         report = sales_report(start=period.start, end=period.end, by=query["by"])
         if wants_csv(request):
-            return Response(_csv_rows(report.table()))
+            return Response(_csv_rows(report.table(query["table"])))
         return Response(SalesOut(report).data)
