@@ -51,6 +51,9 @@ O2C_PAYMENT_NOTIFICATION_SECRET = env("O2C_PAYMENT_NOTIFICATION_SECRET", default
 O2C_PAYMENT_PROVIDER = env("O2C_PAYMENT_PROVIDER", default="test" if DEBUG else "")
 O2C_STRIPE_SECRET_KEY = env("O2C_STRIPE_SECRET_KEY", default="")
 O2C_STRIPE_API_BASE = env("O2C_STRIPE_API_BASE", default="https://api.stripe.com")
+# The signing secret (whsec_…) of the Stripe endpoint that calls POST /api/v1/stripe/webhook/
+# (`checkout.session.completed`, relayed as a payment notification: decision 0067).
+O2C_STRIPE_WEBHOOK_SECRET = env("O2C_STRIPE_WEBHOOK_SECRET", default="")
 # Where customers reach the app: the pay-now links in e-mails and PDFs are absolute (o2c/paylinks.py)
 O2C_PUBLIC_URL = env("O2C_PUBLIC_URL", default="http://localhost:8000").rstrip("/")
 O2C_CREDIT_GRACE_DAYS = env.int("O2C_CREDIT_GRACE_DAYS", default=0)
@@ -320,6 +323,7 @@ SPECTACULAR_SETTINGS = {
         "WebhookDeliveryStatusEnum": "webhooks.models.WebhookDelivery.Status",
         "BankLineStatusEnum": "receivables.bank.models.BankStatementLine.Status",
         "BankLineRecordOutcomeEnum": ["recorded", "already_recorded", "refused", "not_recorded"],
+        "StripeWebhookOutcomeEnum": ["relayed", "ignored", "not_paid", "unknown_session"],
         "OrderStatusEnum": "orders.models.SalesOrder.Status",
         "OrderFulfillmentStatusEnum": "orders.models.SalesOrder.Fulfillment",
         "OrderBillingStatusEnum": "orders.models.SalesOrder.Billing",

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import F, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 
 from o2c.money import ZERO_CENTS
+from o2c.timeline import timeline_values
 from orders.models import OrderEvent, SalesOrder, SalesOrderLine
 
 # Approved orders whose value still counts toward the customer's exposure until invoiced.
@@ -230,3 +231,21 @@ def backordered_order_ids(*, product_ids: Iterable[int], warehouse_id: int) -> s
         for product_id in product_ids
         for line in backordered_lines(product_id=product_id, warehouse_id=warehouse_id)
     }
+
+
+def order_timeline(*, customer_id: int) -> list[QuerySet[Any]]:
+    """The customer's orders' events as timeline rows (o2c.timeline)."""
+    return [
+        timeline_values(
+            OrderEvent.objects.filter(order__customer_id=customer_id),
+            source="order",
+            at=F("at"),
+            doc=F("order_id"),
+            number=F("order__number"),
+            event=F("event"),
+            detail=F("detail"),
+            amount=F("order__total"),
+            currency=F("order__currency"),
+            actor=F("actor__username"),
+        )
+    ]

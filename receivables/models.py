@@ -33,10 +33,12 @@ from receivables.cash.models import (
 )
 from receivables.collections.models import (
     Activity,
+    CheckoutSession,
     CollectorAssignment,
     Promise,
     PromiseEvent,
     PromiseInvoice,
+    RiskScore,
 )
 from receivables.directdebit.models import (
     DirectDebitItem,
@@ -60,6 +62,7 @@ __all__ = [
     "BankStatementLine",
     "BankStatementLineEvent",
     "CashDiscount",
+    "CheckoutSession",
     "CollectorAssignment",
     "DirectDebitItem",
     "DirectDebitItemEvent",
@@ -83,6 +86,7 @@ __all__ = [
     "PromiseEvent",
     "PromiseInvoice",
     "ReceivableEntry",
+    "RiskScore",
     "WriteOff",
 ]
 

@@ -1,6 +1,6 @@
 """The cash phase: payments recorded, applied, reversed and refunded, from the clerk, a payment
 provider's notification or a bank statement line; then the customer's held orders are checked
-again."""
+again, and once the transaction commits a worker stores the customer's risk score again."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from receivables.cash import selectors as cash_selectors
 from receivables.cash import services as cash
 from receivables.cash.errors import CashErrorCode
 from receivables.collections import services as collections
+from receivables.collections import tasks as collections_tasks
 from receivables.directdebit import services as direct_debit
 from receivables.directdebit.return_codes import MANDATE_ENDING, reason_in_words
 from receivables.models import BankStatementLine, DirectDebitItem, Payment
@@ -79,6 +80,28 @@ def _customer_cash_lock(
         for warehouse_id, product_ids in order_selectors.stock_products_by_warehouse(order_ids=held).items():
             inventory.stock_levels_lock(product_ids=product_ids, warehouse_id=warehouse_id)
     return customer, held  # and its held orders, read under its lock, oldest submission first
+
+
+class _RiskRefresh:
+    """The on-commit callback that asks a worker to store a customer's risk score again."""
+
+    def __init__(self, customer_id: int):
+        self.customer_id = customer_id
+
+    def __call__(self) -> None:
+        collections_tasks.risk_scores_refresh.delay([self.customer_id])
+
+
+def _risk_refresh_after_commit(*, customer_id: int) -> None:
+    """A payment moved the customer's history: its risk score is stored again by a worker after
+    commit (never in the payment's transaction; once per customer and transaction; decision 0067)."""
+    pending = transaction.get_connection().run_on_commit
+    if any(
+        isinstance(callback, _RiskRefresh) and callback.customer_id == customer_id
+        for _, callback, _ in pending
+    ):
+        return
+    transaction.on_commit(_RiskRefresh(customer_id), robust=True)
 
 
 def _cash_order_ids(*, customer_id: int, invoice_ids: Iterable[int]) -> tuple[set[int], list[int]]:
@@ -151,6 +174,7 @@ def payment_record(
         by=by,
     )
     held_orders_recheck(customer_id=customer_id, by=by, held_ids=held)
+    _risk_refresh_after_commit(customer_id=customer_id)
     return payment
 
 
@@ -175,6 +199,7 @@ def payment_apply(
         by=by,
     )
     held_orders_recheck(customer_id=payment.customer_id, by=by)
+    _risk_refresh_after_commit(customer_id=payment.customer_id)
     return payment
 
 
@@ -202,6 +227,7 @@ def payment_reverse(*, payment_id: int, reason: str, by: User | None = None) -> 
         reference=payment.number,
         by=by,
     )
+    _risk_refresh_after_commit(customer_id=payment.customer_id)
     return payment
 
 

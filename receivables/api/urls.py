@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("receivables.directdebit.api.urls")),
     path("", include("receivables.disputes.api.urls")),
     path("", include("receivables.dunning.api.urls")),
+    path("", include("receivables.paynow.api.urls")),
     path("", include("receivables.statements.api.urls")),
 ]

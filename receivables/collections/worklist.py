@@ -13,7 +13,8 @@ A returned direct debit logs a note with a follow-up today, so its customer come
 
 Within a tier, the weighted overdue amount decides. A customer drops off the list for the day once
 an activity is logged for it today (unless that activity asks for a follow-up today). `owner` keeps the customers of one collector. A reminder
-level due tomorrow (the dunning run's preview) is said as a reason too. Each customer's figures
+level due tomorrow (the dunning run's preview) is said as a reason too; each row carries the
+customer's stored risk score and its top factors (shown, not ranked by). Each customer's figures
 are read in a fixed number of queries for the whole list.
 """
 
@@ -30,7 +31,7 @@ from customers.selectors import customer_list
 from invoicing.selectors import invoice_rows
 from o2c.money import ZERO, ZERO_CENTS, round_money
 from receivables.collections.models import Activity, CollectorAssignment, Promise
-from receivables.collections.selectors import promised_invoice_ids_open
+from receivables.collections.selectors import promised_invoice_ids_open, risk_scores_stored
 from receivables.directdebit.selectors import pending_collections
 from receivables.dunning.selectors import DueNotice, collection_pending, dunning_preview
 from receivables.open_items.selectors import disputed_capped
@@ -53,6 +54,8 @@ class WorklistRow:
     oldest_days_overdue: int
     weight: Decimal
     reasons: list[str] = field(default_factory=list)
+    risk_score: int | None = None  # the stored score (decision 0067); None: not scored yet
+    risk_summary: str = ""
 
 
 def _overdue_by_customer(as_of: date, customer_ids: list[int] | None) -> dict[int, dict[str, Any]]:
@@ -144,6 +147,7 @@ def worklist(
     if owned is not None:
         wanted &= set(owned)
     customers = {c.pk: c for c in customer_list().filter(pk__in=wanted)}
+    risks = risk_scores_stored(customer_ids=list(customers))
     rows = []
     for customer_id, customer in customers.items():
         figures = overdue.get(customer_id)
@@ -160,6 +164,8 @@ def worklist(
             oldest_days_overdue=days,
             weight=round_money(amount * (1 + Decimal(days) / 30)),
         )
+        if customer_id in risks:
+            row.risk_score, row.risk_summary = risks[customer_id].score, risks[customer_id].summary
         follow_up = follow_ups.get(customer_id)
         if follow_up:
             row.tier = TIER_FOLLOW_UP
