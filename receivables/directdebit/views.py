@@ -108,7 +108,9 @@ def run_list(request):
             form.add_domain_error(error)
         else:
             messages.success(
-                request, f"Run {run.number}: {run.items_count} debits, {run.total} {run.currency}."
+                request,
+                f"Run {run.number}: {run.items_count} debit{'' if run.items_count == 1 else 's'}, "
+                f"{run.total} {run.currency}.",
             )
             return redirect("receivables:direct-debit-run", run_id=run.pk)
     return list_page(

@@ -5,6 +5,9 @@
      data-enter-clicks="ID"      Enter in this field clicks #ID instead of submitting the form
      data-select-on-focus        a field whose text is selected when it gets the focus
      data-fit-content            a same-origin frame as tall as its document
+   Alt+<letter> clicks the visible element whose accesskey is that letter, so that the Alt+S a page
+   promises works in every browser (Firefox wants Alt+Shift, and Chromium driven by a test ignores
+   it); a page's own shortcut that handled the key first (preventDefault) wins.
    Escape released in any element sends it a bubbling "key:escape" event, so that htmx can use
    hx-trigger="key:escape" where it once needed an evaluated filter (keyup[key=='Escape']). */
 (function () {
@@ -32,6 +35,20 @@
     if (!button) return;
     event.preventDefault();
     button.click();
+  });
+
+  window.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || !event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    const letter = /^Key([A-Z])$/.exec(event.code);
+    if (!letter) return;
+    const key = letter[1].toLowerCase();
+    const target = Array.from(document.querySelectorAll("[accesskey]")).find(function (element) {
+      return element.getAttribute("accesskey").toLowerCase() === key && element.getClientRects().length > 0;
+    });
+    if (!target) return;
+    event.preventDefault();
+    if (target.matches("input, select, textarea")) target.focus();
+    else target.click();
   });
 
   document.addEventListener("focusin", function (event) {
