@@ -295,3 +295,9 @@ def invoice_lines_billing(*, order_line_ids: Iterable[int]) -> dict[int, list[Li
             if left.line.order_line_id in wanted:
                 result.setdefault(left.line.order_line_id, []).append(left)
     return result
+
+
+def invoice_rate(*, invoice_id: int) -> Decimal:
+    """The exchange rate an invoice stored (decision 0062)."""
+    rate: Decimal = Invoice.objects.values_list("exchange_rate", flat=True).get(pk=invoice_id)
+    return rate
