@@ -63,7 +63,8 @@ def fx_lines(
     *, difference: Decimal, currency: str, description: str = "", reversal: bool = False
 ) -> list[LineSpec]:
     """The realised exchange difference of a settlement: a gain (difference > 0) credits FX
-    gains, a loss debits FX losses; a `reversal` undoes one on the account it was posted to.
+    gains, a loss debits FX losses; a `reversal` of the movement whose difference it was undoes
+    it on the account it was posted to.
     The line carries the document's currency with no amount of it (the difference exists only
     in the base currency)."""
     if difference == 0:
@@ -75,10 +76,10 @@ def fx_lines(
             if difference > 0
             else LineSpec(account="fx_losses", debit=amount)
         )
-    else:  # the reversal of a gain (difference < 0 here) debits the gains account, and back
+    else:  # the reversal of a gain debits the gains account, of a loss credits the losses
         line = (
             LineSpec(account="fx_gains", debit=amount)
-            if difference < 0
+            if difference > 0
             else LineSpec(account="fx_losses", credit=amount)
         )
     return [replace(line, currency=currency, amount_currency=ZERO, description=description)]
