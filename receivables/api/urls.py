@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("receivables.disputes.api.urls")),
     path("", include("receivables.dunning.api.urls")),
     path("", include("receivables.statements.api.urls")),
+    path("", include("receivables.revaluation.api.urls")),
 ]
