@@ -45,6 +45,8 @@ def document_post(
     if not lines:
         return
     lines = lines_to_base(lines, currency=currency, rate=rate, fixed={0: receivables_base})
+    if len(lines) < 2:  # worth nothing in the base currency
+        return
     journal_entry_post(
         entry_date=entry_date, memo=memo, lines=lines, source=source, source_reference=reference, by=by
     )

@@ -26,7 +26,7 @@ from o2c.money import ZERO, round_money
 
 
 def is_base(currency: str) -> bool:
-    return currency == settings.O2C_BASE_CURRENCY
+    return bool(currency == settings.O2C_BASE_CURRENCY)
 
 
 def document_rate(*, currency: str, on: date, field: str = "currency") -> Decimal:
@@ -106,7 +106,7 @@ def lines_to_base(
     if residual and free:
         largest = max(free, key=lambda i: base[i])
         base[largest] += -residual if lines[largest].debit else residual
-    return [
+    return [  # a line worth nothing in base (a cent at a high rate) is left out
         replace(
             line,
             debit=amount if line.debit else ZERO,
@@ -115,4 +115,5 @@ def lines_to_base(
             amount_currency=line.debit - line.credit,
         )
         for line, amount in zip(lines, base, strict=True)
+        if amount
     ]

@@ -13,7 +13,9 @@ class ExchangeRateTable(ListTable):
 
     currency = tables.Column()
     valid_on = DateColumn(verbose_name="Valid from")
-    rate = tables.Column(verbose_name="Per 1 base unit", attrs={"th": {"class": "num"}, "td": {"class": "num"}})
+    rate = tables.Column(
+        verbose_name="Per 1 base unit", attrs={"th": {"class": "num"}, "td": {"class": "num"}}
+    )
     source = tables.Column(accessor="get_source_display", order_by=("source",))
     created_by = tables.Column(verbose_name="Entered by", accessor="created_by__username", default="")
 

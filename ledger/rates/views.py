@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 
 from ledger.rates import selectors, services
@@ -16,7 +16,7 @@ from o2c.tables import list_page
 
 
 @role_required(FINANCE)
-def exchange_rates(request: HttpRequest) -> HttpResponse:
+def exchange_rates(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     rate_form = RateForm(request.POST if request.POST.get("action") == "rate" else None, prefix="rate")
     ecb_form = EcbUploadForm(
         request.POST if request.POST.get("action") == "ecb" else None,
@@ -30,10 +30,13 @@ def exchange_rates(request: HttpRequest) -> HttpResponse:
             try:
                 if form is rate_form:
                     row = services.exchange_rate_set(by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-                    messages.success(request, f"{row.currency} {row.rate} from {row.valid_on.isoformat()} saved.")
+                    messages.success(
+                        request, f"{row.currency} {row.rate} from {row.valid_on.isoformat()} saved."
+                    )
                 else:
                     written = services.exchange_rates_import_ecb(
-                        content=form.cleaned_data["file"].read(), by=request.user  # type: ignore[arg-type]
+                        content=form.cleaned_data["file"].read(),
+                        by=request.user,  # type: ignore[arg-type]
                     )
                     messages.success(request, f"{written} rates read from the ECB's file.")
                 return redirect("ledger:exchange-rates")

@@ -97,19 +97,22 @@ def _lines(revaluation: Revaluation) -> list[LineSpec]:
         if not amount:
             continue
         note = f"{row.currency} {row.balance} at {row.rate.normalize()}: {row.revalued_base} (kept at {row.kept_base})"
-        common = {"currency": row.currency, "amount_currency": ZERO, "description": note}
         lines += [
             LineSpec(
                 account="receivables_revaluation",
                 debit=amount if gain else ZERO,
                 credit=ZERO if gain else amount,
-                **common,
+                currency=row.currency,
+                amount_currency=ZERO,
+                description=note,
             ),
             LineSpec(
                 account="fx_unrealised",
                 debit=ZERO if gain else amount,
                 credit=amount if gain else ZERO,
-                **common,
+                currency=row.currency,
+                amount_currency=ZERO,
+                description=note,
             ),
         ]
     return lines

@@ -120,7 +120,11 @@ def test_partial_payments_realise_the_difference_on_the_part_settled():
         ("fx_gains", D("0"), D("25.76"), "USD", D("0")),
     }
     invoice.refresh_from_db()
-    assert (invoice.status, invoice.balance, invoice.balance_base) == ("partially_paid", D("595.00"), D("540.91"))
+    assert (invoice.status, invoice.balance, invoice.balance_base) == (
+        "partially_paid",
+        D("595.00"),
+        D("540.91"),
+    )
     assert_books_in_step()
     with time_machine.travel(timezone.now() + timedelta(days=1)):
         second = pay(customer, "595.00", invoice, rate="1.25")
@@ -131,7 +135,10 @@ def test_partial_payments_realise_the_difference_on_the_part_settled():
         }
         invoice.refresh_from_db()
         assert (invoice.status, invoice.balance_base) == ("paid", D("0"))
-        assert (account_balance(key="fx_gains"), account_balance(key="fx_losses")) == (D("-25.76"), D("64.91"))
+        assert (account_balance(key="fx_gains"), account_balance(key="fx_losses")) == (
+            D("-25.76"),
+            D("64.91"),
+        )
         assert_books_in_step()
 
 
@@ -181,7 +188,9 @@ def test_unapplied_usd_cash_applied_later_and_refunded_at_todays_rate():
 def test_a_document_without_a_rate_for_its_date_is_refused_naming_the_rate():
     customer = a_customer(currency="CHF", credit_limit=None)
     service = a_product(price="10.00", kind="service", cost="0")
-    with pytest.raises(DomainError, match=r"no exchange rate CHF/EUR is recorded for \d{4}-\d\d-\d\d") as error:
+    with pytest.raises(
+        DomainError, match=r"no exchange rate CHF/EUR is recorded for \d{4}-\d\d-\d\d"
+    ) as error:
         an_order(customer, line(service, "1"))
     assert error.value.field == "currency"
     exchange_rate_set(currency="CHF", rate="0.95", valid_on=timezone.localdate() - timedelta(days=3))

@@ -1,6 +1,6 @@
 """Month-end revaluation of open foreign-currency invoices (decision 0062): an optional step.
 
-    manage.py revalue_open_items --date 2026-11-30
+manage.py revalue_open_items --date 2026-11-30
 """
 
 from __future__ import annotations
