@@ -80,6 +80,9 @@ class InvoiceOut(serializers.ModelSerializer):
             "amount_discounted",
             "discount_note",
             "balance",
+            "exchange_rate",
+            "total_base",
+            "balance_base",
             "disputed_amount",
             "days_overdue",
             "lines",
@@ -182,6 +185,8 @@ class CreditNoteOut(serializers.ModelSerializer):
             "net_total",
             "tax_total",
             "total",
+            "exchange_rate",
+            "total_base",
             "lines",
             "emailed_at",
         ]

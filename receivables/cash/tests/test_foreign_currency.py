@@ -200,3 +200,14 @@ def test_a_document_without_a_rate_for_its_date_is_refused_naming_the_rate():
         )
     assert Payment.objects.count() == 0
     assert_books_in_step()
+
+
+def test_a_customer_with_documents_keeps_its_currency():
+    from customers.services import customer_update
+
+    customer, _ = usd_invoice()
+    with pytest.raises(DomainError, match="has documents in USD") as refused:
+        customer_update(customer_id=customer.pk, by=None, currency="EUR")
+    assert (refused.value.field, refused.value.code) == ("currency", "currency_in_use")
+    fresh = a_customer(currency="USD")
+    assert customer_update(customer_id=fresh.pk, by=None, currency="CHF").currency == "CHF"

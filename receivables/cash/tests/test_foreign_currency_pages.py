@@ -78,3 +78,14 @@ def test_the_rates_page_lists_enters_uploads_and_exports(client, make_user):
     csv = b"".join(client.get(url, {"export": "csv"}).streaming_content).decode()
     assert "USD" in csv and "0.93500000" in csv
     assert client.get(url, {"currency": "chf"}).content.decode().count("0.93500000") == 1
+
+
+def test_the_invoice_page_and_api_show_the_rate_and_the_base_amounts(client, make_user, api_client_for):
+    from receivables.cash.tests.test_foreign_currency import usd_invoice
+
+    _, invoice = usd_invoice()
+    client.force_login(make_user(FINANCE, "finance-page"))
+    page = client.get(reverse("invoicing:detail", args=[invoice.pk])).content.decode()
+    assert "at 1.1 per base unit: total 1,081.82, open 1,081.82" in page
+    body = api_client_for(FINANCE).get(f"/api/v1/invoices/{invoice.pk}/").json()
+    assert (body["exchange_rate"], body["total_base"], body["balance_base"]) == ("1.10000000", "1081.82", "1081.82")
