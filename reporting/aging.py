@@ -84,10 +84,23 @@ cash AS (
 """
 _BY_CUSTOMER_NOW = f"WITH {OPEN_ITEMS_NOW_SQL}, {_CASH_NOW}, {_BY_CUSTOMER_TAIL}"
 
+# The totals are in the base currency (decision 0062): the open items' base balances, the
+# disputed part of each at its invoice's base-to-document ratio (rounded once per invoice), and
+# the unapplied cash's base amounts. The per-customer rows stay in each customer's currency.
+DISPUTED_BASE_SQL = "CASE WHEN {balance} = 0 THEN 0 ELSE ROUND({disputed} * {base} / {balance}, 2) END"
+_BASE_BUCKET_SUMS = ",\n".join(
+    [
+        *(f"SUM(balance_base - disputed_base) FILTER (WHERE bucket = '{key}') AS {key}" for key in BUCKETS),
+        "SUM(disputed_base) AS disputed",
+    ]
+)
+_DISPUTED_BASE = DISPUTED_BASE_SQL.format(balance="balance", disputed="disputed", base="balance_base")
+
 # the totals summed from the ledger: what the rollup must equal (the tests compare them)
 _TOTALS_FROM_LEDGER = f"""
-WITH {OPEN_ITEMS_SQL}, {_CASH_ON}
-SELECT {_BUCKET_SUMS}, (SELECT COALESCE(SUM(unapplied), 0) FROM cash) AS unapplied FROM items
+WITH {OPEN_ITEMS_SQL}, {_CASH_ON.replace("SUM(e.amount)", "SUM(e.amount_base)")}
+SELECT {_BASE_BUCKET_SUMS}, (SELECT COALESCE(SUM(unapplied), 0) FROM cash) AS unapplied
+  FROM (SELECT *, {_DISPUTED_BASE} AS disputed_base FROM items) based
 """
 
 # The totals from the aging rollup (receivables/open_items/models.py). The buckets before the
@@ -115,11 +128,17 @@ open_disputes AS (
 ),
 disputed AS (
     SELECT %(as_of)s::date - i.due_date AS days,
-           {disputed_capped_sql(balance="b.balance", disputed="d.amount")} AS amount
+           {
+    DISPUTED_BASE_SQL.format(
+        balance="b.balance",
+        disputed=disputed_capped_sql(balance="b.balance", disputed="d.amount"),
+        base="b.base",
+    )
+} AS amount
       FROM open_disputes d
       JOIN invoicing_invoice i ON i.id = d.invoice_id AND i.issue_date <= %(as_of)s
      CROSS JOIN LATERAL (
-        SELECT SUM(e.amount) AS balance FROM receivables_receivableentry e
+        SELECT SUM(e.amount) AS balance, SUM(e.amount_base) AS base FROM receivables_receivableentry e
          WHERE e.invoice_id = d.invoice_id AND e.entry_date <= %(as_of)s
      ) b
 ),

@@ -211,3 +211,22 @@ def test_a_customer_with_documents_keeps_its_currency():
     assert (refused.value.field, refused.value.code) == ("currency", "currency_in_use")
     fresh = a_customer(currency="USD")
     assert customer_update(customer_id=fresh.pk, by=None, currency="CHF").currency == "CHF"
+
+
+def test_the_statement_is_in_the_customers_currency_and_the_aging_totals_in_base():
+    """The statement of a USD customer is in USD; the aging totals (DSO, KPIs, the dashboard) in
+    EUR at the invoice's rate, from the rollup and from the ledger alike. A dispute of 119.00 USD
+    is 1,081.82 × 119 / 1,190 = 108.18 EUR of it."""
+    from receivables.statements.selectors import statement_get
+    from reporting.aging import aging_totals, aging_totals_from_ledger
+
+    customer, invoice = usd_invoice()
+    today = timezone.localdate()
+    statement = statement_get(customer=customer, period_from=today - timedelta(days=30), period_to=today)
+    assert (statement.currency, statement.closing_balance) == ("USD", D("1190.00"))
+    assert aging_totals(as_of=today).open_balance == D("1081.82")
+    pipeline.dispute_open(invoice_id=invoice.pk, amount="119.00", reason="quality", note="", by=None)
+    totals = aging_totals(as_of=today)
+    assert (totals.open_balance, totals.disputed) == (D("1081.82"), D("108.18"))
+    assert totals == aging_totals_from_ledger(as_of=today)
+    assert_books_in_step()

@@ -88,4 +88,8 @@ def test_the_invoice_page_and_api_show_the_rate_and_the_base_amounts(client, mak
     page = client.get(reverse("invoicing:detail", args=[invoice.pk])).content.decode()
     assert "at 1.1 per base unit: total 1,081.82, open 1,081.82" in page
     body = api_client_for(FINANCE).get(f"/api/v1/invoices/{invoice.pk}/").json()
-    assert (body["exchange_rate"], body["total_base"], body["balance_base"]) == ("1.10000000", "1081.82", "1081.82")
+    assert (body["exchange_rate"], body["total_base"], body["balance_base"]) == (
+        "1.10000000",
+        "1081.82",
+        "1081.82",
+    )
