@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import connection
 
 from o2c.money import ZERO_CENTS as ZERO
@@ -227,6 +228,11 @@ def aging_report(*, as_of: date, sort: str = "-total") -> AgingReport:
     for row in rows:
         for name in (*BUCKETS, "disputed", "unapplied"):
             setattr(totals, name, getattr(totals, name) + getattr(row, name))
+    if any(row.currency != settings.O2C_BASE_CURRENCY for row in rows):
+        # customers in other currencies: the rows are each in its own, the total in the base
+        # currency from the rollup (decision 0062)
+        totals = aging_totals(as_of=as_of)
+        totals.currency = settings.O2C_BASE_CURRENCY
     key = sort.lstrip("-") if sort.lstrip("-") in SORTS else "total"
     rows.sort(key=lambda row: (getattr(row, key), row.code), reverse=sort.startswith("-"))
     return AgingReport(as_of=as_of, totals=totals, customers=rows)

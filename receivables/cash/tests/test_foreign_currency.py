@@ -218,7 +218,7 @@ def test_the_statement_is_in_the_customers_currency_and_the_aging_totals_in_base
     EUR at the invoice's rate, from the rollup and from the ledger alike. A dispute of 119.00 USD
     is 1,081.82 × 119 / 1,190 = 108.18 EUR of it."""
     from receivables.statements.selectors import statement_get
-    from reporting.aging import aging_totals, aging_totals_from_ledger
+    from reporting.aging import aging_report, aging_totals, aging_totals_from_ledger
 
     customer, invoice = usd_invoice()
     today = timezone.localdate()
@@ -229,4 +229,8 @@ def test_the_statement_is_in_the_customers_currency_and_the_aging_totals_in_base
     totals = aging_totals(as_of=today)
     assert (totals.open_balance, totals.disputed) == (D("1081.82"), D("108.18"))
     assert totals == aging_totals_from_ledger(as_of=today)
+    report = aging_report(as_of=today)
+    (row,) = [row for row in report.customers if row.customer_id == customer.pk]
+    assert (row.currency, row.open_balance, row.disputed) == ("USD", D("1190.00"), D("119.00"))
+    assert (report.totals.currency, report.totals.open_balance) == ("EUR", D("1081.82"))
     assert_books_in_step()
