@@ -38,6 +38,7 @@ from invoicing.models import CreditNote, Invoice
 from o2c.errors import DomainError, KernelErrorCode
 from o2c.models import OutboxMessage
 from o2c.outbox import EmailToSend, outbox_delivery_state, outbox_handler, outbox_latest_messages
+from o2c.paylinks import pay_url
 
 INVOICE_DELIVERY = "invoice_delivery"
 CREDIT_NOTE_DELIVERY = "credit_note_delivery"
@@ -61,7 +62,8 @@ def invoice_deliver(message: OutboxMessage) -> EmailToSend | None:
         f"Due date: {document_date(invoice.due_date)}\n"
         f"Payment reference: {invoice.number}\n\n"
         f"Please quote the payment reference with your transfer.\n\n"
-        f"Kind regards,\n{company}\n"
+        + (f"Pay online now: {pay_url(invoice.pk)}\n\n" if invoice.total > 0 else "")
+        + f"Kind regards,\n{company}\n"
     )
     attachments, note = _einvoice_attachments(
         document=invoice, build=lambda: invoice_edocument(invoice=invoice), kind="invoice"

@@ -30,6 +30,7 @@ from o2c.documents import (
     recipient_block,
     tax_summary,
 )
+from o2c.paylinks import pay_url
 
 # The figures, the fetcher and the renderer are the kernel's (o2c/documents.py), shared with the
 # statements and the dunning letters; their names here are kept for the code that imports them.
@@ -116,6 +117,7 @@ def invoice_pdf_render(*, invoice: Invoice) -> bytes:
             else f"Payable within {payment_days} days, by {document_date(invoice.due_date)}."
         ),
         "discount": _discount(invoice),
+        "pay_url": pay_url(invoice.pk) if invoice.total > 0 else "",  # pay-now (decision 0066)
         "order": order,
     }
     xml = cii_xml(invoice_edocument(invoice=invoice))

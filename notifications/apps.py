@@ -7,7 +7,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         # The outbox handler that sends the e-mails, and the listeners that queue them on the
-        # domain events of orders and shipments (docs/decisions/0046).
-        from notifications import delivery, services  # noqa: F401
+        # domain events of orders and shipments (docs/decisions/0046); the dunning e-mail's (0066).
+        from notifications import delivery, receivables, services  # noqa: F401
 
         services.listeners_register()

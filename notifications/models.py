@@ -18,9 +18,16 @@ class Kind(models.TextChoices):
     SHIPPING_NOTICE = "shipping_notice", "Shipping notice"
     LATE_NOTICE = "late_notice", "Late-shipment notice"
     LATE_NOTICE_INTERNAL = "late_notice_internal", "Late-shipment notice to the sales owner"
+    # Receivables (issue 16, decision 0066): a dunning level's tone picks one of three; the
+    # collector's e-mail from the worklist sends the statement.
+    DUNNING_FRIENDLY = "dunning_friendly", "Payment reminder: friendly"
+    DUNNING_FIRM = "dunning_firm", "Payment reminder: firm"
+    DUNNING_FINAL = "dunning_final", "Payment reminder: final notice"
+    STATEMENT = "statement", "Statement of account from the collector"
 
 
 SHIPMENT_KINDS = (Kind.SHIPPING_NOTICE, Kind.LATE_NOTICE, Kind.LATE_NOTICE_INTERNAL)
+DUNNING_KINDS = (Kind.DUNNING_FRIENDLY, Kind.DUNNING_FIRM, Kind.DUNNING_FINAL)
 
 
 class NotificationTemplate(models.Model):

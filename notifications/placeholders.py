@@ -33,6 +33,19 @@ SHIPMENT_PLACEHOLDERS = (
     "estimated_delivery",
     "shipped_date",
 )
+# Receivables e-mails: `{invoices}` lists each invoice with its figures and its pay-now link, so a
+# template must keep it (REQUIRED): a reminder without the link to pay is what issue 16 removes.
+RECEIVABLES_PLACEHOLDERS = (
+    "company_name",
+    "customer_name",
+    "customer_code",
+    "invoices",
+    "amount_due",
+    "payment_reference",
+    "bank_details",
+)
+DUNNING_PLACEHOLDERS = (*RECEIVABLES_PLACEHOLDERS, "level_name", "reminder_date", "pay_by")
+STATEMENT_PLACEHOLDERS = (*RECEIVABLES_PLACEHOLDERS, "statement_date", "balance", "collector_name")
 PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "order_confirmation": ORDER_PLACEHOLDERS,
     "order_review": ORDER_PLACEHOLDERS,
@@ -41,6 +54,17 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "late_notice_internal": ORDER_PLACEHOLDERS
     + SHIPMENT_PLACEHOLDERS
     + ("sales_owner_name", "customer_email"),
+    "dunning_friendly": DUNNING_PLACEHOLDERS,
+    "dunning_firm": DUNNING_PLACEHOLDERS,
+    "dunning_final": DUNNING_PLACEHOLDERS,
+    "statement": STATEMENT_PLACEHOLDERS,
+}
+# Placeholders a kind's body must name.
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "dunning_friendly": ("invoices",),
+    "dunning_firm": ("invoices",),
+    "dunning_final": ("invoices",),
+    "statement": ("invoices",),
 }
 
 
@@ -74,6 +98,15 @@ def template_errors(*, kind: str, subject: str, body: str) -> dict[str, str]:
             errors[field] = "this field may not be blank"
         elif (error := _text_errors(text, allowed)) is not None:
             errors[field] = error
+    if "body" not in errors:
+        named = {name for _, name, _, _ in Formatter().parse(body or "") if name}
+        missing = [name for name in REQUIRED.get(kind, ()) if name not in named]
+        if missing:
+            errors["body"] = (
+                "this e-mail must name "
+                + ", ".join("{" + name + "}" for name in missing)
+                + (": it lists the invoices with their pay-now links")
+            )
     if "\n" in subject or "\r" in subject:
         errors["subject"] = "a subject is one line"
     return errors

@@ -5,6 +5,7 @@ when it is opened, so an old link never asks for more than is owed (a paid invoi
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
@@ -26,3 +27,9 @@ def pay_token_read(token: str) -> int | None:
 
 def pay_path(invoice_id: int) -> str:
     return reverse("paynow:pay", args=[pay_token(invoice_id)])
+
+
+def pay_url(invoice_id: int) -> str:
+    """The absolute link printed on documents and e-mails (no request at hand when the outbox
+    sends them): `O2C_PUBLIC_URL` and the signed path."""
+    return f"{settings.O2C_PUBLIC_URL}{pay_path(invoice_id)}"

@@ -45,6 +45,8 @@ O2C_PAYMENT_NOTIFICATION_SECRET = env("O2C_PAYMENT_NOTIFICATION_SECRET", default
 O2C_PAYMENT_PROVIDER = env("O2C_PAYMENT_PROVIDER", default="test" if DEBUG else "")
 O2C_STRIPE_SECRET_KEY = env("O2C_STRIPE_SECRET_KEY", default="")
 O2C_STRIPE_API_BASE = env("O2C_STRIPE_API_BASE", default="https://api.stripe.com")
+# Where customers reach the app: the pay-now links in e-mails and PDFs are absolute (o2c/paylinks.py)
+O2C_PUBLIC_URL = env("O2C_PUBLIC_URL", default="http://localhost:8000").rstrip("/")
 O2C_CREDIT_GRACE_DAYS = env.int("O2C_CREDIT_GRACE_DAYS", default=0)
 # The credit limit of a customer created without one: 0.00 sends its first order to finance's hold
 # queue. Only finance or a manager may give a customer no limit at all (decision 0023).

@@ -27,7 +27,9 @@ LETTER_HELP = (
 class DunningLevelForm(forms.ModelForm):
     class Meta:
         model = DunningLevel
-        fields = ["level", "name", "days_overdue", "subject", "letter_template", "blocks_customer", "active"]
+        fields = [
+            "level", "name", "days_overdue", "subject", "letter_template", "tone", "blocks_customer", "active"
+        ]  # fmt: skip
         widgets = {"letter_template": forms.Textarea(attrs={"rows": 16, "cols": 100})}
         help_texts = {"letter_template": LETTER_HELP}
 

@@ -6,5 +6,6 @@ class ReceivablesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Registers the outbox handler that a dunning run enqueues letters for.
-        from receivables.dunning import letters  # noqa: F401
+        # Registers the outbox handlers: the collector's e-mail (the dunning letter's is in
+        # notifications/receivables.py, decision 0066).
+        from receivables.collections import emails  # noqa: F401

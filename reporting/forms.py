@@ -112,3 +112,35 @@ class VatForm(BootstrapForm):
 
 
 VatForm.base_fields = {"from": _date_field("From", accesskey="f"), "to": _date_field("To")}
+
+
+FORECAST_WEEKS_MAX = 26
+
+
+class AsciiIntegerField(forms.IntegerField):
+    """An integer typed in ASCII digits only ("٣" is refused, not read as 3)."""
+
+    def to_python(self, value):
+        if (
+            isinstance(value, str)
+            and value.strip()
+            and not (value.strip().isascii() and value.strip().isdigit())
+        ):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+def forecast_weeks_field() -> forms.IntegerField:
+    return AsciiIntegerField(
+        required=False,
+        min_value=1,
+        max_value=FORECAST_WEEKS_MAX,
+        label="Weeks",
+        widget=forms.NumberInput(attrs={"class": "w-6rem", "accesskey": "w"}),
+    )
+
+
+class ForecastForm(AsOfFirstForm):
+    """The cash forecast's date (what was known then) and its horizon in weeks."""
+
+    weeks = forecast_weeks_field()

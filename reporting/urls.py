@@ -3,6 +3,7 @@ operational ones (reporting/operations) and the daily report's subscription."""
 
 from django.urls import path
 
+from reporting.forecast.views import cash_forecast_page
 from reporting.operations.urls import urlpatterns as operations_urlpatterns
 from reporting.subscriptions.urls import urlpatterns as subscriptions_urlpatterns
 from reporting.views import index
@@ -19,6 +20,7 @@ urlpatterns = [
     path("dso/", dso, name="dso"),
     path("kpis/", kpi_page, name="kpis"),
     path("vat/", vat, name="vat"),
+    path("cash-forecast/", cash_forecast_page, name="cash-forecast"),
     *operations_urlpatterns,
     *subscriptions_urlpatterns,
 ]

@@ -190,11 +190,15 @@ class Tables:
     CONSTANT = {
         "customers_customer": (
             "language, notify_late_notice, notify_order_confirmation, notify_order_review, notify_shipping_notice, "
-            "country, peppol_id, invoice_format",
-            "en\tt\tt\tt\tt\t\t\tpdf",  # country and Peppol id blank
+            "country, peppol_id, invoice_format, discount_percent, discount_days",
+            "en\tt\tt\tt\tt\t\t\tpdf\t0\t0",  # country and Peppol id blank, no cash discount
         ),
-        "invoicing_invoice": ("previous_number, exchange_rate", "\t1"),
+        "invoicing_invoice": (
+            "previous_number, discount_percent, discount_amount, amount_discounted, discount_note, exchange_rate",
+            "\t0\t0\t0\t\t1",
+        ),
         "receivables_allocation": ("reason", ""),
+        "orders_salesorderline": ("quantity_returned, price_source", "0\tproduct"),
         "invoicing_creditnote": ("exchange_rate", "1"),
         "receivables_payment": ("exchange_rate", "1"),
         "orders_salesorder": ("exchange_rate", "1"),

@@ -23,3 +23,13 @@ class PromiseForm(BootstrapForm):
     amount = AmountField()
     promised_on = DateField(label="Promised for", widget=_DATE)
     note = forms.CharField(max_length=4000, required=False)
+
+
+class EmailForm(BootstrapForm):
+    """The collector's e-mail with the statement attached: the template's text, editable."""
+
+    subject = forms.CharField(max_length=200)
+    body = forms.CharField(
+        max_length=20_000, widget=forms.Textarea(attrs={"rows": 18, "autofocus": True}), strip=False
+    )
+    follow_up_on = DateField(required=False, label="Follow up on", widget=_DATE)

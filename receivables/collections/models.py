@@ -140,3 +140,21 @@ class CollectorAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id}: {self.collector_id}"
+
+
+class ActivityEmail(models.Model):
+    """The e-mail a collector sent from the worklist (decision 0066), kept with its activity: what
+    was written, to whom, the statement PDF as attached, and when the outbox sent it."""
+
+    activity = models.OneToOneField(Activity, on_delete=models.PROTECT, related_name="email")
+    recipient = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    attachment = models.FileField(upload_to="collections/%Y/", blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        triggers = [pgtrigger.Protect(name="activity_email_never_deleted", operation=pgtrigger.Delete)]
+
+    def __str__(self) -> str:
+        return f"{self.subject} to {self.recipient}"

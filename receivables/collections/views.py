@@ -6,24 +6,29 @@ Thin views (STYLE.md rule 1): parse, check the role, call one service, render or
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from customers.selectors import customer_get
+from notifications.receivables import statement_text
 from o2c.errors import DomainError
 from o2c.roles import FINANCE, role_required
 from receivables.cash.forms import domain_error_to
-from receivables.collections import services
-from receivables.collections.forms import ActivityForm, PromiseForm
+from receivables.collections import emails, services
+from receivables.collections.forms import ActivityForm, EmailForm, PromiseForm
 from receivables.collections.risk import customers_risk
-from receivables.collections.worklist import worklist
+from receivables.collections.worklist import reminders_tomorrow, worklist
 
 
 def _page(request, *, failed: int | None = None, activity=None, promise=None):
     owner = request.user.pk if request.GET.get("mine") else None
     today = timezone.localdate()
-    rows = worklist(as_of=today, owner_id=owner)
+    tomorrow = reminders_tomorrow(as_of=today)
+    rows = worklist(as_of=today, owner_id=owner, tomorrow=tomorrow)
     risks = customers_risk(customer_ids=[row.customer_id for row in rows], as_of=today)
     scores = {customer_id: risk.score for customer_id, risk in risks.items()}
     forms = {
@@ -41,7 +46,7 @@ def _page(request, *, failed: int | None = None, activity=None, promise=None):
         request,
         "receivables/collections/worklist.html",
         {"rows": [(row, scores[row.customer_id], *forms[row.customer_id]) for row in rows], "today": today,
-         "mine": bool(owner), "failed": failed},
+         "mine": bool(owner), "failed": failed, "tomorrow": tomorrow},
         status=400 if failed else 200,
     )  # fmt: skip
 
@@ -85,3 +90,39 @@ def worklist_promise(request, customer_id: int):
             messages.success(request, "Promise recorded: its invoices get no reminder until its date.")
             return redirect(reverse("receivables:worklist"))
     return _page(request, failed=customer_id, promise=form)
+
+
+@role_required(FINANCE)
+def worklist_email(request, customer_id: int):
+    """GET: the `statement` template rendered for the customer, in its language, to read and edit;
+    POST: send it with the statement attached and log it (the customer leaves today's list)."""
+    try:
+        customer = customer_get(customer_id=customer_id)
+    except ObjectDoesNotExist:
+        raise Http404("no such customer") from None
+    if request.method == "POST":
+        form = EmailForm(request.POST)
+        if form.is_valid():
+            try:
+                emails.collection_email_send(customer_id=customer.pk, by=request.user, **form.cleaned_data)
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(
+                    request,
+                    f"E-mail to {customer.email} queued with the statement; {customer.code} leaves today's list.",
+                )
+                return redirect(reverse("receivables:worklist"))
+    else:
+        subject, body = statement_text(
+            customer=customer,
+            as_of=timezone.localdate(),
+            collector_name=request.user.get_full_name() or request.user.username,
+        )
+        form = EmailForm(initial={"subject": subject, "body": body})
+    return render(
+        request,
+        "receivables/collections/email.html",
+        {"form": form, "customer": customer},
+        status=400 if form.is_bound else 200,
+    )

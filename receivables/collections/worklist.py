@@ -28,7 +28,7 @@ from invoicing.selectors import invoice_rows
 from o2c.money import ZERO, ZERO_CENTS, round_money
 from receivables.collections.models import Activity, CollectorAssignment, Promise
 from receivables.collections.selectors import promised_invoice_ids_open
-from receivables.dunning.selectors import dunning_preview
+from receivables.dunning.selectors import DueNotice, collection_pending, dunning_preview
 from receivables.open_items.selectors import disputed_capped
 from receivables.selectors import open_disputed_subquery
 
@@ -56,6 +56,7 @@ def _overdue_by_customer(as_of: date, customer_ids: list[int] | None) -> dict[in
         invoice_rows()
         .filter(balance__gt=0, due_date__lt=as_of)
         .exclude(Exists(promised_invoice_ids_open().filter(invoice=OuterRef("pk"))))
+        .exclude(collection_pending())  # the bank collects it
         .annotate(disputed=disputed_capped(balance=F("balance"), disputed=open_disputed_subquery()))
         .filter(balance__gt=F("disputed"))
     )
@@ -69,7 +70,17 @@ def _overdue_by_customer(as_of: date, customer_ids: list[int] | None) -> dict[in
     }
 
 
-def worklist(*, as_of: date, owner_id: int | None = None) -> list[WorklistRow]:
+def reminders_tomorrow(*, as_of: date) -> list[DueNotice]:
+    """The reminders the dunning run will send the day after `as_of`: the run's own selection
+    (receivables.dunning.selectors.dunning_preview reads `due_invoice_rows`, as the run does), so
+    what the page shows is what goes out unless something changes overnight (a payment, a promise
+    made or broken, a dispute)."""
+    return dunning_preview(as_of=as_of + timedelta(days=1))
+
+
+def worklist(
+    *, as_of: date, owner_id: int | None = None, tomorrow: list[DueNotice] | None = None
+) -> list[WorklistRow]:
     """The customers to contact on `as_of` (see the module docstring), first to call first."""
     assigned = dict(CollectorAssignment.objects.values_list("customer_id", "collector__username"))
     owned: list[int] | None = None
@@ -113,8 +124,9 @@ def worklist(*, as_of: date, owner_id: int | None = None) -> list[WorklistRow]:
             last = last_logged.get(promise.customer_id)
             if last is None or last.date() <= promise.settled_on:  # nobody called since it broke
                 broken.setdefault(promise.customer_id, []).append(promise)
-    tomorrow = {
-        notice.customer_id: notice.level for notice in dunning_preview(as_of=as_of + timedelta(days=1))
+    due_tomorrow = {
+        notice.customer_id: notice.level
+        for notice in (reminders_tomorrow(as_of=as_of) if tomorrow is None else tomorrow)
     }
 
     # Logged today: off the list, unless that last activity asked for a follow-up today.
@@ -156,8 +168,8 @@ def worklist(*, as_of: date, owner_id: int | None = None) -> list[WorklistRow]:
             )
         if customer_id in promised_open:
             row.reasons.append(f"{promised_open[customer_id]} {customer.currency} promised (not counted)")
-        if customer_id in tomorrow:
-            row.reasons.append(f"reminder '{tomorrow[customer_id].name}' due tomorrow")
+        if customer_id in due_tomorrow:
+            row.reasons.append(f"reminder '{due_tomorrow[customer_id].name}' due tomorrow")
         rows.append(row)
     rows.sort(key=lambda r: (r.tier, -r.weight, r.customer_code))
     return rows

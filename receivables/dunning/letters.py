@@ -6,10 +6,12 @@ level's own text — a Django template edited in the admin, rendered as plain te
 of the invoices it reminds of, the amount due and how to pay (bank details, the invoice numbers
 as payment reference).
 
-Delivery follows invoicing/delivery.py: `dunning_notice_deliver` is the outbox handler the run
-enqueues in the notice's transaction; it stores the PDF once (`pdf` empty → render, store at
-`dunning/<year>/…`) and emails it once (`emailed_at` empty → send, stamp). A failing send rolls
-both back with the handler's savepoint and the relay retries with backoff.
+Delivery follows invoicing/delivery.py: the outbox handler of `DUNNING_NOTICE_DELIVERY` (in
+notifications/dunning.py since decision 0066: the e-mail is the level's tone's template in the
+customer's language, edited with the other customer e-mails) stores the PDF once here
+(`pdf_stored`: `pdf` empty → render, store at `dunning/<year>/…`) and e-mails it once
+(`emailed_at` empty → send, `notice_emailed`). A failing send rolls both back with the handler's
+savepoint and the relay retries with backoff. Each invoice on the letter carries its pay-now link.
 """
 
 from __future__ import annotations
@@ -18,19 +20,16 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.mail import EmailMessage
 from django.db import connection
 from django.db.models import Prefetch
 from django.template import TemplateSyntaxError, engines
 from django.template.loader import render_to_string
 
 from o2c.documents import company_block, document_amount, document_date, html_pdf_render, recipient_block
-from o2c.errors import DomainError, KernelErrorCode
-from o2c.models import OutboxMessage
-from o2c.outbox import EmailToSend, outbox_delivery_state, outbox_handler, outbox_latest_messages
+from o2c.outbox import outbox_delivery_state, outbox_latest_messages
+from o2c.paylinks import pay_url
 from receivables.dunning.models import DunningLevel, DunningNotice, DunningNoticeLine
 
 DUNNING_NOTICE_DELIVERY = "dunning_notice_delivery"
@@ -56,6 +55,7 @@ class LetterLine:
     amount_due: str
     level: int
     level_name: str
+    pay_url: str  # the signed pay-now link of the invoice (o2c/paylinks.py)
 
 
 def _line(line: DunningNoticeLine, currency: str) -> LetterLine:
@@ -71,6 +71,7 @@ def _line(line: DunningNoticeLine, currency: str) -> LetterLine:
         amount_due=letter_amount(line.balance - line.disputed, currency),
         level=line.level.level,
         level_name=line.level.name,
+        pay_url=pay_url(invoice.pk),
     )
 
 
@@ -164,7 +165,16 @@ def letter_pdf(*, notice: DunningNotice) -> bytes:
 # ── delivery ─────────────────────────────────────────────────────────────────────────────────────
 
 
-def _notice_for_delivery(notice_id: int) -> DunningNotice:
+def delivery_serialise(notice_id: int) -> None:
+    """Two messages for one notice send one e-mail: a transaction lock per notice."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+            [f"{DUNNING_NOTICE_DELIVERY}:{notice_id}"],
+        )
+
+
+def notice_for_delivery(notice_id: int) -> DunningNotice:
     return (
         DunningNotice.objects.select_related("customer", "level")
         .prefetch_related(
@@ -179,60 +189,11 @@ def _notice_for_delivery(notice_id: int) -> DunningNotice:
     )
 
 
-def email_body(*, notice: DunningNotice) -> str:
-    context = letter_context(notice=notice)
-    currency = notice.currency
-    rows = "\n".join(
-        f"  {line.number}  due {line.due_date}  {line.days_overdue} days overdue  "
-        f"{line.amount_due} {currency}" + (f" ({line.disputed} in dispute)" if line.disputed else "")
-        for line in context["invoices"]
-    )
-    company = context["company"]
-    return (
-        f"{letter_text(level=notice.level, context=context)}\n\n"
-        f"Overdue invoices:\n{rows}\n\n"
-        f"Amount due: {context['total']} {currency}, by {context['pay_by']}\n\n"
-        f"Please transfer it to {company['name']}, {company['bank']},\n"
-        f"quoting the payment reference: {context['payment_reference']}\n\n"
-        f"Our letter is attached as a PDF.\n\n"
-        f"Kind regards,\n{company['name']}\nAccounts receivable\n"
-    )
+def notice_emailed(*, notice_id: int, at: datetime) -> None:
+    DunningNotice.objects.filter(pk=notice_id).update(emailed_at=at)
 
 
-@outbox_handler(DUNNING_NOTICE_DELIVERY)
-def dunning_notice_deliver(message: OutboxMessage) -> EmailToSend | None:
-    notice_id = message.payload["notice_id"]
-    with connection.cursor() as cursor:  # two messages for one notice send one email
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
-            [f"{DUNNING_NOTICE_DELIVERY}:{notice_id}"],
-        )
-    notice = _notice_for_delivery(notice_id)
-    pdf = _pdf_stored(notice)
-    if notice.emailed_at is not None:
-        return
-    recipient = notice.customer.email
-    if not recipient:
-        raise DomainError(
-            f"customer {notice.customer.code} has no billing email address",
-            field="email",
-            code=KernelErrorCode.NO_BILLING_EMAIL,
-        )
-    email = EmailMessage(
-        subject=f"{notice.level.subject} from {settings.O2C_COMPANY_NAME}",
-        body=email_body(notice=notice),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[recipient],
-        headers={"X-O2C-Outbox-Id": str(message.pk)},
-        attachments=[(letter_filename(notice), pdf, "application/pdf")],
-    )
-    # sent at most once: the relay marks the message sending first (o2c/outbox.py)
-    return EmailToSend(
-        email, sent=lambda at: DunningNotice.objects.filter(pk=notice.pk).update(emailed_at=at)
-    )
-
-
-def _pdf_stored(notice: DunningNotice) -> bytes:
+def pdf_stored(notice: DunningNotice) -> bytes:
     """The letter, rendered and stored the first time only (or again if the file was lost)."""
     if notice.pdf and default_storage.exists(notice.pdf.name):
         with default_storage.open(notice.pdf.name, "rb") as stored:

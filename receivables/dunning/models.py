@@ -9,7 +9,13 @@ _AMOUNT = {"max_digits": 18, "decimal_places": 2}
 
 
 class DunningLevel(models.Model):
-    """A reminder level: reached `days_overdue` days after the due date, with its own letter."""
+    """A reminder level: reached `days_overdue` days after the due date, with its own letter, and
+    a tone that picks the e-mail template (in the customer's language, on the notifications page)."""
+
+    class Tone(models.TextChoices):
+        FRIENDLY = "friendly", "Friendly reminder"
+        FIRM = "firm", "Firm reminder"
+        FINAL = "final", "Final notice"
 
     level = models.PositiveSmallIntegerField(unique=True)
     name = models.CharField(max_length=100)
@@ -19,6 +25,12 @@ class DunningLevel(models.Model):
         help_text="Django template text of the letter; context: customer, invoices, total, level, company, as_of"
     )
     blocks_customer = models.BooleanField(default=False, help_text="block new orders at this level")
+    tone = models.CharField(
+        max_length=10,
+        choices=Tone.choices,
+        default=Tone.FRIENDLY,
+        help_text="the e-mail's template: friendly, firm or final (edited per language on the notifications page)",
+    )
     active = models.BooleanField(default=True)
 
     class Meta:

@@ -18,6 +18,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Value,
     When,
@@ -98,6 +99,16 @@ def _days_between(as_of: date) -> Func:
     )
 
 
+def collection_pending() -> Q:
+    """HOOK for the direct debits (issue 16): the invoices with a direct-debit collection pending,
+    which get no reminder (the bank collects them) and are not chased on the worklist. The
+    direct-debit work adds the "collection pending" flag in parallel; until it is merged this
+    matches no invoice. Replace the body with its condition on the invoice row, e.g.
+    `Q(Exists(DirectDebitItem.objects.filter(invoice=OuterRef("pk"), status="pending")))`.
+    Read by `due_invoice_rows` (the run and its preview) and the worklist: one place."""
+    return Q(pk__in=[])
+
+
 def due_invoice_rows(
     *, as_of: date, levels: list[DunningLevel], customer_id: int | None = None
 ) -> QuerySet[Invoice, dict[str, Any]]:
@@ -133,6 +144,7 @@ def due_invoice_rows(
             ~Exists(DunningNotice.objects.filter(customer=OuterRef("customer_id"), as_of=as_of)),
             ~Exists(promised_invoice_ids_open().filter(invoice=OuterRef("pk"))),  # paused while promised
         )
+        .exclude(collection_pending())  # the bank collects it
     )
     if customer_id is not None:
         rows = rows.filter(customer_id=customer_id)

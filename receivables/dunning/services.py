@@ -7,7 +7,8 @@ The rules (DESIGN.md §2, receivables; docs/decisions/0014-dunning.md):
   it not in open disputes is positive (a fully disputed invoice is left alone; a partly disputed
   one is dunned for its undisputed part), and it is at least the first active level's days past
   its due date, and is not under an open promise to pay (receivables/collections: a promise
-  pauses its reminders; kept, broken or cancelled, they resume). It reaches the active level with the most `days_overdue` ≤ (as_of − due date), and
+  pauses its reminders; kept, broken or cancelled, they resume), nor pending a direct-debit
+  collection (`selectors.collection_pending`, the hook the direct debits fill). It reaches the active level with the most `days_overdue` ≤ (as_of − due date), and
   is dunned at it only if it has not had that level or a later one: a level is never sent twice
   for an invoice (DunningNoticeLine is unique per invoice and level) and never goes back.
 - A customer gets at most one notice per date: at the highest level its due invoices reached,

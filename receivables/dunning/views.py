@@ -24,7 +24,7 @@ from o2c.documents import pdf_response
 from o2c.errors import DomainError
 from o2c.forms import param_id
 from o2c.money import ZERO
-from o2c.roles import FINANCE, role_required
+from o2c.roles import FINANCE, MANAGER, has_role, role_required
 from o2c.tables import list_page
 from receivables.dunning import selectors, services
 from receivables.dunning.forms import NoticeFilterForm, PreviewForm
@@ -59,7 +59,7 @@ RUNS_CSV_HEADER = [
     "customers",
     "notices_sent",
 ]
-LEVELS_CSV_HEADER = ["level", "name", "days_overdue", "subject", "blocks_customer", "active"]
+LEVELS_CSV_HEADER = ["level", "name", "days_overdue", "subject", "blocks_customer", "active", "tone"]
 
 
 def _admin_url(name: str, *args) -> str | None:
@@ -91,6 +91,7 @@ def dunning_page(request):
                     level.subject,
                     level.blocks_customer,
                     level.active,
+                    level.tone,
                 ]
                 for level in selectors.dunning_level_list()
             ),
@@ -120,6 +121,10 @@ def dunning_page(request):
             "running": _run_context(running.pk) if running else None,
             "levels_admin_url": _admin_url("admin:receivables_dunninglevel_changelist")
             if request.user.has_perm("receivables.change_dunninglevel") and request.user.is_staff
+            else None,
+            # the e-mail of each tone, per language: the notifications page (managers)
+            "templates_url": _admin_url("notifications:settings")
+            if has_role(request.user, MANAGER)
             else None,
         },
     )

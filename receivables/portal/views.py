@@ -23,6 +23,7 @@ from o2c import pipeline
 from o2c.documents import company_block, pdf_response
 from o2c.errors import DomainError
 from o2c.money import ZERO
+from o2c.paylinks import pay_path
 from quotations.documents import quotation_filename, quotation_pdf_render
 from quotations.selectors import open_quotations
 from receivables.open_items.selectors import disputed_capped_amount
@@ -76,6 +77,7 @@ def overview(request, link, token: str):
     customer = link.customer
     invoices = list(open_invoices(customer_id=customer.pk).prefetch_related(None))
     for invoice in invoices:
+        invoice.pay_path = pay_path(invoice.pk)  # pay-now (decision 0066)
         invoice.payment_reference = payment_reference(
             customer_code=customer.code, invoice_numbers=[invoice.number]
         )

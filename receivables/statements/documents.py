@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from babel.numbers import format_decimal
 
 from o2c.documents import LOCALE, company_block, document_date, pdf_render, recipient_block
 from o2c.money import ZERO_CENTS as ZERO
-from receivables.statements.selectors import Statement
+from o2c.paylinks import pay_url
+from receivables.statements.selectors import Statement, statement_get, statement_period_clean
+
+if TYPE_CHECKING:
+    from customers.models import Customer
 
 
 def _date(value: date | None) -> str:
@@ -74,6 +80,7 @@ def statement_pdf_render(*, statement: Statement) -> bytes:
                 "total": _amount(item.total),
                 "balance": _amount(item.balance),
                 "disputed": _amount(item.disputed) if item.disputed else "",
+                "pay_url": pay_url(item.invoice_id) if item.balance > item.disputed else "",
             }
             for item in statement.open_items
         ],
@@ -82,6 +89,15 @@ def statement_pdf_render(*, statement: Statement) -> bytes:
         ),
     }
     return pdf_render("receivables/statements/pdf.html", context)
+
+
+def statement_attachment(*, customer: Customer, as_of: date) -> tuple[str, bytes]:
+    """`(file name, PDF)` of the customer's statement from the start of the year to `as_of`, as
+    the dunning e-mail and the collector's e-mail attach it (decision 0066)."""
+    period_from, period_to = statement_period_clean(period_from=None, period_to=as_of)
+    statement = statement_get(customer=customer, period_from=period_from, period_to=period_to)
+    code = re.sub(r"[^A-Za-z0-9_-]+", "-", customer.code)
+    return f"statement-{code}-{as_of.isoformat()}.pdf", statement_pdf_render(statement=statement)
 
 
 PAYMENT_REFERENCE_LENGTH = 140  # what a SEPA transfer carries as remittance information

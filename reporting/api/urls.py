@@ -1,6 +1,7 @@
 from django.urls import path
 
 from reporting.api.views import AgingView, DSOView, KPIsView, VatView
+from reporting.forecast.api.views import CashForecastView
 from reporting.operations.api.urls import urlpatterns as operations_urlpatterns
 
 urlpatterns = [
@@ -8,5 +9,6 @@ urlpatterns = [
     path("reports/dso/", DSOView.as_view(), name="api-report-dso"),
     path("reports/kpis/", KPIsView.as_view(), name="api-report-kpis"),
     path("reports/vat/", VatView.as_view(), name="api-report-vat"),
+    path("reports/cash-forecast/", CashForecastView.as_view(), name="api-report-cash-forecast"),
     *operations_urlpatterns,
 ]

@@ -54,6 +54,7 @@ def test_the_index_links_every_report(finance):
         "reporting:aging",
         "reporting:dso",
         "reporting:kpis",
+        "reporting:cash-forecast",
         "ledger:trial-balance",
         "ledger:journal",
     ):
@@ -308,7 +309,7 @@ def test_a_bad_parameter_is_named_next_to_its_field(history, finance, url, field
     assert f'id="id_{field}"' in response.text and "is-invalid" in response.text
 
 
-PAGES = ["/reports/", "/reports/aging/", "/reports/dso/", "/reports/kpis/"]
+PAGES = ["/reports/", "/reports/aging/", "/reports/dso/", "/reports/kpis/", "/reports/cash-forecast/"]
 
 
 def test_reports_are_for_finance_and_managers(client, make_user, history):

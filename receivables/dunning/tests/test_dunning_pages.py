@@ -234,6 +234,7 @@ def test_the_admin_edits_levels_and_refuses_a_broken_letter(client, make_user):
         "letter_template": "Dear {{ customer.name }}, {% if total %}",
         "blocks_customer": "",
         "active": "on",
+        "tone": "firm",
     }
 
     refused = client.post(url, form)

@@ -265,13 +265,17 @@ def test_each_notice_is_emailed_once_with_its_pdf_letter(clock, media_root):
     notice = DunningNotice.objects.get(customer=buyer)
     assert notice.emailed_at is not None
     assert notice.pdf.name.startswith(f"dunning/{notice.as_of.year}/")
-    assert email.subject == "Payment reminder from O2C Demo Trading GmbH"
+    assert email.subject == "Friendly reminder: 1,280.50 EUR open"  # the level's tone's template
     assert "Dear Evergreen Hotels & Resorts AG," in email.body
     assert "1,280.50 EUR" in email.body
     assert f"{first.number}, {second.number}" in email.body  # the payment reference
-    [(filename, content, mimetype)] = email.attachments
+    [(filename, content, mimetype), (statement_name, _, statement_type)] = email.attachments
     assert (filename, mimetype) == (
         f"reminder-{buyer.code}-{notice.as_of.isoformat()}-level-1.pdf",
+        "application/pdf",
+    )
+    assert (statement_name, statement_type) == (
+        f"statement-{buyer.code}-{notice.as_of.isoformat()}.pdf",
         "application/pdf",
     )
     assert content == (media_root / notice.pdf.name).read_bytes()

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("receivables", "0011_cash_discounts"),
+        ("receivables", "0013_activity_email"),
     ]
 
     operations = [
