@@ -93,3 +93,20 @@ def test_the_invoice_page_and_api_show_the_rate_and_the_base_amounts(client, mak
         "1081.82",
         "1081.82",
     )
+
+
+def test_the_invoice_pdf_states_the_rate_and_the_vat_in_the_base_currency():
+    """190.00 USD of VAT at 1.10: 172.73 EUR (VAT Directive art. 230)."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from invoicing.documents import invoice_pdf_render
+    from receivables.cash.tests.test_foreign_currency import usd_invoice
+
+    _, invoice = usd_invoice()
+    text = " ".join(
+        page.extract_text() for page in PdfReader(BytesIO(invoice_pdf_render(invoice=invoice))).pages
+    )
+    assert "1 EUR = 1.1 USD" in text
+    assert "VAT in EUR" in text and "172.73" in text
