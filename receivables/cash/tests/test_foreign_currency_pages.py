@@ -110,3 +110,32 @@ def test_the_invoice_pdf_states_the_rate_and_the_vat_in_the_base_currency():
     )
     assert "1 EUR = 1.1 USD" in text
     assert "VAT in EUR" in text and "172.73" in text
+
+
+@pytest.mark.parametrize(
+    "rate", ["", "abc", "١٫٥", "1.5\x00", "0", "1e400", "=1+1", "12345678901.5", "1.123456789"]
+)
+def test_the_rates_form_refuses_odd_rates_with_a_400(client, make_user, rate):
+    client.force_login(make_user(FINANCE))
+    answer = client.post(
+        reverse("ledger:exchange-rates"),
+        {"action": "rate", "rate-currency": "USD", "rate-rate": rate, "rate-valid_on": "2026-11-30"},
+    )
+    assert answer.status_code == 400
+    assert not ExchangeRate.objects.exists()
+
+
+def test_the_rates_page_takes_a_fixed_number_of_queries(client, make_user, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(make_user(FINANCE))
+    url = reverse("ledger:exchange-rates")
+    exchange_rate_set(currency="USD", rate="1.05", valid_on=timezone.localdate())
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for day in range(1, 30):
+        exchange_rate_set(currency="CHF", rate="0.93", valid_on=timezone.localdate() - timedelta(days=day))
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)

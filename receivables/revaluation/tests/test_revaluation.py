@@ -101,3 +101,31 @@ def test_a_date_the_books_refuse_is_a_400_naming_the_date(api_client_for):
     answer = api_client_for(FINANCE).post("/api/v1/revaluations/", {"date": far.isoformat()}, format="json")
     assert answer.status_code == 400 and "date" in answer.json()
     assert not JournalEntry.objects.filter(source="fx_revaluation").exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"date": ""},
+        {"date": "9999-12-31"},
+        {"date": "0001-01-01"},
+        {"date": "2026-11-30\x00"},
+        {"date": "２０２６-11-30"},
+        {"date": 20261130},
+        {"date": ["2026-11-30"]},
+    ],
+)
+def test_odd_input_is_a_400_naming_the_date_and_writes_nothing(api_client_for, body):
+    answer = api_client_for(FINANCE).post("/api/v1/revaluations/", body, format="json")
+    assert answer.status_code == 400, answer.content
+    assert "date" in answer.json() or answer.json()["code"] == "parse_error"  # NUL: refused by the parser
+    assert not JournalEntry.objects.filter(source="fx_revaluation").exists()
+
+
+def test_the_page_refuses_odd_dates_with_a_400(client, make_user):
+    client.force_login(make_user(FINANCE))
+    url = reverse("receivables:revaluation")
+    for value in ("", "9999-12-31", "2026-02-30", "x\x00"):
+        assert client.post(url, {"date": value}).status_code == 400
+    assert not JournalEntry.objects.filter(source="fx_revaluation").exists()
