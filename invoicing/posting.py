@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ledger.rates.convert import lines_to_base
+from ledger.rates.convert import is_base, lines_to_base
 from ledger.services import LineSpec, journal_entry_post
 
 if TYPE_CHECKING:
@@ -27,19 +28,28 @@ def document_post(
     currency: str,
     rate: Decimal,
     receivables_base: Decimal,
+    vat_by_rate: Sequence[tuple[Decimal, Decimal]] = (),
 ) -> None:
     """An invoice: Dr receivables / Cr revenue / Cr VAT; a credit note: the reverse. A zero
     document (free goods and services) posts nothing: there is no amount to post, and its number
     is the trail (decision record 0025). In a foreign currency the receivables line is its base
-    amount `receivables_base`, VAT at `rate` and revenue the rest (decision 0062)."""
+    amount `receivables_base`, the VAT of each tax rate (`vat_by_rate`: rate → tax) at `rate`, so
+    the VAT report converts it as the ledger did, and revenue the rest (decision 0062)."""
+    foreign = not is_base(currency) and vat_by_rate
     sides = [
-        ("receivables", receivables, not credit),
-        ("revenue", revenue, credit),
-        ("vat_payable", vat, credit),
+        ("receivables", receivables, not credit, ""),
+        ("revenue", revenue, credit, ""),
+        *(
+            [("vat_payable", tax, credit, f"{tax_rate} % tax") for tax_rate, tax in vat_by_rate]
+            if foreign
+            else [("vat_payable", vat, credit, "")]
+        ),
     ]
     lines = [
-        LineSpec(account=account, debit=amount) if debit else LineSpec(account=account, credit=amount)
-        for account, amount, debit in sides
+        LineSpec(account=account, debit=amount, description=note)
+        if debit
+        else LineSpec(account=account, credit=amount, description=note)
+        for account, amount, debit, note in sides
         if amount > 0
     ]
     if not lines:
@@ -50,3 +60,11 @@ def document_post(
     journal_entry_post(
         entry_date=entry_date, memo=memo, lines=lines, source=source, source_reference=reference, by=by
     )
+
+
+def tax_by_rate(lines: Iterable[Any]) -> list[tuple[Decimal, Decimal]]:
+    """The tax of document lines summed per tax rate, the highest rate first."""
+    sums: dict[Decimal, Decimal] = {}
+    for line in lines:
+        sums[line.tax_rate] = sums.get(line.tax_rate, Decimal(0)) + line.tax_amount
+    return sorted(sums.items(), reverse=True)

@@ -21,7 +21,7 @@ from invoicing.discounts import discount_due, discount_parts, discount_total
 from invoicing.errors import InvoicingErrorCode
 from invoicing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from invoicing.overdue import invoices_flag_overdue as invoices_flag_overdue  # the nightly task's
-from invoicing.posting import document_post
+from invoicing.posting import document_post, tax_by_rate
 from invoicing.selectors import LineLeft, invoice_lines_left, line_credit
 from ledger.rates.convert import base_share, document_rate, is_base, to_base
 from o2c.errors import Conflict, DomainError, KernelErrorCode
@@ -141,6 +141,7 @@ def invoice_create(
         currency=invoice.currency,
         rate=rate,
         receivables_base=invoice.total_base,
+        vat_by_rate=tax_by_rate(lines),
     )
     outbox_enqueue(kind="invoice_delivery", payload={"invoice_id": invoice.pk})
     event_emit("invoice.issued", invoice)
@@ -302,6 +303,7 @@ def credit_note_create(
         currency=invoice.currency,
         rate=invoice.exchange_rate,
         receivables_base=total_base,
+        vat_by_rate=tax_by_rate(credit_lines),
     )
     outbox_enqueue(kind="credit_note_delivery", payload={"credit_note_id": note.pk})
     event_emit("credit_note.issued", note)

@@ -234,3 +234,32 @@ def test_the_statement_is_in_the_customers_currency_and_the_aging_totals_in_base
     assert (row.currency, row.open_balance, row.disputed) == ("USD", D("1190.00"), D("119.00"))
     assert (report.totals.currency, report.totals.open_balance) == ("EUR", D("1081.82"))
     assert_books_in_step()
+
+
+def test_the_vat_report_is_in_base_and_reconciles_with_two_rates():
+    """1,000.00 USD at 19 % (190.00 tax) and 100.00 at 7 % (7.00) = 1,297.00 USD at 1.10:
+    receivables 1,179.09; VAT 190.00 / 1.10 = 172.73 and 7.00 / 1.10 = 6.36, each rounded once;
+    revenue the rest, 1,000.00. The VAT report says the same and reconciles to 0.00."""
+    from reporting.vat import vat_report
+
+    customer = a_customer(currency="USD", credit_limit=None)
+    then = timezone.localdate() - timedelta(days=DAYS_AGO)
+    exchange_rate_set(currency="USD", rate="1.10", valid_on=then)
+    full = a_product(price="1000.00", tax_rate="19.00", kind="service", cost="0")
+    reduced = a_product(price="100.00", tax_rate="7.00", kind="service", cost="0")
+    with time_machine.travel(timezone.now() - timedelta(days=DAYS_AGO)):
+        invoice = an_order(customer, line(full, "1"), line(reduced, "1"), submit=True).invoices.get()
+    assert lines_of("invoice", invoice.number) == {
+        ("receivables", D("1179.09"), D("0"), "USD", D("1297.00")),
+        ("revenue", D("0"), D("1000.00"), "USD", D("-1100.00")),
+        ("vat_payable", D("0"), D("172.73"), "USD", D("-190.00")),
+        ("vat_payable", D("0"), D("6.36"), "USD", D("-7.00")),
+    }
+    report = vat_report(date_from=then, date_to=timezone.localdate())
+    by_rate = {row.tax_rate: (row.net, row.tax) for row in report.rates}
+    assert by_rate == {D("19.00"): (D("909.09"), D("172.73")), D("7.00"): (D("90.91"), D("6.36"))}
+    assert (report.total.tax, report.ledger_output_tax, report.difference) == (
+        D("179.09"),
+        D("179.09"),
+        D("0"),
+    )
