@@ -7,7 +7,8 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ledger.rates.convert import is_base, lines_to_base
+from ledger.rates.convert import is_base
+from ledger.rates.lines import lines_to_base
 from ledger.services import LineSpec, journal_entry_post
 
 if TYPE_CHECKING:

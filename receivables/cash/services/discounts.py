@@ -29,7 +29,8 @@ from invoicing.selectors import (
     invoice_discount_parts,
     invoice_rate,
 )
-from ledger.rates.convert import is_base, lines_to_base
+from ledger.rates.convert import is_base
+from ledger.rates.lines import lines_to_base
 from ledger.services import LineSpec, journal_entry_post
 from o2c.money import ZERO
 from receivables.cash.models import Allocation, CashDiscount, Payment

@@ -20,7 +20,8 @@ from django.db import connection
 from django.utils import timezone
 
 from customers.selectors import customer_get
-from ledger.rates.convert import base_share, document_rate, fx_lines, is_base, to_base
+from ledger.rates.convert import base_share, document_rate, is_base, to_base
+from ledger.rates.lines import fx_lines
 from ledger.services import LineSpec, journal_entry_post, posting_date_check
 from o2c.errors import Conflict, DomainError, KernelErrorCode
 from o2c.events import event_emit

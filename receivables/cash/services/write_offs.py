@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from ledger.rates.convert import base_share, lines_to_base
+from ledger.rates.convert import base_share
+from ledger.rates.lines import lines_to_base
 from ledger.services import LineSpec, journal_entry_post
 from o2c.errors import Conflict, DomainError, KernelErrorCode
 from receivables.cash.errors import CashErrorCode
