@@ -8,7 +8,6 @@ through o2c/api_fields.py. A database that is away is a 503, not a 500 (decision
 
 from __future__ import annotations
 
-import datetime
 import functools
 import importlib
 import io
@@ -23,7 +22,6 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, InterfaceError, OperationalError, transaction
 from django.http import Http404
-from django.utils import timezone
 from rest_framework import exceptions, generics, permissions, renderers, status, views
 from rest_framework.fields import get_error_detail
 from rest_framework.request import Request
@@ -165,19 +163,6 @@ class JSONErrorsMixin(_MixinBase):
         return super().handle_exception(exc)
 
 
-class UTCTimestampsMixin(_MixinBase):
-    """API.md: timestamps are ISO 8601 UTC, whatever the company's time zone."""
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        timezone.activate(datetime.UTC)
-        super().initial(request, *args, **kwargs)
-
-    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
-        response = super().finalize_response(request, response, *args, **kwargs)
-        timezone.deactivate()
-        return response
-
-
 class IdempotentMixin(_MixinBase):
     """Applies `Idempotency-Key` to POSTs: the view runs in one transaction with its stored response."""
 
@@ -260,36 +245,28 @@ class IdempotencyMismatch(exceptions.APIException):
     default_code = KernelErrorCode.IDEMPOTENCY_KEY_REUSED
 
 
-class APIView(InputCheckMixin, JSONErrorsMixin, UTCTimestampsMixin, IdempotentMixin, views.APIView):
+class APIView(InputCheckMixin, JSONErrorsMixin, IdempotentMixin, views.APIView):
     pass
 
 
-class GenericAPIView(
-    InputCheckMixin, JSONErrorsMixin, UTCTimestampsMixin, IdempotentMixin, generics.GenericAPIView[Any]
-):
+class GenericAPIView(InputCheckMixin, JSONErrorsMixin, IdempotentMixin, generics.GenericAPIView[Any]):
     pass
 
 
-class ListAPIView(
-    InputCheckMixin, JSONErrorsMixin, UTCTimestampsMixin, IdempotentMixin, generics.ListAPIView[Any]
-):
+class ListAPIView(InputCheckMixin, JSONErrorsMixin, IdempotentMixin, generics.ListAPIView[Any]):
     pass
 
 
-class ListCreateAPIView(
-    InputCheckMixin, JSONErrorsMixin, UTCTimestampsMixin, IdempotentMixin, generics.ListCreateAPIView[Any]
-):
+class ListCreateAPIView(InputCheckMixin, JSONErrorsMixin, IdempotentMixin, generics.ListCreateAPIView[Any]):
     pass
 
 
-class RetrieveAPIView(
-    InputCheckMixin, JSONErrorsMixin, UTCTimestampsMixin, IdempotentMixin, generics.RetrieveAPIView[Any]
-):
+class RetrieveAPIView(InputCheckMixin, JSONErrorsMixin, IdempotentMixin, generics.RetrieveAPIView[Any]):
     pass
 
 
 class RetrieveUpdateAPIView(
-    InputCheckMixin, JSONErrorsMixin, UTCTimestampsMixin, IdempotentMixin, generics.RetrieveUpdateAPIView[Any]
+    InputCheckMixin, JSONErrorsMixin, IdempotentMixin, generics.RetrieveUpdateAPIView[Any]
 ):
     pass
 

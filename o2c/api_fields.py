@@ -82,7 +82,13 @@ class DateField(serializers.DateField):
 
 
 class DateTimeField(serializers.DateTimeField):
-    """DRF's ISO 8601 date and time, in the years 1900–2200."""
+    """DRF's ISO 8601 date and time, in the years 1900–2200, written in UTC (`…Z`) as API.md has it
+    whatever the company's time zone; a naive input is read as UTC. The request itself runs on
+    company time, so its "today" (`timezone.localdate()`) is the company's day, as on the pages.
+    Every model `DateTimeField` of a `ModelSerializer` maps here (`O2CConfig.ready`)."""
+
+    def default_timezone(self) -> datetime.tzinfo:  # type: ignore[override]  # stubs say str
+        return datetime.UTC
 
     def to_internal_value(self, value: Any) -> datetime.datetime:
         if isinstance(value, str):

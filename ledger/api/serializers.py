@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from o2c.api_fields import AmountField, DateField, TextField
+from o2c.api_fields import AmountField, DateField, DateTimeField, TextField
 
 
 class TrialBalanceQuery(serializers.Serializer):
@@ -65,7 +65,7 @@ class JournalEntryOut(serializers.Serializer):
     source_reference = serializers.CharField()
     reversal_of = serializers.IntegerField(source="reversal_of_id", allow_null=True)
     posted_by = serializers.CharField(source="posted_by.username", default=None, allow_null=True)
-    posted_at = serializers.DateTimeField()
+    posted_at = DateTimeField()
     lines = JournalLineOut(many=True)
 
 
@@ -99,4 +99,4 @@ class LockDateOut(serializers.Serializer):
     books_start = serializers.DateField(help_text="O2C_BOOKS_START: nothing is posted before it")
     latest_posting_date = serializers.DateField(help_text="today + one year: nothing is posted after it")
     updated_by = serializers.CharField(source="updated_by.username", default=None, allow_null=True)
-    updated_at = serializers.DateTimeField(allow_null=True)
+    updated_at = DateTimeField(allow_null=True)

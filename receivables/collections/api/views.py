@@ -104,11 +104,8 @@ class WorklistView(APIView):
         query = s.WorklistQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         owner = query.validated_data.get("owner")
-        # Company time, as the page reads it: the API's UTC (o2c.api.UTCTimestampsMixin) made
-        # "today" and "logged today" the UTC day between 23:00 and midnight UTC.
-        with timezone.override(None):
-            today = timezone.localdate()
-            rows = worklist.worklist(as_of=today, owner_id=owner)
+        today = timezone.localdate()
+        rows = worklist.worklist(as_of=today, owner_id=owner)
         method = (worklist.__doc__ or "").split("\n\n", 1)[1].split("\n\nWithin")[0]
         return Response(
             s.WorklistOut({"as_of": today, "method": " ".join(method.split()), "results": rows}).data

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from o2c.api_fields import DateField
+from o2c.api_fields import DateField, DateTimeField
 from receivables.portal.services import MAX_DAYS
 
 _MONEY = {"max_digits": 18, "decimal_places": 2}
@@ -96,4 +96,4 @@ class PortalLinkIn(serializers.Serializer):
 class PortalLinkOut(serializers.Serializer):
     id = serializers.IntegerField()
     url = serializers.URLField()
-    expires_at = serializers.DateTimeField()
+    expires_at = DateTimeField()

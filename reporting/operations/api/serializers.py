@@ -5,7 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from o2c.api_fields import DateField
+from o2c.api_fields import DateField, DateTimeField
 from reporting.operations.disputes import DisputeReport
 from reporting.operations.fulfilment import FulfilmentReport
 from reporting.operations.period import month_label, period_clean
@@ -133,13 +133,13 @@ class HeldOrderOut(serializers.Serializer):
     order_date = serializers.DateField()
     currency = serializers.CharField()
     total = serializers.DecimalField(**_MONEY)
-    held_since = serializers.DateTimeField()
+    held_since = DateTimeField()
     days_on_hold = serializers.DecimalField(**_DAYS)
     reason = serializers.CharField()
 
 
 class CreditHoldsOut(serializers.Serializer):
-    as_of = serializers.DateTimeField()
+    as_of = DateTimeField()
     count = serializers.IntegerField()
     value = serializers.DecimalField(**_MONEY)
     average_days_on_hold = serializers.DecimalField(**_DAYS)
