@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pghistory
 from django.conf import settings
 from django.db import models
 
@@ -17,6 +18,7 @@ class CreditDecision(models.Model):
         BLOCKED = "blocked"
         OVERDUE = "overdue"
         LIMIT = "limit"
+        RISK = "risk"
         WITHIN_LIMIT = "within_limit"
         MANUAL = "manual"
 
@@ -51,3 +53,31 @@ class CreditDecision(models.Model):
     @property
     def approved(self) -> bool:
         return self.outcome in (self.Outcome.APPROVED, self.Outcome.RELEASED)
+
+
+@pghistory.track()  # who moved the threshold, when, from what to what
+class CreditSettings(models.Model):
+    """The credit check's one settings row (pk 1), a manager's: `risk_threshold` holds the orders
+    of customers whose stored risk score is above it (None: risk holds nothing; decision 0067)."""
+
+    risk_threshold = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="hold the orders of customers whose risk score (0–100) is above this; empty: off",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "credit settings"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="credit_settings_singleton"),
+            models.CheckConstraint(
+                condition=models.Q(risk_threshold__lte=100), name="credit_settings_threshold_at_most_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"risk threshold {self.risk_threshold if self.risk_threshold is not None else 'off'}"

@@ -12,10 +12,11 @@ from django.conf import settings
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from credit.models import CreditDecision
+from credit.models import CreditDecision, CreditSettings
 from customers.selectors import customer_ids_all, exposures_kept
 from o2c.money import ZERO_CENTS as ZERO
 from orders.selectors import order_exposure, order_list, uninvoiced_order_values
+from receivables.collections.selectors import risk_annotations
 from receivables.selectors import overdue_undisputed, receivables_positions
 
 if TYPE_CHECKING:
@@ -88,6 +89,46 @@ def check_figures(*, customer_id: int, order: SalesOrder) -> CheckFigures:
         open_orders_value=open_orders - order_exposure(order),
         overdue_amount=overdue_undisputed(customer_id=customer_id, grace_days=settings.O2C_CREDIT_GRACE_DAYS),
     )
+
+
+@dataclass(frozen=True)
+class RiskCheck:
+    """The risk rule's figures: the company's threshold (None: off) and the customer's stored
+    score with its top factors (None: not scored yet)."""
+
+    threshold: int | None
+    score: int | None
+    summary: str
+
+    @property
+    def holds(self) -> bool:
+        return self.threshold is not None and self.score is not None and self.score > self.threshold
+
+
+def risk_check_figures(*, customer_id: int) -> RiskCheck:
+    """The threshold and the customer's stored risk score, in one query (the settings row with the
+    score beside it; the score is never computed here: decision 0067)."""
+    fields = ("risk_threshold", "risk_score", "risk_summary")  # two of them annotated
+    row: dict[str, Any] | None = (
+        CreditSettings.objects.filter(pk=1)
+        .annotate(**risk_annotations(customer=customer_id))
+        .values(*fields)
+        .first()
+    )
+    if row is None:  # never set: off
+        return RiskCheck(threshold=None, score=None, summary="")
+    return RiskCheck(
+        threshold=row["risk_threshold"], score=row["risk_score"], summary=row["risk_summary"] or ""
+    )
+
+
+def risk_threshold_get() -> int | None:
+    return CreditSettings.objects.filter(pk=1).values_list("risk_threshold", flat=True).first()
+
+
+def credit_settings_get() -> CreditSettings:
+    """The settings row (unsaved with its defaults when never set)."""
+    return CreditSettings.objects.select_related("updated_by").filter(pk=1).first() or CreditSettings(pk=1)
 
 
 @dataclass(frozen=True)
@@ -186,6 +227,7 @@ def hold_queue() -> QuerySet[SalesOrder]:
     return (
         with_latest_decision(order_list(filters={"status": "on_hold"}))
         .annotate(
+            **risk_annotations(customer=OuterRef("customer_id")),
             credit_open_receivables=Subquery(latest.values("open_receivables")[:1]),
             credit_open_orders=Subquery(latest.values("open_orders")[:1]),
             credit_order_total=Subquery(latest.values("order_total")[:1]),

@@ -2,7 +2,8 @@
 
 Rules, in order: a blocked customer → hold; an undisputed invoice overdue beyond the grace days →
 hold; exposure (open receivables + other approved, uninvoiced orders + this order) above the limit
-→ hold; otherwise approve. No limit means unlimited. The customer row is locked for the check, so
+→ hold; the customer's stored risk score above the company's risk threshold (when one is set) →
+hold, naming the score and its top factors; otherwise approve. No limit means unlimited. The customer row is locked for the check, so
 two orders cannot both pass against the same headroom.
 """
 
@@ -14,11 +15,11 @@ from django.conf import settings
 from django.db import transaction
 
 from credit.errors import CreditErrorCode
-from credit.models import CreditDecision
-from credit.selectors import PositionCheck, check_figures, positions_checked
+from credit.models import CreditDecision, CreditSettings
+from credit.selectors import PositionCheck, check_figures, positions_checked, risk_check_figures
 from customers.services.exposure import exposure_set
 from o2c import locks
-from o2c.errors import DomainError
+from o2c.errors import DomainError, KernelErrorCode
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -32,6 +33,7 @@ def credit_check(*, order: SalesOrder, by: User | None = None) -> CreditDecision
     """Decide on `order` (locked by the caller) and store the decision with its figures."""
     customer = locks.customer_lock(customer_id=order.customer_id)
     position = check_figures(customer_id=customer.pk, order=order)
+    risk = risk_check_figures(customer_id=customer.pk)
     exposure = position.exposure + order.total
     limit = customer.credit_limit
     if customer.blocked:
@@ -45,6 +47,9 @@ def credit_check(*, order: SalesOrder, by: User | None = None) -> CreditDecision
     elif limit is not None and exposure > limit:
         outcome, rule = Outcome.ON_HOLD, Rule.LIMIT
         reason = f"limit exceeded by {exposure - limit} {order.currency}"
+    elif risk.holds:
+        outcome, rule = Outcome.ON_HOLD, Rule.RISK
+        reason = f"risk score {risk.score} above {risk.threshold}: {risk.summary}"[:300]
     else:
         outcome, rule = Outcome.APPROVED, Rule.WITHIN_LIMIT
         reason = (
@@ -112,3 +117,21 @@ def credit_positions_repair(
                     customer_id=check.customer_id, open_receivables=now.summed[0], open_orders=now.summed[1]
                 )
     return wrong
+
+
+@transaction.atomic
+def credit_settings_update(*, risk_threshold: int | None, by: User | None) -> CreditSettings:
+    """A manager sets the risk threshold (0–100; None turns the risk rule off). Orders checked from
+    then on are held when the customer's stored score is above it; held orders stay as they are."""
+    if risk_threshold is not None and not 0 <= risk_threshold <= 100:
+        raise DomainError(
+            "the risk threshold is a score from 0 to 100",
+            field="risk_threshold",
+            code=KernelErrorCode.INVALID,
+        )
+    row, _ = CreditSettings.objects.get_or_create(pk=1)
+    if row.risk_threshold != risk_threshold:
+        row.risk_threshold = risk_threshold
+        row.updated_by = by
+        row.save(update_fields=["risk_threshold", "updated_by", "updated_at"])
+    return row

@@ -12,6 +12,8 @@ CSV_HEADER = [
     "order",
     "customer_code",
     "customer_name",
+    "risk_score",
+    "risk_factors",
     "on_hold_since",
     "days_on_hold",
     "currency",
@@ -35,6 +37,10 @@ class HoldTable(ListTable):
 
     order = tables.Column(accessor="number", verbose_name="Order", order_by=("submitted_at", "number"))
     customer = tables.Column(order_by=("customer__code",))
+    risk = tables.Column(
+        accessor="risk_score",
+        attrs={"th": {"class": "num", "title": "the customer's risk score, 0 (safe) to 100 (risky)"}},
+    )
     reason = tables.Column(accessor="credit_reason", attrs={"th": {"class": "reason"}})
     receivables = tables.Column(
         accessor="credit_open_receivables", attrs={"th": {"class": "num", "title": "open receivables"}}
@@ -69,6 +75,8 @@ class HoldTable(ListTable):
             order.number,
             order.customer.code,
             order.customer.name,
+            "" if order.risk_score is None else order.risk_score,
+            order.risk_summary or "",
             order.held_since,
             order.days_on_hold,
             order.currency,

@@ -14,13 +14,14 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
-from credit import selectors
+from credit import selectors, services
+from credit.forms import CreditSettingsForm
 from credit.tables import HoldTable
 from o2c import pipeline
 from o2c.errors import DomainError
 from o2c.forms import param_next
 from o2c.parsing import text_check
-from o2c.roles import FINANCE, role_required
+from o2c.roles import FINANCE, MANAGER, has_role, role_required
 from o2c.tables import list_page
 
 NOTE_MAX = 500
@@ -41,7 +42,40 @@ def hold_queue(request):
         HoldTable(selectors.hold_queue()),
         template="credit/hold_queue.html",
         records_name="orders",
-        context={"customers_linked": _customer_links()},
+        context={
+            "customers_linked": _customer_links(),
+            "risk_threshold": selectors.risk_threshold_get(),
+            "can_set_threshold": has_role(request.user, MANAGER),
+        },
+    )
+
+
+@role_required(MANAGER)
+def credit_settings(request):
+    """A manager's: the risk threshold of the credit check (decision 0067)."""
+    current = selectors.credit_settings_get()
+    form = CreditSettingsForm(request.POST or None, initial={"risk_threshold": current.risk_threshold})
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = services.credit_settings_update(
+                risk_threshold=form.cleaned_data["risk_threshold"], by=request.user
+            )
+        except DomainError as refusal:
+            form.add_error("risk_threshold", refusal.message)
+        else:
+            threshold = row.risk_threshold
+            messages.success(
+                request,
+                "The risk rule is off."
+                if threshold is None
+                else f"Orders of customers scored above {threshold} are held.",
+            )
+            return redirect("credit:settings")
+    return render(
+        request,
+        "credit/settings.html",
+        {"form": form, "current": current},
+        status=400 if form.errors else 200,
     )
 
 

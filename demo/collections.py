@@ -16,7 +16,10 @@ from receivables.collections.selectors import activity_list
 def seed_collections() -> None:
     """The collector's day: finance collects from C0003 and C0005, called C0003 yesterday (a
     follow-up due today puts it on the worklist), and C0005 promised to pay its maintenance
-    invoice in a week (its reminders wait). Runs once (any activity?)."""
+    invoice in a week (its reminders wait). Runs once (any activity?). Every customer's risk score
+    is stored (as the nightly task does), so the customer pages, the hold queue and the worklist
+    show one from the start."""
+    collections.risk_scores_refresh()  # safe to repeat
     if activity_list().exists():
         return
     finance = get_user_model().objects.get(username="finance")

@@ -188,6 +188,11 @@ def credit_note_pdf_render(*, credit_note: CreditNote) -> bytes:
         "invoice": invoice,
         "invoice_date": document_date(invoice.issue_date),
         "reason": credit_note.reason,
+        "set_against": document_amount(credit_note.total - credit_note.amount_on_account, currency),
+        "on_account": document_amount(credit_note.amount_on_account, currency)
+        if credit_note.amount_on_account
+        else "",
+        "returns": sorted(rma.number for rma in credit_note.returns.all()),
     }
     xml = cii_xml(credit_note_edocument(credit_note=credit_note))
     return pdf_render(

@@ -95,9 +95,14 @@ class CreditNoteForm(BootstrapForm):
             )
         else:
             del self.fields["dispute"]
-        self.fields[
-            "amount"
-        ].help_text = f"at most {invoice.balance} {invoice.currency}, split over the tax rates"
+        self.fields["amount"].help_text = (
+            f"at most {invoice.creditable} {invoice.currency}, split over the tax rates"
+            + (
+                f"; beyond the {invoice.balance} open, it goes back to the customer as unapplied cash"
+                if invoice.amount_paid
+                else ""
+            )
+        )
         for line in self.lines:
             if line.remaining <= 0:
                 continue
@@ -132,11 +137,13 @@ class CreditNoteForm(BootstrapForm):
                 del self._errors[name]
         if mode == AMOUNT and cleaned.get("amount") is None and "amount" not in self.errors:
             self.add_error("amount", forms.ValidationError("Enter the amount to credit.", code="required"))
-        if mode == AMOUNT and cleaned.get("amount") and cleaned["amount"] > self.invoice.balance:
+        if mode == AMOUNT and cleaned.get("amount") and cleaned["amount"] > self.invoice.creditable:
+            paid = f" plus the {self.invoice.amount_paid} paid" if self.invoice.amount_paid else ""
             self.add_error(
                 "amount",
                 forms.ValidationError(
-                    f"Only {self.invoice.balance} {self.invoice.currency} remains open on {self.invoice.number}.",
+                    f"At most {self.invoice.creditable} {self.invoice.currency} can be credited on "
+                    f"{self.invoice.number}: the {self.invoice.balance} open{paid}.",
                     code="over_balance",
                 ),
             )

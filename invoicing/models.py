@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import ClassVar
 
 import pgtrigger
@@ -72,6 +73,7 @@ class Invoice(models.Model):
     # The status follows the amounts (invoicing.services): open until something is settled, paid,
     # credited or written off when the balance reaches zero, and back to open or partly paid when a
     # payment is reversed. A credited invoice (nothing paid) has nothing left that could move.
+    # A credit note beyond the open balance gives back what was paid (decision 0063).
     TRANSITIONS: ClassVar[frozenset[tuple[str, str]]] = frozenset(
         {
             (Status.OPEN, Status.PARTIALLY_PAID),
@@ -81,7 +83,9 @@ class Invoice(models.Model):
             (Status.PARTIALLY_PAID, Status.OPEN),  # its payment bounced
             (Status.PARTIALLY_PAID, Status.PAID),
             (Status.PARTIALLY_PAID, Status.WRITTEN_OFF),
+            (Status.PARTIALLY_PAID, Status.CREDITED),  # a credit gave back all that was paid (0063)
             (Status.PAID, Status.OPEN),  # a payment bounced
+            (Status.PAID, Status.CREDITED),  # a credit gave back all that was paid (0063)
             (Status.PAID, Status.PARTIALLY_PAID),
             (Status.WRITTEN_OFF, Status.OPEN),  # a payment bounced after the rest was written off
             (Status.WRITTEN_OFF, Status.PARTIALLY_PAID),
@@ -174,6 +178,13 @@ class Invoice(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    @property
+    def creditable(self) -> Decimal:
+        """The most a credit note can still take off: what is open plus what payments applied to it
+        (the part beyond the balance goes back to them as unapplied cash, decision 0063). Written-off
+        and discounted amounts were never paid, so nothing of them can be given back."""
+        return self.balance + self.amount_paid
+
 
 class InvoiceEvent(StatusEvent):
     """The invoice's status changes: who settled, credited or reversed what, when, and the
@@ -234,6 +245,9 @@ class CreditNote(models.Model):
     # at its invoice's rate (decision 0062): the base amount it took off the invoice's base balance
     exchange_rate = models.DecimalField(max_digits=18, decimal_places=8, default=1)
     total_base = models.DecimalField(**_AMOUNT, default=0)
+    # The part of `total` beyond what was open on the invoice: given back to the payments that
+    # paid it, as the customer's unapplied cash (decision 0063).
+    amount_on_account = models.DecimalField(**_AMOUNT, default=0)
     pdf = models.FileField(upload_to="credit-notes/%Y/", blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
@@ -248,6 +262,10 @@ class CreditNote(models.Model):
                 condition=Q(total=F("net_total") + F("tax_total")), name="creditnote_total_is_net_plus_tax"
             ),
             models.CheckConstraint(condition=Q(total__gt=0), name="creditnote_total_positive"),
+            models.CheckConstraint(
+                condition=Q(amount_on_account__gte=0, amount_on_account__lte=F("total")),
+                name="creditnote_on_account_within_total",
+            ),
         ]
         triggers = [
             pgtrigger.Protect(
@@ -263,6 +281,7 @@ class CreditNote(models.Model):
                     "total",
                     "exchange_rate",
                     "total_base",
+                    "amount_on_account",
                 ),
             ),
             pgtrigger.Protect(name="credit_note_never_deleted", operation=pgtrigger.Delete),

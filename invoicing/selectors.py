@@ -11,6 +11,7 @@ from django.db.models import Case, DateField, F, Func, IntegerField, Prefetch, Q
 from django.utils import timezone
 
 from invoicing.discounts import DiscountPart as DiscountPart  # re-exported: cash discounts (0056)
+from invoicing.discounts import discount_deducted as discount_deducted
 from invoicing.discounts import discount_parts
 from invoicing.discounts import discount_refused_note as discount_refused_note
 from invoicing.discounts import discount_total as discount_total
@@ -87,7 +88,7 @@ def tax_summary(invoice: Invoice) -> list[dict[str, Decimal]]:
 
 def credit_note_list(*, filters: dict[str, Any] | None = None) -> QuerySet[CreditNote]:
     notes = CreditNote.objects.select_related("invoice", "customer").prefetch_related(
-        Prefetch("lines", queryset=CreditNoteLine.objects.order_by("pk")), "disputes"
+        Prefetch("lines", queryset=CreditNoteLine.objects.order_by("pk")), "disputes", "returns"
     )
     for field, value in (filters or {}).items():
         if value not in (None, ""):
@@ -301,3 +302,77 @@ def invoice_rate(*, invoice_id: int) -> Decimal:
     """The exchange rate an invoice stored (decision 0062)."""
     rate: Decimal = Invoice.objects.values_list("exchange_rate", flat=True).get(pk=invoice_id)
     return rate
+
+
+# ── credit-note lines (built here, saved by invoicing.services.credit_note_create) ───────────────
+
+
+@dataclass(frozen=True)
+class CreditLineInput:
+    """An invoice line to credit: a quantity of it, or a gross `amount` of it."""
+
+    invoice_line_id: int
+    quantity: Decimal | None = None
+    amount: Decimal | None = None
+
+
+def credit_lines_by_line(invoice: Invoice, lines: list[CreditLineInput]) -> list[CreditNoteLine]:
+    """Unsaved credit-note lines by quantity or by gross amount, each at its own line's tax rate."""
+    left = invoice_lines_left(invoice_id=invoice.pk)
+    result = []
+    for item in lines:
+        line_left = left.get(item.invoice_line_id)
+        if line_left is None:
+            raise DomainError(
+                f"invoice line {item.invoice_line_id} is not on {invoice.number}",
+                field="lines",
+                code=InvoicingErrorCode.LINE_NOT_ON_INVOICE,
+            )
+        quantity = None if item.quantity is None else Decimal(item.quantity)
+        amount = None if item.amount is None else Decimal(item.amount)
+        net, tax = line_credit(left=line_left, currency=invoice.currency, quantity=quantity, amount=amount)
+        line = line_left.line
+        left[line.pk] = LineLeft(
+            line=line,
+            quantity=line_left.quantity - (quantity or ZERO),
+            net=line_left.net - net,
+            tax=line_left.tax - tax,
+        )
+        result.append(
+            CreditNoteLine(
+                invoice_line=line,
+                description=line.description,
+                quantity=quantity,
+                tax_rate=line.tax_rate,
+                net_amount=net,
+                tax_amount=tax,
+                total_amount=net + tax,
+            )
+        )
+    return result
+
+
+def credit_lines_by_amount(invoice: Invoice, gross: Decimal) -> list[CreditNoteLine]:
+    """Unsaved credit-note lines: a gross amount split over the invoice's tax rates in proportion
+    to their gross (the caller checked the amount)."""
+    by_rate = list(invoice.lines.values("tax_rate").annotate(gross=Sum("total_amount")).order_by("tax_rate"))
+    result, left = [], gross
+    for index, rate in enumerate(by_rate):
+        part = (
+            left
+            if index == len(by_rate) - 1
+            else round_money(gross * rate["gross"] / invoice.total, invoice.currency)
+        )
+        left -= part
+        net = round_money(part * 100 / (100 + rate["tax_rate"]), invoice.currency)
+        if part:
+            result.append(
+                CreditNoteLine(
+                    description=f"Credit at {rate['tax_rate']} % tax",
+                    tax_rate=rate["tax_rate"],
+                    net_amount=net,
+                    tax_amount=part - net,
+                    total_amount=part,
+                )
+            )
+    return result

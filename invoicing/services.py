@@ -8,7 +8,6 @@ order always sum to the order's total to the cent.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -22,7 +21,8 @@ from invoicing.errors import InvoicingErrorCode
 from invoicing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from invoicing.overdue import invoices_flag_overdue as invoices_flag_overdue  # the nightly task's
 from invoicing.posting import document_post, tax_by_rate
-from invoicing.selectors import LineLeft, invoice_lines_left, line_credit
+from invoicing.selectors import CreditLineInput as CreditLineInput  # the callers' input, re-exported
+from invoicing.selectors import credit_lines_by_amount, credit_lines_by_line
 from ledger.rates.convert import base_share, document_rate, is_base, to_base
 from o2c.errors import Conflict, DomainError, KernelErrorCode
 from o2c.events import event_emit
@@ -150,15 +150,6 @@ def invoice_create(
     return invoice
 
 
-@dataclass(frozen=True)
-class CreditLineInput:
-    """An invoice line to credit: a quantity of it, or a gross `amount` of it."""
-
-    invoice_line_id: int
-    quantity: Decimal | None = None
-    amount: Decimal | None = None
-
-
 def invoice_settle(
     *,
     invoice: Invoice,
@@ -223,7 +214,9 @@ def credit_note_create(
     by: User | None = None,
 ) -> CreditNote:
     """Credit a locked invoice in full (neither lines nor amount), by line and quantity, or by an
-    amount split over the invoice's tax rates; never more than remains open on it."""
+    amount split over the invoice's tax rates. Never more than is open on it plus what was paid
+    on it: the part beyond the open balance (`amount_on_account`) comes off `amount_paid`, and the
+    caller returns it to the payments as the customer's unapplied cash (decision 0063)."""
     if not reason.strip():
         raise DomainError(
             "give the reason for the credit note", field="reason", code=KernelErrorCode.REQUIRED
@@ -234,8 +227,13 @@ def credit_note_create(
             field="amount",
             code=InvoicingErrorCode.LINES_OR_AMOUNT,
         )
+    # Beyond what is open, a credit can give back what was paid: that part becomes the customer's
+    # unapplied cash again (decision 0063; the pipeline un-applies it from the payments). A
+    # foreign-currency invoice is credited up to its open balance only: giving paid money back at
+    # its base amounts is not built (decisions 0062, 0063).
+    most = invoice.creditable if is_base(invoice.currency) else invoice.balance
     if lines:
-        credit_lines = _credit_by_lines(invoice, lines)
+        credit_lines = credit_lines_by_line(invoice, lines)
     else:
         gross = invoice.balance if amount is None else parse_amount(amount, field="amount")
         if round_money(gross, invoice.currency) != gross:
@@ -244,7 +242,8 @@ def credit_note_create(
                 field="amount",
                 code=KernelErrorCode.TOO_MANY_DECIMALS,
             )
-        credit_lines = _credit_by_amount(invoice, gross)
+        _credit_check(invoice, gross, most=most)
+        credit_lines = credit_lines_by_amount(invoice, gross)
     total = sum((line.total_amount for line in credit_lines), ZERO)
     if total <= 0:
         raise DomainError(
@@ -252,11 +251,8 @@ def credit_note_create(
             field="lines",
             code=InvoicingErrorCode.NOTHING_TO_CREDIT,
         )
-    if total > invoice.balance:
-        raise Conflict(
-            f"a credit of {total} exceeds the {invoice.balance} that remains open on {invoice.number}",
-            code=InvoicingErrorCode.CREDIT_EXCEEDS_BALANCE,
-        )
+    _credit_check(invoice, total, most=most)
+    on_account = max(total - invoice.balance, ZERO)
     net_total = sum((line.net_amount for line in credit_lines), ZERO)
     tax_total = total - net_total
     issue_date = timezone.localdate()
@@ -278,17 +274,22 @@ def credit_note_create(
         total=total,
         exchange_rate=invoice.exchange_rate,
         total_base=total_base,
+        amount_on_account=on_account,
         created_by=by,
     )
     for line in credit_lines:
         line.credit_note = note
     CreditNoteLine.objects.bulk_create(credit_lines)
     invoice.amount_credited += total
-    invoice.balance -= total
-    invoice.balance_base -= total_base
+    invoice.amount_paid -= on_account  # given back to the payments as unapplied cash
+    invoice.balance -= total - on_account
+    invoice.balance_base -= total_base - on_account
     invoice.last_movement_on = max(filter(None, [invoice.last_movement_on, issue_date]))
     _save_settled(
-        invoice, ["amount_credited", "balance", "balance_base", "last_movement_on"], by=by, reason=note.number
+        invoice,
+        ["amount_credited", "amount_paid", "balance", "balance_base", "last_movement_on"],
+        by=by,
+        reason=note.number,
     )
     document_post(
         entry_date=issue_date,
@@ -334,67 +335,12 @@ def _status(invoice: Invoice) -> str:
     return Invoice.Status.PAID
 
 
-def _credit_by_lines(invoice: Invoice, lines: list[CreditLineInput]) -> list[CreditNoteLine]:
-    """Credit lines by quantity or by gross amount, each at its own line's tax rate."""
-    left = invoice_lines_left(invoice_id=invoice.pk)
-    result = []
-    for item in lines:
-        line_left = left.get(item.invoice_line_id)
-        if line_left is None:
-            raise DomainError(
-                f"invoice line {item.invoice_line_id} is not on {invoice.number}",
-                field="lines",
-                code=InvoicingErrorCode.LINE_NOT_ON_INVOICE,
-            )
-        quantity = None if item.quantity is None else Decimal(item.quantity)
-        amount = None if item.amount is None else Decimal(item.amount)
-        net, tax = line_credit(left=line_left, currency=invoice.currency, quantity=quantity, amount=amount)
-        line = line_left.line
-        left[line.pk] = LineLeft(
-            line=line,
-            quantity=line_left.quantity - (quantity or ZERO),
-            net=line_left.net - net,
-            tax=line_left.tax - tax,
-        )
-        result.append(
-            CreditNoteLine(
-                invoice_line=line,
-                description=line.description,
-                quantity=quantity,
-                tax_rate=line.tax_rate,
-                net_amount=net,
-                tax_amount=tax,
-                total_amount=net + tax,
-            )
-        )
-    return result
-
-
-def _credit_by_amount(invoice: Invoice, gross: Decimal) -> list[CreditNoteLine]:
-    """Split a gross amount over the invoice's tax rates in proportion to their gross."""
-    if gross > invoice.balance:
+def _credit_check(invoice: Invoice, total: Decimal, *, most: Decimal) -> None:
+    """A credit is at most the open balance plus what payments applied to the invoice (written-off
+    and discounted amounts were never paid, so they cannot be given back)."""
+    if total > most:
+        paid = f" plus the {invoice.amount_paid} paid on it" if most > invoice.balance else ""
         raise Conflict(
-            f"a credit of {gross} exceeds the {invoice.balance} that remains open on {invoice.number}",
+            f"a credit of {total} exceeds the {invoice.balance} that remains open on {invoice.number}{paid}",
             code=InvoicingErrorCode.CREDIT_EXCEEDS_BALANCE,
         )
-    by_rate = list(invoice.lines.values("tax_rate").annotate(gross=Sum("total_amount")).order_by("tax_rate"))
-    result, left = [], gross
-    for index, rate in enumerate(by_rate):
-        part = (
-            left
-            if index == len(by_rate) - 1
-            else _share(gross, rate["gross"], invoice.total, invoice.currency)
-        )
-        left -= part
-        net = round_money(part * 100 / (100 + rate["tax_rate"]), invoice.currency)
-        if part:
-            result.append(
-                CreditNoteLine(
-                    description=f"Credit at {rate['tax_rate']} % tax",
-                    tax_rate=rate["tax_rate"],
-                    net_amount=net,
-                    tax_amount=part - net,
-                    total_amount=part,
-                )
-            )
-    return result

@@ -124,7 +124,7 @@ def invoice_detail(request, invoice_id: int):
             ],
             "credit_notes": credit_notes,
             "delivery": invoice_delivery_status(invoice=invoice),
-            "can_credit": has_role(request.user, FINANCE) and invoice.balance > 0,
+            "can_credit": has_role(request.user, FINANCE) and invoice.creditable > 0,
             "allocations": allocations,
             "disputes": disputes,
             "cash_pages": finance,
@@ -161,14 +161,14 @@ def credit_note_create(request, invoice_id: int):
     lines = _lines_with_credits(invoice, credit_notes)
     open_disputes = list(dispute_selectors.open_disputes(invoice_id=invoice.pk))
     if request.method != "POST":
-        if invoice.balance <= 0:
+        if invoice.creditable <= 0:
             messages.info(request, f"Nothing remains open on {invoice.number}: there is nothing to credit.")
             return redirect("invoicing:detail", invoice_id=invoice.pk)
         form = CreditNoteForm(
             invoice=invoice,
             lines=lines,
             open_disputes=open_disputes,
-            initial={"mode": request.GET.get("mode", "full")},
+            initial={"mode": request.GET.get("mode", "full" if invoice.balance > 0 else "lines")},
         )
     else:
         form = CreditNoteForm(request.POST, invoice=invoice, lines=lines, open_disputes=open_disputes)
@@ -180,10 +180,15 @@ def credit_note_create(request, invoice_id: int):
             except DomainError as error:
                 form.add_domain_error(error)
             else:
+                on_account = (
+                    f" {note.amount_on_account} of it goes back to the customer as unapplied cash."
+                    if note.amount_on_account
+                    else ""
+                )
                 messages.success(
                     request,
                     f"Credit note {note.number} issued on {invoice.number} for {note.total} {note.currency}; "
-                    "it is sent to the customer.",
+                    f"it is sent to the customer.{on_account}",
                 )
                 return redirect("invoicing:detail", invoice_id=invoice.pk)
     return render(
@@ -228,6 +233,9 @@ def credit_note_detail(request, credit_note_id: int):
             "note": note,
             "disputes": list(dispute_selectors.dispute_list(filters={"credit_note": note.pk})),
             "can_see_disputes": has_role(request.user, FINANCE),
+            "on_account_payments": cash_selectors.credit_note_payments(credit_note_id=note.pk)
+            if note.amount_on_account
+            else [],
         },
     )
 

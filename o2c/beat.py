@@ -36,6 +36,12 @@ SCHEDULE = {
         "task": "receivables.collections.tasks.promises_check",
         "schedule": crontab(hour=0, minute=25),
     },
+    # Every customer's risk score stored again (after the promises check: broken promises count),
+    # read by the credit check, the hold queue and the worklist (decision 0067).
+    "risk-scores": {
+        "task": "receivables.collections.tasks.risk_scores_refresh",
+        "schedule": crontab(hour=0, minute=40),
+    },
     # Today's dunning notices, before the office opens (safe to repeat: one notice a day per customer).
     "dunning-daily": {
         "task": "receivables.dunning_tasks.dunning_daily",

@@ -9,8 +9,9 @@ the rows of one kind in primary-key order (stock levels: warehouse, then product
     2. shipments              shipment_lock
     3. the customer           customer_lock
     4. invoices               invoice_lock, invoices_lock
-    5. payments               payment_lock
-    6. disputes               dispute_lock; promises to pay: promise_lock
+    5. payments               payment_lock, payments_lock
+    6. disputes               dispute_lock; promises to pay: promise_lock; direct-debit
+                              mandates: mandates_lock, then collections: direct_debit_items_lock
     7. bank statement lines   bank_line_lock
     8. stock levels           stock_levels_lock, stock_level_lock; products: product_lock
     9. number series          number_series_lock, then the numbers themselves (o2c/numbering.py):
@@ -49,7 +50,7 @@ if TYPE_CHECKING:  # types only: at run time the models come from the app regist
     from orders.models import SalesOrder
     from pricing.models import PriceList
     from quotations.models import Quotation
-    from receivables.models import BankStatementLine, Dispute, Payment, Promise
+    from receivables.models import BankStatementLine, DirectDebitItem, Dispute, Mandate, Payment, Promise
     from reporting.models import ReportDelivery
     from returns.models import Return
     from webhooks.models import WebhookDelivery
@@ -133,6 +134,11 @@ def customer_lock(*, customer_id: int) -> Customer:
     return lock_one(_model("customers.Customer").objects, pk=customer_id)
 
 
+def customers_lock(*, customer_ids: Iterable[int]) -> list[Customer]:
+    """Customer rows in primary-key order: a batch job's (the dunning run's) customers at once."""
+    return lock(_model("customers.Customer").objects.filter(pk__in=list(customer_ids)))
+
+
 def customer_share_lock(*, customer_id: int) -> None:
     """The customer row in KEY SHARE mode, in the customer's place: what inserting an invoice, a
     write-off or a credit note of the customer takes anyway (the foreign key), taken before the
@@ -171,6 +177,11 @@ def payment_lock(*, payment_id: int) -> Payment:
     return lock_one(_model("receivables.Payment").objects.select_related("customer"), pk=payment_id)
 
 
+def payments_lock(*, payment_ids: Iterable[int]) -> list[Payment]:
+    """Payments in primary-key order (a credit note that gives back what they paid, 0063)."""
+    return lock(_model("receivables.Payment").objects.filter(pk__in=list(payment_ids)))
+
+
 def dispute_lock(*, dispute_id: int) -> Dispute:
     """One dispute (its invoice read along, not locked: lock the invoice first)."""
     return lock_one(_model("receivables.Dispute").objects.select_related("invoice"), pk=dispute_id)
@@ -179,6 +190,17 @@ def dispute_lock(*, dispute_id: int) -> Dispute:
 def promise_lock(*, promise_id: int) -> Promise:
     """One promise to pay (locked alone by the nightly check and a cancel)."""
     return lock_one(_model("receivables.Promise").objects.all(), pk=promise_id)
+
+
+def mandates_lock(*, mandate_ids: Iterable[int]) -> list[Mandate]:
+    """Direct-debit mandates in primary-key order: a run holds the mandates it collects on, so a
+    revocation waits for it (and a run after the revocation collects nothing on it)."""
+    return lock(_model("receivables.Mandate").objects.filter(pk__in=list(mandate_ids)))
+
+
+def direct_debit_items_lock(*, item_ids: Iterable[int]) -> list[DirectDebitItem]:
+    """Collections of direct-debit runs in primary-key order (settled or returned once)."""
+    return lock(_model("receivables.DirectDebitItem").objects.filter(pk__in=list(item_ids)))
 
 
 def bank_line_lock(*, line_id: int, statement_id: int | None = None) -> BankStatementLine:

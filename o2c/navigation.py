@@ -46,6 +46,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Record payment", "receivables:payment-new", (FINANCE,), "Cash"),
     NavItem("Payments", "receivables:payments", (FINANCE,), "Cash"),
     NavItem("Bank statements", "receivables:bank-statements", (FINANCE,), "Cash"),
+    NavItem("Direct debits", "receivables:direct-debits", (FINANCE,), "Cash"),
     NavItem("Disputes", "receivables:disputes", (FINANCE,), "Cash"),
     NavItem("Dunning", "receivables:dunning", (FINANCE,), "Cash"),
     NavItem("Reports", "reporting:index", (FINANCE,), "Reports"),

@@ -36,6 +36,7 @@ SERIES = {
     "shipment": "SH",
     "return": "RMA",
     "journal": "JE",
+    "direct_debit_run": "DD",
 }
 
 
@@ -92,6 +93,7 @@ SEQUENCES = {
     "quotation": "o2c_quotation_number_seq",  # quotations/migrations/0001
     "shipment": "o2c_shipment_number_seq",
     "return": "o2c_return_number_seq",  # created by returns' first migration
+    "direct_debit_run": "o2c_direct_debit_run_number_seq",  # receivables/migrations/0014
 }
 
 

@@ -71,6 +71,20 @@ def outbox_enqueue(*, kind: str, payload: dict[str, Any]) -> OutboxMessage:
     return message
 
 
+def outbox_enqueue_many(*, kind: str, payloads: list[dict[str, Any]]) -> list[OutboxMessage]:
+    """`outbox_enqueue` of each payload, in one insert (a batch job's messages)."""
+    if kind not in _handlers:
+        raise ValueError(f"no outbox handler for '{kind}'")
+    if not payloads:
+        return []
+    now = timezone.now()
+    messages = OutboxMessage.objects.bulk_create(
+        OutboxMessage(kind=kind, payload=payload, next_attempt_at=now) for payload in payloads
+    )
+    transaction.on_commit(_relay_soon)
+    return messages
+
+
 def _relay_soon() -> None:
     from o2c.tasks import outbox_relay
 

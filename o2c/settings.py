@@ -38,6 +38,12 @@ O2C_COMPANY_VAT_NUMBER = env("O2C_COMPANY_VAT_NUMBER", default="DE811907980")
 # participant id `scheme:identifier` (empty: its VAT number under the country's scheme, 9930:DE…).
 O2C_COMPANY_COUNTRY = env("O2C_COMPANY_COUNTRY", default="DE")
 O2C_COMPANY_PEPPOL_ID = env("O2C_COMPANY_PEPPOL_ID", default="")
+# SEPA direct debits (decision 0065): the creditor identifier the bank gave the company (checked
+# when a run is made; empty: no run; DEBUG defaults to the Bundesbank's test identifier), and the
+# account the debits are credited to.
+O2C_SEPA_CREDITOR_ID = env("O2C_SEPA_CREDITOR_ID", default="DE98ZZZ09999999999" if DEBUG else "")
+O2C_SEPA_CREDITOR_IBAN = env("O2C_SEPA_CREDITOR_IBAN", default="DE89370400440532013000")
+O2C_SEPA_CREDITOR_BIC = env("O2C_SEPA_CREDITOR_BIC", default="COBADEFFXXX")
 O2C_PAYMENT_NOTIFICATION_SECRET = env("O2C_PAYMENT_NOTIFICATION_SECRET", default="")
 # Pay-now links (decision 0060): "test" (a local provider that pays by a signed notification; the
 # default while DEBUG), "stripe" (Stripe Checkout with O2C_STRIPE_SECRET_KEY), or "" (none: the
@@ -45,6 +51,9 @@ O2C_PAYMENT_NOTIFICATION_SECRET = env("O2C_PAYMENT_NOTIFICATION_SECRET", default
 O2C_PAYMENT_PROVIDER = env("O2C_PAYMENT_PROVIDER", default="test" if DEBUG else "")
 O2C_STRIPE_SECRET_KEY = env("O2C_STRIPE_SECRET_KEY", default="")
 O2C_STRIPE_API_BASE = env("O2C_STRIPE_API_BASE", default="https://api.stripe.com")
+# The signing secret (whsec_…) of the Stripe endpoint that calls POST /api/v1/stripe/webhook/
+# (`checkout.session.completed`, relayed as a payment notification: decision 0067).
+O2C_STRIPE_WEBHOOK_SECRET = env("O2C_STRIPE_WEBHOOK_SECRET", default="")
 # Where customers reach the app: the pay-now links in e-mails and PDFs are absolute (o2c/paylinks.py)
 O2C_PUBLIC_URL = env("O2C_PUBLIC_URL", default="http://localhost:8000").rstrip("/")
 O2C_CREDIT_GRACE_DAYS = env.int("O2C_CREDIT_GRACE_DAYS", default=0)
@@ -54,6 +63,11 @@ O2C_CREDIT_GRACE_DAYS = env.int("O2C_CREDIT_GRACE_DAYS", default=0)
 # "received" in 1900 is a typo, not history. Dates beyond a year from today are refused as well.
 O2C_BOOKS_START = date.fromisoformat(env("O2C_BOOKS_START", default="2000-01-01"))
 O2C_DEFAULT_CREDIT_LIMIT = Decimal(env("O2C_DEFAULT_CREDIT_LIMIT", default="0.00"))
+# A payment in the discount period that is this much off the discounted amount (either way) still
+# settles the invoice; the discount granted is what the customer deducted (decision 0063).
+O2C_CASH_DISCOUNT_TOLERANCE = Decimal(env("O2C_CASH_DISCOUNT_TOLERANCE", default="0.01"))
+if not Decimal("0") <= O2C_CASH_DISCOUNT_TOLERANCE <= Decimal("100"):
+    raise ValueError("O2C_CASH_DISCOUNT_TOLERANCE must be between 0 and 100")
 O2C_PORTAL_LINK_DAYS = env.int("O2C_PORTAL_LINK_DAYS", default=30)  # customer portal links expire
 # The language of a new customer's e-mails (customers.models.LANGUAGES: en, de), decision 0046
 O2C_DEFAULT_CUSTOMER_LANGUAGE = env("O2C_DEFAULT_CUSTOMER_LANGUAGE", default="en")
@@ -309,6 +323,7 @@ SPECTACULAR_SETTINGS = {
         "WebhookDeliveryStatusEnum": "webhooks.models.WebhookDelivery.Status",
         "BankLineStatusEnum": "receivables.bank.models.BankStatementLine.Status",
         "BankLineRecordOutcomeEnum": ["recorded", "already_recorded", "refused", "not_recorded"],
+        "StripeWebhookOutcomeEnum": ["relayed", "ignored", "not_paid", "unknown_session"],
         "OrderStatusEnum": "orders.models.SalesOrder.Status",
         "OrderFulfillmentStatusEnum": "orders.models.SalesOrder.Fulfillment",
         "OrderBillingStatusEnum": "orders.models.SalesOrder.Billing",
@@ -329,6 +344,10 @@ SPECTACULAR_SETTINGS = {
         "QuotationStatusEnum": "quotations.models.Quotation.Status",
         "PriceSourceEnum": "pricing.selectors.PriceSource",
         "ReturnStatusEnum": "returns.models.Return.Status",
+        "MandateStatusEnum": "receivables.directdebit.models.Mandate.Status",
+        "MandateSchemeEnum": "receivables.directdebit.models.Mandate.Scheme",
+        "MandateSequenceEnum": "receivables.directdebit.models.Mandate.Sequence",
+        "DirectDebitStatusEnum": "receivables.directdebit.models.DirectDebitItem.Status",
     },
     # the `Error` and `ErrorCode` components of the error answers (decisions 0038, 0043)
     "POSTPROCESSING_HOOKS": [

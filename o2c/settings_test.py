@@ -11,6 +11,7 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("O2C_PAYMENT_NOTIFICATION_SECRET", "test-notification-secret")
 os.environ.setdefault("O2C_PAYMENT_PROVIDER", "test")  # pay-now through the local test provider
 os.environ.setdefault("O2C_TASKS_EAGER", "true")
+os.environ.setdefault("O2C_SEPA_CREDITOR_ID", "DE98ZZZ09999999999")  # the Bundesbank's test identifier
 os.environ.setdefault("O2C_WEBHOOK_ALLOW_PRIVATE", "true")  # the tests' receivers listen on 127.0.0.1
 # Customer notifications add e-mails to every shipped order: their own tests turn them on
 # (notifications/tests/conftest.py), so the others count only the e-mails they are about.

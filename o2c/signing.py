@@ -1,6 +1,9 @@
 """Signed HTTP messages, Stripe-style: `X-O2C-Signature: t=<unix>,v1=<hex>` where the hex is
 HMAC-SHA256(secret, "<t>.<raw body>"). Inbound payment notifications are verified with it;
-outbound webhooks sign with it."""
+outbound webhooks sign with it. Stripe's own `Stripe-Signature` is the same scheme (its docs,
+"verify manually": split on "," then "=", keep `t` and every `v1`, compare each `v1` in constant
+time with the HMAC-SHA256 of "<t>.<payload>" under the endpoint's secret, refuse a timestamp more
+than 5 minutes away): the Stripe relay verifies with `header_name="Stripe-Signature"` (0067)."""
 
 from __future__ import annotations
 
@@ -37,15 +40,18 @@ def signature_verify(
     body: bytes,
     now: float | None = None,
     tolerance: int = TOLERANCE_SECONDS,
+    header_name: str = HEADER,
+    setting: str = "O2C_PAYMENT_NOTIFICATION_SECRET",
 ) -> None:
-    """Raise SignatureError unless `header` signs `body` with `secret` within `tolerance` seconds."""
+    """Raise SignatureError unless `header` (named `header_name` in the messages) signs `body` with
+    `secret` (the value of `setting`) within `tolerance` seconds."""
     if not secret:
         raise SignatureError(
-            "payment notifications are not configured (O2C_PAYMENT_NOTIFICATION_SECRET)",
+            f"payment notifications are not configured ({setting})",
             code=KernelErrorCode.SIGNATURE_NOT_CONFIGURED,
         )
     if not header:
-        raise SignatureError(f"the {HEADER} header is missing", code=KernelErrorCode.SIGNATURE_MISSING)
+        raise SignatureError(f"the {header_name} header is missing", code=KernelErrorCode.SIGNATURE_MISSING)
     parts: dict[str, list[str]] = {}
     for item in header.split(","):
         key, _, value = item.strip().partition("=")
@@ -56,7 +62,7 @@ def signature_verify(
     timestamp = parts.get("t", [""])[0]
     if not _TIMESTAMP.match(timestamp):
         raise SignatureError(
-            f"the {HEADER} header has no timestamp t=", code=KernelErrorCode.SIGNATURE_MALFORMED
+            f"the {header_name} header has no timestamp t=", code=KernelErrorCode.SIGNATURE_MALFORMED
         )
     t = int(timestamp)
     now = time.time() if now is None else now

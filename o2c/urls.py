@@ -12,6 +12,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("customers.api.urls")),
     path("", include("inventory.api.urls")),
     path("", include("orders.api.urls")),
+    path("", include("credit.api.urls")),
     path("", include("pricing.api.urls")),
     path("", include("quotations.api.urls")),
     path("", include("fulfillment.api.urls")),

@@ -100,6 +100,24 @@ class SalesOrder(models.Model):
                 condition=Q(paid_on__isnull=False),
                 name="order_paid_on",
             ),
+            # on-time delivery (reporting/kpis.py): the 90 days' shipments probe their order's
+            # requested date from this index alone, not a scan of every order (decision 0069)
+            models.Index(fields=["id"], include=["requested_delivery_date"], name="order_requested_date"),
+            # the dashboard's order pipeline (reporting/dashboard/selectors.py): the orders not
+            # closed by status, and those closed by the day they were paid, with their total and
+            # who entered them, from these indexes alone (decision 0069)
+            models.Index(
+                fields=["status"],
+                include=["total", "created_by"],
+                condition=~Q(status="closed"),
+                name="order_pipeline_open",
+            ),
+            models.Index(
+                fields=["paid_on"],
+                include=["total", "created_by"],
+                condition=Q(status="closed"),
+                name="order_pipeline_closed",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

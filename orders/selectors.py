@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import F, Prefetch, QuerySet, Sum, prefetch_related_objects
 
 from o2c.money import ZERO_CENTS
+from o2c.timeline import timeline_values
 from orders.models import OrderEvent, SalesOrder, SalesOrderLine
 
 # Approved orders whose value still counts toward the customer's exposure until invoiced.
@@ -46,17 +47,22 @@ def order_detail_list() -> QuerySet[SalesOrder]:
         "invoices",
         "invoices__credit_notes",
         "invoices__allocations",
+        "returns",  # returns/ (decision 0055)
+        "quotation",  # the quotation it was accepted from (quotations/, decision 0053)
     )
 
 
 def order_placed_detail(*, order: SalesOrder) -> SalesOrder:
     """An order just placed (in this transaction, not invoiced), ready for the API's answer from
-    the object in hand: its lines read (one query); it has no shipments, invoices, credit notes or
-    payments yet (decision 0050)."""
+    the object in hand: its lines read (one query); it has no shipments, invoices, credit notes,
+    payments or returns yet, and no quotation (an accepted quotation's order is answered by the
+    quotation's own step) (decision 0050)."""
     if "lines" not in getattr(order, "_prefetched_objects_cache", {}):
         order_lines_load(order=order)
     order._prefetched_objects_cache["shipments"] = order.shipments.none()  # type: ignore[attr-defined]
     order._prefetched_objects_cache["invoices"] = order.invoices.none()  # type: ignore[attr-defined]
+    order._prefetched_objects_cache["returns"] = order.returns.none()  # type: ignore[attr-defined]
+    SalesOrder.quotation.related.set_cached_value(order, None)  # placed through the API, not accepted
     return order
 
 
@@ -186,3 +192,21 @@ def backordered_order_ids(*, product_ids: Iterable[int], warehouse_id: int) -> s
         for product_id in product_ids
         for line in backordered_lines(product_id=product_id, warehouse_id=warehouse_id)
     }
+
+
+def order_timeline(*, customer_id: int) -> list[QuerySet[Any]]:
+    """The customer's orders' events as timeline rows (o2c.timeline)."""
+    return [
+        timeline_values(
+            OrderEvent.objects.filter(order__customer_id=customer_id),
+            source="order",
+            at=F("at"),
+            doc=F("order_id"),
+            number=F("order__number"),
+            event=F("event"),
+            detail=F("detail"),
+            amount=F("order__total"),
+            currency=F("order__currency"),
+            actor=F("actor__username"),
+        )
+    ]

@@ -33,10 +33,19 @@ from receivables.cash.models import (
 )
 from receivables.collections.models import (
     Activity,
+    CheckoutSession,
     CollectorAssignment,
     Promise,
     PromiseEvent,
     PromiseInvoice,
+    RiskScore,
+)
+from receivables.directdebit.models import (
+    DirectDebitItem,
+    DirectDebitItemEvent,
+    DirectDebitRun,
+    Mandate,
+    MandateEvent,
 )
 from receivables.disputes.models import Dispute, DisputeEvent, DisputeLine
 from receivables.dunning.models import DunningLevel, DunningNotice, DunningNoticeLine, DunningRun
@@ -53,7 +62,11 @@ __all__ = [
     "BankStatementLine",
     "BankStatementLineEvent",
     "CashDiscount",
+    "CheckoutSession",
     "CollectorAssignment",
+    "DirectDebitItem",
+    "DirectDebitItemEvent",
+    "DirectDebitRun",
     "Dispute",
     "DisputeEvent",
     "DisputeLine",
@@ -61,6 +74,8 @@ __all__ = [
     "DunningNotice",
     "DunningNoticeLine",
     "DunningRun",
+    "Mandate",
+    "MandateEvent",
     "OpenItemDay",
     "OpenItemDueDay",
     "Payment",
@@ -71,6 +86,7 @@ __all__ = [
     "PromiseEvent",
     "PromiseInvoice",
     "ReceivableEntry",
+    "RiskScore",
     "WriteOff",
 ]
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from types import EllipsisType
 from typing import TYPE_CHECKING
 
 from django.db.models import (
@@ -137,41 +138,74 @@ def open_items(invoices: Iterable[Invoice]) -> list[OpenInvoice]:
     ]
 
 
+def _discount_open(
+    discount_amount: Decimal, amount_discounted: Decimal, amount_credited: Decimal
+) -> Decimal | EllipsisType | None:
+    """The invoice's own cash discount while it is open to take; None when there is none (or it
+    was taken); `...` when credit notes changed what it bills (recomputed from its parts)."""
+    if discount_amount <= 0 or amount_discounted > 0:
+        return None
+    return ... if amount_credited > 0 else discount_amount
+
+
 def discounts_open(invoices: Iterable[Invoice]) -> dict[int, Decimal]:
     """The cash discount each invoice would still take if settled now: its own figure, or, once
     credit notes changed what it bills at each rate, the figure recomputed (one batch of queries
     for those only); nothing once a discount was taken."""
     result, credited = {}, []
     for invoice in invoices:
-        if invoice.discount_amount <= 0 or invoice.amount_discounted > 0:
-            continue
-        if invoice.amount_credited > 0:
+        discount = _discount_open(invoice.discount_amount, invoice.amount_discounted, invoice.amount_credited)
+        if discount is ...:
             credited.append(invoice.pk)
-        else:
-            result[invoice.pk] = invoice.discount_amount
+        elif discount is not None:
+            result[invoice.pk] = discount
     for pk, parts in invoice_discount_parts(invoice_ids=credited).items():
         result[pk] = discount_total(parts)
     return result
 
 
 def open_items_of(*, customer_id: int) -> list[OpenInvoice]:
-    """A customer's open invoices as the allocation proposal takes them."""
-    return open_items(
+    """A customer's open invoices as the allocation proposal takes them: plain rows (a customer
+    may have thousands open; model instances cost ten times more), the discount batch after."""
+    rows = list(
         invoice_rows()
         .filter(customer_id=customer_id, balance__gt=0)
         .annotate(disputed=open_disputed_subquery())
-        .only(
+        .values_list(
             "pk",
             "number",
             "due_date",
             "issue_date",
             "balance",
+            "disputed",
             "discount_amount",
             "amount_discounted",
             "amount_credited",
             "discount_due_date",
         )
     )
+    discounts, credited = {}, []
+    for pk, *_, discount_amount, amount_discounted, amount_credited, _due in rows:
+        discount = _discount_open(discount_amount, amount_discounted, amount_credited)
+        if discount is ...:
+            credited.append(pk)
+        elif discount is not None:
+            discounts[pk] = discount
+    for pk, parts in invoice_discount_parts(invoice_ids=credited).items():
+        discounts[pk] = discount_total(parts)
+    return [
+        OpenInvoice(
+            invoice_id=pk,
+            number=number,
+            due_date=due_date,
+            issue_date=issue_date,
+            balance=balance,
+            disputed=disputed or ZERO,
+            discount=discounts.get(pk, ZERO),
+            discount_due_date=discount_due_date,
+        )
+        for pk, number, due_date, issue_date, balance, disputed, *_, discount_due_date in rows
+    ]
 
 
 def disputed_amounts(*, invoice_ids: list[int]) -> dict[int, Decimal]:

@@ -6,6 +6,7 @@ app_name = "receivables"
 urlpatterns = [
     path("", include("receivables.cash.urls")),
     path("", include("receivables.collections.urls")),
+    path("", include("receivables.directdebit.urls")),
     path("", include("receivables.disputes.urls")),
     path("", include("receivables.bank.urls")),
     path("", include("receivables.dunning.urls")),

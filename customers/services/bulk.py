@@ -5,6 +5,7 @@ each of them."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +17,9 @@ from django.utils import timezone
 from customers.errors import CustomerErrorCode
 from customers.models import Customer
 from customers.services import _fields_clean, default_credit_limit
+from o2c import locks
 from o2c.errors import DomainError, KernelErrorCode
+from o2c.events import event_emit_many
 from o2c.parsing import text_check
 
 _MAX_LENGTHS = {"code": 30, "name": 200, "email": 254, "vat_number": 30}
@@ -119,3 +122,23 @@ def customers_import(*, rows: list[dict[str, Any]], batch_size: int = 2000) -> t
     if changed:
         Customer.objects.bulk_update(changed, [*sorted(changed_fields), "updated_at"], batch_size=batch_size)
     return len(new), len(rows) - len(new)
+
+
+@transaction.atomic
+def customers_block(*, customer_ids: Iterable[int]) -> list[Customer]:
+    """Block the customers not blocked yet (a batch job's: the dunning run's blocking level), as
+    `customer_update(blocked=True)` does one by one: their rows locked, one UPDATE (the row
+    triggers write the audit trail), `customer.updated` told for each. The ones blocked now."""
+    customers = [
+        customer for customer in locks.customers_lock(customer_ids=customer_ids) if not customer.blocked
+    ]
+    if not customers:
+        return []
+    now = timezone.now()
+    Customer.objects.filter(pk__in=[customer.pk for customer in customers]).update(
+        blocked=True, updated_at=now
+    )
+    for customer in customers:
+        customer.blocked, customer.updated_at = True, now
+    event_emit_many("customer.updated", customers, fields=["blocked"])
+    return customers

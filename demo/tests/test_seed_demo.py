@@ -5,7 +5,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from receivables.collections.models import Activity, CollectorAssignment, Promise
+from customers.models import Customer
+from receivables.collections.models import Activity, CollectorAssignment, Promise, RiskScore
 from receivables.collections.worklist import worklist
 from tests.books import assert_books_in_step
 
@@ -21,7 +22,9 @@ def test_the_demo_data_is_seeded_once_and_the_worklist_has_a_call_to_make():
         == counts
         == (1, 1, 2)
     )
-    assert [row.customer_code for row in worklist(as_of=timezone.localdate())] == ["C0003"]
+    rows = worklist(as_of=timezone.localdate())
+    assert [row.customer_code for row in rows] == ["C0003"]
+    assert rows[0].risk_score is not None and RiskScore.objects.count() == Customer.objects.count()
     assert Promise.objects.get().status == "open"
     assert_books_in_step()
 

@@ -168,6 +168,14 @@ class CreditNoteOut(serializers.ModelSerializer):
     lines = CreditNoteLineOut(many=True)
     order = serializers.IntegerField(source="invoice.order_id", allow_null=True)
     dispute = serializers.SerializerMethodField(help_text="the dispute it resolves")
+    returns = serializers.SerializerMethodField(help_text="the returns (RMA) whose receipt issued it")
+    amount_on_account = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=2,
+        read_only=True,
+        help_text="the part beyond what was open on the invoice, given back to the customer as "
+        "unapplied cash of the payments that paid it (apply or refund it there)",
+    )
 
     class Meta:
         model = CreditNote
@@ -187,9 +195,14 @@ class CreditNoteOut(serializers.ModelSerializer):
             "total",
             "exchange_rate",
             "total_base",
+            "amount_on_account",
             "lines",
+            "returns",
             "emailed_at",
         ]
 
     def get_dispute(self, note) -> int | None:
         return next((dispute.pk for dispute in note.disputes.all()), None)
+
+    def get_returns(self, note) -> list[int]:
+        return sorted(rma.pk for rma in note.returns.all())

@@ -280,7 +280,7 @@ def test_a_full_credit_note_credits_the_open_balance(client, make_user, invoice)
 @pytest.mark.parametrize(
     ("data", "error"),
     [
-        ({"mode": "amount", "amount": "102.31"}, "Only 102.30 EUR remains open"),
+        ({"mode": "amount", "amount": "102.31"}, "At most 102.30 EUR can be credited"),
         ({"mode": "amount", "amount": ""}, "Enter the amount to credit."),
         ({"mode": "amount", "amount": "0"}, "The amount to credit must be positive."),
         ({"mode": "lines", "quantity_WIDGET": "6"}, "Only 5 is not yet credited."),

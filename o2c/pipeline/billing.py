@@ -19,7 +19,8 @@ from o2c.money import ZERO
 from orders import services as orders
 from receivables import selectors as receivables_selectors
 from receivables import services as receivables
-from receivables.cash.services import DiscountOutcome
+from receivables.cash import selectors as cash_selectors
+from receivables.cash.services import DiscountOutcome, credit_note_on_account
 from receivables.disputes import selectors as dispute_selectors
 from receivables.disputes import services as disputes
 from receivables.models import Dispute
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from fulfillment.models import Shipment
     from invoicing.models import CreditNote, Invoice
     from orders.models import SalesOrder
+    from receivables.models import Payment
 
 
 def invoice_issue(
@@ -54,6 +56,13 @@ def invoice_lock(*, invoice_id: int) -> Invoice:
             locks.order_lock(order_id=row["order_id"])
         locks.customer_share_lock(customer_id=row["customer_id"])
     return locks.invoice_lock(invoice_id=invoice_id)
+
+
+def invoice_payments_lock(*, invoice_ids: Iterable[int]) -> dict[int, Payment]:
+    """The payments applied to these invoices (locked: invoices first, then payments), which a
+    credit note beyond the open balance gives money back to (decision 0063)."""
+    payment_ids = cash_selectors.payments_applied_to(invoice_ids=invoice_ids)
+    return {payment.pk: payment for payment in locks.payments_lock(payment_ids=payment_ids)}
 
 
 def orders_settle(*, order_ids: Iterable[int | None], on: date, reference: str, by: User | None) -> None:
@@ -128,16 +137,21 @@ def credit_note_issue(
     open-item ledger and the order's payment status follows. On an invoice with an open dispute
     it is linked to the dispute (which it resolves as credited; without lines or an amount it
     credits what the dispute names) or confirmed unrelated, so nobody is credited twice."""
-    invoice = invoice_lock(invoice_id=invoice_id)  # the invoice before its disputes
+    invoice = invoice_lock(invoice_id=invoice_id)  # the invoice, its payments, then its disputes
+    payments = invoice_payments_lock(invoice_ids=[invoice_id])
     if dispute_id is None:
         disputes.disputes_check_none_open(invoice_id=invoice_id, confirm_unrelated=confirm_unrelated)
-        return credit_note_create(invoice=invoice, reason=reason, lines=lines, amount=amount, by=by)
+        return credit_note_create(
+            invoice=invoice, reason=reason, lines=lines, amount=amount, payments=payments, by=by
+        )
     disputes.dispute_check_of_invoice(dispute_id=dispute_id, invoice_id=invoice_id)
     dispute = locks.dispute_lock(dispute_id=dispute_id)  # after the invoice
     disputes.dispute_check_open(dispute=dispute, field="dispute")
     if lines is None and amount is None:
         lines, amount = dispute_credit(dispute=dispute)
-    note = credit_note_create(invoice=invoice, reason=reason, lines=lines, amount=amount, by=by)
+    note = credit_note_create(
+        invoice=invoice, reason=reason, lines=lines, amount=amount, payments=payments, by=by
+    )
     disputes.dispute_close(
         dispute=dispute,
         outcome=Dispute.Status.CREDITED,
@@ -154,12 +168,16 @@ def credit_note_create(
     reason: str,
     lines: list[invoicing.CreditLineInput] | None,
     amount: Decimal | None,
+    payments: dict[int, Payment],
     by: User | None,
 ) -> CreditNote:
-    """A credit note on `invoice`, locked by the caller (`invoice_lock`): the note, its open item,
-    the order's payment status."""
+    """A credit note on `invoice`, locked by the caller (`invoice_lock`) with the payments applied
+    to it (`invoice_payments_lock`): the note, its open item, the part beyond the open balance
+    back to those payments as the customer's unapplied cash, the order's payment status. The one
+    path of every credit note: by hand, resolving a dispute, receiving a return."""
     note = invoicing.credit_note_create(invoice=invoice, reason=reason, lines=lines, amount=amount, by=by)
     receivables.receivable_record_credit_note(credit_note=note)
+    credit_note_on_account(credit_note=note, payments=payments, by=by)
     orders_settle(order_ids=[note.invoice.order_id], on=note.issue_date, reference=note.number, by=by)
     return note
 

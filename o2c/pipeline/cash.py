@@ -1,6 +1,6 @@
 """The cash phase: payments recorded, applied, reversed and refunded, from the clerk, a payment
 provider's notification or a bank statement line; then the customer's held orders are checked
-again."""
+again, and once the transaction commits a worker stores the customer's risk score again."""
 
 from __future__ import annotations
 
@@ -26,7 +26,11 @@ from receivables.bank import services as bank_services
 from receivables.cash import selectors as cash_selectors
 from receivables.cash import services as cash
 from receivables.cash.errors import CashErrorCode
-from receivables.models import Payment
+from receivables.collections import services as collections
+from receivables.collections import tasks as collections_tasks
+from receivables.directdebit import services as direct_debit
+from receivables.directdebit.return_codes import MANDATE_ENDING, reason_in_words
+from receivables.models import BankStatementLine, DirectDebitItem, Payment
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -72,6 +76,28 @@ def _customer_cash_lock(
         held = order_selectors.held_order_ids(customer_id=customer_id)
         for warehouse_id, product_ids in order_selectors.stock_products_by_warehouse(order_ids=held).items():
             inventory.stock_levels_lock(product_ids=product_ids, warehouse_id=warehouse_id)
+
+
+class _RiskRefresh:
+    """The on-commit callback that asks a worker to store a customer's risk score again."""
+
+    def __init__(self, customer_id: int):
+        self.customer_id = customer_id
+
+    def __call__(self) -> None:
+        collections_tasks.risk_scores_refresh.delay([self.customer_id])
+
+
+def _risk_refresh_after_commit(*, customer_id: int) -> None:
+    """A payment moved the customer's history: its risk score is stored again by a worker after
+    commit (never in the payment's transaction; once per customer and transaction; decision 0067)."""
+    pending = transaction.get_connection().run_on_commit
+    if any(
+        isinstance(callback, _RiskRefresh) and callback.customer_id == customer_id
+        for _, callback, _ in pending
+    ):
+        return
+    transaction.on_commit(_RiskRefresh(customer_id), robust=True)
 
 
 def _cash_order_ids(*, customer_id: int, invoice_ids: Iterable[int]) -> set[int]:
@@ -140,6 +166,7 @@ def payment_record(
         by=by,
     )
     held_orders_recheck(customer_id=customer_id, by=by)
+    _risk_refresh_after_commit(customer_id=customer_id)
     return payment
 
 
@@ -164,6 +191,7 @@ def payment_apply(
         by=by,
     )
     held_orders_recheck(customer_id=payment.customer_id, by=by)
+    _risk_refresh_after_commit(customer_id=payment.customer_id)
     return payment
 
 
@@ -191,6 +219,7 @@ def payment_reverse(*, payment_id: int, reason: str, by: User | None = None) -> 
         reference=payment.number,
         by=by,
     )
+    _risk_refresh_after_commit(customer_id=payment.customer_id)
     return payment
 
 
@@ -234,6 +263,10 @@ def bank_line_record(*, line_id: int, by: User | None = None) -> Payment | None:
     line = locks.bank_line_lock(line_id=line_id)
     if line.payment_id or line.status != line.Status.CONFIRMED:
         return None
+    if line.match_reason == line.Reason.DIRECT_DEBIT:
+        return _direct_debits_collected(line=line, by=by)
+    if line.match_reason == line.Reason.DIRECT_DEBIT_RETURN:
+        return _direct_debits_returned(line=line, by=by)
     payment = payment_record(
         customer_id=line.customer_id,  # type: ignore[arg-type]  # a confirmed line has its customer
         amount=line.amount,
@@ -256,3 +289,94 @@ def bank_line_record(*, line_id: int, by: User | None = None) -> Payment | None:
     )
     bank_services.bank_line_link_payment(line=line, payment=payment, by=by)
     return payment
+
+
+def _direct_debits_collected(*, line: BankStatementLine, by: User | None) -> Payment | None:
+    """A credit of direct-debit collections (receivables/directdebit/matching.py): a payment per
+    collection, applied to its invoice, each collection settled by it. Returns the first."""
+    invoice_ids = [int(item["invoice"]) for item in line.allocations]
+    items = direct_debit.items_for_line(invoice_ids=invoice_ids, statuses=(DirectDebitItem.Status.PENDING,))
+    if len(items) != len(invoice_ids) or sum(i.amount for i in items) != line.amount:
+        raise Conflict(
+            "the direct debits of this line are no longer all pending for its amount; match it by hand",
+            code=KernelErrorCode.CONCURRENT_CHANGE,
+        )
+    where = f"bank statement {line.statement.file_name}, line {line.line_no}"
+    payments = []
+    for item in items:
+        payment = payment_record(
+            customer_id=item.customer_id,
+            amount=item.amount,
+            currency=item.currency,
+            received_on=line.booking_date,
+            reference=item.end_to_end_id,
+            method=Payment.Method.DIRECT_DEBIT,
+            allocations=[
+                cash.AllocationInput(
+                    invoice_id=item.invoice_id,
+                    amount=item.amount,
+                    reason=BankStatementLine.Reason.DIRECT_DEBIT,  # the allocation reason of the same name
+                )
+            ],
+            confirm_duplicate=True,  # the end-to-end id identifies it
+            source=Payment.Source.BANK_STATEMENT,
+            note=f"direct debit {item.end_to_end_id}, {where}",
+            by=by,
+        )
+        direct_debit.item_settle(item=item, payment=payment, on=line.booking_date, note=where, by=by)
+        payments.append(payment)
+    if len(payments) == 1:
+        bank_services.bank_line_link_payment(line=line, payment=payments[0], by=by)
+    else:
+        bank_services.bank_line_recorded(
+            line=line,
+            note=f"recorded as {len(payments)} direct-debit payments: {', '.join(p.number for p in payments)}",
+            by=by,
+        )
+    return payments[0]
+
+
+def _direct_debits_returned(*, line: BankStatementLine, by: User | None) -> Payment | None:
+    """A returned direct debit: each collection it names returned with the bank's reason (its
+    payment reversed, so the invoice is open again), its mandate revoked when the reason ends it,
+    and the customer on the collector's worklist today (a note with a follow-up today).
+    Returns the last payment reversed (None when the debit came back before it was recorded)."""
+    invoice_ids = [int(item["invoice"]) for item in line.allocations]
+    items = direct_debit.items_for_line(
+        invoice_ids=invoice_ids, statuses=(DirectDebitItem.Status.PENDING, DirectDebitItem.Status.SETTLED)
+    )
+    if not items:
+        raise Conflict(
+            "the direct debits this line returns are returned already or unknown",
+            code=KernelErrorCode.CONCURRENT_CHANGE,
+        )
+    where = f"bank statement {line.statement.file_name}, line {line.line_no}"
+    reversed_payment = None
+    notes = []
+    for item in items:
+        words = reason_in_words(line.return_code)
+        if item.payment_id is not None:
+            reversed_payment = payment_reverse(
+                payment_id=item.payment_id,
+                reason=f"direct debit {item.end_to_end_id} returned: {words}",
+                by=by,
+            )
+        direct_debit.item_return(item=item, code=line.return_code, on=line.booking_date, note=where, by=by)
+        invoice_number = (
+            invoicing_selectors.invoice_rows().values_list("number", flat=True).get(pk=item.invoice_id)
+        )
+        note = (  # the reason first: the worklist shows the first 80 characters
+            f"Direct debit returned: {words}. {item.end_to_end_id} of {invoice_number} "
+            f"({item.amount} {item.currency}); the invoice is open again"
+            + ("; the mandate is revoked." if item.return_code in MANDATE_ENDING else ".")
+        )
+        collections.activity_log(
+            customer_id=item.customer_id,
+            kind="note",
+            note=note,
+            follow_up_on=timezone.localdate(),
+            by=by,
+        )
+        notes.append(f"{item.end_to_end_id} {words}")
+    bank_services.bank_line_recorded(line=line, note=f"direct debit returned: {'; '.join(notes)}", by=by)
+    return reversed_payment

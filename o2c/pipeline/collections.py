@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from o2c import locks
-from o2c.pipeline.billing import credit_note_create, dispute_credit, invoice_lock, invoices_settle
+from o2c.pipeline.billing import (
+    credit_note_create,
+    dispute_credit,
+    invoice_lock,
+    invoice_payments_lock,
+    invoices_settle,
+)
 from receivables.cash import services as cash
 from receivables.disputes import selectors as dispute_selectors
 from receivables.disputes import services as disputes
@@ -75,6 +81,7 @@ def dispute_resolve(
     the customer-facing message."""
     invoice_id = dispute_selectors.dispute_list().values_list("invoice_id", flat=True).get(pk=dispute_id)
     invoice = invoice_lock(invoice_id=invoice_id)
+    payments = invoice_payments_lock(invoice_ids=[invoice_id])  # before the dispute (o2c/locks.py)
     dispute = locks.dispute_lock(dispute_id=dispute_id)
     status = disputes.dispute_outcome_clean(outcome)
     disputes.dispute_check_open(dispute=dispute)
@@ -86,6 +93,7 @@ def dispute_resolve(
             reason=disputes.dispute_credit_note_reason(dispute=dispute, customer_message=customer_message),
             lines=lines,
             amount=amount,
+            payments=payments,
             by=by,
         )
     return disputes.dispute_close(dispute=dispute, outcome=status, note=note, credit_note=credit_note, by=by)

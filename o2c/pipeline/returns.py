@@ -13,7 +13,7 @@ from inventory import services as inventory
 from invoicing import selectors as invoicing_selectors
 from invoicing import services as invoicing
 from o2c import locks, numbering
-from o2c.pipeline.billing import credit_note_create
+from o2c.pipeline.billing import credit_note_create, invoice_payments_lock
 from o2c.pipeline.fulfilment import backorders_allocate
 from orders import selectors as order_selectors
 from orders import services as orders
@@ -46,7 +46,8 @@ def return_receive(
     invoice that billed the goods, then backorders served from the returned stock.
 
     Locks in the order of o2c/locks.py: the order and the orders waiting for the products (one
-    pk-ordered batch), the return, the customer (key share), the invoices, the stock levels, the
+    pk-ordered batch), the return, the customer (key share), the invoices, their payments (a credit
+    beyond an invoice's balance goes back to them: decision 0063), the stock levels, the
     credit-note series (before the journal's, which the cost entry takes first)."""
     header = return_selectors.return_get(return_id=return_id)
     product_ids = sorted({line.product_id for line in header.lines.all()})
@@ -59,6 +60,7 @@ def return_receive(
     billing = invoicing_selectors.invoice_lines_billing(order_line_ids=order_line_ids)
     invoice_ids = {left.line.invoice_id for lefts in billing.values() for left in lefts}
     invoices = {invoice.pk: invoice for invoice in locks.invoices_lock(invoice_ids=invoice_ids)}
+    payments = invoice_payments_lock(invoice_ids=invoice_ids)  # a credit beyond the balance (0063)
     inventory.stock_levels_lock(product_ids=product_ids, warehouse_id=rma.warehouse_id)
     numbering.number_series_hold(series="credit_note", on=timezone.localdate())
 
@@ -85,6 +87,7 @@ def return_receive(
                 reason=f"Return {rma.number}: {rma.reason}",
                 lines=credit_lines,
                 amount=None,
+                payments=payments,
                 by=by,
             )
         )

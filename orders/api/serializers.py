@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -91,6 +92,8 @@ class OrderOut(serializers.ModelSerializer):
     invoices = serializers.SerializerMethodField()
     credit_notes = serializers.SerializerMethodField()
     payments = serializers.SerializerMethodField()
+    returns = serializers.SerializerMethodField(help_text="its returns (RMA)")
+    quotation = serializers.SerializerMethodField(help_text="the quotation it was accepted from")
 
     class Meta:
         model = SalesOrder
@@ -123,10 +126,21 @@ class OrderOut(serializers.ModelSerializer):
             "invoices",
             "credit_notes",
             "payments",
+            "returns",
+            "quotation",
         ]
 
     def get_shipments(self, order) -> list[int]:
         return sorted(shipment.pk for shipment in order.shipments.all())
+
+    def get_returns(self, order) -> list[int]:
+        return sorted(rma.pk for rma in order.returns.all())
+
+    def get_quotation(self, order) -> int | None:
+        try:
+            return order.quotation.pk
+        except ObjectDoesNotExist:
+            return None
 
     def get_invoices(self, order) -> list[int]:
         return sorted(invoice.pk for invoice in order.invoices.all())

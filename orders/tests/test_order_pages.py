@@ -149,3 +149,34 @@ def test_only_sales_act_on_orders(client, make_user, warehouse, widget, role):
     assert client.get(reverse("orders:edit", args=[order.pk])).status_code == 403
     order.refresh_from_db()
     assert order.status == SalesOrder.Status.DRAFT
+
+
+def test_a_deep_page_and_the_estimated_count_show_the_same_orders(
+    client, make_user, warehouse, widget, monkeypatch, django_assert_max_num_queries
+):
+    """Past `DEFERRED_JOIN_FROM` rows a page reads its ids from the ordering index, then those
+    orders; unfiltered, past `ESTIMATE_FROM` rows the header says "about" the planner's count
+    (decision 0069). Both forced here on three orders."""
+    from o2c import tables
+
+    login(client, make_user, "finance")
+    customers = [a_customer(f"D{index}") for index in range(3)]
+    for index, buyer in enumerate(customers):
+        place(buyer, warehouse, widget, str(index + 1), submit=index == 1)
+    url = reverse("orders:list")
+    plain = [order.pk for order in client.get(url, {"sort": "-total"}).context["page"]]
+    monkeypatch.setattr(tables, "DEFERRED_JOIN_FROM", 0)
+    monkeypatch.setattr(tables, "ESTIMATE_FROM", 0)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE orders_salesorder")
+        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = 'orders_salesorder'::regclass")
+        (estimate,) = cursor.fetchone()
+    with django_assert_max_num_queries(9):
+        response = client.get(url, {"sort": "-total"})
+    assert [order.pk for order in response.context["page"]] == plain and len(plain) == 3
+    assert response.context["table"].paginator.estimated is (estimate >= 0)
+    if estimate >= 0:
+        assert f"about {estimate} order" in response.content.decode()
+    filtered = client.get(url, {"customer": "D1"})
+    assert filtered.context["table"].paginator.estimated is False
+    assert [order.customer.code for order in filtered.context["page"]] == ["D1"]

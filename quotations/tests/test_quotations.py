@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.utils import timezone
 
 from o2c import pipeline
@@ -143,7 +144,7 @@ def test_entry_refusals_name_the_field(world):
     assert not Quotation.objects.exists()
 
 
-def test_conversion_in_the_sales_report(world, api_client_for):
+def test_conversion_in_the_sales_report(world, api_client_for, make_user):
     """Of 3 decided quotations 1 was accepted: 33.3 %; by value 100.00 of 180.00: 55.6 %."""
     customer = a_customer(credit_limit="100000.00")
     widget, today = world["widget"], timezone.localdate()
@@ -163,7 +164,8 @@ def test_conversion_in_the_sales_report(world, api_client_for):
     services.quotation_decline(quotation_id=never_sent.pk, reason="withdrawn", by=None)  # not quoted
     assert services.quotations_expire(today=today + timedelta(days=1)) == 1
 
-    response = api_client_for("finance").get("/api/v1/reports/sales/", {"start": today, "end": today})
+    finance = api_client_for("finance")
+    response = finance.get("/api/v1/reports/sales/", {"start": today, "end": today})
     assert response.status_code == 200, response.content
     assert response.json()["quotations"] == {
         "quoted_count": 4,
@@ -179,6 +181,27 @@ def test_conversion_in_the_sales_report(world, api_client_for):
         "conversion_rate": "33.3",
         "value_conversion_rate": "55.6",
     }
+    # The same figures as CSV (API and page, `table=quotations`) and as a table on the page.
+    csv_text = finance.get(
+        "/api/v1/reports/sales/", {"start": today, "end": today, "format": "csv", "table": "quotations"}
+    ).content.decode()
+    assert csv_text.splitlines() == [
+        "outcome,count,net_value",
+        "quoted,4,200.00",
+        "sent,1,20.00",
+        "accepted,1,100.00",
+        "declined,1,50.00",
+        "expired,1,30.00",
+        "conversion_rate_percent,33.3,55.6",
+    ]
+    client = Client()
+    client.force_login(make_user("finance", "page-user"))
+    page = client.get(
+        "/reports/sales/", {"start": today, "end": today, "table": "quotations", "export": "csv"}
+    )
+    assert b"".join(page.streaming_content).decode().splitlines() == csv_text.splitlines()
+    html = client.get("/reports/sales/", {"start": today, "end": today}).content.decode()
+    assert 'data-testid="quotation-rate">33.3 %' in html and 'data-testid="export-quotations"' in html
 
 
 def test_domain_events_and_their_webhook_payload(world, monkeypatch):

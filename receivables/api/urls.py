@@ -6,8 +6,10 @@ urlpatterns = [
     path("", include("receivables.bank.api.urls")),
     path("", include("receivables.cash.api.urls")),
     path("", include("receivables.collections.api.urls")),
+    path("", include("receivables.directdebit.api.urls")),
     path("", include("receivables.disputes.api.urls")),
     path("", include("receivables.dunning.api.urls")),
+    path("", include("receivables.paynow.api.urls")),
     path("", include("receivables.statements.api.urls")),
     path("", include("receivables.revaluation.api.urls")),
 ]

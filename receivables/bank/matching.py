@@ -33,6 +33,7 @@ from receivables.cash.allocation import (
     referenced,
 )
 from receivables.cash.models import AllocationReason
+from receivables.directdebit.matching import direct_debit_matches
 from receivables.selectors import open_disputed_subquery, open_items
 
 Line = BankStatementLine.Status
@@ -94,8 +95,14 @@ def lines_match(lines: list[StatementLine]) -> list[Match]:
     reference names, else the customer whose code is in the reference or whose name is the
     counterparty, else the one open invoice whose balance is exactly the amount. The amount is
     spread by allocation_propose over that customer's open invoices, what earlier lines of the
-    statement took already left out."""
-    credits = [index for index, line in enumerate(lines) if line.amount > 0 and not line.reversal]
+    statement took already left out. Direct-debit collections and their returns are recognised
+    first, by their own rule (receivables/directdebit/matching.py)."""
+    direct = {index: Match(**fields) for index, fields in direct_debit_matches(lines).items()}
+    credits = [
+        index
+        for index, line in enumerate(lines)
+        if line.amount > 0 and not line.reversal and index not in direct
+    ]
     numbers = {index: _invoice_numbers_in(lines[index].reference) for index in credits}
     invoices = {
         invoice["number"]: invoice
@@ -134,7 +141,7 @@ def lines_match(lines: list[StatementLine]) -> list[Match]:
             ]
             found[index] = _match_by_amount(line, candidates)
     _propose(lines, found)
-    return [found.get(index) or _ignored(lines[index]) for index in range(len(lines))]
+    return [direct.get(index) or found.get(index) or _ignored(lines[index]) for index in range(len(lines))]
 
 
 def _ignored(line: StatementLine) -> Match:

@@ -102,6 +102,8 @@ class MatchReason(models.TextChoices):
     DEBIT = "debit", "A debit, not a customer payment"
     REVERSAL = "reversal", "A reversal, not a customer payment"
     DUPLICATE = "duplicate", "Imported before"
+    DIRECT_DEBIT = AllocationReason.DIRECT_DEBIT.value, "Direct-debit collection (end-to-end id)"
+    DIRECT_DEBIT_RETURN = "direct_debit_return", "Returned direct debit"
 
 
 class BankStatementLine(models.Model):
@@ -124,6 +126,7 @@ class BankStatementLine(models.Model):
     counterparty = models.CharField(max_length=200, blank=True)
     counterparty_account = models.CharField(max_length=50, blank=True)
     bank_reference = models.CharField(max_length=100, blank=True)  # the bank's own id when it gives one
+    return_code = models.CharField(max_length=10, blank=True)  # a returned direct debit's reason (CAMT)
     fingerprint = models.CharField(max_length=64, unique=True)  # the same line in another file is the same
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.UNMATCHED)
     customer = models.ForeignKey(

@@ -129,6 +129,7 @@ class AllocationReason(models.TextChoices):
     OLDEST_DUE = "oldest_due", "Oldest due first"
     AMOUNT_MATCHES_ONE_INVOICE = "amount_matches_one_invoice", "Amount matches this invoice only"
     MANUAL = "manual", "Chosen by hand"
+    DIRECT_DEBIT = "direct_debit", "Collected by direct debit"
 
 
 class Allocation(models.Model):

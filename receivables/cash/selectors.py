@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -11,6 +12,7 @@ from django.db.models import Prefetch, QuerySet
 
 from receivables.cash.allocation import Proposed, allocation_explain
 from receivables.cash.models import Allocation, Payment, WriteOff
+from receivables.models import ReceivableEntry
 from receivables.selectors import open_items_of
 
 if TYPE_CHECKING:
@@ -35,6 +37,38 @@ def payment_list(*, filters: dict[str, Any] | None = None) -> QuerySet[Payment]:
 
 def payment_get(*, payment_id: int) -> Payment:
     return payment_list().get(pk=payment_id)
+
+
+def payments_applied_to(*, invoice_ids: Iterable[int]) -> list[int]:
+    """The payments with allocations still standing on these invoices (to lock them, 0063)."""
+    return sorted(
+        set(
+            Allocation.objects.filter(invoice_id__in=list(invoice_ids), reversed_on__isnull=True).values_list(
+                "payment_id", flat=True
+            )
+        )
+    )
+
+
+@dataclass(frozen=True)
+class PaymentBack:
+    """A payment and what a credit note gave back to it as unapplied cash."""
+
+    pk: int
+    number: str
+    amount: Decimal
+
+
+def credit_note_payments(*, credit_note_id: int) -> list[PaymentBack]:
+    """The payments a credit note gave money back to as unapplied cash (decision 0063)."""
+    rows = (
+        ReceivableEntry.objects.filter(
+            credit_note_id=credit_note_id, invoice__isnull=True, kind=ReceivableEntry.Kind.ALLOCATION_REVERSAL
+        )
+        .values_list("payment_id", "payment__number", "amount")
+        .order_by("payment_id")
+    )
+    return [PaymentBack(pk=pk, number=number, amount=-amount) for pk, number, amount in rows]
 
 
 def write_off_list(*, filters: dict[str, Any] | None = None) -> QuerySet[WriteOff]:

@@ -142,6 +142,49 @@ class CollectorAssignment(models.Model):
         return f"{self.customer_id}: {self.collector_id}"
 
 
+class RiskScore(models.Model):
+    """The customer's risk as last computed (`receivables.collections.risk`): nightly for every
+    customer and after each of its payments. The credit check, the hold queue, the worklist and
+    the customer page read this row; none computes the score (decision 0067)."""
+
+    customer = models.OneToOneField(
+        "customers.Customer", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    score = models.PositiveSmallIntegerField()
+    factors = models.JSONField(help_text="each factor's key, label, figure, points, cap and rule")
+    summary = models.CharField(max_length=200, help_text="the factors that weigh most, in words")
+    as_of = models.DateField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(score__lte=100), name="risk_score_at_most_100")]
+        indexes = [models.Index(fields=["score"], name="risk_score_by_score")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.score}"
+
+
+class CheckoutSession(models.Model):
+    """A hosted checkout a provider opened for an invoice (Stripe Checkout): what the relay of its
+    `checkout.session.completed` event compares with (decision 0067)."""
+
+    provider = models.CharField(max_length=20)
+    session_id = models.CharField(max_length=255)
+    invoice = models.ForeignKey("invoicing.Invoice", on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(**_AMOUNT)
+    currency = models.CharField(max_length=3)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "session_id"], name="checkout_session_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.session_id}"
+
+
 class ActivityEmail(models.Model):
     """The e-mail a collector sent from the worklist (decision 0066), kept with its activity: what
     was written, to whom, the statement PDF as attached, and when the outbox sent it."""

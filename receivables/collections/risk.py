@@ -14,8 +14,9 @@ Over the last 12 months of the customer's invoices settled by payment:
 | age of the relationship             | 5 under 6 months, 2 under a year              | 5       |
 
 An invoice is paid late when the payment that settled it is dated after its due date; its days
-late are the difference. Computed on demand, for any number of customers in a fixed number of
-queries.
+late are the difference. Computed for any number of customers in a fixed number of queries, and
+stored (`RiskScore`) nightly and after each payment of the customer: the credit check, the hold
+queue, the worklist and the customer page read the stored score (decision 0067).
 """
 
 from __future__ import annotations
@@ -52,6 +53,16 @@ class CustomerRisk:
     score: int
     factors: list[RiskFactor]
     method: str
+
+    def top_factors(self, n: int = 3) -> list[RiskFactor]:
+        """The factors that weigh most (points above zero), heaviest first."""
+        weighing = [factor for factor in self.factors if factor.points > 0]
+        return sorted(weighing, key=lambda factor: -factor.points)[:n]
+
+    def summary(self) -> str:
+        """The top factors in words, e.g. "Broken promises 10.0/15, Disputes 5.0/10"."""
+        top = self.top_factors()
+        return ", ".join(f"{f.label} {f.points}/{f.max_points}" for f in top) or "no factor weighs"
 
 
 def _points(value: Decimal, cap: int) -> Decimal:

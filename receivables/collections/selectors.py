@@ -12,10 +12,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce, Least
 
 from o2c.money import ZERO
-from receivables.collections.models import Activity, Promise, PromiseInvoice
+from receivables.collections.models import Activity, Promise, PromiseInvoice, RiskScore
 from receivables.models import ReceivableEntry
 from receivables.open_items.selectors import MONEY as _MONEY
 
@@ -92,3 +93,23 @@ def paid_towards(*, promise: Promise, as_of: date) -> Decimal:
 def promised_invoice_ids_open() -> QuerySet[PromiseInvoice]:
     """The invoices under an open promise (dunning leaves them alone while it is open)."""
     return PromiseInvoice.objects.filter(promise__status=Promise.Status.OPEN)
+
+
+def risk_scores_stored(*, customer_ids: list[int]) -> dict[int, RiskScore]:
+    """The stored risk of each of `customer_ids` that has been scored, in one query."""
+    return {row.customer_id: row for row in RiskScore.objects.filter(customer_id__in=customer_ids)}
+
+
+def risk_score_stored(*, customer_id: int) -> RiskScore | None:
+    return RiskScore.objects.filter(customer_id=customer_id).first()
+
+
+def risk_annotations(*, customer: int | Combinable) -> dict[str, Subquery]:
+    """`risk_score` and `risk_summary` of the customer `customer` (an id, or an `OuterRef` to one)
+    as subqueries to annotate another app's query with: the credit check reads them with its
+    settings row, the hold queue with each order, in the query it makes anyway."""
+    stored = RiskScore.objects.filter(**{"customer_id": customer})
+    return {
+        "risk_score": Subquery(stored.values("score")[:1]),
+        "risk_summary": Subquery(stored.values("summary")[:1]),
+    }

@@ -5,7 +5,7 @@ passed). A broken promise is told as `promise.broken`; its invoices go back to d
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -15,7 +15,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.utils import timezone
 
-from customers.selectors import customer_get
+from customers.selectors import customer_get, customer_ids_all
 from invoicing.selectors import invoice_rows
 from o2c.errors import DomainError, KernelErrorCode
 from o2c.events import event_emit
@@ -25,7 +25,8 @@ from o2c.roles import FINANCE, has_role
 from o2c.states import transition
 from receivables.collections import selectors
 from receivables.collections.errors import CollectionsErrorCode
-from receivables.collections.models import Activity, CollectorAssignment, Promise, PromiseInvoice
+from receivables.collections.models import Activity, CollectorAssignment, Promise, PromiseInvoice, RiskScore
+from receivables.collections.risk import customers_risk
 from receivables.selectors import invoice_ledger_balances, receivables_positions
 from receivables.services import amount_clean
 
@@ -241,3 +242,36 @@ def promises_check(*, as_of: date | None = None) -> PromisesChecked:
                 event_emit("promise.broken", promise, paid=str(paid))
                 broken += 1
     return PromisesChecked(kept=kept, broken=broken)
+
+
+RISK_CHUNK = 500  # customers scored per round of queries
+
+
+def risk_scores_refresh(*, customer_ids: Sequence[int] | None = None, as_of: date | None = None) -> int:
+    """Score the customers (all when `customer_ids` is None) and store each score with its factors
+    (`RiskScore`, one upsert per chunk of customers): what the credit check, the hold queue, the
+    worklist and the customer page read. Nightly for all, after a payment for its customer; safe
+    to repeat. Returns how many were scored."""
+    as_of = as_of or timezone.localdate()
+    ids = list(customer_ids) if customer_ids is not None else customer_ids_all()
+    scored = 0
+    for start in range(0, len(ids), RISK_CHUNK):
+        risks = customers_risk(customer_ids=ids[start : start + RISK_CHUNK], as_of=as_of)
+        rows = [
+            RiskScore(
+                customer_id=customer_id,
+                score=risk.score,
+                factors=[{**asdict(factor), "points": str(factor.points)} for factor in risk.factors],
+                summary=risk.summary()[:200],
+                as_of=as_of,
+            )
+            for customer_id, risk in risks.items()
+        ]
+        RiskScore.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["customer"],
+            update_fields=["score", "factors", "summary", "as_of", "computed_at"],
+        )
+        scored += len(rows)
+    return scored

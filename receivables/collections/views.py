@@ -20,7 +20,6 @@ from o2c.roles import FINANCE, role_required
 from receivables.cash.forms import domain_error_to
 from receivables.collections import emails, services
 from receivables.collections.forms import ActivityForm, EmailForm, PromiseForm
-from receivables.collections.risk import customers_risk
 from receivables.collections.worklist import reminders_tomorrow, worklist
 
 
@@ -29,8 +28,6 @@ def _page(request, *, failed: int | None = None, activity=None, promise=None):
     today = timezone.localdate()
     tomorrow = reminders_tomorrow(as_of=today)
     rows = worklist(as_of=today, owner_id=owner, tomorrow=tomorrow)
-    risks = customers_risk(customer_ids=[row.customer_id for row in rows], as_of=today)
-    scores = {customer_id: risk.score for customer_id, risk in risks.items()}
     forms = {
         row.customer_id: (
             activity
@@ -45,7 +42,7 @@ def _page(request, *, failed: int | None = None, activity=None, promise=None):
     return render(
         request,
         "receivables/collections/worklist.html",
-        {"rows": [(row, scores[row.customer_id], *forms[row.customer_id]) for row in rows], "today": today,
+        {"rows": [(row, *forms[row.customer_id]) for row in rows], "today": today,
          "mine": bool(owner), "failed": failed, "tomorrow": tomorrow},
         status=400 if failed else 200,
     )  # fmt: skip

@@ -6,11 +6,15 @@ The ranking is meant to be read, not trusted blindly (decision 0059):
    nothing was logged since): the collector said they would call;
 2. customers with a broken promise not followed up since it broke;
 3. then every customer with overdue money (past due, not in dispute, not under an open
-   promise), by that amount weighted by age: amount × (1 + days the oldest is overdue / 30).
+   promise, not in a direct-debit collection pending), by that amount weighted by age:
+   amount × (1 + days the oldest is overdue / 30).
+
+A returned direct debit logs a note with a follow-up today, so its customer comes first (1).
 
 Within a tier, the weighted overdue amount decides. A customer drops off the list for the day once
 an activity is logged for it today (unless that activity asks for a follow-up today). `owner` keeps the customers of one collector. A reminder
-level due tomorrow (the dunning run's preview) is said as a reason too. Each customer's figures
+level due tomorrow (the dunning run's preview) is said as a reason too; each row carries the
+customer's stored risk score and its top factors (shown, not ranked by). Each customer's figures
 are read in a fixed number of queries for the whole list.
 """
 
@@ -27,7 +31,8 @@ from customers.selectors import customer_list
 from invoicing.selectors import invoice_rows
 from o2c.money import ZERO, ZERO_CENTS, round_money
 from receivables.collections.models import Activity, CollectorAssignment, Promise
-from receivables.collections.selectors import promised_invoice_ids_open
+from receivables.collections.selectors import promised_invoice_ids_open, risk_scores_stored
+from receivables.directdebit.selectors import pending_collections
 from receivables.dunning.selectors import DueNotice, collection_pending, dunning_preview
 from receivables.open_items.selectors import disputed_capped
 from receivables.selectors import open_disputed_subquery
@@ -49,6 +54,8 @@ class WorklistRow:
     oldest_days_overdue: int
     weight: Decimal
     reasons: list[str] = field(default_factory=list)
+    risk_score: int | None = None  # the stored score (decision 0067); None: not scored yet
+    risk_summary: str = ""
 
 
 def _overdue_by_customer(as_of: date, customer_ids: list[int] | None) -> dict[int, dict[str, Any]]:
@@ -124,6 +131,12 @@ def worklist(
             last = last_logged.get(promise.customer_id)
             if last is None or last.date() <= promise.settled_on:  # nobody called since it broke
                 broken.setdefault(promise.customer_id, []).append(promise)
+    collecting = dict(
+        pending_collections()
+        .values("customer_id")
+        .annotate(total=Sum("amount"))
+        .values_list("customer_id", "total")
+    )
     due_tomorrow = {
         notice.customer_id: notice.level
         for notice in (reminders_tomorrow(as_of=as_of) if tomorrow is None else tomorrow)
@@ -134,6 +147,7 @@ def worklist(
     if owned is not None:
         wanted &= set(owned)
     customers = {c.pk: c for c in customer_list().filter(pk__in=wanted)}
+    risks = risk_scores_stored(customer_ids=list(customers))
     rows = []
     for customer_id, customer in customers.items():
         figures = overdue.get(customer_id)
@@ -150,6 +164,8 @@ def worklist(
             oldest_days_overdue=days,
             weight=round_money(amount * (1 + Decimal(days) / 30)),
         )
+        if customer_id in risks:
+            row.risk_score, row.risk_summary = risks[customer_id].score, risks[customer_id].summary
         follow_up = follow_ups.get(customer_id)
         if follow_up:
             row.tier = TIER_FOLLOW_UP
@@ -168,6 +184,10 @@ def worklist(
             )
         if customer_id in promised_open:
             row.reasons.append(f"{promised_open[customer_id]} {customer.currency} promised (not counted)")
+        if customer_id in collecting:
+            row.reasons.append(
+                f"{collecting[customer_id]} {customer.currency} in a direct-debit collection pending (not counted)"
+            )
         if customer_id in due_tomorrow:
             row.reasons.append(f"reminder '{due_tomorrow[customer_id].name}' due tomorrow")
         rows.append(row)

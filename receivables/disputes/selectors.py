@@ -49,9 +49,10 @@ class DisputeCredit:
 
 def dispute_credit(*, dispute: Dispute) -> DisputeCredit:
     """What a credit note resolving `dispute` credits: the lines it names at their own tax rates
-    (capped, from the last line back, at what is still open on the invoice), or its plain amount
-    split over the invoice's tax rates (decision record 0026)."""
-    balance = dispute.invoice.balance
+    (capped, from the last line back, at what a credit note can still take off the invoice: what is
+    open plus what was paid, `Invoice.creditable`, decision 0063), or its plain amount split over
+    the invoice's tax rates (decision record 0026)."""
+    balance = dispute.invoice.creditable  # open plus paid: the rest goes on account (0063)
     if balance <= 0:
         raise Conflict(
             f"{dispute.invoice.number} is settled; there is nothing left to credit",

@@ -27,6 +27,7 @@ from django.db.models import (
 from invoicing.selectors import invoice_rows
 from o2c.money import ZERO
 from receivables.collections.selectors import promised_invoice_ids_open
+from receivables.directdebit.selectors import pending_collections
 from receivables.dunning.models import DunningLevel, DunningNotice, DunningNoticeLine, DunningRun
 from receivables.open_items.selectors import disputed_capped
 from receivables.selectors import open_disputed_subquery
@@ -100,17 +101,18 @@ def _days_between(as_of: date) -> Func:
 
 
 def collection_pending() -> Q:
-    """HOOK for the direct debits (issue 16): the invoices with a direct-debit collection pending,
-    which get no reminder (the bank collects them) and are not chased on the worklist. The
-    direct-debit work adds the "collection pending" flag in parallel; until it is merged this
-    matches no invoice. Replace the body with its condition on the invoice row, e.g.
-    `Q(Exists(DirectDebitItem.objects.filter(invoice=OuterRef("pk"), status="pending")))`.
+    """The invoices with a direct-debit collection pending (receivables/directdebit, decision
+    0065), which get no reminder (the bank collects them) and are not chased on the worklist.
     Read by `due_invoice_rows` (the run and its preview) and the worklist: one place."""
-    return Q(pk__in=[])
+    return Q(Exists(pending_collections().filter(invoice=OuterRef("pk"))))
 
 
 def due_invoice_rows(
-    *, as_of: date, levels: list[DunningLevel], customer_id: int | None = None
+    *,
+    as_of: date,
+    levels: list[DunningLevel],
+    customer_id: int | None = None,
+    customer_ids: list[int] | None = None,
 ) -> QuerySet[Invoice, dict[str, Any]]:
     """The due invoices of `as_of` (see the module docstring) as dicts, by customer then oldest
     due first; `reached_days` names the level reached by its `days_overdue`. One query."""
@@ -148,6 +150,8 @@ def due_invoice_rows(
     )
     if customer_id is not None:
         rows = rows.filter(customer_id=customer_id)
+    if customer_ids is not None:
+        rows = rows.filter(customer_id__in=customer_ids)
     return rows.values(
         "pk",
         "number",

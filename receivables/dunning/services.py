@@ -28,26 +28,29 @@ a preview may be, to see who would get what on that day.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from customers.services import customer_update
+from customers.services.bulk import customers_block
 from o2c import locks
 from o2c.errors import DomainError
-from o2c.events import event_emit
-from o2c.outbox import outbox_enqueue
+from o2c.events import event_emit_many
+from o2c.outbox import outbox_enqueue_many
 from o2c.parsing import parse_date
 from receivables.dunning.errors import DunningErrorCode
 from receivables.dunning.letters import DUNNING_NOTICE_DELIVERY
 from receivables.dunning.models import DunningLevel, DunningNotice, DunningNoticeLine, DunningRun
-from receivables.dunning.selectors import due_invoice_rows, due_notice_of, dunning_level_list
+from receivables.dunning.selectors import DueNotice, due_invoice_rows, due_notice_of, dunning_level_list
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+    from customers.models import Customer
 
 # ── input ────────────────────────────────────────────────────────────────────────────────────────
 
@@ -81,9 +84,14 @@ def dunning_run_start(*, as_of: date | str | None = None, by: User | None = None
     return DunningRun.objects.create(as_of=as_of_clean(as_of), started_by=by)
 
 
+# Customers per transaction of a run: their rows locked, their due invoices read, their notices,
+# lines, outbox messages and events written in a fixed number of statements (not ten per customer).
+BATCH_SIZE = 200
+
+
 def dunning_run_execute(*, run_id: int) -> DunningRun:
-    """Send the notices of a run, one customer per transaction (its progress is visible while
-    it runs, and what is sent stays sent if a later customer fails). Safe to run again: a
+    """Send the notices of a run, `BATCH_SIZE` customers per transaction (its progress is visible
+    while it runs, and what is sent stays sent if a later batch fails). Safe to run again: a
     finished run is left alone, and customers that already got their notice are not due."""
     run = DunningRun.objects.get(pk=run_id)
     if run.status != DunningRun.Status.RUNNING:
@@ -96,11 +104,11 @@ def dunning_run_execute(*, run_id: int) -> DunningRun:
         customers_total=len(customer_ids), customers_done=0, notices_sent=run.notices.count()
     )
     try:
-        for customer_id in customer_ids:
-            notice = _customer_dun(run=run, customer_id=customer_id, levels=levels)
+        for start in range(0, len(customer_ids), BATCH_SIZE):
+            batch = customer_ids[start : start + BATCH_SIZE]
+            sent = _customers_dun(run=run, customer_ids=batch, levels=levels)
             DunningRun.objects.filter(pk=run_id).update(
-                customers_done=F("customers_done") + 1,
-                notices_sent=F("notices_sent") + (1 if notice else 0),
+                customers_done=F("customers_done") + len(batch), notices_sent=F("notices_sent") + sent
             )
     except Exception as error:
         DunningRun.objects.filter(pk=run_id).update(
@@ -112,6 +120,66 @@ def dunning_run_execute(*, run_id: int) -> DunningRun:
     DunningRun.objects.filter(pk=run_id).update(status=DunningRun.Status.DONE, finished_at=timezone.now())
     run.refresh_from_db()
     return run
+
+
+def _customers_dun(*, run: DunningRun, customer_ids: list[int], levels: list[DunningLevel]) -> int:
+    """The notices of a batch of customers (how many were sent), selected again under their row
+    locks. Should another run have written one of them meanwhile (IntegrityError), the batch is
+    rolled back and done one customer at a time, each as `_customer_dun` decides."""
+    try:
+        with transaction.atomic():
+            customers = {
+                customer.pk: customer for customer in locks.customers_lock(customer_ids=customer_ids)
+            }
+            per_customer: dict[int, list[dict[str, Any]]] = defaultdict(list)
+            for row in due_invoice_rows(as_of=run.as_of, levels=levels, customer_ids=list(customers)):
+                per_customer[row["customer_id"]].append(row)
+            levels_by_days = {level.days_overdue: level for level in levels}
+            dues = [due_notice_of(per_customer[pk], levels_by_days) for pk in sorted(per_customer)]
+            _notices_write(run=run, dues=dues, customers=customers)
+            return len(dues)
+    except IntegrityError:
+        return sum(
+            1
+            for customer_id in customer_ids
+            if _customer_dun(run=run, customer_id=customer_id, levels=levels) is not None
+        )
+
+
+def _notices_write(
+    *, run: DunningRun, dues: list[DueNotice], customers: dict[int, Customer]
+) -> list[DunningNotice]:
+    """Write the notices of `dues` (their customers locked by the caller): the notices, their
+    lines, the customers their level blocks, the e-mails through the outbox and the events."""
+    notices = DunningNotice.objects.bulk_create(
+        DunningNotice(
+            customer=customers[due.customer_id],
+            level=due.level,
+            run=run,
+            as_of=run.as_of,
+            total=due.total,
+            currency=due.currency,
+        )
+        for due in dues
+    )
+    DunningNoticeLine.objects.bulk_create(
+        DunningNoticeLine(
+            notice=notice,
+            invoice_id=invoice.invoice_id,
+            level=invoice.level,
+            balance=invoice.balance,
+            disputed=invoice.disputed,
+            days_overdue=invoice.days_overdue,
+        )
+        for notice, due in zip(notices, dues, strict=True)
+        for invoice in due.invoices
+    )
+    customers_block(customer_ids=[due.customer_id for due in dues if due.blocks_customer])
+    outbox_enqueue_many(
+        kind=DUNNING_NOTICE_DELIVERY, payloads=[{"notice_id": notice.pk} for notice in notices]
+    )
+    event_emit_many("dunning.notice_sent", notices)
+    return notices
 
 
 def dunning_run(*, as_of: date | str | None = None, by: User | None = None) -> DunningRun:
@@ -131,29 +199,7 @@ def _customer_dun(*, run: DunningRun, customer_id: int, levels: list[DunningLeve
             if not rows:
                 return None
             due = due_notice_of(rows, levels_by_days)
-            notice = DunningNotice.objects.create(
-                customer=customer,
-                level=due.level,
-                run=run,
-                as_of=run.as_of,
-                total=due.total,
-                currency=due.currency,
-            )
-            DunningNoticeLine.objects.bulk_create(
-                DunningNoticeLine(
-                    notice=notice,
-                    invoice_id=invoice.invoice_id,
-                    level=invoice.level,
-                    balance=invoice.balance,
-                    disputed=invoice.disputed,
-                    days_overdue=invoice.days_overdue,
-                )
-                for invoice in due.invoices
-            )
-            if due.blocks_customer and not customer.blocked:
-                customer_update(customer_id=customer.pk, by=None, blocked=True)
-            outbox_enqueue(kind=DUNNING_NOTICE_DELIVERY, payload={"notice_id": notice.pk})
-            event_emit("dunning.notice_sent", notice)
+            (notice,) = _notices_write(run=run, dues=[due], customers={customer.pk: customer})
             return notice
     except IntegrityError:
         # A notice of this level and date, or a line of this level, was written by another run

@@ -5,8 +5,9 @@
   (`POST /payment-notifications/`, signed with O2C_PAYMENT_NOTIFICATION_SECRET), which records the
   payment once per event id and applies it to the invoice named in its reference.
 - `stripe`: Stripe Checkout (hosted page). A Checkout Session for the open amount, the invoice in
-  `client_reference_id` and metadata; Stripe's `checkout.session.completed` event is then relayed as
-  a payment notification (the relay is the provider-side half; see decision 0060).
+  `client_reference_id` and metadata, recorded (`CheckoutSession`) before the customer is sent to
+  it; Stripe's `checkout.session.completed` event is relayed as a payment notification by
+  `POST /api/v1/stripe/webhook/` (receivables/paynow/relay.py, decision 0067).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.urls import reverse
 
 from o2c.errors import DomainError, KernelErrorCode
 from o2c.money import minor_unit
+from receivables.paynow.services import checkout_session_record
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class Checkout:
     token: str
     invoice_id: int
     invoice_number: str
+    customer_id: int
     customer_code: str
     amount: Decimal
     currency: str
@@ -81,7 +84,18 @@ class StripeCheckout:
             raise DomainError(
                 f"the payment provider answered {answer.status_code}", code=KernelErrorCode.INVALID
             )
-        return str(answer.json()["url"])
+        session = answer.json()
+        if not isinstance(session, dict) or not session.get("id") or not session.get("url"):
+            raise DomainError("the payment provider answered without a session", code=KernelErrorCode.INVALID)
+        checkout_session_record(
+            provider=self.name,
+            session_id=str(session["id"]),
+            invoice_id=checkout.invoice_id,
+            customer_id=checkout.customer_id,
+            amount=checkout.amount,
+            currency=checkout.currency,
+        )
+        return str(session["url"])
 
 
 PROVIDERS: dict[str, Provider] = {"test": TestProvider(), "stripe": StripeCheckout()}

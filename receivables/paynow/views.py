@@ -47,6 +47,7 @@ def _checkout(request, token: str, invoice: Invoice) -> Checkout:
         token=token,
         invoice_id=invoice.pk,
         invoice_number=invoice.number,
+        customer_id=invoice.customer_id,
         customer_code=invoice.customer.code,
         amount=invoice.balance,
         currency=invoice.currency,

@@ -128,6 +128,8 @@ class CashBooks(RuleBasedStateMachine):
 
     @rule(invoice=invoices, amount=amounts)
     def credit(self, invoice, amount):
+        """Beyond what is open, up to what was paid: the rest goes back to the payments as
+        unapplied cash (decision 0063), so the customer's net position falls by all of it."""
         if self._try(
             lambda: pipeline.credit_note_issue(invoice_id=invoice, reason="goodwill", amount=amount, by=None)
         ):
@@ -144,10 +146,10 @@ class CashBooks(RuleBasedStateMachine):
             lambda: pipeline.dispute_open(invoice_id=invoice, amount=amount, reason="quality", by=None)
         )
         if dispute:
-            balance_before = dispute.invoice.balance
+            creditable = dispute.invoice.creditable  # open plus paid (decision 0063)
             self._try(lambda: pipeline.dispute_resolve(dispute_id=dispute.pk, outcome=outcome, by=None))
             if outcome == "credit_note":
-                self.owed -= min(dispute.amount, balance_before)
+                self.owed -= min(dispute.amount, creditable)
 
     @invariant()
     def books_in_step(self):

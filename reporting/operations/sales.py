@@ -77,7 +77,35 @@ class SalesReport:
     # quotations dated in the period: counts and net values by outcome, conversion rates (0053)
     quotations: dict[str, object] | None = None
 
-    def table(self) -> tuple[list[str], list[list]]:
+    TABLES = ("sales", "quotations")
+    QUOTATION_OUTCOMES = (
+        ("quoted", "Quoted (sent)"),
+        ("sent", "Still open"),
+        ("accepted", "Accepted (became orders)"),
+        ("declined", "Declined"),
+        ("expired", "Expired"),
+    )
+
+    def quotation_rows(self) -> list[tuple[str, str, object, object]]:
+        """(key, label, count, net value) per outcome of the quotations sent in the period."""
+        quoted = self.quotations or {}
+        return [
+            (key, label, quoted.get(f"{key}_count", 0), quoted.get(f"{key}_value", ZERO))
+            for key, label in self.QUOTATION_OUTCOMES
+        ]
+
+    def table(self, name: str = "sales") -> tuple[list[str], list[list]]:
+        if name == "quotations":  # the conversion (decision 0053): by outcome, then the rates
+            quoted = self.quotations or {}
+            rows: list[list] = [[key, count, value] for key, _, count, value in self.quotation_rows()]
+            rows.append(
+                [
+                    "conversion_rate_percent",
+                    quoted.get("conversion_rate"),
+                    quoted.get("value_conversion_rate"),
+                ]
+            )
+            return ["outcome", "count", "net_value"], rows
         first = {
             "month": ["month"],
             "customer": ["customer_code", "customer_name"],

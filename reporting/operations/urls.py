@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting.operations.views import cash, credit_holds, cycle_times, disputes, fulfilment, sales
+from reporting.operations.views import cash, credit_holds, cycle_times, disputes, fulfilment, promises, sales
 
 urlpatterns = [
     path("cycle-times/", cycle_times, name="cycle-times"),
@@ -9,4 +9,5 @@ urlpatterns = [
     path("disputes/", disputes, name="disputes"),
     path("cash/", cash, name="cash"),
     path("sales/", sales, name="sales"),
+    path("promises/", promises, name="promises"),
 ]

@@ -8,7 +8,8 @@
 - `disputes` (?start=&end=): open disputes by days open on the last day, and per reason those
   opened, resolved (by outcome) and still open;
 - `cash` (?start=&end=): cash collected per ISO week, reversals by their own date, refunds apart;
-- `sales` (?start=&end=&by=month|customer|product): net sales, tax and gross.
+- `sales` (?start=&end=&by=month|customer|product): net sales, tax and gross;
+- `promises` (?start=&end=): promises to pay kept and broken, per customer and per collector.
 
 The period defaults to the last twelve months. Every table answers `?format=csv` (or the house's
 `?export=csv`; `&table=` picks one where a page has two). The figures come from
@@ -36,6 +37,7 @@ from reporting.operations.cycle_times import cycle_time_report
 from reporting.operations.disputes import dispute_report
 from reporting.operations.fulfilment import fulfilment_report
 from reporting.operations.period import Period, month_label, period_clean, period_default
+from reporting.operations.promises import promise_report
 from reporting.operations.sales import NOT_BY_PRODUCT, SALES_VIEWS, sales_report
 
 PAGE_SIZE = 100
@@ -49,6 +51,7 @@ REPORTS = (  # the tabs across the operational reports
     ("reporting:disputes", "Disputes"),
     ("reporting:cash", "Cash collected"),
     ("reporting:sales", "Sales"),
+    ("reporting:promises", "Promises kept"),
 )
 
 
@@ -300,6 +303,8 @@ def sales(request):
         return _page(request, "sales.html", context, None, form)
     report = sales_report(start=period.start, end=period.end, by=by)
     if _wants_csv(request):
+        if request.GET.get("table") == "quotations":
+            return _csv(f"quotations-{period.slug}.csv", report.table("quotations"))
         return _csv(f"sales-by-{by}-{period.slug}.csv", report.table())
     if by == "month":
         chart = charts.bar_chart(
@@ -351,3 +356,28 @@ def sales(request):
         "not_by_product": NOT_BY_PRODUCT,
     }
     return _page(request, "sales.html", context, period, form)
+
+
+@role_required(FINANCE)
+def promises(request):
+    period, form = _period(request)
+    if period is None:
+        return _page(request, "promises.html", {}, None, form)
+    report = promise_report(period=period)
+    if _wants_csv(request):
+        table = request.GET.get("table", "customers")
+        table = table if table in report.TABLES else "customers"
+        return _csv(f"promises-by-{table[:-1]}-{period.slug}.csv", report.table(table))
+    total = report.total
+    kpis = [
+        _kpi("Promises settled", total.settled, "kpi-promises", note=f"{total.kept} kept, {total.broken} broken"),
+        _kpi("Kept rate", total.kept_rate, "kpi-kept-rate", unit=" %", note="kept ÷ settled"),
+        _kpi("Amount kept rate", total.amount_kept_rate, "kpi-amount-kept-rate", unit=" %",
+             note=f"{_figure(total.amount_kept)} of {_figure(total.amount_promised)} promised"),
+    ]  # fmt: skip
+    customers = Paginator(report.customers, PAGE_SIZE).get_page(request.GET.get("page"))
+    tables = [
+        ("customer", customers, "customers", "promises-customers"),
+        ("collector", report.collectors, "collectors", "promises-collectors"),
+    ]
+    return _page(request, "promises.html", {"report": report, "kpis": kpis, "tables": tables}, period, form)

@@ -89,3 +89,45 @@ def test_a_receipt_racing_a_payment_of_the_customer():
         invoice.refresh_from_db()
         assert invoice.balance == D("0.00")
     assert_books_in_step()
+
+
+def test_a_credit_beyond_the_balance_racing_the_reversal_of_the_payment_it_gives_back_to():
+    """Decision 0063: a paid invoice's return gives 10.00 back to the payment as unapplied cash
+    while the same payment bounces. Either order ends the same: the payment reversed with
+    nothing applied or unapplied, the credit note issued, the invoice owing 10.00, no deadlock."""
+    gadget = a_product(price="10.00", tax_rate="0.00", cost="4.00")
+    stock(gadget, str(2 * REPETITIONS))
+    for _ in range(REPETITIONS):
+        order = _shipped_order(gadget)
+        invoice = Invoice.objects.get(order=order)
+        payment = pipeline.payment_record(
+            customer_id=order.customer_id,
+            amount="20.00",
+            reference=invoice.number,
+            received_on=timezone.localdate(),
+            by=None,
+        )
+        rma = pipeline.return_request(
+            order_id=order.pk, lines=[ReturnLineInput(order.lines.get().pk, D("1"))], reason="r", by=None
+        )
+
+        def act(index, rma=rma, payment=payment):
+            if index == 0:
+                return pipeline.return_receive(return_id=rma.pk, by=None)
+            return pipeline.payment_reverse(payment_id=payment.pk, reason="bounced")
+
+        results = run_concurrently(act, 2)
+        assert not [r for r in results if isinstance(r, Exception)], results
+        invoice.refresh_from_db()
+        payment.refresh_from_db()
+        assert (invoice.balance, invoice.amount_paid, invoice.amount_credited) == (
+            D("10.00"),
+            D("0.00"),
+            D("10.00"),
+        )
+        assert (payment.status, payment.amount_applied, payment.unapplied_amount) == (
+            "reversed",
+            D("0"),
+            D("0"),
+        )
+    assert_books_in_step()

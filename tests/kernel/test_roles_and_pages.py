@@ -19,6 +19,8 @@ FINANCE_PAGES = [
     "/cash/disputes/",
     "/cash/bank/",
     "/cash/dunning/",
+    "/cash/mandates/",
+    "/cash/direct-debits/",
 ]
 
 
@@ -94,6 +96,7 @@ class TestNavigationByRole:
             "receivables:payment-new",
             "receivables:payments",
             "receivables:bank-statements",
+            "receivables:direct-debits",
             "receivables:disputes",
             "receivables:dunning",
             "reporting:index",

@@ -188,3 +188,102 @@ def test_the_payment_page_proposes_the_discounted_amount_and_shows_the_offer(cus
         customer, "129.72", basis="", received_on=(invoice.issue_date + timedelta(days=11)).isoformat()
     )
     assert 'value="129.72"' in client.post(PROPOSAL, late, **HTMX).text  # applied, the rest stays open
+
+
+# ── tolerance (decision 0063) ───────────────────────────────────────────────────────────────────
+# O2C_CASH_DISCOUNT_TOLERANCE (0.01 by default): a payment in the period a cent off the discounted
+# 129.72 still settles; the discount granted is what the customer deducted, the difference on the
+# rate with the largest discount (19 %), whose net is worked out again:
+#   paid 129.71, deducted 2.66: 19 % 2.38 + 0.01 = 2.39, net 2.39 × 100 / 119 = 2.0084 → 2.01, tax 0.38
+#   paid 129.73, deducted 2.64: 19 % 2.38 − 0.01 = 2.37, net 2.37 × 100 / 119 = 1.9916 → 1.99, tax 0.38
+# The 7 % part stays 0.25 + 0.02. Output tax falls by 0.40 either way.
+
+
+@pytest.mark.parametrize(
+    ("paid", "deducted", "net_19", "sales_discounts"),
+    [("129.71", "2.66", "2.01", "2.26"), ("129.73", "2.64", "1.99", "2.24")],
+)
+def test_a_payment_a_cent_off_the_discounted_amount_still_settles(
+    customer, paid, deducted, net_19, sales_discounts
+):
+    invoice = _invoice(customer, days_ago=20)
+    payment = pipeline.payment_record(
+        customer_id=customer.pk,
+        amount=paid,
+        received_on=invoice.issue_date + timedelta(days=10),
+        allocations=[AllocationInput(invoice_id=invoice.pk, amount=D(paid))],
+    )
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.balance, invoice.amount_discounted) == ("paid", D("0.00"), D(deducted))
+    assert payment.unapplied_amount == D("0.00")
+    rows = {r.tax_rate: (r.net_amount, r.tax_amount) for r in CashDiscount.objects.filter(invoice=invoice)}
+    assert rows == {D("7.00"): (D("0.25"), D("0.02")), D("19.00"): (D(net_19), D("0.38"))}
+    assert account_balance(key="sales_discounts") == D(sales_discounts)
+    assert account_balance(key="vat_payable") == D("-19.48")  # 19.88 − 0.40
+    assert_books_in_step()
+
+
+def test_a_payment_one_cent_short_found_by_the_proposal_settles_too(customer):
+    invoice = _invoice(customer, days_ago=20)
+    pipeline.payment_record(customer_id=customer.pk, amount="129.71", received_on=invoice.issue_date)
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.amount_discounted) == ("paid", D("2.66"))
+    assert_books_in_step()
+
+
+def test_beyond_the_tolerance_the_difference_stays_open(customer, settings):
+    invoice = _invoice(customer, days_ago=20)
+    pipeline.payment_record(
+        customer_id=customer.pk,
+        amount="129.70",  # 0.02 short
+        received_on=invoice.issue_date + timedelta(days=3),
+        allocations=[AllocationInput(invoice_id=invoice.pk, amount=D("129.70"))],
+    )
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.balance, invoice.amount_discounted) == (
+        "partially_paid",
+        D("2.67"),
+        D("0"),
+    )
+    assert_books_in_step()
+
+
+def test_the_tolerance_is_a_setting(customer, settings):
+    settings.O2C_CASH_DISCOUNT_TOLERANCE = D("0.05")
+    invoice = _invoice(customer, days_ago=20)
+    pipeline.payment_record(
+        customer_id=customer.pk,
+        amount="129.70",
+        received_on=invoice.issue_date + timedelta(days=3),
+        allocations=[AllocationInput(invoice_id=invoice.pk, amount=D("129.70"))],
+    )
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.amount_discounted) == ("paid", D("2.67"))
+    # 19 %: 2.38 + 0.02 = 2.40, net 2.40 × 100 / 119 = 2.0168 → 2.02, tax 0.38
+    assert CashDiscount.objects.get(invoice=invoice, tax_rate=D("19.00")).net_amount == D("2.02")
+    assert_books_in_step()
+    settings.O2C_CASH_DISCOUNT_TOLERANCE = D("0.00")
+    other = _invoice(customer, days_ago=20)
+    pipeline.payment_record(
+        customer_id=customer.pk,
+        amount="129.71",
+        received_on=other.issue_date + timedelta(days=3),
+        allocations=[AllocationInput(invoice_id=other.pk, amount=D("129.71"))],
+    )
+    other.refresh_from_db()
+    assert (other.status, other.balance) == ("partially_paid", D("2.66"))
+
+
+def test_a_late_payment_a_cent_off_the_discounted_amount_says_why_too(customer):
+    invoice = _invoice(customer, days_ago=20)
+    paid_on = invoice.issue_date + timedelta(days=11)
+    pipeline.payment_record(
+        customer_id=customer.pk,
+        amount="129.71",
+        received_on=paid_on,
+        allocations=[AllocationInput(invoice_id=invoice.pk, amount=D("129.71"))],
+    )
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.balance) == ("partially_paid", D("2.66"))
+    assert invoice.discount_note.startswith("discount not granted: paid on")
+    assert_books_in_step()

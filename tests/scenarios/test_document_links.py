@@ -206,3 +206,40 @@ def test_a_pick_list_made_before_addresses_were_kept_is_refused_at_shipping(good
         pipeline.shipment_ship(shipment_id=shipment.pk, carrier="DHL", by=None)
     assert refused.value.code == "no_delivery_address"
     assert Shipment.objects.get(pk=shipment.pk).status == "packed"
+
+
+def test_a_return_and_a_quotation_are_linked_both_ways(api_client_for, client, make_user, goods):
+    """Decision 0063: order ↔ quotation, order ↔ return ↔ credit note, by id in the API and on
+    the credit note's page."""
+    from quotations import services as quotations
+
+    customer = a_customer(credit_limit="100000.00")
+    quotation = quotations.quotation_create(customer_id=customer.pk, lines=[line(goods, "2")])
+    quotations.quotation_send(quotation_id=quotation.pk, by=None)
+    order = pipeline.quotation_accept(quotation_id=quotation.pk, by=None)
+    _ship(order)
+    rma = pipeline.return_request(order_id=order.pk, lines=[_one_back(order)], reason="one too many", by=None)
+    pipeline.return_receive(return_id=rma.pk, by=None)
+    note = rma.credit_notes.get()
+
+    sales = api_client_for("sales")
+    order_body = sales.get(f"/api/v1/orders/{order.pk}/").json()
+    assert (order_body["quotation"], order_body["returns"], order_body["credit_notes"]) == (
+        quotation.pk,
+        [rma.pk],
+        [note.pk],
+    )
+    assert sales.get(f"/api/v1/returns/{rma.pk}/").json()["credit_notes"] == [note.pk]
+    note_body = sales.get(f"/api/v1/credit-notes/{note.pk}/").json()
+    assert (note_body["returns"], note_body["order"]) == ([rma.pk], order.pk)
+    assert sales.get("/api/v1/orders/").json()["results"][0]["returns"] == [rma.pk]
+
+    client.force_login(make_user("warehouse", "clerk"))
+    page = client.get(reverse("invoicing:credit-note-detail", args=[note.pk])).content.decode()
+    assert 'data-testid="return-link"' in page and rma.number in page
+
+
+def _one_back(order):
+    from returns.services import ReturnLineInput
+
+    return ReturnLineInput(order.lines.get().pk, D("1"))

@@ -21,36 +21,47 @@ logger = logging.getLogger(__name__)
 RETRY_WINDOW = timedelta(hours=24)
 
 
-def webhook_event_record(event: DomainEvent) -> None:
-    """One query when no endpoint wants the type: nothing rendered, nothing written."""
-    endpoint_ids = [
-        pk
-        for pk, types in WebhookEndpoint.objects.filter(active=True).values_list("pk", "events")
-        if "*" in types or event.type in types
-    ]
-    if not endpoint_ids:
-        return
-    body = json.dumps(
-        {"type": event.type, "timestamp": _iso(event.at), "data": _data(event)},
-        cls=DjangoJSONEncoder,
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
-    event_id, key, now = f"msg_{uuid.uuid4().hex}", object_key(event.subject), timezone.now()
-    WebhookDelivery.objects.bulk_create(
-        WebhookDelivery(
-            endpoint_id=endpoint_id,
-            event_id=event_id,
-            event_type=event.type,
-            object_key=key,
-            body=body,
-            occurred_at=event.at,
-            next_attempt_at=now,
-            give_up_at=now + RETRY_WINDOW,
-        )
-        for endpoint_id in endpoint_ids
-    )
-    _send_on_commit()
+class _WebhookEventRecorder:
+    """The bus listener: `webhook_event_record(event)` for one event, `.many(events)` for a batch
+    (`o2c.events.event_emit_many`: one query for the endpoints, one insert)."""
+
+    def __call__(self, event: DomainEvent) -> None:
+        self.many([event])
+
+    def many(self, events: list[DomainEvent]) -> None:
+        """One query when no endpoint wants the type: nothing rendered, nothing written."""
+        endpoints = list(WebhookEndpoint.objects.filter(active=True).values_list("pk", "events"))
+        deliveries, now = [], timezone.now()
+        for event in events:
+            endpoint_ids = [pk for pk, types in endpoints if "*" in types or event.type in types]
+            if not endpoint_ids:
+                continue
+            body = json.dumps(
+                {"type": event.type, "timestamp": _iso(event.at), "data": _data(event)},
+                cls=DjangoJSONEncoder,
+                separators=(",", ":"),
+                ensure_ascii=False,
+            )
+            event_id, key = f"msg_{uuid.uuid4().hex}", object_key(event.subject)
+            deliveries += [
+                WebhookDelivery(
+                    endpoint_id=endpoint_id,
+                    event_id=event_id,
+                    event_type=event.type,
+                    object_key=key,
+                    body=body,
+                    occurred_at=event.at,
+                    next_attempt_at=now,
+                    give_up_at=now + RETRY_WINDOW,
+                )
+                for endpoint_id in endpoint_ids
+            ]
+        if deliveries:
+            WebhookDelivery.objects.bulk_create(deliveries)
+            _send_on_commit()
+
+
+webhook_event_record = _WebhookEventRecorder()
 
 
 def _data(event: DomainEvent) -> object:

@@ -262,6 +262,7 @@ def _camt_line(
         counterparty_account=iban[:50],
         bank_reference=bank_reference[:100],
         reversal=reversal,
+        return_code=reason[:10],
         note=_camt_note(signed=signed, reversal=reversal, reason=reason, merged=merged),
     )
 

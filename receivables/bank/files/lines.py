@@ -23,6 +23,7 @@ class StatementLine:
     bank_reference: str = ""
     reversal: bool = False  # CAMT RvslInd: it reverses an earlier booking, never a customer payment
     note: str = ""  # why the line is not a payment, or how it was read
+    return_code: str = ""  # CAMT RtrInf/Rsn: the bank's reason for a returned direct debit (AM04, MD01…)
 
 
 # ── which kind of file ───────────────────────────────────────────────────────────────────────────

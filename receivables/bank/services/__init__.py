@@ -3,6 +3,7 @@
 
 from receivables.bank.services.lines import (
     bank_line_link_payment,
+    bank_line_recorded,
     bank_line_refused,
     bank_lines_confirm_for_recording,
     bank_mapping_remember,
@@ -30,6 +31,7 @@ __all__ = [
     "MAX_FILE_BYTES",
     "Upload",
     "bank_line_link_payment",
+    "bank_line_recorded",
     "bank_line_refused",
     "bank_lines_confirm_for_recording",
     "bank_mapping_remember",

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Q
+
 from o2c.errors import Conflict, DomainError, KernelErrorCode
 from o2c.states import transition, transition_rows
 from receivables.bank.errors import BankErrorCode
@@ -17,6 +19,13 @@ if TYPE_CHECKING:
 
 BankLine = BankStatementLine.Status
 BANK_LINES_OPEN = (BankLine.UNMATCHED, BankLine.MATCHED, BankLine.CONFIRMED)
+# What may be confirmed for recording: a credit, or a returned direct debit (recording reopens
+# its invoice: o2c.pipeline.cash.bank_line_record).
+RECORDABLE = Q(amount__gt=0) | Q(match_reason=BankStatementLine.Reason.DIRECT_DEBIT_RETURN)
+
+
+def bank_line_recordable(line: BankStatementLine) -> bool:
+    return line.amount > 0 or line.match_reason == BankStatementLine.Reason.DIRECT_DEBIT_RETURN
 
 
 def bank_mapping_remember(*, header_signature: str, **fields: Any) -> BankColumnMapping:
@@ -70,9 +79,11 @@ def bank_line_set(
         raise Conflict(
             "the statement is being recorded; wait until it is done", code=BankErrorCode.STATEMENT_RECORDING
         )
-    if status == BankLine.CONFIRMED and (line.amount <= 0 or not (customer_id or line.customer_id)):
+    if status == BankLine.CONFIRMED and (
+        not bank_line_recordable(line) or not (customer_id or line.customer_id)
+    ):
         raise DomainError(
-            "only a credit with a customer can be confirmed",
+            "only a credit (or a returned direct debit) with a customer can be confirmed",
             field="customer",
             code=BankErrorCode.CONFIRM_NEEDS_CUSTOMER,
         )
@@ -101,7 +112,7 @@ def bank_lines_confirm_matched(*, statement_id: int, by: User | None = None) -> 
         )
     return transition_rows(
         BankStatementLine.objects.filter(
-            statement_id=statement_id, status=BankLine.MATCHED, customer__isnull=False, amount__gt=0
+            RECORDABLE, statement_id=statement_id, status=BankLine.MATCHED, customer__isnull=False
         ),
         BankLine.CONFIRMED,
         by=by,
@@ -115,6 +126,14 @@ def bank_line_link_payment(
     line.payment = payment
     line.match_note = f"recorded as {payment.number}"
     transition(line, BankLine.RECORDED, by=by, reason=payment.number, update_fields=["payment", "match_note"])
+    return line
+
+
+def bank_line_recorded(*, line: BankStatementLine, note: str, by: User | None = None) -> BankStatementLine:
+    """A confirmed line recorded as something else than one payment (direct debits: a payment
+    per collection, or a returned debit that reopened its invoices)."""
+    line.match_note = note[:200]
+    transition(line, BankLine.RECORDED, by=by, reason=note, update_fields=["match_note"])
     return line
 
 
@@ -151,7 +170,7 @@ def bank_lines_confirm_for_recording(
             "the statement is being recorded; wait until it is done", code=BankErrorCode.STATEMENT_RECORDING
         )
     transition_rows(
-        lines.filter(status=BankLine.MATCHED, customer__isnull=False, amount__gt=0),
+        lines.filter(RECORDABLE, status=BankLine.MATCHED, customer__isnull=False),
         BankLine.CONFIRMED,
         by=by,
         reason="confirmed to be recorded through the API",

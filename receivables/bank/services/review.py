@@ -14,7 +14,12 @@ from o2c.errors import Conflict, DomainError, KernelErrorCode
 from o2c.money import ZERO
 from receivables.bank.errors import BankErrorCode
 from receivables.bank.models import BankStatementLine
-from receivables.bank.services.lines import bank_line_set, bank_lines_confirm_matched, bank_statement_settle
+from receivables.bank.services.lines import (
+    bank_line_recordable,
+    bank_line_set,
+    bank_lines_confirm_matched,
+    bank_statement_settle,
+)
 from receivables.cash.errors import CashErrorCode
 from receivables.cash.models import AllocationReason
 from receivables.services import amount_clean
@@ -56,7 +61,7 @@ def line_decide(
     if action == "ignore":
         return bank_line_set(line=line, status=Line.IGNORED, by=by)
     if action == "restore":
-        if line.amount <= 0:
+        if not bank_line_recordable(line):
             raise Conflict(
                 "a debit is not a customer payment; it stays ignored", code=BankErrorCode.DEBIT_NOT_A_PAYMENT
             )

@@ -223,6 +223,7 @@ def _statement_create(
                 "counterparty": line.counterparty,
                 "counterparty_account": line.counterparty_account,
                 "bank_reference": line.bank_reference,
+                "return_code": line.return_code,
             }
             if fingerprint in seen:
                 earlier_line = seen[fingerprint]

@@ -1,8 +1,9 @@
 """Cash discounts taken by payments (decision 0056).
 
-A payment received by an invoice's discount date whose allocation leaves open exactly the
-discount (what the invoice would take off now, per tax rate: invoicing/discounts.py) settles the
-invoice: the discount is its own open-item movement (`cash_discount`) and its own journal entry,
+A payment received by an invoice's discount date whose allocation leaves open the discount (what
+the invoice would take off now, per tax rate: invoicing/discounts.py), give or take
+`O2C_CASH_DISCOUNT_TOLERANCE` (then the discount is what the customer deducted; decision 0063),
+settles the invoice: the discount is its own open-item movement (`cash_discount`) and its own journal entry,
 Dr sales discounts (net, per rate) / Dr VAT payable (tax, per rate) / Cr receivables. Partial
 payments earn nothing until the one that settles the rest (SAP's and Odoo's default). A payment
 after the discount date that deducted the discount leaves the difference open, and the invoice
@@ -20,10 +21,12 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.utils import timezone
 
 from invoicing.selectors import (
     DiscountPart,
+    discount_deducted,
     discount_refused_note,
     discount_total,
     invoice_discount_parts,
@@ -74,10 +77,14 @@ def cash_discounts_take(
     if not candidates:
         return outcome
     parts = invoice_discount_parts(invoice_ids=candidates)
+    tolerance = settings.O2C_CASH_DISCOUNT_TOLERANCE
     for pk in candidates:
-        invoice, off = invoices[pk], parts.get(pk, [])
-        total = discount_total(off)
-        if not total or invoice.balance - paid[pk] != total:
+        invoice = invoices[pk]
+        deducted = invoice.balance - paid[pk]  # what the payment leaves open
+        off = discount_deducted(
+            parts.get(pk, []), deducted=deducted, tolerance=tolerance, currency=invoice.currency
+        )
+        if off is None:
             continue  # not the settling payment: partial, or the full amount without the discount
         due = invoice.discount_due_date
         if due is None or payment.received_on > due:
@@ -89,7 +96,7 @@ def cash_discounts_take(
             (row.amount_base for row in allocations if row.invoice_id == pk), ZERO
         )
         _take(payment=payment, invoice=invoice, off=off, on=days[pk], by=by, base=base)
-        outcome.taken[pk] = total
+        outcome.taken[pk] = deducted
         outcome.notes[pk] = ""
     return outcome
 

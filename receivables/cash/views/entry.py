@@ -21,7 +21,13 @@ from o2c.roles import FINANCE, role_required
 from receivables import selectors as receivables_selectors
 from receivables.cash.forms import APPLY_PREFIX, PaymentEntryForm, allocation_basis, parse_amount
 from receivables.cash.models import Payment
-from receivables.cash.views.payments import allocation_proposal, open_invoices_shown
+from receivables.cash.views.payments import (
+    allocation_proposal,
+    not_shown,
+    open_invoices_shown,
+    open_items_sorted,
+    typed_ids,
+)
 
 SUGGESTIONS = 8
 
@@ -40,28 +46,34 @@ def _customer_or_none(data):
         return None
 
 
-def _with_proposal(data, invoices: list, customer):
-    """The entry data with every allocation input set to the proposal for its amount and
-    reference, and `basis` saying what it was proposed for."""
+def _with_proposal(data, items: list, customer):
+    """The entry data with the allocation inputs set to the proposal for its amount and reference
+    (every other input emptied), and `basis` saying what it was proposed for."""
     data = data.copy()
     amount = parse_amount(data.get("amount"))
     reference = data.get("reference", "")
     on = param_date(data, "received_on") or timezone.localdate()
     proposal = (
-        allocation_proposal(invoices, amount, reference, on=on) if amount is not None and amount > 0 else {}
+        allocation_proposal(items, amount, reference, on=on) if amount is not None and amount > 0 else {}
     )
-    for invoice in invoices:
-        part = proposal.get(invoice.pk)
-        data[f"{APPLY_PREFIX}{invoice.pk}"] = f"{part:.2f}" if part else ""
+    for name in [name for name in data if name.startswith(APPLY_PREFIX)]:
+        data[name] = ""
+    for invoice_id, part in proposal.items():
+        data[f"{APPLY_PREFIX}{invoice_id}"] = f"{part:.2f}" if part else ""
     data["basis"] = allocation_basis(customer.pk if customer else None, amount, reference)
     return data
+
+
+def _shown(customer, items: list, data) -> list:
+    """The invoices the page lists for `data`: the oldest due and those with an amount typed."""
+    return open_invoices_shown(customer, items, with_ids=typed_ids(data))
 
 
 def _label(customer) -> str:
     return f"{customer.code} — {customer.name}" if customer else ""
 
 
-def _entry_context(form: PaymentEntryForm, customer, *, show_errors: bool = True) -> dict:
+def _entry_context(form: PaymentEntryForm, customer, items: list, *, show_errors: bool = True) -> dict:
     """What the entry page shows of `form`: the customer and its position, its open invoices
     with their allocation inputs, and the live footer (applied, left unapplied)."""
     data = form.data if form.is_bound else {}
@@ -116,8 +128,9 @@ def _entry_context(form: PaymentEntryForm, customer, *, show_errors: bool = True
             "unapplied": amount - applied if amount is not None else None,
             "over": amount is not None and applied > amount,
             "unreadable": unreadable,
-            "open_balance": sum((invoice.balance for invoice in form.invoices), ZERO),
+            "open_balance": sum((item.balance for item in items), ZERO),
         },
+        "not_shown": not_shown(items, form.invoices),
     }
 
 
@@ -125,7 +138,8 @@ def _entry_context(form: PaymentEntryForm, customer, *, show_errors: bool = True
 def payment_new(request):
     if request.method != "POST":
         customer = _customer_or_none(request.GET)
-        invoices = open_invoices_shown(customer)
+        items = open_items_sorted(customer)
+        invoices = open_invoices_shown(customer, items)
         initial = {
             "received_on": timezone.localdate(),
             "method": Payment.Method.BANK_TRANSFER,
@@ -133,17 +147,17 @@ def payment_new(request):
             "customer_query": _label(customer),
         }
         form = PaymentEntryForm(initial=initial, invoices=invoices)
-        return render(request, TEMPLATE_ENTRY, _entry_context(form, customer))
+        return render(request, TEMPLATE_ENTRY, _entry_context(form, customer, items))
     customer = _customer_or_none(request.POST)
-    invoices = open_invoices_shown(customer)
-    form = PaymentEntryForm(request.POST, invoices=invoices)
+    items = open_items_sorted(customer)
+    form = PaymentEntryForm(request.POST, invoices=_shown(customer, items, request.POST))
     if form.is_valid():
         if form.cleaned_data["basis"] != form.current_basis:
             # Saved before the proposal for these figures came back (or without the script):
             # show the proposal and let the clerk check it rather than save stale inputs.
-            data = _with_proposal(request.POST, invoices, customer)
-            form = PaymentEntryForm(data, invoices=invoices)
-            context = _entry_context(form, customer)
+            data = _with_proposal(request.POST, items, customer)
+            form = PaymentEntryForm(data, invoices=_shown(customer, items, data))
+            context = _entry_context(form, customer, items)
             context["notice"] = (
                 "The allocation below is proposed for the amount and reference you typed. "
                 "Check it, then save again."
@@ -156,7 +170,7 @@ def payment_new(request):
         else:
             messages.success(request, _recorded_message(payment))
             return redirect("receivables:payment-detail", payment_id=payment.pk)
-    return render(request, TEMPLATE_ENTRY, _entry_context(form, customer))
+    return render(request, TEMPLATE_ENTRY, _entry_context(form, customer, items))
 
 
 def _recorded_message(payment: Payment) -> str:
@@ -181,10 +195,12 @@ def payment_entry_proposal(request):
     """htmx: the allocation panel proposed for the customer, amount and reference typed so far,
     and the customer's position out of band."""
     customer = _customer_or_none(request.POST)
-    invoices = open_invoices_shown(customer)
-    data = _with_proposal(request.POST, invoices, customer)
-    form = PaymentEntryForm(data, invoices=invoices)
-    return render(request, f"{TEMPLATE_ENTRY}#proposal", _entry_context(form, customer, show_errors=False))
+    items = open_items_sorted(customer)
+    data = _with_proposal(request.POST, items, customer)
+    form = PaymentEntryForm(data, invoices=_shown(customer, items, data))
+    return render(
+        request, f"{TEMPLATE_ENTRY}#proposal", _entry_context(form, customer, items, show_errors=False)
+    )
 
 
 @role_required(FINANCE)
@@ -192,8 +208,11 @@ def payment_entry_proposal(request):
 def payment_entry_totals(request):
     """htmx: the footer (applied, left unapplied) for the allocation inputs as they stand."""
     customer = _customer_or_none(request.POST)
-    form = PaymentEntryForm(request.POST, invoices=open_invoices_shown(customer))
-    return render(request, f"{TEMPLATE_ENTRY}#totals", _entry_context(form, customer, show_errors=False))
+    items = open_items_sorted(customer)
+    form = PaymentEntryForm(request.POST, invoices=_shown(customer, items, request.POST))
+    return render(
+        request, f"{TEMPLATE_ENTRY}#totals", _entry_context(form, customer, items, show_errors=False)
+    )
 
 
 @role_required(FINANCE)

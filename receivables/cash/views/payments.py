@@ -9,8 +9,10 @@ it, and what is saved is exactly what the inputs say.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.db.models import Q
@@ -21,17 +23,19 @@ from django.views.decorators.http import require_GET, require_POST
 from customers.selectors import customer_list
 from o2c import pipeline
 from o2c.errors import DomainError
+from o2c.money import ZERO_CENTS as ZERO
 from o2c.roles import FINANCE, role_required
 from o2c.tables import list_page
 from receivables import selectors as receivables_selectors
 from receivables.cash import selectors
-from receivables.cash.allocation import allocation_propose
+from receivables.cash.allocation import OpenInvoice, allocation_propose
 from receivables.cash.forms import (
     APPLY_PREFIX,
     PaymentApplyForm,
     PaymentFilterForm,
     PaymentRefundForm,
     PaymentReverseForm,
+    allocation_invoice_id,
 )
 from receivables.cash.models import Payment
 from receivables.cash.tables import PaymentTable
@@ -46,28 +50,58 @@ def _payment_or_404(payment_id: int) -> Payment:
         raise Http404("no such payment") from None
 
 
-def open_invoices_shown(customer) -> list:
-    """The customer's open invoices, oldest due first, with `days_overdue` and `disputed`."""
+# A clerk reads the oldest due first; a customer with thousands of open invoices would make a
+# page of thousands of inputs (seconds to render). The page lists this many oldest due, plus every
+# invoice the proposal or the clerk put an amount on; the rest is counted under the table.
+SHOWN_ROWS = 50
+
+
+def open_items_sorted(customer) -> list[OpenInvoice]:
+    """All the customer's open invoices as the proposal takes them (light rows, one query and the
+    discount batch), oldest due first."""
     if customer is None:
         return []
-    return list(receivables_selectors.open_invoices(customer_id=customer.pk).prefetch_related(None))
+    return sorted(
+        receivables_selectors.open_items_of(customer_id=customer.pk),
+        key=lambda item: (item.due_date, item.issue_date, item.invoice_id),
+    )
+
+
+def typed_ids(data) -> set[int]:
+    """The invoices with an amount in their `apply_<id>` input of `data`."""
+    return {
+        invoice_id
+        for name, value in (data or {}).items()
+        if (invoice_id := allocation_invoice_id(name)) is not None and str(value).strip()
+    }
+
+
+def open_invoices_shown(customer, items: list[OpenInvoice], *, with_ids: Iterable[int] = ()) -> list:
+    """The open invoices the page lists (the first `SHOWN_ROWS` of `items` and those in
+    `with_ids`), oldest due first, with `days_overdue` and `disputed`."""
+    if customer is None:
+        return []
+    ids = {item.invoice_id for item in items[:SHOWN_ROWS]} | set(with_ids)
+    return list(
+        receivables_selectors.open_invoices(customer_id=customer.pk).filter(pk__in=ids).prefetch_related(None)
+    )
+
+
+def not_shown(items: list[OpenInvoice], invoices: list) -> dict[str, Any]:
+    """What the page does not list: how many open invoices, and their balance."""
+    shown = {invoice.pk for invoice in invoices}
+    rest = [item for item in items if item.invoice_id not in shown]
+    return {"count": len(rest), "balance": sum((item.balance for item in rest), ZERO)}
 
 
 def allocation_proposal(
-    invoices: list, amount: Decimal | None, reference: str, *, on: date | None = None
+    items: list[OpenInvoice], amount: Decimal | None, reference: str, *, on: date | None = None
 ) -> dict[int, Decimal]:
     """The service's own rule: invoice numbers in the reference first, then oldest due first;
     within a discount period, the balance less the discount (received `on`)."""
-    if not invoices or amount is None or amount <= 0:
+    if not items or amount is None or amount <= 0:
         return {}
-    return dict(
-        allocation_propose(
-            invoices=receivables_selectors.open_items(invoices),
-            amount=amount,
-            reference=reference or "",
-            on=on,
-        )
-    )
+    return dict(allocation_propose(invoices=items, amount=amount, reference=reference or "", on=on))
 
 
 # --- the list -----------------------------------------------------------------------------------
@@ -106,12 +140,14 @@ def _actions(payment: Payment) -> dict[str, bool]:
 
 def _render_detail(request, payment: Payment, *, opened: str = "", **forms):
     actions = _actions(payment)
-    invoices = open_invoices_shown(payment.customer) if actions["apply"] else []
+    items = open_items_sorted(payment.customer) if actions["apply"] else []
     apply_form = forms.get("apply_form")
+    invoices = apply_form.invoices if apply_form is not None else []
     if apply_form is None and actions["apply"]:
         proposal = allocation_proposal(
-            invoices, payment.unapplied_amount, payment.reference, on=payment.received_on
+            items, payment.unapplied_amount, payment.reference, on=payment.received_on
         )
+        invoices = open_invoices_shown(payment.customer, items, with_ids=proposal)
         apply_form = PaymentApplyForm(
             payment=payment,
             invoices=invoices,
@@ -139,6 +175,7 @@ def _render_detail(request, payment: Payment, *, opened: str = "", **forms):
             ]
             if apply_form
             else [],
+            "not_shown": not_shown(items, invoices),
             "refund_form": refund_form,
             "reverse_form": reverse_form,
             "opened": opened,
@@ -159,7 +196,10 @@ def payment_apply(request, payment_id: int):
     if not _actions(payment)["apply"]:
         messages.error(request, f"{payment.number} has no unapplied cash to apply.")
         return redirect("receivables:payment-detail", payment_id=payment.pk)
-    form = PaymentApplyForm(request.POST, payment=payment, invoices=open_invoices_shown(payment.customer))
+    invoices = open_invoices_shown(
+        payment.customer, open_items_sorted(payment.customer), with_ids=typed_ids(request.POST)
+    )
+    form = PaymentApplyForm(request.POST, payment=payment, invoices=invoices)
     if form.is_valid():
         try:
             pipeline.payment_apply(payment_id=payment.pk, allocations=form.allocations(), by=request.user)

@@ -87,6 +87,11 @@ class WorklistRowOut(serializers.Serializer):
     oldest_days_overdue = serializers.IntegerField()
     weight = serializers.DecimalField(max_digits=18, decimal_places=2, help_text="overdue × (1 + days / 30)")
     reasons = serializers.ListField(child=serializers.CharField())
+    risk_score = serializers.IntegerField(
+        allow_null=True,
+        help_text="the customer's stored risk score, 0 safe … 100 risky; null: not scored yet",
+    )
+    risk_summary = serializers.CharField(help_text="the factors that weigh most")
 
 
 class WorklistOut(serializers.Serializer):

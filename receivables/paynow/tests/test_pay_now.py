@@ -81,7 +81,10 @@ def test_stripe_checkout_is_asked_for_the_open_amount(settings):
     settings.O2C_PAYMENT_PROVIDER = "stripe"
     settings.O2C_STRIPE_SECRET_KEY = "sk_test_x"
     invoice = an_invoice(a_customer(code="STRIPED"), "99.90")
-    answer = mock.Mock(status_code=200, json=lambda: {"url": "https://checkout.stripe.com/c/pay/cs_test_1"})
+    answer = mock.Mock(
+        status_code=200,
+        json=lambda: {"id": "cs_test_1", "url": "https://checkout.stripe.com/c/pay/cs_test_1"},
+    )
     with mock.patch("receivables.paynow.providers.requests.post", return_value=answer) as post:
         started = Client().post(f"/pay/{pay_token(invoice.pk)}/")
     assert started.status_code == 302 and started["Location"] == "https://checkout.stripe.com/c/pay/cs_test_1"

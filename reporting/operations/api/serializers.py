@@ -9,7 +9,8 @@ from o2c.api_fields import DateField, DateTimeField
 from reporting.operations.disputes import DisputeReport
 from reporting.operations.fulfilment import FulfilmentReport
 from reporting.operations.period import month_label, period_clean
-from reporting.operations.sales import SALES_VIEWS
+from reporting.operations.promises import PromiseReport
+from reporting.operations.sales import SALES_VIEWS, SalesReport
 
 _MONEY = {"max_digits": 18, "decimal_places": 2}
 _DAYS = {"max_digits": 10, "decimal_places": 1, "allow_null": True}
@@ -43,8 +44,20 @@ class DisputeQuery(PeriodQuery):
     )
 
 
+class PromiseQuery(PeriodQuery):
+    table = serializers.ChoiceField(
+        choices=PromiseReport.TABLES, default="customers", help_text="the table ?format=csv answers"
+    )
+
+
 class SalesQuery(PeriodQuery):
     by = serializers.ChoiceField(choices=SALES_VIEWS, default="month")
+    table = serializers.ChoiceField(
+        choices=SalesReport.TABLES,
+        default="sales",
+        help_text="the table ?format=csv answers: the sales, or the quotations by outcome with the "
+        "conversion rates",
+    )
 
 
 # ── output ───────────────────────────────────────────────────────────────────────────────────────
@@ -244,3 +257,35 @@ class SalesOut(serializers.Serializer):
     total = SalesFiguresOut()
     rows = SalesRowOut(many=True)
     quotations = QuotationConversionOut()
+
+
+class PromiseRateOut(serializers.Serializer):
+    kept = serializers.IntegerField()
+    broken = serializers.IntegerField()
+    settled = serializers.IntegerField(help_text="kept + broken")
+    kept_rate = serializers.DecimalField(**_PERCENT, help_text="kept ÷ settled, %")
+    amount_promised = serializers.DecimalField(**_MONEY)
+    amount_kept = serializers.DecimalField(**_MONEY)
+    amount_kept_rate = serializers.DecimalField(**_PERCENT, help_text="amount kept ÷ amount promised, %")
+    paid = serializers.DecimalField(**_MONEY, help_text="paid towards them when they were settled")
+
+
+class PromiseCustomerOut(PromiseRateOut):
+    customer = serializers.IntegerField(source="id")
+    customer_code = serializers.CharField(source="code")
+    customer_name = serializers.CharField(source="name")
+
+
+class PromiseCollectorOut(PromiseRateOut):
+    collector = serializers.IntegerField(
+        source="id", allow_null=True, help_text="the customer's collector; null: nobody"
+    )
+    collector_username = serializers.CharField(source="name")
+
+
+class PromisesOut(serializers.Serializer):
+    period = PeriodOut()
+    method = serializers.CharField()
+    total = PromiseRateOut()
+    customers = PromiseCustomerOut(many=True, help_text="most promises settled first")
+    collectors = PromiseCollectorOut(many=True)

@@ -6,6 +6,7 @@ from reporting.operations.api.views import (
     CycleTimesView,
     DisputesView,
     FulfilmentView,
+    PromisesView,
     SalesView,
 )
 
@@ -16,4 +17,5 @@ urlpatterns = [
     path("reports/disputes/", DisputesView.as_view(), name="api-report-disputes"),
     path("reports/cash/", CashView.as_view(), name="api-report-cash"),
     path("reports/sales/", SalesView.as_view(), name="api-report-sales"),
+    path("reports/promises/", PromisesView.as_view(), name="api-report-promises"),
 ]

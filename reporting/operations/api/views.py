@@ -8,7 +8,9 @@
 - `GET /reports/disputes/?start=&end=`: open disputes on `end` by days open, and by reason
   (`?format=csv&table=ages` for the ages);
 - `GET /reports/cash/?start=&end=`: cash collected per ISO week;
-- `GET /reports/sales/?start=&end=&by=month|customer|product`: net sales, tax and gross.
+- `GET /reports/sales/?start=&end=&by=month|customer|product`: net sales, tax and gross;
+- `GET /reports/promises/?start=&end=`: promises to pay kept and broken, per customer and per
+  collector, with the method (`?format=csv&table=collectors` for the collectors).
 
 The period defaults to the last twelve months (see reporting.operations.period_clean); a bad one is
 a 400 naming the field. Decimals are strings; `?format=csv` answers the report's table as CSV (the
@@ -34,6 +36,8 @@ from reporting.operations.api.serializers import (
     FulfilmentOut,
     FulfilmentQuery,
     PeriodQuery,
+    PromiseQuery,
+    PromisesOut,
     SalesOut,
     SalesQuery,
 )
@@ -42,6 +46,7 @@ from reporting.operations.credit_holds import credit_hold_report
 from reporting.operations.cycle_times import cycle_time_report
 from reporting.operations.disputes import dispute_report
 from reporting.operations.fulfilment import fulfilment_report
+from reporting.operations.promises import promise_report
 from reporting.operations.sales import sales_report
 
 
@@ -142,5 +147,20 @@ class SalesView(_ReportView):
         period = query["period"]
         report = sales_report(start=period.start, end=period.end, by=query["by"])
         if wants_csv(request):
-            return Response(_csv_rows(report.table()))
+            return Response(_csv_rows(report.table(query["table"])))
         return Response(SalesOut(report).data)
+
+
+class PromisesView(_ReportView):
+    """Promises to pay settled (kept or broken) in the period, per customer, per collector (the user who
+    collects from the customer) and in total: the kept rate by count and by amount, with the method."""
+
+    query_class = PromiseQuery
+
+    @extend_schema(parameters=[PromiseQuery], responses=PromisesOut)
+    def get(self, request):
+        query = self.query(request)
+        report = promise_report(period=query["period"])
+        if wants_csv(request):
+            return Response(_csv_rows(report.table(query["table"])))
+        return Response(PromisesOut(report).data)

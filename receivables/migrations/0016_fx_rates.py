@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("receivables", "0013_activity_email"),
+        ("receivables", "0015_risk_scores_checkout_sessions"),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("invoicing", "0011_cash_discounts"),
+        ("invoicing", "0012_credit_note_on_account"),
     ]
 
     operations = [

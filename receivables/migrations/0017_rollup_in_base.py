@@ -7,7 +7,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("receivables", "0014_fx_rates"),
+        ("receivables", "0016_fx_rates"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orders", "0011_exposure_backfill"),
+        ("orders", "0012_report_indexes"),
     ]
 
     operations = [
