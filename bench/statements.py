@@ -20,14 +20,17 @@ Two ways of counting, both on the harness's database:
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import random
 import statistics
 import sys
 import time
-from datetime import date
 from pathlib import Path
+
+from django.utils import timezone
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -146,7 +149,7 @@ def in_request(fixture: dict, orders: int) -> dict[str, tuple[float, float, floa
             {
                 "customer": fixture["customers"][customer],
                 "amount": order["total"],
-                "received_on": date.today().isoformat(),
+                "received_on": timezone.localdate().isoformat(),  # the company's day, as the API's
                 "reference": f"bench {order['number']}",
                 "allocations": [{"invoice": shipped["invoice"], "amount": order["total"]}],
                 "confirm_duplicate": True,
@@ -180,7 +183,7 @@ def in_request(fixture: dict, orders: int) -> dict[str, tuple[float, float, floa
         pipeline.payment_record(
             customer_id=customer,
             amount=order.total,
-            received_on=date.today(),
+            received_on=timezone.localdate(),
             reference=f"bench {order.number}",
             allocations=[AllocationInput(invoice_id=shipment.invoice.pk, amount=order.total)],
             confirm_duplicate=True,
@@ -279,7 +282,7 @@ def in_database(fixture: dict, orders: int, base_url: str, dbname: str) -> dict[
             {
                 "customer": fixture["customers"]["SE"],
                 "amount": order["total"],
-                "received_on": date.today().isoformat(),
+                "received_on": timezone.localdate().isoformat(),  # the company's day, as the API's
                 "reference": f"bench {order['number']}",
                 "allocations": [{"invoice": shipped["invoice"], "amount": order["total"]}],
                 "confirm_duplicate": True,
@@ -319,7 +322,28 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a smoke run: 3 orders of each kind")
     parser.add_argument("--base-url", help="a running server (default: the harness's, else one of its own)")
     parser.add_argument("--orders", type=int, help="orders of each kind (default 10, quick 3)")
+    parser.add_argument(
+        "--in-request-only",
+        action="store_true",
+        help="only the in-request counts, on DATABASE_URL as it is (migrated, demo data): no server, no worker",
+    )
     options = parser.parse_args()
+    if options.in_request_only:
+        common.django_setup()
+        from o2c import tasks
+
+        tasks.outbox_relay.delay = lambda *args, **kwargs: (
+            None
+        )  # the relay is the worker's, not the request's
+        namespace: dict[str, object] = {}
+        with contextlib.redirect_stdout(io.StringIO()) as printed:
+            exec(FIXTURE % {"run": f"{os.getpid() % 100000:05d}"}, namespace)
+        fixture = json.loads(printed.getvalue().strip().splitlines()[-1])
+        for label, (statements, transactions, context) in in_request(fixture, options.orders or 3).items():
+            print(
+                f"{label}: {statements:g} statements ({context:g} with pghistory context), {transactions:g} transactions"
+            )
+        return
     if options.quick:
         os.environ["O2C_BENCH_QUICK"] = "1"
     if options.base_url:

@@ -13,11 +13,11 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from credit.models import CreditDecision, CreditSettings
-from customers.selectors import customer_ids_all, exposures_kept
+from customers.selectors import customer_ids_all, exposures_kept, exposures_kept_with
 from o2c.money import ZERO_CENTS as ZERO
 from orders.selectors import order_exposure, order_list, uninvoiced_order_values
 from receivables.collections.selectors import risk_annotations
-from receivables.selectors import overdue_undisputed, receivables_positions
+from receivables.selectors import overdue_undisputed_subquery, receivables_positions
 
 if TYPE_CHECKING:
     from customers.models import Customer
@@ -68,7 +68,7 @@ def customer_position(*, customer: Customer) -> CreditPosition:
 
 @dataclass(frozen=True)
 class CheckFigures:
-    """What the credit check decides on, read in two statements whatever the customer's history:
+    """What the credit check decides on, read in one statement whatever the customer's history:
     the kept balance and open orders value (without the order being decided) and the overdue."""
 
     balance: Decimal
@@ -83,11 +83,14 @@ class CheckFigures:
 def check_figures(*, customer_id: int, order: SalesOrder) -> CheckFigures:
     """The figures of a customer (locked by the caller) for deciding on `order`, whose own share
     of the kept open orders value (none in draft or on hold; its value once released) is left out."""
-    balance, open_orders = exposures_kept(customer_ids=[customer_id])[customer_id]
+    balance, open_orders, other = exposures_kept_with(
+        customer_id=customer_id,
+        overdue=overdue_undisputed_subquery(grace_days=settings.O2C_CREDIT_GRACE_DAYS),
+    )
     return CheckFigures(
         balance=balance,
         open_orders_value=open_orders - order_exposure(order),
-        overdue_amount=overdue_undisputed(customer_id=customer_id, grace_days=settings.O2C_CREDIT_GRACE_DAYS),
+        overdue_amount=other["overdue"],
     )
 
 

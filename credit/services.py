@@ -29,9 +29,13 @@ if TYPE_CHECKING:
 Outcome, Rule = CreditDecision.Outcome, CreditDecision.Rule
 
 
-def credit_check(*, order: SalesOrder, by: User | None = None) -> CreditDecision:
-    """Decide on `order` (locked by the caller) and store the decision with its figures."""
-    customer = locks.customer_lock(customer_id=order.customer_id)
+def credit_check(
+    *, order: SalesOrder, by: User | None = None, customer_locked: bool = False
+) -> CreditDecision:
+    """Decide on `order` (locked by the caller) and store the decision with its figures. The
+    customer is locked here, unless the caller says it locked `order.customer` already in this
+    transaction (placing an order reads its customer locked: `order_create(lock_customer=True)`)."""
+    customer = order.customer if customer_locked else locks.customer_lock(customer_id=order.customer_id)
     position = check_figures(customer_id=customer.pk, order=order)
     risk = risk_check_figures(customer_id=customer.pk)
     exposure = position.exposure + order.total

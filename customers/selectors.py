@@ -214,5 +214,29 @@ def exposures_kept(*, customer_ids: Iterable[int]) -> dict[int, tuple[Decimal, D
     return rows
 
 
+def exposures_kept_with(*, customer_id: int, **columns: Any) -> tuple[Decimal, Decimal, dict[str, Any]]:
+    """`exposures_kept` of one customer and the other `columns` (expressions over the customer
+    row, `OuterRef("pk")`) in one statement: the kept (open receivables, open orders) and a dict
+    of the columns."""
+    kept = CustomerExposure.objects.filter(customer_id=models.OuterRef("pk"))
+    money = CustomerExposure._meta.get_field("open_receivables")
+    row = (
+        Customer.objects.filter(pk=customer_id)
+        .annotate(
+            kept_receivables=models.Subquery(kept.values("open_receivables"), output_field=money),
+            kept_orders=models.Subquery(kept.values("open_orders"), output_field=money),
+            **columns,
+        )
+        .values("kept_receivables", "kept_orders", *columns)
+        .get()
+    )
+    receivables, orders = row.pop("kept_receivables"), row.pop("kept_orders")
+    return (
+        ZERO_CENTS if receivables is None else receivables,
+        ZERO_CENTS if orders is None else orders,
+        row,
+    )
+
+
 def customer_ids_all() -> list[int]:
     return list(Customer.objects.order_by("pk").values_list("pk", flat=True))

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from o2c.models import StatusEvent
+from o2c.models import DrawnNumberField, StatusEvent
 
 
 class Shipment(models.Model):
@@ -19,7 +19,7 @@ class Shipment(models.Model):
         DELIVERED = "delivered"
         CANCELLED = "cancelled"
 
-    number = models.CharField(max_length=30, unique=True)
+    number = DrawnNumberField(max_length=30, unique=True)
     order = models.ForeignKey("orders.SalesOrder", on_delete=models.PROTECT, related_name="shipments")
     warehouse = models.ForeignKey("inventory.Warehouse", on_delete=models.PROTECT, related_name="shipments")
     # Where it goes, fixed when the pick list is made: the order's ship-to, else the customer's

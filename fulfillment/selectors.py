@@ -48,6 +48,16 @@ def shipment_get(*, shipment_id: int) -> Shipment:
     return shipment_list().get(pk=shipment_id)
 
 
+def shipment_order_id(*, shipment_id: int) -> int:
+    """The order of a shipment (DoesNotExist when there is no such shipment)."""
+    return Shipment.objects.filter(pk=shipment_id).values_list("order_id", flat=True).get()
+
+
+def shipment_lines_for_issue(*, shipment: Shipment) -> list[ShipmentLine]:
+    """The lines a shipment issues from stock, with their products, in product order."""
+    return list(shipment.lines.select_related("product").order_by("product_id", "pk"))
+
+
 OPEN_SHIPMENT_STATUSES = (Shipment.Status.PICKING, Shipment.Status.PACKED)
 
 

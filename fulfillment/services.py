@@ -16,13 +16,19 @@ from django.utils import timezone
 
 from fulfillment.errors import FulfillmentErrorCode
 from fulfillment.models import Shipment, ShipmentLine
-from inventory.services import stock_issue, stock_levels_lock, stock_release, stock_reserve
+from fulfillment.selectors import shipment_lines_for_issue
+from inventory.services import (
+    stock_levels_lock,
+    stock_release,
+    stock_reserve,
+)
+from inventory.stock_batches import stock_issue_many, stock_reserve_many
 from ledger.services import LineSpec, journal_entry_post
 from o2c import locks
 from o2c.errors import Conflict, DomainError, KernelErrorCode
 from o2c.events import event_emit
 from o2c.money import ZERO, round_money
-from o2c.numbering import sequence_number_next
+from o2c.numbering import sequence_number_drawn
 from o2c.states import transition, transition_assert, transition_rows
 from orders.selectors import backordered_lines, order_delivery_address
 
@@ -45,13 +51,21 @@ def order_allocate(*, order: SalesOrder) -> dict[int, Decimal]:
     levels = stock_levels_lock(
         product_ids=[line.product_id for line in lines], warehouse_id=order.warehouse_id
     )
-    return {
-        line.pk: stock_reserve(
-            level=levels[line.product_id],
-            quantity=line.quantity - line.quantity_reserved - line.quantity_shipped,
-        )
-        for line in lines
-    }
+    if len({line.product_id for line in lines}) < len(lines):  # a product on two lines: one at a time
+        return {
+            line.pk: stock_reserve(
+                level=levels[line.product_id],
+                quantity=line.quantity - line.quantity_reserved - line.quantity_shipped,
+            )
+            for line in lines
+        }
+    got = stock_reserve_many(
+        wanted=[
+            (levels[line.product_id], line.quantity - line.quantity_reserved - line.quantity_shipped)
+            for line in lines
+        ]
+    )
+    return {line.pk: quantity for line, quantity in zip(lines, got, strict=True)}
 
 
 def order_deallocate(*, order: SalesOrder) -> dict[int, Decimal]:
@@ -154,7 +168,7 @@ def shipment_create(
             )
     ship_to = _delivery_address(order)
     shipment = Shipment.objects.create(
-        number=sequence_number_next(series="shipment", on=timezone.localdate()),
+        number=sequence_number_drawn(series="shipment", on=timezone.localdate()),  # by the INSERT
         order_id=order.pk,
         warehouse_id=order.warehouse_id,
         ship_to=ship_to,
@@ -198,20 +212,28 @@ def shipment_pack(*, shipment: Shipment, by: User | None = None) -> Shipment:
 
 
 def shipment_issue_stock(
-    *, shipment: Shipment, levels: dict[int, StockLevel] | None = None, by: User | None = None
+    *,
+    shipment: Shipment,
+    levels: dict[int, StockLevel] | None = None,
+    lines: list[ShipmentLine] | None = None,
+    by: User | None = None,
 ) -> dict[int, Decimal]:
     """Issue the shipment's goods from stock and post their cost (Dr cost of goods sold / Cr
     inventory at standard cost); returns the shipped quantity per order line. `levels`: the
-    shipment's stock levels when the caller has locked them already (per product)."""
+    shipment's stock levels when the caller has locked them already (per product); `lines`: its
+    lines as `shipment_lines_for_issue` gives them, when the caller read them under its lock."""
     transition_assert(shipment, Shipment.Status.SHIPPED)  # before any stock moves
-    lines = list(shipment.lines.select_related("product").order_by("product_id", "pk"))
+    if lines is None:
+        lines = shipment_lines_for_issue(shipment=shipment)
     if levels is None:
         levels = stock_levels_lock(
             product_ids=[line.product_id for line in lines], warehouse_id=shipment.warehouse_id
         )
     cost = ZERO
+    stock_issue_many(
+        issues=[(levels[line.product_id], line.quantity) for line in lines], reference=shipment.number, by=by
+    )
     for line in lines:
-        stock_issue(level=levels[line.product_id], quantity=line.quantity, reference=shipment.number, by=by)
         line.unit_cost = line.product.standard_cost
         cost += line.quantity * line.unit_cost
     ShipmentLine.objects.bulk_update(lines, ["unit_cost"])

@@ -69,14 +69,14 @@ def stock_levels_lock(*, product_ids: list[int], warehouse_id: int) -> dict[int,
     """Lock the stock levels of `product_ids` in one warehouse, in product order (the fixed lock
     order that keeps concurrent allocations free of deadlocks); missing rows are created."""
     ids = sorted(set(product_ids))
-    existing = set(
-        StockLevel.objects.filter(product_id__in=ids, warehouse_id=warehouse_id).values_list(
-            "product_id", flat=True
-        )
-    )
-    missing = [StockLevel(product_id=pid, warehouse_id=warehouse_id) for pid in ids if pid not in existing]
-    if missing:
-        StockLevel.objects.bulk_create(missing, ignore_conflicts=True)
+    # Lock what exists (one statement, the usual case); only when a row is missing, create the
+    # missing ones and lock again: a row inserted meanwhile by another transaction is then
+    # locked in the same product order as the rest.
+    levels = locks.stock_levels_lock(product_ids=ids, warehouse_id=warehouse_id)
+    missing = [StockLevel(product_id=pid, warehouse_id=warehouse_id) for pid in ids if pid not in levels]
+    if not missing:
+        return levels
+    StockLevel.objects.bulk_create(missing, ignore_conflicts=True)
     return locks.stock_levels_lock(product_ids=ids, warehouse_id=warehouse_id)
 
 

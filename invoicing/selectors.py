@@ -19,6 +19,7 @@ from invoicing.errors import InvoicingErrorCode
 from invoicing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from o2c.errors import Conflict, DomainError, KernelErrorCode
 from o2c.money import ZERO, round_money
+from orders.selectors import order_lines_of
 
 if TYPE_CHECKING:
     from orders.models import SalesOrder
@@ -226,15 +227,20 @@ def invoice_quantities_on_shipment(*, order: SalesOrder, shipped: dict[int, Deci
     invoiced (so they go on its first shipment's invoice)."""
     services_to_bill = {
         line.pk: line.quantity - line.quantity_invoiced
-        for line in order.lines.filter(is_stock=False)
-        if line.quantity_invoiced < line.quantity
+        for line in order_lines_of(order=order)
+        if not line.is_stock and line.quantity_invoiced < line.quantity
     }
     return {**shipped, **services_to_bill}
 
 
 def invoice_order_ids(*, invoice_ids: Iterable[int]) -> set[int]:
     """The orders of `invoice_ids` (an opening invoice, imported, has none)."""
-    return set(
+    return set(invoice_order_ids_query(invoice_ids=invoice_ids))
+
+
+def invoice_order_ids_query(*, invoice_ids: Iterable[int]) -> QuerySet[Invoice, int]:
+    """`invoice_order_ids` as a query, to be read inside another statement."""
+    return (
         invoice_rows()
         .filter(pk__in=list(invoice_ids), order_id__isnull=False)
         .values_list("order_id", flat=True)

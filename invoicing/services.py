@@ -30,6 +30,7 @@ from o2c.money import ZERO, round_money
 from o2c.numbering import document_number_next
 from o2c.outbox import outbox_enqueue
 from o2c.states import transition
+from orders.selectors import order_lines_of
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -56,7 +57,7 @@ def invoice_create(
     Cr revenue / Cr VAT payable) and queue its delivery. The caller holds the order's lock."""
     if not quantities:
         raise DomainError("nothing to invoice", field="lines", code=InvoicingErrorCode.NOTHING_TO_INVOICE)
-    order_lines = {line.pk: line for line in order.lines.select_related("product").filter(pk__in=quantities)}
+    order_lines = {line.pk: line for line in order_lines_of(order=order) if line.pk in quantities}
     already = {
         row["order_line_id"]: row
         for row in InvoiceLine.objects.filter(order_line_id__in=quantities)

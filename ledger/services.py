@@ -23,7 +23,7 @@ from o2c.money import ZERO, round_money
 from o2c.numbering import document_number_next
 from o2c.parsing import MAX_AMOUNT, date_check
 from o2c.roles import MANAGER, has_role
-from o2c.transactions import step
+from o2c.transactions import memo_forget, step, transaction_memo
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -45,13 +45,29 @@ class LineSpec:
     amount_currency: Decimal | None = None
 
 
+_ACCOUNTS_MEMO = "ledger.accounts"
+_LOCK_DATE_MEMO = "ledger.lock_date"
+
+
+def accounts_forget(**_: object) -> None:
+    memo_forget(_ACCOUNTS_MEMO)
+
+
 def _accounts_for(lines: Sequence[LineSpec]) -> dict[str, Account]:
+    """The active accounts the lines name (by code or key). Those read are kept for the rest of
+    the transaction (a shipment posts its cost and its invoice, a payment its receipt and its
+    discounts: the same accounts); a change of an account forgets them (ledger/apps.py)."""
     names = {line.account for line in lines}
-    found = {}
-    for account in Account.objects.filter(Q(code__in=names) | Q(key__in=names), active=True):
-        found[account.code] = account
-        if account.key:
-            found[account.key] = account
+    found: dict[str, Account] = transaction_memo(_ACCOUNTS_MEMO, dict)
+    wanted = names - found.keys()
+    if wanted:
+        # The first posting of the transaction reads every active account (a chart is small), so
+        # the next postings of the step, on other accounts, read none.
+        wide = Q(active=True) if not found else Q(Q(code__in=wanted) | Q(key__in=wanted), active=True)
+        for account in Account.objects.filter(wide):
+            found[account.code] = account
+            if account.key:
+                found[account.key] = account
     missing = sorted(names - found.keys())
     if missing:
         raise DomainError(
@@ -129,7 +145,7 @@ def posting_date_check(*, on: date, field: str = "date") -> date:
             field=field,
             code=LedgerErrorCode.DATE_TOO_FAR_AHEAD,
         )
-    lock_date = lock_date_get()
+    lock_date = transaction_memo(_LOCK_DATE_MEMO, lock_date_get)  # read once per transaction
     if lock_date is not None and on <= lock_date:
         raise DomainError(
             f"the books are locked up to {lock_date.isoformat()}; post on a later date",
@@ -163,6 +179,7 @@ def lock_date_set(*, lock_date: date | None, by: User | None) -> LedgerSettings:
             code=LedgerErrorCode.LOCK_DATE_BACKWARDS,
         )
     if lock_date != current:
+        memo_forget(_LOCK_DATE_MEMO)
         row.lock_date = lock_date
         row.updated_by = by
         row.save(update_fields=["lock_date", "updated_by", "updated_at"])

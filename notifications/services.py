@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from notifications.errors import NotificationErrorCode
@@ -29,7 +29,7 @@ from notifications.placeholders import template_errors, tracking_url_errors
 from notifications.selectors import notification_settings_get
 from o2c.errors import DomainError, KernelErrorCode
 from o2c.events import DomainEvent, event_listen
-from o2c.outbox import outbox_enqueue
+from o2c.outbox import outbox_enqueue_returning
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -68,18 +68,25 @@ def notification_queue(
         created_at=timezone.now(),
     )
     # One statement: the row, unless the document has one of this kind already, a concurrent
-    # twin's included (the constraints decide; no savepoint to recover from an IntegrityError).
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _INSERT_ONCE,
-            [kind, order.pk, shipment.pk if shipment else None, recipient, language, notification.created_at],
-        )
-        row = cursor.fetchone()
-    if row is None:
+    # twin's included (the constraints decide; no savepoint to recover from an IntegrityError),
+    # and the outbox message of the row it inserted.
+    made = outbox_enqueue_returning(
+        kind=OUTBOX_KIND,
+        insert_sql=_INSERT_ONCE,
+        params=[
+            kind,
+            order.pk,
+            shipment.pk if shipment else None,
+            recipient,
+            language,
+            notification.created_at,
+        ],
+        payload_key="notification_id",
+    )
+    if made is None:
         return None
-    notification.pk = row[0]
+    notification.pk = made
     notification._state.adding = False
-    outbox_enqueue(kind=OUTBOX_KIND, payload={"notification_id": notification.pk})
     return notification
 
 

@@ -98,3 +98,15 @@ class StatusEvent(models.Model):
     class Meta:
         abstract = True
         ordering = ["at", "pk"]
+
+
+class DrawnNumberField(models.CharField):  # type: ignore[type-arg]
+    """A document number that may be drawn by the INSERT itself (`o2c.numbering.sequence_number_drawn`):
+    returned by every insert (RETURNING), so the saved object holds the text. The column is a
+    plain varchar: migrations see a CharField."""
+
+    db_returning = True
+
+    def deconstruct(self):  # type: ignore[no-untyped-def]
+        name, _, args, kwargs = super().deconstruct()
+        return name, "django.db.models.CharField", args, kwargs

@@ -22,6 +22,8 @@ from datetime import date
 from django.apps import apps
 from django.apps.registry import Apps
 from django.db import connection
+from django.db.models import CharField
+from django.db.models.expressions import RawSQL
 from sequences import get_next_value
 
 from o2c import locks
@@ -73,6 +75,8 @@ def number_series_hold(*, series: str, on: date) -> None:
     that posts a journal entry before it numbers its document holds the document's series first
     (the order of o2c/locks.py: document series before the journal's)."""
     name = series_name(series=series, year=on.year)
+    if locks.number_series_lock(names=[name]):  # the row exists (prepared ahead): one statement
+        return
     number_series_ensure(years=[on.year], series=[series])
     locks.number_series_lock(names=[name])
 
@@ -95,6 +99,18 @@ SEQUENCES = {
     "return": "o2c_return_number_seq",  # created by returns' first migration
     "direct_debit_run": "o2c_direct_debit_run_number_seq",  # receivables/migrations/0014
 }
+
+
+def sequence_number_drawn(*, series: str, on: date) -> RawSQL:
+    """`sequence_number_next` as an SQL expression, for the INSERT that stores the number: the
+    number is drawn by that statement (no `SELECT nextval` of its own) and read back from its
+    RETURNING, so the column's field must be returned by inserts (`db_returning`, as
+    `o2c.models.DrawnNumberField`). The same text: `SO-2026-000123`, wider past 999,999."""
+    return RawSQL(
+        "(SELECT %s || lpad(v::text, greatest(6, length(v::text)), '0') FROM nextval(%s) AS v)",
+        [f"{SERIES[series]}-{on.year}-", SEQUENCES[series]],
+        output_field=CharField(),
+    )
 
 
 def sequence_number_next(*, series: str, on: date) -> str:

@@ -29,7 +29,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.mail.message import make_msgid
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from o2c import locks
@@ -69,6 +69,31 @@ def outbox_enqueue(*, kind: str, payload: dict[str, Any]) -> OutboxMessage:
     message = OutboxMessage.objects.create(kind=kind, payload=payload, next_attempt_at=timezone.now())
     transaction.on_commit(_relay_soon)
     return message
+
+
+def outbox_enqueue_returning(
+    *, kind: str, insert_sql: str, params: list[Any], payload_key: str
+) -> int | None:
+    """`insert_sql` (an `INSERT … RETURNING id` that may insert nothing, `ON CONFLICT DO NOTHING`)
+    and, for the row it inserted, the message `{payload_key: id}` of `kind`, in one statement;
+    returns the id, or None when nothing was inserted (and no message written)."""
+    if kind not in _handlers:
+        raise ValueError(f"no outbox handler for '{kind}'")
+    now = timezone.now()
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH made AS ({insert_sql}) "  # noqa: S608 (a table name and the caller's SQL, not input)
+            f"INSERT INTO {quote(OutboxMessage._meta.db_table)} "
+            "(kind, payload, status, attempts, next_attempt_at, last_error, created_at, message_id) "
+            "SELECT %s, jsonb_build_object(%s, made.id), %s, 0, %s, '', %s, '' FROM made RETURNING (payload->>%s)::bigint",
+            [*params, kind, payload_key, OutboxMessage.Status.PENDING, now, now, payload_key],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    transaction.on_commit(_relay_soon)
+    return int(row[0])
 
 
 def outbox_enqueue_many(*, kind: str, payloads: list[dict[str, Any]]) -> list[OutboxMessage]:

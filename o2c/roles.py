@@ -157,11 +157,18 @@ def user_roles(user: Any) -> frozenset[str]:
         return frozenset()
     cached = getattr(user, "_o2c_roles", None)
     if cached is None:
-        names = set(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
-        if user.is_superuser:
-            names.add(ADMIN)
-        cached = frozenset(names)
-        user._o2c_roles = cached
+        cached = user_roles_remember(user, user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+    return cached
+
+
+def user_roles_remember(user: Any, group_names: Any) -> frozenset[str]:
+    """Keep on the user object the roles of its `group_names` (read along with the user: the API
+    token's authentication does), so `user_roles` reads none."""
+    names = set(group_names) & set(ROLES)
+    if user.is_superuser:
+        names.add(ADMIN)
+    cached = frozenset(names)
+    user._o2c_roles = cached
     return cached
 
 

@@ -281,7 +281,7 @@ O2C_WEBHOOK_TIMEOUT = env.float("O2C_WEBHOOK_TIMEOUT", default=5.0)
 # --- REST API (API.md) --------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "o2c.auth.TokenAuthentication",  # the token, its user and the user's roles in one statement
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -18,7 +18,9 @@ Only this module writes a document's `status` (tests/kernel/test_transitions.py 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import connections, models, transaction
@@ -26,6 +28,41 @@ from django.db import connections, models, transaction
 from o2c.errors import InvalidTransition
 
 Transitions = Collection[tuple[str, str]]
+
+_pending_events: ContextVar[list[models.Model] | None] = ContextVar("o2c_pending_events", default=None)
+
+
+@contextmanager
+def event_rows_batched() -> Iterator[None]:
+    """Event rows written in the block (by `transition` and `event_row_write`) are inserted at
+    its end, one INSERT per event table, in the order they were written (their ids keep the
+    timeline's order; `at` is the time of the insert). For a step that writes several timeline
+    rows in one transaction and reads none of them back (placing an order: created, approved,
+    allocated). An error inside writes none: the transaction rolls back anyway. Nested blocks
+    leave the writing to the outermost."""
+    if _pending_events.get() is not None:
+        yield
+        return
+    rows: list[models.Model] = []
+    token = _pending_events.set(rows)
+    try:
+        yield
+    finally:
+        _pending_events.reset(token)
+    by_model: dict[type[models.Model], list[models.Model]] = {}
+    for row in rows:
+        by_model.setdefault(type(row), []).append(row)
+    for model, batch in by_model.items():
+        model._default_manager.bulk_create(batch)
+
+
+def event_row_write(row: models.Model) -> None:
+    """Insert an event row now, or at the end of the enclosing `event_rows_batched` block."""
+    pending = _pending_events.get()
+    if pending is None:
+        row.save(force_insert=True)
+    else:
+        pending.append(row)
 
 
 def transition_check(*, label: str, current: str, target: str, allowed: Transitions) -> None:
@@ -98,13 +135,15 @@ def transition(
         document.status = to  # type: ignore[attr-defined]
         document.save(update_fields=["status", *update_fields])
         event_model, column = _event_model(type(document))
-        event_model._default_manager.create(
-            **{column: document.pk},
-            actor=by,
-            event=event or to,
-            from_status=current,
-            to_status=to,
-            detail=reason[:2000],
+        event_row_write(
+            event_model(
+                **{column: document.pk},
+                actor=by,
+                event=event or to,
+                from_status=current,
+                to_status=to,
+                detail=reason[:2000],
+            )
         )
     return document
 

@@ -48,3 +48,52 @@ def step(function: Callable[P, T]) -> Callable[P, T]:
             return function(*args, **kwargs)
 
     return run
+
+
+def transaction_memo(key: str, compute: Callable[[], T]) -> T:
+    """`compute()`, read once per database transaction (outside one: every time). The memo lives
+    as long as a no-op on-commit hook of this transaction: Django drops the hooks when the
+    transaction commits or rolls back (and those of a savepoint rolled back), so a memo never
+    outlives the snapshot it was read in, nor a rollback of what was read after it."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return compute()
+    memo: dict[str, object] | None = getattr(connection, "o2c_memo", None)
+    if memo is None or not any(hook is memo["_hook"] for _, hook, _ in connection.run_on_commit):
+        memo = {"_hook": _Hook()}
+        connection.o2c_memo = memo
+        transaction.on_commit(memo["_hook"])  # type: ignore[arg-type]
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]  # type: ignore[return-value]
+
+
+def memo_forget(key: str) -> None:
+    """Drop `key` from this transaction's memo (what it holds was changed in the transaction)."""
+    memo = getattr(transaction.get_connection(), "o2c_memo", None)
+    if memo is not None:
+        memo.pop(key, None)
+
+
+class _Hook:
+    """A no-op on-commit callable marking the transaction a memo belongs to."""
+
+    def __call__(self) -> None:
+        return None
+
+
+def whole_step(function: Callable[P, T]) -> Callable[P, T]:
+    """A pipeline step that is one transaction, rolled back whole on any error: `transaction.atomic`
+    for its caller (a savepoint when called inside another transaction), with no savepoint for
+    the steps it calls (`whole()`), and its timeline rows inserted together at its end, one
+    INSERT per event table (`o2c.states.event_rows_batched`). For the steps that catch no error
+    of the steps inside them and read none of their own timeline rows back."""
+
+    from o2c.states import event_rows_batched  # states imports models; this module is imported early
+
+    @functools.wraps(function)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        with whole(), event_rows_batched():
+            return function(*args, **kwargs)
+
+    return run

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from o2c.models import StatusEvent
+from o2c.models import DrawnNumberField, StatusEvent
 from pricing.selectors import PriceSource
 
 
@@ -38,7 +38,7 @@ class SalesOrder(models.Model):
         PARTIALLY_PAID = "partially_paid"
         PAID = "paid"
 
-    number = models.CharField(max_length=30, unique=True)
+    number = DrawnNumberField(max_length=30, unique=True)
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="orders")
     warehouse = models.ForeignKey("inventory.Warehouse", on_delete=models.PROTECT, related_name="orders")
     currency = models.CharField(max_length=3)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Prefetch, QuerySet, Sum, prefetch_related_objects
+from django.db.models import F, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 
 from o2c.money import ZERO_CENTS
 from o2c.timeline import timeline_values
@@ -64,6 +64,26 @@ def order_placed_detail(*, order: SalesOrder) -> SalesOrder:
     order._prefetched_objects_cache["returns"] = order.returns.none()  # type: ignore[attr-defined]
     SalesOrder.quotation.related.set_cached_value(order, None)  # placed through the API, not accepted
     return order
+
+
+def order_lines_carry(*, order: SalesOrder, lines: list[SalesOrderLine]) -> None:
+    """Let `order` carry `lines` (just written, with their products) as `order_lines_load` would
+    after reading them: the steps that follow in the same transaction read no lines again."""
+    carried = order.lines.all()
+    carried._result_cache = sorted(lines, key=lambda line: line.position)
+    carried._prefetch_done = True  # type: ignore[attr-defined]
+    if not hasattr(order, "_prefetched_objects_cache"):
+        order._prefetched_objects_cache = {}  # type: ignore[attr-defined]
+    order._prefetched_objects_cache["lines"] = carried  # type: ignore[attr-defined]
+
+
+def order_lines_of(*, order: SalesOrder) -> list[SalesOrderLine]:
+    """The order's lines with their products, in position order: those it carries (read once by
+    the step: `order_lines_load`, `order_lines_carry`), else read now (not kept)."""
+    carried = getattr(order, "_prefetched_objects_cache", {}).get("lines")
+    if carried is not None:
+        return list(carried)
+    return list(SalesOrderLine.objects.filter(order=order).select_related("product").order_by("position"))
 
 
 def order_lines_load(*, order: SalesOrder) -> list[SalesOrderLine]:
@@ -174,6 +194,25 @@ def order_delivery_address(*, order: SalesOrder) -> DeliveryAddress:
         if (text or "").strip():
             return DeliveryAddress(text=text.strip(), source=source)
     return DeliveryAddress(text="", source=None)
+
+
+def held_and_listed_order_ids(
+    *, customer_id: int, listed: QuerySet[Any, int] | None
+) -> tuple[set[int], list[int]]:
+    """In one statement: the ids of the orders `listed` (a query of order ids) and of the
+    customer's held orders, and apart the held ones as `held_order_ids` gives them."""
+    held = Q(customer_id=customer_id, status=SalesOrder.Status.ON_HOLD)
+    rows = (
+        SalesOrder.objects.filter(held | Q(pk__in=listed) if listed is not None else held)
+        .order_by("submitted_at", "pk")
+        .values_list("pk", "customer_id", "status")
+    )
+    every, held_ids = set(), []
+    for pk, customer, status in rows:
+        every.add(pk)
+        if customer == customer_id and status == SalesOrder.Status.ON_HOLD:
+            held_ids.append(pk)
+    return every, held_ids
 
 
 def held_order_ids(*, customer_id: int) -> QuerySet[SalesOrder, int]:

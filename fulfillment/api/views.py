@@ -1,5 +1,6 @@
 """The shipment API of API.md: thin views over o2c/pipeline/."""
 
+from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.response import Response
@@ -78,14 +79,15 @@ class _ShipmentAction(GenericAPIView):
         raise NotImplementedError
 
     def post(self, request, pk: int):
-        shipment = self.get_object()
+        if not self.get_queryset().filter(pk=pk).exists():  # 404 without reading it whole: answered below
+            raise Http404
         data = {}
         if self.body_class is not None:
             body = self.body_class(data=request.data)
             body.is_valid(raise_exception=True)
             data = body.validated_data
-        self.run(shipment_id=shipment.pk, data=data, by=request.user)
-        return _shipment_response(shipment.pk)
+        self.run(shipment_id=pk, data=data, by=request.user)
+        return _shipment_response(pk)
 
 
 @extend_schema_view(post=extend_schema(request=None, responses=s.ShipmentOut))

@@ -44,7 +44,9 @@ def invoice_issue(
     orders.order_record_invoice(
         order=order, invoiced=quantities, amount=invoice.total, reference=invoice.number, by=by
     )
-    orders_settle(order_ids=[order.pk], on=invoice.issue_date, reference=invoice.number, by=by)
+    orders_settle(
+        order_ids=[order.pk], on=invoice.issue_date, reference=invoice.number, by=by, locked={order.pk: order}
+    )
 
 
 def invoice_lock(*, invoice_id: int) -> Invoice:
@@ -65,14 +67,31 @@ def invoice_payments_lock(*, invoice_ids: Iterable[int]) -> dict[int, Payment]:
     return {payment.pk: payment for payment in locks.payments_lock(payment_ids=payment_ids)}
 
 
-def orders_settle(*, order_ids: Iterable[int | None], on: date, reference: str, by: User | None) -> None:
+def orders_settle(
+    *,
+    order_ids: Iterable[int | None],
+    on: date,
+    reference: str,
+    by: User | None,
+    locked: dict[int, SalesOrder] | None = None,
+) -> None:
     """The payment status of the orders whose invoices were settled (closed when fully paid); an
-    opening invoice (imported, no order: None) has none to follow."""
+    opening invoice (imported, no order: None) has none to follow. `locked`: orders the caller
+    holds locked and has in hand, every change of this transaction made through that object
+    (they are not read again)."""
     order_ids = sorted({order_id for order_id in order_ids if order_id is not None})
     if not order_ids:
         return
     figures = invoicing_selectors.order_settlements(order_ids=order_ids)
-    for order in locks.orders_lock(order_ids=order_ids):
+    locked = locked or {}
+    missing = [order_id for order_id in order_ids if order_id not in locked]
+    in_order = (
+        {**locked, **{order.pk: order for order in locks.orders_lock(order_ids=missing)}}
+        if missing
+        else locked
+    )
+    for order_id in order_ids:
+        order = in_order[order_id]
         orders.order_record_settlement(order=order, **figures[order.pk], on=on, reference=reference, by=by)
 
 

@@ -19,7 +19,7 @@ from o2c import locks
 from o2c.errors import Conflict, DomainError, KernelErrorCode
 from o2c.pipeline.billing import invoices_settle
 from o2c.pipeline.order import held_orders_recheck
-from o2c.transactions import step
+from o2c.transactions import whole_step
 from orders import selectors as order_selectors
 from receivables import services as receivables
 from receivables.bank import services as bank_services
@@ -35,12 +35,13 @@ from receivables.models import BankStatementLine, DirectDebitItem, Payment
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
+    from customers.models import Customer
     from receivables.cash.allocation import Proposed
 
 
 def _customer_cash_lock(
     *, customer_id: int, touches: Callable[[], Iterable[int]], recheck: bool = False
-) -> None:
+) -> tuple[Customer, list[int]]:
     """Everything a cash step of a customer may touch, in the lock order: the orders of the
     invoices it settles (`touches()`, their ids) and the customer's held orders, then the
     customer, then (with `recheck`) the stock its held orders would allocate. The invoices come
@@ -52,19 +53,22 @@ def _customer_cash_lock(
     locked exclusively, no invoice, write-off, credit note or dispute of the customer can be
     written until commit (each takes the customer's key share first), so a proposal made then
     stays true, and the customer's other open invoices need no lock."""
+    held: list[int] = []
     for _ in range(10):  # each round waits for the step that moved the proposal to commit
-        order_ids = _cash_order_ids(customer_id=customer_id, invoice_ids=touches())
+        order_ids, _held = _cash_order_ids(customer_id=customer_id, invoice_ids=touches())
         with transaction.atomic():  # a savepoint: rolled back, it releases its row locks
             locks.orders_lock(order_ids=order_ids)
             try:
-                locks.customer_lock(customer_id=customer_id)
+                customer = locks.customer_lock(customer_id=customer_id)
             except ObjectDoesNotExist:
                 raise DomainError(
                     f"customer {customer_id} does not exist",
                     field="customer",
                     code=KernelErrorCode.DOES_NOT_EXIST,
                 ) from None
-            if _cash_order_ids(customer_id=customer_id, invoice_ids=touches()) <= order_ids:
+            # Read under the customer's lock: no order of the customer can go on hold until commit.
+            now, held = _cash_order_ids(customer_id=customer_id, invoice_ids=touches())
+            if now <= order_ids:
                 break
             transaction.set_rollback(True)
     else:
@@ -73,9 +77,9 @@ def _customer_cash_lock(
             code=KernelErrorCode.CONCURRENT_CHANGE,
         )
     if recheck:
-        held = order_selectors.held_order_ids(customer_id=customer_id)
         for warehouse_id, product_ids in order_selectors.stock_products_by_warehouse(order_ids=held).items():
             inventory.stock_levels_lock(product_ids=product_ids, warehouse_id=warehouse_id)
+    return customer, held  # and its held orders, read under its lock, oldest submission first
 
 
 class _RiskRefresh:
@@ -100,14 +104,17 @@ def _risk_refresh_after_commit(*, customer_id: int) -> None:
     transaction.on_commit(_RiskRefresh(customer_id), robust=True)
 
 
-def _cash_order_ids(*, customer_id: int, invoice_ids: Iterable[int]) -> set[int]:
-    """The orders of `invoice_ids` and the customer's held orders (re-checked after a payment)."""
-    return invoicing_selectors.invoice_order_ids(invoice_ids=invoice_ids) | set(
-        order_selectors.held_order_ids(customer_id=customer_id)
+def _cash_order_ids(*, customer_id: int, invoice_ids: Iterable[int]) -> tuple[set[int], list[int]]:
+    """The orders of `invoice_ids` and the customer's held orders (re-checked after a payment),
+    and apart the held ones, oldest submission first: one statement."""
+    ids = list(invoice_ids)
+    return order_selectors.held_and_listed_order_ids(
+        customer_id=customer_id,
+        listed=invoicing_selectors.invoice_order_ids_query(invoice_ids=ids) if ids else None,
     )
 
 
-@step
+@whole_step
 def payment_record(
     *,
     customer_id: int,
@@ -139,7 +146,7 @@ def payment_record(
         )
         return {item.invoice_id for item in proposal}
 
-    _customer_cash_lock(customer_id=customer_id, touches=touches, recheck=True)
+    customer, held = _customer_cash_lock(customer_id=customer_id, touches=touches, recheck=True)
     if allocations is None:  # the proposal made last, under the customer's lock
         allocations = [cash.AllocationInput(invoice_id=i, amount=a, reason=r) for i, a, r in proposal]
     invoices = {i.pk: i for i in locks.invoices_lock(invoice_ids={a.invoice_id for a in allocations})}
@@ -156,6 +163,7 @@ def payment_record(
         source=source,
         note=note,
         by=by,
+        customer=customer,
     )
     invoices_settle(
         invoices=invoices,
@@ -165,7 +173,7 @@ def payment_record(
         reference=payment.number,
         by=by,
     )
-    held_orders_recheck(customer_id=customer_id, by=by)
+    held_orders_recheck(customer_id=customer_id, by=by, held_ids=held)
     _risk_refresh_after_commit(customer_id=customer_id)
     return payment
 

@@ -17,6 +17,7 @@ from invoicing import selectors as invoicing_selectors
 from ledger import services as ledger
 from o2c import locks, numbering
 from o2c.pipeline.billing import invoice_issue
+from o2c.transactions import whole_step
 from orders import selectors as order_selectors
 from orders import services as orders
 
@@ -27,19 +28,19 @@ if TYPE_CHECKING:
     from inventory.models import StockMove
 
 
-@transaction.atomic
+@whole_step
 def shipment_create(*, order_id: int, lines: dict[int, Decimal] | None = None, by: User | None) -> Shipment:
     """A pick list for what is allocated (all of it, or chosen lines and quantities)."""
     order = locks.order_lock(order_id=order_id)
     return fulfillment.shipment_create(order=order, lines=lines, by=by)
 
 
-@transaction.atomic
+@whole_step
 def shipment_pack(*, shipment_id: int, by: User | None) -> Shipment:
     return fulfillment.shipment_pack(shipment=locks.shipment_lock(shipment_id=shipment_id), by=by)
 
 
-@transaction.atomic
+@whole_step
 def shipment_ship(
     *,
     shipment_id: int,
@@ -51,18 +52,20 @@ def shipment_ship(
     """Stock issue (and its cost), then the order's shipped quantities, then the invoice of what
     shipped (with the order's service lines on its first shipment) and its postings: one
     transaction."""
-    order_id = fulfillment_selectors.shipment_get(shipment_id=shipment_id).order_id
+    order_id = fulfillment_selectors.shipment_order_id(shipment_id=shipment_id)
     order = locks.order_lock(order_id=order_id)
+    order_selectors.order_lines_load(order=order)  # read once, under the order's lock, for every step below
     shipment = locks.shipment_lock(shipment_id=shipment_id)
+    shipment.order = order  # the shipping notice reads the order and its customer: these
     locks.customer_share_lock(customer_id=order.customer_id)  # the invoice's foreign key, in its place
+    lines = fulfillment_selectors.shipment_lines_for_issue(shipment=shipment)  # under the shipment's lock
     levels = inventory.stock_levels_lock(
-        product_ids=list(shipment.lines.values_list("product_id", flat=True)),
-        warehouse_id=shipment.warehouse_id,
+        product_ids=[line.product_id for line in lines], warehouse_id=shipment.warehouse_id
     )
     numbering.number_series_hold(series="invoice", on=timezone.localdate())  # before the cost's JE
     orders.order_check_shippable(order=order)
     fulfillment.shipment_address_ensure(shipment=shipment, order=order)  # no address, no shipping
-    shipped = fulfillment.shipment_issue_stock(shipment=shipment, levels=levels, by=by)
+    shipped = fulfillment.shipment_issue_stock(shipment=shipment, levels=levels, lines=lines, by=by)
     orders.order_record_shipment(order=order, shipped=shipped, reference=shipment.number, by=by)
     invoice_issue(
         order=order,

@@ -14,6 +14,7 @@ from invoicing import selectors as invoicing_selectors
 from o2c import locks
 from o2c.pipeline.billing import invoice_issue
 from o2c.pipeline.fulfilment import backorders_allocate
+from o2c.states import event_rows_batched
 from o2c.transactions import step
 from orders import selectors as order_selectors
 from orders import services as orders
@@ -27,9 +28,10 @@ if TYPE_CHECKING:
 def order_place(*, by: User | None, submit: bool = False, **fields: Any) -> SalesOrder:
     """A sales order from the order entry page or the API: a draft, submitted at once if asked
     (the draft was written in this transaction: no one else can see it, let alone lock it)."""
-    order = orders.order_create(by=by, **fields)
-    if submit:
-        return _submit(order=order, by=by)
+    with event_rows_batched():  # created, approved, allocated: one insert (decision 0068)
+        order = orders.order_create(by=by, lock_customer=submit, **fields)
+        if submit:
+            _submit(order=order, by=by, customer_locked=True)
     return order
 
 
@@ -39,24 +41,40 @@ def order_submit(*, order_id: int, by: User | None) -> SalesOrder:
     return _submit(order=locks.order_lock(order_id=order_id), by=by)
 
 
-def _submit(*, order: SalesOrder, by: User | None) -> SalesOrder:
+def _submit(*, order: SalesOrder, by: User | None, customer_locked: bool = False) -> SalesOrder:
     orders.order_check_submittable(order=order)
-    decision = credit.credit_check(order=order, by=by)
+    decision = credit.credit_check(order=order, by=by, customer_locked=customer_locked)
     credit_selectors.decision_attach(order, decision)  # the answer shows it without reading it again
-    orders.order_mark_submitted(order=order, approved=decision.approved, reason=decision.reason, by=by)
-    if decision.approved:
-        _after_approval(order=order, by=by)
+    if not decision.approved:
+        orders.order_mark_submitted(order=order, approved=False, reason=decision.reason, by=by)
+        return order
+    # Approved: the stock is reserved first, so that the order's status and its fulfillment status
+    # are written by one UPDATE (the order is locked already, or new and seen by no one else).
+    _lines_read(order=order)
+    reserved = fulfillment.order_allocate(order=order)
+    orders.order_mark_submitted(order=order, approved=True, reason=decision.reason, by=by, reserved=reserved)
+    _invoice_if_services_only(order=order, by=by)
     return order
 
 
-def _after_approval(*, order: SalesOrder, by: User | None) -> None:
-    """Allocate the stock lines; an order of services only is invoiced at once. The lines are
-    read once, here, and carried by the order to each of these steps (and to the answer)."""
-    order_selectors.order_lines_load(order=order)
-    orders.order_record_reservations(order=order, reserved=fulfillment.order_allocate(order=order), by=by)
+def _lines_read(*, order: SalesOrder) -> None:
+    """The lines are read once, here, and carried by the order to each step after the credit
+    check (and to the answer); an order placed in this transaction carries them already."""
+    if "lines" not in getattr(order, "_prefetched_objects_cache", {}):
+        order_selectors.order_lines_load(order=order)
+
+
+def _invoice_if_services_only(*, order: SalesOrder, by: User | None) -> None:
     quantities = invoicing_selectors.invoice_quantities_on_approval(order=order)
     if quantities:
         invoice_issue(order=order, quantities=quantities, by=by)
+
+
+def _after_approval(*, order: SalesOrder, by: User | None) -> None:
+    """Allocate the stock lines; an order of services only is invoiced at once."""
+    _lines_read(order=order)
+    orders.order_record_reservations(order=order, reserved=fulfillment.order_allocate(order=order), by=by)
+    _invoice_if_services_only(order=order, by=by)
 
 
 @transaction.atomic
@@ -82,10 +100,15 @@ def hold_reject(*, order_id: int, note: str, by: User | None) -> SalesOrder:
 
 
 @step
-def held_orders_recheck(*, customer_id: int, by: User | None = None) -> list[SalesOrder]:
-    """Check a customer's held orders again (after a payment); approved ones are allocated."""
+def held_orders_recheck(
+    *, customer_id: int, by: User | None = None, held_ids: list[int] | None = None
+) -> list[SalesOrder]:
+    """Check a customer's held orders again (after a payment); approved ones are allocated.
+    `held_ids`: the held orders as the caller read them under the customer's lock, which it
+    still holds (no order can go on hold meanwhile), oldest submission first."""
     approved = []
-    held_ids = list(order_selectors.held_order_ids(customer_id=customer_id))
+    if held_ids is None:
+        held_ids = list(order_selectors.held_order_ids(customer_id=customer_id))
     locked = {
         order.pk: order for order in locks.orders_lock(order_ids=sorted(held_ids))
     }  # before the customer

@@ -20,11 +20,12 @@ from o2c import locks
 from o2c.errors import Conflict, DomainError, KernelErrorCode
 from o2c.events import event_emit
 from o2c.money import ZERO, line_amounts, round_quantity
-from o2c.numbering import sequence_number_next
+from o2c.numbering import sequence_number_drawn
 from o2c.parsing import MAX_AMOUNT
 from o2c.transactions import step
 from orders.errors import OrderErrorCode
 from orders.models import SalesOrder, SalesOrderLine
+from orders.selectors import order_lines_carry
 from orders.services.events import event_record as _event
 from pricing.selectors import PriceBreaks, PriceSource, price_breaks
 
@@ -73,9 +74,9 @@ def customer_price_breaks(*, customer: Customer, on: date, product_ids: Iterable
     )
 
 
-def _resolve_customer(customer_id: int) -> Customer:
+def _resolve_customer(customer_id: int, *, lock: bool = False) -> Customer:
     try:
-        return customer_get(customer_id=customer_id)
+        return locks.customer_lock(customer_id=customer_id) if lock else customer_get(customer_id=customer_id)
     except ObjectDoesNotExist:
         raise DomainError(
             f"customer {customer_id} does not exist", field="customer", code=KernelErrorCode.DOES_NOT_EXIST
@@ -262,9 +263,13 @@ def order_create(
     ship_to: str | None = None,
     warehouse_id: int | None = None,
     currency: str | None = None,
+    lock_customer: bool = False,
 ) -> SalesOrder:
-    """A draft order, its lines priced and rounded once each, its totals their sums."""
-    customer = _resolve_customer(customer_id)
+    """A draft order, its lines priced and rounded once each, its totals their sums. With
+    `lock_customer` the customer is read locked (`locks.customer_lock`): an order submitted at once is
+    credit-checked under that lock, taken here instead of after the order is written (the new
+    order's row is invisible to others, so taking the customer first changes no lock order)."""
+    customer = _resolve_customer(customer_id, lock=lock_customer)
     today = timezone.localdate()
     if requested_delivery_date and requested_delivery_date < today:
         raise DomainError(
@@ -285,12 +290,14 @@ def order_create(
     )
     lines_built = _build_lines(order, customer, lines)
     # Numbered once the input is valid: a refused order draws no number (docs/decisions/0022).
-    order.number = sequence_number_next(series="order", on=today)
+    # The number is drawn by the INSERT and read back from its RETURNING (decision 0068).
+    order.number = sequence_number_drawn(series="order", on=today)
     _totals_set(order, lines_built)  # the header written once, with its totals
     order.save()
     for built in lines_built:
         built.order = order  # its id, now that it has one
     SalesOrderLine.objects.bulk_create(lines_built)
+    order_lines_carry(order=order, lines=lines_built)  # the steps after it and the answer use them
     _event(order, "created", by=by, detail=f"{len(lines_built)} lines, total {order.total} {order.currency}")
     event_emit("order.created", order)
     return order

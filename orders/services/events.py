@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from o2c.states import transition
+from o2c.states import event_row_write, transition
 from orders.models import OrderEvent, SalesOrder
 from orders.selectors import order_exposure
 from orders.services.exposure import exposure_follow
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 def event_record(order: SalesOrder, event: str, *, by: User | None = None, detail: str = "") -> None:
     """A step on the timeline that changes no status (status changes: `status_set`)."""
-    OrderEvent.objects.create(order=order, event=event, actor=by, detail=detail[:2000])
+    event_row_write(OrderEvent(order=order, event=event, actor=by, detail=detail[:2000]))
 
 
 def status_set(

@@ -15,7 +15,7 @@ from o2c.money import ZERO
 from o2c.states import transition_assert
 from orders.errors import OrderErrorCode
 from orders.models import SalesOrder, SalesOrderLine
-from orders.selectors import order_exposure
+from orders.selectors import order_exposure, order_lines_of
 from orders.services.events import event_record as _event
 from orders.services.events import status_set as _set_status
 from orders.services.exposure import exposure_follow
@@ -33,15 +33,27 @@ def order_check_submittable(*, order: SalesOrder) -> None:
 
 
 def order_mark_submitted(
-    *, order: SalesOrder, approved: bool, reason: str, by: User | None = None
+    *,
+    order: SalesOrder,
+    approved: bool,
+    reason: str,
+    by: User | None = None,
+    reserved: dict[int, Decimal] | None = None,
 ) -> SalesOrder:
+    """Open (approved) or on hold. `reserved`: what allocation reserved per line just before, for
+    an approved order (the stock rows locked and written first): its fulfillment status goes
+    into the status's UPDATE, then the lines and the `allocated` event, as
+    `order_record_reservations` would write them after."""
     order.submitted_at = timezone.now()
     target = SalesOrder.Status.OPEN if approved else SalesOrder.Status.ON_HOLD
+    lines = _reservations_apply(order, reserved) if reserved is not None else None
     _set_status(order, target, event="approved" if approved else "credit_hold", by=by, detail=reason)
     # Submitted, then (when the credit check holds it) on hold: two happenings, two events.
     event_emit("order.submitted", order)
     if not approved:
         event_emit("order.on_hold", order, reason=reason)
+    if lines is not None and reserved is not None:
+        _reservations_store(order, lines, reserved, by=by, event="allocated")
     return order
 
 
@@ -65,13 +77,31 @@ def order_record_reservations(
     *, order: SalesOrder, reserved: dict[int, Decimal], by: User | None = None, event: str = "allocated"
 ) -> None:
     """Store what allocation reserved per line; the rest of each open stock line is backordered."""
+    lines = _reservations_apply(order, reserved)
+    order.save(update_fields=["fulfillment_status"])
+    _reservations_store(order, lines, reserved, by=by, event=event)
+
+
+def _reservations_apply(order: SalesOrder, reserved: dict[int, Decimal]) -> list[SalesOrderLine]:
+    """The stock lines and the order's fulfillment status with `reserved` added, in memory."""
     lines = sorted((line for line in order.lines.all() if line.is_stock), key=lambda line: line.pk)
     for line in lines:
         line.quantity_reserved += reserved.get(line.pk, ZERO)
         line.quantity_backordered = line.quantity - line.quantity_reserved - line.quantity_shipped
-    SalesOrderLine.objects.bulk_update(lines, ["quantity_reserved", "quantity_backordered"])
     order.fulfillment_status = _fulfillment_status(lines)
-    order.save(update_fields=["fulfillment_status"])
+    return lines
+
+
+def _reservations_store(
+    order: SalesOrder,
+    lines: list[SalesOrderLine],
+    reserved: dict[int, Decimal],
+    *,
+    by: User | None,
+    event: str,
+) -> None:
+    """The lines as `_reservations_apply` left them, and the timeline's row."""
+    SalesOrderLine.objects.bulk_update(lines, ["quantity_reserved", "quantity_backordered"])
     got = sum(reserved.values(), ZERO)
     if got or event == "allocated":
         backordered = sum((line.quantity_backordered for line in lines), ZERO)
@@ -130,7 +160,8 @@ def order_record_shipment(
     *, order: SalesOrder, shipped: dict[int, Decimal], reference: str, by: User | None = None
 ) -> None:
     """Shipped quantities leave the reservation and count as shipped."""
-    lines = list(order.lines.filter(pk__in=shipped).order_by("pk"))
+    every = order_lines_of(order=order)
+    lines = sorted((line for line in every if line.pk in shipped), key=lambda line: line.pk)
     for line in lines:
         quantity = shipped[line.pk]
         if quantity > line.quantity_reserved:
@@ -142,7 +173,7 @@ def order_record_shipment(
         line.quantity_reserved -= quantity
         line.quantity_shipped += quantity
     SalesOrderLine.objects.bulk_update(lines, ["quantity_reserved", "quantity_shipped"])
-    order.fulfillment_status = _fulfillment_status(list(order.lines.filter(is_stock=True)))
+    order.fulfillment_status = _fulfillment_status([line for line in every if line.is_stock])
     order.save(update_fields=["fulfillment_status"])
     _event(order, "shipped", by=by, detail=f"{reference}: {sum(shipped.values(), ZERO)} units")
     _complete_if_done(order, by=by)
@@ -177,7 +208,7 @@ def order_record_invoice(
     customer's kept exposure (the amount leaves the open orders value) follow."""
     before = order_exposure(order)
     order.amount_invoiced += amount
-    lines = list(order.lines.order_by("pk"))
+    lines = sorted(order_lines_of(order=order), key=lambda line: line.pk)
     for line in lines:
         line.quantity_invoiced += invoiced.get(line.pk, ZERO)
         if line.quantity_invoiced > line.quantity:

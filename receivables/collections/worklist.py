@@ -6,16 +6,18 @@ The ranking is meant to be read, not trusted blindly (decision 0059):
    nothing was logged since): the collector said they would call;
 2. customers with a broken promise not followed up since it broke;
 3. then every customer with overdue money (past due, not in dispute, not under an open
-   promise, not in a direct-debit collection pending), by that amount weighted by age:
-   amount × (1 + days the oldest is overdue / 30).
+   promise, not in a direct-debit collection pending), by that amount weighted by age, by risk
+   and by the reminder due tomorrow: amount × (1 + days the oldest is overdue / 30)
+   × (1 + risk score / 100) × 1.2 when a reminder level is due tomorrow.
 
 A returned direct debit logs a note with a follow-up today, so its customer comes first (1).
 
 Within a tier, the weighted overdue amount decides. A customer drops off the list for the day once
-an activity is logged for it today (unless that activity asks for a follow-up today). `owner` keeps the customers of one collector. A reminder
-level due tomorrow (the dunning run's preview) is said as a reason too; each row carries the
-customer's stored risk score and its top factors (shown, not ranked by). Each customer's figures
-are read in a fixed number of queries for the whole list.
+an activity is logged for it today (unless that activity asks for a follow-up today). `owner`
+keeps the customers of one collector. The reminder level due tomorrow (the dunning run's preview)
+and the customer's stored risk score (decision 0067; a customer not scored yet counts 0) are said
+as reasons when they weigh. Each customer's figures are read in a fixed number of queries for the
+whole list.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ from receivables.selectors import open_disputed_subquery
 # How long a broken promise stays a reason to call when nobody followed it up.
 BROKEN_PROMISE_DAYS = 30
 TIER_FOLLOW_UP, TIER_BROKEN_PROMISE, TIER_OVERDUE = 1, 2, 3
+# A reminder due tomorrow: a call today can spare the customer the letter (or make it land).
+REMINDER_DUE_FACTOR = Decimal("1.2")
 
 
 @dataclass
@@ -75,6 +79,13 @@ def _overdue_by_customer(as_of: date, customer_ids: list[int] | None) -> dict[in
             overdue=Sum(F("balance") - F("disputed")), oldest=Min("due_date"), invoices=Sum(1)
         )
     }
+
+
+def priority_weight(amount: Decimal, *, days: int, risk: int | None, reminder_due: bool) -> Decimal:
+    """The overdue tier's weight (module docstring, 3): amount × (1 + days / 30) × (1 + risk / 100)
+    × `REMINDER_DUE_FACTOR` when a reminder level is due tomorrow, rounded to cents once."""
+    weight = amount * (1 + Decimal(days) / 30) * (1 + Decimal(risk or 0) / 100)
+    return round_money(weight * (REMINDER_DUE_FACTOR if reminder_due else 1))
 
 
 def reminders_tomorrow(*, as_of: date) -> list[DueNotice]:
@@ -162,10 +173,13 @@ def worklist(
             tier=TIER_OVERDUE,
             overdue=amount,
             oldest_days_overdue=days,
-            weight=round_money(amount * (1 + Decimal(days) / 30)),
+            weight=ZERO_CENTS,  # priority_weight below, once the risk is known
         )
         if customer_id in risks:
             row.risk_score, row.risk_summary = risks[customer_id].score, risks[customer_id].summary
+        row.weight = priority_weight(
+            amount, days=days, risk=row.risk_score, reminder_due=customer_id in due_tomorrow
+        )
         follow_up = follow_ups.get(customer_id)
         if follow_up:
             row.tier = TIER_FOLLOW_UP
@@ -189,7 +203,13 @@ def worklist(
                 f"{collecting[customer_id]} {customer.currency} in a direct-debit collection pending (not counted)"
             )
         if customer_id in due_tomorrow:
-            row.reasons.append(f"reminder '{due_tomorrow[customer_id].name}' due tomorrow")
+            row.reasons.append(
+                f"reminder '{due_tomorrow[customer_id].name}' due tomorrow (× {REMINDER_DUE_FACTOR})"
+            )
+        if amount > 0 and row.risk_score:
+            row.reasons.append(
+                f"risk {row.risk_score} (× {1 + Decimal(row.risk_score) / 100}): {row.risk_summary}"
+            )
         rows.append(row)
     rows.sort(key=lambda r: (r.tier, -r.weight, r.customer_code))
     return rows

@@ -30,7 +30,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from o2c.errors import DomainError, KernelErrorCode
-from o2c.money import minor_unit
+from o2c.money import minor_unit, round_money
 from o2c.signing import SignatureError, signature_verify
 from receivables.paynow.selectors import checkout_session_get
 
@@ -112,7 +112,7 @@ def stripe_event_read(*, raw: bytes, header: str | None, now: float | None = Non
     paid = Decimal(_whole(session.get("amount_total"), "data.object.amount_total")) * minor_unit(
         known.currency
     )
-    paid = paid.quantize(minor_unit(known.currency))
+    paid = round_money(paid, known.currency)
     mismatch = ""
     if paid != known.amount:
         mismatch = f"paid {paid} {known.currency}, the session asked for {known.amount}"

@@ -13,12 +13,29 @@ from django.db import transaction
 from django.utils import timezone
 
 from o2c.events import DomainEvent
+from o2c.transactions import memo_forget, transaction_memo
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 from webhooks.payloads import object_key, payload_data
 
 logger = logging.getLogger(__name__)
 
 RETRY_WINDOW = timedelta(hours=24)
+_MEMO = "webhooks.active_endpoints"
+
+
+def active_endpoints() -> list[tuple[int, list[str]]]:
+    """The active endpoints and the types each wants, read once per transaction (an intake emits
+    two or three events, a shipment and a payment more): what another transaction commits
+    meanwhile is seen by the next transaction, as a statement running a moment earlier would
+    not have seen it either. A change of an endpoint in this transaction forgets the memo
+    (`endpoints_forget`, on the model's save and delete signals)."""
+    return transaction_memo(
+        _MEMO, lambda: list(WebhookEndpoint.objects.filter(active=True).values_list("pk", "events"))
+    )
+
+
+def endpoints_forget(**_: object) -> None:
+    memo_forget(_MEMO)
 
 
 class _WebhookEventRecorder:
@@ -29,8 +46,9 @@ class _WebhookEventRecorder:
         self.many([event])
 
     def many(self, events: list[DomainEvent]) -> None:
-        """One query when no endpoint wants the type: nothing rendered, nothing written."""
-        endpoints = list(WebhookEndpoint.objects.filter(active=True).values_list("pk", "events"))
+        """No query when no endpoint wants the type (the active endpoints are read once per
+        transaction, decision 0068): nothing rendered, nothing written."""
+        endpoints = active_endpoints()
         deliveries, now = [], timezone.now()
         for event in events:
             endpoint_ids = [pk for pk, types in endpoints if "*" in types or event.type in types]

@@ -206,11 +206,14 @@ def payment_create(
     source: str = Payment.Source.MANUAL,
     note: str = "",
     by: User | None = None,
+    customer: Customer | None = None,
 ) -> tuple[Payment, list[Allocation]]:
     """Record a payment and apply it as `allocations` say, to `invoices` (id → invoice, locked by
-    the caller); post Dr bank / Cr receivables (applied) / Cr customer advances (unapplied)."""
+    the caller); post Dr bank / Cr receivables (applied) / Cr customer advances (unapplied).
+    `customer`: the customer of `customer_id` as the caller locked it, when it did."""
     try:
-        customer = customer_get(customer_id=customer_id)
+        if customer is None or customer.pk != customer_id:
+            customer = customer_get(customer_id=customer_id)
     except ObjectDoesNotExist:
         raise DomainError(
             f"customer {customer_id} does not exist", field="customer", code=KernelErrorCode.DOES_NOT_EXIST

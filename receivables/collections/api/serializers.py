@@ -85,7 +85,11 @@ class WorklistRowOut(serializers.Serializer):
         max_digits=18, decimal_places=2, help_text="past due, undisputed, unpromised"
     )
     oldest_days_overdue = serializers.IntegerField()
-    weight = serializers.DecimalField(max_digits=18, decimal_places=2, help_text="overdue × (1 + days / 30)")
+    weight = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=2,
+        help_text="overdue × (1 + days / 30) × (1 + risk / 100) × 1.2 if a reminder is due tomorrow",
+    )
     reasons = serializers.ListField(child=serializers.CharField())
     risk_score = serializers.IntegerField(
         allow_null=True,

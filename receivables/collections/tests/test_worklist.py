@@ -70,8 +70,9 @@ def test_the_order_and_the_reasons(book):
     rows = worklist(as_of=today())
     assert [row.customer_code for row in rows] == ["CALL", "BROKE", "BIG", "SMALL"]
     by_code = {row.customer_code: row for row in rows}
-    # big: 1,000 × (1 + 10/30) = 1,333.33; small: 100 × (1 + 60/30) = 300.00
-    assert (by_code["BIG"].weight, by_code["SMALL"].weight) == (D("1333.33"), D("300.00"))
+    # Both have a reminder level due tomorrow (× 1.2) and no stored risk (× 1):
+    # big: 1,000 × (1 + 10/30) × 1.2 = 1,600.00; small: 100 × (1 + 60/30) × 1.2 = 360.00
+    assert (by_code["BIG"].weight, by_code["SMALL"].weight) == (D("1600.00"), D("360.00"))
     assert by_code["SMALL"].reasons[0] == "100.00 EUR overdue in 1 invoice(s), oldest 60 days"
     assert by_code["SMALL"].reasons[1].startswith("reminder '")  # the dunning run's preview of tomorrow
     assert (
@@ -88,11 +89,25 @@ def test_a_customer_drops_off_for_the_day_once_contacted(book):
     services.activity_log(customer_id=book["big"].pk, kind="email", note="sent the statement")
     services.activity_log(customer_id=book["broke"].pk, kind="call", note="will pay Monday")
     assert [row.customer_code for row in worklist(as_of=today())] == ["CALL", "SMALL"]
-    # The next day big is back; broke's promise was followed up, so it is an overdue row now, after
-    # paid_up whose invoice fell due: 70 × (1 + 1/30) = 72.33 > 50 × (1 + 11/30) = 68.33.
+    # The next day big is back; broke's promise was followed up, so it is an overdue row now, and
+    # its first reminder falls due the day after, so it goes before paid_up whose invoice fell due:
+    # 50 × (1 + 11/30) × 1.2 = 82.00 > 70 × (1 + 1/30) = 72.33.
     tomorrow = worklist(as_of=today() + timedelta(days=1))
-    assert [row.customer_code for row in tomorrow] == ["CALL", "BIG", "SMALL", "PAID_UP", "BROKE"]
-    assert [row.weight for row in tomorrow[3:]] == [D("72.33"), D("68.33")]
+    assert [row.customer_code for row in tomorrow] == ["CALL", "BIG", "SMALL", "BROKE", "PAID_UP"]
+    assert [row.weight for row in tomorrow[3:]] == [D("82.00"), D("72.33")]
+    assert tomorrow[3].reasons[-1].startswith("reminder '") and "(× 1.2)" in tomorrow[3].reasons[-1]
+
+
+def test_a_risky_customer_goes_before_a_safe_one_with_the_same_overdue(book):
+    from receivables.collections.models import RiskScore
+
+    RiskScore.objects.create(
+        customer=book["small"], score=50, factors=[], summary="Broken promises 15.0/15", as_of=today()
+    )
+    by_code = {row.customer_code: row for row in worklist(as_of=today())}
+    # small: 100 × (1 + 60/30) × (1 + 50/100) × 1.2 = 540.00, and the risk is said as a reason
+    assert by_code["SMALL"].weight == D("540.00") and by_code["SMALL"].risk_score == 50
+    assert by_code["SMALL"].reasons[-1] == "risk 50 (× 1.5): Broken promises 15.0/15"
 
 
 def test_the_owner_keeps_a_collectors_customers(book, make_user):
