@@ -62,6 +62,7 @@ def reference_data_seed() -> None:
     importlib.import_module("ledger.migrations.0003_goods_received_account").add_account(apps, None)
     importlib.import_module("ledger.migrations.0005_opening_balances_account").add_account(apps, None)
     importlib.import_module("ledger.migrations.0007_sales_discounts_account").add_account(apps, None)
+    importlib.import_module("ledger.migrations.0008_fx_accounts").add_accounts(apps, None)
     importlib.import_module("receivables.migrations.0003_roles_levels_backfill").seed_levels(apps, None)
     importlib.import_module("receivables.migrations.0012_dunning_tone").set_tones(apps, None)
     roles_sync()

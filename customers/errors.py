@@ -17,6 +17,7 @@ class CustomerErrorCode(ErrorCode):
     PRICE_LIST_FORBIDDEN = "price_list_forbidden"
     INVALID_PEPPOL_ID = "invalid_peppol_id"
     INVALID_COUNTRY = "invalid_country"
+    CURRENCY_IN_USE = "currency_in_use"  # its documents are in the old one (0062)
 
 
 class CreditTermsForbidden(DomainError):

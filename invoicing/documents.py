@@ -12,12 +12,14 @@ and dunning letters (o2c/documents.py, templates/o2c/pdf/).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils import timezone
 
 from invoicing.einvoice.cii import cii_xml
 from invoicing.einvoice.facturx import facturx_pdf_options
 from invoicing.einvoice.model import credit_note_edocument, invoice_edocument
 from invoicing.models import CreditNote, Invoice
+from ledger.rates.convert import is_base, to_base
 from o2c.documents import (
     DocumentRow,
     OfflineURLFetcher,
@@ -67,6 +69,18 @@ def _discount(invoice: Invoice) -> dict | None:
     }
 
 
+def _exchange_facts(invoice: Invoice) -> list[tuple[str, str]]:
+    """A foreign-currency invoice states its rate and its VAT in the base currency, as the VAT
+    Directive (art. 230) asks (decision 0062)."""
+    if is_base(invoice.currency):
+        return []
+    base = settings.O2C_BASE_CURRENCY
+    return [
+        ("Exchange rate", f"1 {base} = {invoice.exchange_rate.normalize()} {invoice.currency}"),
+        (f"VAT in {base}", document_amount(to_base(invoice.tax_total, invoice.exchange_rate), base)),
+    ]
+
+
 def invoice_pdf_render(*, invoice: Invoice) -> bytes:
     """The invoice as the customer receives it: letterhead, addresses, references, lines, tax
     per rate, totals, payment terms and bank details; page numbers in the footer."""
@@ -90,6 +104,7 @@ def invoice_pdf_render(*, invoice: Invoice) -> bytes:
         facts.append(("Shipment no.", shipment.number))
         if shipment.shipped_at:
             facts.append(("Delivery date", document_date(timezone.localdate(shipment.shipped_at))))
+    facts += _exchange_facts(invoice)
     context = {
         "title": "Invoice",
         "number": invoice.number,

@@ -54,6 +54,12 @@ class Invoice(models.Model):
     amount_discounted = models.DecimalField(**_AMOUNT, default=0)
     discount_note = models.CharField(max_length=200, blank=True)
     balance = models.DecimalField(**_AMOUNT)
+    # Foreign currency (decision 0062): the rate it used (units of its currency per base unit on
+    # its issue date; 1 in the base currency) and its total in the base currency at that rate.
+    exchange_rate = models.DecimalField(max_digits=18, decimal_places=8, default=1)
+    total_base = models.DecimalField(**_AMOUNT, default=0)
+    # its open-item rows' base amounts summed (kept by the settlements; 0 once settled)
+    balance_base = models.DecimalField(**_AMOUNT, default=0)
     status = models.CharField(max_length=15, choices=Status.choices, default=Status.OPEN, db_index=True)
     # The latest date of its open-item rows: a settled invoice (balance 0) was open at a past date
     # only if that date is before this one, which lets aging as of any date skip closed history.
@@ -162,6 +168,8 @@ class Invoice(models.Model):
                     "discount_percent",
                     "discount_due_date",
                     "discount_amount",
+                    "exchange_rate",
+                    "total_base",
                 ),
             ),
             pgtrigger.Protect(name="invoice_never_deleted", operation=pgtrigger.Delete),
@@ -234,6 +242,9 @@ class CreditNote(models.Model):
     net_total = models.DecimalField(**_AMOUNT)
     tax_total = models.DecimalField(**_AMOUNT)
     total = models.DecimalField(**_AMOUNT)
+    # at its invoice's rate (decision 0062): the base amount it took off the invoice's base balance
+    exchange_rate = models.DecimalField(max_digits=18, decimal_places=8, default=1)
+    total_base = models.DecimalField(**_AMOUNT, default=0)
     # The part of `total` beyond what was open on the invoice: given back to the payments that
     # paid it, as the customer's unapplied cash (decision 0063).
     amount_on_account = models.DecimalField(**_AMOUNT, default=0)
@@ -268,6 +279,8 @@ class CreditNote(models.Model):
                     "net_total",
                     "tax_total",
                     "total",
+                    "exchange_rate",
+                    "total_base",
                     "amount_on_account",
                 ),
             ),

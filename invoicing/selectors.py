@@ -304,6 +304,12 @@ def invoice_lines_billing(*, order_line_ids: Iterable[int]) -> dict[int, list[Li
     return result
 
 
+def invoice_rate(*, invoice_id: int) -> Decimal:
+    """The exchange rate an invoice stored (decision 0062)."""
+    rate: Decimal = Invoice.objects.values_list("exchange_rate", flat=True).get(pk=invoice_id)
+    return rate
+
+
 # ── credit-note lines (built here, saved by invoicing.services.credit_note_create) ───────────────
 
 

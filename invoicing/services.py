@@ -20,9 +20,10 @@ from invoicing.discounts import discount_due, discount_parts, discount_total
 from invoicing.errors import InvoicingErrorCode
 from invoicing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from invoicing.overdue import invoices_flag_overdue as invoices_flag_overdue  # the nightly task's
+from invoicing.posting import document_post, tax_by_rate
 from invoicing.selectors import CreditLineInput as CreditLineInput  # the callers' input, re-exported
 from invoicing.selectors import credit_lines_by_amount, credit_lines_by_line
-from ledger.services import LineSpec, journal_entry_post
+from ledger.rates.convert import base_share, document_rate, is_base, to_base
 from o2c.errors import Conflict, DomainError, KernelErrorCode
 from o2c.events import event_emit
 from o2c.money import ZERO, round_money
@@ -97,6 +98,7 @@ def invoice_create(
     net_total = sum((line.net_amount for line in lines), ZERO)
     tax_total = sum((line.tax_amount for line in lines), ZERO)
     issue_date = timezone.localdate()
+    rate = document_rate(currency=order.currency, on=issue_date)  # refused before a number is drawn
     customer = order.customer
     gross = [(line.tax_rate, line.total_amount) for line in lines]
     off = discount_parts(gross_by_rate=gross, percent=customer.discount_percent, currency=order.currency)
@@ -113,6 +115,9 @@ def invoice_create(
         net_total=net_total,
         tax_total=tax_total,
         total=net_total + tax_total,
+        exchange_rate=rate,
+        total_base=to_base(net_total + tax_total, rate),
+        balance_base=to_base(net_total + tax_total, rate),
         balance=net_total + tax_total,
         # Free goods: a zero invoice owes nothing from the start (decision record 0025).
         status=Invoice.Status.OPEN if net_total + tax_total > 0 else Invoice.Status.PAID,
@@ -124,7 +129,7 @@ def invoice_create(
     for invoice_line in lines:
         invoice_line.invoice = invoice
     InvoiceLine.objects.bulk_create(lines)
-    _post(
+    document_post(
         entry_date=issue_date,
         memo=f"Invoice {invoice.number} to {customer.code}",
         reference=invoice.number,
@@ -134,44 +139,16 @@ def invoice_create(
         vat=tax_total,
         credit=False,
         by=by,
+        currency=invoice.currency,
+        rate=rate,
+        receivables_base=invoice.total_base,
+        vat_by_rate=tax_by_rate(lines),
     )
     outbox_enqueue(kind="invoice_delivery", payload={"invoice_id": invoice.pk})
     event_emit("invoice.issued", invoice)
     if invoice.status == Invoice.Status.PAID:  # free goods: settled from the start
         event_emit("invoice.paid", invoice)
     return invoice
-
-
-def _post(
-    *,
-    entry_date: date,
-    memo: str,
-    reference: str,
-    source: str,
-    receivables: Decimal,
-    revenue: Decimal,
-    vat: Decimal,
-    credit: bool,
-    by: User | None,
-) -> None:
-    """An invoice: Dr receivables / Cr revenue / Cr VAT; a credit note: the reverse. A zero
-    document (free goods and services) posts nothing: there is no amount to post, and its number
-    is the trail (decision record 0025)."""
-    sides = [
-        ("receivables", receivables, not credit),
-        ("revenue", revenue, credit),
-        ("vat_payable", vat, credit),
-    ]
-    lines = [
-        LineSpec(account=account, debit=amount) if debit else LineSpec(account=account, credit=amount)
-        for account, amount, debit in sides
-        if amount > 0
-    ]
-    if not lines:
-        return
-    journal_entry_post(
-        entry_date=entry_date, memo=memo, lines=lines, source=source, source_reference=reference, by=by
-    )
 
 
 def invoice_settle(
@@ -184,11 +161,13 @@ def invoice_settle(
     discount_note: str | None = None,
     reference: str = "",
     by: User | None = None,
+    balance_base: Decimal | None = None,
 ) -> Invoice:
     """Record payments applied (negative when a payment is reversed), write-offs and cash discounts
     taken (decision 0056) dated `on` on a locked invoice; its balance and status follow. Never
     below zero nor above the total (CHECKs). `reference`: the payment or write-off, for the
-    invoice's event row; `discount_note`: why a deducted discount was refused ("" clears it)."""
+    invoice's event row; `discount_note`: why a deducted discount was refused ("" clears it);
+    `balance_base`: a foreign invoice's base balance after them (its open-item rows' sum, 0062)."""
     balance = invoice.balance - paid - written_off - discounted
     if balance < 0:
         raise Conflict(
@@ -199,6 +178,12 @@ def invoice_settle(
     invoice.amount_written_off += written_off
     invoice.amount_discounted += discounted
     invoice.balance = balance
+    if is_base(invoice.currency):
+        invoice.balance_base = balance
+    elif balance_base is not None:
+        invoice.balance_base = balance_base
+    else:
+        raise ValueError(f"{invoice.number} is in {invoice.currency}: give its base balance (decision 0062)")
     invoice.last_movement_on = max(filter(None, [invoice.last_movement_on, on]))
     if discount_note is not None:
         invoice.discount_note = discount_note[:200]
@@ -210,6 +195,7 @@ def invoice_settle(
             "amount_discounted",
             "discount_note",
             "balance",
+            "balance_base",
             "last_movement_on",
         ],
         by=by,
@@ -243,8 +229,10 @@ def credit_note_create(
             code=InvoicingErrorCode.LINES_OR_AMOUNT,
         )
     # Beyond what is open, a credit can give back what was paid: that part becomes the customer's
-    # unapplied cash again (decision 0063; the pipeline un-applies it from the payments).
-    most = invoice.creditable
+    # unapplied cash again (decision 0063; the pipeline un-applies it from the payments). A
+    # foreign-currency invoice is credited up to its open balance only: giving paid money back at
+    # its base amounts is not built (decisions 0062, 0063).
+    most = invoice.creditable if is_base(invoice.currency) else invoice.balance
     if lines:
         credit_lines = credit_lines_by_line(invoice, lines)
     else:
@@ -269,6 +257,12 @@ def credit_note_create(
     net_total = sum((line.net_amount for line in credit_lines), ZERO)
     tax_total = total - net_total
     issue_date = timezone.localdate()
+    # at the invoice's rate: its share of the base balance still open on the invoice (0062)
+    total_base = (
+        total
+        if is_base(invoice.currency)
+        else base_share(amount=total, balance=invoice.balance, balance_base=invoice.balance_base)
+    )
     note = CreditNote.objects.create(
         number=document_number_next(series="credit_note", on=issue_date),
         invoice=invoice,
@@ -279,6 +273,8 @@ def credit_note_create(
         net_total=net_total,
         tax_total=tax_total,
         total=total,
+        exchange_rate=invoice.exchange_rate,
+        total_base=total_base,
         amount_on_account=on_account,
         created_by=by,
     )
@@ -288,11 +284,15 @@ def credit_note_create(
     invoice.amount_credited += total
     invoice.amount_paid -= on_account  # given back to the payments as unapplied cash
     invoice.balance -= total - on_account
+    invoice.balance_base -= total_base - on_account
     invoice.last_movement_on = max(filter(None, [invoice.last_movement_on, issue_date]))
     _save_settled(
-        invoice, ["amount_credited", "amount_paid", "balance", "last_movement_on"], by=by, reason=note.number
+        invoice,
+        ["amount_credited", "amount_paid", "balance", "balance_base", "last_movement_on"],
+        by=by,
+        reason=note.number,
     )
-    _post(
+    document_post(
         entry_date=issue_date,
         memo=f"Credit note {note.number} on {invoice.number}: {note.reason}"[:500],
         reference=note.number,
@@ -302,6 +302,10 @@ def credit_note_create(
         vat=tax_total,
         credit=True,
         by=by,
+        currency=invoice.currency,
+        rate=invoice.exchange_rate,
+        receivables_base=total_base,
+        vat_by_rate=tax_by_rate(credit_lines),
     )
     outbox_enqueue(kind="credit_note_delivery", payload={"credit_note_id": note.pk})
     event_emit("credit_note.issued", note)
@@ -336,7 +340,7 @@ def _credit_check(invoice: Invoice, total: Decimal, *, most: Decimal) -> None:
     """A credit is at most the open balance plus what payments applied to the invoice (written-off
     and discounted amounts were never paid, so they cannot be given back)."""
     if total > most:
-        paid = f" plus the {invoice.amount_paid} paid on it" if invoice.amount_paid else ""
+        paid = f" plus the {invoice.amount_paid} paid on it" if most > invoice.balance else ""
         raise Conflict(
             f"a credit of {total} exceeds the {invoice.balance} that remains open on {invoice.number}{paid}",
             code=InvoicingErrorCode.CREDIT_EXCEEDS_BALANCE,

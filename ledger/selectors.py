@@ -148,3 +148,12 @@ def ledger_settings_get() -> LedgerSettings:
 
 def lock_date_get() -> date | None:
     return LedgerSettings.objects.filter(pk=1).values_list("lock_date", flat=True).first()
+
+
+def journal_entry_by_reference(*, source: str, reference: str) -> JournalEntry | None:
+    """The first entry (not a reversal) a service posted as `source` with `reference`."""
+    return (
+        JournalEntry.objects.filter(source=source, source_reference=reference, reversal_of__isnull=True)
+        .order_by("pk")
+        .first()
+    )

@@ -308,18 +308,25 @@ def opening_balance_post(
     source: str,
     reference: str = "",
     by: User | None = None,
+    currency: str | None = None,
+    amount_currency: Decimal | None = None,
 ) -> JournalEntry | None:
     """A balance carried over from a previous system (imports, decision 0044): Dr `account`
     (receivables, inventory) / Cr opening balances, or the reverse for a negative amount. Nothing
-    is posted for zero."""
+    is posted for zero. `amount` is in the base currency; a foreign document's own amount comes
+    as `currency` and `amount_currency` (decision 0062)."""
     value = round_money(amount)
     if value == 0:
         return None
     debit, credit = (account, "opening_balances") if value > 0 else ("opening_balances", account)
+    own = amount_currency if amount_currency is not None else value
     return journal_entry_post(
         entry_date=entry_date,
         memo=memo,
-        lines=[LineSpec(account=debit, debit=abs(value)), LineSpec(account=credit, credit=abs(value))],
+        lines=[
+            LineSpec(account=debit, debit=abs(value), currency=currency, amount_currency=abs(own)),
+            LineSpec(account=credit, credit=abs(value), currency=currency, amount_currency=-abs(own)),
+        ],
         source=source,
         source_reference=reference[:60],
         by=by,

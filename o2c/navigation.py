@@ -55,6 +55,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Trial balance", "ledger:trial-balance", (FINANCE,), "Ledger"),
     NavItem("Journal", "ledger:journal", (FINANCE,), "Ledger"),
     NavItem("Lock date", "ledger:lock-date", (FINANCE,), "Ledger"),
+    NavItem("Exchange rates", "ledger:exchange-rates", (FINANCE,), "Ledger"),
     NavItem("Imports", "imports:index", (FINANCE,), "Tools"),
     NavItem("Customer e-mails", "notifications:settings", (MANAGER,), "Tools"),
     NavItem("API docs", "api-docs", (SALES, WAREHOUSE, FINANCE), "Tools"),

@@ -6,7 +6,6 @@ from o2c.errors import ErrorCode
 
 
 class OrderErrorCode(ErrorCode):
-    NO_EXCHANGE_RATE = "no_exchange_rate"
     NO_WAREHOUSE = "no_warehouse"
     NO_LINES = "no_lines"
     DELIVERY_DATE_IN_PAST = "delivery_date_in_past"

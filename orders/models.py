@@ -42,6 +42,8 @@ class SalesOrder(models.Model):
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="orders")
     warehouse = models.ForeignKey("inventory.Warehouse", on_delete=models.PROTECT, related_name="orders")
     currency = models.CharField(max_length=3)
+    # units of its currency per base unit on its order date (decision 0062; 1 in the base currency)
+    exchange_rate = models.DecimalField(max_digits=18, decimal_places=8, default=1)
     order_date = models.DateField()
     requested_delivery_date = models.DateField(null=True, blank=True)
     customer_reference = models.CharField(max_length=100, blank=True, help_text="the customer's PO number")

@@ -25,6 +25,8 @@ class Quotation(models.Model):
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="quotations")
     warehouse = models.ForeignKey("inventory.Warehouse", on_delete=models.PROTECT, related_name="+")
     currency = models.CharField(max_length=3)
+    # units of its currency per base unit on its date (decision 0062; 1 in the base currency)
+    exchange_rate = models.DecimalField(max_digits=18, decimal_places=8, default=1)
     quotation_date = models.DateField()
     valid_until = models.DateField()
     requested_delivery_date = models.DateField(null=True, blank=True)

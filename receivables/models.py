@@ -113,6 +113,9 @@ class ReceivableEntry(models.Model):
     entry_date = models.DateField()
     amount = models.DecimalField(**_AMOUNT)  # signed: + the customer owes more, − less
     currency = models.CharField(max_length=3)
+    # the same movement in the base currency (decision 0062; = amount in the base currency):
+    # the ledger's receivables and customer advances are sums of it
+    amount_base = models.DecimalField(**_AMOUNT)
     invoice = models.ForeignKey(
         "invoicing.Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -255,3 +255,32 @@ def unapplied_cash_ledger(*, customer_ids: list[int] | None = None, as_of: date 
     if as_of is not None:
         entries = entries.filter(entry_date__lte=as_of)
     return -(entries.aggregate(total=Sum("amount"))["total"] or ZERO)
+
+
+def invoice_base_balances(*, invoice_ids: Iterable[int]) -> dict[int, Decimal]:
+    """The base amounts of invoices' open-item rows summed (decision 0062): their base balances."""
+    rows = (
+        ReceivableEntry.objects.filter(invoice_id__in=list(invoice_ids))
+        .values("invoice_id")
+        .annotate(total=Sum("amount_base"))
+        .values_list("invoice_id", "total")
+    )
+    return {invoice_id: total for invoice_id, total in rows}
+
+
+def payment_unapplied_base(*, payment_id: int) -> Decimal:
+    """The base amount of a payment's unapplied cash (−Σ its cash rows' base amounts, 0062)."""
+    total = ReceivableEntry.objects.filter(payment_id=payment_id, invoice__isnull=True).aggregate(
+        total=Sum("amount_base")
+    )["total"]
+    return -(total or ZERO)
+
+
+def payment_discount_base(*, payment_id: int, invoice_id: int) -> Decimal:
+    """The base amount of the cash discount a payment took on an invoice, net of its reversals."""
+    total = ReceivableEntry.objects.filter(
+        payment_id=payment_id,
+        invoice_id=invoice_id,
+        kind__in=[ReceivableEntry.Kind.CASH_DISCOUNT, ReceivableEntry.Kind.CASH_DISCOUNT_REVERSAL],
+    ).aggregate(total=Sum("amount_base"))["total"]
+    return -(total or ZERO)

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from customers.services.exposure import exposure_move
+from ledger.rates.convert import is_base
 from o2c.money import ZERO
 from o2c.parsing import parse_amount
 from receivables.models import ReceivableEntry
@@ -31,6 +32,7 @@ def receivable_record_invoice(*, invoice: Invoice) -> None:
                     kind=Kind.INVOICE,
                     entry_date=invoice.issue_date,
                     amount=invoice.total,
+                    amount_base=invoice.total_base,
                     currency=invoice.currency,
                     invoice_id=invoice.pk,
                 )
@@ -46,6 +48,7 @@ def receivable_record_credit_note(*, credit_note: CreditNote) -> None:
                 kind=Kind.CREDIT_NOTE,
                 entry_date=credit_note.issue_date,
                 amount=-credit_note.total,
+                amount_base=-credit_note.total_base,
                 currency=credit_note.currency,
                 invoice_id=credit_note.invoice_id,
                 credit_note_id=credit_note.pk,
@@ -59,6 +62,11 @@ def receivable_entries_add(rows: list[ReceivableEntry]) -> None:
     move the customer's kept open receivables by their sum (decision 0050). Callers write them
     after their journal entry, so that the kept row is the last row they lock."""
     rows = [row for row in rows if row.amount]
+    for row in rows:  # a base-currency movement is its own base amount; a foreign one says its own
+        if row.amount_base is None:
+            if not is_base(row.currency):
+                raise ValueError(f"a {row.currency} open-item row needs its base amount (decision 0062)")
+            row.amount_base = row.amount
     ReceivableEntry.objects.bulk_create(rows)
     moved: dict[int, Decimal] = {}
     for row in rows:

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("receivables.bank.urls")),
     path("", include("receivables.dunning.urls")),
     path("", include("receivables.statements.urls")),
+    path("", include("receivables.revaluation.urls")),
 ]

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import connection
 
 from o2c.money import ZERO_CENTS as ZERO
@@ -84,10 +85,23 @@ cash AS (
 """
 _BY_CUSTOMER_NOW = f"WITH {OPEN_ITEMS_NOW_SQL}, {_CASH_NOW}, {_BY_CUSTOMER_TAIL}"
 
+# The totals are in the base currency (decision 0062): the open items' base balances, the
+# disputed part of each at its invoice's base-to-document ratio (rounded once per invoice), and
+# the unapplied cash's base amounts. The per-customer rows stay in each customer's currency.
+DISPUTED_BASE_SQL = "CASE WHEN {balance} = 0 THEN 0 ELSE ROUND({disputed} * {base} / {balance}, 2) END"
+_BASE_BUCKET_SUMS = ",\n".join(
+    [
+        *(f"SUM(balance_base - disputed_base) FILTER (WHERE bucket = '{key}') AS {key}" for key in BUCKETS),
+        "SUM(disputed_base) AS disputed",
+    ]
+)
+_DISPUTED_BASE = DISPUTED_BASE_SQL.format(balance="balance", disputed="disputed", base="balance_base")
+
 # the totals summed from the ledger: what the rollup must equal (the tests compare them)
 _TOTALS_FROM_LEDGER = f"""
-WITH {OPEN_ITEMS_SQL}, {_CASH_ON}
-SELECT {_BUCKET_SUMS}, (SELECT COALESCE(SUM(unapplied), 0) FROM cash) AS unapplied FROM items
+WITH {OPEN_ITEMS_SQL}, {_CASH_ON.replace("SUM(e.amount)", "SUM(e.amount_base)")}
+SELECT {_BASE_BUCKET_SUMS}, (SELECT COALESCE(SUM(unapplied), 0) FROM cash) AS unapplied
+  FROM (SELECT *, {_DISPUTED_BASE} AS disputed_base FROM items) based
 """
 
 # The totals from the aging rollup (receivables/open_items/models.py). The buckets before the
@@ -115,11 +129,17 @@ open_disputes AS (
 ),
 disputed AS (
     SELECT %(as_of)s::date - i.due_date AS days,
-           {disputed_capped_sql(balance="b.balance", disputed="d.amount")} AS amount
+           {
+    DISPUTED_BASE_SQL.format(
+        balance="b.balance",
+        disputed=disputed_capped_sql(balance="b.balance", disputed="d.amount"),
+        base="b.base",
+    )
+} AS amount
       FROM open_disputes d
       JOIN invoicing_invoice i ON i.id = d.invoice_id AND i.issue_date <= %(as_of)s
      CROSS JOIN LATERAL (
-        SELECT SUM(e.amount) AS balance FROM receivables_receivableentry e
+        SELECT SUM(e.amount) AS balance, SUM(e.amount_base) AS base FROM receivables_receivableentry e
          WHERE e.invoice_id = d.invoice_id AND e.entry_date <= %(as_of)s
      ) b
 ),
@@ -208,6 +228,11 @@ def aging_report(*, as_of: date, sort: str = "-total") -> AgingReport:
     for row in rows:
         for name in (*BUCKETS, "disputed", "unapplied"):
             setattr(totals, name, getattr(totals, name) + getattr(row, name))
+    if any(row.currency != settings.O2C_BASE_CURRENCY for row in rows):
+        # customers in other currencies: the rows are each in its own, the total in the base
+        # currency from the rollup (decision 0062)
+        totals = aging_totals(as_of=as_of)
+        totals.currency = settings.O2C_BASE_CURRENCY
     key = sort.lstrip("-") if sort.lstrip("-") in SORTS else "total"
     rows.sort(key=lambda row: (getattr(row, key), row.code), reverse=sort.startswith("-"))
     return AgingReport(as_of=as_of, totals=totals, customers=rows)

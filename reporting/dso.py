@@ -22,14 +22,14 @@ from reporting.aging import AgingRow, aging_totals
 COUNTBACK_MAX_MONTHS = 24
 
 _SALES = """
-SELECT COALESCE((SELECT SUM(total) FROM invoicing_invoice WHERE issue_date BETWEEN %(start)s AND %(end)s), 0)
-     - COALESCE((SELECT SUM(total) FROM invoicing_creditnote WHERE issue_date BETWEEN %(start)s AND %(end)s), 0)
+SELECT COALESCE((SELECT SUM(total_base) FROM invoicing_invoice WHERE issue_date BETWEEN %(start)s AND %(end)s), 0)
+     - COALESCE((SELECT SUM(total_base) FROM invoicing_creditnote WHERE issue_date BETWEEN %(start)s AND %(end)s), 0)
 """
 
 _MONTHLY_SALES = """
 SELECT p.k,
-       COALESCE((SELECT SUM(total) FROM invoicing_invoice WHERE issue_date BETWEEN p.start_d AND p.end_d), 0)
-     - COALESCE((SELECT SUM(total) FROM invoicing_creditnote WHERE issue_date BETWEEN p.start_d AND p.end_d), 0)
+       COALESCE((SELECT SUM(total_base) FROM invoicing_invoice WHERE issue_date BETWEEN p.start_d AND p.end_d), 0)
+     - COALESCE((SELECT SUM(total_base) FROM invoicing_creditnote WHERE issue_date BETWEEN p.start_d AND p.end_d), 0)
   FROM unnest(%(ks)s::int[], %(starts)s::date[], %(ends)s::date[]) AS p(k, start_d, end_d)
  ORDER BY p.k
 """
@@ -44,8 +44,8 @@ def credit_sales(*, start: date, end: date) -> Decimal:
 
 _SALES_WINDOWS = """
 SELECT p.end_d,
-       COALESCE((SELECT SUM(total) FROM invoicing_invoice WHERE issue_date BETWEEN p.start_d AND p.end_d), 0)
-     - COALESCE((SELECT SUM(total) FROM invoicing_creditnote WHERE issue_date BETWEEN p.start_d AND p.end_d), 0)
+       COALESCE((SELECT SUM(total_base) FROM invoicing_invoice WHERE issue_date BETWEEN p.start_d AND p.end_d), 0)
+     - COALESCE((SELECT SUM(total_base) FROM invoicing_creditnote WHERE issue_date BETWEEN p.start_d AND p.end_d), 0)
   FROM unnest(%(starts)s::date[], %(ends)s::date[]) AS p(start_d, end_d)
 """
 

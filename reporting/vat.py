@@ -27,21 +27,31 @@ from reporting.operations.period import PERIOD_MAX_DAYS, fetch
 
 KINDS = ("invoices", "credit_notes", "discounts")
 
+# In the base currency (decision 0062): each document's net and tax per rate at its own rate,
+# rounded once, as its journal entry posted them (1 in the base currency: unchanged).
 _BY_RATE = """
 WITH movements AS (
-    SELECT 'invoices' AS kind, l.tax_rate, l.net_amount AS net, l.tax_amount AS tax, i.id AS doc
+    SELECT 'invoices' AS kind, l.tax_rate, ROUND(SUM(l.net_amount) / i.exchange_rate, 2) AS net,
+           ROUND(SUM(l.tax_amount) / i.exchange_rate, 2) AS tax, i.id AS doc
       FROM invoicing_invoice i JOIN invoicing_invoiceline l ON l.invoice_id = i.id
      WHERE i.issue_date BETWEEN %(start)s AND %(end)s
+     GROUP BY i.id, l.tax_rate
     UNION ALL
-    SELECT 'credit_notes', c.tax_rate, c.net_amount, c.tax_amount, n.id
+    SELECT 'credit_notes', c.tax_rate, ROUND(SUM(c.net_amount) / n.exchange_rate, 2),
+           ROUND(SUM(c.tax_amount) / n.exchange_rate, 2), n.id
       FROM invoicing_creditnote n JOIN invoicing_creditnoteline c ON c.credit_note_id = n.id
      WHERE n.issue_date BETWEEN %(start)s AND %(end)s
+     GROUP BY n.id, c.tax_rate
     UNION ALL
-    SELECT 'discounts', d.tax_rate, d.net_amount, d.tax_amount, d.invoice_id
-      FROM receivables_cashdiscount d WHERE d.taken_on BETWEEN %(start)s AND %(end)s
+    SELECT 'discounts', d.tax_rate, ROUND(d.net_amount / i.exchange_rate, 2),
+           ROUND(d.tax_amount / i.exchange_rate, 2), d.invoice_id
+      FROM receivables_cashdiscount d JOIN invoicing_invoice i ON i.id = d.invoice_id
+     WHERE d.taken_on BETWEEN %(start)s AND %(end)s
     UNION ALL
-    SELECT 'discounts', d.tax_rate, -d.net_amount, -d.tax_amount, d.invoice_id
-      FROM receivables_cashdiscount d WHERE d.reversed_on BETWEEN %(start)s AND %(end)s
+    SELECT 'discounts', d.tax_rate, -ROUND(d.net_amount / i.exchange_rate, 2),
+           -ROUND(d.tax_amount / i.exchange_rate, 2), d.invoice_id
+      FROM receivables_cashdiscount d JOIN invoicing_invoice i ON i.id = d.invoice_id
+     WHERE d.reversed_on BETWEEN %(start)s AND %(end)s
 )
 SELECT kind, tax_rate, SUM(net)::numeric(18, 2), SUM(tax)::numeric(18, 2), COUNT(DISTINCT doc)
   FROM movements GROUP BY GROUPING SETS ((kind, tax_rate), (kind))

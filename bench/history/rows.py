@@ -194,11 +194,23 @@ class Tables:
             "en\tt\tt\tt\tt\t\t\tpdf\t0\t0",  # country and Peppol id blank, no cash discount
         ),
         "invoicing_invoice": (
-            "previous_number, discount_percent, discount_amount, amount_discounted, discount_note",
-            "\t0\t0\t0\t",
+            "previous_number, discount_percent, discount_amount, amount_discounted, discount_note, exchange_rate",
+            "\t0\t0\t0\t\t1",
         ),
         "receivables_allocation": ("reason", ""),
         "orders_salesorderline": ("quantity_returned, price_source", "0\tproduct"),
+        "invoicing_creditnote": ("exchange_rate", "1"),
+        "receivables_payment": ("exchange_rate", "1"),
+        "orders_salesorder": ("exchange_rate", "1"),
+    }
+    # Base-currency amounts (decision 0062): the history is in the base currency, so each is a
+    # copy of a column of its own row; appended after the constants.
+    SAME_AS = {
+        "invoicing_invoice": {"total_base": "total", "balance_base": "balance"},
+        "invoicing_creditnote": {"total_base": "total"},
+        "receivables_payment": {"amount_base": "amount"},
+        "receivables_allocation": {"amount_base": "amount", "payment_base": "amount"},
+        "receivables_receivableentry": {"amount_base": "amount"},
     }
     # What each table's foreign keys need committed before its own transaction commits (the keys
     # are DEFERRABLE INITIALLY DEFERRED, so they are checked at commit, not during the COPY).
@@ -242,11 +254,14 @@ class Tables:
 
     def writer(self, name: str):
         put = self.streams[name].put
-        constant = self.CONSTANT.get(self.PARTS.get(name, name))
-        end = f"\t{constant[1]}\n" if constant else "\n"
+        table = self.PARTS.get(name, name)
+        constant = self.CONSTANT.get(table)
+        end = f"\t{constant[1]}" if constant else ""
+        names = [column.strip() for column in self.COLUMNS[table].split(",")]
+        copies = [names.index(source) for source in self.SAME_AS.get(table, {}).values()]
 
         def row(*fields) -> None:
-            put("\t".join(fields) + end)
+            put("\t".join(fields) + end + "".join("\t" + fields[i] for i in copies) + "\n")
 
         return row
 
@@ -281,6 +296,8 @@ class Tables:
                     columns = self.COLUMNS[table]
                     if table in self.CONSTANT:
                         columns += ", " + self.CONSTANT[table][0]
+                    if table in self.SAME_AS:
+                        columns += ", " + ", ".join(self.SAME_AS[table])
                     cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", self.streams[part])
                 copied = time.perf_counter()
                 for parent in self.PARENTS[name]:

@@ -348,6 +348,14 @@ def customer_create(
     return customer
 
 
+def _has_documents(customer: Customer) -> bool:
+    """Orders, quotations, invoices or payments: all in its currency (decision 0062)."""
+    return any(
+        related.exists()
+        for related in (customer.orders, customer.quotations, customer.invoices, customer.payments)
+    )
+
+
 @transaction.atomic
 def customer_update(*, customer_id: int, by: User | None, **fields: Any) -> Customer:
     """Change the master data in `fields` (only those given); returns the customer.
@@ -361,6 +369,12 @@ def customer_update(*, customer_id: int, by: User | None, **fields: Any) -> Cust
     _price_list_check(fields={"currency": customer.currency, **cleaned}, changed=changed, by=by)
     if not changed:
         return customer
+    if "currency" in changed and _has_documents(customer):
+        raise DomainError(
+            f"{customer.code} has documents in {customer.currency}; open a new customer for {cleaned['currency']}",
+            field="currency",
+            code=CustomerErrorCode.CURRENCY_IN_USE,
+        )
     if "code" in changed and Customer.objects.filter(code=cleaned["code"]).exclude(pk=customer.pk).exists():
         raise DomainError(
             f"a customer with code {cleaned['code']} already exists",

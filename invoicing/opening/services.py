@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from invoicing.errors import InvoicingErrorCode
 from invoicing.models import Invoice
+from ledger.rates.convert import document_rate, to_base
 from ledger.services import opening_balance_post
 from o2c.errors import DomainError, KernelErrorCode
 from o2c.numbering import document_number_next
@@ -63,13 +64,17 @@ def opening_invoice_create(
             field="number",
             code=InvoicingErrorCode.OPENING_INVOICE_EXISTS,
         )
+    rate = document_rate(currency=currency, on=issue_date)  # at the rate of its own date (0062)
+    total_base = to_base(amount, rate)
     today = timezone.localdate()
     posting_date = posting_date or today
     number = document_number_next(series="opening_invoice", on=posting_date)  # series before journal
     opening_balance_post(
         entry_date=posting_date,
         account="receivables",
-        amount=amount,
+        amount=total_base,
+        currency=currency,
+        amount_currency=amount,
         memo=f"Opening invoice {previous_number} of {customer.code}",
         source="opening_invoice",
         reference=previous_number,
@@ -88,6 +93,9 @@ def opening_invoice_create(
         net_total=amount,
         tax_total=Decimal("0.00"),
         total=amount,
+        exchange_rate=rate,
+        total_base=total_base,
+        balance_base=total_base,
         balance=amount,
         status=Invoice.Status.OPEN,
         last_movement_on=issue_date,

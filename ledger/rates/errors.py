@@ -9,3 +9,4 @@ class RateErrorCode(ErrorCode):
     UNKNOWN_CURRENCY = "unknown_currency"
     BASE_CURRENCY = "base_currency"
     NOT_AN_ECB_FILE = "not_an_ecb_file"
+    NO_EXCHANGE_RATE = "no_exchange_rate"

@@ -13,9 +13,11 @@ from django.db import transaction
 
 from invoicing import selectors as invoicing_selectors
 from invoicing import services as invoicing
+from ledger.rates.convert import is_base
 from o2c import locks
 from o2c.money import ZERO
 from orders import services as orders
+from receivables import selectors as receivables_selectors
 from receivables import services as receivables
 from receivables.cash import selectors as cash_selectors
 from receivables.cash.services import DiscountOutcome, credit_note_on_account
@@ -107,11 +109,16 @@ def invoices_settle(
     `discounts`: the cash discounts the payment took (negative when reversed) and their notes."""
     touched, on_orders = set(), on
     discounts = discounts or DiscountOutcome()
-    for invoice_id in {*(paid or {}), *(written_off or {})}:
+    moved = {*(paid or {}), *(written_off or {})}
+    for invoice_id in moved:
         on_orders = max(on_orders, invoices[invoice_id].issue_date)  # never before the invoice
+    # a foreign invoice's base balance: its open-item rows' (just written) base amounts (0062)
+    foreign = [pk for pk in sorted(moved) if not is_base(invoices[pk].currency)]
+    bases = receivables_selectors.invoice_base_balances(invoice_ids=foreign) if foreign else {}
     for invoice_id, amount in (paid or {}).items():
         invoicing.invoice_settle(
             invoice=invoices[invoice_id],
+            balance_base=bases.get(invoice_id, ZERO),
             paid=amount,
             discounted=discounts.taken.get(invoice_id, ZERO),
             discount_note=discounts.notes.get(invoice_id),
@@ -122,7 +129,12 @@ def invoices_settle(
         touched.add(invoices[invoice_id].order_id)
     for invoice_id, amount in (written_off or {}).items():
         invoicing.invoice_settle(
-            invoice=invoices[invoice_id], written_off=amount, on=on, reference=reference, by=by
+            invoice=invoices[invoice_id],
+            balance_base=bases.get(invoice_id, ZERO),
+            written_off=amount,
+            on=on,
+            reference=reference,
+            by=by,
         )
         touched.add(invoices[invoice_id].order_id)
     if touched:

@@ -109,6 +109,7 @@ class OrderOut(serializers.ModelSerializer):
             "billing_status",
             "payment_status",
             "currency",
+            "exchange_rate",
             "order_date",
             "requested_delivery_date",
             "customer_reference",

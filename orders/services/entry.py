@@ -8,7 +8,6 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils import timezone
 from customers.selectors import customer_get
 from inventory.errors import InventoryErrorCode
 from inventory.selectors import products_by_id, warehouse_list
+from ledger.rates.convert import document_rate
 from o2c import locks
 from o2c.errors import Conflict, DomainError, KernelErrorCode
 from o2c.events import event_emit
@@ -90,13 +90,7 @@ def _resolve_currency(customer: Customer, currency: str | None) -> str:
             field="currency",
             code=KernelErrorCode.CURRENCY_MISMATCH,
         )
-    if customer.currency != settings.O2C_BASE_CURRENCY:
-        # Exchange rates arrive with the multi-currency work; until then no rate exists for any date.
-        raise DomainError(
-            f"no exchange rate {customer.currency}/{settings.O2C_BASE_CURRENCY} is recorded for today",
-            field="currency",
-            code=OrderErrorCode.NO_EXCHANGE_RATE,
-        )
+    document_rate(currency=customer.currency, on=timezone.localdate())  # refused without one (0062)
     return customer.currency
 
 
@@ -287,6 +281,7 @@ def order_create(
         customer=customer,
         warehouse=_resolve_warehouse(warehouse_id),
         currency=_resolve_currency(customer, currency),
+        exchange_rate=document_rate(currency=customer.currency, on=today),
         order_date=today,
         requested_delivery_date=requested_delivery_date,
         customer_reference=customer_reference,

@@ -79,6 +79,7 @@ class QuotationOut(serializers.ModelSerializer):
             "warehouse",
             "status",
             "currency",
+            "exchange_rate",
             "quotation_date",
             "valid_until",
             "requested_delivery_date",

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from ledger.rates.convert import document_rate
 from o2c import locks
 from o2c.errors import Conflict, DomainError
 from o2c.money import ZERO
@@ -98,6 +99,7 @@ def quotation_create(
         customer=customer,
         warehouse=warehouse,
         currency=currency,
+        exchange_rate=document_rate(currency=currency, on=today),
         quotation_date=today,
         valid_until=_valid_until_check(valid_until or valid_until_default(on=today), on=today),
         requested_delivery_date=_delivery_check(requested_delivery_date, on=today),

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("receivables.dunning.api.urls")),
     path("", include("receivables.paynow.api.urls")),
     path("", include("receivables.statements.api.urls")),
+    path("", include("receivables.revaluation.api.urls")),
 ]

@@ -38,6 +38,9 @@ class Payment(models.Model):
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="payments")
     currency = models.CharField(max_length=3)
     amount = models.DecimalField(**_AMOUNT)
+    # Foreign currency (decision 0062): the rate on `received_on` and the amount in base currency
+    exchange_rate = models.DecimalField(max_digits=18, decimal_places=8, default=1)
+    amount_base = models.DecimalField(**_AMOUNT, default=0)
     amount_applied = models.DecimalField(**_AMOUNT, default=0)
     amount_refunded = models.DecimalField(**_AMOUNT, default=0)
     unapplied_amount = models.DecimalField(**_AMOUNT)
@@ -138,6 +141,11 @@ class Allocation(models.Model):
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="allocations")
     invoice = models.ForeignKey("invoicing.Invoice", on_delete=models.PROTECT, related_name="allocations")
     amount = models.DecimalField(**_AMOUNT)
+    # In base currency (decision 0062): what it took off the invoice's base balance (at the
+    # invoice's rate) and off the payment's unapplied base (at the payment's rate); their
+    # difference is the realised exchange gain (+) or loss (−). Both equal `amount` in base.
+    amount_base = models.DecimalField(**_AMOUNT, default=0)
+    payment_base = models.DecimalField(**_AMOUNT, default=0)
     applied_on = models.DateField()
     reversed_on = models.DateField(null=True, blank=True)
     reason = models.CharField(max_length=30, choices=AllocationReason.choices, blank=True)

@@ -11,20 +11,22 @@ from __future__ import annotations
 
 from django.db import connection
 
+# The rollup is in the base currency (decision 0062): it sums `amount_base`, so the aging totals,
+# DSO, KPIs and the dashboard never add up different currencies.
 # The rows an INSERT into the ledger adds to the rollup: `new_rows` is the statement's transition
 # table. An invoice's and a payment's own rows are inserted in their transaction before (or with)
 # their ledger rows, so the joins see them.
 _ROLLUP_OF = """
 INSERT INTO receivables_openitemdueday (due_date, on_date, amount)
-SELECT i.due_date, GREATEST(n.entry_date, i.issue_date), SUM(n.amount)
+SELECT i.due_date, GREATEST(n.entry_date, i.issue_date), SUM(n.amount_base)
   FROM {rows} n JOIN invoicing_invoice i ON i.id = n.invoice_id
- GROUP BY 1, 2 HAVING SUM(n.amount) <> 0;
+ GROUP BY 1, 2 HAVING SUM(n.amount_base) <> 0;
 INSERT INTO receivables_openitemday (on_date, invoices, cash)
 SELECT on_date, SUM(invoices), SUM(cash) FROM (
-    SELECT GREATEST(n.entry_date, i.issue_date) AS on_date, n.amount AS invoices, 0::numeric AS cash
+    SELECT GREATEST(n.entry_date, i.issue_date) AS on_date, n.amount_base AS invoices, 0::numeric AS cash
       FROM {rows} n JOIN invoicing_invoice i ON i.id = n.invoice_id
     UNION ALL
-    SELECT GREATEST(n.entry_date, p.received_on), 0::numeric, n.amount
+    SELECT GREATEST(n.entry_date, p.received_on), 0::numeric, n.amount_base
       FROM {rows} n JOIN receivables_payment p ON p.id = n.payment_id
      WHERE n.invoice_id IS NULL
 ) x GROUP BY on_date HAVING SUM(invoices) <> 0 OR SUM(cash) <> 0;

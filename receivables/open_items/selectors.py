@@ -196,7 +196,7 @@ candidates AS (
 ),
 open_items AS (
     SELECT c.id AS invoice_id, c.customer_id, c.due_date, %(as_of)s::date - c.due_date AS days_past_due,
-           SUM(e.amount) AS balance
+           SUM(e.amount) AS balance, SUM(e.amount_base) AS balance_base
       FROM candidates c
       JOIN receivables_receivableentry e ON e.invoice_id = c.id AND e.entry_date <= %(as_of)s
      GROUP BY c.id, c.customer_id, c.due_date

@@ -105,6 +105,7 @@ class TestNavigationByRole:
             "ledger:trial-balance",
             "ledger:journal",
             "ledger:lock-date",
+            "ledger:exchange-rates",
             "imports:index",
             "api-docs",
         }

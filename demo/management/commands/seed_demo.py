@@ -18,6 +18,7 @@ from django.utils import timezone
 from customers import services as customer_services
 from customers.models import Customer
 from demo.collections import seed_collections
+from demo.foreign_currency import seed_foreign_currency
 from inventory import services as inventory_services
 from inventory.models import Product, Warehouse
 from o2c import pipeline
@@ -138,6 +139,7 @@ class Command(BaseCommand):
         self._commercial()
         self._returns()
         seed_collections()
+        seed_foreign_currency()
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/ as:"))
         for username, password, role, _ in DEMO_USERS:
             self.stdout.write(f"  {role:<10} {username:<10} {password}")

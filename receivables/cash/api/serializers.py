@@ -50,7 +50,17 @@ class AllocationOut(serializers.ModelSerializer):
 
     class Meta:
         model = Allocation
-        fields = ["id", "invoice", "invoice_number", "amount", "applied_on", "reversed_on", "reason"]
+        fields = [
+            "id",
+            "invoice",
+            "invoice_number",
+            "amount",
+            "amount_base",
+            "payment_base",
+            "applied_on",
+            "reversed_on",
+            "reason",
+        ]
 
 
 class PaymentOut(serializers.ModelSerializer):
@@ -65,6 +75,8 @@ class PaymentOut(serializers.ModelSerializer):
             "customer",
             "currency",
             "amount",
+            "exchange_rate",
+            "amount_base",
             "amount_applied",
             "amount_refunded",
             "unapplied_amount",

@@ -15,9 +15,8 @@ from receivables.cash.services.payments import (
     AllocationInput,
     payment_apply,
     payment_create,
-    payment_refund,
-    payment_reverse,
 )
+from receivables.cash.services.reversals import payment_refund, payment_reverse
 from receivables.cash.services.write_offs import write_off_create
 
 __all__ = [

@@ -8,7 +8,9 @@ invoice (`payment_apply`) or pays it out (`payment_refund`: Dr customer advances
 same as any overpayment; the aging shows it as unapplied, the statement as a credit balance.
 
 Runs in the caller's transaction (o2c/pipeline/billing.py) after the credit note and its open
-item are written, with the invoice and the payments locked (invoices before payments).
+item are written, with the invoice and the payments locked (invoices before payments). Only
+invoices in the base currency give paid money back (invoicing.services.credit_note_create), so
+every base amount here is the amount.
 """
 
 from __future__ import annotations
@@ -58,6 +60,8 @@ def credit_note_on_account(
                 payment=payment,
                 invoice_id=allocation.invoice_id,
                 amount=allocation.amount - part,
+                amount_base=allocation.amount - part,  # base currency only (invoicing refuses others)
+                payment_base=allocation.amount - part,
                 applied_on=allocation.applied_on,
                 reason=allocation.reason,
                 created_by=allocation.created_by,
@@ -67,6 +71,7 @@ def credit_note_on_account(
             ReceivableEntry(
                 kind=Kind.ALLOCATION_REVERSAL,
                 amount=part,
+                amount_base=part,
                 invoice_id=credit_note.invoice_id,
                 payment=payment,
                 credit_note_id=credit_note.pk,
@@ -77,6 +82,7 @@ def credit_note_on_account(
             ReceivableEntry(
                 kind=Kind.ALLOCATION_REVERSAL,
                 amount=-part,
+                amount_base=-part,
                 payment=payment,
                 credit_note_id=credit_note.pk,
                 **common,

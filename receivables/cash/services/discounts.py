@@ -30,11 +30,15 @@ from invoicing.selectors import (
     discount_refused_note,
     discount_total,
     invoice_discount_parts,
+    invoice_rate,
 )
+from ledger.rates.convert import is_base
+from ledger.rates.lines import lines_to_base
 from ledger.services import LineSpec, journal_entry_post
 from o2c.money import ZERO
 from receivables.cash.models import Allocation, CashDiscount, Payment
 from receivables.models import ReceivableEntry
+from receivables.selectors import payment_discount_base
 from receivables.services import receivable_entries_add
 
 if TYPE_CHECKING:
@@ -58,6 +62,7 @@ def cash_discounts_take(
 ) -> DiscountOutcome:
     """The discounts `allocations` (just made, of `payment`) earn on `invoices` (locked, their
     balances not yet moved by them)."""
+    allocations = list(allocations)
     paid: dict[int, Decimal] = {}
     days: dict[int, date] = {}
     for row in allocations:
@@ -86,13 +91,19 @@ def cash_discounts_take(
             if due is not None:
                 outcome.notes[pk] = discount_refused_note(paid_on=payment.received_on, due=due)
             continue
-        _take(payment=payment, invoice=invoice, off=off, on=days[pk], by=by)
+        # it settles the invoice: its base is what the payment's allocations left (decision 0062)
+        base = invoice.balance_base - sum(
+            (row.amount_base for row in allocations if row.invoice_id == pk), ZERO
+        )
+        _take(payment=payment, invoice=invoice, off=off, on=days[pk], by=by, base=base)
         outcome.taken[pk] = deducted
         outcome.notes[pk] = ""
     return outcome
 
 
-def _take(*, payment: Payment, invoice: Invoice, off: list[DiscountPart], on: date, by: User | None) -> None:
+def _take(
+    *, payment: Payment, invoice: Invoice, off: list[DiscountPart], on: date, by: User | None, base: Decimal
+) -> None:
     total = discount_total(off)
     CashDiscount.objects.bulk_create(
         CashDiscount(
@@ -110,7 +121,12 @@ def _take(*, payment: Payment, invoice: Invoice, off: list[DiscountPart], on: da
     journal_entry_post(
         entry_date=on,
         memo=f"Cash discount {invoice.discount_percent} % on {invoice.number} paid by {payment.number}",
-        lines=[*_rate_lines(off, debit=True), LineSpec(account="receivables", credit=total)],
+        lines=_in_base(
+            [*_rate_lines(off, debit=True), LineSpec(account="receivables", credit=total)],
+            currency=invoice.currency,
+            rate=invoice.exchange_rate,
+            base=base,
+        ),
         source="cash_discount",
         source_reference=invoice.number,
         by=by,
@@ -122,12 +138,19 @@ def _take(*, payment: Payment, invoice: Invoice, off: list[DiscountPart], on: da
                 kind=Kind.CASH_DISCOUNT,
                 entry_date=on,
                 amount=-total,
+                amount_base=-base,
                 currency=payment.currency,
                 invoice=invoice,
                 payment=payment,
             )
         ]
     )
+
+
+def _in_base(lines: list[LineSpec], *, currency: str, rate: Decimal, base: Decimal) -> list[LineSpec]:
+    """At the invoice's rate, the receivables line at `base` (decision 0062)."""
+    receivables = next(i for i, line in enumerate(lines) if line.account == "receivables")
+    return lines_to_base(lines, currency=currency, rate=rate, fixed={receivables: base})
 
 
 def _rate_lines(off: Iterable[DiscountPart], *, debit: bool) -> list[LineSpec]:
@@ -161,10 +184,19 @@ def cash_discounts_reverse(*, payment: Payment, by: User | None) -> dict[int, De
     for invoice_id, taken in by_invoice.items():
         off = [DiscountPart(tax_rate=r.tax_rate, net=r.net_amount, tax=r.tax_amount) for r in taken]
         back[invoice_id] = total = discount_total(off)
+        currency, rate, base = taken[0].currency, Decimal(1), total
+        if not is_base(currency):
+            rate = invoice_rate(invoice_id=invoice_id)
+            base = payment_discount_base(payment_id=payment.pk, invoice_id=invoice_id)
         journal_entry_post(
             entry_date=today,
             memo=f"Cash discount of {payment.number} reversed with the payment",
-            lines=[LineSpec(account="receivables", debit=total), *_rate_lines(off, debit=False)],
+            lines=_in_base(
+                [LineSpec(account="receivables", debit=total), *_rate_lines(off, debit=False)],
+                currency=currency,
+                rate=rate,
+                base=base,
+            ),
             source="cash_discount_reversal",
             source_reference=payment.number,
             by=by,
@@ -176,6 +208,7 @@ def cash_discounts_reverse(*, payment: Payment, by: User | None) -> dict[int, De
                     kind=Kind.CASH_DISCOUNT_REVERSAL,
                     entry_date=today,
                     amount=total,
+                    amount_base=base,
                     currency=payment.currency,
                     invoice_id=invoice_id,
                     payment=payment,

@@ -20,15 +20,17 @@ from django.db import connection
 from django.utils import timezone
 
 from customers.selectors import customer_get
+from ledger.rates.convert import base_share, document_rate, is_base, to_base
+from ledger.rates.lines import fx_lines
 from ledger.services import LineSpec, journal_entry_post, posting_date_check
 from o2c.errors import Conflict, DomainError, KernelErrorCode
 from o2c.events import event_emit
 from o2c.money import ZERO
 from o2c.numbering import document_number_next
-from o2c.states import transition
 from receivables.cash.errors import CashErrorCode
 from receivables.cash.models import Allocation, AllocationReason, Payment
 from receivables.models import ReceivableEntry
+from receivables.selectors import payment_unapplied_base
 from receivables.services import amount_clean, receivable_entries_add
 
 if TYPE_CHECKING:
@@ -117,25 +119,77 @@ def _allocations_clean(
 
 
 def _apply(
-    *, payment: Payment, allocations: list[tuple[Invoice, Decimal, str]], on: date, by: User | None
+    *,
+    payment: Payment,
+    allocations: list[tuple[Invoice, Decimal, str]],
+    on: date,
+    by: User | None,
+    unapplied: Decimal,
+    unapplied_base: Decimal,
 ) -> list[Allocation]:
     """Allocation rows and their open-item pairs, dated `on` — or the invoice's issue date when
-    the cash came before the invoice (it was unapplied until then)."""
+    the cash came before the invoice (it was unapplied until then). In base currency each takes
+    its share of the invoice's open base balance and of the payment's unapplied base
+    (`unapplied` of which is `unapplied_base`): decision 0062."""
     rows, entries = [], []
     for invoice, amount, reason in allocations:
         day = max(on, invoice.issue_date)
+        invoice_base = base_share(amount=amount, balance=invoice.balance, balance_base=invoice.balance_base)
+        cash_base = base_share(amount=amount, balance=unapplied, balance_base=unapplied_base)
+        unapplied, unapplied_base = unapplied - amount, unapplied_base - cash_base
         row = Allocation(
-            payment=payment, invoice=invoice, amount=amount, applied_on=day, reason=reason, created_by=by
+            payment=payment,
+            invoice=invoice,
+            amount=amount,
+            amount_base=invoice_base,
+            payment_base=cash_base,
+            applied_on=day,
+            reason=reason,
+            created_by=by,
         )
         rows.append(row)
         common = {"customer_id": payment.customer_id, "currency": payment.currency, "entry_date": day}
         entries.append(
-            ReceivableEntry(kind=Kind.ALLOCATION, amount=-amount, invoice=invoice, payment=payment, **common)
+            ReceivableEntry(
+                kind=Kind.ALLOCATION,
+                amount=-amount,
+                amount_base=-invoice_base,
+                invoice=invoice,
+                payment=payment,
+                **common,
+            )
         )
-        entries.append(ReceivableEntry(kind=Kind.ALLOCATION, amount=amount, payment=payment, **common))
+        entries.append(
+            ReceivableEntry(
+                kind=Kind.ALLOCATION, amount=amount, amount_base=cash_base, payment=payment, **common
+            )
+        )
     Allocation.objects.bulk_create(rows)
     receivable_entries_add(entries)
     return rows
+
+
+def cash_lines(
+    *,
+    currency: str,
+    sides: Sequence[tuple[str, bool, Decimal, Decimal]],
+    fx: Decimal = ZERO,
+    reversal: bool = False,
+) -> list[LineSpec]:
+    """The lines of a cash movement: (account, debit?, document amount, base amount) each, lines
+    worth nothing in base left out, and the realised exchange difference `fx` (decision 0062)."""
+    lines = [
+        LineSpec(
+            account=account,
+            debit=base if debit else ZERO,
+            credit=ZERO if debit else base,
+            currency=currency,
+            amount_currency=amount if debit else -amount,
+        )
+        for account, debit, amount, base in sides
+        if base
+    ]
+    return [*lines, *fx_lines(difference=fx, currency=currency, reversal=reversal)]
 
 
 def payment_create(
@@ -184,6 +238,7 @@ def payment_create(
             code=CashErrorCode.PAYMENT_DATE_IN_FUTURE,
         )
     posting_date_check(on=received_on, field="received_on")  # before anything is written
+    rate = document_rate(currency=customer.currency, on=received_on)
     reference = (reference or "").strip()[:200]
     if not confirm_duplicate:
         _duplicate_check(customer=customer, reference=reference, amount=amount, received_on=received_on)
@@ -202,6 +257,8 @@ def payment_create(
         customer=customer,
         currency=customer.currency,
         amount=amount,
+        exchange_rate=rate,
+        amount_base=to_base(amount, rate),
         amount_applied=applied_total,
         unapplied_amount=amount - applied_total,
         method=method,
@@ -214,41 +271,68 @@ def payment_create(
     )
     common = {"customer_id": customer.pk, "currency": payment.currency, "payment": payment}
     receivable_entries_add(
-        [ReceivableEntry(kind=Kind.PAYMENT, entry_date=received_on, amount=-amount, **common)]
+        [
+            ReceivableEntry(
+                kind=Kind.PAYMENT,
+                entry_date=received_on,
+                amount=-amount,
+                amount_base=-payment.amount_base,
+                **common,
+            )
+        ]
     )
-    rows = _apply(payment=payment, allocations=applied, on=received_on, by=by)
-    applied_then = sum((row.amount for row in rows if row.applied_on == received_on), ZERO)
+    rows = _apply(
+        payment=payment,
+        allocations=applied,
+        on=received_on,
+        by=by,
+        unapplied=amount,
+        unapplied_base=payment.amount_base,
+    )
+    now = [row for row in rows if row.applied_on == received_on]
+    applied_then = sum((row.amount for row in now), ZERO)
+    invoices_base = sum((row.amount_base for row in now), ZERO)
+    cash_base = sum((row.payment_base for row in now), ZERO)
     journal_entry_post(
         entry_date=received_on,
         memo=f"Payment {payment.number} from {customer.code}" + (f" ({reference})" if reference else ""),
-        lines=[
-            LineSpec(account="bank", debit=amount),
-            *([LineSpec(account="receivables", credit=applied_then)] if applied_then else []),
-            *(
-                [LineSpec(account="customer_advances", credit=amount - applied_then)]
-                if applied_then < amount
-                else []
-            ),
-        ],
+        lines=cash_lines(
+            currency=payment.currency,
+            sides=[
+                ("bank", True, amount, payment.amount_base),
+                ("receivables", False, applied_then, invoices_base),
+                ("customer_advances", False, amount - applied_then, payment.amount_base - cash_base),
+            ],
+            fx=cash_base - invoices_base,
+        ),
         source="payment",
         source_reference=payment.number,
         by=by,
     )
     for row in rows:  # cash received before the invoice: an advance until the invoice date
         if row.applied_on != received_on:
-            _post_application(payment=payment, amount=row.amount, on=row.applied_on, by=by)
+            _post_application(payment=payment, rows=[row], on=row.applied_on, by=by)
     event_emit("payment.recorded", payment)
     return payment, rows
 
 
-def _post_application(*, payment: Payment, amount: Decimal, on: date, by: User | None) -> None:
+def _post_application(*, payment: Payment, rows: Sequence[Allocation], on: date, by: User | None) -> None:
+    """Unapplied cash applied: Dr advances (at the payment's rate) / Cr receivables (at the
+    invoices'), the difference a realised exchange gain or loss."""
+    amount = sum((row.amount for row in rows), ZERO)
+    invoices_base = sum((row.amount_base for row in rows), ZERO)
+    cash_base = sum((row.payment_base for row in rows), ZERO)
     journal_entry_post(
         entry_date=on,
         memo=f"Unapplied cash of {payment.number} applied",
-        lines=[
-            LineSpec(account="customer_advances", debit=amount),
-            LineSpec(account="receivables", credit=amount),
-        ],
+        lines=cash_lines(
+            currency=payment.currency,
+            sides=[
+                ("customer_advances", True, amount, cash_base),
+                ("receivables", False, amount, invoices_base),
+            ],
+            fx=cash_base - invoices_base,
+        ),
         source="payment",
         source_reference=payment.number,
         by=by,
@@ -280,114 +364,22 @@ def payment_apply(
             code=CashErrorCode.EXCEEDS_UNAPPLIED,
         )
     today = timezone.localdate()
-    rows = _apply(payment=payment, allocations=applied, on=today, by=by)
+    unapplied_base = (
+        payment.unapplied_amount
+        if is_base(payment.currency)
+        else payment_unapplied_base(payment_id=payment.pk)
+    )
+    rows = _apply(
+        payment=payment,
+        allocations=applied,
+        on=today,
+        by=by,
+        unapplied=payment.unapplied_amount,
+        unapplied_base=unapplied_base,
+    )
     payment.amount_applied += total
     payment.unapplied_amount -= total
     payment.last_movement_on = max(filter(None, [payment.last_movement_on, today]))
     payment.save(update_fields=["amount_applied", "unapplied_amount", "last_movement_on"])
-    _post_application(payment=payment, amount=total, on=today, by=by)
+    _post_application(payment=payment, rows=rows, on=today, by=by)
     return rows
-
-
-def payment_reverse(*, payment: Payment, reason: str, by: User | None = None) -> dict[int, Decimal]:
-    """Reverse a bounced payment (locked, its invoices locked too): its allocations are undone,
-    its postings reversed. Returns what each invoice gets back (invoice id → amount)."""
-    if payment.status == Payment.Status.REVERSED:
-        raise Conflict(f"{payment.number} is already reversed", code=CashErrorCode.PAYMENT_REVERSED)
-    if payment.amount_refunded > 0:
-        raise Conflict(
-            f"{payment.number} was partly refunded; it cannot be reversed",
-            code=CashErrorCode.PAYMENT_REFUNDED,
-        )
-    if not (reason or "").strip():
-        raise DomainError("give the reason for the reversal", field="reason", code=KernelErrorCode.REQUIRED)
-    today = timezone.localdate()
-    active = list(payment.allocations.filter(reversed_on__isnull=True).order_by("pk"))
-    back: dict[int, Decimal] = {}
-    entries = []
-    common = {"customer_id": payment.customer_id, "currency": payment.currency, "entry_date": today}
-    for allocation in active:
-        back[allocation.invoice_id] = back.get(allocation.invoice_id, ZERO) + allocation.amount
-        entries.append(
-            ReceivableEntry(
-                kind=Kind.ALLOCATION_REVERSAL,
-                amount=allocation.amount,
-                invoice_id=allocation.invoice_id,
-                payment=payment,
-                **common,
-            )
-        )
-        entries.append(
-            ReceivableEntry(
-                kind=Kind.ALLOCATION_REVERSAL, amount=-allocation.amount, payment=payment, **common
-            )
-        )
-    entries.append(
-        ReceivableEntry(kind=Kind.PAYMENT_REVERSAL, amount=payment.amount, payment=payment, **common)
-    )
-    receivable_entries_add(entries)
-    Allocation.objects.filter(pk__in=[a.pk for a in active]).update(reversed_on=today)
-    applied, unapplied = payment.amount_applied, payment.unapplied_amount
-    payment.amount_applied = payment.unapplied_amount = ZERO
-    payment.reversed_on = today
-    payment.reversal_reason = reason.strip()[:500]
-    payment.last_movement_on = max(filter(None, [payment.last_movement_on, today]))
-    transition(
-        payment,
-        Payment.Status.REVERSED,
-        by=by,
-        reason=payment.reversal_reason,
-        update_fields=[
-            "amount_applied",
-            "unapplied_amount",
-            "reversed_on",
-            "reversal_reason",
-            "last_movement_on",
-        ],
-    )
-    journal_entry_post(
-        entry_date=today,
-        memo=f"Payment {payment.number} reversed: {payment.reversal_reason}"[:500],
-        lines=[
-            *([LineSpec(account="receivables", debit=applied)] if applied else []),
-            *([LineSpec(account="customer_advances", debit=unapplied)] if unapplied else []),
-            LineSpec(account="bank", credit=payment.amount),
-        ],
-        source="payment_reversal",
-        source_reference=payment.number,
-        by=by,
-    )
-    event_emit("payment.reversed", payment, reason=payment.reversal_reason)
-    return back
-
-
-def payment_refund(
-    *, payment: Payment, amount: Decimal | str, reason: str, by: User | None = None
-) -> Payment:
-    """Pay unapplied cash back to the customer (locked payment): Dr advances / Cr bank."""
-    amount = amount_clean(amount)
-    if payment.status != Payment.Status.POSTED:
-        raise Conflict(f"{payment.number} is reversed", code=CashErrorCode.PAYMENT_REVERSED)
-    if amount > payment.unapplied_amount:
-        raise Conflict(
-            f"{amount} to refund but only {payment.unapplied_amount} of {payment.number} is unapplied",
-            code=CashErrorCode.EXCEEDS_UNAPPLIED,
-        )
-    if not (reason or "").strip():
-        raise DomainError("give the reason for the refund", field="reason", code=KernelErrorCode.REQUIRED)
-    today = timezone.localdate()
-    common = {"customer_id": payment.customer_id, "currency": payment.currency, "payment": payment}
-    receivable_entries_add([ReceivableEntry(kind=Kind.REFUND, entry_date=today, amount=amount, **common)])
-    payment.amount_refunded += amount
-    payment.unapplied_amount -= amount
-    payment.last_movement_on = max(filter(None, [payment.last_movement_on, today]))
-    payment.save(update_fields=["amount_refunded", "unapplied_amount", "last_movement_on"])
-    journal_entry_post(
-        entry_date=today,
-        memo=f"Refund of {payment.number}: {reason.strip()}"[:500],
-        lines=[LineSpec(account="customer_advances", debit=amount), LineSpec(account="bank", credit=amount)],
-        source="refund",
-        source_reference=payment.number,
-        by=by,
-    )
-    return payment

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+from ledger.rates.convert import base_share
+from ledger.rates.lines import lines_to_base
 from ledger.services import LineSpec, journal_entry_post
 from o2c.errors import Conflict, DomainError, KernelErrorCode
 from receivables.cash.errors import CashErrorCode
@@ -36,6 +38,8 @@ def write_off_create(
             code=CashErrorCode.WRITE_OFF_EXCEEDS_BALANCE,
         )
     today = timezone.localdate()
+    # at the invoice's rate: its share of the invoice's open base balance (decision 0062)
+    base = base_share(amount=amount, balance=invoice.balance, balance_base=invoice.balance_base)
     write_off = WriteOff.objects.create(
         invoice=invoice,
         customer_id=invoice.customer_id,
@@ -47,7 +51,12 @@ def write_off_create(
     journal_entry_post(
         entry_date=today,
         memo=f"Write-off on {invoice.number}: {write_off.reason}"[:500],
-        lines=[LineSpec(account="bad_debt", debit=amount), LineSpec(account="receivables", credit=amount)],
+        lines=lines_to_base(
+            [LineSpec(account="bad_debt", debit=amount), LineSpec(account="receivables", credit=amount)],
+            currency=invoice.currency,
+            rate=invoice.exchange_rate,
+            fixed={0: base, 1: base},
+        ),
         source="write_off",
         source_reference=invoice.number,
         by=by,
@@ -59,6 +68,7 @@ def write_off_create(
                 kind=Kind.WRITE_OFF,
                 entry_date=today,
                 amount=-amount,
+                amount_base=-base,
                 currency=invoice.currency,
                 invoice=invoice,
                 write_off=write_off,

@@ -162,6 +162,7 @@ def test_the_schema_declares_the_reason_as_an_enum():
         "oldest_due",
         "amount_matches_one_invoice",
         "manual",
+        "direct_debit",  # a collection settled by the bank (decision 0065)
     ]
     reason = components["AllocationOut"]["properties"]["reason"]
     assert reason.get("nullable") or any(

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from receivables.revaluation import views
+
+urlpatterns = [path("revaluation/", views.revaluation, name="revaluation")]
