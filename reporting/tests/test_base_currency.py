@@ -11,6 +11,7 @@ from ledger.rates.services import exchange_rate_set
 from o2c import pipeline
 from reporting.operations.cash import cash_report
 from reporting.operations.credit_holds import credit_hold_report
+from reporting.operations.sales import sales_report
 from tests.builders import a_customer, a_product, a_warehouse, an_order, line
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +62,26 @@ def test_the_hold_queue_value_adds_base_totals(usd_and_eur, django_assert_num_qu
     assert (report.value, report.currency) == (D("1200.82"), "EUR")
     header, rows = report.table()
     assert header[-2] == "total_base" and sorted(row[-2] for row in rows) == [D("119.00"), D("1081.82")]
+
+
+def test_the_sales_report_converts_each_line(django_assert_num_queries):
+    """USD invoice 1,000.00 net + 190.00 tax = 1,190.00 at 1.10: net 909.0909… → 909.09, tax
+    172.7272… → 172.73, gross 1,081.8181… → 1,081.82; EUR invoice 100.00 + 19.00 = 119.00.
+    Total: net 1,009.09, tax 191.73, gross EUR 1,200.82."""
+    today = timezone.localdate()
+    exchange_rate_set(currency="USD", rate="1.10", valid_on=today - timedelta(days=1))
+    a_warehouse()
+    usd, eur = a_customer(currency="USD", credit_limit=None), a_customer(credit_limit=None)
+    an_order(usd, line(a_product(price="1000.00", kind="service", cost="0"), "1"), submit=True)
+    an_order(eur, line(a_product(price="100.00", kind="service", cost="0"), "1"), submit=True)
+    with django_assert_num_queries(2):  # the sales and the quotations beside them, as before
+        report = sales_report(start=today, end=today, by="customer")
+    total = report.total
+    assert (total.invoiced, total.tax, total.gross, total.net_sales) == (
+        D("1009.09"),
+        D("191.73"),
+        D("1200.82"),
+        D("1009.09"),
+    )
+    assert {row.code: row.gross for row in report.rows} == {usd.code: D("1081.82"), eur.code: D("119.00")}
+    assert report.currency == "EUR"

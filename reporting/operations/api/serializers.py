@@ -258,6 +258,7 @@ class QuotationConversionOut(serializers.Serializer):
 class SalesOut(serializers.Serializer):
     period = PeriodOut()
     by = serializers.CharField()
+    currency = serializers.CharField(help_text="the base currency the sales figures are in")
     total = SalesFiguresOut()
     rows = SalesRowOut(many=True)
     quotations = QuotationConversionOut()
