@@ -11,6 +11,7 @@ from ledger.rates.services import exchange_rate_set
 from o2c import pipeline
 from reporting.operations.cash import cash_report
 from reporting.operations.credit_holds import credit_hold_report
+from reporting.operations.disputes import dispute_report
 from reporting.operations.sales import sales_report
 from tests.builders import a_customer, a_product, a_warehouse, an_order, line
 
@@ -84,4 +85,24 @@ def test_the_sales_report_converts_each_line(django_assert_num_queries):
         D("1009.09"),
     )
     assert {row.code: row.gross for row in report.rows} == {usd.code: D("1081.82"), eur.code: D("119.00")}
+    assert report.currency == "EUR"
+
+
+def test_dispute_ages_add_base_amounts(django_assert_num_queries):
+    """A dispute of USD 110.00 on a USD invoice at 1.10 = EUR 100.00; USD 0.05 / 1.10 = 0.04545…
+    → 0.05; EUR 19.00 on a EUR invoice: EUR 119.05 open, 0–7 days (USD and EUR added: 129.05)."""
+    today = timezone.localdate()
+    exchange_rate_set(currency="USD", rate="1.10", valid_on=today - timedelta(days=1))
+    a_warehouse()
+    usd, eur = a_customer(currency="USD", credit_limit=None), a_customer(credit_limit=None)
+    usd_order = an_order(usd, line(a_product(price="1000.00", kind="service", cost="0"), "1"), submit=True)
+    usd_order_2 = an_order(usd, line(a_product(price="1000.00", kind="service", cost="0"), "1"), submit=True)
+    eur_order = an_order(eur, line(a_product(price="100.00", kind="service", cost="0"), "1"), submit=True)
+    for order, amount in ((usd_order, "110.00"), (usd_order_2, "0.05"), (eur_order, "19.00")):
+        pipeline.dispute_open(invoice_id=order.invoices.get().pk, amount=amount, reason="quality", by=None)
+    with django_assert_num_queries(2):  # as before: the ages and the reasons
+        report = dispute_report(start=today, end=today)
+    assert (report.age_total.count, report.age_total.amount) == (3, D("119.05"))
+    assert (report.ages[0].bucket, report.ages[0].amount) == ("days_0_7", D("119.05"))
+    assert (report.total.opened_amount, report.total.open_amount) == (D("119.05"), D("119.05"))
     assert report.currency == "EUR"

@@ -190,6 +190,7 @@ class DisputeReasonOut(serializers.Serializer):
 
 class DisputesOut(serializers.Serializer):
     period = PeriodOut()
+    currency = serializers.CharField(help_text="the base currency every amount is in")
     as_of = serializers.DateField(source="period.end", help_text="the ages are of the disputes open then")
     ages = DisputeAgeOut(many=True)
     age_total = DisputeAgeOut()
