@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from ledger.models import Account, JournalEntry, JournalLine, LedgerSettings
-from o2c.money import ZERO, ZERO_CENTS
+from o2c.money import ZERO, ZERO_CENTS, round_money
 
 
 @dataclass(frozen=True)
@@ -169,4 +170,4 @@ def posted_on_account(*, source: str, reference: str, account_key: str) -> Decim
         account__key=account_key,
     ).aggregate(debit=Coalesce(Sum("debit"), Value(ZERO)), credit=Coalesce(Sum("credit"), Value(ZERO)))
     posted: Decimal = abs(totals["credit"] - totals["debit"])
-    return posted.quantize(ZERO_CENTS)
+    return round_money(posted, settings.O2C_BASE_CURRENCY)  # already cents: two places in a 2-place sum
