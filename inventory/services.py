@@ -10,6 +10,7 @@ from django.db import transaction
 from inventory.errors import InventoryErrorCode
 from inventory.models import Product, StockLevel, StockMove, Warehouse
 from inventory.selectors import products_holding_stock
+from inventory.stock_batches import level_issue
 from o2c import locks
 from o2c.errors import DomainError, KernelErrorCode
 from o2c.money import round_money, round_quantity
@@ -202,18 +203,7 @@ def stock_issue(
 ) -> StockMove:
     """Goods out of a locked stock level, from what was reserved: `on_hand` and `reserved` down
     by the same quantity and an issue move, so the move ledger still sums to `on_hand`."""
-    if quantity <= 0:
-        raise DomainError(
-            "an issue takes a positive quantity", field="quantity", code=KernelErrorCode.NOT_POSITIVE
-        )
-    if quantity > level.reserved or quantity > level.on_hand:
-        raise DomainError(
-            f"cannot issue {quantity}: {level.reserved} reserved, {level.on_hand} on hand",
-            field="quantity",
-            code=InventoryErrorCode.INSUFFICIENT_STOCK,
-        )
-    level.on_hand -= quantity
-    level.reserved -= quantity
+    level_issue(level, quantity)
     level.save(update_fields=["on_hand", "reserved"])
     return StockMove.objects.create(
         product_id=level.product_id,

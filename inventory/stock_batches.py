@@ -15,6 +15,23 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
+def level_issue(level: StockLevel, quantity: Decimal) -> None:
+    """The one rule of an issue (`stock_issue`, `stock_issue_many`): a positive quantity, out of
+    what was reserved and is on hand; `on_hand` and `reserved` down by it (the caller saves)."""
+    if quantity <= 0:
+        raise DomainError(
+            "an issue takes a positive quantity", field="quantity", code=KernelErrorCode.NOT_POSITIVE
+        )
+    if quantity > level.reserved or quantity > level.on_hand:
+        raise DomainError(
+            f"cannot issue {quantity}: {level.reserved} reserved, {level.on_hand} on hand",
+            field="quantity",
+            code=InventoryErrorCode.INSUFFICIENT_STOCK,
+        )
+    level.on_hand -= quantity
+    level.reserved -= quantity
+
+
 def stock_reserve_many(*, wanted: list[tuple[StockLevel, Decimal]]) -> list[Decimal]:
     """`stock_reserve` for several locked stock levels (each at most once), written in one
     UPDATE; returns what could be reserved of each, in the order given."""
@@ -39,18 +56,7 @@ def stock_issue_many(
     in one UPDATE and one INSERT of their moves. A level named twice is issued in turn."""
     moves = []
     for level, quantity in issues:
-        if quantity <= 0:
-            raise DomainError(
-                "an issue takes a positive quantity", field="quantity", code=KernelErrorCode.NOT_POSITIVE
-            )
-        if quantity > level.reserved or quantity > level.on_hand:
-            raise DomainError(
-                f"cannot issue {quantity}: {level.reserved} reserved, {level.on_hand} on hand",
-                field="quantity",
-                code=InventoryErrorCode.INSUFFICIENT_STOCK,
-            )
-        level.on_hand -= quantity
-        level.reserved -= quantity
+        level_issue(level, quantity)
         moves.append(
             StockMove(
                 product_id=level.product_id,

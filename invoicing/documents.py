@@ -15,11 +15,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import timezone
 
+from invoicing.einvoice.accounting import tax_currency
 from invoicing.einvoice.cii import cii_xml
 from invoicing.einvoice.facturx import facturx_pdf_options
 from invoicing.einvoice.model import credit_note_edocument, invoice_edocument
 from invoicing.models import CreditNote, Invoice
-from ledger.rates.convert import is_base, to_base
+from ledger.rates.convert import is_base
 from o2c.documents import (
     DocumentRow,
     OfflineURLFetcher,
@@ -71,13 +72,15 @@ def _discount(invoice: Invoice) -> dict | None:
 
 def _exchange_facts(invoice: Invoice) -> list[tuple[str, str]]:
     """A foreign-currency invoice states its rate and its VAT in the base currency, as the VAT
-    Directive (art. 230) asks (decision 0062)."""
+    Directive (art. 230) asks (decision 0062): the VAT the ledger posted (per tax rate), the same
+    figure as the e-invoice's BT-111 and the VAT report."""
     if is_base(invoice.currency):
         return []
     base = settings.O2C_BASE_CURRENCY
+    posted = tax_currency(invoice, source="invoice")["tax_total_base"]
     return [
         ("Exchange rate", f"1 {base} = {invoice.exchange_rate.normalize()} {invoice.currency}"),
-        (f"VAT in {base}", document_amount(to_base(invoice.tax_total, invoice.exchange_rate), base)),
+        (f"VAT in {base}", document_amount(posted, base)),
     ]
 
 

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from ledger.models import Account, JournalEntry, LedgerSettings
-from o2c.money import ZERO, ZERO_CENTS
+from ledger.models import Account, JournalEntry, JournalLine, LedgerSettings
+from o2c.money import ZERO, ZERO_CENTS, round_money
 
 
 @dataclass(frozen=True)
@@ -157,3 +158,16 @@ def journal_entry_by_reference(*, source: str, reference: str) -> JournalEntry |
         .order_by("pk")
         .first()
     )
+
+
+def posted_on_account(*, source: str, reference: str, account_key: str) -> Decimal:
+    """What the entry a service posted as `source` with `reference` (not a reversal) moved on the
+    account `account_key`, in the base currency, unsigned (one query); 0.00 when nothing was posted."""
+    totals = JournalLine.objects.filter(
+        entry__source=source,
+        entry__source_reference=reference,
+        entry__reversal_of__isnull=True,
+        account__key=account_key,
+    ).aggregate(debit=Coalesce(Sum("debit"), Value(ZERO)), credit=Coalesce(Sum("credit"), Value(ZERO)))
+    posted: Decimal = abs(totals["credit"] - totals["debit"])
+    return round_money(posted, settings.O2C_BASE_CURRENCY)  # already cents: two places in a 2-place sum

@@ -114,6 +114,8 @@ def cii_xml(document: EDocument) -> bytes:
     settlement = sub(transaction, _r("ApplicableHeaderTradeSettlement"))
     if document.payment_reference:
         sub(settlement, _r("PaymentReference"), document.payment_reference)
+    if document.tax_currency:  # BT-6, before the invoice currency in the XSD's sequence
+        sub(settlement, _r("TaxCurrencyCode"), document.tax_currency)
     sub(settlement, _r("InvoiceCurrencyCode"), document.currency)
     if document.iban:
         means = sub(settlement, _r("SpecifiedTradeSettlementPaymentMeans"))
@@ -146,6 +148,8 @@ def cii_xml(document: EDocument) -> bytes:
     )
     sub(totals, _r("TaxBasisTotalAmount"), amount(document.net_total))
     sub(totals, _r("TaxTotalAmount"), amount(document.tax_total), currencyID=document.currency)
+    if document.tax_currency and document.tax_total_base is not None:  # BT-111 (BR-53)
+        sub(totals, _r("TaxTotalAmount"), amount(document.tax_total_base), currencyID=document.tax_currency)
     sub(totals, _r("GrandTotalAmount"), amount(document.total))
     sub(totals, _r("DuePayableAmount"), amount(document.total))
     if document.invoice_reference:

@@ -24,6 +24,7 @@ from django.conf import settings
 from stdnum import iban as stdnum_iban
 
 from customers.einvoice import VAT_SCHEMES
+from invoicing.einvoice.accounting import tax_currency as _tax_currency
 from invoicing.models import CreditNote, Invoice
 from o2c.documents import address_lines_of
 from o2c.money import ZERO, round_money
@@ -111,6 +112,9 @@ class EDocument:
     bic: str
     invoice_reference: str = ""  # a credit note's invoice (BT-25) and its date (BT-26)
     invoice_reference_date: date | None = None
+    # in a foreign currency: the VAT accounting currency (BT-6) and the VAT in it (BT-111)
+    tax_currency: str = ""
+    tax_total_base: Decimal | None = None
 
     @property
     def allowance_total(self) -> Decimal:  # no document-level allowances: always zero
@@ -340,6 +344,7 @@ def invoice_edocument(*, invoice: Invoice) -> EDocument:
         payment_reference=invoice.number,
         iban=iban,
         bic=bic,
+        **_tax_currency(invoice, source="invoice"),
     )
 
 
@@ -387,4 +392,5 @@ def credit_note_edocument(*, credit_note: CreditNote) -> EDocument:
         bic="",
         invoice_reference=invoice.number,
         invoice_reference_date=invoice.issue_date,
+        **_tax_currency(credit_note, source="credit_note"),
     )

@@ -109,6 +109,8 @@ def ubl_xml(document: EDocument) -> bytes:
     if document.note:
         sub(root, _b("Note"), document.note)
     sub(root, _b("DocumentCurrencyCode"), currency)
+    if document.tax_currency:  # BT-6
+        sub(root, _b("TaxCurrencyCode"), document.tax_currency)
     sub(root, _b("BuyerReference"), document.buyer_reference)
     if document.order_reference:
         sub(sub(root, _a("OrderReference")), _b("ID"), document.order_reference)
@@ -139,6 +141,11 @@ def ubl_xml(document: EDocument) -> bytes:
         _tax_category(
             subtotal, "TaxCategory", row.category, row.rate, row.exemption_code, row.exemption_reason
         )
+    if document.tax_currency and document.tax_total_base is not None:
+        # BT-111: a second tax total in the VAT accounting currency, without subtotals (BR-53,
+        # PEPPOL-EN16931-R053, R054; R005: only when it differs from the document currency)
+        base_total = sub(root, _a("TaxTotal"))
+        sub(base_total, _b("TaxAmount"), amount(document.tax_total_base), currencyID=document.tax_currency)
     totals = sub(root, _a("LegalMonetaryTotal"))
     line_total = sum((line.net for line in document.lines), document.allowance_total)
     sub(totals, _b("LineExtensionAmount"), amount(line_total), currencyID=currency)
