@@ -1,10 +1,13 @@
-"""Cash collected per ISO week: payments received less payments reversed, refunds apart."""
+"""Cash collected per ISO week: payments received less payments reversed, refunds apart; every
+figure in the base currency (each payment's and refund's stored `amount_base`, decision 0062)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+
+from django.conf import settings
 
 from o2c.money import ZERO_CENTS as ZERO
 from reporting.operations.period import Period, bounds, fetch
@@ -13,14 +16,14 @@ from reporting.operations.period import Period, bounds, fetch
 _CASH = """
 SELECT date_trunc('week', day::timestamp)::date, SUM(received)::numeric(18, 2), SUM(payments),
        SUM(reversed)::numeric(18, 2), SUM(reversals), SUM(refunded)::numeric(18, 2)
-  FROM (SELECT received_on AS day, amount AS received, 1 AS payments, 0 AS reversed, 0 AS reversals,
+  FROM (SELECT received_on AS day, amount_base AS received, 1 AS payments, 0 AS reversed, 0 AS reversals,
                0 AS refunded
           FROM receivables_payment WHERE received_on BETWEEN %(start)s AND %(end)s
         UNION ALL
-        SELECT reversed_on, 0, 0, amount, 1, 0
+        SELECT reversed_on, 0, 0, amount_base, 1, 0
           FROM receivables_payment WHERE reversed_on BETWEEN %(start)s AND %(end)s
         UNION ALL
-        SELECT entry_date, 0, 0, 0, 0, amount
+        SELECT entry_date, 0, 0, 0, 0, amount_base
           FROM receivables_receivableentry
          WHERE kind = 'refund' AND entry_date BETWEEN %(start)s AND %(end)s) movements
  GROUP BY 1
@@ -54,6 +57,7 @@ class CashReport:
     period: Period
     weeks: list[CashWeek]
     total: CashWeek
+    currency: str = field(default_factory=lambda: str(settings.O2C_BASE_CURRENCY))  # every figure's
 
     def table(self) -> tuple[list[str], list[list]]:
         header = [

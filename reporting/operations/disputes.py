@@ -1,14 +1,22 @@
-"""Disputes: open on a date by days open, and per reason opened, resolved and still open."""
+"""Disputes: open on a date by days open, and per reason opened, resolved and still open.
+
+Every amount is in the base currency: a dispute's amount (in its invoice's currency) divided by
+its invoice's stored rate and rounded half-up to the base currency's minor unit once per dispute,
+in SQL (`round(amount / rate, places)`, mirroring ledger.rates.convert.to_base); a credit note's
+stored `total_base` (decision 0062, follow-up)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+
+from django.conf import settings
 
 from o2c.money import ZERO_CENTS as ZERO
 from receivables.models import Dispute
 from reporting.operations.period import Period, bounds, fetch, split_total
+from reporting.operations.sales import base_places
 
 DISPUTE_AGES = ("days_0_7", "days_8_30", "days_31_60", "days_over_60")
 DISPUTE_AGE_LABELS = {
@@ -23,8 +31,9 @@ _DISPUTE_AGES = """
 SELECT CASE WHEN age <= 7 THEN 'days_0_7' WHEN age <= 30 THEN 'days_8_30'
             WHEN age <= 60 THEN 'days_31_60' ELSE 'days_over_60' END,
        count(*), SUM(amount), max(age)
-  FROM (SELECT %(end)s::date - opened_on AS age, amount FROM receivables_dispute
-         WHERE opened_on <= %(end)s AND (resolved_on IS NULL OR resolved_on > %(end)s)) open_disputes
+  FROM (SELECT %(end)s::date - d.opened_on AS age, round(d.amount / i.exchange_rate, %(places)s) AS amount
+          FROM receivables_dispute d JOIN invoicing_invoice i ON i.id = d.invoice_id
+         WHERE d.opened_on <= %(end)s AND (d.resolved_on IS NULL OR d.resolved_on > %(end)s)) open_disputes
  GROUP BY 1
 """
 
@@ -33,7 +42,10 @@ _RESOLVED = "d.resolved_on BETWEEN %(start)s AND %(end)s"
 _OPEN_AT_END = "d.opened_on <= %(end)s AND (d.resolved_on IS NULL OR d.resolved_on > %(end)s)"
 
 
-def _money_where(where: str, amount: str = "d.amount") -> str:
+_BASE_AMOUNT = "round(d.amount / i.exchange_rate, %(places)s)"
+
+
+def _money_where(where: str, amount: str = _BASE_AMOUNT) -> str:
     return f"COALESCE(SUM({amount}) FILTER (WHERE {where}), 0)::numeric(18, 2)"
 
 
@@ -45,12 +57,13 @@ _DISPUTE_REASONS = f"""
 SELECT d.reason,
        {_count_and_amount(_OPENED)},
        {_count_and_amount(f"{_RESOLVED} AND d.status = 'credited'")},
-       {_money_where(f"{_RESOLVED} AND d.status = 'credited'", amount="n.total")},
+       {_money_where(f"{_RESOLVED} AND d.status = 'credited'", amount="n.total_base")},
        {_count_and_amount(f"{_RESOLVED} AND d.status = 'rejected'")},
        {_count_and_amount(f"{_RESOLVED} AND d.status = 'withdrawn'")},
        round(avg(d.resolved_on - d.opened_on) FILTER (WHERE {_RESOLVED}), 1),
        {_count_and_amount(_OPEN_AT_END)}
   FROM receivables_dispute d
+  JOIN invoicing_invoice i ON i.id = d.invoice_id
   LEFT JOIN invoicing_creditnote n ON n.id = d.credit_note_id
  WHERE d.opened_on <= %(end)s AND (d.resolved_on IS NULL OR d.resolved_on >= %(start)s)
  GROUP BY GROUPING SETS ((d.reason), ())
@@ -101,6 +114,7 @@ class DisputeReport:
     age_total: DisputeAge
     reasons: list[DisputeReason]
     total: DisputeReason
+    currency: str = field(default_factory=lambda: str(settings.O2C_BASE_CURRENCY))  # every amount's
 
     TABLES = ("reasons", "ages")
 
@@ -152,7 +166,7 @@ def dispute_report(*, start: date, end: date) -> DisputeReport:
     """The disputes open on `end` by days open (0–7, 8–30, 31–60, over 60), and per reason those
     opened and resolved (by outcome) from `start` to `end` and still open on `end`. Two queries."""
     period = Period(start, end)
-    params = bounds(period)
+    params = {**bounds(period), "places": base_places()}
     ages = {row[0]: DisputeAge(*row) for row in fetch(_DISPUTE_AGES, params)}
     total, by_reason = split_total(fetch(_DISPUTE_REASONS, params))
     age_rows = [ages.get(bucket, DisputeAge(bucket)) for bucket in DISPUTE_AGES]

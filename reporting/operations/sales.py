@@ -1,13 +1,22 @@
 """Sales: invoice lines less credit note lines, by month, customer or product; beside them the
-quotation-to-order conversion of the period (quotations.selectors.quotation_conversion)."""
+quotation-to-order conversion of the period (quotations.selectors.quotation_conversion).
+
+Every figure is in the base currency: each line's net, tax and gross divided by its document's
+stored rate and rounded half-up to the base currency's minor unit once per line, in SQL
+(`round(amount / rate, places)`, which mirrors ledger.rates.convert.to_base: PostgreSQL rounds a
+numeric half away from zero like ROUND_HALF_UP; a base document's rate is 1, so its lines are
+unchanged). The quotation figures beside them are not converted yet (decision 0062, follow-up)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
+
 from o2c.money import ZERO_CENTS as ZERO
+from o2c.money import minor_unit
 from quotations.selectors import quotation_conversion
 from reporting.operations.period import Period, bounds, fetch, month_label
 
@@ -19,12 +28,15 @@ NOT_BY_PRODUCT = "(not by product)"
 _SALES_MOVEMENTS = """
 WITH movements AS (
     SELECT i.issue_date AS day, i.customer_id, l.product_id,
-           l.net_amount AS invoiced, 0::numeric AS credited, l.tax_amount AS tax, l.total_amount AS gross
+           round(l.net_amount / i.exchange_rate, %(places)s) AS invoiced, 0::numeric AS credited,
+           round(l.tax_amount / i.exchange_rate, %(places)s) AS tax,
+           round(l.total_amount / i.exchange_rate, %(places)s) AS gross
       FROM invoicing_invoice i JOIN invoicing_invoiceline l ON l.invoice_id = i.id
      WHERE i.issue_date BETWEEN %(start)s AND %(end)s
     UNION ALL
     SELECT n.issue_date, n.customer_id, il.product_id,
-           0, c.net_amount, -c.tax_amount, -c.total_amount
+           0, round(c.net_amount / n.exchange_rate, %(places)s),
+           -round(c.tax_amount / n.exchange_rate, %(places)s), -round(c.total_amount / n.exchange_rate, %(places)s)
       FROM invoicing_creditnote n JOIN invoicing_creditnoteline c ON c.credit_note_id = n.id
       LEFT JOIN invoicing_invoiceline il ON il.id = c.invoice_line_id
      WHERE n.issue_date BETWEEN %(start)s AND %(end)s
@@ -46,6 +58,11 @@ SELECT NULL::date, m.product_id, COALESCE(p.sku, ''), COALESCE(p.name, %(not_by_
   FROM movements m LEFT JOIN inventory_product p ON p.id = m.product_id
  GROUP BY m.product_id, p.sku, p.name""",
 }
+
+
+def base_places() -> int:
+    """Decimal places of the base currency's minor unit (2 for EUR, 0 for JPY)."""
+    return -int(minor_unit(settings.O2C_BASE_CURRENCY).as_tuple().exponent)
 
 
 @dataclass(frozen=True)
@@ -76,6 +93,7 @@ class SalesReport:
     total: SalesRow
     # quotations dated in the period: counts and net values by outcome, conversion rates (0053)
     quotations: dict[str, object] | None = None
+    currency: str = field(default_factory=lambda: str(settings.O2C_BASE_CURRENCY))  # of the sales figures
 
     TABLES = ("sales", "quotations")
     QUOTATION_OUTCOMES = (
@@ -129,7 +147,7 @@ def sales_report(*, start: date, end: date, by: str = "month") -> SalesReport:
     if by not in SALES_VIEWS:
         raise ValueError(f"by must be one of {SALES_VIEWS}")
     period = Period(start, end)
-    params = {**bounds(period), "not_by_product": NOT_BY_PRODUCT}
+    params = {**bounds(period), "not_by_product": NOT_BY_PRODUCT, "places": base_places()}
     rows = [SalesRow(*row) for row in fetch(_SALES_BY[by], params)]
     if by == "month":
         found = {row.month: row for row in rows}

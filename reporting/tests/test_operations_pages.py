@@ -92,7 +92,7 @@ def test_sales_page_by_customer_and_product(history, finance_client, by):
         (
             "credit-holds",
             {},
-            "order,customer_code,customer_name,order_date,held_since,days_on_hold,currency,total,reason",
+            "order,customer_code,customer_name,order_date,held_since,days_on_hold,currency,total,total_base,reason",
         ),
         ("disputes", {**PERIOD, "table": "ages"}, "as_of,days_open,disputes,amount,oldest_days"),
         (

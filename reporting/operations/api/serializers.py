@@ -145,7 +145,9 @@ class HeldOrderOut(serializers.Serializer):
     customer_name = serializers.CharField()
     order_date = serializers.DateField()
     currency = serializers.CharField()
-    total = serializers.DecimalField(**_MONEY)
+    total = serializers.DecimalField(**_MONEY, help_text="in the order's currency")
+    exchange_rate = serializers.DecimalField(max_digits=18, decimal_places=8)
+    total_base = serializers.DecimalField(**_MONEY, help_text="in the base currency")
     held_since = DateTimeField()
     days_on_hold = serializers.DecimalField(**_DAYS)
     reason = serializers.CharField()
@@ -154,7 +156,8 @@ class HeldOrderOut(serializers.Serializer):
 class CreditHoldsOut(serializers.Serializer):
     as_of = DateTimeField()
     count = serializers.IntegerField()
-    value = serializers.DecimalField(**_MONEY)
+    currency = serializers.CharField(help_text="the base currency `value` is in")
+    value = serializers.DecimalField(**_MONEY, help_text="Σ the orders' base totals")
     average_days_on_hold = serializers.DecimalField(**_DAYS)
     max_days_on_hold = serializers.DecimalField(**_DAYS)
     orders = HeldOrderOut(many=True)
@@ -187,6 +190,7 @@ class DisputeReasonOut(serializers.Serializer):
 
 class DisputesOut(serializers.Serializer):
     period = PeriodOut()
+    currency = serializers.CharField(help_text="the base currency every amount is in")
     as_of = serializers.DateField(source="period.end", help_text="the ages are of the disputes open then")
     ages = DisputeAgeOut(many=True)
     age_total = DisputeAgeOut()
@@ -211,6 +215,7 @@ class CashWeekOut(CashFiguresOut):
 
 class CashOut(serializers.Serializer):
     period = PeriodOut()
+    currency = serializers.CharField(help_text="the base currency every figure is in")
     total = CashFiguresOut()
     weeks = CashWeekOut(many=True)
 
@@ -254,6 +259,7 @@ class QuotationConversionOut(serializers.Serializer):
 class SalesOut(serializers.Serializer):
     period = PeriodOut()
     by = serializers.CharField()
+    currency = serializers.CharField(help_text="the base currency the sales figures are in")
     total = SalesFiguresOut()
     rows = SalesRowOut(many=True)
     quotations = QuotationConversionOut()
