@@ -25,6 +25,7 @@ from pricing.services import ItemInput, price_list_create
 from quotations import services as quotation_services
 from receivables.bank import services as bank_services
 from receivables.bank.files import CsvMapping
+from receivables.directdebit.services import mandate_create
 from receivables.dunning import services as dunning_services
 from receivables.portal.services import portal_link_create
 from returns.services import ReturnLineInput
@@ -132,6 +133,9 @@ def world_build() -> World:
         language="en",
         defaults={"subject": "Order {order_number}", "body": "Thanks."},
     )
+    mandate = mandate_create(
+        customer_id=other.pk, reference="FUZZ-M1", iban="DE89370400440532013000", signed_on=today, by=finance
+    )
     world.ids = {
         "customer_id": buyer.pk,
         "order_id": held.pk,
@@ -157,6 +161,7 @@ def world_build() -> World:
         "quotation_id": quotation.pk,
         "price_list_id": prices.pk,
         "return_id": rma.pk,
+        "mandate_id": mandate.pk,
     }
     world.more_ids = {
         "order_id": [shipped.pk, second.pk, draft.pk, held.pk],
