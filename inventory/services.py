@@ -10,7 +10,6 @@ from django.db import transaction
 from inventory.errors import InventoryErrorCode
 from inventory.models import Product, StockLevel, StockMove, Warehouse
 from inventory.selectors import products_holding_stock
-from inventory.stock_batches import level_issue
 from o2c import locks
 from o2c.errors import DomainError, KernelErrorCode
 from o2c.money import round_money, round_quantity
@@ -196,23 +195,6 @@ def product_update(*, product_id: int, **fields: Any) -> Product:
     product.full_clean(validate_unique=False)
     product.save(update_fields=changed)
     return product
-
-
-def stock_issue(
-    *, level: StockLevel, quantity: Decimal, reference: str = "", by: User | None = None
-) -> StockMove:
-    """Goods out of a locked stock level, from what was reserved: `on_hand` and `reserved` down
-    by the same quantity and an issue move, so the move ledger still sums to `on_hand`."""
-    level_issue(level, quantity)
-    level.save(update_fields=["on_hand", "reserved"])
-    return StockMove.objects.create(
-        product_id=level.product_id,
-        warehouse_id=level.warehouse_id,
-        kind=StockMove.Kind.ISSUE,
-        quantity=-quantity,
-        reference=reference,
-        created_by=by,
-    )
 
 
 def stock_return(

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def level_issue(level: StockLevel, quantity: Decimal) -> None:
-    """The one rule of an issue (`stock_issue`, `stock_issue_many`): a positive quantity, out of
+    """The one rule of an issue (`stock_issue_many`): a positive quantity, out of
     what was reserved and is on hand; `on_hand` and `reserved` down by it (the caller saves)."""
     if quantity <= 0:
         raise DomainError(
@@ -52,8 +52,9 @@ def stock_reserve_many(*, wanted: list[tuple[StockLevel, Decimal]]) -> list[Deci
 def stock_issue_many(
     *, issues: list[tuple[StockLevel, Decimal]], reference: str = "", by: User | None = None
 ) -> list[StockMove]:
-    """`stock_issue` for several locked stock levels, each checked the same way and all written
-    in one UPDATE and one INSERT of their moves. A level named twice is issued in turn."""
+    """Goods out of locked stock levels, from what was reserved: `on_hand` and `reserved` down by
+    the same quantity and an issue move each (so the move ledger still sums to `on_hand`), all
+    written in one UPDATE and one INSERT of their moves. A level named twice is issued in turn."""
     moves = []
     for level, quantity in issues:
         level_issue(level, quantity)
